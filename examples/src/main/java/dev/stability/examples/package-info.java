@@ -1,0 +1,2 @@
+/** The runnable demo and the serve mode that show the library at work. */
+package dev.stability.examples;

@@ -1,0 +1,797 @@
+package dev.stability.context;
+
+import dev.stability.context.internal.ContextStorage;
+import dev.stability.context.internal.Values;
+import dev.stability.time.Deadline;
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import dev.stability.time.TimerScheduler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deadline, cancellation and identity of one request, as a tree: each derived context is a child that can
+ * only shorten its parent's deadline and is cancelled, with a cause, whenever its parent is.
+ *
+ * <p>Contexts are immutable except for their one-way transition to "ended" ({@link #cancel}, {@link #complete},
+ * or the deadline passing). Deriving is cheap: a child that nobody listens to is one small object with no timer
+ * and no link in its parent; it notices a cancelled ancestor or a passed deadline when asked. A timer is armed
+ * only when a listener or waiter needs to be woken, and disarmed when the context ends, so a million finished
+ * contexts leave nothing behind. Every context must be ended: call {@link #complete()} when the work is done.
+ *
+ * <p>Make a context current on a thread with {@code try (Scope s = ctx.attach()) { ... }}; carry it to other
+ * threads with {@link ContextExecutors}. Do not store contexts in static fields, and do not mock this class: use
+ * a real context with a fake {@link Ticker} instead.
+ */
+public final class RequestContext {
+  private static final Logger log = LoggerFactory.getLogger(RequestContext.class);
+  private static final VarHandle CAUSE;
+
+  static {
+    try {
+      CAUSE = MethodHandles.lookup().findVarHandle(RequestContext.class, "cause", CancellationCause.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final byte HAS_DEADLINE = 1;
+  private static final byte OWN_DEADLINE = 2;
+
+  private final RequestContext parent;
+  private final String requestId;
+  private final Runtime runtime;
+  private final Values values;
+  private final long deadlineNanos;
+  private final byte flags;
+  @SuppressWarnings("unused") // written through the CAUSE VarHandle
+  private volatile CancellationCause cause;
+  private Links links; // guarded by this
+
+  private RequestContext(RequestContext parent, String requestId, Runtime runtime, Values values,
+      long deadlineNanos, byte flags) {
+    this.parent = parent;
+    this.requestId = requestId;
+    this.runtime = runtime;
+    this.values = values;
+    this.deadlineNanos = deadlineNanos;
+    this.flags = flags;
+  }
+
+  /**
+   * Returns a builder for a root context.
+   *
+   * @param requestId the id logged with everything this request does
+   * @return a new builder
+   */
+  public static Builder builder(String requestId) {
+    return new Builder(requestId);
+  }
+
+  /**
+   * Returns a root context without a deadline on the system ticker and the shared scheduler.
+   *
+   * @param requestId the request id
+   * @return a new root context
+   */
+  public static RequestContext of(String requestId) {
+    return builder(requestId).build();
+  }
+
+  /**
+   * Returns a root context that expires {@code timeout} from now.
+   *
+   * @param requestId the request id
+   * @param timeout the time budget of the request
+   * @return a new root context
+   */
+  public static RequestContext of(String requestId, Duration timeout) {
+    return builder(requestId).timeout(timeout).build();
+  }
+
+  /**
+   * Returns the context attached to this thread, or {@code null} when none is.
+   *
+   * @return the current context or {@code null}
+   */
+  public static RequestContext current() {
+    return (RequestContext) ContextStorage.current();
+  }
+
+  /**
+   * Returns the context attached to this thread.
+   *
+   * @return the current context
+   * @throws IllegalStateException when no context is attached
+   */
+  public static RequestContext requireCurrent() {
+    RequestContext ctx = current();
+    if (ctx == null) {
+      throw new IllegalStateException("no RequestContext is attached to thread " + Thread.currentThread().getName()
+          + " (expected: run inside ctx.attach() or a task wrapped by ContextExecutors)");
+    }
+    return ctx;
+  }
+
+  // ---------------------------------------------------------------------------------------------- identity
+
+  /** Returns the request id, shared by every descendant and fork. @return the id */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Returns the parent, or {@code null} for a root or a fork. @return the parent */
+  public RequestContext parent() {
+    return parent;
+  }
+
+  /** Returns the ticker this context reads. @return the ticker */
+  public Ticker ticker() {
+    return runtime.ticker;
+  }
+
+  /** Returns the scheduler that arms this context's timers. @return the scheduler */
+  public TimerScheduler scheduler() {
+    return runtime.scheduler;
+  }
+
+  /**
+   * Returns the value of {@code key} in this context or its ancestors, or the key's default.
+   *
+   * @param key the key
+   * @param <T> the type of the value
+   * @return the value
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(ContextKey<T> key) {
+    Objects.requireNonNull(key, "key");
+    return values.contains(key) ? (T) values.get(key) : key.defaultValue();
+  }
+
+  // ---------------------------------------------------------------------------------------------- deadline
+
+  /** Returns whether this context has a deadline, its own or inherited. @return whether one is set */
+  public boolean hasDeadline() {
+    return (flags & HAS_DEADLINE) != 0;
+  }
+
+  /**
+   * Returns the effective deadline: the earliest of this context's and its ancestors'.
+   *
+   * @return the deadline, or empty when there is none
+   */
+  public Optional<Deadline> deadline() {
+    return hasDeadline() ? Optional.of(Deadline.atNanos(runtime.ticker, deadlineNanos)) : Optional.empty();
+  }
+
+  /**
+   * Returns the nanoseconds left before the deadline, negative once passed, {@link Long#MAX_VALUE} without one.
+   *
+   * @return the remaining nanoseconds
+   */
+  public long remainingNanos() {
+    return hasDeadline() ? deadlineNanos - runtime.ticker.nanoTime() : Long.MAX_VALUE;
+  }
+
+  /**
+   * Returns the time left before the deadline, negative once passed.
+   *
+   * @return the remaining time, or empty without a deadline
+   */
+  public Optional<Duration> remaining() {
+    return hasDeadline() ? Optional.of(Duration.ofNanos(remainingNanos())) : Optional.empty();
+  }
+
+  /** Returns whether the deadline was set by this context rather than inherited. @return whether it is own */
+  public boolean hasOwnDeadline() {
+    return (flags & OWN_DEADLINE) != 0;
+  }
+
+  long deadlineNanosRaw() {
+    return deadlineNanos;
+  }
+
+  // ---------------------------------------------------------------------------------------------- derivation
+
+  /**
+   * Returns a child that inherits everything and ends when this context ends.
+   *
+   * @return a new child
+   */
+  public RequestContext child() {
+    return new RequestContext(this, requestId, runtime, values, deadlineNanos, (byte) (flags & HAS_DEADLINE));
+  }
+
+  /**
+   * Returns a child whose deadline is {@code timeout} from now, or this context's deadline if that is earlier.
+   *
+   * @param timeout the child's own budget
+   * @return a new child that can only be shorter-lived than this context
+   */
+  public RequestContext withTimeout(Duration timeout) {
+    long now = runtime.ticker.nanoTime();
+    return withDeadlineNanos(now + Durations.clampOffset(Durations.saturatedNanos(timeout)));
+  }
+
+  /**
+   * Returns a child whose deadline is {@code deadline}, or this context's deadline if that is earlier.
+   *
+   * @param deadline the child's own deadline; must come from this context's ticker
+   * @return a new child
+   */
+  public RequestContext withDeadline(Deadline deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    if (deadline.ticker() != runtime.ticker) {
+      throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
+          + " (expected: this context's ticker " + runtime.ticker + ")");
+    }
+    return withDeadlineNanos(deadline.nanos());
+  }
+
+  private RequestContext withDeadlineNanos(long own) {
+    if (hasDeadline() && deadlineNanos - own <= 0) {
+      return child(); // the parent is already tighter: inherit, no own deadline, no timer
+    }
+    return new RequestContext(this, requestId, runtime, values, own, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+  }
+
+  /**
+   * Returns a child that reserves {@code margin} of the remaining time for the caller's own work, failing fast
+   * when less than 1 ms would be left for the child.
+   *
+   * @param margin time kept back for the caller, e.g. to write its response
+   * @return a child whose deadline is {@code margin} earlier than this one's
+   * @throws BudgetExhaustedException when the remaining time does not cover the margin plus 1 ms
+   */
+  public RequestContext budget(Duration margin) {
+    return budget(margin, Duration.ofMillis(1));
+  }
+
+  /**
+   * Returns a child that reserves {@code margin} for the caller, failing fast when less than {@code minimum}
+   * would be left for the child. Without a deadline the child has none either (see {@link StrictDeadlines}).
+   *
+   * @param margin time kept back for the caller
+   * @param minimum the smallest budget worth starting the child's work with
+   * @return a new child
+   * @throws BudgetExhaustedException when remaining time &lt; margin + minimum
+   */
+  public RequestContext budget(Duration margin, Duration minimum) {
+    long marginNanos = Durations.saturatedNanos(Durations.requireNonNegative("margin", margin));
+    long minimumNanos = Durations.saturatedNanos(Durations.requireNonNegative("minimum", minimum));
+    if (!hasDeadline()) {
+      StrictDeadlines.check(this, "budget(" + margin + ")");
+      return child();
+    }
+    long remaining = remainingNanos();
+    if (remaining - marginNanos < minimumNanos || remaining <= 0) {
+      throw new BudgetExhaustedException(requestId, remaining, marginNanos, minimumNanos);
+    }
+    return new RequestContext(this, requestId, runtime, values, deadlineNanos - marginNanos,
+        (byte) (HAS_DEADLINE | OWN_DEADLINE));
+  }
+
+  /**
+   * Returns a child that carries {@code value} under {@code key}.
+   *
+   * @param key the key
+   * @param value the value, may be {@code null}
+   * @param <T> the type of the value
+   * @return a new child
+   */
+  public <T> RequestContext withValue(ContextKey<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    return new RequestContext(this, requestId, runtime, values.with(key, value), deadlineNanos,
+        (byte) (flags & HAS_DEADLINE));
+  }
+
+  /**
+   * Returns a new root with the same request id and values but neither deadline nor cancellation: for work that
+   * must outlive the request, such as an audit write. Prefer {@link #fork(Duration)}: work without a deadline
+   * is what strict mode rejects.
+   *
+   * @return a detached root context
+   */
+  public RequestContext fork() {
+    return new RequestContext(null, requestId, runtime, values, 0, (byte) 0);
+  }
+
+  /**
+   * Returns a new root with the same request id and values, its own deadline and no link to this context.
+   *
+   * @param timeout the fork's own budget
+   * @return a detached root context
+   */
+  public RequestContext fork(Duration timeout) {
+    long deadline = runtime.ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
+    return new RequestContext(null, requestId, runtime, values, deadline, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+  }
+
+  // ---------------------------------------------------------------------------------------------- state
+
+  /**
+   * Returns whether the context ended, for any reason including {@link CancelReason#COMPLETED}.
+   *
+   * @return {@code true} once ended
+   */
+  public boolean isDone() {
+    return cancellationCause() != null;
+  }
+
+  /**
+   * Returns whether the work should stop: the context ended for a reason other than completion.
+   *
+   * @return {@code true} when cancelled, expired, disconnected or shut down
+   */
+  public boolean isCancelled() {
+    CancellationCause c = cancellationCause();
+    return c != null && c.reason().isAbnormal();
+  }
+
+  /**
+   * Returns why the context ended, or {@code null} while it is active. Notices a passed deadline or an ended
+   * ancestor even when no timer was armed.
+   *
+   * @return the cause, or {@code null}
+   */
+  public CancellationCause cancellationCause() {
+    CancellationCause c = cause;
+    if (c != null) {
+      return c;
+    }
+    if (hasDeadline() && deadlineNanos - runtime.ticker.nanoTime() <= 0) {
+      end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), !hasOwnDeadline());
+      return cause;
+    }
+    if (parent != null) {
+      CancellationCause inherited = parent.cancellationCause();
+      if (inherited != null) {
+        end(inherited, true);
+        return cause;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Throws when the work should stop.
+   *
+   * @throws ContextCancelledException when {@link #isCancelled()}
+   */
+  public void throwIfCancelled() {
+    CancellationCause c = cancellationCause();
+    if (c != null && c.reason().isAbnormal()) {
+      throw new ContextCancelledException(requestId, c);
+    }
+  }
+
+  /**
+   * Ends this context and every descendant with {@code reason}; does nothing if it already ended.
+   *
+   * @param reason why the work must stop
+   * @return {@code true} when this call ended the context
+   */
+  public boolean cancel(CancelReason reason) {
+    return end(CancellationCause.of(reason), false);
+  }
+
+  /**
+   * Ends this context and every descendant with {@code cause}; does nothing if it already ended.
+   *
+   * @param cause why the work must stop
+   * @return {@code true} when this call ended the context
+   */
+  public boolean cancel(CancellationCause cause) {
+    return end(Objects.requireNonNull(cause, "cause"), false);
+  }
+
+  /**
+   * Ends this context normally: listeners run with {@link CancelReason#COMPLETED}, descendants still running are
+   * ended with the inherited cause, the timer is disarmed, and the context leaves its parent's child list.
+   *
+   * @return {@code true} when this call ended the context
+   */
+  public boolean complete() {
+    return end(CancellationCause.of(CancelReason.COMPLETED), false);
+  }
+
+  private boolean end(CancellationCause newCause, boolean inherited) {
+    CancellationCause effective = inherited ? newCause.inherited() : newCause;
+    if (!CAUSE.compareAndSet(this, null, effective)) {
+      return false;
+    }
+    Links l;
+    List<Links.Listener> toRun;
+    List<RequestContext> children = null;
+    synchronized (this) {
+      l = links;
+      if (l == null) {
+        return true;
+      }
+      toRun = l.listeners;
+      l.listeners = null;
+      // Detach the whole child list under our lock (parent before child, as in unlinkChild) so that a child
+      // ending concurrently cannot cut the list while we walk it.
+      for (RequestContext c = l.firstChild; c != null; ) {
+        RequestContext next;
+        synchronized (c) {
+          next = c.links.nextSibling;
+          c.links.prevSibling = null;
+          c.links.nextSibling = null;
+          c.links.linkedToParent = false;
+        }
+        if (children == null) {
+          children = new ArrayList<>();
+        }
+        children.add(c);
+        c = next;
+      }
+      l.firstChild = null;
+      if (l.timer != null) {
+        l.timer.cancel();
+        l.timer = null;
+      }
+    }
+    if (parent != null && l.linkedToParent) {
+      parent.unlinkChild(this);
+    }
+    if (toRun != null) {
+      for (Links.Listener listener : toRun) {
+        notify(listener, effective);
+      }
+    }
+    if (children != null) {
+      for (RequestContext c : children) {
+        c.end(effective, true);
+      }
+    }
+    return true;
+  }
+
+  private static void notify(Links.Listener listener, CancellationCause cause) {
+    Runnable call = () -> {
+      try {
+        listener.callback.accept(cause);
+      } catch (RuntimeException | Error e) {
+        log.warn("cancellation listener {} of request {} threw; the other listeners still run",
+            listener.callback, listener.owner.requestId, e);
+      }
+    };
+    if (listener.executor == null) {
+      call.run();
+    } else {
+      try {
+        listener.executor.execute(call);
+      } catch (RuntimeException e) {
+        log.warn("executor rejected a cancellation listener of request {}; running it inline",
+            listener.owner.requestId, e);
+        call.run();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- listeners
+
+  /**
+   * Runs {@code listener} exactly once when this context ends, for any reason; at once on this thread if it
+   * already ended. The listener must be fast and must not throw (a throwing listener is logged and the others
+   * still run).
+   *
+   * @param listener receives the cause
+   * @return a handle to remove the listener when the guarded work finished first
+   */
+  public ListenerRegistration onCancel(Consumer<CancellationCause> listener) {
+    return onCancel(listener, null);
+  }
+
+  /**
+   * Runs {@code listener} exactly once on {@code executor} when this context ends.
+   *
+   * @param listener receives the cause
+   * @param executor where the listener runs, or {@code null} for the thread that ends the context
+   * @return a handle to remove the listener
+   */
+  public ListenerRegistration onCancel(Consumer<CancellationCause> listener, Executor executor) {
+    Objects.requireNonNull(listener, "listener");
+    Links.Listener entry = new Links.Listener(this, listener, executor);
+    CancellationCause ended = cancellationCause();
+    if (ended == null) {
+      boolean added;
+      synchronized (this) {
+        added = cause == null;
+        if (added) {
+          links().addListener(entry);
+        }
+      }
+      if (added) {
+        needWaking();
+        return entry;
+      }
+      ended = cause;
+    }
+    notify(entry, ended);
+    return entry;
+  }
+
+  /**
+   * Returns a future completed with the cause when this context ends; it arms the deadline timer like a listener.
+   *
+   * @return a future of the cause
+   */
+  public CompletableFuture<CancellationCause> whenDone() {
+    CompletableFuture<CancellationCause> future = new CompletableFuture<>();
+    onCancel(future::complete);
+    return future;
+  }
+
+  void removeListener(Links.Listener entry) {
+    synchronized (this) {
+      if (links != null && links.listeners != null) {
+        links.listeners.remove(entry);
+      }
+    }
+  }
+
+  private Links links() {
+    if (links == null) {
+      links = new Links();
+    }
+    return links;
+  }
+
+  /** Someone waits on this context: link into the parent chain and arm the own deadline timer once. */
+  private void needWaking() {
+    if (parent != null) {
+      parent.linkChild(this);
+    }
+    if (hasOwnDeadline()) {
+      armTimer();
+    }
+  }
+
+  private void armTimer() {
+    synchronized (this) {
+      if (cause != null || links.timer != null) {
+        return;
+      }
+      long delay = deadlineNanos - runtime.ticker.nanoTime();
+      if (delay > 0) {
+        links.timer = runtime.scheduler.schedule(this::onTimer, delay);
+        return;
+      }
+    }
+    end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), false);
+  }
+
+  private void onTimer() {
+    long late = runtime.ticker.nanoTime() - deadlineNanos;
+    if (late < 0) { // a scheduler that fires early (coarse clocks): re-arm for the rest
+      synchronized (this) {
+        if (links != null) {
+          links.timer = null;
+        }
+      }
+      armTimer();
+      return;
+    }
+    end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), false);
+  }
+
+  private void linkChild(RequestContext child) {
+    boolean first;
+    CancellationCause ended;
+    synchronized (this) {
+      ended = cause;
+      if (ended == null) {
+        synchronized (child) {
+          Links cl = child.links();
+          if (cl.linkedToParent || child.cause != null) {
+            return;
+          }
+          Links pl = links();
+          first = pl.firstChild == null && (pl.listeners == null || pl.listeners.isEmpty());
+          cl.nextSibling = pl.firstChild;
+          if (pl.firstChild != null) {
+            pl.firstChild.links.prevSibling = child;
+          }
+          pl.firstChild = child;
+          cl.linkedToParent = true;
+        }
+      } else {
+        first = false;
+      }
+    }
+    if (ended != null) {
+      child.end(ended, true);
+    } else if (first) {
+      needWaking(); // outside our lock: linking upwards takes the grandparent's lock first
+    }
+  }
+
+  private void unlinkChild(RequestContext child) {
+    synchronized (this) {
+      synchronized (child) {
+        Links cl = child.links;
+        if (!cl.linkedToParent) {
+          return;
+        }
+        if (cl.prevSibling != null) {
+          cl.prevSibling.links.nextSibling = cl.nextSibling;
+        } else if (links != null) {
+          links.firstChild = cl.nextSibling;
+        }
+        if (cl.nextSibling != null) {
+          cl.nextSibling.links.prevSibling = cl.prevSibling;
+        }
+        cl.prevSibling = null;
+        cl.nextSibling = null;
+        cl.linkedToParent = false;
+      }
+    }
+  }
+
+  /**
+   * Returns the number of children currently linked because they need cancellation pushed to them; for tests
+   * and diagnostics. Children nobody listens to are never linked.
+   *
+   * @return the linked child count
+   */
+  public int linkedChildCount() {
+    synchronized (this) {
+      int n = 0;
+      for (RequestContext c = links == null ? null : links.firstChild; c != null; c = c.links.nextSibling) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  /** Returns whether a deadline timer is armed; for tests and diagnostics. @return whether armed */
+  public boolean hasArmedTimer() {
+    synchronized (this) {
+      return links != null && links.timer != null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- threads
+
+  /**
+   * Makes this context {@link #current()} on this thread, with its request id in the SLF4J MDC, until the
+   * returned scope is closed.
+   *
+   * @return the scope to close, in try-with-resources
+   */
+  public Scope attach() {
+    return ContextStorage.attach(this, requestId);
+  }
+
+  /**
+   * Returns {@code task} bound to this context: it runs attached to it on whatever thread runs it.
+   *
+   * @param task the task
+   * @return the wrapped task
+   */
+  public Runnable wrap(Runnable task) {
+    return ContextExecutors.wrap(this, task);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("RequestContext(").append(requestId);
+    if (hasDeadline()) {
+      sb.append(", remaining=").append(Durations.format(remainingNanos()));
+    }
+    CancellationCause c = cause;
+    if (c != null) {
+      sb.append(", ").append(c);
+    }
+    return sb.append(')').toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------- builder
+
+  /** Immutable per-tree settings shared by every context derived from one root. */
+  static final class Runtime {
+    final Ticker ticker;
+    final TimerScheduler scheduler;
+
+    Runtime(Ticker ticker, TimerScheduler scheduler) {
+      this.ticker = ticker;
+      this.scheduler = scheduler;
+    }
+  }
+
+  /** Builds a root context. */
+  public static final class Builder {
+    private final String requestId;
+    private Ticker ticker = Ticker.system();
+    private TimerScheduler scheduler = TimerScheduler.shared();
+    private Duration timeout;
+    private Deadline deadline;
+
+    Builder(String requestId) {
+      this.requestId = Objects.requireNonNull(requestId, "requestId");
+      if (requestId.isEmpty()) {
+        throw new IllegalArgumentException("requestId: \"\" (expected: a non-empty id)");
+      }
+    }
+
+    /**
+     * Sets the ticker; only tests should pass anything but the default.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets where deadline timers are armed (the Netty module passes the channel's event loop).
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(TimerScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the deadline to {@code timeout} after {@link #build()}.
+     *
+     * @param timeout the budget; zero or negative gives an already expired context
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      this.deadline = null;
+      return this;
+    }
+
+    /**
+     * Sets an absolute deadline; it must use the same ticker as this builder.
+     *
+     * @param deadline the deadline
+     * @return this builder
+     */
+    public Builder deadline(Deadline deadline) {
+      this.deadline = Objects.requireNonNull(deadline, "deadline");
+      this.timeout = null;
+      return this;
+    }
+
+    /**
+     * Builds the root context.
+     *
+     * @return a new root context
+     */
+    public RequestContext build() {
+      Runtime runtime = new Runtime(ticker, scheduler);
+      if (deadline != null) {
+        if (deadline.ticker() != ticker) {
+          throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
+              + " (expected: the builder's ticker " + ticker + ")");
+        }
+        return new RequestContext(null, requestId, runtime, Values.EMPTY, deadline.nanos(),
+            (byte) (HAS_DEADLINE | OWN_DEADLINE));
+      }
+      if (timeout != null) {
+        long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
+        return new RequestContext(null, requestId, runtime, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+      }
+      return new RequestContext(null, requestId, runtime, Values.EMPTY, 0, (byte) 0);
+    }
+  }
+}
