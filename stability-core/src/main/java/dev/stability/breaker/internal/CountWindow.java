@@ -30,7 +30,7 @@ final class CountWindow implements Window {
   }
 
   @Override
-  public int recordAndCheck(long durationNanos, boolean failure, int slowInFlight) {
+  public int recordAndCheck(long durationNanos, boolean failure, long inFlight) {
     long value = thresholds.encode(durationNanos, failure);
     long index = counters.getAndIncrement(CURSOR);
     long old = slots.getAndSet((int) (index % size + 1) * PAD, value);
@@ -48,16 +48,16 @@ final class CountWindow implements Window {
     } else {
       aggregate = counters.get(AGGREGATE);
     }
-    return checkPacked(aggregate, slowInFlight);
+    return checkPacked(aggregate, inFlight);
   }
 
   @Override
-  public int check(int slowInFlight) {
-    return checkPacked(counters.get(AGGREGATE), slowInFlight);
+  public int check(long inFlight) {
+    return checkPacked(counters.get(AGGREGATE), inFlight);
   }
 
-  private int checkPacked(long a, int slowInFlight) {
-    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, slowInFlight);
+  private int checkPacked(long a, long inFlight) {
+    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, inFlight, size);
   }
 
   @Override
