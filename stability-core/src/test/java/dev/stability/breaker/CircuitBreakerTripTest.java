@@ -202,6 +202,27 @@ class CircuitBreakerTripTest {
   }
 
   @Test
+  void statusCodesAbove499AreFailuresByDefault() {
+    CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build());
+    for (int i = 0; i < 10; i++) {
+      breaker.acquire().onStatus(5 * MS, i % 2 == 0 ? 429 : 503);
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(breaker.snapshot().totalFailures()).isEqualTo(5);
+    assertThat(breaker.snapshot().totalSuccesses()).isEqualTo(5);
+  }
+
+  @Test
+  void statusPredicateIsConfigurable() {
+    CircuitBreakerConfig config = clock.config().failureOnStatus(s -> s >= 500 || s == 429).build();
+    CircuitBreaker breaker = CircuitBreaker.of("orders", config);
+    for (int i = 0; i < 10; i++) {
+      breaker.acquire().onStatus(5 * MS, 429);
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+  }
+
+  @Test
   void exceptionPredicateDecidesWhatIsAFailure() {
     CircuitBreakerConfig config = clock.config().failureWhen(t -> !(t instanceof IllegalArgumentException)).build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
