@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@value #ALWAYS_TIMED} of a stripe, and then one in {@value #ALWAYS_TIMED}, read the ticker and are tracked in
  * flight with an atomic counter: the first ones with weight 1 (exact), the sampled ones with weight
  * {@value #ALWAYS_TIMED}, one for each complete block of 16. The other calls touch no atomic at all on acquire or
- * release. So up to 16 calls per epoch and stripe the count in flight is exact, and above that it is an estimate
- * that errs low (an incomplete last block is not counted) and so can never invent a slow call. A lost increment of
+ * release. So up to 16 calls per epoch and stripe the count in flight is exact; above that it is a sample (the
+ * tracked call stands for its block, an incomplete last block is not counted). A lost increment of
  * the racy counter only makes one more call exact or sampled. A call released on another thread decrements that
  * thread's stripe: the sums stay exact.
  */

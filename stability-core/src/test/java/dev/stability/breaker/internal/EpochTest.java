@@ -29,7 +29,7 @@ class EpochTest {
   }
 
   @Test
-  void beyondSixteenOneCallPerBlockOfSixteenStandsForItsBlockAndTheEstimateErrsLow() {
+  void beyondSixteenOneCallPerBlockOfSixteenStandsForItsBlockAndAnIncompleteBlockIsNotCounted() {
     Epoch epoch = new Epoch(owner, 0);
     int timed = 0;
     for (int i = 0; i < 100; i++) {
