@@ -33,6 +33,7 @@ public final class Exchange {
   private boolean repaired;
   private boolean finished;
   private boolean checked;
+  private boolean swallowReported;
 
   Exchange(ChainTracker tracker, String requestId, RequestContext ctx) {
     this.tracker = tracker;
@@ -190,9 +191,10 @@ public final class Exchange {
   public synchronized Verdict stageReturned(Stage stage) {
     check(stage);
     long acted = forwarded | responded | asyncOrFailed;
-    if ((acted & stage.bit) != 0 || headSent || finished) {
+    if ((acted & stage.bit) != 0 || headSent || finished || swallowReported) {
       return Verdict.ALLOW;
     }
+    swallowReported = true; // under REPORT the deadline must not count the same swallow again
     return answerUnlessReported(ViolationType.SWALLOWED, stage, Verdict.ANSWER_500);
   }
 
@@ -248,6 +250,10 @@ public final class Exchange {
       return Verdict.ALLOW; // no stage ever saw the request: nobody to blame, the adapter owns its fate
     }
     if (!headSent) {
+      if (swallowReported) {
+        return Verdict.ALLOW;
+      }
+      swallowReported = true;
       return answerUnlessReported(ViolationType.SWALLOWED, holder(), answer);
     }
     if (!ended) {
