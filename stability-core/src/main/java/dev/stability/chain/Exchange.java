@@ -102,6 +102,22 @@ public final class Exchange {
   }
 
   /**
+   * Records that {@code stage} sent a complete response (status, body and end in one message, like Netty's
+   * {@code FullHttpResponse}): {@link #responded(Stage)} then, if allowed, {@link #completed(Stage)}.
+   *
+   * @param stage the responding stage
+   * @return the verdict of {@link #responded(Stage)}
+   * @throws ChainViolationException under {@link ViolationPolicy#FAIL}
+   */
+  public synchronized Verdict respondedFully(Stage stage) {
+    Verdict v = responded(stage);
+    if (v == Verdict.ALLOW && !ended) {
+      ended = true;
+    }
+    return v;
+  }
+
+  /**
    * Records that {@code stage} wrote body content.
    *
    * @param stage the writing stage
