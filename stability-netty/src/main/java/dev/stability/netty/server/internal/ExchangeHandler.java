@@ -284,7 +284,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     Exchange writer = Exchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
-      drop(msg, promise, writer.answeredByGuard ? "late_response" : "second_response", writer);
+      drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByGuard ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
