@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(LeakCheckExtension.class)
 class ConnectionLimitsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerGuardConfig config = ServerGuardConfig.builder()

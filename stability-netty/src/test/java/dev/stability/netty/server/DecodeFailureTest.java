@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(LeakCheckExtension.class)
 class DecodeFailureTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerGuardConfig config = ServerGuardConfig.builder().maxInitialLineLength(128)

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(LeakCheckExtension.class)
 class ExceptionGuardTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerGuardConfig config = ServerGuardConfig.builder().meterRegistry(registry).build();
