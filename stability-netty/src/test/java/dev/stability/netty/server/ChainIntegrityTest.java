@@ -42,6 +42,8 @@ class ChainIntegrityTest {
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(500, 200);
     assertThat(responses.get(1).body()).isEqualTo("answered /next");
     assertThat(violations("unanswered")).isEqualTo(1);
+    assertThat(registry.get("stability.chain.violations").tag("type", "SWALLOWED")
+        .tag("stage", "Handlers$PassThrough#0").counter().count()).isEqualTo(1);
   }
 
   @Test
@@ -64,6 +66,7 @@ class ChainIntegrityTest {
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::body).containsExactly("first /twice", "first /next");
     assertThat(violations("second_response")).isEqualTo(1);
+    assertThat(server.guards.chain().report().toString()).contains("handlers");
   }
 
   @Test
