@@ -400,9 +400,11 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
     }
     String id = blamed == null ? "none" : blamed.requestId;
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
-        .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
-        .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    try (Scope ignored = blamed == null ? null : blamed.context.attach()) {
+      log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
+          .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
+          .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    }
     if (!promise.isVoid()) {
       promise.tryFailure(ResponseDroppedException.of(kind));
     }
@@ -583,9 +585,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // answered already and passed on, e.g. by a logging handler
     }
     metrics.violation("unanswered");
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
-        .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
-        .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    try (Scope ignored = ex.context.attach()) {
+        log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
+          .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
+          .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri,
+              stage);
+    }
     Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
     ex.chain.enter(last);
     ex.chain.stageReturned(last);
@@ -594,6 +599,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
+      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      closing = true;
+      ctx.close();
+      return;
+    }
     exceptionReached(cause, "before " + ctx.name());
   }
 
