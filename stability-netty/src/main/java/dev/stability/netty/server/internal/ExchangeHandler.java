@@ -500,30 +500,15 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. */
+  /** The request's context ended abnormally; runs on the event loop. Answers first, logs after. */
   void contextEnded(Exchange ex, CancellationCause cause) {
     if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
-    long now = ticker.nanoTime();
+    boolean wasCommitted = ex.committed;
+    String phase = ex.phase();
     Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
-    try (Scope ignored = ex.context.attach()) {
-      if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.startNanos + ex.timeoutNanos);
-        metrics.timeout(lateness);
-        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
-            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phase(),
-                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
-      } else {
-        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
-      }
-    }
-    if (ex.committed) {
+    if (wasCommitted) {
       ex.chain.deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
@@ -532,6 +517,22 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     } else {
       int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
       answer(ex, ProblemDetails.of(status, ex.requestId), true);
+    }
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    try (Scope ignored = ex.context.attach()) {
+      if (cause.isDeadlineExceeded()) {
+        metrics.timeout(lateness);
+        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", phase)
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", wasCommitted)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), phase,
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
+      } else {
+        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+      }
     }
   }
 
