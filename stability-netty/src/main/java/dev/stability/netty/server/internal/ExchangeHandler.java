@@ -271,7 +271,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     ensureTailLast();
-    ex.timeline.mark(Phase.HANDLER_START);
+    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
+      ex.timeline.mark(Phase.HANDLER_START);
+    }
     contextAttribute.set(ex.context);
     fire(ex, head);
   }
