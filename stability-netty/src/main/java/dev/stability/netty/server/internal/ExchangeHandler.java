@@ -167,8 +167,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.rejected = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .deadline(Deadline.atNanos(ticker, now + timeout)).build();
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
-        Guard.UNKNOWN_ROUTE);
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex));
     armDeadlineTimer(now + timeout);
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
