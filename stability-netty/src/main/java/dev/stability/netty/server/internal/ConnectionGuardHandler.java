@@ -1,5 +1,6 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.netty.server.ResponseDroppedException;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
@@ -209,7 +210,9 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (failed && msg instanceof HttpObject) { // we answered the failure ourselves and are closing
       ReferenceCountUtil.release(msg);
-      promise.trySuccess();
+      if (!promise.isVoid()) {
+        promise.tryFailure(ResponseDroppedException.of("connection_closing"));
+      }
       return;
     }
     if (msg instanceof HttpResponse response) {
