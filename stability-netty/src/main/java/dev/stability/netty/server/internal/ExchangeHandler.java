@@ -17,8 +17,8 @@ import dev.stability.guard.Guard;
 import dev.stability.guard.Incident;
 import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
-import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ResponseDroppedException;
+import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ServerRequestContexts;
 import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
@@ -33,7 +33,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
@@ -129,10 +128,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   void execute(Runnable task) {
     ctx.executor().execute(task);
-  }
-
-  long now() {
-    return ticker.nanoTime();
   }
 
   // ---------------------------------------------------------------------------------------------- inbound
