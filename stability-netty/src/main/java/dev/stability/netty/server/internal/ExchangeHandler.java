@@ -1,0 +1,528 @@
+package dev.stability.netty.server.internal;
+
+import dev.stability.chain.ChainTracker;
+import dev.stability.chain.Phase;
+import dev.stability.chain.Stage;
+import dev.stability.context.CancelReason;
+import dev.stability.context.CancellationCause;
+import dev.stability.context.RequestContext;
+import dev.stability.context.Scope;
+import dev.stability.guard.Guard;
+import dev.stability.guard.ProblemDetails;
+import dev.stability.netty.EventLoopTimerScheduler;
+import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerRequestContexts;
+import dev.stability.time.Ticker;
+import dev.stability.time.TimerScheduler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.Attribute;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards each request of a connection, from its head to its last response byte: the request context and its
+ * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
+ *
+ * <p>It sits after the aggregator (or the connection guard in streaming mode) and before the user's handlers;
+ * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
+ * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
+ * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
+ * paired with the oldest unanswered request unless the writing thread has another request's context attached,
+ * and after a deadline answer the connection is closed, so a late response can never be taken for the next
+ * request's.
+ */
+public final class ExchangeHandler extends ChannelDuplexHandler {
+  static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+
+  private final ServerGuardConfig config;
+  private final ServerMetrics metrics;
+  private final Guard guard;
+  private final ChainTracker chain;
+  private final Stage ownStage;
+  private final Stage handlersStage;
+  private final ChannelHandler tail;
+  private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
+  private final ExchangeFailures failures;
+  private ChannelHandlerContext ctx;
+  private Attribute<RequestContext> contextAttribute;
+  private Ticker ticker;
+  private SharedClock clock;
+  private TimerScheduler scheduler;
+  private ExchangeFactory factory;
+  private Exchange lastCompleted;
+  private boolean closing;
+  private boolean readSuspended;
+  private TimerScheduler.Timer deadlineTimer;
+  private long deadlineTimerAt;
+  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private int lastStatus;
+  private String lastRoute;
+  private io.micrometer.core.instrument.Timer lastTimer;
+
+  /**
+   * Creates the handler of one connection.
+   *
+   * @param config the configuration
+   * @param metrics the meters
+   * @param guard the exception guard that records incidents and renders problems
+   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
+   *     and {@link HandlerNames#HANDLERS}
+   * @param tail the tail sentinel this handler keeps at the end of the pipeline
+   */
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+      ChannelHandler tail) {
+    this.config = config;
+    this.metrics = metrics;
+    this.guard = guard;
+    this.chain = chain;
+    this.ownStage = chain.stage(HandlerNames.EXCHANGE);
+    this.handlersStage = chain.stage(HandlerNames.HANDLERS);
+    this.failures = new ExchangeFailures(this, config, metrics, guard, chain);
+    this.tail = tail;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Ticker configured = config.ticker();
+    this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    ConnectionGuardHandler connection = ctx.pipeline().get(ConnectionGuardHandler.class);
+    this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
+    this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
+    this.factory = new ExchangeFactory(config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
+    this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
+  }
+
+  boolean inEventLoop() {
+    return ctx.executor().inEventLoop();
+  }
+
+  void execute(Runnable task) {
+    ctx.executor().execute(task);
+  }
+
+  // ---------------------------------------------------------------------------------------------- inbound
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onHead(request);
+    } else if (msg instanceof HttpContent content) {
+      onContent(content);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void onHead(HttpRequest request) {
+    if (closing) {
+      ReferenceCountUtil.release(request);
+      return;
+    }
+    long now = clock.now();
+    Exchange ex = factory.create(this, request, now);
+    armDeadlineTimer(now + ex.timeoutNanos);
+    metrics.requestStarted();
+    exchanges.addLast(ex);
+    if (exchanges.size() == 1) {
+      dispatch(ex, request, false);
+    } else {
+      hold(ex, request);
+    }
+  }
+
+  private void onContent(HttpContent content) {
+    Exchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
+      content.release();
+      return;
+    }
+    ex.inboundComplete = content instanceof LastHttpContent;
+    if (config.streaming()) {
+      ex.bodyBytes += content.content().readableBytes();
+      if (ex.bodyBytes > config.maxContentLength()) {
+        content.release();
+        bodyTooLarge(ex);
+        return;
+      }
+    }
+    if (!ex.dispatched) {
+      hold(ex, content);
+    } else if (ex.completed) {
+      content.release();
+    } else {
+      fire(ex, content);
+    }
+  }
+
+  private void hold(Exchange ex, Object msg) {
+    if (ex.held == null) {
+      ex.held = new ArrayDeque<>(2);
+    }
+    ex.held.addLast(msg);
+    if (!readSuspended && exchanges.size() > config.maxPipelinedRequests()) {
+      readSuspended = true; // back-pressure: a client pipelining without reading answers waits
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /**
+   * One timer per connection, at the earliest deadline of its requests, re-armed when it fires: a request that
+   * ends before its deadline costs no timer work at all, instead of a schedule and a cancel each.
+   */
+  private void armDeadlineTimer(long at) {
+    if (deadlineTimer != null) {
+      if (deadlineTimerAt - at <= 0) {
+        return;
+      }
+      deadlineTimer.cancel();
+    }
+    deadlineTimerAt = at;
+    deadlineTimer = scheduler.schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()));
+  }
+
+  private void onDeadlineTimer() {
+    deadlineTimer = null;
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    Exchange expired = null;
+    for (Exchange ex : exchanges) {
+      long remaining = ex.root.remainingNanos();
+      if (remaining <= 0 && expired == null && ex.dispatched) {
+        expired = ex; // the oldest: answering it may close the connection, so one at a time
+      } else if (remaining > 0) {
+        next = Math.min(next, now + remaining);
+      }
+    }
+    if (expired != null) {
+      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      if (!closing && !exchanges.isEmpty()) {
+        armDeadlineTimer(now); // the next expired one, if any, on the next turn
+      }
+      return;
+    }
+    if (next != Long.MAX_VALUE) {
+      armDeadlineTimer(next);
+    }
+  }
+
+  private void dispatch(Exchange ex, Object head, boolean queued) {
+    ex.dispatched = true;
+    if (ex.rejected) {
+      ReferenceCountUtil.release(head);
+      answer(ex, ProblemDetails.of(400, ex.requestId), false);
+      return;
+    }
+    CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
+    if (ended != null) { // expired or cancelled while queued behind another request
+      ReferenceCountUtil.release(head);
+      contextEnded(ex, ended);
+      return;
+    }
+    ensureTailLast();
+    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
+      ex.timeline.mark(Phase.HANDLER_START);
+    }
+    contextAttribute.set(ex.context);
+    fire(ex, head);
+  }
+
+  private void fire(Exchange ex, Object msg) {
+    try (Scope ignored = ex.context.attach()) {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void dispatchNext() {
+    Exchange next = exchanges.peekFirst();
+    if (next == null || next.dispatched || closing) {
+      return;
+    }
+    ArrayDeque<Object> held = next.held;
+    next.held = null;
+    dispatch(next, held.pollFirst(), true);
+    for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
+      if (next.completed || closing) {
+        ReferenceCountUtil.release(msg);
+      } else {
+        fire(next, msg);
+      }
+    }
+    ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+    if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
+      readSuspended = false;
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void ensureTailLast() {
+    ChannelPipeline p = ctx.pipeline();
+    if (p.last() != tail) { // user handlers were added after install(): move the sentinel behind them
+      if (p.context(tail) != null) {
+        p.remove(tail);
+      }
+      p.addLast(HandlerNames.TAIL, tail);
+    }
+  }
+
+
+
+
+
+  // ---------------------------------------------------------------------------------------------- outbound
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    Exchange ex = exchanges.peekFirst();
+    Exchange writer = Exchange.of(RequestContext.current());
+    if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
+        || msg instanceof HttpContent)) {
+      failures.drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByGuard ? "late_response" : "second_response", writer);
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      if (ex == null || !ex.dispatched || ex.committed) {
+        Exchange blamed = ex != null && ex.committed ? ex : lastCompleted;
+        failures.drop(msg, promise, blamed != null && blamed.answeredByGuard && blamed != ex ? "late_response"
+            : "second_response", blamed);
+        return;
+      }
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        ctx.write(msg, promise); // 100-continue: the final response is still to come
+        return;
+      }
+      ex.committed = true;
+      ex.status = response.status().code();
+    } else if (msg instanceof HttpContent) {
+      if (ex == null || !ex.committed) {
+        failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
+        return;
+      }
+    } else if (ex == null || ex.committed) {
+      ctx.write(msg, promise); // not HTTP (e.g. a ByteBuf after an upgrade): not ours to judge
+      return;
+    }
+    ChannelPromise p = promise.unvoid();
+    p.addListener(ex);
+    if (msg instanceof LastHttpContent) {
+      long now = clock.offer(); // the connection guard's keep-alive bookkeeping reuses it
+      try {
+        ctx.write(msg, p);
+      } finally {
+        clock.clear();
+      }
+      complete(ex, now);
+    } else {
+      ctx.write(msg, p);
+    }
+  }
+
+  private void complete(Exchange ex) {
+    complete(ex, ticker.nanoTime());
+  }
+
+  private void complete(Exchange ex, long now) {
+    ex.completed = true;
+    exchanges.remove(ex);
+    lastCompleted = ex;
+    contextAttribute.compareAndSet(ex.context, null);
+    recordRequest(ex, ex.status, now);
+    if (ex.chain != null) {
+      ex.chain.finish();
+    }
+    ex.root.complete();
+    if (!exchanges.isEmpty() && !closing) {
+      // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
+      ctx.executor().execute(this::dispatchNext);
+    }
+  }
+
+  /**
+   * Returns the chain-tracker exchange of {@code ex}, created on the first violation and brought up to date: the
+   * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
+   * that broke the contract.
+   */
+  dev.stability.chain.Exchange chainOf(Exchange ex) {
+    if (ex.chain == null) {
+      dev.stability.chain.Exchange c = chain.newExchange(ex.context);
+      if (ex.dispatched && !ex.rejected) {
+        c.enter(handlersStage);
+      }
+      if (ex.committed) {
+        c.responded(ex.answeredByGuard ? ownStage : handlersStage);
+        if (ex.completed) {
+          c.completed();
+        }
+      }
+      ex.chain = c;
+    }
+    return ex.chain;
+  }
+
+  private void recordRequest(Exchange ex, int status, long now) {
+    String route = ex.route;
+    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+        || !java.util.Objects.equals(route, lastRoute)) {
+      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastMethod = ex.method;
+      lastStatus = status;
+      lastRoute = route;
+    }
+    metrics.requestEnded(lastTimer, now - ex.startNanos);
+  }
+
+  /** Writes the guard's own answer for {@code ex} and ends it. */
+  void answer(Exchange ex, ProblemDetails problem, boolean close) {
+    if (close) {
+      closing = true;
+    }
+    ex.answeredByGuard = true;
+    ex.committed = true;
+    ex.status = problem.status();
+    if (ex.chain != null && !ex.chain.isRepaired()) { // a repair the chain asked for is already counted
+      ex.chain.responded(ownStage);
+      ex.chain.completed(ownStage);
+    }
+    ChannelPromise p = ctx.newPromise();
+    p.addListener(ex);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
+    complete(ex);
+  }
+
+  // ---------------------------------------------------------------------------------------------- failures
+
+  /** The request's context ended abnormally; runs on the event loop. */
+  void contextEnded(Exchange ex, CancellationCause cause) {
+    failures.contextEnded(ex, cause);
+  }
+
+  /** An exception reached the end of the pipeline, or this handler. */
+  void exceptionReached(Throwable cause, String stage) {
+    failures.exceptionReached(cause, stage);
+  }
+
+  void writeFailed(Exchange ex, Throwable cause) {
+    failures.writeFailed(ex, cause);
+  }
+
+  /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
+  void failedElsewhere(Exchange ex, Throwable cause) {
+    failures.failedElsewhere(ex, cause);
+  }
+
+  /** A message reached the end of the pipeline: nobody consumed it. */
+  void unhandled(Object msg, String stage) {
+    failures.unhandled(msg, stage);
+  }
+
+  /** Marks the connection as ending and closes it. */
+  void closeConnection() {
+    closing = true;
+    ctx.close();
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /** Returns the request of the writing or failing code: the attached context's, else the oldest. */
+  Exchange currentOrFront() {
+    Exchange ex = Exchange.of(RequestContext.current());
+    return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
+      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    exceptionReached(cause, "before " + ctx.name());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof DecodeFailureEvent event)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    Exchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched) {
+      return; // not ours: the connection guard answers
+    }
+    event.claimed = true;
+    ex.inboundComplete = true;
+    if (!ex.committed) {
+      answer(ex, ProblemDetails.of(event.status.code(), ex.requestId), true);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  private void bodyTooLarge(Exchange ex) {
+    metrics.decodeFailure(413);
+    ex.inboundComplete = true;
+    if (ex.dispatched && !ex.committed && !ex.completed) {
+      answer(ex, ProblemDetails.of(413, ex.requestId), true);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
+    }
+    CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
+    for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+      ex.completed = true;
+      recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
+      ex.root.cancel(gone);
+    }
+    contextAttribute.set(null);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
+    }
+    for (Exchange ex : exchanges) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+    }
+  }
+}
