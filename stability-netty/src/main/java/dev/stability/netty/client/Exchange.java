@@ -173,7 +173,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   private void onHeaders(HttpResponse r) {
     if (r.decoderResult().isFailure()) {
-      fail(r.decoderResult().cause(), false);
+      decoderFailure(r.decoderResult().cause());
       return;
     }
     int code = r.status().code();
@@ -222,7 +222,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   private void onContent(HttpContent c) {
     if (c.decoderResult().isFailure()) {
-      fail(c.decoderResult().cause(), false);
+      decoderFailure(c.decoderResult().cause());
       return;
     }
     lastReadNanos = System.nanoTime();
@@ -269,6 +269,14 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
       closedEarly(cause);
+    } else {
+      fail(cause, false);
+    }
+  }
+
+  private void decoderFailure(Throwable cause) {
+    if (cause instanceof PrematureChannelClosureException) {
+      closedEarly(cause); // the decoder noticed the close before we did
     } else {
       fail(cause, false);
     }
