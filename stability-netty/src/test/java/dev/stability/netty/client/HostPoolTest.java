@@ -133,7 +133,7 @@ class HostPoolTest {
   @Test
   void responseBytesBeforeTheCloseAreNeverRetried() {
     TestUpstream upstream = track(TestUpstream.start()).behave((ctx, req, n) -> {
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nab",
+      ctx.pipeline().firstContext().writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nab",
           java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     });
     StabilityHttpClient client = client(PoolConfig.ofDefaults(), PhaseTimeouts.ofDefaults());
