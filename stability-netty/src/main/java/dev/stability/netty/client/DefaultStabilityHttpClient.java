@@ -44,7 +44,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
             NioIoHandler.newFactory())
         : b.group;
     this.customSsl = b.sslContext;
-    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry), b.timeline);
+    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
     this.factory = new ConnectionFactory(config, this::sslContext);
     if (config.insecureTrustAllCertificates()) {
       log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
