@@ -120,6 +120,9 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       if (cause instanceof RuntimeException re) {
         throw re;
       }
+      if (cause instanceof java.io.IOException io) {
+        throw new java.io.UncheckedIOException(io.getMessage(), io);
+      }
       throw new CompletionException(cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
