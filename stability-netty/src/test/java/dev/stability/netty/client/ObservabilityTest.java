@@ -16,6 +16,8 @@ class ObservabilityTest {
   private final TestUpstream upstream = TestUpstream.start();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).meterRegistry(registry)
+      .config(HttpClientConfig.builder().phaseTimeouts(PhaseTimeouts.builder()
+          .responseHeaders(Duration.ofMillis(200)).build()).build())
       .build();
 
   @AfterEach
@@ -45,9 +47,10 @@ class ObservabilityTest {
     URI uri = upstream.uri("/");
     client.executeBlocking(ClientRequest.get(uri)); // warm: the pooled connection skips the connect phase
     upstream.behave(TestUpstream.hang());
-    RequestContext ctx = RequestContext.of("t", Duration.ofMillis(200));
+    RequestContext ctx = RequestContext.of("t", Duration.ofSeconds(10));
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
-        .isInstanceOf(PhaseTimeoutException.class);
+        .isInstanceOfSatisfying(PhaseTimeoutException.class,
+            e -> assertThat(e.phase()).as(e.getMessage()).isEqualTo(Phase.RESPONSE_HEADERS));
     String host = "http://127.0.0.1:" + uri.getPort();
     assertThat(registry.get("http.client.phase.timeouts").tag("host", host).tag("phase", "RESPONSE_HEADERS")
         .counter().count()).isEqualTo(1);
