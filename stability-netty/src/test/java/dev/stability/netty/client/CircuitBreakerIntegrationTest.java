@@ -54,7 +54,7 @@ class CircuitBreakerIntegrationTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
         .isInstanceOf(CallNotPermittedException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(50);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000); // no network wait
     assertThat(upstream.requests.get()).isEqualTo(before);
   }
 
