@@ -138,9 +138,9 @@ final class CallExecution implements PhaseObserver {
   }
 
   private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
-    if (cause instanceof PoolExhaustedException
+    if (staleRetryable || cause instanceof PoolExhaustedException
         || cause instanceof PhaseTimeoutException p && p.phase() == Phase.ACQUIRE) {
-      a.permit.release(); // local pool pressure says nothing about the upstream
+      a.permit.release(); // a stale pooled connection or local pool pressure says nothing about the upstream
     } else {
       a.permit.onFailure(cause);
     }
