@@ -49,8 +49,16 @@ final class CallExecution implements PhaseObserver {
     return future;
   }
 
-  /** Starts the first attempt; on the pool's loop. */
+  /** Starts the first attempt; on the pool's loop. Never throws: a failure completes the future. */
   void start() {
+    try {
+      doStart();
+    } catch (RuntimeException e) {
+      finish(null, e, "ERROR");
+    }
+  }
+
+  private void doStart() {
     if (ctx != null) {
       CancellationCause cause = ctx.cancellationCause();
       if (cause != null && cause.reason().isAbnormal()) {
