@@ -232,7 +232,12 @@ final class CallExecution implements PhaseObserver {
 
   /** Called by the future when the caller cancels it. */
   void cancelledByCaller() {
-    pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller", null)));
+    try {
+      pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller",
+          null)));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the loop is gone, and with it every connection: nothing left to release
+    }
   }
 
   /** One attempt: waits in the pool, then runs an exchange; ignores callbacks once superseded. */
