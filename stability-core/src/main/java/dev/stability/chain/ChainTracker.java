@@ -165,7 +165,7 @@ public final class ChainTracker {
   ViolationPolicy violation(ViolationType type, Stage stage, String requestId, String timeline) {
     ViolationPolicy policy = policies[type.ordinal()];
     stage.counters.violations[type.ordinal()].increment();
-    Violation v = new Violation(type, name, stage.name, requestId, policy);
+    Violation v = new Violation(type, name, stage.name, requestId, policy, timeline);
     long suppressed = limiter.acquire(type.name() + '/' + stage.name);
     if (suppressed != LogLimiter.SUPPRESS) {
       log.warn("{}{}{}", v.message(), suppressed == 0 ? "" : " (" + suppressed + " more since last logged)",

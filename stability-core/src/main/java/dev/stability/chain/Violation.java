@@ -9,13 +9,16 @@ public final class Violation {
   private final String stage;
   private final String requestId;
   private final ViolationPolicy policy;
+  private final String timeline;
 
-  Violation(ViolationType type, String chain, String stage, String requestId, ViolationPolicy policy) {
+  Violation(ViolationType type, String chain, String stage, String requestId, ViolationPolicy policy,
+      String timeline) {
     this.type = type;
     this.chain = chain;
     this.stage = stage;
     this.requestId = requestId;
     this.policy = policy;
+    this.timeline = timeline == null ? "" : timeline;
   }
 
   /** Returns the type. @return the type */
@@ -41,6 +44,16 @@ public final class Violation {
   /** Returns the policy applied to it. @return the policy */
   public ViolationPolicy policy() {
     return policy;
+  }
+
+  /**
+   * Returns the request's rendered {@link PhaseTimeline} at detection time, or an empty string when the exchange
+   * was created without a context carrying one.
+   *
+   * @return the timeline text, possibly empty
+   */
+  public String timeline() {
+    return timeline;
   }
 
   /**
