@@ -54,11 +54,8 @@ public final class ContextStorage {
               + "restoring the previous context. Use try-with-resources around attach(). "
               + "(logged once per JVM)", scope.context, actual, new IllegalStateException("mismatched detach"));
     }
-    if (scope.previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(scope.previous);
-    }
+    // set(null), not remove(): remove() followed by the next set() allocates a new map entry per request
+    CURRENT.set(scope.previous);
     if (scope.previousId == null) {
       MDC.remove(MDC_KEY);
     } else if (!scope.previousId.equals(MDC.get(MDC_KEY))) {

@@ -27,6 +27,7 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   final long timeoutNanos;
   final long startNanos;
   final PhaseTimeline timeline;
+  dev.stability.chain.Exchange chain;
   RequestContext root;
   RequestContext context;
   ListenerRegistration registration;

@@ -1,7 +1,9 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Phase;
 import dev.stability.chain.PhaseTimeline;
+import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
@@ -58,6 +60,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
   private final Guard guard;
+  private final ChainTracker chain;
+  private final Stage ownStage;
+  private final Stage handlersStage;
   private final ChannelHandler tail;
   private final long defaultTimeoutNanos;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
@@ -76,12 +81,18 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    * @param config the configuration
    * @param metrics the meters
    * @param guard the exception guard that records incidents and renders problems
+   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
+   *     and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChannelHandler tail) {
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+      ChannelHandler tail) {
     this.config = config;
     this.metrics = metrics;
     this.guard = guard;
+    this.chain = chain;
+    this.ownStage = chain.stage(HandlerNames.EXCHANGE);
+    this.handlersStage = chain.stage(HandlerNames.HANDLERS);
     this.tail = tail;
     this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
   }
@@ -143,6 +154,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         .timeout(Duration.ofNanos(timeout)).build();
     ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
         Guard.UNKNOWN_ROUTE);
+    ex.chain = chain.newExchange(ex.context);
     ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
@@ -204,6 +216,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     ensureTailLast();
     ex.timeline.mark(Phase.HANDLER_START);
+    ex.chain.enter(handlersStage);
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
     fire(ex, head);
   }
@@ -284,7 +297,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     Exchange writer = Exchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
-      drop(msg, promise, writer.answeredByGuard ? "late_response" : "second_response", writer);
+      drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByGuard ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
@@ -300,6 +314,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
       ex.committed = true;
       ex.status = response.status().code();
+      ex.chain.responded(handlersStage);
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
         drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -313,6 +328,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     p.addListener(ex);
     ctx.write(msg, p);
     if (msg instanceof LastHttpContent) {
+      ex.chain.completed();
       complete(ex);
     }
   }
@@ -320,6 +336,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void drop(Object msg, ChannelPromise promise, String kind, Exchange blamed) {
     ReferenceCountUtil.release(msg);
     metrics.violation(kind);
+    if (blamed != null && !"late_response".equals(kind)) { // a late answer is a timeout's echo, not a chain bug
+      if (msg instanceof HttpResponse) {
+        blamed.chain.responded(handlersStage);
+      } else {
+        blamed.chain.wrote(handlersStage);
+      }
+    }
     String id = blamed == null ? "none" : blamed.requestId;
     log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
         .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
@@ -347,6 +370,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
     }
     metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.startNanos);
+    ex.chain.finish();
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
@@ -362,6 +386,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.answeredByGuard = true;
     ex.committed = true;
     ex.status = problem.status();
+    if (!ex.chain.isRepaired()) { // the chain already counts the answer it asked for
+      ex.chain.responded(ownStage);
+      ex.chain.completed(ownStage);
+    }
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
     ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
@@ -371,6 +399,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
   private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
     metrics.incident(kind);
+    if (ex.dispatched) {
+      ex.chain.failed(handlersStage);
+    }
     Incident incident;
     try {
       incident = guard.report(ex.context, cause);
@@ -423,6 +454,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
     }
     if (ex.committed) {
+      ex.chain.deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
     } else if (failedElsewhere != null) {
@@ -486,6 +518,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
         .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
         .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
+    ex.chain.enter(last);
+    ex.chain.stageReturned(last);
     answer(ex, ProblemDetails.of(500, ex.requestId), false);
   }
 
