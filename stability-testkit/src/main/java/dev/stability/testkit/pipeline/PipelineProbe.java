@@ -1,7 +1,9 @@
 package dev.stability.testkit.pipeline;
 
-import dev.stability.chain.Violation;
+import dev.stability.chain.ChainTracker;
+import dev.stability.chain.StageStats;
 import dev.stability.chain.ViolationListener;
+import dev.stability.chain.ViolationType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -56,7 +58,8 @@ public final class PipelineProbe implements AutoCloseable {
   private final List<FullHttpRequest> written = new ArrayList<>();
   private final List<ProbeResponse> responses = new ArrayList<>();
   private final List<String> wireViolations = new ArrayList<>();
-  private final List<Violation> chainViolations = new CopyOnWriteArrayList<>();
+  private final List<String> chainViolations = new CopyOnWriteArrayList<>();
+  private final Map<ChainTracker, Map<String, Long>> watched = new LinkedHashMap<>();
   private Partial partial;
 
   private PipelineProbe(EmbeddedChannel channel) {
@@ -132,9 +135,49 @@ public final class PipelineProbe implements AutoCloseable {
     return List.copyOf(sent);
   }
 
-  /** Returns the violations reported by chain trackers wired to {@link #violationListener()}. @return them */
-  public List<Violation> chainViolations() {
-    return List.copyOf(chainViolations);
+  /**
+   * Also watches {@code tracker}, e.g. {@code guards.chain()} of a stability server: violations it counts from now
+   * on fail the probe's assertions.
+   *
+   * @param tracker the chain tracker of the pipeline under test
+   * @return this probe
+   */
+  public PipelineProbe watching(ChainTracker tracker) {
+    watched.put(Objects.requireNonNull(tracker, "tracker"), counts(tracker));
+    return this;
+  }
+
+  /**
+   * Returns the chain violations: those reported to {@link #violationListener()} and those newly counted by the
+   * {@linkplain #watching watched} trackers.
+   *
+   * @return one sentence per violation
+   */
+  public List<String> chainViolations() {
+    drain();
+    List<String> out = new ArrayList<>(chainViolations);
+    for (Map.Entry<ChainTracker, Map<String, Long>> w : watched.entrySet()) {
+      Map<String, Long> now = counts(w.getKey());
+      for (Map.Entry<String, Long> c : now.entrySet()) {
+        long added = c.getValue() - w.getValue().getOrDefault(c.getKey(), 0L);
+        if (added > 0) {
+          String[] typeAndStage = c.getKey().split("@", 2);
+          out.add("chain '" + w.getKey().name() + "' counted " + added + " new " + typeAndStage[0] + " violation"
+              + (added == 1 ? "" : "s") + " at stage '" + typeAndStage[1] + "'");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Long> counts(ChainTracker tracker) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (StageStats stage : tracker.report().stages()) {
+      for (Map.Entry<ViolationType, Long> e : stage.violationsByType().entrySet()) {
+        counts.put(e.getKey() + "@" + stage.name(), e.getValue());
+      }
+    }
+    return counts;
   }
 
   /** Returns integrity problems seen on the wire (responses with no request, writes after the end). @return them */
@@ -149,7 +192,7 @@ public final class PipelineProbe implements AutoCloseable {
    * @return the listener
    */
   public ViolationListener violationListener() {
-    return chainViolations::add;
+    return v -> chainViolations.add(v.message());
   }
 
   /**

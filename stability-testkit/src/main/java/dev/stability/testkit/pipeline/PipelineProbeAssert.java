@@ -1,6 +1,5 @@
 package dev.stability.testkit.pipeline;
 
-import dev.stability.chain.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.AbstractAssert;
@@ -80,10 +79,10 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
   public PipelineProbeAssert hasNoIntegrityViolations() {
     isNotNull();
     List<String> wire = actual.wireViolations();
-    List<Violation> chain = actual.chainViolations();
+    List<String> chain = actual.chainViolations();
     if (!wire.isEmpty() || !chain.isEmpty()) {
       List<String> lines = new ArrayList<>(wire);
-      chain.forEach(v -> lines.add(v.message()));
+      lines.addAll(chain);
       failWithMessage("%s", "expected no integrity violations but:\n  " + String.join("\n  ", lines));
     }
     return this;

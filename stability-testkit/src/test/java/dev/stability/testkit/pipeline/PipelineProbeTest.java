@@ -132,12 +132,31 @@ class PipelineProbeTest {
         // hangs: the server's deadline must answer
       }
     });
-    probe = PipelineProbe.of(ch);
+    probe = PipelineProbe.of(ch).watching(guards.chain());
     probe.get("/hung");
-    System.out.println("DEBUG " + probe.responses() + probe.wireViolations());
     assertThatThrownBy(() -> assertThat(probe).answeredEachRequestOnce()).hasMessageContaining("got no response");
 
     time.advance(Duration.ofSeconds(2));
     assertThat(probe).isClean().hasStatuses(504);
+  }
+
+  @Test
+  void guardedServerBlocksADoubleResponseAndTheProbeReportsTheViolation() {
+    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder()
+        .defaultRequestTimeout(Duration.ofSeconds(2)).headerReadTimeout(Duration.ofSeconds(1)).build());
+    EmbeddedChannel ch = time.channel();
+    guards.install(ch.pipeline());
+    ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        ctx.writeAndFlush(ok("first"));
+        ctx.writeAndFlush(ok("second"));
+      }
+    });
+    probe = PipelineProbe.of(ch).watching(guards.chain());
+    probe.get("/twice");
+    assertThat(probe).answeredEachRequestOnce().hasStatuses(200);
+    assertThatThrownBy(() -> assertThat(probe).hasNoIntegrityViolations())
+        .hasMessageContaining("chain 'http-server' counted 1 new DOUBLE_RESPONSE violation at stage 'handlers'");
   }
 }
