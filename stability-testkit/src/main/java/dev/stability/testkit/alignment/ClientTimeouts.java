@@ -54,6 +54,7 @@ public final class ClientTimeouts {
 
   /**
    * Reads a stability client's per-try timeout, attempts, worst-case backoffs, phase limits and pool idle timeout.
+   * Without retries the client bounds its one attempt by its phases only, so the per-try timeout is then their sum.
    *
    * @param name the client's name in failure tables
    * @param config the client configuration
@@ -63,8 +64,15 @@ public final class ClientTimeouts {
     Objects.requireNonNull(config, "config");
     RetryPolicy retry = config.retryPolicy();
     PhaseTimeouts limits = config.phaseTimeouts();
+    Duration perTry = retry.perTryTimeout();
+    if (retry.maxAttempts() == 1) { // the client applies no per-try limit to a lone attempt: its phases bound it
+      perTry = Duration.ZERO;
+      for (Phase phase : Phase.values()) {
+        perTry = perTry.plus(limits.limit(phase));
+      }
+    }
     Builder b = builder(name)
-        .perTryTimeout(retry.perTryTimeout())
+        .perTryTimeout(perTry)
         .maxAttempts(retry.maxAttempts())
         .backoff(retry.initialBackoff(), retry.maxBackoff(), retry.multiplier());
     for (Phase phase : Phase.values()) {

@@ -78,6 +78,16 @@ public final class HandlerBudget {
     return margin != null ? margin : requestTimeout.minus(budget);
   }
 
+  /** Returns the margin when given as one, else {@code null}. */
+  Duration marginOrNull() {
+    return margin;
+  }
+
+  /** Returns the absolute budget when given as one, else {@code null}. */
+  Duration budgetOrNull() {
+    return budget;
+  }
+
   /** Returns the smallest acceptable margin. @return the minimum */
   public Duration minimumMargin() {
     return minimumMargin;
