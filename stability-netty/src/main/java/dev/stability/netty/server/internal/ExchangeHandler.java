@@ -35,10 +35,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private Exchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
+  private ScheduledFuture<?> deadlineTimer;
+  private long deadlineTimerAt;
+  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private int lastStatus;
+  private String lastRoute;
+  private io.micrometer.core.instrument.Timer lastTimer;
 
   /**
    * Creates the handler of one connection.
@@ -155,7 +163,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
         Guard.UNKNOWN_ROUTE);
     ex.chain = chain.newExchange(ex.context);
-    ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
+    armDeadlineTimer(now + ex.root.remainingNanos());
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
     exchanges.addLast(ex);
@@ -198,6 +206,48 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     if (!readSuspended && exchanges.size() > config.maxPipelinedRequests()) {
       readSuspended = true; // back-pressure: a client pipelining without reading answers waits
       ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /**
+   * One timer per connection, at the earliest deadline of its requests, re-armed when it fires: a request that
+   * ends before its deadline costs no timer work at all, instead of a schedule and a cancel each.
+   */
+  private void armDeadlineTimer(long at) {
+    if (deadlineTimer != null) {
+      if (deadlineTimerAt - at <= 0) {
+        return;
+      }
+      deadlineTimer.cancel(false);
+    }
+    deadlineTimerAt = at;
+    deadlineTimer = ctx.executor().schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void onDeadlineTimer() {
+    deadlineTimer = null;
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    Exchange expired = null;
+    for (Exchange ex : exchanges) {
+      long remaining = ex.root.remainingNanos();
+      if (remaining <= 0 && expired == null && ex.dispatched) {
+        expired = ex; // the oldest: answering it may close the connection, so one at a time
+      } else if (remaining > 0) {
+        next = Math.min(next, now + remaining);
+      }
+    }
+    if (expired != null) {
+      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      if (!closing && !exchanges.isEmpty()) {
+        armDeadlineTimer(now); // the next expired one, if any, on the next turn
+      }
+      return;
+    }
+    if (next != Long.MAX_VALUE) {
+      armDeadlineTimer(next);
     }
   }
 
@@ -369,13 +419,25 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
       ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
     }
-    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.startNanos);
+    recordRequest(ex, ex.status, now);
     ex.chain.finish();
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
       ctx.executor().execute(this::dispatchNext);
     }
+  }
+
+  private void recordRequest(Exchange ex, int status, long now) {
+    String route = ex.route;
+    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+        || !java.util.Objects.equals(route, lastRoute)) {
+      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastMethod = ex.method;
+      lastStatus = status;
+      lastRoute = route;
+    }
+    metrics.requestEnded(lastTimer, now - ex.startNanos);
   }
 
   /** Writes the guard's own answer for {@code ex} and ends it. */
@@ -563,6 +625,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
     for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
       if (ex.held != null) {
@@ -570,7 +636,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held = null;
       }
       ex.completed = true;
-      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime() - ex.startNanos);
+      recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
       ex.root.cancel(gone);
     }
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
@@ -579,6 +645,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     for (Exchange ex : exchanges) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);
