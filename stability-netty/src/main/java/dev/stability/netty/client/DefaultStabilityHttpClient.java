@@ -44,7 +44,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
             NioIoHandler.newFactory())
         : b.group;
     this.customSsl = b.sslContext;
-    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry), b.timeline);
+    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
     this.factory = new ConnectionFactory(config, this::sslContext);
     if (config.insecureTrustAllCertificates()) {
       log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
@@ -119,6 +119,9 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
         throw re;
+      }
+      if (cause instanceof java.io.IOException io) {
+        throw new java.io.UncheckedIOException(io.getMessage(), io);
       }
       throw new CompletionException(cause);
     } catch (InterruptedException e) {
