@@ -130,6 +130,12 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
         }
         return s;
       } else {
+        if (s instanceof ClosedState) {
+          ((ClosedState) s).tick(now); // seals permits and scans calls in flight even without new calls
+          if (state.get() != s) {
+            continue;
+          }
+        }
         return s;
       }
     }
@@ -144,15 +150,16 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
 
   @Override
   public Permit acquire(RequestContext ctx) {
-    long now = ticker.nanoTime();
     State s = state.get();
     if (s instanceof ClosedState) {
-      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx, now, true)) {
+      ClosedPermit p = ((ClosedState) s).enter();
+      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx)) {
+        p.exitWithoutRecord();
         throw reject(rejectDeadlineClosed);
       }
-      return ((ClosedState) s).enter(now);
+      return p;
     }
-    return acquireSlow(ctx, now);
+    return acquireSlow(ctx, ticker.nanoTime());
   }
 
   private Permit acquireSlow(RequestContext ctx, long now) {
@@ -161,7 +168,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
       return acquire(ctx);
     }
     if (s instanceof HalfOpenState) {
-      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx, now, false)) {
+      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx)) {
         throw reject(rejectDeadlineHalfOpen);
       }
       ProbeLease lease = ((HalfOpenState) s).tryLease(this, now);
@@ -176,17 +183,18 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     throw reject(s == State.Fixed.FORCED_OPEN ? rejectForced : rejectOpen);
   }
 
-  private boolean tooShort(RequestContext ctx, long now, boolean mayRefresh) {
-    if (mayRefresh && now - estimateAt >= ESTIMATE_REFRESH_NANOS) {
-      State s = state.get();
-      if (s instanceof ClosedState) {
-        estimateAt = now;
-        estimateNanos = ((ClosedState) s).window.counts()
-            .percentileNanos(config.deadlinePercentile(), false, config.latencyMinimumCalls());
-      }
-    }
+  private boolean tooShort(RequestContext ctx) {
     long estimate = estimateNanos;
     return estimate > 0 && ctx.remainingNanos() < estimate;
+  }
+
+  /** Recomputes the deadline estimate from the window, at most every 100 ms; called by timed acquires. */
+  void refreshEstimate(ClosedState owner, long now) {
+    if (config.deadlineAware() && now - estimateAt >= ESTIMATE_REFRESH_NANOS) {
+      estimateAt = now;
+      estimateNanos = owner.window.counts()
+          .percentileNanos(config.deadlinePercentile(), false, config.latencyMinimumCalls());
+    }
   }
 
   private CallNotPermittedException reject(CallNotPermittedException e) {
