@@ -1,5 +1,6 @@
 package dev.stability.testkit;
 
+import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.context.RequestContext;
 import dev.stability.testkit.context.ContextAssertions;
 import io.netty.channel.ChannelHandler;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that gives each test one fresh {@link FakeTicker} and wires it everywhere time is read:
- * contexts built by {@link #context(String)}, breakers given {@link #ticker()}, and {@code EmbeddedChannel}s
+ * contexts built by {@link #context(String)}, breakers built from {@link #breakerConfig()}, and {@code EmbeddedChannel}s
  * made by {@link #channel(ChannelHandler...)} whose clock is frozen and moved in lockstep by {@link #advance}.
  *
  * <pre>{@code
@@ -137,6 +138,16 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
    */
   public RequestContext context(String requestId, Duration timeout) {
     return context(requestId).timeout(timeout).build();
+  }
+
+  /**
+   * Returns a breaker-config builder already on this test's ticker, so that open waits and time windows pass
+   * with {@link #advance}.
+   *
+   * @return the builder; configure and build
+   */
+  public CircuitBreakerConfig.Builder breakerConfig() {
+    return CircuitBreakerConfig.builder().ticker(ticker());
   }
 
   /**
