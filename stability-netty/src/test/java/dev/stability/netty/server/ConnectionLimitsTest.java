@@ -104,4 +104,27 @@ class ConnectionLimitsTest {
     assertThat(server.responses()).extracting(HttpText.Response::closes).containsExactly(true);
     assertThat(server.channel.isOpen()).isFalse();
   }
+
+  @Test
+  void connectionWhoseClientStopsReadingIsClosedAfterTheWriteTimeout() {
+    server = new Embedded(config.toBuilder().writeTimeout(Duration.ofSeconds(2)).build(),
+        new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest>() {
+          @Override
+          protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+              io.netty.handler.codec.http.FullHttpRequest msg) {
+            ctx.write(Handlers.ok("x".repeat(4096))); // queued, never flushed: like a client not reading
+          }
+        });
+    server.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(64, 128));
+    server.send(Embedded.get("/big"));
+    assertThat(server.channel.isWritable()).isFalse();
+
+    server.advance(1999);
+    assertThat(server.channel.isOpen()).isTrue();
+    server.advance(1);
+
+    assertThat(server.channel.isOpen()).isFalse();
+    assertThat(registry.counter("stability.server.connection.closes", "reason", "write_timeout").count())
+        .isEqualTo(1);
+  }
 }

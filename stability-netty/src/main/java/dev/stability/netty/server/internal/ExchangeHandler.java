@@ -29,11 +29,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -67,6 +69,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private final Stage handlersStage;
   private final ChannelHandler tail;
   private final long defaultTimeoutNanos;
+  private final AsciiString requestIdHeader;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
   private Ticker ticker;
@@ -103,6 +106,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     this.handlersStage = chain.stage(HandlerNames.HANDLERS);
     this.tail = tail;
     this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
+    this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
   @Override
@@ -258,7 +262,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       answer(ex, ProblemDetails.of(400, ex.requestId), false);
       return;
     }
-    CancellationCause ended = ex.context.cancellationCause();
+    CancellationCause ended = ex.held == null && ex.root.remainingNanos() > 0 ? null
+        : ex.root.cancellationCause(); // only a request that waited its turn can have ended already
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
@@ -310,7 +315,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private String requestIdOf(HttpRequest request) {
-    String given = request.headers().get(config.requestIdHeader());
+    String given = request.headers().get(requestIdHeader);
     if (given != null && RequestIds.isAcceptable(given)) {
       return given;
     }
@@ -320,7 +325,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
-      InboundDeadline inbound = policy.resolve(request.headers()::get);
+      HttpHeaders headers = request.headers();
+      InboundDeadline inbound = policy.resolve(name -> headers.get(HeaderNames.ascii(name)));
       if (inbound.source() != null) {
         return inbound.timeoutNanos();
       }
