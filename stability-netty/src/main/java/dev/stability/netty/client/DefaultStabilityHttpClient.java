@@ -166,16 +166,12 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
         pool.loop.submit(pool::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
       }
     }
+    factory.close();
     if (ownsGroup) {
-      factory.close();
       if (onEventLoop()) {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       } else {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    } else {
-      for (HostPool pool : pools.values()) {
-        pool.loop.execute(factory::close);
       }
     }
   }

@@ -38,6 +38,29 @@ class StabilityHttpClientTest {
   }
 
   @Test
+  void resolvesHostNamesThroughTheNettyResolver() {
+    upstream.behave(TestUpstream.ok("by name"));
+    java.net.URI byName = java.net.URI.create(upstream.uri("/").toString().replace("127.0.0.1", "localhost"));
+    assertThat(client.executeBlocking(ClientRequest.get(byName)).bodyAsString()).isEqualTo("by name");
+  }
+
+  @Test
+  void headResponseAnnouncingALargeBodyIsNotMistakenForAnOversizedOne() {
+    upstream.behave((ctx, req, n) -> {
+      io.netty.handler.codec.http.FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      res.headers().set("content-length", 1 << 30);
+      ctx.writeAndFlush(res);
+    });
+    ClientResponse r = client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyLength()).isZero();
+    assertThat(client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build()).status())
+        .isEqualTo(200);
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
   void sendsBodyAndCallerHeaders() {
     upstream.behave((ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.CREATED,
         req.content().toString(java.nio.charset.StandardCharsets.UTF_8) + "/" + req.headers().get("x-tenant")));
