@@ -20,6 +20,7 @@ final class ClosedState extends State {
 
   final DefaultCircuitBreaker breaker;
   final Window window;
+  final boolean countsRecords;
   final long createdNanos;
   private final long epochNanos;
   private final AtomicReference<ClosedPermit> current = new AtomicReference<>();
@@ -34,6 +35,7 @@ final class ClosedState extends State {
     super(CircuitBreakerState.CLOSED);
     this.breaker = breaker;
     this.window = window;
+    this.countsRecords = window instanceof CountWindow;
     this.createdNanos = nowNanos;
     this.epochNanos = Math.max(slowNanos / 8, 1);
     this.lastScan = new AtomicLong(nowNanos);

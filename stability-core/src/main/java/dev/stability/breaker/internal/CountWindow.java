@@ -19,8 +19,11 @@ final class CountWindow implements Window {
   private static final int CURSOR = PAD;
   private static final int AGGREGATE = PAD + 1;
 
+  private static final long FOLD_MARK = 1L << 62;
+
   private final Thresholds thresholds;
   private final int size;
+  private final long fastModMultiplier;
   private final AtomicLongArray counters = new AtomicLongArray(3 * PAD);
   private final AtomicLongArray slots;
 
@@ -28,13 +31,17 @@ final class CountWindow implements Window {
     this.size = size;
     this.thresholds = thresholds;
     this.slots = new AtomicLongArray((size + 2) * PAD);
+    this.fastModMultiplier = Long.divideUnsigned(-1L, size) + 1;
   }
 
   @Override
   public int recordAndCheck(long durationNanos, boolean failure, long inFlight) {
     long value = thresholds.encode(durationNanos, failure);
     long index = counters.getAndIncrement(CURSOR);
-    long old = slots.getAndSet((int) (index % size + 1) * PAD, value);
+    if ((index & FOLD_MARK) != 0) {
+      return FOLDED;
+    }
+    long old = slots.getAndSet((slot(index) + 1) * PAD, value);
     long delta = packed(value) - packed(old);
     long aggregate = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
     return checkPacked(aggregate, inFlight);
@@ -43,6 +50,22 @@ final class CountWindow implements Window {
   @Override
   public int check(long inFlight) {
     return checkPacked(counters.get(AGGREGATE), inFlight);
+  }
+
+  @Override
+  public long fold() {
+    return counters.getAndAdd(CURSOR, FOLD_MARK) & ~FOLD_MARK;
+  }
+
+  @Override
+  public long records() {
+    return counters.get(CURSOR) & ~FOLD_MARK;
+  }
+
+  /** Returns {@code index mod size} without a division (Lemire's fastmod on the low 32 bits). */
+  int slot(long index) {
+    long low = fastModMultiplier * (index & 0xFFFF_FFFFL);
+    return (int) (Math.multiplyHigh(low, size) + ((low >> 63) & size));
   }
 
   private int checkPacked(long a, long inFlight) {

@@ -46,7 +46,10 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   private final CallNotPermittedException rejectHalfOpenFull;
   private final CallNotPermittedException rejectDeadlineClosed;
   private final CallNotPermittedException rejectDeadlineHalfOpen;
-  private final LongAdder successes = new LongAdder();
+  // Totals: every finished call is counted once, either by the CLOSED count window's cursor (folded into
+  // foldedRecords when the state changes) or in records; failures and slow calls are rare and have adders.
+  private final LongAdder records = new LongAdder();
+  private final LongAdder foldedRecords = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
   private final LongAdder slow = new LongAdder();
@@ -228,12 +231,21 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   void recordClosed(ClosedState owner, long durationNanos, boolean failure) {
-    countTotals(durationNanos, failure);
+    if (failure) {
+      failures.increment();
+    }
+    if (durationNanos >= thresholds.slowNanos) {
+      slow.increment();
+    }
     if (state.get() != owner) {
-      return; // the call started in an earlier CLOSED period or the breaker tripped meanwhile: totals only
+      records.increment(); // the call started in an earlier CLOSED period or the breaker tripped meanwhile
+      return;
     }
     int condition = owner.window.recordAndCheck(durationNanos, failure, owner.inFlight());
-    if (condition != Thresholds.NONE) {
+    if (condition == Window.FOLDED || !owner.countsRecords) {
+      records.increment();
+    }
+    if (condition > Thresholds.NONE) {
       tripFromClosed(owner, condition);
     }
   }
@@ -257,7 +269,10 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   private void countTotals(long durationNanos, boolean failure) {
-    (failure ? failures : successes).increment();
+    records.increment();
+    if (failure) {
+      failures.increment();
+    }
     if (durationNanos >= thresholds.slowNanos) {
       slow.increment();
     }
@@ -281,6 +296,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     if (!state.compareAndSet(from, to)) {
       return false;
     }
+    fold(from);
     fire(from, to, cause, counts);
     return true;
   }
@@ -302,7 +318,26 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
 
   private void force(State to, String cause) {
     State from = state.getAndSet(to);
+    fold(from);
     fire(from, to, cause, null);
+  }
+
+  private void fold(State from) {
+    if (from instanceof ClosedState) {
+      foldedRecords.add(((ClosedState) from).window.fold());
+    }
+  }
+
+  /** Returns every finished call counted so far, consistent with concurrent folds. */
+  private long totalRecords() {
+    while (true) {
+      State before = state.get();
+      long live = before instanceof ClosedState ? ((ClosedState) before).window.records() : 0;
+      long total = live + foldedRecords.sum() + records.sum();
+      if (state.get() == before) {
+        return total;
+      }
+    }
   }
 
   @Override
@@ -391,7 +426,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     }
     return new CircuitBreakerSnapshot(s.kind, w.calls, w.failures, w.slow, slowInFlight,
         w.percentileNanos(config.latencyPercentile(), true, config.latencyMinimumCalls()),
-        w.percentileNanos(0.99, true, 1), oldest, successes.sum(), failures.sum(), cancelled.sum(), slow.sum(),
+        w.percentileNanos(0.99, true, 1), oldest, totalRecords() - failures.sum(), failures.sum(), cancelled.sum(), slow.sum(),
         rejected);
   }
 
