@@ -400,9 +400,11 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
     }
     String id = blamed == null ? "none" : blamed.requestId;
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
-        .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
-        .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    try (Scope ignored = blamed == null ? null : blamed.context.attach()) {
+      log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
+          .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
+          .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    }
     if (!promise.isVoid()) {
       promise.tryFailure(ResponseDroppedException.of(kind));
     }
@@ -498,30 +500,15 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. */
+  /** The request's context ended abnormally; runs on the event loop. Answers first, logs after. */
   void contextEnded(Exchange ex, CancellationCause cause) {
     if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
-    long now = ticker.nanoTime();
+    boolean wasCommitted = ex.committed;
+    String phase = ex.phase();
     Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
-    try (Scope ignored = ex.context.attach()) {
-      if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.startNanos + ex.timeoutNanos);
-        metrics.timeout(lateness);
-        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
-            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phase(),
-                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
-      } else {
-        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
-      }
-    }
-    if (ex.committed) {
+    if (wasCommitted) {
       ex.chain.deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
@@ -530,6 +517,22 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     } else {
       int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
       answer(ex, ProblemDetails.of(status, ex.requestId), true);
+    }
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    try (Scope ignored = ex.context.attach()) {
+      if (cause.isDeadlineExceeded()) {
+        metrics.timeout(lateness);
+        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", phase)
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", wasCommitted)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), phase,
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
+      } else {
+        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+      }
     }
   }
 
@@ -583,9 +586,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // answered already and passed on, e.g. by a logging handler
     }
     metrics.violation("unanswered");
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
-        .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
-        .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    try (Scope ignored = ex.context.attach()) {
+        log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
+          .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
+          .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri,
+              stage);
+    }
     Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
     ex.chain.enter(last);
     ex.chain.stageReturned(last);
@@ -594,6 +600,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
+      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      closing = true;
+      ctx.close();
+      return;
+    }
     exceptionReached(cause, "before " + ctx.name());
   }
 
