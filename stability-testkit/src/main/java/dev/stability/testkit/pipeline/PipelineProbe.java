@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +46,8 @@ public final class PipelineProbe implements AutoCloseable {
   private final EmbeddedChannel channel;
   private final boolean wire;
   private final EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
-  private final EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder());
+  private final MethodAwareResponseDecoder responseDecoder = new MethodAwareResponseDecoder();
+  private final EmbeddedChannel decoder = new EmbeddedChannel(responseDecoder);
   private final List<String> sent = new ArrayList<>();
   private final List<FullHttpRequest> written = new ArrayList<>();
   private final ResponseAssembler assembler = new ResponseAssembler();
@@ -90,7 +91,8 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Sends a request; the probe takes ownership of it.
+   * Sends a request; the probe takes ownership of it. On the wire a body without a length gets a
+   * {@code content-length}.
    *
    * @param request the request
    * @return this probe
@@ -99,6 +101,11 @@ public final class PipelineProbe implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     sent.add(request.method() + " " + request.uri());
     if (wire) {
+      if (!HttpUtil.isContentLengthSet(request) && !HttpUtil.isTransferEncodingChunked(request)
+          && request.content().isReadable()) {
+        HttpUtil.setContentLength(request, request.content().readableBytes());
+      }
+      responseDecoder.sent(request.method());
       encoder.writeOutbound(request);
       for (Object bytes; (bytes = encoder.readOutbound()) != null; ) {
         channel.writeInbound(bytes);
