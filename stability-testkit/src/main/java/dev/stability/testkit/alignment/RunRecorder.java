@@ -24,7 +24,7 @@ final class RunRecorder {
 
   void requestRead() {
     startNanos = System.nanoTime();
-    note("server read the request");
+    note("the handler got the request (the server's deadline started when it read the head)");
   }
 
   synchronized void note(String event) {
