@@ -85,7 +85,7 @@ public final class ServerGuardConfig {
   }
 
   /**
-   * Returns the defaults: Netty's codec limits, 1 MiB bodies, 10 s header read, 60 s keep-alive idle, 30 s write
+   * Returns the defaults: Netty's codec limits, 1 MiB bodies, 5 s header read, 60 s keep-alive idle, 30 s write
    * stall, 10 s request deadline answered by 504, client timeout headers accepted up to 30 s, no metrics.
    *
    * @return the default configuration
@@ -243,7 +243,7 @@ public final class ServerGuardConfig {
     private int maxChunkSize = DEFAULT_MAX_CHUNK_SIZE;
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
     private boolean streaming;
-    private Duration headerReadTimeout = Duration.ofSeconds(10);
+    private Duration headerReadTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxRequestsPerConnection;
     private Duration maxConnectionAge = Duration.ZERO;
