@@ -7,14 +7,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import dev.stability.testing.RandomCases;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class CountWindowPropertiesTest {
   private static final long MS = 1_000_000L;
@@ -28,14 +23,20 @@ class CountWindowPropertiesTest {
   /** One finished call: duration in ms and whether it failed. */
   record Call(long millis, boolean failure) {}
 
-  @Provide
-  Arbitrary<Call> calls() {
-    return Combinators.combine(Arbitraries.longs().between(0, 3_000), Arbitraries.of(true, false)).as(Call::new);
+  /** A window size and the calls recorded into it. */
+  record Script(int size, List<Call> calls) {}
+
+  private static Script script(Random r) {
+    return new Script(1 + r.nextInt(300),
+        RandomCases.list(r, 1_000, x -> new Call(RandomCases.longBetween(x, 0, 3_000), x.nextBoolean())));
   }
 
-  @Property(tries = 200)
-  void windowHoldsExactlyTheLastNCalls(@ForAll @IntRange(min = 1, max = 300) int size,
-      @ForAll @Size(max = 1_000) List<@net.jqwik.api.From("calls") Call> calls) {
+  @Test
+  void windowHoldsExactlyTheLastNCalls() {
+    RandomCases.forAll(300, CountWindowPropertiesTest::script, s -> check(s.size(), s.calls()));
+  }
+
+  private void check(int size, List<Call> calls) {
     CountWindow window = new CountWindow(size, thresholds);
     Deque<Call> model = new ArrayDeque<>();
     for (Call c : calls) {
