@@ -1,5 +1,7 @@
 package dev.stability.netty.server;
 
+import dev.stability.guard.Guard;
+import dev.stability.guard.GuardConfig;
 import dev.stability.netty.server.internal.ConnectionGuardHandler;
 import dev.stability.netty.server.internal.ExchangeHandler;
 import dev.stability.netty.server.internal.HandlerNames;
@@ -30,10 +32,25 @@ import java.util.Objects;
 public final class ServerGuards {
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
+  private final Guard guard;
 
   ServerGuards(ServerGuardConfig config) {
     this.config = config;
     this.metrics = new ServerMetrics(config.meterRegistry());
+    if (config.guard() != null) {
+      this.guard = config.guard();
+    } else {
+      GuardConfig.Builder b = GuardConfig.builder().devMode(config.devMode());
+      if (config.meterRegistry() != null) {
+        b.meterRegistry(config.meterRegistry());
+      }
+      this.guard = Guard.of(b.build());
+    }
+  }
+
+  /** Returns the exception guard that records this server's incidents. @return the guard */
+  public Guard guard() {
+    return guard;
   }
 
   /** Returns the configuration. @return the configuration */
@@ -72,7 +89,7 @@ public final class ServerGuards {
     }
     ConnectionGuardHandler connection = new ConnectionGuardHandler(config, metrics);
     TailHandler tail = new TailHandler();
-    ExchangeHandler exchange = new ExchangeHandler(config, metrics, tail);
+    ExchangeHandler exchange = new ExchangeHandler(config, metrics, guard, tail);
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);

@@ -56,7 +56,6 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private boolean closeWhenDrained;
   private boolean failed; // answered a decode failure or a slow head: drop everything after
   private HttpResponseStatus pendingError;
-  private Throwable pendingCause;
   private boolean informational;
   private boolean closeAfterResponse;
   private ScheduledFuture<?> timer;
@@ -173,23 +172,22 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     awaitingHead = false;
     closeWhenDrained = true;
     if (inFlight == 0) {
-      answerAndClose(status, cause);
+      answerAndClose(status);
     } else if (msg instanceof HttpRequest) {
       pendingError = status; // a pipelined head: answer it after the requests before it
-      pendingCause = cause;
     } else {
       DecodeFailureEvent event = new DecodeFailureEvent(status, cause);
       ctx.fireUserEventTriggered(event);
       if (!event.claimed) {
-        answerAndClose(status, cause);
+        answerAndClose(status);
       }
     }
   }
 
-  private void answerAndClose(HttpResponseStatus status, Throwable cause) {
+  private void answerAndClose(HttpResponseStatus status) {
     failed = true;
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, DecodeFailures.detailOf(status), null, cause,
-        config.devMode(), true)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, null, true))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -236,7 +234,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     if (inFlight == 0) {
       if (pendingError != null) {
         ctx.flush();
-        answerAndClose(pendingError, pendingCause);
+        answerAndClose(pendingError);
         return;
       }
       idleSince = ticker.nanoTime();
@@ -345,8 +343,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     headDeadline = 0;
     if (inFlight == 0) {
       failed = true;
-      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-          "The request head did not arrive in time.", null, null, false, true))
+      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, null, true))
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.close();

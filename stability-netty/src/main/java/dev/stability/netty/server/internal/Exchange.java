@@ -1,5 +1,6 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextKey;
 import dev.stability.context.ListenerRegistration;
@@ -24,7 +25,8 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   final String method;
   final String uri;
   final long timeoutNanos;
-  final Phases phases;
+  final long startNanos;
+  final PhaseTimeline timeline;
   RequestContext root;
   RequestContext context;
   ListenerRegistration registration;
@@ -39,13 +41,15 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   boolean answeredByGuard;
   boolean rejected; // answer 400 when dispatched: a malformed deadline header
 
-  Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now) {
+  Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now,
+      PhaseTimeline timeline) {
     this.owner = owner;
     this.requestId = requestId;
     this.method = method;
     this.uri = uri;
     this.timeoutNanos = timeoutNanos;
-    this.phases = new Phases(now);
+    this.startNanos = now;
+    this.timeline = timeline;
   }
 
   /** Returns the exchange behind a server request context, or {@code null}. */
@@ -87,6 +91,11 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
     }
     ex.route = route;
     return true;
+  }
+
+  /** Returns where the request is: queued behind another, in the handler, or responding. */
+  String phase() {
+    return committed ? "responding" : dispatched ? "handler" : "queued";
   }
 
   /** Context ended: a deadline, a cancel from any thread, or our own completion. */

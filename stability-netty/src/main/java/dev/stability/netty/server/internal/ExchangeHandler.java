@@ -1,5 +1,7 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.chain.Phase;
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
@@ -9,6 +11,9 @@ import dev.stability.context.wire.InboundDeadline;
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.context.wire.InvalidTimeoutHeaderException;
 import dev.stability.context.wire.TrustPolicy;
+import dev.stability.guard.Guard;
+import dev.stability.guard.Incident;
+import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ResponseDroppedException;
@@ -52,6 +57,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
+  private final Guard guard;
   private final ChannelHandler tail;
   private final long defaultTimeoutNanos;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
@@ -69,11 +75,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    *
    * @param config the configuration
    * @param metrics the meters
+   * @param guard the exception guard that records incidents and renders problems
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, ChannelHandler tail) {
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChannelHandler tail) {
     this.config = config;
     this.metrics = metrics;
+    this.guard = guard;
     this.tail = tail;
     this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
   }
@@ -126,11 +134,15 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       rejected = true;
       timeout = defaultTimeoutNanos;
     }
-    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now);
+    PhaseTimeline timeline = PhaseTimeline.start(ticker);
+    timeline.mark(Phase.HEADERS_READ);
+    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
+        timeline);
     ex.rejected = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .timeout(Duration.ofNanos(timeout)).build();
-    ex.context = ex.root.withValue(Exchange.KEY, ex);
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
+        Guard.UNKNOWN_ROUTE);
     ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
@@ -179,10 +191,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   private void dispatch(Exchange ex, Object head) {
     ex.dispatched = true;
-    ex.phases.enter(Phases.DISPATCHED, ticker.nanoTime());
     if (ex.rejected) {
       ReferenceCountUtil.release(head);
-      answer(ex, HttpResponseStatus.BAD_REQUEST, "The request carries a malformed deadline header.", null, false);
+      answer(ex, ProblemDetails.of(400, ex.requestId), false);
       return;
     }
     CancellationCause ended = ex.context.cancellationCause();
@@ -192,6 +203,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     ensureTailLast();
+    ex.timeline.mark(Phase.HANDLER_START);
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
     fire(ex, head);
   }
@@ -288,7 +300,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
       ex.committed = true;
       ex.status = response.status().code();
-      ex.phases.enter(Phases.RESPONSE_STARTED, ticker.nanoTime());
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
         drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -329,13 +340,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void complete(Exchange ex) {
     ex.completed = true;
     long now = ticker.nanoTime();
-    ex.phases.enter(Phases.RESPONSE_ENDED, now);
+    ex.timeline.mark(Phase.RESPONSE_WRITTEN);
     exchanges.remove(ex);
     lastCompleted = ex;
     if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
       ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
     }
-    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.phases.startedAt());
+    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.startNanos);
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
@@ -344,18 +355,46 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   /** Writes the guard's own answer for {@code ex} and ends it. */
-  void answer(Exchange ex, HttpResponseStatus status, String detail, Throwable cause, boolean close) {
+  void answer(Exchange ex, ProblemDetails problem, boolean close) {
     if (close) {
       closing = true;
     }
     ex.answeredByGuard = true;
     ex.committed = true;
-    ex.status = status.code();
+    ex.status = problem.status();
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, detail, ex.requestId, cause, config.devMode(),
-        close), p);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
     complete(ex);
+  }
+
+  /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
+  private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
+    metrics.incident(kind);
+    Incident incident;
+    try {
+      incident = guard.report(ex.context, cause);
+    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
+      closing = true;
+      ctx.close();
+      throw fatal;
+    }
+    try (Scope ignored = ex.context.attach()) {
+      log.atInfo().addKeyValue("event", "guard_answer").addKeyValue("kind", kind)
+          .addKeyValue("requestId", ex.requestId).addKeyValue("stage", stage)
+          .addKeyValue("status", incident.status()).addKeyValue("committed", ex.committed)
+          .log("{} of request {} {} in {}: {}", kind, ex.method, ex.uri, stage,
+              ex.committed ? "response already started, closing" : "answering " + incident.status());
+    }
+    if (ex.completed) {
+      return;
+    }
+    if (ex.dispatched && !ex.committed) {
+      answer(ex, guard.problem(incident), false);
+    } else {
+      closing = true;
+      ctx.close();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- failures
@@ -366,29 +405,31 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
     long now = ticker.nanoTime();
+    Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
     try (Scope ignored = ex.context.attach()) {
       if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.phases.startedAt() + ex.timeoutNanos);
+        long lateness = now - (ex.startNanos + ex.timeoutNanos);
         metrics.timeout(lateness);
         log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
             .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phases.currentName())
-            .addKeyValue("timeline", ex.phases.render(now)).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {} ({})", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phases.currentName(), ex.phases.render(now));
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), ex.phase(),
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
       } else {
         log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
             .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
       }
     }
-    if (!ex.committed) {
-      HttpResponseStatus status = cause.isDeadlineExceeded() ? config.timeoutStatus()
-          : HttpResponseStatus.SERVICE_UNAVAILABLE;
-      answer(ex, status, cause.isDeadlineExceeded() ? "The request did not complete within its deadline."
-          : "The request was cancelled.", null, true);
-    } else {
+    if (ex.committed) {
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
+    } else if (failedElsewhere != null) {
+      answer(ex, guard.problem(failedElsewhere), true);
+    } else {
+      int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
+      answer(ex, ProblemDetails.of(status, ex.requestId), true);
     }
   }
 
@@ -398,19 +439,18 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     if (ex == null || ex.owner != this) {
       ex = exchanges.peekFirst();
     }
-    if (ex == null && (cause instanceof IOException)) {
-      log.debug("connection error {}: {}", ctx.channel(), cause.toString());
+    if (ex == null) {
+      metrics.incident("connection_exception");
+      if (cause instanceof IOException) {
+        log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      } else {
+        log.warn("exception outside any request on {}; closing the connection", ctx.channel(), cause);
+      }
+      closing = true;
       ctx.close();
       return;
     }
-    incident("exception", ex, stage, cause);
-    if (ex != null && ex.dispatched && !ex.committed) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
-          false);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "exception", stage);
   }
 
   void writeFailed(Exchange ex, Throwable cause) {
@@ -418,29 +458,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         || !ctx.channel().isActive()) {
       return; // the client left; channelInactive cancels the context
     }
-    incident("write_failure", ex, "write", cause);
-    if (!ex.committed && !ex.completed) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to write the response.", cause,
-          false);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "write_failure", "write");
   }
 
   /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
   void failedElsewhere(Exchange ex, Throwable cause) {
-    incident("async_failure", ex, "async", cause);
-    if (ex.completed) {
-      return;
-    }
-    if (!ex.committed && ex.dispatched) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
-          false);
-    } else if (ex.committed) {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "async_failure", "async");
   }
 
   /** A message reached the end of the pipeline: nobody consumed it. */
@@ -463,22 +486,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
         .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
         .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
-    answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "No handler answered the request.", null, false);
-  }
-
-  private void incident(String kind, Exchange ex, String stage, Throwable cause) {
-    metrics.incident(kind);
-    Scope scope = ex != null ? ex.context.attach() : null;
-    try {
-      log.atError().addKeyValue("event", "guard_incident").addKeyValue("kind", kind)
-          .addKeyValue("requestId", ex == null ? "none" : ex.requestId).addKeyValue("stage", stage)
-          .addKeyValue("committed", ex != null && ex.committed).setCause(cause)
-          .log("{} in {} for request {}", kind, stage, ex == null ? "none" : ex.requestId + ' ' + ex.uri);
-    } finally {
-      if (scope != null) {
-        scope.close();
-      }
-    }
+    answer(ex, ProblemDetails.of(500, ex.requestId), false);
   }
 
   @Override
@@ -499,7 +507,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     event.claimed = true;
     ex.inboundComplete = true;
     if (!ex.committed) {
-      answer(ex, event.status, DecodeFailures.detailOf(event.status), event.cause, true);
+      answer(ex, ProblemDetails.of(event.status.code(), ex.requestId), true);
     } else {
       closing = true;
       ctx.close();
@@ -510,8 +518,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     metrics.decodeFailure(413);
     ex.inboundComplete = true;
     if (ex.dispatched && !ex.committed && !ex.completed) {
-      answer(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, DecodeFailures.detailOf(
-          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE), null, true);
+      answer(ex, ProblemDetails.of(413, ex.requestId), true);
     } else {
       closing = true;
       ctx.close();
@@ -528,8 +535,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held = null;
       }
       ex.completed = true;
-      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime()
-          - ex.phases.startedAt());
+      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime() - ex.startNanos);
       ex.root.cancel(gone);
     }
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
