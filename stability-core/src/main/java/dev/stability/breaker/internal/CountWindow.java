@@ -71,6 +71,21 @@ final class CountWindow implements Window {
         (int) (a >>> 48), h);
   }
 
+  /** Recomputes the counts from the slots themselves; for tests that check the aggregate never drifts. */
+  WindowCounts recount() {
+    long a = 0;
+    long[] h = new long[Histogram.BUCKETS];
+    for (int i = 1; i <= size; i++) {
+      long slot = slots.get(i * PAD);
+      a += packed(slot);
+      if (slot != 0) {
+        h[(int) (slot >>> 8)]++;
+      }
+    }
+    return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
+        (int) (a >>> 48), h);
+  }
+
   /** Spreads a slot's four flag bits into the four 16-bit fields of the aggregate. */
   private static long packed(long slot) {
     return (slot & 1L) | ((slot >>> 1) & 1L) << 16 | ((slot >>> 2) & 1L) << 32 | ((slot >>> 3) & 1L) << 48;
