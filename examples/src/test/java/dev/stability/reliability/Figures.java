@@ -1,0 +1,33 @@
+package dev.stability.reliability;
+
+import java.lang.management.ManagementFactory;
+
+/** Prints a test's figures to stdout (surefire keeps them in {@code *-output.txt}) in one greppable block. */
+final class Figures {
+  private final StringBuilder text = new StringBuilder();
+
+  private Figures(String test) {
+    text.append("=== reliability figures: ").append(test).append(" (mode=").append(Sizing.mode())
+        .append(", cores=").append(Runtime.getRuntime().availableProcessors())
+        .append(", jdk=").append(System.getProperty("java.version")).append(")\n");
+  }
+
+  static Figures of(String test) {
+    return new Figures(test);
+  }
+
+  Figures add(String name, Object value) {
+    text.append(String.format("  %-28s %s%n", name, value));
+    return this;
+  }
+
+  void print() {
+    System.out.print(text.append("===\n"));
+    System.out.flush();
+  }
+
+  /** Live JVM threads, as the thread MX bean counts them. */
+  static int threads() {
+    return ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+}
