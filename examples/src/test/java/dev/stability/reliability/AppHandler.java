@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -46,7 +45,9 @@ final class AppHandler extends ChannelInboundHandlerAdapter {
     }
     String path;
     try {
-      path = new QueryStringDecoder(request.uri()).path();
+      String uri = request.uri(); // not decoded: a bad %-escape must not turn into an application exception
+      int query = uri.indexOf('?');
+      path = query < 0 ? uri : uri.substring(0, query);
     } finally {
       request.release();
     }

@@ -63,6 +63,15 @@ final class RawConnection implements AutoCloseable {
    * @throws java.net.SocketTimeoutException when nothing complete arrived in time
    */
   RawResponse read() throws IOException {
+    return read(false);
+  }
+
+  /**
+   * Reads one response to a request of which {@code head} says whether it was a HEAD (no body follows).
+   *
+   * @return the response, or {@code null} when the server closed the connection before a status line
+   */
+  RawResponse read(boolean head) throws IOException {
     String statusLine = readLine(true);
     if (statusLine == null) {
       return null;
@@ -80,7 +89,9 @@ final class RawConnection implements AutoCloseable {
       headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
     }
     String body;
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+    if (head) {
+      body = "";
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = readChunked();
     } else if (headers.containsKey("content-length")) {
       body = readExactly(Integer.parseInt(headers.get("content-length")));
