@@ -1,5 +1,6 @@
 package dev.stability.netty.server;
 
+import dev.stability.chain.ChainTracker;
 import dev.stability.guard.Guard;
 import dev.stability.guard.GuardConfig;
 import dev.stability.netty.server.internal.ConnectionGuardHandler;
@@ -33,6 +34,7 @@ public final class ServerGuards {
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
   private final Guard guard;
+  private final ChainTracker chain;
 
   ServerGuards(ServerGuardConfig config) {
     this.config = config;
@@ -46,6 +48,23 @@ public final class ServerGuards {
       }
       this.guard = Guard.of(b.build());
     }
+    ChainTracker.Builder chainBuilder = ChainTracker.builder("http-server")
+        .stages(HandlerNames.EXCHANGE, HandlerNames.HANDLERS);
+    if (config.meterRegistry() != null) {
+      chainBuilder.meterRegistry(config.meterRegistry());
+    }
+    this.chain = chainBuilder.build();
+  }
+
+  /**
+   * Returns the chain tracker that reports this server's integrity violations (stage {@code handlers} for the
+   * application's handlers, or the name of the handler that passed a request into the void); read
+   * {@code chain().report()} for per-stage statistics.
+   *
+   * @return the tracker
+   */
+  public ChainTracker chain() {
+    return chain;
   }
 
   /** Returns the exception guard that records this server's incidents. @return the guard */
@@ -89,7 +108,7 @@ public final class ServerGuards {
     }
     ConnectionGuardHandler connection = new ConnectionGuardHandler(config, metrics);
     TailHandler tail = new TailHandler();
-    ExchangeHandler exchange = new ExchangeHandler(config, metrics, guard, tail);
+    ExchangeHandler exchange = new ExchangeHandler(config, metrics, guard, chain, tail);
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);

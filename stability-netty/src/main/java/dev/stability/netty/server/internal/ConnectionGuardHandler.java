@@ -48,8 +48,11 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
 
   private long openedAt;
   private long idleSince;
-  private long headDeadline; // 0: no head being read
-  private long unwritableSince; // 0: writable
+  private long headDeadline;
+  private boolean headTimed; // a head is being read and its deadline runs
+  private boolean started;
+  private long unwritableSince;
+  private boolean unwritable;
   private boolean awaitingHead = true;
   private int inFlight;
   private int requests;
@@ -81,7 +84,8 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (awaitingHead && headDeadline == 0 && ticker != null && !failed) {
+        if (awaitingHead && !headTimed && ticker != null && !failed) {
+          headTimed = true;
           headDeadline = ticker.nanoTime() + headerTimeoutNanos;
           ensureTimer(headDeadline);
         }
@@ -107,14 +111,12 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   private void start() {
-    if (openedAt != 0) {
+    if (started) {
       return;
     }
+    started = true;
     openedAt = ticker.nanoTime();
     idleSince = openedAt;
-    if (openedAt == 0) {
-      openedAt = 1; // 0 means "not started"; a frozen clock may well read 0
-    }
     check();
   }
 
@@ -145,7 +147,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         return;
       }
       awaitingHead = false;
-      headDeadline = 0;
+      headTimed = false;
       inFlight++;
       requests++;
       if (!HttpUtil.isKeepAlive(request)
@@ -168,7 +170,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     metrics.decodeFailure(status.code());
     log.info("request decode failed: status={} cause={} remote={}", status.code(), cause.toString(),
         ctx.channel().remoteAddress());
-    headDeadline = 0;
+    headTimed = false;
     awaitingHead = false;
     closeWhenDrained = true;
     if (inFlight == 0) {
@@ -256,9 +258,10 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
-      unwritableSince = 0;
-    } else if (unwritableSince == 0 && writeTimeoutNanos > 0) {
-      unwritableSince = ticker.nanoTime() | 1; // never 0 while unwritable
+      unwritable = false;
+    } else if (!unwritable && writeTimeoutNanos > 0) {
+      unwritable = true;
+      unwritableSince = ticker.nanoTime();
       ensureTimer(unwritableSince + writeTimeoutNanos);
     }
     ctx.fireChannelWritabilityChanged();
@@ -295,8 +298,8 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private void check() {
     long now = ticker.nanoTime();
     long next = Long.MAX_VALUE;
-    boolean quiet = inFlight == 0 && headDeadline == 0;
-    if (headDeadline != 0) {
+    boolean quiet = inFlight == 0 && !headTimed;
+    if (headTimed) {
       if (now - headDeadline >= 0) {
         slowHead();
         return;
@@ -323,7 +326,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         next = Math.min(next, at);
       }
     }
-    if (unwritableSince != 0) {
+    if (unwritable) {
       long at = unwritableSince + writeTimeoutNanos;
       if (now - at >= 0) {
         close("write_timeout");
@@ -340,7 +343,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     metrics.slowlorisClose();
     log.warn("closing connection: request head not received within headerReadTimeout={} remote={}",
         config.headerReadTimeout(), ctx.channel().remoteAddress());
-    headDeadline = 0;
+    headTimed = false;
     if (inFlight == 0) {
       failed = true;
       ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, null, true))

@@ -1,22 +1,19 @@
 package dev.stability.netty.server.internal;
 
 import dev.stability.chain.PhaseTimeline;
-import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextKey;
-import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 /**
  * One request and its response on a connection: its context, what was committed, and the inbound messages held
  * back while an earlier pipelined request is answered.
  *
- * <p>Confined to the channel's event loop, except {@link #accept} (cancellation, any thread) which hops there.
+ * <p>Confined to the channel's event loop, except the static entry points, which hop there.
  */
-public final class Exchange implements ChannelFutureListener, Consumer<CancellationCause> {
+public final class Exchange implements ChannelFutureListener {
   /** Finds the exchange of a server request context. */
   static final ContextKey<Exchange> KEY = ContextKey.of("stability.server.exchange");
 
@@ -27,9 +24,9 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   final long timeoutNanos;
   final long startNanos;
   final PhaseTimeline timeline;
+  dev.stability.chain.Exchange chain;
   RequestContext root;
   RequestContext context;
-  ListenerRegistration registration;
   volatile String route;
   ArrayDeque<Object> held; // inbound messages waiting for their turn
   long bodyBytes;
@@ -96,19 +93,6 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   /** Returns where the request is: queued behind another, in the handler, or responding. */
   String phase() {
     return committed ? "responding" : dispatched ? "handler" : "queued";
-  }
-
-  /** Context ended: a deadline, a cancel from any thread, or our own completion. */
-  @Override
-  public void accept(CancellationCause cause) {
-    if (!cause.reason().isAbnormal()) {
-      return;
-    }
-    if (owner.inEventLoop()) {
-      owner.contextEnded(this, cause);
-    } else {
-      owner.execute(() -> owner.contextEnded(this, cause));
-    }
   }
 
   /** A write of this exchange finished. */

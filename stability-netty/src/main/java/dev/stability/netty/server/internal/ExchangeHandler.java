@@ -1,7 +1,9 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Phase;
 import dev.stability.chain.PhaseTimeline;
+import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
@@ -27,16 +29,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +64,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
   private final Guard guard;
+  private final ChainTracker chain;
+  private final Stage ownStage;
+  private final Stage handlersStage;
   private final ChannelHandler tail;
   private final long defaultTimeoutNanos;
+  private final AsciiString requestIdHeader;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
   private Ticker ticker;
@@ -69,6 +79,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private Exchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
+  private ScheduledFuture<?> deadlineTimer;
+  private long deadlineTimerAt;
+  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private int lastStatus;
+  private String lastRoute;
+  private io.micrometer.core.instrument.Timer lastTimer;
 
   /**
    * Creates the handler of one connection.
@@ -76,14 +92,21 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    * @param config the configuration
    * @param metrics the meters
    * @param guard the exception guard that records incidents and renders problems
+   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
+   *     and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChannelHandler tail) {
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+      ChannelHandler tail) {
     this.config = config;
     this.metrics = metrics;
     this.guard = guard;
+    this.chain = chain;
+    this.ownStage = chain.stage(HandlerNames.EXCHANGE);
+    this.handlersStage = chain.stage(HandlerNames.HANDLERS);
     this.tail = tail;
     this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
+    this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
   @Override
@@ -143,7 +166,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         .timeout(Duration.ofNanos(timeout)).build();
     ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
         Guard.UNKNOWN_ROUTE);
-    ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
+    ex.chain = chain.newExchange(ex.context);
+    armDeadlineTimer(now + ex.root.remainingNanos());
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
     exchanges.addLast(ex);
@@ -189,6 +213,48 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * One timer per connection, at the earliest deadline of its requests, re-armed when it fires: a request that
+   * ends before its deadline costs no timer work at all, instead of a schedule and a cancel each.
+   */
+  private void armDeadlineTimer(long at) {
+    if (deadlineTimer != null) {
+      if (deadlineTimerAt - at <= 0) {
+        return;
+      }
+      deadlineTimer.cancel(false);
+    }
+    deadlineTimerAt = at;
+    deadlineTimer = ctx.executor().schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void onDeadlineTimer() {
+    deadlineTimer = null;
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    Exchange expired = null;
+    for (Exchange ex : exchanges) {
+      long remaining = ex.root.remainingNanos();
+      if (remaining <= 0 && expired == null && ex.dispatched) {
+        expired = ex; // the oldest: answering it may close the connection, so one at a time
+      } else if (remaining > 0) {
+        next = Math.min(next, now + remaining);
+      }
+    }
+    if (expired != null) {
+      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      if (!closing && !exchanges.isEmpty()) {
+        armDeadlineTimer(now); // the next expired one, if any, on the next turn
+      }
+      return;
+    }
+    if (next != Long.MAX_VALUE) {
+      armDeadlineTimer(next);
+    }
+  }
+
   private void dispatch(Exchange ex, Object head) {
     ex.dispatched = true;
     if (ex.rejected) {
@@ -196,7 +262,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       answer(ex, ProblemDetails.of(400, ex.requestId), false);
       return;
     }
-    CancellationCause ended = ex.context.cancellationCause();
+    CancellationCause ended = ex.held == null && ex.root.remainingNanos() > 0 ? null
+        : ex.root.cancellationCause(); // only a request that waited its turn can have ended already
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
@@ -204,6 +271,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     ensureTailLast();
     ex.timeline.mark(Phase.HANDLER_START);
+    ex.chain.enter(handlersStage);
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
     fire(ex, head);
   }
@@ -247,7 +315,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private String requestIdOf(HttpRequest request) {
-    String given = request.headers().get(config.requestIdHeader());
+    String given = request.headers().get(requestIdHeader);
     if (given != null && RequestIds.isAcceptable(given)) {
       return given;
     }
@@ -257,7 +325,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
-      InboundDeadline inbound = policy.resolve(request.headers()::get);
+      HttpHeaders headers = request.headers();
+      InboundDeadline inbound = policy.resolve(name -> headers.get(HeaderNames.ascii(name)));
       if (inbound.source() != null) {
         return inbound.timeoutNanos();
       }
@@ -284,7 +353,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     Exchange writer = Exchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
-      drop(msg, promise, writer.answeredByGuard ? "late_response" : "second_response", writer);
+      drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByGuard ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
@@ -300,6 +370,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
       ex.committed = true;
       ex.status = response.status().code();
+      ex.chain.responded(handlersStage);
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
         drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -313,6 +384,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     p.addListener(ex);
     ctx.write(msg, p);
     if (msg instanceof LastHttpContent) {
+      ex.chain.completed();
       complete(ex);
     }
   }
@@ -320,10 +392,19 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void drop(Object msg, ChannelPromise promise, String kind, Exchange blamed) {
     ReferenceCountUtil.release(msg);
     metrics.violation(kind);
+    if (blamed != null && !"late_response".equals(kind)) { // a late answer is a timeout's echo, not a chain bug
+      if (msg instanceof HttpResponse) {
+        blamed.chain.responded(handlersStage);
+      } else {
+        blamed.chain.wrote(handlersStage);
+      }
+    }
     String id = blamed == null ? "none" : blamed.requestId;
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
-        .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
-        .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    try (Scope ignored = blamed == null ? null : blamed.context.attach()) {
+      log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
+          .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
+          .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    }
     if (!promise.isVoid()) {
       promise.tryFailure(ResponseDroppedException.of(kind));
     }
@@ -346,12 +427,25 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
       ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
     }
-    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.startNanos);
+    recordRequest(ex, ex.status, now);
+    ex.chain.finish();
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
       ctx.executor().execute(this::dispatchNext);
     }
+  }
+
+  private void recordRequest(Exchange ex, int status, long now) {
+    String route = ex.route;
+    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+        || !java.util.Objects.equals(route, lastRoute)) {
+      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastMethod = ex.method;
+      lastStatus = status;
+      lastRoute = route;
+    }
+    metrics.requestEnded(lastTimer, now - ex.startNanos);
   }
 
   /** Writes the guard's own answer for {@code ex} and ends it. */
@@ -362,6 +456,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.answeredByGuard = true;
     ex.committed = true;
     ex.status = problem.status();
+    if (!ex.chain.isRepaired()) { // the chain already counts the answer it asked for
+      ex.chain.responded(ownStage);
+      ex.chain.completed(ownStage);
+    }
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
     ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
@@ -371,6 +469,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
   private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
     metrics.incident(kind);
+    if (ex.dispatched) {
+      ex.chain.failed(handlersStage);
+    }
     Incident incident;
     try {
       incident = guard.report(ex.context, cause);
@@ -399,30 +500,16 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. */
+  /** The request's context ended abnormally; runs on the event loop. Answers first, logs after. */
   void contextEnded(Exchange ex, CancellationCause cause) {
     if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
-    long now = ticker.nanoTime();
+    boolean wasCommitted = ex.committed;
+    String phase = ex.phase();
     Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
-    try (Scope ignored = ex.context.attach()) {
-      if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.startNanos + ex.timeoutNanos);
-        metrics.timeout(lateness);
-        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
-            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phase(),
-                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
-      } else {
-        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
-      }
-    }
-    if (ex.committed) {
+    if (wasCommitted) {
+      ex.chain.deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
     } else if (failedElsewhere != null) {
@@ -430,6 +517,22 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     } else {
       int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
       answer(ex, ProblemDetails.of(status, ex.requestId), true);
+    }
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    try (Scope ignored = ex.context.attach()) {
+      if (cause.isDeadlineExceeded()) {
+        metrics.timeout(lateness);
+        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", phase)
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", wasCommitted)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), phase,
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
+      } else {
+        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+      }
     }
   }
 
@@ -483,14 +586,26 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // answered already and passed on, e.g. by a logging handler
     }
     metrics.violation("unanswered");
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
-        .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
-        .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    try (Scope ignored = ex.context.attach()) {
+        log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
+          .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
+          .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri,
+              stage);
+    }
+    Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
+    ex.chain.enter(last);
+    ex.chain.stageReturned(last);
     answer(ex, ProblemDetails.of(500, ex.requestId), false);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
+      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      closing = true;
+      ctx.close();
+      return;
+    }
     exceptionReached(cause, "before " + ctx.name());
   }
 
@@ -528,6 +643,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
     for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
       if (ex.held != null) {
@@ -535,7 +654,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held = null;
       }
       ex.completed = true;
-      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime() - ex.startNanos);
+      recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
       ex.root.cancel(gone);
     }
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
@@ -544,6 +663,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     for (Exchange ex : exchanges) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);
