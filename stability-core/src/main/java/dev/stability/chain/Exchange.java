@@ -33,6 +33,7 @@ public final class Exchange {
   private boolean repaired;
   private boolean finished;
   private boolean checked;
+  private boolean swallowReported;
 
   Exchange(ChainTracker tracker, String requestId, RequestContext ctx) {
     this.tracker = tracker;
@@ -101,6 +102,22 @@ public final class Exchange {
   }
 
   /**
+   * Records that {@code stage} sent a complete response (status, body and end in one message, like Netty's
+   * {@code FullHttpResponse}): {@link #responded(Stage)} then, if allowed, {@link #completed(Stage)}.
+   *
+   * @param stage the responding stage
+   * @return the verdict of {@link #responded(Stage)}
+   * @throws ChainViolationException under {@link ViolationPolicy#FAIL}
+   */
+  public synchronized Verdict respondedFully(Stage stage) {
+    Verdict v = responded(stage);
+    if (v == Verdict.ALLOW && !ended) {
+      ended = true;
+    }
+    return v;
+  }
+
+  /**
    * Records that {@code stage} wrote body content.
    *
    * @param stage the writing stage
@@ -120,15 +137,21 @@ public final class Exchange {
   }
 
   /**
-   * Records that the response ended, attributed to the stage that sent the status.
+   * Records that the response ended, attributed to the stage that sent the status (or, without one, to the
+   * innermost entered stage).
    *
    * @return the verdict, as for {@link #completed(Stage)}
+   * @throws IllegalStateException when no stage was entered: use {@link #completed(Stage)}
    */
   public synchronized Verdict completed() {
-    if (responder == null) {
-      return completed(lastStage());
+    if (responder != null) {
+      return completed(responder);
     }
-    return completed(responder);
+    if (deepest < 0) {
+      throw new IllegalStateException("completed() on exchange " + requestId + " before any stage was entered "
+          + "(expected: completed(stage), naming the stage that ended the response)");
+    }
+    return completed(tracker.stageAt(deepest));
   }
 
   /**
@@ -184,9 +207,10 @@ public final class Exchange {
   public synchronized Verdict stageReturned(Stage stage) {
     check(stage);
     long acted = forwarded | responded | asyncOrFailed;
-    if ((acted & stage.bit) != 0 || headSent || finished) {
+    if ((acted & stage.bit) != 0 || headSent || finished || swallowReported) {
       return Verdict.ALLOW;
     }
+    swallowReported = true; // under REPORT the deadline must not count the same swallow again
     return answerUnlessReported(ViolationType.SWALLOWED, stage, Verdict.ANSWER_500);
   }
 
@@ -238,12 +262,18 @@ public final class Exchange {
       return Verdict.ALLOW;
     }
     checked = true; // report the end state once, at the deadline or at finish, whichever comes first
+    if (entered == 0) {
+      return Verdict.ALLOW; // no stage ever saw the request: nobody to blame, the adapter owns its fate
+    }
     if (!headSent) {
+      if (swallowReported) {
+        return Verdict.ALLOW;
+      }
+      swallowReported = true;
       return answerUnlessReported(ViolationType.SWALLOWED, holder(), answer);
     }
     if (!ended) {
-      Verdict v = dropUnlessReported(ViolationType.MISSING_END, responder == null ? lastStage() : responder,
-          Verdict.DROP_AND_CLOSE);
+      Verdict v = dropUnlessReported(ViolationType.MISSING_END, responder, Verdict.DROP_AND_CLOSE);
       if (v != Verdict.ALLOW) {
         ended = true;
       }
@@ -260,11 +290,7 @@ public final class Exchange {
         return tracker.stageAt(i);
       }
     }
-    return lastStage();
-  }
-
-  private Stage lastStage() {
-    return deepest >= 0 ? tracker.stageAt(deepest) : tracker.stage("<no stage entered>");
+    return tracker.stageAt(deepest); // every entered stage forwarded: the last one sent it off the end
   }
 
   private Verdict dropUnlessReported(ViolationType type, Stage stage, Verdict repair) {

@@ -1,5 +1,6 @@
 package dev.stability.guard;
 
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
@@ -75,6 +76,36 @@ public final class Guard {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(route, "route");
     return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route));
+  }
+
+  /**
+   * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} with route
+   * {@value #UNKNOWN_ROUTE}, for adapters that learn the route later: set it with
+   * {@link #route(RequestContext, String)}.
+   *
+   * @param ctx the request's context
+   * @return the bound child
+   */
+  public RequestContext bind(RequestContext ctx) {
+    return bind(ctx, UNKNOWN_ROUTE);
+  }
+
+  /**
+   * Sets the route of the request bound in {@code ctx}, once the router has matched it; incidents recorded
+   * afterwards carry it.
+   *
+   * @param ctx a bound context (or a descendant)
+   * @param route the route template
+   * @return whether {@code ctx} was bound, so that the route could be set
+   */
+  public static boolean route(RequestContext ctx, String route) {
+    Objects.requireNonNull(route, "route");
+    RequestIncidents sink = sinkOf(Objects.requireNonNull(ctx, "ctx"));
+    if (sink == null) {
+      return false;
+    }
+    sink.route = route;
+    return true;
   }
 
   /**
@@ -252,10 +283,11 @@ public final class Guard {
         return existing;
       }
     }
-    Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind,
-        Classifier.statusOf(t), t.getClass().getName(), Classifier.sanitize(t.getMessage(), config.maxMessageLength),
+    int status = Classifier.statusOf(t);
+    Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind, status,
+        t.getClass().getName(), Classifier.sanitize(t.getMessage(), config.maxMessageLength),
         StackFingerprint.of(t, config.fingerprintFrames), Instant.now(config.clock),
-        Thread.currentThread().getName(), t);
+        Thread.currentThread().getName(), t, status == 504 ? timelineOf(ctx) : null);
     if (sink != null && sink.add(incident) != incident) {
       return sink.find(t); // another thread recorded the same throwable first
     }
@@ -273,6 +305,11 @@ public final class Guard {
       incident.throwable().addSuppressed(t);
       log.error("FatalErrorHandler {} threw while handling {}", config.fatalHandler, incident, t);
     }
+  }
+
+  private static String timelineOf(RequestContext ctx) {
+    PhaseTimeline timeline = PhaseTimeline.of(ctx);
+    return timeline == null ? null : timeline.render();
   }
 
   private static RequestIncidents sinkOf(RequestContext ctx) {

@@ -57,7 +57,7 @@ class CircuitBreakerTripTest {
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
     breaker.acquire().onSuccess(2_300 * MS); // 6 of 10 took >= 1 s
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-    assertThat(causes).singleElement().asString().contains("slow-call rate 0.600 >= 0.5");
+    assertThat(causes).singleElement().asString().contains("slow-call rate >= 0.5 (6 slow of 10 calls, 0 slow in flight)");
   }
 
   @Test
@@ -84,14 +84,55 @@ class CircuitBreakerTripTest {
     for (int i = 0; i < 5; i++) {
       breaker.acquire(); // the upstream hangs: these never come back
     }
-    clock.advanceMillis(1_000);
+    clock.advanceMillis(900);
     breaker.acquire();
-    assertThat(breaker.state()).as("1 s old at most, not yet provably slow").isEqualTo(CircuitBreakerState.CLOSED);
-    clock.advanceMillis(300);
+    assertThat(breaker.state()).as("900 ms old: not slow yet").isEqualTo(CircuitBreakerState.CLOSED);
+    clock.advanceMillis(150);
     breaker.acquire(); // the first acquire of a new epoch looks at the calls in flight
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
     assertThat(causes).singleElement().asString().contains("5 slow in flight").endsWith("calls=0");
     assertThatThrownBy(breaker::acquire).isInstanceOf(CallNotPermittedException.class);
+  }
+
+  @Test
+  void hungCallsPushTheOldestFinishedCallsOutOfAFullCountWindow() {
+    CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build(), recorder);
+    for (int i = 0; i < 10; i++) {
+      breaker.acquire().onSuccess(120 * MS); // a full window of healthy calls that nothing will replace
+    }
+    for (int i = 0; i < 4; i++) {
+      breaker.acquire();
+    }
+    clock.advanceMillis(300);
+    breaker.acquire();
+    clock.advanceMillis(900);
+    breaker.acquire();
+    assertThat(breaker.state()).as("4 of the newest 10 are slow").isEqualTo(CircuitBreakerState.CLOSED);
+    clock.advanceMillis(150);
+    breaker.acquire(); // 5 calls are now older than 1 s: half of the last 10 calls
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(causes).singleElement().asString().contains("0 slow of 10 calls, 5 slow in flight");
+  }
+
+  @Test
+  void callsInFlightOlderThanTheLatencyThresholdCountForThePercentile() {
+    CircuitBreakerConfig config = clock.config().countWindow(100)
+        .slowCallRateThreshold(Duration.ofSeconds(1), 1.0, 100)
+        .latencyThreshold(0.99, Duration.ofSeconds(2), 100).build();
+    CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
+    for (int i = 0; i < 100; i++) {
+      clock.advanceMillis(10);
+      breaker.acquire().onSuccess(120 * MS);
+    }
+    breaker.acquire();
+    breaker.acquire();
+    clock.advanceMillis(1_900);
+    breaker.acquire();
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+    clock.advanceMillis(300);
+    breaker.acquire();
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(causes).singleElement().asString().contains("p99.0 latency >= 2000ms").contains("2 in flight");
   }
 
   @Test

@@ -1,9 +1,12 @@
 package dev.stability.netty.client;
 
+import dev.stability.breaker.CircuitBreakerRegistry;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,7 +24,7 @@ public final class StabilityHttpClientBuilder {
   Ticker ticker = Ticker.system();
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
-  TimelineRecorder timeline = TimelineRecorder.NONE;
+  List<InetSocketAddress> nameServers = List.of();
 
   StabilityHttpClientBuilder() {}
 
@@ -82,6 +85,35 @@ public final class StabilityHttpClientBuilder {
       throw new IllegalArgumentException("sslContext: " + value + " (expected: a client-mode SslContext)");
     }
     this.sslContext = value;
+    return this;
+  }
+
+  /**
+   * Guards each host with a breaker from {@code value}, named by the pool key (e.g. {@code http://orders:8080}).
+   * Latency, 5xx responses, I/O failures and upstream timeouts feed it; a rejection fails the call at once with
+   * the registry's {@link dev.stability.breaker.CallNotPermittedException}, never retried.
+   *
+   * @param value the registry, typically shared by the whole application
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder circuitBreakers(CircuitBreakerRegistry value) {
+    this.breakers = new BreakerGate(Objects.requireNonNull(value, "circuitBreakers"));
+    return this;
+  }
+
+  /**
+   * Sends DNS queries to these servers, in order, instead of the platform's ({@code /etc/resolv.conf}); the hosts
+   * file is still read first.
+   *
+   * @param value at least one name server address
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder nameServers(List<InetSocketAddress> value) {
+    Objects.requireNonNull(value, "nameServers");
+    if (value.isEmpty() || value.stream().anyMatch(Objects::isNull)) {
+      throw new IllegalArgumentException("nameServers: " + value + " (expected: one or more addresses)");
+    }
+    this.nameServers = List.copyOf(value);
     return this;
   }
 
