@@ -25,10 +25,43 @@ public final class FakeTicker implements Ticker, TimerScheduler {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final PriorityQueue<FakeTimer> timers = new PriorityQueue<>();
   private final List<LongConsumer> advanceListeners = new CopyOnWriteArrayList<>();
+  private final long initialNanos = nanos.get();
   private long sequence;
 
   /** Creates a ticker with no timers. */
   public FakeTicker() {}
+
+  /**
+   * Returns this ticker as a Netty ticker, e.g. for {@code EmbeddedChannel.builder().ticker(...)}, so that the
+   * channel's event loop reads the very same virtual clock; its {@code sleep} refuses, since nothing would move
+   * the clock while the caller sleeps.
+   *
+   * @return a view of this ticker
+   */
+  public io.netty.util.concurrent.Ticker asNettyTicker() {
+    return new io.netty.util.concurrent.Ticker() {
+      @Override
+      public long initialNanoTime() {
+        return initialNanos;
+      }
+
+      @Override
+      public long nanoTime() {
+        return nanos.get();
+      }
+
+      @Override
+      public void sleep(long delay, java.util.concurrent.TimeUnit unit) {
+        throw new UnsupportedOperationException("sleep(" + delay + " " + unit + ") on virtual time (expected: "
+            + "advance the FakeTicker instead)");
+      }
+
+      @Override
+      public String toString() {
+        return "NettyTicker(" + FakeTicker.this + ")";
+      }
+    };
+  }
 
   @Override
   public long nanoTime() {

@@ -1,5 +1,6 @@
 package dev.stability.testkit;
 
+import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.context.RequestContext;
 import dev.stability.testkit.context.ContextAssertions;
 import io.netty.channel.ChannelHandler;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that gives each test one fresh {@link FakeTicker} and wires it everywhere time is read:
- * contexts built by {@link #context(String)}, breakers given {@link #ticker()}, and {@code EmbeddedChannel}s
- * made by {@link #channel(ChannelHandler...)} whose clock is frozen and moved in lockstep by {@link #advance}.
+ * contexts built by {@link #context(String)}, breakers built from {@link #breakerConfig()}, and {@code EmbeddedChannel}s
+ * made by {@link #channel(ChannelHandler...)}, whose event loop reads the same virtual clock.
  *
  * <pre>{@code
  * @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
@@ -140,6 +141,16 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
+   * Returns a breaker-config builder already on this test's ticker, so that open waits and time windows pass
+   * with {@link #advance}.
+   *
+   * @return the builder; configure and build
+   */
+  public CircuitBreakerConfig.Builder breakerConfig() {
+    return CircuitBreakerConfig.builder().ticker(ticker());
+  }
+
+  /**
    * Returns an {@code EmbeddedChannel} with {@code handlers}, its clock frozen and moved by {@link #advance};
    * it is closed and drained after the test.
    *
@@ -147,35 +158,43 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
    * @return the channel
    */
   public EmbeddedChannel channel(ChannelHandler... handlers) {
-    EmbeddedChannel ch = new EmbeddedChannel(handlers);
-    register(ch);
+    State s = current();
+    EmbeddedChannel ch = EmbeddedChannel.builder().handlers(handlers).ticker(s.nettyTicker).build();
+    s.channels.add(ch);
     return ch;
   }
 
   /**
-   * Freezes {@code channel}'s clock and moves it with this test's ticker from now on; closed after the test.
+   * Moves {@code channel}'s clock with this test's ticker from now on (freezing it first, unless it was built on
+   * {@link FakeTicker#asNettyTicker()} of this test's ticker); closed after the test.
    *
    * @param channel the channel
    * @return the channel
    */
   public EmbeddedChannel register(EmbeddedChannel channel) {
     State s = current();
-    channel.freezeTime();
+    if (channel.eventLoop().ticker() != s.nettyTicker) {
+      channel.freezeTime();
+      s.lockstep.add(channel);
+    }
     s.channels.add(channel);
     return channel;
   }
 
   /**
-   * Moves virtual time: fires due context timers at their own reading, then moves every registered channel and
-   * runs its due scheduled and pending tasks.
+   * Moves virtual time: fires due context timers at their own reading, then runs every channel's due scheduled
+   * and pending tasks. Channel tasks due during the step run after the context timers of that step: advance in
+   * smaller steps when their relative order matters.
    *
    * @param duration how far; must not be negative
    */
   public void advance(Duration duration) {
     State s = current();
     s.ticker.advance(duration);
-    for (EmbeddedChannel ch : s.channels) {
+    for (EmbeddedChannel ch : s.lockstep) {
       ch.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    for (EmbeddedChannel ch : s.channels) {
       ch.runPendingTasks();
       ch.runScheduledPendingTasks();
     }
@@ -192,6 +211,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
 
   private static final class State {
     final FakeTicker ticker = new FakeTicker();
+    final io.netty.util.concurrent.Ticker nettyTicker = ticker.asNettyTicker();
     final List<EmbeddedChannel> channels = new ArrayList<>();
+    final List<EmbeddedChannel> lockstep = new ArrayList<>();
   }
 }

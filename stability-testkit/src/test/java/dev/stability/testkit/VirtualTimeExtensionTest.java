@@ -1,11 +1,17 @@
 package dev.stability.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stability.breaker.CallNotPermittedException;
+import dev.stability.breaker.CircuitBreaker;
+import dev.stability.breaker.CircuitBreakerState;
+import dev.stability.breaker.Permit;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -40,6 +46,40 @@ class VirtualTimeExtensionTest {
     time.advance(Duration.ofSeconds(2));
     assertThat(events).containsExactly(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT);
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void channelEventLoopReadsTheSameVirtualClock() {
+    EmbeddedChannel ch = time.channel();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(ch.eventLoop().ticker().nanoTime()).isEqualTo(time.ticker().nanoTime());
+  }
+
+  @Test
+  void registeredChannelOfItsOwnMovesInLockstep() {
+    EmbeddedChannel own = time.register(new EmbeddedChannel());
+    List<String> ran = new ArrayList<>();
+    own.eventLoop().schedule(() -> ran.add("fired"), 3, TimeUnit.SECONDS);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(ran).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(ran).containsExactly("fired");
+  }
+
+  @Test
+  void breakerWaitsOutItsOpenStateOnVirtualTime() {
+    CircuitBreaker breaker = CircuitBreaker.of("inventory", time.breakerConfig().countWindow(50)
+        .failureRateThreshold(0.5, 4).openBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, 0).build());
+    for (int i = 0; i < 4; i++) {
+      breaker.acquire().onFailure(1_000_000, new IllegalStateException("down"));
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThatThrownBy(breaker::acquire).isInstanceOf(CallNotPermittedException.class);
+
+    time.advance(Duration.ofSeconds(5));
+    Permit probe = breaker.acquire();
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+    probe.onSuccess(1_000_000);
   }
 
   @Test
