@@ -9,7 +9,8 @@ final class Figures {
   private Figures(String test) {
     text.append("=== reliability figures: ").append(test).append(" (mode=").append(Sizing.mode())
         .append(", cores=").append(Runtime.getRuntime().availableProcessors())
-        .append(", jdk=").append(System.getProperty("java.version")).append(")\n");
+        .append(", jdk=").append(System.getProperty("java.version")).append(", load=").append(loadAverage())
+        .append(")\n");
   }
 
   static Figures of(String test) {
@@ -24,6 +25,15 @@ final class Figures {
   void print() {
     System.out.print(text.append("===\n"));
     System.out.flush();
+  }
+
+  /** The 1-minute load average: a figure taken on a busy machine should say so. */
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   /** Live JVM threads, as the thread MX bean counts them. */

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Guard overhead: the same hello-world Netty server bare and with the full guard stack (the server helper's harness,
+# dev.stability.benchmarks.server.HelloServer, one event loop each), loaded in alternating rounds on keep-alive
+# connections by wrk when it is installed, else by dev.stability.benchmarks.precision.KeepAliveLoad.
+# Prints requests/s per round and the ratio guarded/bare (target >= 0.95).
+#
+# Usage: benchmarks/guard-overhead.sh [seconds-per-round=10] [rounds=3]   (env: CONNECTIONS=64, JAR=...)
+# Needs the JMH jar: mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${JAR:-benchmarks/target/benchmarks.jar}
+SECS=${1:-10}
+ROUNDS=${2:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-29999 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "no free port found" >&2; exit 1
+}
+
+wait_port() {
+  local i
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "server on port $1 did not start" >&2; exit 1
+}
+
+# Prints the requests/s of one run against port $1 for $2 seconds.
+load() {
+  if command -v wrk >/dev/null 2>&1; then
+    wrk -t1 -c"$CONNECTIONS" -d"$2s" "http://127.0.0.1:$1/hello" | awk '/Requests\/sec/ {print int($2)}'
+  else
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.precision.KeepAliveLoad --port "$1" \
+      --connections "$CONNECTIONS" --seconds "$2" | sed -n 's/^requests\/s=\([0-9]*\).*/\1/p'
+  fi
+}
+
+BARE_PORT=$(free_port)
+GUARDED_PORT=$(free_port)
+while [ "$GUARDED_PORT" = "$BARE_PORT" ]; do GUARDED_PORT=$(free_port); done
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.server.HelloServer bare "$BARE_PORT" 1 >/dev/null 2>&1 &
+BARE_PID=$!
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.server.HelloServer guarded "$GUARDED_PORT" 1 >/dev/null 2>&1 &
+GUARDED_PID=$!
+trap 'kill "$BARE_PID" "$GUARDED_PID" 2>/dev/null || true' EXIT
+wait_port "$BARE_PORT"
+wait_port "$GUARDED_PORT"
+
+LOADER=$(command -v wrk >/dev/null 2>&1 && echo "wrk -t1 -c$CONNECTIONS" || echo "KeepAliveLoad (no wrk here), $CONNECTIONS connections")
+echo "guard overhead: $ROUNDS rounds x ${SECS}s per server, loader: $LOADER, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
+load "$BARE_PORT" 2 >/dev/null      # warm-up, not counted
+load "$GUARDED_PORT" 2 >/dev/null
+BARE_SUM=0
+GUARDED_SUM=0
+for r in $(seq 1 "$ROUNDS"); do
+  B=$(load "$BARE_PORT" "$SECS")
+  G=$(load "$GUARDED_PORT" "$SECS")
+  echo "  round $r: bare ${B} req/s, guarded ${G} req/s"
+  BARE_SUM=$((BARE_SUM + B))
+  GUARDED_SUM=$((GUARDED_SUM + G))
+done
+awk -v b="$BARE_SUM" -v g="$GUARDED_SUM" -v n="$ROUNDS" 'BEGIN {
+  printf "bare %.0f req/s, guarded %.0f req/s, ratio guarded/bare %.3f (target >= 0.95)\n", b / n, g / n, g / b }'
