@@ -33,7 +33,7 @@ class SlowlorisTest {
 
   @Test
   void tricklingConnectionsAreClosedWithinHeaderTimeoutAndOthersKeepTheirLatency() throws Exception {
-    int attackers = Sizing.pick("reliability.slowloris.connections", 500, 5_000);
+    int attackers = Sizing.pick("reliability.slowloris.connections", 500, 2_000);
     int probes = Sizing.pick("reliability.slowloris.probes", 1_000, 5_000);
     try (GuardedServer server = GuardedServer.start(ServerGuardConfig.builder().headerReadTimeout(HEADER_TIMEOUT)
         .idleTimeout(Duration.ofSeconds(30)), 2, () -> new AppHandler(null, null));
