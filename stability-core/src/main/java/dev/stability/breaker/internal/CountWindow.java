@@ -7,10 +7,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>A shared cursor hands each record its own slot ({@code getAndIncrement}); the slot is swapped
  * ({@code getAndSet}) and the aggregate moves by exactly the difference between the new and the replaced slot, so
- * the aggregate always converges to the sum of the slots whatever the interleaving. The four counts (calls,
+ * the aggregate always converges to the sum of the slots whatever the interleaving. While two records are in
+ * progress a field may briefly borrow from its neighbour (a swap-out applied before the matching swap-in); such an
+ * aggregate has a field above the call count, and is never judged. The four counts (calls,
  * failures, slow, above the latency threshold) are packed into 16-bit fields of one long, which is why the window
  * holds at most 65,535 calls. A call that replaces an identical slot touches nothing else. The cursor and the
- * aggregate share one cache line (two threads move one line per call, not two); each slot has a line of its own.
+ * aggregate share one cache line (two threads move one line per call, not two); in windows of up to 128 calls
+ * each slot has a line of its own (8 KB at most), larger windows pack slots densely.
  * The latency histogram is not kept up to date on the hot path: percentiles are read from the slots' buckets when
  * a snapshot or the deadline estimate (at most every 100 ms) needs them.
  */
@@ -18,6 +21,7 @@ final class CountWindow implements Window {
   private static final int PAD = 8;
   private static final int CURSOR = PAD;
   private static final int AGGREGATE = PAD + 1;
+  private static final int PADDED_UP_TO = 128;
 
   private static final long FOLD_MARK = 1L << 62;
 
@@ -26,11 +30,13 @@ final class CountWindow implements Window {
   private final long fastModMultiplier;
   private final AtomicLongArray counters = new AtomicLongArray(3 * PAD);
   private final AtomicLongArray slots;
+  private final int stride;
 
   CountWindow(int size, Thresholds thresholds) {
     this.size = size;
     this.thresholds = thresholds;
-    this.slots = new AtomicLongArray((size + 2) * PAD);
+    this.stride = size <= PADDED_UP_TO ? PAD : 1; // a line per slot only where it costs little memory
+    this.slots = new AtomicLongArray((size + 2) * stride);
     this.fastModMultiplier = Long.divideUnsigned(-1L, size) + 1;
   }
 
@@ -41,7 +47,7 @@ final class CountWindow implements Window {
     if ((index & FOLD_MARK) != 0) {
       return FOLDED;
     }
-    long old = slots.getAndSet((slot(index) + 1) * PAD, value);
+    long old = slots.getAndSet((slot(index) + 1) * stride, value);
     long delta = packed(value) - packed(old);
     long aggregate = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
     return checkPacked(aggregate, inFlight);
@@ -69,12 +75,23 @@ final class CountWindow implements Window {
   }
 
   private int checkPacked(long a, long inFlight) {
-    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, inFlight, size);
+    long calls = a & 0xFFFF;
+    long failures = (a >>> 16) & 0xFFFF;
+    long slow = (a >>> 32) & 0xFFFF;
+    long above = a >>> 48;
+    if (failures > calls || slow > calls || above > calls) {
+      return Thresholds.NONE; // a transient borrow between two in-progress records: never judge it
+    }
+    return thresholds.check(calls, failures, slow, above, inFlight, size);
   }
 
   @Override
   public WindowCounts counts() {
     long a = counters.get(AGGREGATE);
+    for (int retry = 0; retry < 100 && !consistent(a); retry++) {
+      Thread.onSpinWait();
+      a = counters.get(AGGREGATE);
+    }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), histogramFromSlots());
   }
@@ -82,7 +99,7 @@ final class CountWindow implements Window {
   private long[] histogramFromSlots() {
     long[] h = new long[Histogram.BUCKETS];
     for (int i = 1; i <= size; i++) {
-      long slot = slots.get(i * PAD);
+      long slot = slots.get(i * stride);
       if (slot != 0) {
         h[(int) (slot >>> 8)]++;
       }
@@ -94,10 +111,15 @@ final class CountWindow implements Window {
   WindowCounts recount() {
     long a = 0;
     for (int i = 1; i <= size; i++) {
-      a += packed(slots.get(i * PAD));
+      a += packed(slots.get(i * stride));
     }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), histogramFromSlots());
+  }
+
+  private static boolean consistent(long a) {
+    long calls = a & 0xFFFF;
+    return ((a >>> 16) & 0xFFFF) <= calls && ((a >>> 32) & 0xFFFF) <= calls && (a >>> 48) <= calls;
   }
 
   /** Spreads a slot's four flag bits into the four 16-bit fields of the aggregate. */

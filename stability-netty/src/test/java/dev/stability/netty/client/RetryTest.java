@@ -79,13 +79,12 @@ class RetryTest {
       HttpUtil.setContentLength(res, 0);
       ctx.writeAndFlush(res);
     });
-    RequestContext ctx = RequestContext.of("skip", Duration.ofMillis(300));
-    long start = System.nanoTime();
+    // Retry-After 1 s does not fit in 800 ms: waiting would end in a timeout instead of the 503
+    RequestContext ctx = RequestContext.of("skip", Duration.ofMillis(800));
     ClientResponse r = client.executeBlocking(ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build());
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.attempts()).isEqualTo(1);
     assertThat(upstream.requests.get()).isEqualTo(1);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000L);
   }
 
   @Test
