@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * A {@link Ticker} and {@link TimerScheduler} on virtual time: it only moves when the test says so, and timers
@@ -24,7 +22,6 @@ import java.util.function.LongConsumer;
 public final class FakeTicker implements Ticker, TimerScheduler {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final PriorityQueue<FakeTimer> timers = new PriorityQueue<>();
-  private final List<LongConsumer> advanceListeners = new CopyOnWriteArrayList<>();
   private final long initialNanos = nanos.get();
   private long sequence;
 
@@ -80,8 +77,7 @@ public final class FakeTicker implements Ticker, TimerScheduler {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
     }
-    long step = duration.toNanos();
-    long target = nanos.get() + step;
+    long target = nanos.get() + duration.toNanos();
     RuntimeException failure = null;
     for (;;) {
       FakeTimer due;
@@ -105,9 +101,6 @@ public final class FakeTicker implements Ticker, TimerScheduler {
       }
     }
     nanos.accumulateAndGet(target, Math::max);
-    for (LongConsumer listener : advanceListeners) {
-      listener.accept(step);
-    }
     if (failure != null) {
       throw failure;
     }
@@ -122,6 +115,14 @@ public final class FakeTicker implements Ticker, TimerScheduler {
    */
   public FakeTicker advanceMillis(long millis) {
     return advance(Duration.ofMillis(millis));
+  }
+
+  /** Returns the reading at which the earliest pending timer is due, or {@link Long#MAX_VALUE} without one. */
+  long nextDueNanos() {
+    synchronized (timers) {
+      FakeTimer head = timers.peek();
+      return head == null ? Long.MAX_VALUE : head.dueNanos;
+    }
   }
 
   /**
@@ -178,18 +179,6 @@ public final class FakeTicker implements Ticker, TimerScheduler {
       lines.add(t.task + " due in " + Duration.ofNanos(t.dueNanos - now).toMillis() + " ms");
     }
     return lines;
-  }
-
-  /**
-   * Registers a callback told of every advance (in nanoseconds), after the due timers ran; the JUnit extension
-   * uses it to move registered {@code EmbeddedChannel}s in lockstep.
-   *
-   * @param listener receives the step in nanoseconds; must not throw
-   * @return this ticker
-   */
-  public FakeTicker onAdvance(LongConsumer listener) {
-    advanceListeners.add(Objects.requireNonNull(listener, "listener"));
-    return this;
   }
 
   @Override

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class VirtualTimeExtension implements BeforeEachCallback, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(VirtualTimeExtension.class);
+  private static final int MAX_STEPS = 1_000_000;
 
   private final boolean failOnPendingTimers;
   private volatile State state;
@@ -182,17 +183,40 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Moves virtual time: fires due context timers at their own reading, then runs every channel's due scheduled
-   * and pending tasks. Channel tasks due during the step run after the context timers of that step: advance in
-   * smaller steps when their relative order matters.
+   * Moves virtual time, running everything that falls due on the way in time order: context timers at their own
+   * reading, and each channel's scheduled tasks when the clock reaches them.
    *
    * @param duration how far; must not be negative
    */
   public void advance(Duration duration) {
     State s = current();
-    s.ticker.advance(duration);
-    for (EmbeddedChannel ch : s.lockstep) {
-      ch.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
+    FakeTicker t = s.ticker;
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
+    }
+    long target = t.nanoTime() + duration.toNanos();
+    for (int steps = 0; ; steps++) {
+      if (steps > MAX_STEPS) {
+        throw new IllegalStateException("advance(" + duration + ") took more than " + MAX_STEPS + " steps: a task "
+            + "keeps rescheduling itself without delay");
+      }
+      long now = t.nanoTime();
+      long next = Math.min(target, t.nextDueNanos());
+      for (EmbeddedChannel ch : s.channels) {
+        ch.runPendingTasks();
+        long delay = ch.runScheduledPendingTasks();
+        if (delay >= 0) {
+          next = Math.min(next, now + Math.max(delay, 1)); // a task due now already ran: look past it
+        }
+      }
+      long step = Math.max(0, next - now);
+      t.advance(Duration.ofNanos(step));
+      for (EmbeddedChannel ch : s.lockstep) {
+        ch.advanceTimeBy(step, TimeUnit.NANOSECONDS);
+      }
+      if (next >= target) {
+        break;
+      }
     }
     for (EmbeddedChannel ch : s.channels) {
       ch.runPendingTasks();

@@ -49,6 +49,23 @@ class VirtualTimeExtensionTest {
   }
 
   @Test
+  void contextTimersAndChannelTasksRunInTimeOrderAtTheirOwnReading() {
+    EmbeddedChannel ch = time.channel();
+    long start = time.ticker().nanoTime();
+    List<String> order = new ArrayList<>();
+    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+        1, TimeUnit.SECONDS);
+    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+        3, TimeUnit.SECONDS);
+    time.context("r-1", Duration.ofSeconds(2)).onCancel(
+        cause -> order.add("context@" + (time.ticker().nanoTime() - start) / 1_000_000_000L));
+
+    time.advance(Duration.ofSeconds(5));
+    assertThat(order).containsExactly("channel@1", "context@2", "channel@3");
+    assertThat(time.ticker().nanoTime() - start).isEqualTo(Duration.ofSeconds(5).toNanos());
+  }
+
+  @Test
   void channelEventLoopReadsTheSameVirtualClock() {
     EmbeddedChannel ch = time.channel();
     time.advance(Duration.ofSeconds(5));

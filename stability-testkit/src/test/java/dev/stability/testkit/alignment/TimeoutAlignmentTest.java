@@ -114,6 +114,17 @@ class TimeoutAlignmentTest {
   }
 
   @Test
+  void clientsCalledInSequenceMustFitTheBudgetTogether() {
+    TimeoutLayers.Builder b = TimeoutLayers.builder().server(server()).handler(HandlerBudget.margin(ofMillis(100)))
+        .client(client().build())
+        .client(ClientTimeouts.builder("pricing").perTryTimeout(ofMillis(300)).build());
+    assertThatTimeouts(b.build()).areAligned(); // in parallel each gets the whole 900 ms
+    assertThatThrownBy(() -> assertThatTimeouts(b.clientsInSequence().build()).areAligned())
+        .hasMessageContaining("sequential-clients-within-budget")
+        .hasMessageContaining("inventory 850 ms + pricing 300 ms = 1.15 s");
+  }
+
+  @Test
   void tableListsEveryViolationWithAFix() {
     ClientTimeouts bad = client().maxAttempts(5).idleTimeout(ofSeconds(30)).phase("dns", ofSeconds(2)).build();
     TimeoutLayers layers = layers(server(), HandlerBudget.of(ofMillis(980)), bad);
@@ -145,6 +156,25 @@ class TimeoutAlignmentTest {
     ClientTimeouts c = ClientTimeouts.from("inventory", client).withUpstreamKeepAlive(ofSeconds(15));
     assertThat(c.worstCaseTotal()).hasValue(ofMillis(1_650));
     assertThat(c.phases()).containsEntry("connect", ofMillis(200)).containsEntry("body gap", ofMillis(400));
+  }
+
+  @Test
+  void loneAttemptIsBoundedByTheSumOfItsPhases() {
+    HttpClientConfig single = HttpClientConfig.builder().retryPolicy(RetryPolicy.none())
+        .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(10)).acquire(ofMillis(10)).connect(ofMillis(10))
+            .tls(ofMillis(10)).write(ofMillis(10)).responseHeaders(ofMillis(100)).bodyTotal(ofMillis(100))
+            .bodyGap(ofMillis(50)).build())
+        .build();
+    ClientTimeouts c = ClientTimeouts.from("single", single);
+    assertThat(c.maxAttempts()).isEqualTo(1);
+    assertThat(c.perTryTimeout()).hasValue(ofMillis(250));
+    assertThat(c.backoffs()).isEmpty();
+  }
+
+  @Test
+  void serverWithoutKeepAliveLeavesItUnknown() {
+    ServerGuardConfig noIdle = ServerGuardConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
+    assertThat(ServerTimeouts.from(noIdle).keepAliveTimeout()).isEmpty();
   }
 
   @Test

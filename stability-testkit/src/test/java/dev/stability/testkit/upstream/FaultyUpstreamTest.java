@@ -3,6 +3,7 @@ package dev.stability.testkit.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stability.context.wire.DeadlineHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,15 @@ class FaultyUpstreamTest {
   }
 
   @Test
+  void otherDeadlineHeadersAreParsedOnRequest() throws IOException {
+    exchange("/", "grpc-timeout: 2S\r\nx-envoy-expected-rq-timeout-ms: 0\r\n", 10_000);
+    RecordedRequest r = upstream.takeRequest(Duration.ofSeconds(5));
+    assertThat(r.timeout(DeadlineHeader.GRPC_TIMEOUT)).hasValue(Duration.ofSeconds(2));
+    assertThat(r.timeout(DeadlineHeader.ENVOY_EXPECTED_TIMEOUT)).isEmpty(); // 0 means "no timeout" to Envoy
+    assertThat(r.requestTimeout()).isEmpty();
+  }
+
+  @Test
   void requestWithoutDeadlineHeaderRecordsNone() throws IOException {
     exchange("/", "", 10_000);
     assertThat(upstream.takeRequest(Duration.ofSeconds(5)).requestTimeout()).isEmpty();
@@ -71,8 +81,8 @@ class FaultyUpstreamTest {
 
   @Test
   void delayedBodyComesAfterTheHeaders() throws IOException {
-    upstream.on("/slow-body").delayBody(Duration.ofMillis(1_500)).body("late");
-    String early = exchange("/slow-body", "", 500);
+    upstream.on("/slow-body").delayBody(Duration.ofSeconds(10)).body("late");
+    String early = exchange("/slow-body", "", 1_500);
     assertThat(early).startsWith("HTTP/1.1 200 OK").doesNotContain("late").endsWith("<timeout>");
   }
 
