@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -44,15 +43,7 @@ final class GuardedServer implements AutoCloseable {
     guards = StabilityServer.guards(config.meterRegistry(registry).build());
     group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            // not StabilityServer.initializer: on the server branch of today it re-adds the non-sharable tail
-            // sentinel and fails every channel; inserting before the tail needs no move at all
-            guards.install(ch.pipeline());
-            ch.pipeline().addBefore(ch.pipeline().lastContext().name(), "app", app.get());
-          }
-        })
+        .childHandler(StabilityServer.initializer(guards, p -> p.addLast("app", app.get())))
         .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
   }
 
