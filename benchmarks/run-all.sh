@@ -25,10 +25,12 @@ if [ "$MODE" = smoke ]; then
   # a smoke run measures nothing, so it may share the machine with another JMH run (the lock would stop it)
   JAVA_OPTS="$JAVA_OPTS -Djmh.ignoreLock=true"
   PRECISION=(--requests 50 --rounds 1)
+  STEADY_TIMEOUT_MS=100
   OVERHEAD=(1 1)
 else
   JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s -foe true)
   PRECISION=(--requests 1000 --rounds 5)
+  STEADY_TIMEOUT_MS=1000
   OVERHEAD=(10 3)
 fi
 
@@ -53,8 +55,13 @@ java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.breaker.BreakerDetectionChec
 
 echo "== deadline precision" | tee -a "$OUT/summary.txt"
 # slf4j at error: the guard's WARN per deadline answer goes to stderr synchronously and would be measured too
+# burst: all deadlines expire at once (100 ms); steady: ~1000 in flight, deadlines expiring one after another
 java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
-  dev.stability.benchmarks.precision.DeadlinePrecision "${PRECISION[@]}" | tee -a "$OUT/summary.txt"
+  dev.stability.benchmarks.precision.DeadlinePrecision "${PRECISION[@]}" --mode burst --timeout-ms 100 \
+  | tee -a "$OUT/summary.txt"
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
+  dev.stability.benchmarks.precision.DeadlinePrecision "${PRECISION[@]}" --mode steady \
+  --timeout-ms "$STEADY_TIMEOUT_MS" | tee -a "$OUT/summary.txt"
 
 echo "== guard overhead" | tee -a "$OUT/summary.txt"
 JAR="$JAR" benchmarks/guard-overhead.sh "${OVERHEAD[@]}" | tee -a "$OUT/summary.txt"

@@ -22,15 +22,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Deadline precision (not JMH): how late a guarded server answers 504 for hung handlers when {@code --requests}
- * of them (default 1000) are in flight at once, each on its own connection.
+ * of them (default 1000) are in flight, each on its own connection.
  *
- * <p>Each round connects every client first, then sends all requests at once; the server's deadline
- * ({@code --timeout-ms}, default 100) expires for all of them together, so the last 504 of a round also pays for
- * writing the others. Lateness is printed twice: as the server measures it (its
+ * <p>Each round connects every client first, then sends the requests: with {@code --mode burst} (default) all at
+ * once, so that the server's deadline ({@code --timeout-ms}, default 100) expires for all of them together and the
+ * last 504 of a round also pays for writing the others; with {@code --mode steady} spread evenly over one timeout,
+ * so that about {@code --requests} are in flight at any moment and their deadlines expire one after another.
+ * Three unmeasured rounds of the same size warm the JIT first. Lateness is printed twice: as the server measures it (its
  * {@code stability.server.deadline.lateness} timer: timer fire time minus deadline) and as the client sees it
  * (response time minus send time minus the timeout, so it includes the loopback and the client's own event loop).
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.stability.benchmarks.precision.DeadlinePrecision
- * --requests 1000 --rounds 5}.
+ * --requests 1000 --rounds 5 --mode steady}.
  */
 public final class DeadlinePrecision {
   private static final String LATENESS = "stability.server.deadline.lateness";
@@ -40,7 +42,7 @@ public final class DeadlinePrecision {
   /**
    * Runs the measurement and prints one line per round and a summary.
    *
-   * @param args {@code --requests N --rounds N --timeout-ms N --server-threads N}
+   * @param args {@code --requests N --rounds N --timeout-ms N --server-threads N --mode burst|steady}
    * @throws Exception when the loopback setup fails
    */
   public static void main(String[] args) throws Exception {
@@ -49,6 +51,12 @@ public final class DeadlinePrecision {
     int rounds = a.intValue("rounds", 5);
     int serverThreads = a.intValue("server-threads", 2);
     Duration timeout = Duration.ofMillis(a.intValue("timeout-ms", 100));
+    String mode = a.string("mode", "burst");
+    if (!mode.equals("burst") && !mode.equals("steady")) {
+      throw new IllegalArgumentException("mode: " + mode + " (expected: burst or steady)");
+    }
+    // steady: sends spread over one timeout, so about `requests` are in flight at any moment
+    long spread = mode.equals("steady") ? timeout.toNanos() : 0;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     registry.config().meterFilter(new MeterFilter() {
       @Override
@@ -71,16 +79,19 @@ public final class DeadlinePrecision {
           })
           .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
       int port = ((InetSocketAddress) server.localAddress()).getPort();
-      System.out.printf("deadline precision: %d hung requests at once, timeout %d ms, %d rounds, %d server "
-          + "threads, %d cores, JDK %s, load average %s%n", requests, timeout.toMillis(), rounds, serverThreads,
+      System.out.printf("deadline precision (%s): %d hung requests %s, timeout %d ms, %d rounds, %d server "
+          + "threads, %d cores, JDK %s, load average %s%n", mode, requests,
+          spread == 0 ? "sent at once" : "spread over one timeout", timeout.toMillis(), rounds, serverThreads,
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
-      clients.round(port, Math.min(requests, 100), timeout.toNanos(), new Samples()); // warm-up
+      for (int w = 0; w < 3; w++) { // warm-up: the first rounds measure the JIT, not the guards
+        clients.round(port, requests, timeout.toNanos(), spread, new Samples());
+      }
       Timer warm = registry.find(LATENESS).timer();
       long warmCount = warm == null ? 0 : warm.count();
       Samples all = new Samples();
       for (int r = 1; r <= rounds; r++) {
         Samples round = new Samples();
-        int answered = clients.round(port, requests, timeout.toNanos(), round);
+        int answered = clients.round(port, requests, timeout.toNanos(), spread, round);
         System.out.printf("  round %d: %d/%d answered 504, client view %s%n", r, answered, requests,
             round.describe());
         all.addAll(round);

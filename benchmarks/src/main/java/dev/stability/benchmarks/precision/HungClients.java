@@ -36,11 +36,13 @@ final class HungClients implements AutoCloseable {
 
   /**
    * Runs one round and adds each answer's lateness (arrival minus send minus {@code timeoutNanos}) to
-   * {@code lateness}.
+   * {@code lateness}. With {@code spreadNanos} zero every request is sent at once (a burst whose deadlines all
+   * expire together); otherwise the sends are spread evenly over that time.
    *
    * @return how many requests were answered 504
    */
-  int round(int port, int requests, long timeoutNanos, Samples lateness) throws InterruptedException {
+  int round(int port, int requests, long timeoutNanos, long spreadNanos, Samples lateness)
+      throws InterruptedException {
     CountDownLatch done = new CountDownLatch(requests);
     AtomicInteger timeouts = new AtomicInteger();
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -73,10 +75,18 @@ final class HungClients implements AutoCloseable {
     for (ChannelFuture f : connects) {
       channels.add(f.sync().channel());
     }
-    for (Channel ch : channels) {
-      DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/hang");
-      req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
-      ch.writeAndFlush(req).addListener(f -> ch.attr(SENT).set(System.nanoTime()));
+    for (int i = 0; i < channels.size(); i++) {
+      Channel ch = channels.get(i);
+      Runnable send = () -> {
+        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/hang");
+        req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
+        ch.writeAndFlush(req).addListener(f -> ch.attr(SENT).set(System.nanoTime()));
+      };
+      if (spreadNanos <= 0) {
+        send.run();
+      } else { // staggered: a steady number in flight, deadlines expiring one after another
+        ch.eventLoop().schedule(send, spreadNanos * i / requests, TimeUnit.NANOSECONDS);
+      }
     }
     if (!done.await(60, TimeUnit.SECONDS)) {
       System.out.printf("  %d requests never answered%n", done.getCount());
