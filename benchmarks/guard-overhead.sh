@@ -2,15 +2,16 @@
 # Guard overhead: the same hello-world Netty server bare and with the full guard stack (the server helper's harness,
 # dev.stability.benchmarks.server.HelloServer, one event loop each), loaded in alternating rounds on keep-alive
 # connections by wrk when it is installed, else by dev.stability.benchmarks.precision.KeepAliveLoad.
-# Prints requests/s per round and the ratio guarded/bare (target >= 0.95).
+# Prints requests/s per round and the ratio guarded/bare (target >= 0.95): the median of the per-round ratios,
+# each round measuring both servers back to back, is the figure to read on a shared machine.
 #
-# Usage: benchmarks/guard-overhead.sh [seconds-per-round=10] [rounds=3]   (env: CONNECTIONS=64, JAR=...)
+# Usage: benchmarks/guard-overhead.sh [seconds-per-round=5] [rounds=6]   (env: CONNECTIONS=64, JAR=...)
 # Needs the JMH jar: mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-benchmarks/target/benchmarks.jar}
-SECS=${1:-10}
-ROUNDS=${2:-3}
+SECS=${1:-5}
+ROUNDS=${2:-6}
 CONNECTIONS=${CONNECTIONS:-64}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
 
@@ -57,16 +58,23 @@ wait_port "$GUARDED_PORT"
 
 LOADER=$(command -v wrk >/dev/null 2>&1 && echo "wrk -t1 -c$CONNECTIONS" || echo "KeepAliveLoad (no wrk here), $CONNECTIONS connections")
 echo "guard overhead: $ROUNDS rounds x ${SECS}s per server, loader: $LOADER, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
-load "$BARE_PORT" 2 >/dev/null      # warm-up, not counted
-load "$GUARDED_PORT" 2 >/dev/null
+WARMUP=${WARMUP:-5}
+load "$BARE_PORT" "$WARMUP" >/dev/null      # warm-up (JIT), not counted
+load "$GUARDED_PORT" "$WARMUP" >/dev/null
+RATIOS=()
 BARE_SUM=0
 GUARDED_SUM=0
 for r in $(seq 1 "$ROUNDS"); do
-  B=$(load "$BARE_PORT" "$SECS")
-  G=$(load "$GUARDED_PORT" "$SECS")
-  echo "  round $r: bare ${B} req/s, guarded ${G} req/s"
+  # alternate the order so that a drift in machine load does not always favour the same server
+  if [ $((r % 2)) = 1 ]; then B=$(load "$BARE_PORT" "$SECS"); G=$(load "$GUARDED_PORT" "$SECS")
+  else G=$(load "$GUARDED_PORT" "$SECS"); B=$(load "$BARE_PORT" "$SECS"); fi
+  RATIO=$(awk -v b="$B" -v g="$G" 'BEGIN { printf "%.3f", g / b }')
+  echo "  round $r: bare ${B} req/s, guarded ${G} req/s, ratio $RATIO"
+  RATIOS+=("$RATIO")
   BARE_SUM=$((BARE_SUM + B))
   GUARDED_SUM=$((GUARDED_SUM + G))
 done
-awk -v b="$BARE_SUM" -v g="$GUARDED_SUM" -v n="$ROUNDS" 'BEGIN {
-  printf "bare %.0f req/s, guarded %.0f req/s, ratio guarded/bare %.3f (target >= 0.95)\n", b / n, g / n, g / b }'
+MEDIAN=$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+  print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+awk -v b="$BARE_SUM" -v g="$GUARDED_SUM" -v n="$ROUNDS" -v m="$MEDIAN" 'BEGIN {
+  printf "bare %.0f req/s, guarded %.0f req/s (means); ratio guarded/bare: median of rounds %.3f, of means %.3f (target >= 0.95)\n", b / n, g / n, m, g / b }'

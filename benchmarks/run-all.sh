@@ -27,11 +27,12 @@ if [ "$MODE" = smoke ]; then
   PRECISION=(--requests 50 --rounds 1)
   STEADY_TIMEOUT_MS=100
   OVERHEAD=(1 1)
+  export WARMUP=1
 else
   JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s -foe true)
   PRECISION=(--requests 1000 --rounds 5)
   STEADY_TIMEOUT_MS=1000
-  OVERHEAD=(10 3)
+  OVERHEAD=(5 6)
 fi
 
 {
