@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -57,53 +56,61 @@ public final class DeadlinePrecision {
     }
     // steady: sends spread over one timeout, so about `requests` are in flight at any moment
     long spread = mode.equals("steady") ? timeout.toNanos() : 0;
+    EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(serverThreads, NioIoHandler.newFactory());
+    try (HungClients clients = new HungClients(1)) {
+      System.out.printf("deadline precision (%s): %d hung requests %s, timeout %d ms, %d rounds, %d server "
+          + "threads, %d cores, JDK %s, load average %s%n", mode, requests,
+          spread == 0 ? "sent at once" : "spread over one timeout", timeout.toMillis(), rounds, serverThreads,
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
+      // warm-up on a server of its own: the JIT warms for both, the measured server's meters start empty
+      SimpleMeterRegistry warmRegistry = registry();
+      Channel warm = bind(serverGroup, timeout, warmRegistry);
+      for (int w = 0; w < 3; w++) {
+        clients.round(port(warm), requests, timeout.toNanos(), spread, new Samples());
+      }
+      warm.close().sync();
+      SimpleMeterRegistry registry = registry();
+      Channel server = bind(serverGroup, timeout, registry);
+      Samples all = new Samples();
+      for (int r = 1; r <= rounds; r++) {
+        Samples round = new Samples();
+        int answered = clients.round(port(server), requests, timeout.toNanos(), spread, round);
+        System.out.printf("  round %d: %d/%d answered 504, client view %s%n", r, answered, requests,
+            round.describe());
+        all.addAll(round);
+      }
+      System.out.printf("client view (all rounds):  %s%n", all.describe());
+      System.out.printf("server view (all rounds):  %s%n", describe(registry.find(LATENESS).timer()));
+      System.out.printf("load average after: %s%n", loadAverage());
+      server.close().sync();
+    } finally {
+      serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  private static SimpleMeterRegistry registry() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    registry.config().meterFilter(new MeterFilter() {
+    registry.config().meterFilter(new MeterFilter() { // before the guards register their meters
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
         return id.getName().equals(LATENESS)
             ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config) : config;
       }
     });
+    return registry;
+  }
+
+  private static Channel bind(EventLoopGroup group, Duration timeout, SimpleMeterRegistry registry)
+      throws InterruptedException {
     ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder().defaultRequestTimeout(timeout)
         .meterRegistry(registry).build());
-    EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(serverThreads, NioIoHandler.newFactory());
-    try (HungClients clients = new HungClients(1)) {
-      Channel server = new ServerBootstrap().group(serverGroup).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              guards.install(ch.pipeline());
-              ch.pipeline().addBefore(ch.pipeline().lastContext().name(), "hung", HungHandler.INSTANCE);
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
-      System.out.printf("deadline precision (%s): %d hung requests %s, timeout %d ms, %d rounds, %d server "
-          + "threads, %d cores, JDK %s, load average %s%n", mode, requests,
-          spread == 0 ? "sent at once" : "spread over one timeout", timeout.toMillis(), rounds, serverThreads,
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
-      for (int w = 0; w < 3; w++) { // warm-up: the first rounds measure the JIT, not the guards
-        clients.round(port, requests, timeout.toNanos(), spread, new Samples());
-      }
-      Timer warm = registry.find(LATENESS).timer();
-      long warmCount = warm == null ? 0 : warm.count();
-      Samples all = new Samples();
-      for (int r = 1; r <= rounds; r++) {
-        Samples round = new Samples();
-        int answered = clients.round(port, requests, timeout.toNanos(), spread, round);
-        System.out.printf("  round %d: %d/%d answered 504, client view %s%n", r, answered, requests,
-            round.describe());
-        all.addAll(round);
-      }
-      Timer t = registry.find(LATENESS).timer();
-      System.out.printf("client view (all rounds):  %s%n", all.describe());
-      System.out.printf("server view (all rounds, incl. %d warm-up): %s%n", warmCount, describe(t));
-      System.out.printf("load average after: %s%n", loadAverage());
-      server.close().sync();
-    } finally {
-      serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
+    return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(StabilityServer.initializer(guards, p -> p.addLast("hung", HungHandler.INSTANCE)))
+        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+  }
+
+  private static int port(Channel server) {
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   /** The 1-minute load average, so that a figure taken on a busy machine says so. */
