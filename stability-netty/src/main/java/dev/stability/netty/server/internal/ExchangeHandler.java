@@ -39,12 +39,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +81,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private Exchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
-  private ScheduledFuture<?> deadlineTimer;
+  private TimerScheduler.Timer deadlineTimer;
   private long deadlineTimerAt;
   private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
   private int lastStatus;
@@ -226,11 +224,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       if (deadlineTimerAt - at <= 0) {
         return;
       }
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
     }
     deadlineTimerAt = at;
-    deadlineTimer = ctx.executor().schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()),
-        TimeUnit.NANOSECONDS);
+    deadlineTimer = scheduler.schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()));
   }
 
   private void onDeadlineTimer() {
@@ -677,7 +674,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
       deadlineTimer = null;
     }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
@@ -697,7 +694,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
       deadlineTimer = null;
     }
     for (Exchange ex : exchanges) {
