@@ -35,7 +35,7 @@ class CircuitBreakerIntegrationTest {
     for (int i = 0; i < 4; i++) {
       assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(200);
     }
-    String name = "http://127.0.0.1:" + uri.getPort();
+    String name = StabilityHttpClient.hostKey(uri);
     assertThat(registry.get(name).state()).isEqualTo(CircuitBreakerState.CLOSED);
 
     upstream.behave((ctx, req, n) -> {
