@@ -28,10 +28,6 @@ final class GuardedServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
 
-  static {
-    QuietLogs.install();
-  }
-
   private GuardedServer(ServerGuardConfig.Builder config, int threads, Supplier<ChannelHandler> app) {
     registry.config().meterFilter(new MeterFilter() { // before the guards register their meters
       @Override

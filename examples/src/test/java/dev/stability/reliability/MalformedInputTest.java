@@ -25,10 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sends must never exceed the server's cap.
  */
 class MalformedInputTest {
-  static {
-    QuietLogs.install();
-  }
-
+  @RegisterExtension
+  static final QuietLogs quiet = new QuietLogs();
   @RegisterExtension
   static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 

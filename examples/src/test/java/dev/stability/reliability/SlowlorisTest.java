@@ -16,10 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same server must keep its latency.
  */
 class SlowlorisTest {
-  static {
-    QuietLogs.install();
-  }
-
+  @RegisterExtension
+  static final QuietLogs quiet = new QuietLogs();
   @RegisterExtension
   static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 

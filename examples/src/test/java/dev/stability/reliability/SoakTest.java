@@ -22,10 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * empty.
  */
 class SoakTest {
-  static {
-    QuietLogs.install();
-  }
-
+  @RegisterExtension
+  static final QuietLogs quiet = new QuietLogs();
   @RegisterExtension
   static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
   @RegisterExtension

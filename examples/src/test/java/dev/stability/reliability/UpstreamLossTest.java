@@ -31,10 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * open, and close again through half-open probes after the upstream returns on the same address.
  */
 class UpstreamLossTest {
-  static {
-    QuietLogs.install();
-  }
-
+  @RegisterExtension
+  static final QuietLogs quiet = new QuietLogs();
   @RegisterExtension
   static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
