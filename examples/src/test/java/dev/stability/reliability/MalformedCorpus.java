@@ -52,7 +52,8 @@ final class MalformedCorpus {
         "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400, 413);
     add(c, "unknown transfer-encoding",
         "POST /ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 200, 400, 501);
-    add(c, "deadline far above the cap", "GET /deadline HTTP/1.1\r\nHost: x\r\nx-request-timeout: 99999999H\r\n\r\n", 200);
+    add(c, "deadline far above the cap",
+        "GET /deadline HTTP/1.1\r\nHost: x\r\nx-request-timeout: 99999999H\r\n\r\n", 200);
     add(c, "negative deadline", "GET /deadline HTTP/1.1\r\nHost: x\r\nx-request-timeout: -5m\r\n\r\n", 400);
     add(c, "deadline with 9 digits", "GET /deadline HTTP/1.1\r\nHost: x\r\ngrpc-timeout: 123456789m\r\n\r\n", 400);
     add(c, "fractional deadline", "GET /deadline HTTP/1.1\r\nHost: x\r\nx-request-timeout: 1.5S\r\n\r\n", 400);

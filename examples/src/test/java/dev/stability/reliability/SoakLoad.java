@@ -15,15 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives the soak: {@code connections} keep-alive raw connections share {@code requests} requests whose kind is
- * fixed by their number (per 100: 5 throwing, 5 hung upstream, 5 slow upstream, 1 client reset, 84 plain
- * upstream calls), and tally what came back. Hung requests carry their deadline in {@code x-request-timeout}, so
- * that only they run on the short deadline whose lateness is measured.
+ * fixed by their number (per 100: 5 throwing, 5 hung upstream, 5 slow upstream, 1 reset by the client after
+ * sending, 1 reset by the upstream, 83 plain upstream calls), and tally what came back. Hung requests carry their
+ * deadline in {@code x-request-timeout}, so that only they run on the short deadline whose lateness is measured.
  */
 final class SoakLoad {
   enum Kind {
     // a hung call is answered 504 by the server's deadline, or 500 when the client's own deadline-bounded phase
     // timeout fires first (both at the deadline; the split is printed and discussed in docs/reliability.md)
-    THROW("/throw", 500), HANG("/up/hang", 504), SLOW("/up/slow", 200), RESET("/up/slow", -1), OK("/up/ok", 200);
+    THROW("/throw", 500), HANG("/up/hang", 504), SLOW("/up/slow", 200), RESET("/up/slow", -1),
+    UPSTREAM_RESET("/up/reset", 500), OK("/up/ok", 200);
 
     final String path;
     final int expected;
@@ -35,7 +36,7 @@ final class SoakLoad {
 
     static Kind of(int i) {
       int r = Math.floorMod(i * 37, 100); // spreads each kind over the run instead of in bursts
-      return r < 5 ? THROW : r < 10 ? HANG : r < 15 ? SLOW : r < 16 ? RESET : OK;
+      return r < 5 ? THROW : r < 10 ? HANG : r < 15 ? SLOW : r < 16 ? RESET : r < 17 ? UPSTREAM_RESET : OK;
     }
   }
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Soak with faults: many requests over 64 keep-alive connections with throwing handlers, a hung upstream, a slow
- * upstream and client resets mixed in. The server must stay up and answer every request (or close cleanly),
- * answer hung ones close to their deadline, leak no buffer, keep its thread count and leave the client pool
- * empty.
+ * upstream, an upstream that resets its connections and clients that reset theirs mixed in. The server must stay up
+ * and answer every request (or close cleanly), answer hung ones close to their deadline, leak no buffer, keep its
+ * thread count and leave the client pool empty.
  */
 class SoakTest {
   @RegisterExtension
@@ -51,10 +51,12 @@ class SoakTest {
     int connections = 64;
     upstream.on("/hang").hang();
     upstream.on("/slow").delayHeaders(SLOW);
+    upstream.on("/reset").reset();
     HttpClientConfig clientConfig = HttpClientConfig.builder()
         .pool(PoolConfig.builder().maxConnections(256).maxPendingAcquires(4096).build()).build();
     try (StabilityHttpClient client = StabilityHttpClient.builder().config(clientConfig).ioThreads(1).build();
-        GuardedServer server = GuardedServer.start(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofSeconds(10))
+        GuardedServer server = GuardedServer.start(ServerGuardConfig.builder()
+            .defaultRequestTimeout(Duration.ofSeconds(10))
             .headerReadTimeout(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(30)), 2,
             () -> new AppHandler(client, upstream::uri))) {
       new SoakLoad(server.port(), DEADLINE.toNanos()).run(Math.min(2_000, requests / 10), connections);

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * tick, never finishing the head, and records when the server closes each of them.
  */
 final class Trickler implements AutoCloseable {
-  private static final byte[] START = "GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] START =
+      "GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
   private final Selector selector;
   private final SocketChannel[] channels;
   private final long[] firstByteNanos;
