@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * last 504 of a round also pays for writing the others; with {@code --mode steady} spread evenly over one timeout,
  * so that about {@code --requests} are in flight at any moment and their deadlines expire one after another.
  * Three unmeasured rounds of the same size, on a server of their own, warm the JIT first. Lateness is printed
- * twice: as the server measures it (its {@code stability.server.deadline.lateness} timer: timer fire time minus deadline) and as the client sees it
- * (response time minus send time minus the timeout, so it includes the loopback and the client's own event loop).
+ * twice: as the server measures it (its {@code stability.server.deadline.lateness} timer: timer fire time minus
+ * deadline) and as the client sees it (response time minus send time minus the timeout, so it includes the
+ * loopback and the client's own event loop).
  * Run: {@code java -cp benchmarks/target/benchmarks.jar dev.stability.benchmarks.precision.DeadlinePrecision
  * --requests 1000 --rounds 5 --mode steady}.
  */
