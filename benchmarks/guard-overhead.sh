@@ -5,7 +5,8 @@
 # Prints requests/s per round and the ratio guarded/bare (target >= 0.95): the median of the per-round ratios,
 # each round measuring both servers back to back, is the figure to read on a shared machine.
 #
-# Usage: benchmarks/guard-overhead.sh [seconds-per-round=5] [rounds=6]   (env: CONNECTIONS=64, JAR=...)
+# Usage: benchmarks/guard-overhead.sh [seconds-per-round=5] [rounds=6]
+#   env: CONNECTIONS=64, WARMUP=5 (seconds per server), USE_WRK=0 to use KeepAliveLoad even where wrk exists, JAR=...
 # Needs the JMH jar: mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,9 +33,13 @@ wait_port() {
   echo "server on port $1 did not start" >&2; exit 1
 }
 
+has_wrk() {
+  [ "${USE_WRK:-1}" != 0 ] && command -v wrk >/dev/null 2>&1
+}
+
 # Prints the requests/s of one run against port $1 for $2 seconds.
 load() {
-  if command -v wrk >/dev/null 2>&1; then
+  if has_wrk; then
     wrk -t1 -c"$CONNECTIONS" -d"$2s" "http://127.0.0.1:$1/hello" | awk '/Requests\/sec/ {print int($2)}'
   else
     # shellcheck disable=SC2086
@@ -56,7 +61,7 @@ trap 'kill "$BARE_PID" "$GUARDED_PID" 2>/dev/null || true' EXIT
 wait_port "$BARE_PORT"
 wait_port "$GUARDED_PORT"
 
-LOADER=$(command -v wrk >/dev/null 2>&1 && echo "wrk -t1 -c$CONNECTIONS" || echo "KeepAliveLoad (no wrk here), $CONNECTIONS connections")
+LOADER=$(has_wrk && echo "wrk -t1 -c$CONNECTIONS" || echo "KeepAliveLoad (no wrk), $CONNECTIONS connections")
 echo "guard overhead: $ROUNDS rounds x ${SECS}s per server, loader: $LOADER, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
 WARMUP=${WARMUP:-5}
 load "$BARE_PORT" "$WARMUP" >/dev/null      # warm-up (JIT), not counted
