@@ -24,10 +24,10 @@ class SlowlorisTest {
   private static final Duration HEADER_TIMEOUT = Duration.ofMillis(1_000);
   private static final long TICK_MILLIS = 100;
   /** How late a close may come on a loaded CI box: the timer runs on busy event loops. */
-  private static final long CLOSE_ALLOWANCE_MILLIS = Long.getLong("reliability.slowlorisAllowanceMs", 1_000);
+  private static final long CLOSE_ALLOWANCE_MILLIS = Long.getLong("reliability.slowlorisAllowanceMs", 2_000);
   /** Loopback p99 is a few ms of scheduler noise on a shared 2-core box: "2x baseline" needs a floor there. */
   private static final double P99_FLOOR_MILLIS =
-      Double.parseDouble(System.getProperty("reliability.slowlorisP99FloorMs", "20"));
+      Double.parseDouble(System.getProperty("reliability.slowlorisP99FloorMs", "50"));
 
   @Test
   void tricklingConnectionsAreClosedWithinHeaderTimeoutAndOthersKeepTheirLatency() throws Exception {
