@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs every benchmark behind docs/benchmarks.md and keeps the output under benchmarks/target/run-all-*/.
+#   benchmarks/run-all.sh           full set, under 15 minutes on 2 cores
+#   benchmarks/run-all.sh --smoke   a few seconds per part: CI keeps every benchmark compiling and running
+# Env: MVN (default "mvn -B -q"; add -o offline), SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=full
+if [ "${1:-}" = "--smoke" ]; then MODE=smoke; fi
+MVN=${MVN:-mvn -B -q}
+JAR=benchmarks/target/benchmarks.jar
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  $MVN -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
+fi
+OUT=benchmarks/target/run-all-$MODE-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+JAVA_OPTS="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+# JMH: context vs grpc Context, breaker vs Resilience4j, integrity tracker and guard, client vs reactor-netty,
+# server pipeline bare vs guarded; each compared in the same run, with the GC profiler.
+# One JMH run per suite, each under ~3 minutes, so that a shared machine is never held for long.
+JMH_SUITES=('context\.ContextBenchmark' 'breaker\.CircuitBreakerBenchmark' 'chain\.' 'client\.HttpClientBenchmark'
+  'server\.ServerGuardBenchmark')
+if [ "$MODE" = smoke ]; then
+  JMH_OPTS=(-f 0 -wi 0 -i 1 -r 100ms -foe true)
+  # a smoke run measures nothing, so it may share the machine with another JMH run (the lock would stop it)
+  JAVA_OPTS="$JAVA_OPTS -Djmh.ignoreLock=true"
+  PRECISION=(--requests 50 --rounds 1)
+  STEADY_TIMEOUT_MS=100
+  OVERHEAD=(1 1)
+  export WARMUP=1
+else
+  JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s -foe true)
+  PRECISION=(--requests 1000 --rounds 5)
+  STEADY_TIMEOUT_MS=1000
+  OVERHEAD=(5 6)
+fi
+
+{
+  echo "run-all ($MODE) $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | head -1),"
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD 2>/dev/null || echo n/a)"
+} | tee "$OUT/summary.txt"
+
+START=$SECONDS
+for suite in "${JMH_SUITES[@]}"; do
+  name=${suite%%\\*}
+  echo "== JMH $suite ($MODE)" | tee -a "$OUT/summary.txt"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$JAR" "$suite" "${JMH_OPTS[@]}" -prof gc -rf text -rff "$OUT/jmh-$name.txt" \
+    > "$OUT/jmh-$name.log"
+  tee -a "$OUT/summary.txt" < "$OUT/jmh-$name.txt"
+done
+
+echo "== breaker detection check" | tee -a "$OUT/summary.txt"
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.breaker.BreakerDetectionCheck | tee -a "$OUT/summary.txt"
+
+echo "== deadline precision" | tee -a "$OUT/summary.txt"
+# slf4j at error: the guard's WARN per deadline answer goes to stderr synchronously and would be measured too
+# burst: all deadlines expire at once (100 ms); steady: ~1000 in flight, deadlines expiring one after another
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
+  dev.stability.benchmarks.precision.DeadlinePrecision "${PRECISION[@]}" --mode burst --timeout-ms 100 \
+  | tee -a "$OUT/summary.txt"
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
+  dev.stability.benchmarks.precision.DeadlinePrecision "${PRECISION[@]}" --mode steady \
+  --timeout-ms "$STEADY_TIMEOUT_MS" | tee -a "$OUT/summary.txt"
+
+echo "== guard overhead" | tee -a "$OUT/summary.txt"
+JAR="$JAR" benchmarks/guard-overhead.sh "${OVERHEAD[@]}" | tee -a "$OUT/summary.txt"
+
+echo "done in $((SECONDS - START)) s; results in $OUT/summary.txt" | tee -a "$OUT/summary.txt"
