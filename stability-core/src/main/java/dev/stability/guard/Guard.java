@@ -1,6 +1,7 @@
 package dev.stability.guard;
 
 import dev.stability.chain.PhaseTimeline;
+import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
@@ -269,6 +270,11 @@ public final class Guard {
     return ProblemDetails.forIncident(incident, config.devMode);
   }
 
+  private static boolean deadlinePassed(RequestContext ctx) {
+    CancellationCause cause = ctx.cancellationCause();
+    return cause != null && cause.isDeadlineExceeded();
+  }
+
   Incident record(RequestContext ctx, RequestIncidents sink, Throwable failure, boolean onCatchingThread) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(failure, "failure");
@@ -284,6 +290,11 @@ public final class Guard {
       }
     }
     int status = Classifier.statusOf(t);
+    if (status == 500 && kind != IncidentKind.FATAL && deadlinePassed(ctx)) {
+      // a failure that surfaces once the request's deadline has passed is the deadline's echo, typically a
+      // downstream call cut short by it: the caller must see 504, whichever of the two was reported first
+      status = 504;
+    }
     Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind, status,
         t.getClass().getName(), Classifier.sanitize(messageOf(t), config.maxMessageLength),
         StackFingerprint.of(t, config.fingerprintFrames), Instant.now(config.clock),

@@ -341,4 +341,16 @@ class GuardTest {
 
     assertThat(incident.message()).isEqualTo("(getMessage() threw java.lang.IllegalStateException)");
   }
+
+  @Test
+  void failureAfterTheDeadlinePassedIsAnsweredGatewayTimeoutNotServerError() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+    RequestContext ctx = guard.bind(RequestContext.builder("late").ticker(now::get)
+        .timeout(java.time.Duration.ofMillis(100)).build());
+    Incident before = guard.report(ctx, new IllegalStateException("downstream reset"));
+    now.addAndGet(100_000_000L);
+    Incident after = guard.report(ctx, new IllegalStateException("downstream timed out with the deadline"));
+    assertThat(before.status()).isEqualTo(500);
+    assertThat(after.status()).isEqualTo(504);
+  }
 }
