@@ -20,7 +20,44 @@ import java.util.function.Supplier;
  * wrap a task twice: the inner wrapper wins.
  */
 public final class ContextExecutors {
+  /**
+   * The key under which a context carries the {@link TaskFailureHandler} told about failures of tasks wrapped by
+   * this class; unset by default. The exception guard sets it so that a task's exception reaches its request.
+   */
+  public static final ContextKey<TaskFailureHandler> FAILURE_HANDLER = ContextKey.of("taskFailureHandler");
+
   private ContextExecutors() {}
+
+  /**
+   * Observes the exception or error that escapes a wrapped task; the task's failure is rethrown afterwards, so
+   * futures and uncaught-exception handlers see it as before.
+   *
+   * <p>Implementations must be fast and must not throw: whatever they throw is suppressed into the failure.
+   */
+  @FunctionalInterface
+  public interface TaskFailureHandler {
+
+    /**
+     * Called on the task's thread, just after it detached from {@code ctx}, when the task threw.
+     *
+     * @param ctx the context the task ran under
+     * @param failure what the task threw
+     */
+    void onTaskFailure(RequestContext ctx, Throwable failure);
+  }
+
+  static void reportFailure(RequestContext ctx, Throwable failure) {
+    TaskFailureHandler handler = ctx.get(FAILURE_HANDLER);
+    if (handler != null) {
+      try {
+        handler.onTaskFailure(ctx, failure);
+      } catch (Throwable t) {
+        if (t != failure) {
+          failure.addSuppressed(t);
+        }
+      }
+    }
+  }
 
   /**
    * Returns an executor that runs each task under the context current at {@code execute} time.
@@ -77,6 +114,9 @@ public final class ContextExecutors {
     return () -> {
       try (Scope ignored = ctx.attach()) {
         task.run();
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }
@@ -98,6 +138,9 @@ public final class ContextExecutors {
     return () -> {
       try (Scope ignored = ctx.attach()) {
         return task.call();
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }
@@ -118,6 +161,9 @@ public final class ContextExecutors {
     return () -> {
       try (Scope ignored = ctx.attach()) {
         return supplier.get();
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }
@@ -139,6 +185,9 @@ public final class ContextExecutors {
     return value -> {
       try (Scope ignored = ctx.attach()) {
         return fn.apply(value);
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }
@@ -159,6 +208,9 @@ public final class ContextExecutors {
     return value -> {
       try (Scope ignored = ctx.attach()) {
         consumer.accept(value);
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }
@@ -181,6 +233,9 @@ public final class ContextExecutors {
     return (a, b) -> {
       try (Scope ignored = ctx.attach()) {
         return fn.apply(a, b);
+      } catch (Throwable t) {
+        reportFailure(ctx, t);
+        throw t;
       }
     };
   }

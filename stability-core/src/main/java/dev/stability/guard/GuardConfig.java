@@ -1,0 +1,279 @@
+package dev.stability.guard;
+
+import dev.stability.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Immutable settings of a {@link Guard}: fatal classification and policy, metrics, log storm control, the
+ * listener, and the dev-mode switch for problem bodies.
+ *
+ * <p>Metrics go to Micrometer's {@link Metrics#globalRegistry} by default: a composite that records nothing until
+ * an application adds a registry to it, so a library user pays nothing for metrics they do not export, and an
+ * application that exports the global registry gets the guard's counters without wiring. Pass an explicit
+ * registry (for tests, a {@code SimpleMeterRegistry}) to keep them separate.
+ */
+public final class GuardConfig {
+  /** Default interval during which repeats of one fingerprint are counted instead of logged: {@value} s. */
+  public static final long DEFAULT_LOG_INTERVAL_SECONDS = 60;
+  /** Default number of top stack frames hashed into a fingerprint: {@value}. */
+  public static final int DEFAULT_FINGERPRINT_FRAMES = 5;
+  /** Default cap on the sanitized message length: {@value} characters. */
+  public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256;
+
+  private static final GuardConfig DEFAULTS = new Builder().build();
+
+  final MeterRegistry meterRegistry;
+  final Set<Class<? extends Throwable>> fatalTypes;
+  final FatalErrorPolicy fatalPolicy;
+  final FatalErrorHandler fatalHandler;
+  final IncidentListener listener;
+  final Duration logInterval;
+  final int fingerprintFrames;
+  final int maxMessageLength;
+  final boolean devMode;
+  final Ticker ticker;
+  final Clock clock;
+
+  private GuardConfig(Builder b) {
+    this.meterRegistry = b.meterRegistry;
+    this.fatalTypes = Set.copyOf(b.fatalTypes);
+    this.fatalPolicy = b.fatalPolicy;
+    this.fatalHandler = b.fatalHandler;
+    this.listener = b.listener;
+    this.logInterval = b.logInterval;
+    this.fingerprintFrames = b.fingerprintFrames;
+    this.maxMessageLength = b.maxMessageLength;
+    this.devMode = b.devMode;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+  }
+
+  /** Returns the default settings. @return the defaults */
+  public static GuardConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder with the default settings. @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder initialised from these settings. @return a new builder */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.meterRegistry = meterRegistry;
+    b.fatalTypes = new LinkedHashSet<>(fatalTypes);
+    b.fatalPolicy = fatalPolicy;
+    b.fatalHandler = fatalHandler;
+    b.listener = listener;
+    b.logInterval = logInterval;
+    b.fingerprintFrames = fingerprintFrames;
+    b.maxMessageLength = maxMessageLength;
+    b.devMode = devMode;
+    b.ticker = ticker;
+    b.clock = clock;
+    return b;
+  }
+
+  /** Returns the registry the counters go to. @return the registry */
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  /** Returns the throwable types classified as fatal (subtypes included). @return the types */
+  public Set<Class<? extends Throwable>> fatalTypes() {
+    return fatalTypes;
+  }
+
+  /** Returns what happens after a fatal error is logged and counted. @return the policy */
+  public FatalErrorPolicy fatalPolicy() {
+    return fatalPolicy;
+  }
+
+  /** Returns whether problem bodies include diagnostics. @return whether dev mode is on */
+  public boolean devMode() {
+    return devMode;
+  }
+
+  /** Returns the log storm control interval. @return the interval */
+  public Duration logInterval() {
+    return logInterval;
+  }
+
+  /** Builds a {@link GuardConfig}; every setter validates its argument at once. */
+  public static final class Builder {
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private Set<Class<? extends Throwable>> fatalTypes = new LinkedHashSet<>(
+        List.of(OutOfMemoryError.class, InternalError.class, UnknownError.class, LinkageError.class));
+    private FatalErrorPolicy fatalPolicy = FatalErrorPolicy.RETHROW;
+    private FatalErrorHandler fatalHandler = FatalErrorHandler.NONE;
+    private IncidentListener listener = IncidentListener.NONE;
+    private Duration logInterval = Duration.ofSeconds(DEFAULT_LOG_INTERVAL_SECONDS);
+    private int fingerprintFrames = DEFAULT_FINGERPRINT_FRAMES;
+    private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
+    private boolean devMode;
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+
+    Builder() {}
+
+    /**
+     * Sets the registry for the guard's counters.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Replaces the fatal types; {@link StackOverflowError} is always recoverable, whatever is listed here.
+     * For example, drop {@link LinkageError} when plugins are loaded dynamically and a missing class only
+     * breaks one route.
+     *
+     * @param types the fatal types, subtypes included
+     * @return this builder
+     */
+    public Builder fatalTypes(Set<Class<? extends Throwable>> types) {
+      Objects.requireNonNull(types, "types");
+      for (Class<? extends Throwable> type : types) {
+        Objects.requireNonNull(type, "types contains null");
+      }
+      this.fatalTypes = new LinkedHashSet<>(types);
+      return this;
+    }
+
+    /**
+     * Sets what happens after a fatal error is logged and counted.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder fatalPolicy(FatalErrorPolicy policy) {
+      this.fatalPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the escalation hook run for every fatal error.
+     *
+     * @param handler the hook
+     * @return this builder
+     */
+    public Builder fatalHandler(FatalErrorHandler handler) {
+      this.fatalHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Sets the listener told about every incident.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(IncidentListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the log storm control interval: one full log line per fingerprint per interval; zero logs every
+     * incident in full.
+     *
+     * @param interval the interval, zero or positive
+     * @return this builder
+     */
+    public Builder logInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("logInterval: " + interval + " (expected: >= 0)");
+      }
+      this.logInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets how many top stack frames are hashed into a fingerprint.
+     *
+     * @param frames from 0 to 64
+     * @return this builder
+     */
+    public Builder fingerprintFrames(int frames) {
+      if (frames < 0 || frames > 64) {
+        throw new IllegalArgumentException("fingerprintFrames: " + frames + " (expected: >= 0 and <= 64)");
+      }
+      this.fingerprintFrames = frames;
+      return this;
+    }
+
+    /**
+     * Sets the cap on the sanitized message length.
+     *
+     * @param length from 16 to 65536 characters
+     * @return this builder
+     */
+    public Builder maxMessageLength(int length) {
+      if (length < 16 || length > 65536) {
+        throw new IllegalArgumentException("maxMessageLength: " + length + " (expected: >= 16 and <= 65536)");
+      }
+      this.maxMessageLength = length;
+      return this;
+    }
+
+    /**
+     * Sets whether problem bodies carry the sanitized message, exception type and fingerprint. Only for local
+     * development: it leaks implementation details to clients.
+     *
+     * @param devMode whether dev mode is on
+     * @return this builder
+     */
+    public Builder devMode(boolean devMode) {
+      this.devMode = devMode;
+      return this;
+    }
+
+    /**
+     * Sets the ticker for log storm control; only tests should pass anything but the default.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock for incident timestamps; only tests should pass anything but the default.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the settings.
+     *
+     * @return the immutable settings
+     */
+    public GuardConfig build() {
+      if (fatalPolicy == FatalErrorPolicy.ESCALATE && fatalHandler == FatalErrorHandler.NONE) {
+        throw new IllegalStateException("fatalPolicy: ESCALATE with fatalHandler NONE "
+            + "(expected: a fatalHandler that escalates, or fatalPolicy RETHROW)");
+      }
+      return new GuardConfig(this);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.stability.guard;
+
+import dev.stability.guard.internal.LogLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs, counts and publishes incidents: one full log line with the stack per fingerprint per interval (fatal
+ * errors always), a DEBUG line for the repeats, Micrometer counters, then the listener.
+ */
+final class IncidentReporter {
+  static final String INCIDENTS = "stability.guard.incidents";
+  static final String FATAL = "stability.guard.fatal";
+  private static final Logger log = LoggerFactory.getLogger(Guard.class);
+  private static final int MAX_FINGERPRINTS = 1024;
+
+  private final MeterRegistry registry;
+  private final IncidentListener listener;
+  private final LogLimiter limiter;
+
+  IncidentReporter(GuardConfig config) {
+    this.registry = config.meterRegistry;
+    this.listener = config.listener;
+    this.limiter = new LogLimiter(config.ticker, config.logInterval.toNanos(), MAX_FINGERPRINTS);
+  }
+
+  void report(Incident incident) {
+    logIncident(incident);
+    count(incident);
+    try {
+      listener.onIncident(incident);
+    } catch (Throwable t) {
+      log.warn("IncidentListener {} threw while handling {}", listener, incident, t);
+    }
+  }
+
+  private void logIncident(Incident i) {
+    if (i.isFatal()) {
+      log.error("FATAL {} in request {} on route {} [fingerprint={} thread={}]: {}", i.exceptionType(),
+          i.requestId(), i.route(), i.fingerprint(), i.threadName(), i.message(), i.throwable());
+      return;
+    }
+    long suppressed = limiter.acquire(i.fingerprint());
+    if (suppressed == LogLimiter.SUPPRESS) {
+      if (log.isDebugEnabled()) {
+        log.debug("Request {} on route {} failed again with {} [fingerprint={}] (stack logged earlier)",
+            i.requestId(), i.route(), i.exceptionType(), i.fingerprint());
+      }
+      return;
+    }
+    String repeats = suppressed == 0 ? "" : " (" + suppressed + " more since the last full log of this fingerprint)";
+    if (i.status() == 500) {
+      log.error("Request {} on route {} failed with {} [fingerprint={} thread={}]{}: {}", i.requestId(), i.route(),
+          i.exceptionType(), i.fingerprint(), i.threadName(), repeats, i.message(), i.throwable());
+    } else {
+      log.warn("Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}", i.requestId(),
+          i.route(), i.exceptionType(), i.status(), i.fingerprint(), i.threadName(), repeats, i.message());
+    }
+  }
+
+  private void count(Incident i) {
+    try {
+      Counter.builder(INCIDENTS)
+          .description("Exceptions thrown while serving requests, by exception type, route and kind")
+          .tag("exception", i.exceptionType())
+          .tag("route", i.route())
+          .tag("kind", i.kind().name())
+          .register(registry)
+          .increment();
+      if (i.isFatal()) {
+        Counter.builder(FATAL)
+            .description("Fatal errors (OutOfMemoryError and similar) caught by the guard")
+            .tag("exception", i.exceptionType())
+            .register(registry)
+            .increment();
+      }
+    } catch (Throwable t) {
+      log.warn("Could not count incident {}", i, t); // a broken registry must not break the request
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.stability.guard;
+
+import dev.stability.context.ContextExecutors;
+import dev.stability.context.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The incidents of one request, carried in its context: the per-request record that replaces a global "last
+ * panic". Also the context's task failure handler, so wrapped executor tasks report here.
+ */
+final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
+  final Guard guard;
+  final String route;
+  private final List<Incident> incidents = new ArrayList<>(1); // guarded by this
+
+  RequestIncidents(Guard guard, String route) {
+    this.guard = guard;
+    this.route = route;
+  }
+
+  @Override
+  public void onTaskFailure(RequestContext ctx, Throwable failure) {
+    guard.record(ctx, this, failure, true); // ContextExecutors rethrows the failure itself
+  }
+
+  /** Returns the incident already recorded for this exact throwable, so one exception is one incident. */
+  synchronized Incident find(Throwable unwrapped) {
+    for (int i = 0; i < incidents.size(); i++) {
+      if (incidents.get(i).throwable() == unwrapped) {
+        return incidents.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** Adds {@code incident} unless one for the same throwable won a race; returns the one that counts. */
+  synchronized Incident add(Incident incident) {
+    Incident existing = find(incident.throwable());
+    if (existing != null) {
+      return existing;
+    }
+    incidents.add(incident);
+    return incident;
+  }
+
+  synchronized List<Incident> snapshot() {
+    return List.copyOf(incidents);
+  }
+
+  synchronized Incident first() {
+    return incidents.isEmpty() ? null : incidents.get(0);
+  }
+}

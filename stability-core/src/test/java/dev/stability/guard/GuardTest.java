@@ -1,0 +1,260 @@
+package dev.stability.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stability.context.ContextExecutors;
+import dev.stability.context.RequestContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GuardTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<Incident> published = new CopyOnWriteArrayList<>();
+  private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).listener(published::add)
+      .logInterval(Duration.ZERO).build());
+  private final ExecutorService pool = ContextExecutors.propagating(Executors.newFixedThreadPool(4));
+
+  @AfterEach
+  void shutDown() throws InterruptedException {
+    pool.shutdownNow();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void exceptionInWrappedExecutorTaskBecomesAnIncidentOfItsOwnRequestOnly() throws Exception {
+    RequestContext a = guard.bind(RequestContext.of("req-a"), "GET /a");
+    RequestContext b = guard.bind(RequestContext.of("req-b"), "GET /b");
+    Future<?> failing;
+    try (var ignored = a.attach()) {
+      failing = pool.submit(() -> {
+        throw new IllegalStateException("boom in a");
+      });
+    }
+    Future<?> fine;
+    try (var ignored = b.attach()) {
+      fine = pool.submit(() -> { });
+    }
+
+    assertThatThrownBy(failing::get).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class); // the future still fails as usual
+    fine.get();
+    assertThat(Guard.incidents(a)).singleElement().satisfies(i -> {
+      assertThat(i.requestId()).isEqualTo("req-a");
+      assertThat(i.route()).isEqualTo("GET /a");
+      assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName());
+      assertThat(i.message()).isEqualTo("boom in a");
+      assertThat(i.threadName()).isNotEqualTo(Thread.currentThread().getName());
+    });
+    assertThat(Guard.incidents(b)).isEmpty();
+  }
+
+  @Test
+  void theSameThrowableSeenFromTheTaskAndFromItsFutureIsOneIncident() throws Exception {
+    RequestContext ctx = guard.bind(RequestContext.of("req-1"), "GET /x");
+    Future<?> f;
+    try (var ignored = ctx.attach()) {
+      f = pool.submit(() -> {
+        throw new IllegalArgumentException("once");
+      });
+    }
+    Throwable thrown = null;
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      thrown = e;
+    }
+
+    Incident fromFuture = guard.report(ctx, thrown);
+
+    assertThat(Guard.incidents(ctx)).containsExactly(fromFuture);
+    assertThat(published).containsExactly(fromFuture);
+    assertThat(registry.get("stability.guard.incidents").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void concurrentRequestsThatAllThrowEachGetTheirOwnIncident() throws Exception {
+    int requests = 400;
+    ExecutorService many = Executors.newFixedThreadPool(16);
+    try {
+      RequestContext[] contexts = new RequestContext[requests];
+      CompletableFuture<?>[] done = new CompletableFuture<?>[requests];
+      for (int i = 0; i < requests; i++) {
+        RequestContext ctx = guard.bind(RequestContext.of("req-" + i), "POST /orders");
+        contexts[i] = ctx;
+        String id = "req-" + i;
+        done[i] = CompletableFuture.runAsync(guard.wrap(ctx, () -> {
+          throw new IllegalStateException("failed " + id);
+        }), many);
+      }
+      CompletableFuture.allOf(done).get(30, TimeUnit.SECONDS);
+
+      for (int i = 0; i < requests; i++) {
+        assertThat(Guard.incidents(contexts[i])).singleElement().satisfies(incident -> {
+          assertThat(incident.message()).isEqualTo("failed " + incident.requestId());
+          assertThat(incident.route()).isEqualTo("POST /orders");
+        });
+        assertThat(Guard.firstIncident(contexts[i]).orElseThrow().requestId()).isEqualTo("req-" + i);
+      }
+      assertThat(published).hasSize(requests);
+    } finally {
+      many.shutdownNow();
+    }
+  }
+
+  @Test
+  void runReturnsTheIncidentAndEmptyOnSuccess() {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+
+    assertThat(guard.run(ctx, () -> { })).isEmpty();
+    Optional<Incident> failed = guard.run(ctx, () -> {
+      throw new IOException("disk");
+    });
+
+    assertThat(failed).hasValueSatisfying(i -> assertThat(i.exceptionType()).isEqualTo("java.io.IOException"));
+    assertThat(failed.get().status()).isEqualTo(500);
+    assertThat(failed.get().kind()).isEqualTo(IncidentKind.RECOVERABLE);
+  }
+
+  @Test
+  void runAttachesTheContextWhileTheTaskRuns() {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+    RequestContext[] seen = new RequestContext[1];
+
+    guard.run(ctx, () -> seen[0] = RequestContext.current());
+
+    assertThat(seen[0]).isSameAs(ctx);
+    assertThat(RequestContext.current()).isNull();
+  }
+
+  @Test
+  void callReturnsTheValueOrTheIncident() {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+
+    assertThat(guard.call(ctx, () -> 42).value()).isEqualTo(42);
+    Outcome<Integer> failed = guard.call(ctx, () -> {
+      throw new UnsupportedOperationException("nope");
+    });
+
+    assertThat(failed.isSuccess()).isFalse();
+    assertThat(failed.incident()).isPresent();
+    assertThatThrownBy(failed::value).hasMessageContaining("the call failed");
+  }
+
+  @Test
+  void callAsyncTurnsAFailedStageIntoAnIncidentAndNeverFails() throws Exception {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+    CompletableFuture<String> stage = new CompletableFuture<>();
+
+    CompletableFuture<Outcome<String>> outcome = guard.callAsync(ctx, () -> stage);
+    stage.completeExceptionally(new IllegalStateException("late"));
+
+    assertThat(outcome.get().incident()).hasValueSatisfying(i -> assertThat(i.message()).isEqualTo("late"));
+    assertThat(Guard.incidents(ctx)).hasSize(1);
+  }
+
+  @Test
+  void callAsyncTurnsASynchronousThrowIntoAnIncident() throws Exception {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+
+    CompletableFuture<Outcome<String>> outcome = guard.callAsync(ctx, () -> {
+      throw new IllegalStateException("before the stage");
+    });
+
+    assertThat(outcome.get().isSuccess()).isFalse();
+  }
+
+  @Test
+  void watchRecordsTheFailureAndPassesItOn() {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+    CompletableFuture<String> stage = new CompletableFuture<>();
+
+    CompletableFuture<String> watched = guard.watch(ctx, stage);
+    stage.completeExceptionally(new IllegalStateException("downstream"));
+
+    assertThat(watched).isCompletedExceptionally();
+    assertThat(Guard.incidents(ctx)).singleElement()
+        .satisfies(i -> assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName()));
+  }
+
+  @Test
+  void guardedExecutorReportsAndDoesNotLetTheExceptionReachTheThread() throws Exception {
+    RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
+    ExecutorService raw = Executors.newSingleThreadExecutor();
+    try {
+      List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+      CompletableFuture<Void> ran = new CompletableFuture<>();
+      guard.executor(ctx, raw).execute(() -> {
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        ran.complete(null);
+        throw new IllegalStateException("in pool");
+      });
+      ran.get(10, TimeUnit.SECONDS);
+      raw.shutdown();
+      assertThat(raw.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(Guard.incidents(ctx)).hasSize(1);
+      assertThat(uncaught).isEmpty();
+    } finally {
+      raw.shutdownNow();
+    }
+  }
+
+  @Test
+  void unboundContextsStillGetIncidentsWithTheirRequestId() {
+    Incident incident = guard.report(RequestContext.of("plain"), new IllegalStateException("x"));
+
+    assertThat(incident.requestId()).isEqualTo("plain");
+    assertThat(incident.route()).isEqualTo(Guard.UNKNOWN_ROUTE);
+    assertThat(published).containsExactly(incident);
+  }
+
+  @Test
+  void incidentsAreCountedByExceptionTypeAndRoute() {
+    RequestContext a = guard.bind(RequestContext.of("a"), "GET /a");
+    RequestContext b = guard.bind(RequestContext.of("b"), "GET /b");
+
+    guard.report(a, new IllegalStateException());
+    guard.report(a, new IllegalStateException());
+    guard.report(b, new IOException());
+
+    assertThat(registry.get("stability.guard.incidents").tag("route", "GET /a")
+        .tag("exception", IllegalStateException.class.getName()).counter().count()).isEqualTo(2.0);
+    assertThat(registry.get("stability.guard.incidents").tag("route", "GET /b")
+        .tag("exception", IOException.class.getName()).counter().count()).isEqualTo(1.0);
+    assertThat(registry.find("stability.guard.fatal").counter()).isNull();
+  }
+
+  @Test
+  void messagesAreSanitizedAndCapped() {
+    Guard small = Guard.of(GuardConfig.builder().meterRegistry(registry).maxMessageLength(16).build());
+
+    Incident incident = small.report(RequestContext.of("r"),
+        new IllegalStateException("line1\r\nFAKE LOG LINE and much more text"));
+
+    assertThat(incident.message()).doesNotContain("\r", "\n").hasSize(17).endsWith("\u2026");
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotBreakTheCaller() {
+    Guard noisy = Guard.of(GuardConfig.builder().meterRegistry(registry).listener(i -> {
+      throw new IllegalStateException("listener bug");
+    }).build());
+
+    Incident incident = noisy.report(RequestContext.of("r"), new IOException("x"));
+
+    assertThat(incident.exceptionType()).isEqualTo(IOException.class.getName());
+  }
+}

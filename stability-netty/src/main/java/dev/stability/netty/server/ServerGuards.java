@@ -1,0 +1,135 @@
+package dev.stability.netty.server;
+
+import dev.stability.netty.server.internal.ConnectionGuardHandler;
+import dev.stability.netty.server.internal.ExchangeHandler;
+import dev.stability.netty.server.internal.HandlerNames;
+import dev.stability.netty.server.internal.ServerMetrics;
+import dev.stability.netty.server.internal.TailHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The guards of one server: installs the per-connection handlers into each channel's pipeline and owns the
+ * meters they share. Create one per server with {@link StabilityServer#guards} and reuse it for every channel.
+ *
+ * <p>The resulting pipeline, from the socket inwards:
+ * <pre>
+ *   sniffer → codec → connection → aggregator (or continue) → exchange → [your handlers] → tail
+ * </pre>
+ * Do not add {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection guard
+ * does keep-alive, and the aggregator is already there (or deliberately absent in streaming mode).
+ */
+public final class ServerGuards {
+  private final ServerGuardConfig config;
+  private final ServerMetrics metrics;
+
+  ServerGuards(ServerGuardConfig config) {
+    this.config = config;
+    this.metrics = new ServerMetrics(config.meterRegistry());
+  }
+
+  /** Returns the configuration. @return the configuration */
+  public ServerGuardConfig config() {
+    return config;
+  }
+
+  /** Returns how many requests are in flight across all guarded connections. @return the count */
+  public int activeRequests() {
+    return metrics.activeRequests();
+  }
+
+  /**
+   * Installs the guards into a channel's pipeline: after the user's {@code HttpServerCodec} (or decoder and
+   * encoder) when there is one, else together with a codec built from {@link ServerGuardConfig#decoderConfig()}.
+   * Handlers already behind the codec stay behind the guards; handlers added later are fine too, the tail
+   * sentinel moves itself behind them.
+   *
+   * @param pipeline the pipeline of a new server channel, on its event loop (e.g. in {@code initChannel})
+   * @return the pipeline, for chaining
+   * @throws IllegalStateException when the pipeline holds an {@code HttpServerKeepAliveHandler} or aggregator
+   */
+  public ChannelPipeline install(ChannelPipeline pipeline) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    for (Class<? extends ChannelHandler> forbidden
+        : List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {
+      if (pipeline.get(forbidden) != null) {
+        throw new IllegalStateException("pipeline: contains " + forbidden.getSimpleName()
+            + " (expected: none; the server guards provide it)");
+      }
+    }
+    String codec = lastCodecName(pipeline);
+    if (codec == null) {
+      pipeline.addLast(HandlerNames.CODEC, new HttpServerCodec(config.decoderConfig()));
+      codec = HandlerNames.CODEC;
+    }
+    ConnectionGuardHandler connection = new ConnectionGuardHandler(config, metrics);
+    TailHandler tail = new TailHandler();
+    ExchangeHandler exchange = new ExchangeHandler(config, metrics, tail);
+    tail.bind(exchange);
+    pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
+    pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
+    String before = HandlerNames.CONNECTION;
+    if (config.streaming()) {
+      pipeline.addAfter(before, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
+      before = HandlerNames.CONTINUE;
+    } else {
+      pipeline.addAfter(before, HandlerNames.AGGREGATOR, new HttpObjectAggregator(config.maxContentLength()));
+      before = HandlerNames.AGGREGATOR;
+    }
+    pipeline.addAfter(before, HandlerNames.EXCHANGE, exchange);
+    pipeline.addLast(HandlerNames.TAIL, tail);
+    return pipeline;
+  }
+
+  /**
+   * Moves the tail sentinel behind every handler; call it after adding handlers behind {@link #install} if you
+   * want the pipeline final at once (the guard otherwise does it when the first request arrives).
+   *
+   * @param pipeline a pipeline the guards were installed into
+   */
+  public static void moveTailToEnd(ChannelPipeline pipeline) {
+    ChannelHandler tail = pipeline.get(HandlerNames.TAIL);
+    if (tail != null && pipeline.last() != tail) {
+      pipeline.remove(tail);
+      pipeline.addLast(HandlerNames.TAIL, tail);
+    }
+  }
+
+  private static boolean isCodec(ChannelHandler h) {
+    return h instanceof HttpServerCodec || h instanceof HttpRequestDecoder || h instanceof HttpResponseEncoder;
+  }
+
+  private static String lastCodecName(ChannelPipeline pipeline) {
+    String found = null;
+    for (String name : pipeline.names()) {
+      ChannelHandler h = pipeline.get(name);
+      if (h != null && isCodec(h)) {
+        found = name;
+      }
+    }
+    return found;
+  }
+
+  private static String firstCodecName(ChannelPipeline pipeline) {
+    for (String name : pipeline.names()) {
+      ChannelHandler h = pipeline.get(name);
+      if (h != null && isCodec(h)) {
+        return name;
+      }
+    }
+    throw new IllegalStateException("no codec in " + pipeline.names());
+  }
+
+  @Override
+  public String toString() {
+    return "ServerGuards(" + config + ")";
+  }
+}

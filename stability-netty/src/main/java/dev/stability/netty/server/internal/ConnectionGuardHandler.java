@@ -1,0 +1,361 @@
+package dev.stability.netty.server.internal;
+
+import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards one connection between requests: decode failures, the header-read deadline (slowloris), keep-alive idle,
+ * maximum requests and age, and a stalled outbound buffer.
+ *
+ * <p>It sits right after the codec so that it sees every decoded request head and every final response, also the
+ * 413 and 100-continue answers of the aggregator behind it; a small {@link #sniffer() sniffer} before the codec
+ * tells it when the first raw byte of a request head arrives. Its timers share one scheduled task that is moved
+ * earlier only when needed and otherwise re-armed when it fires, so a busy connection schedules almost nothing.
+ * It also replaces {@code HttpServerKeepAliveHandler}: do not add that one as well.
+ */
+public final class ConnectionGuardHandler extends ChannelDuplexHandler {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGuardHandler.class);
+
+  private final ServerGuardConfig config;
+  private final ServerMetrics metrics;
+  private final long headerTimeoutNanos;
+  private final long idleNanos;
+  private final long maxAgeNanos;
+  private final long writeTimeoutNanos;
+  private Ticker ticker;
+  private ChannelHandlerContext ctx;
+
+  private long openedAt;
+  private long idleSince;
+  private long headDeadline; // 0: no head being read
+  private long unwritableSince; // 0: writable
+  private boolean awaitingHead = true;
+  private int inFlight;
+  private int requests;
+  private boolean closeWhenDrained;
+  private boolean failed; // answered a decode failure or a slow head: drop everything after
+  private HttpResponseStatus pendingError;
+  private Throwable pendingCause;
+  private boolean informational;
+  private boolean closeAfterResponse;
+  private ScheduledFuture<?> timer;
+  private long timerAt;
+
+  /**
+   * Creates the guard of one connection.
+   *
+   * @param config the configuration
+   * @param metrics where to count closes and decode failures
+   */
+  public ConnectionGuardHandler(ServerGuardConfig config, ServerMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());
+    this.idleNanos = Durations.saturatedNanos(config.idleTimeout());
+    this.maxAgeNanos = Durations.saturatedNanos(config.maxConnectionAge());
+    this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
+  }
+
+  /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
+  public ChannelInboundHandlerAdapter sniffer() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (awaitingHead && headDeadline == 0 && ticker != null && !failed) {
+          headDeadline = ticker.nanoTime() + headerTimeoutNanos;
+          ensureTimer(headDeadline);
+        }
+        c.fireChannelRead(msg);
+      }
+    };
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Ticker configured = config.ticker();
+    this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    if (ctx.channel().isActive()) {
+      start();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    start();
+    ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (openedAt != 0) {
+      return;
+    }
+    openedAt = ticker.nanoTime();
+    idleSince = openedAt;
+    if (openedAt == 0) {
+      openedAt = 1; // 0 means "not started"; a frozen clock may well read 0
+    }
+    check();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimer();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimer();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (failed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
+      decodeFailed(ctx, (HttpObject) msg, p.decoderResult().cause());
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      if (closeWhenDrained) { // past the request limit, or the client said close: it must retry elsewhere
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      awaitingHead = false;
+      headDeadline = 0;
+      inFlight++;
+      requests++;
+      if (!HttpUtil.isKeepAlive(request)
+          || (config.maxRequestsPerConnection() > 0 && requests >= config.maxRequestsPerConnection())) {
+        closeWhenDrained = true;
+      }
+    } else if (closeWhenDrained && inFlight == 0) {
+      ReferenceCountUtil.release(msg); // the body of a request we dropped
+      return;
+    }
+    if (msg instanceof LastHttpContent) {
+      awaitingHead = true;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
+    HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
+    ReferenceCountUtil.release(msg);
+    metrics.decodeFailure(status.code());
+    log.info("request decode failed: status={} cause={} remote={}", status.code(), cause.toString(),
+        ctx.channel().remoteAddress());
+    headDeadline = 0;
+    awaitingHead = false;
+    closeWhenDrained = true;
+    if (inFlight == 0) {
+      answerAndClose(status, cause);
+    } else if (msg instanceof HttpRequest) {
+      pendingError = status; // a pipelined head: answer it after the requests before it
+      pendingCause = cause;
+    } else {
+      DecodeFailureEvent event = new DecodeFailureEvent(status, cause);
+      ctx.fireUserEventTriggered(event);
+      if (!event.claimed) {
+        answerAndClose(status, cause);
+      }
+    }
+  }
+
+  private void answerAndClose(HttpResponseStatus status, Throwable cause) {
+    failed = true;
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, DecodeFailures.detailOf(status), null, cause,
+        config.devMode(), true)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (failed && msg instanceof HttpObject) { // we answered the failure ourselves and are closing
+      ReferenceCountUtil.release(msg);
+      promise.trySuccess();
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      if (!informational) {
+        if (aged()) {
+          closeWhenDrained = true;
+        }
+        closeAfterResponse = inFlight <= 1 && closeWhenDrained && pendingError == null
+            || !HttpUtil.isKeepAlive(response) || !selfDelimited(response);
+        if (closeAfterResponse) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+      }
+    }
+    if (!(msg instanceof LastHttpContent)) {
+      ctx.write(msg, promise);
+    } else if (informational) {
+      informational = false;
+      ctx.write(msg, promise);
+    } else {
+      responseEnded(ctx, msg, promise);
+    }
+  }
+
+  private void responseEnded(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    inFlight = Math.max(0, inFlight - 1);
+    if (closeAfterResponse) {
+      closeAfterResponse = false;
+      failed = true; // nothing more goes out on this connection
+      ChannelPromise p = promise.unvoid();
+      ctx.write(msg, p);
+      p.addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.write(msg, promise);
+    if (inFlight == 0) {
+      if (pendingError != null) {
+        ctx.flush();
+        answerAndClose(pendingError, pendingCause);
+        return;
+      }
+      idleSince = ticker.nanoTime();
+      if (idleNanos > 0) {
+        ensureTimer(idleSince + idleNanos);
+      }
+    }
+  }
+
+  private static boolean selfDelimited(HttpResponse response) {
+    return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
+        || response.status().code() == 204 || response.status().code() == 304;
+  }
+
+  private boolean aged() {
+    return maxAgeNanos > 0 && ticker.nanoTime() - openedAt >= maxAgeNanos;
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      unwritableSince = 0;
+    } else if (unwritableSince == 0 && writeTimeoutNanos > 0) {
+      unwritableSince = ticker.nanoTime() | 1; // never 0 while unwritable
+      ensureTimer(unwritableSince + writeTimeoutNanos);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  // ---------------------------------------------------------------------------------------------- timer
+
+  private void ensureTimer(long at) {
+    if (timer != null) {
+      if (timerAt - at <= 0) {
+        return; // fires earlier and re-evaluates then
+      }
+      timer.cancel(false);
+    }
+    timerAt = at;
+    timer = ctx.executor().schedule(this::onTimer, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (ctx.channel().isActive()) {
+      check();
+    }
+  }
+
+  /** Acts on every limit that passed and re-arms the timer for the next one. */
+  private void check() {
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    boolean quiet = inFlight == 0 && headDeadline == 0;
+    if (headDeadline != 0) {
+      if (now - headDeadline >= 0) {
+        slowHead();
+        return;
+      }
+      next = headDeadline;
+    }
+    if (quiet && idleNanos > 0) {
+      long at = idleSince + idleNanos;
+      if (now - at >= 0) {
+        close("idle");
+        return;
+      }
+      next = Math.min(next, at);
+    }
+    if (maxAgeNanos > 0 && !closeWhenDrained) {
+      long at = openedAt + maxAgeNanos;
+      if (now - at >= 0) {
+        if (quiet) {
+          close("max_age");
+          return;
+        }
+        closeWhenDrained = true;
+      } else {
+        next = Math.min(next, at);
+      }
+    }
+    if (unwritableSince != 0) {
+      long at = unwritableSince + writeTimeoutNanos;
+      if (now - at >= 0) {
+        close("write_timeout");
+        return;
+      }
+      next = Math.min(next, at);
+    }
+    if (next != Long.MAX_VALUE) {
+      ensureTimer(next);
+    }
+  }
+
+  private void slowHead() {
+    metrics.slowlorisClose();
+    log.warn("closing connection: request head not received within headerReadTimeout={} remote={}",
+        config.headerReadTimeout(), ctx.channel().remoteAddress());
+    headDeadline = 0;
+    if (inFlight == 0) {
+      failed = true;
+      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+          "The request head did not arrive in time.", null, null, false, true))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  private void close(String reason) {
+    metrics.connectionClosed(reason);
+    log.debug("closing connection: reason={} remote={}", reason, ctx.channel().remoteAddress());
+    ctx.close();
+  }
+}

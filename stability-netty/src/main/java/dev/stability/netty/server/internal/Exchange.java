@@ -1,0 +1,118 @@
+package dev.stability.netty.server.internal;
+
+import dev.stability.context.CancellationCause;
+import dev.stability.context.ContextKey;
+import dev.stability.context.ListenerRegistration;
+import dev.stability.context.RequestContext;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One request and its response on a connection: its context, what was committed, and the inbound messages held
+ * back while an earlier pipelined request is answered.
+ *
+ * <p>Confined to the channel's event loop, except {@link #accept} (cancellation, any thread) which hops there.
+ */
+public final class Exchange implements ChannelFutureListener, Consumer<CancellationCause> {
+  /** Finds the exchange of a server request context. */
+  static final ContextKey<Exchange> KEY = ContextKey.of("stability.server.exchange");
+
+  final ExchangeHandler owner;
+  final String requestId;
+  final String method;
+  final String uri;
+  final long timeoutNanos;
+  final Phases phases;
+  RequestContext root;
+  RequestContext context;
+  ListenerRegistration registration;
+  volatile String route;
+  ArrayDeque<Object> held; // inbound messages waiting for their turn
+  long bodyBytes;
+  int status;
+  boolean dispatched;
+  boolean inboundComplete;
+  boolean committed;
+  boolean completed;
+  boolean answeredByGuard;
+  boolean rejected; // answer 400 when dispatched: a malformed deadline header
+
+  Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now) {
+    this.owner = owner;
+    this.requestId = requestId;
+    this.method = method;
+    this.uri = uri;
+    this.timeoutNanos = timeoutNanos;
+    this.phases = new Phases(now);
+  }
+
+  /** Returns the exchange behind a server request context, or {@code null}. */
+  static Exchange of(RequestContext context) {
+    return context == null ? null : context.get(KEY);
+  }
+
+  /**
+   * Reports that the request of a server context failed on another thread; hops to the event loop.
+   *
+   * @param context a context created by the server guard, or a descendant
+   * @param cause the failure
+   * @return {@code false} when the context does not belong to a guarded server request
+   */
+  public static boolean fail(RequestContext context, Throwable cause) {
+    Exchange ex = of(context);
+    if (ex == null) {
+      return false;
+    }
+    if (ex.owner.inEventLoop()) {
+      ex.owner.failedElsewhere(ex, cause);
+    } else {
+      ex.owner.execute(() -> ex.owner.failedElsewhere(ex, cause));
+    }
+    return true;
+  }
+
+  /**
+   * Sets the route template of the request of a server context, for the {@code route} metric tag.
+   *
+   * @param context a context created by the server guard, or a descendant
+   * @param route the route template, such as {@code /users/{id}}
+   * @return {@code false} when the context does not belong to a guarded server request
+   */
+  public static boolean route(RequestContext context, String route) {
+    Exchange ex = of(context);
+    if (ex == null) {
+      return false;
+    }
+    ex.route = route;
+    return true;
+  }
+
+  /** Context ended: a deadline, a cancel from any thread, or our own completion. */
+  @Override
+  public void accept(CancellationCause cause) {
+    if (!cause.reason().isAbnormal()) {
+      return;
+    }
+    if (owner.inEventLoop()) {
+      owner.contextEnded(this, cause);
+    } else {
+      owner.execute(() -> owner.contextEnded(this, cause));
+    }
+  }
+
+  /** A write of this exchange finished. */
+  @Override
+  public void operationComplete(ChannelFuture future) {
+    if (!future.isSuccess()) {
+      owner.writeFailed(this, future.cause());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Exchange(" + requestId + ' ' + method + ' ' + uri + (committed ? ", committed " + status : "")
+        + (completed ? ", completed" : "") + ')';
+  }
+}

@@ -1,0 +1,548 @@
+package dev.stability.netty.server.internal;
+
+import dev.stability.context.CancelReason;
+import dev.stability.context.CancellationCause;
+import dev.stability.context.RequestContext;
+import dev.stability.context.Scope;
+import dev.stability.context.wire.DeadlineHeader;
+import dev.stability.context.wire.InboundDeadline;
+import dev.stability.context.wire.InboundDeadlinePolicy;
+import dev.stability.context.wire.InvalidTimeoutHeaderException;
+import dev.stability.context.wire.TrustPolicy;
+import dev.stability.netty.EventLoopTimerScheduler;
+import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ResponseDroppedException;
+import dev.stability.netty.server.ServerRequestContexts;
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import dev.stability.time.TimerScheduler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards each request of a connection, from its head to its last response byte: the request context and its
+ * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
+ *
+ * <p>It sits after the aggregator (or the connection guard in streaming mode) and before the user's handlers;
+ * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
+ * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
+ * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
+ * paired with the oldest unanswered request unless the writing thread has another request's context attached,
+ * and after a deadline answer the connection is closed, so a late response can never be taken for the next
+ * request's.
+ */
+public final class ExchangeHandler extends ChannelDuplexHandler {
+  static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+
+  private final ServerGuardConfig config;
+  private final ServerMetrics metrics;
+  private final ChannelHandler tail;
+  private final long defaultTimeoutNanos;
+  private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
+  private ChannelHandlerContext ctx;
+  private Ticker ticker;
+  private TimerScheduler scheduler;
+  private String idPrefix;
+  private long sequence;
+  private Exchange lastCompleted;
+  private boolean closing;
+  private boolean readSuspended;
+
+  /**
+   * Creates the handler of one connection.
+   *
+   * @param config the configuration
+   * @param metrics the meters
+   * @param tail the tail sentinel this handler keeps at the end of the pipeline
+   */
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, ChannelHandler tail) {
+    this.config = config;
+    this.metrics = metrics;
+    this.tail = tail;
+    this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Ticker configured = config.ticker();
+    this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
+    this.idPrefix = ctx.channel().id().asShortText() + '-';
+  }
+
+  boolean inEventLoop() {
+    return ctx.executor().inEventLoop();
+  }
+
+  void execute(Runnable task) {
+    ctx.executor().execute(task);
+  }
+
+  long now() {
+    return ticker.nanoTime();
+  }
+
+  // ---------------------------------------------------------------------------------------------- inbound
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onHead(request);
+    } else if (msg instanceof HttpContent content) {
+      onContent(content);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void onHead(HttpRequest request) {
+    if (closing) {
+      ReferenceCountUtil.release(request);
+      return;
+    }
+    long now = ticker.nanoTime();
+    boolean rejected = false;
+    long timeout;
+    try {
+      timeout = timeoutOf(request);
+    } catch (InvalidTimeoutHeaderException e) {
+      rejected = true;
+      timeout = defaultTimeoutNanos;
+    }
+    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now);
+    ex.rejected = rejected;
+    ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
+        .timeout(Duration.ofNanos(timeout)).build();
+    ex.context = ex.root.withValue(Exchange.KEY, ex);
+    ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
+    ex.inboundComplete = request instanceof LastHttpContent;
+    metrics.requestStarted();
+    exchanges.addLast(ex);
+    if (exchanges.size() == 1) {
+      dispatch(ex, request);
+    } else {
+      hold(ex, request);
+    }
+  }
+
+  private void onContent(HttpContent content) {
+    Exchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
+      content.release();
+      return;
+    }
+    ex.inboundComplete = content instanceof LastHttpContent;
+    if (config.streaming()) {
+      ex.bodyBytes += content.content().readableBytes();
+      if (ex.bodyBytes > config.maxContentLength()) {
+        content.release();
+        bodyTooLarge(ex);
+        return;
+      }
+    }
+    if (!ex.dispatched) {
+      hold(ex, content);
+    } else if (ex.completed) {
+      content.release();
+    } else {
+      fire(ex, content);
+    }
+  }
+
+  private void hold(Exchange ex, Object msg) {
+    if (ex.held == null) {
+      ex.held = new ArrayDeque<>(2);
+    }
+    ex.held.addLast(msg);
+    if (!readSuspended && exchanges.size() > config.maxPipelinedRequests()) {
+      readSuspended = true; // back-pressure: a client pipelining without reading answers waits
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  private void dispatch(Exchange ex, Object head) {
+    ex.dispatched = true;
+    ex.phases.enter(Phases.DISPATCHED, ticker.nanoTime());
+    if (ex.rejected) {
+      ReferenceCountUtil.release(head);
+      answer(ex, HttpResponseStatus.BAD_REQUEST, "The request carries a malformed deadline header.", null, false);
+      return;
+    }
+    CancellationCause ended = ex.context.cancellationCause();
+    if (ended != null) { // expired or cancelled while queued behind another request
+      ReferenceCountUtil.release(head);
+      contextEnded(ex, ended);
+      return;
+    }
+    ensureTailLast();
+    ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
+    fire(ex, head);
+  }
+
+  private void fire(Exchange ex, Object msg) {
+    try (Scope ignored = ex.context.attach()) {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void dispatchNext() {
+    Exchange next = exchanges.peekFirst();
+    if (next == null || next.dispatched || closing) {
+      return;
+    }
+    ArrayDeque<Object> held = next.held;
+    next.held = null;
+    dispatch(next, held.pollFirst());
+    for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
+      if (next.completed || closing) {
+        ReferenceCountUtil.release(msg);
+      } else {
+        fire(next, msg);
+      }
+    }
+    ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+    if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
+      readSuspended = false;
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void ensureTailLast() {
+    ChannelPipeline p = ctx.pipeline();
+    if (p.last() != tail) { // user handlers were added after install(): move the sentinel behind them
+      if (p.context(tail) != null) {
+        p.remove(tail);
+      }
+      p.addLast(HandlerNames.TAIL, tail);
+    }
+  }
+
+  private String requestIdOf(HttpRequest request) {
+    String given = request.headers().get(config.requestIdHeader());
+    if (given != null && RequestIds.isAcceptable(given)) {
+      return given;
+    }
+    return idPrefix + (++sequence);
+  }
+
+  private long timeoutOf(HttpRequest request) {
+    InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
+    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
+      InboundDeadline inbound = policy.resolve(request.headers()::get);
+      if (inbound.source() != null) {
+        return inbound.timeoutNanos();
+      }
+    } else if (policy.stripsHeaders()) {
+      for (DeadlineHeader header : policy.headers()) {
+        request.headers().remove(header.headerName());
+      }
+    }
+    Duration route = null;
+    try {
+      route = config.requestTimeouts().timeoutFor(request);
+    } catch (RuntimeException e) {
+      log.warn("RequestTimeouts {} threw; using the default timeout", config.requestTimeouts(), e);
+    }
+    return route != null && !route.isNegative() && !route.isZero() ? Durations.saturatedNanos(route)
+        : defaultTimeoutNanos;
+  }
+
+  // ---------------------------------------------------------------------------------------------- outbound
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    Exchange ex = exchanges.peekFirst();
+    Exchange writer = Exchange.of(RequestContext.current());
+    if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
+        || msg instanceof HttpContent)) {
+      drop(msg, promise, writer.answeredByGuard ? "late_response" : "second_response", writer);
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      if (ex == null || !ex.dispatched || ex.committed) {
+        Exchange blamed = ex != null && ex.committed ? ex : lastCompleted;
+        drop(msg, promise, blamed != null && blamed.answeredByGuard && blamed != ex ? "late_response"
+            : "second_response", blamed);
+        return;
+      }
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        ctx.write(msg, promise); // 100-continue: the final response is still to come
+        return;
+      }
+      ex.committed = true;
+      ex.status = response.status().code();
+      ex.phases.enter(Phases.RESPONSE_STARTED, ticker.nanoTime());
+    } else if (msg instanceof HttpContent) {
+      if (ex == null || !ex.committed) {
+        drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
+        return;
+      }
+    } else if (ex == null || ex.committed) {
+      ctx.write(msg, promise); // not HTTP (e.g. a ByteBuf after an upgrade): not ours to judge
+      return;
+    }
+    ChannelPromise p = promise.unvoid();
+    p.addListener(ex);
+    ctx.write(msg, p);
+    if (msg instanceof LastHttpContent) {
+      complete(ex);
+    }
+  }
+
+  private void drop(Object msg, ChannelPromise promise, String kind, Exchange blamed) {
+    ReferenceCountUtil.release(msg);
+    metrics.violation(kind);
+    String id = blamed == null ? "none" : blamed.requestId;
+    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
+        .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
+        .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    if (!promise.isVoid()) {
+      promise.tryFailure(ResponseDroppedException.of(kind));
+    }
+  }
+
+  private static String describe(String kind) {
+    return switch (kind) {
+      case "late_response" -> "the guard already answered it (deadline or error); the late response is discarded";
+      case "second_response" -> "it was already answered; a second response would be paired with the next request";
+      default -> "its response already ended or never started";
+    };
+  }
+
+  private void complete(Exchange ex) {
+    ex.completed = true;
+    long now = ticker.nanoTime();
+    ex.phases.enter(Phases.RESPONSE_ENDED, now);
+    exchanges.remove(ex);
+    lastCompleted = ex;
+    if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
+      ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
+    }
+    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.phases.startedAt());
+    ex.root.complete();
+    if (!exchanges.isEmpty() && !closing) {
+      // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
+      ctx.executor().execute(this::dispatchNext);
+    }
+  }
+
+  /** Writes the guard's own answer for {@code ex} and ends it. */
+  void answer(Exchange ex, HttpResponseStatus status, String detail, Throwable cause, boolean close) {
+    if (close) {
+      closing = true;
+    }
+    ex.answeredByGuard = true;
+    ex.committed = true;
+    ex.status = status.code();
+    ChannelPromise p = ctx.newPromise();
+    p.addListener(ex);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, detail, ex.requestId, cause, config.devMode(),
+        close), p);
+    complete(ex);
+  }
+
+  // ---------------------------------------------------------------------------------------------- failures
+
+  /** The request's context ended abnormally; runs on the event loop. */
+  void contextEnded(Exchange ex, CancellationCause cause) {
+    if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
+      return; // a queued request is judged when its turn comes (dispatch checks the context)
+    }
+    long now = ticker.nanoTime();
+    try (Scope ignored = ex.context.attach()) {
+      if (cause.isDeadlineExceeded()) {
+        long lateness = now - (ex.phases.startedAt() + ex.timeoutNanos);
+        metrics.timeout(lateness);
+        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phases.currentName())
+            .addKeyValue("timeline", ex.phases.render(now)).addKeyValue("committed", ex.committed)
+            .log("request {} {} exceeded its {} deadline in phase {} ({})", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), ex.phases.currentName(), ex.phases.render(now));
+      } else {
+        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+      }
+    }
+    if (!ex.committed) {
+      HttpResponseStatus status = cause.isDeadlineExceeded() ? config.timeoutStatus()
+          : HttpResponseStatus.SERVICE_UNAVAILABLE;
+      answer(ex, status, cause.isDeadlineExceeded() ? "The request did not complete within its deadline."
+          : "The request was cancelled.", null, true);
+    } else {
+      closing = true;
+      ctx.close(); // the response started: the only honest end is a truncated one
+    }
+  }
+
+  /** An exception reached the end of the pipeline, or this handler. */
+  void exceptionReached(Throwable cause, String stage) {
+    Exchange ex = Exchange.of(RequestContext.current());
+    if (ex == null || ex.owner != this) {
+      ex = exchanges.peekFirst();
+    }
+    if (ex == null && (cause instanceof IOException)) {
+      log.debug("connection error {}: {}", ctx.channel(), cause.toString());
+      ctx.close();
+      return;
+    }
+    incident("exception", ex, stage, cause);
+    if (ex != null && ex.dispatched && !ex.committed) {
+      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
+          false);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  void writeFailed(Exchange ex, Throwable cause) {
+    if (cause instanceof ClosedChannelException || cause instanceof ResponseDroppedException
+        || !ctx.channel().isActive()) {
+      return; // the client left; channelInactive cancels the context
+    }
+    incident("write_failure", ex, "write", cause);
+    if (!ex.committed && !ex.completed) {
+      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to write the response.", cause,
+          false);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
+  void failedElsewhere(Exchange ex, Throwable cause) {
+    incident("async_failure", ex, "async", cause);
+    if (ex.completed) {
+      return;
+    }
+    if (!ex.committed && ex.dispatched) {
+      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
+          false);
+    } else if (ex.committed) {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  /** A message reached the end of the pipeline: nobody consumed it. */
+  void unhandled(Object msg, String stage) {
+    boolean head = msg instanceof HttpRequest;
+    ReferenceCountUtil.release(msg);
+    if (!head) {
+      log.debug("{} reached the end of the pipeline after {} and was released", msg.getClass().getSimpleName(),
+          stage);
+      return;
+    }
+    Exchange ex = Exchange.of(RequestContext.current());
+    if (ex == null || ex.owner != this) {
+      ex = exchanges.peekFirst();
+    }
+    if (ex == null || ex.committed || !ex.dispatched) {
+      return; // answered already and passed on, e.g. by a logging handler
+    }
+    metrics.violation("unanswered");
+    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
+        .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
+        .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "No handler answered the request.", null, false);
+  }
+
+  private void incident(String kind, Exchange ex, String stage, Throwable cause) {
+    metrics.incident(kind);
+    Scope scope = ex != null ? ex.context.attach() : null;
+    try {
+      log.atError().addKeyValue("event", "guard_incident").addKeyValue("kind", kind)
+          .addKeyValue("requestId", ex == null ? "none" : ex.requestId).addKeyValue("stage", stage)
+          .addKeyValue("committed", ex != null && ex.committed).setCause(cause)
+          .log("{} in {} for request {}", kind, stage, ex == null ? "none" : ex.requestId + ' ' + ex.uri);
+    } finally {
+      if (scope != null) {
+        scope.close();
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    exceptionReached(cause, "before " + ctx.name());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof DecodeFailureEvent event)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    Exchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched) {
+      return; // not ours: the connection guard answers
+    }
+    event.claimed = true;
+    ex.inboundComplete = true;
+    if (!ex.committed) {
+      answer(ex, event.status, DecodeFailures.detailOf(event.status), event.cause, true);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  private void bodyTooLarge(Exchange ex) {
+    metrics.decodeFailure(413);
+    ex.inboundComplete = true;
+    if (ex.dispatched && !ex.committed && !ex.completed) {
+      answer(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, DecodeFailures.detailOf(
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE), null, true);
+    } else {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
+    for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+      ex.completed = true;
+      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime()
+          - ex.phases.startedAt());
+      ex.root.cancel(gone);
+    }
+    ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    for (Exchange ex : exchanges) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.stability.netty.server.internal;
+
+/** The names under which the guards appear in a pipeline, so users can place their own handlers around them. */
+public final class HandlerNames {
+  /** Reports raw bytes of a request head arriving; before the codec. */
+  public static final String SNIFFER = "stability.sniffer";
+  /** The HTTP codec the guards add when the pipeline has none. */
+  public static final String CODEC = "stability.codec";
+  /** Decode failures, slowloris, keep-alive, connection limits. */
+  public static final String CONNECTION = "stability.connection";
+  /** 100-continue in streaming mode. */
+  public static final String CONTINUE = "stability.continue";
+  /** The body aggregator in aggregate mode. */
+  public static final String AGGREGATOR = "stability.aggregator";
+  /** Request contexts, deadlines, response integrity, exceptions. */
+  public static final String EXCHANGE = "stability.exchange";
+  /** The sentinel at the end of the pipeline. */
+  public static final String TAIL = "stability.tail";
+
+  private HandlerNames() {}
+}

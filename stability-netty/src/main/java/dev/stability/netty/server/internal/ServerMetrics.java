@@ -1,0 +1,144 @@
+package dev.stability.netty.server.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server guards' Micrometer meters; every method is a no-op when no registry is configured.
+ *
+ * <p>Meters: {@code http.server.requests} (timer: method, status, outcome, route), {@code
+ * http.server.active.requests} (gauge), {@code stability.server.timeouts}, {@code
+ * stability.server.deadline.lateness} (timer: how late the deadline answer left, server side), {@code
+ * stability.server.guard.incidents} (kind), {@code stability.server.integrity.violations} (kind), {@code
+ * stability.server.decode.failures} (status), {@code stability.server.slowloris.closes} and {@code
+ * stability.server.connection.closes} (reason).
+ */
+public final class ServerMetrics {
+  private final MeterRegistry registry;
+  private final AtomicInteger active = new AtomicInteger();
+  private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Timer lateness;
+
+  /**
+   * Creates the meters in {@code registry}.
+   *
+   * @param registry the registry, or {@code null} for no metrics
+   */
+  public ServerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    if (registry != null) {
+      Gauge.builder("http.server.active.requests", active, AtomicInteger::get)
+          .description("Requests received and not yet answered").register(registry);
+      lateness = Timer.builder("stability.server.deadline.lateness")
+          .description("How long after the deadline the guard's timeout answer was written")
+          .register(registry);
+    } else {
+      lateness = null;
+    }
+  }
+
+  /** Counts a request that arrived. */
+  void requestStarted() {
+    active.incrementAndGet();
+  }
+
+  /**
+   * Records a finished request.
+   *
+   * @param method the method
+   * @param status the status code sent, or 0 when none was sent
+   * @param route the route template, or {@code null}
+   * @param nanos how long it took
+   */
+  void requestEnded(String method, int status, String route, long nanos) {
+    active.decrementAndGet();
+    if (registry == null) {
+      return;
+    }
+    RequestKey key = new RequestKey(method, status, route == null ? "UNKNOWN" : route);
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
+          .tag("method", k.method).tag("status", k.status == 0 ? "CLIENT_CLOSED" : Integer.toString(k.status))
+          .tag("outcome", outcome(k.status)).tag("route", k.route).register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Returns the number of requests in flight across all connections. @return the count */
+  public int activeRequests() {
+    return active.get();
+  }
+
+  void timeout(long latenessNanos) {
+    if (registry != null) {
+      counter("stability.server.timeouts", null, null).increment();
+      lateness.record(Math.max(0, latenessNanos), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void incident(String kind) {
+    count("stability.server.guard.incidents", "kind", kind);
+  }
+
+  void violation(String kind) {
+    count("stability.server.integrity.violations", "kind", kind);
+  }
+
+  void decodeFailure(int status) {
+    count("stability.server.decode.failures", "status", Integer.toString(status));
+  }
+
+  void slowlorisClose() {
+    count("stability.server.slowloris.closes", null, null);
+  }
+
+  void connectionClosed(String reason) {
+    count("stability.server.connection.closes", "reason", reason);
+  }
+
+  private void count(String name, String tag, String value) {
+    if (registry != null) {
+      counter(name, tag, value).increment();
+    }
+  }
+
+  private Counter counter(String name, String tag, String value) {
+    String key = tag == null ? name : name + '|' + value;
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key, k -> {
+        Counter.Builder b = Counter.builder(name);
+        if (tag != null) {
+          b.tag(tag, value);
+        }
+        return b.register(registry);
+      });
+    }
+    return c;
+  }
+
+  static String outcome(int status) {
+    if (status >= 100 && status < 200) {
+      return "INFORMATIONAL";
+    } else if (status >= 200 && status < 300) {
+      return "SUCCESS";
+    } else if (status >= 300 && status < 400) {
+      return "REDIRECTION";
+    } else if (status >= 400 && status < 500) {
+      return "CLIENT_ERROR";
+    } else if (status >= 500 && status < 600) {
+      return "SERVER_ERROR";
+    }
+    return "UNKNOWN";
+  }
+
+  private record RequestKey(String method, int status, String route) {}
+}

@@ -1,0 +1,46 @@
+package dev.stability.netty.server.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+
+/**
+ * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed request at DEBUG,
+ * an exception at WARN, leaving the client hanging) it hands to the {@link ExchangeHandler} to be answered.
+ *
+ * <p>The exchange handler moves it back to the end whenever handlers were added behind it.
+ */
+public final class TailHandler extends ChannelInboundHandlerAdapter {
+  private ExchangeHandler exchange;
+
+  /**
+   * Binds the sentinel to the exchange handler of its connection.
+   *
+   * @param exchange the exchange handler
+   */
+  public void bind(ExchangeHandler exchange) {
+    this.exchange = exchange;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    exchange.unhandled(msg, previousStage(ctx));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    exchange.exceptionReached(cause, "pipeline");
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    ReferenceCountUtil.release(evt); // what Netty's tail does
+  }
+
+  private static String previousStage(ChannelHandlerContext ctx) {
+    List<String> names = ctx.pipeline().names();
+    int i = names.indexOf(ctx.name());
+    return i > 0 ? names.get(i - 1) : "none";
+  }
+}
