@@ -1,0 +1,319 @@
+package dev.stability.netty.client;
+
+import dev.stability.context.CancelReason;
+import dev.stability.context.CancellationCause;
+import dev.stability.context.ContextCancelledException;
+import dev.stability.context.ListenerRegistration;
+import dev.stability.context.RequestContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.http.HttpHeaders;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call from {@code execute} to its future's completion: attempts, retries inside the budget, the stale
+ * connection retry, the breaker permit and the context's cancellation. Confined to the host pool's event loop
+ * after {@link #start()}.
+ */
+final class CallExecution implements PhaseObserver {
+  private final ClientRuntime runtime;
+  private final HostPool pool;
+  private final ClientRequest request;
+  private final RequestContext ctx;
+  private final CallFuture future;
+  private final RetryPolicy policy;
+  private final String host;
+  private final long startNanos;
+  private ListenerRegistration cancelRegistration;
+  private int attempt;
+  private boolean staleRetried;
+  private boolean done;
+  private Phase phase = Phase.ACQUIRE;
+  private long phaseLimitNanos;
+  private Attempt current;
+  private ScheduledFuture<?> retryTimer;
+
+  CallExecution(ClientRuntime runtime, HostPool pool, ClientRequest request, RequestContext ctx) {
+    this.runtime = runtime;
+    this.pool = pool;
+    this.request = request;
+    this.ctx = ctx;
+    this.future = new CallFuture(this);
+    this.policy = runtime.config.retryPolicy();
+    this.host = pool.key.toString();
+    this.startNanos = runtime.ticker.nanoTime();
+  }
+
+  CallFuture future() {
+    return future;
+  }
+
+  /** Starts the first attempt; on the pool's loop. */
+  void start() {
+    if (ctx != null) {
+      CancellationCause cause = ctx.cancellationCause();
+      if (cause != null && cause.reason().isAbnormal()) {
+        abort(cause);
+        return;
+      }
+      cancelRegistration = ctx.onCancel(c -> {
+        if (c.reason().isAbnormal()) {
+          abort(c);
+        }
+      }, pool.loop);
+    }
+    startAttempt(false);
+  }
+
+  private void startAttempt(boolean fresh) {
+    if (done) {
+      return;
+    }
+    attempt++;
+    long perTry = policy.maxAttempts() > 1 ? policy.perTryTimeout().toNanos() : Long.MAX_VALUE;
+    Budget budget = Budget.forAttempt(runtime.ticker, ctx, perTry, runtime.marginNanos);
+    BreakerGate.Permit permit;
+    try {
+      permit = runtime.breakers.acquire(host);
+    } catch (RuntimeException rejected) {
+      finish(null, rejected, "REJECTED");
+      return;
+    }
+    current = new Attempt(attempt, budget, fresh, permit);
+    pool.acquire(current);
+  }
+
+  @Override
+  public void enter(Phase p, long limitNanos) {
+    this.phase = p;
+    this.phaseLimitNanos = limitNanos;
+    runtime.timeline.record(ctx, p);
+  }
+
+  /** Ends the call because the context ended or the caller cancelled the future. */
+  void abort(CancellationCause cause) {
+    if (done) {
+      return;
+    }
+    RuntimeException failure;
+    String outcome;
+    if (cause.reason() == CancelReason.DEADLINE_EXCEEDED) {
+      runtime.metrics.phaseTimeout(host, phase);
+      failure = new PhaseTimeoutException(phase, Math.max(0, phaseLimitNanos),
+          ctx == null ? 0 : ctx.remainingNanos(), host);
+      outcome = "TIMEOUT";
+    } else {
+      failure = new ContextCancelledException(ctx == null ? "?" : ctx.requestId(), cause);
+      outcome = "CANCELLED";
+    }
+    Attempt a = current;
+    if (a != null) {
+      a.abandon(failure);
+    }
+    finish(null, failure, outcome);
+  }
+
+  private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
+    long latency = runtime.ticker.nanoTime() - a.startNanos;
+    if (status >= 500) {
+      a.permit.onFailure(latency, null);
+    } else {
+      a.permit.onSuccess(latency);
+    }
+    ClientResponse response = new ClientResponse(status, headers, body, attempt);
+    if (policy.retryStatuses().contains(status) && mayRetry()) {
+      long backoff = backoffNanos();
+      if (policy.honourRetryAfter()) {
+        long retryAfter = retryAfterNanos(headers.firstValue("retry-after").orElse(null));
+        if (retryAfter > policy.maxRetryAfter().toNanos()) {
+          finish(response, null, null);
+          return;
+        }
+        backoff = retryAfter >= 0 ? retryAfter : backoff;
+      }
+      if (scheduleRetry(backoff, "status")) {
+        return;
+      }
+    }
+    finish(response, null, null);
+  }
+
+  private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
+    long latency = runtime.ticker.nanoTime() - a.startNanos;
+    if (cause instanceof PoolExhaustedException
+        || cause instanceof PhaseTimeoutException p && p.phase() == Phase.ACQUIRE) {
+      a.permit.release(); // local pool pressure says nothing about the upstream
+    } else {
+      a.permit.onFailure(latency, cause);
+    }
+    if (staleRetryable && !staleRetried && !done) {
+      staleRetried = true;
+      runtime.metrics.retry(host, "stale-connection");
+      attempt--; // the stale retry does not count against the retry policy
+      pool.loop.execute(() -> startAttempt(true));
+      return;
+    }
+    if (retryable(cause) && mayRetry() && scheduleRetry(backoffNanos(), "failure")) {
+      return;
+    }
+    finish(null, cause, cause instanceof PhaseTimeoutException ? "TIMEOUT" : "ERROR");
+  }
+
+  private boolean mayRetry() {
+    return !done && attempt < policy.maxAttempts() && (request.isIdempotent() || policy.retryNonIdempotent());
+  }
+
+  private static boolean retryable(Throwable cause) {
+    if (cause instanceof PhaseTimeoutException p) {
+      return p.phase() != Phase.ACQUIRE;
+    }
+    return cause instanceof PrematureCloseException || cause instanceof IOException;
+  }
+
+  /** Schedules the next attempt unless the backoff plus a minimum attempt no longer fits the budget. */
+  private boolean scheduleRetry(long backoffNanos, String reason) {
+    long remaining = ctx != null && ctx.hasDeadline() ? ctx.remainingNanos() - runtime.marginNanos : Long.MAX_VALUE;
+    if (remaining != Long.MAX_VALUE && backoffNanos + policy.minAttemptTime().toNanos() > remaining) {
+      return false;
+    }
+    runtime.metrics.retry(host, reason);
+    current = null;
+    retryTimer = pool.loop.schedule(() -> startAttempt(false), backoffNanos, TimeUnit.NANOSECONDS);
+    return true;
+  }
+
+  private long backoffNanos() {
+    double base = policy.initialBackoff().toNanos() * Math.pow(policy.multiplier(), attempt - 1);
+    double capped = Math.min(base, policy.maxBackoff().toNanos());
+    return (long) (capped * (1 - policy.jitter() * ThreadLocalRandom.current().nextDouble()));
+  }
+
+  /** Parses delta-seconds; returns -1 when absent or not a number (HTTP dates are not honoured). */
+  static long retryAfterNanos(String value) {
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long seconds = Long.parseLong(value.trim());
+      return seconds < 0 ? -1 : TimeUnit.SECONDS.toNanos(Math.min(seconds, 86_400));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void finish(ClientResponse response, Throwable failure, String outcome) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (retryTimer != null) {
+      retryTimer.cancel(false);
+    }
+    if (cancelRegistration != null) {
+      cancelRegistration.remove();
+    }
+    long nanos = runtime.ticker.nanoTime() - startNanos;
+    String method = request.method();
+    if (response != null) {
+      runtime.metrics.request(host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
+      runtime.timeline.done(ctx);
+      future.complete(response);
+    } else {
+      runtime.metrics.request(host, method, -1, outcome, nanos);
+      future.completeExceptionally(failure);
+    }
+  }
+
+  /** Called by the future when the caller cancels it. */
+  void cancelledByCaller() {
+    pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller", null)));
+  }
+
+  /** One attempt: waits in the pool, then runs an exchange; ignores callbacks once superseded. */
+  private final class Attempt implements HostPool.Waiter, Exchange.Listener {
+    final int number;
+    final Budget budget;
+    final boolean fresh;
+    final BreakerGate.Permit permit;
+    final long startNanos = runtime.ticker.nanoTime();
+    boolean waiting = true;
+    boolean over;
+    Exchange exchange;
+
+    Attempt(int number, Budget budget, boolean fresh, BreakerGate.Permit permit) {
+      this.number = number;
+      this.budget = budget;
+      this.fresh = fresh;
+      this.permit = permit;
+    }
+
+    @Override
+    public Budget budget() {
+      return budget;
+    }
+
+    @Override
+    public PhaseObserver observer() {
+      return CallExecution.this;
+    }
+
+    @Override
+    public boolean requireFresh() {
+      return fresh;
+    }
+
+    @Override
+    public boolean onAcquired(PooledConnection connection, boolean reused) {
+      if (!waiting || over || done) {
+        return false;
+      }
+      waiting = false;
+      exchange = new Exchange(runtime.exchangeSettings, pool, connection, reused, request, budget, number,
+          CallExecution.this, this);
+      exchange.start();
+      return true;
+    }
+
+    @Override
+    public void onAcquireFailed(Throwable cause) {
+      if (!waiting || over) {
+        return;
+      }
+      waiting = false;
+      over = true;
+      CallExecution.this.onFailure(this, cause, false);
+    }
+
+    @Override
+    public void onResponse(int status, HttpHeaders headers, byte[] body) {
+      if (!over) {
+        over = true;
+        CallExecution.this.onResponse(this, status, headers, body);
+      }
+    }
+
+    @Override
+    public void onFailure(Throwable cause, boolean staleRetryable) {
+      if (!over) {
+        over = true;
+        CallExecution.this.onFailure(this, cause, staleRetryable);
+      }
+    }
+
+    /** The call ended from outside: leave the pool queue or abort the exchange, freeing the connection. */
+    void abandon(Throwable cause) {
+      if (over) {
+        return;
+      }
+      over = true;
+      permit.release();
+      if (waiting) {
+        waiting = false;
+        pool.cancel(this);
+      } else if (exchange != null) {
+        exchange.abort(cause);
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.stability.netty.client;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's Micrometer meters; every method is a no-op without a registry, so the hot path pays nothing when
+ * metrics are off.
+ */
+final class ClientMetrics {
+  static final String REQUESTS = "http.client.requests";
+
+  private final MeterRegistry registry;
+
+  ClientMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void registerPool(String host, HostPool pool) {
+    if (registry == null) {
+      return;
+    }
+    Gauge.builder("http.client.pool.active", pool, p -> p.stats().active()).tag("host", host).register(registry);
+    Gauge.builder("http.client.pool.idle", pool, p -> p.stats().idle()).tag("host", host).register(registry);
+    Gauge.builder("http.client.pool.pending", pool, p -> p.stats().pending()).tag("host", host).register(registry);
+  }
+
+  void request(String host, String method, int status, String outcome, long nanos) {
+    if (registry == null) {
+      return;
+    }
+    Timer.builder(REQUESTS).tag("host", host).tag("method", method)
+        .tag("status", status < 0 ? "NONE" : Integer.toString(status)).tag("outcome", outcome)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void connect(String host) {
+    count("http.client.connections", "host", host);
+  }
+
+  void connectFailure(String host) {
+    count("http.client.connect.failures", "host", host);
+  }
+
+  void phaseTimeout(String host, Phase phase) {
+    if (registry != null) {
+      Counter.builder("http.client.phase.timeouts").tag("host", host).tag("phase", phase.name())
+          .register(registry).increment();
+    }
+  }
+
+  void retry(String host, String reason) {
+    if (registry != null) {
+      Counter.builder("http.client.retries").tag("host", host).tag("reason", reason).register(registry).increment();
+    }
+  }
+
+  private void count(String name, String tag, String value) {
+    if (registry != null) {
+      Counter.builder(name).tag(tag, value).register(registry).increment();
+    }
+  }
+
+  static String outcome(int status) {
+    if (status < 200) {
+      return status < 100 ? "ERROR" : "INFORMATIONAL";
+    }
+    return status < 300 ? "SUCCESS" : status < 400 ? "REDIRECTION" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR";
+  }
+}

@@ -1,0 +1,69 @@
+package dev.stability.netty.client;
+
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A complete HTTP response: status, headers and body bytes, copied out of Netty buffers so the caller never
+ * releases anything.
+ *
+ * <p>The body was read up to {@link HttpClientConfig#maxResponseBodyBytes()}; a larger one failed the call.
+ */
+public final class ClientResponse {
+  private final int status;
+  private final HttpHeaders headers;
+  private final byte[] body;
+  private final int attempts;
+
+  ClientResponse(int status, HttpHeaders headers, byte[] body, int attempts) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.attempts = attempts;
+  }
+
+  /** Returns the status code. @return the status */
+  public int status() {
+    return status;
+  }
+
+  /** Returns the response headers. @return immutable headers */
+  public HttpHeaders headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the first value of a header.
+   *
+   * @param name the header name, any case
+   * @return the value, or {@code null}
+   */
+  public String header(String name) {
+    return headers.firstValue(name).orElse(null);
+  }
+
+  /** Returns a copy of the body. @return the body bytes */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** Returns the body length. @return the number of body bytes */
+  public int bodyLength() {
+    return body.length;
+  }
+
+  /** Returns the body decoded as UTF-8. @return the body text */
+  public String bodyAsString() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** Returns how many attempts the call took, 1 without retries. @return the attempt count */
+  public int attempts() {
+    return attempts;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientResponse(" + status + ", " + body.length + " bytes, attempts=" + attempts + ")";
+  }
+}

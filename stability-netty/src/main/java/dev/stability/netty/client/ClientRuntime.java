@@ -1,0 +1,25 @@
+package dev.stability.netty.client;
+
+import dev.stability.time.Ticker;
+
+/** The shared, immutable collaborators of every call made by one client. */
+final class ClientRuntime {
+  final HttpClientConfig config;
+  final Ticker ticker;
+  final long marginNanos;
+  final BreakerGate breakers;
+  final ClientMetrics metrics;
+  final TimelineRecorder timeline;
+  final ExchangeSettings exchangeSettings;
+
+  ClientRuntime(HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics,
+      TimelineRecorder timeline) {
+    this.config = config;
+    this.ticker = ticker;
+    this.marginNanos = config.deadlineMargin().toNanos();
+    this.breakers = breakers;
+    this.metrics = metrics;
+    this.timeline = timeline;
+    this.exchangeSettings = new ExchangeSettings(config, metrics);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.stability.netty.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.resolver.dns.DnsNameResolver;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Opens connections through the DNS, CONNECT and TLS phases, each under {@code min(limit, remaining - margin)},
+ * and builds the pipeline: [TLS], HTTP codec, {@link ConnectionGuard}.
+ */
+final class ConnectionFactory {
+  static final String CODEC = "http-codec";
+
+  private final HttpClientConfig config;
+  private final Supplier<SslContext> sslContext;
+  private final Map<EventLoop, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
+  private final Bootstrap bootstrap;
+
+  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext) {
+    this.config = config;
+    this.sslContext = sslContext;
+    HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes());
+    this.bootstrap = new Bootstrap().channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(CODEC, new HttpClientCodec(decoder, false, true));
+            ch.pipeline().addLast(ConnectionGuard.NAME, ConnectionGuard.INSTANCE);
+          }
+        });
+  }
+
+  /** Opens a connection on {@code loop}; the promise fails with a {@link PhaseTimeoutException} per phase. */
+  Promise<Channel> connect(HostKey key, EventLoop loop, Budget budget, PhaseObserver observer) {
+    Promise<Channel> promise = loop.newPromise();
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(key.host());
+    if (literal != null) {
+      try {
+        connect(key, new InetSocketAddress(InetAddress.getByAddress(key.host(), literal), key.port()), loop, budget,
+            observer, promise);
+      } catch (Exception e) {
+        promise.tryFailure(e);
+      }
+      return promise;
+    }
+    long limit = phaseLimit(budget, Phase.DNS, observer, key, promise);
+    if (limit <= 0) {
+      return promise;
+    }
+    DnsNameResolver resolver = resolvers.computeIfAbsent(loop, l -> new DnsNameResolverBuilder(l)
+        .datagramChannelType(NioDatagramChannel.class)
+        .queryTimeoutMillis(Math.max(1, config.phaseTimeouts().dns().toMillis())).build());
+    ScheduledFuture<?> timer = loop.schedule(() -> {
+      promise.tryFailure(timeout(Phase.DNS, limit, budget, key));
+    }, limit, TimeUnit.NANOSECONDS);
+    resolver.resolve(key.host()).addListener((Future<InetAddress> f) -> {
+      timer.cancel(false);
+      if (promise.isDone()) {
+        return;
+      }
+      if (!f.isSuccess()) {
+        promise.tryFailure(f.cause());
+        return;
+      }
+      connect(key, new InetSocketAddress(f.getNow(), key.port()), loop, budget, observer, promise);
+    });
+    return promise;
+  }
+
+  private void connect(HostKey key, InetSocketAddress address, EventLoop loop, Budget budget,
+      PhaseObserver observer, Promise<Channel> promise) {
+    long limit = phaseLimit(budget, Phase.CONNECT, observer, key, promise);
+    if (limit <= 0) {
+      return;
+    }
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(limit + 999_999)));
+    ChannelFuture cf = bootstrap.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis).connect(address);
+    cf.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        Throwable cause = f.cause() instanceof ConnectTimeoutException
+            ? timeout(Phase.CONNECT, limit, budget, key) : f.cause();
+        promise.tryFailure(cause);
+        return;
+      }
+      if (promise.isDone()) {
+        f.channel().close();
+      } else if (key.secure()) {
+        handshake(key, f.channel(), budget, observer, promise);
+      } else {
+        promise.trySuccess(f.channel());
+      }
+    });
+  }
+
+  private void handshake(HostKey key, Channel ch, Budget budget, PhaseObserver observer, Promise<Channel> promise) {
+    long limit = phaseLimit(budget, Phase.TLS, observer, key, promise);
+    if (limit <= 0) {
+      ch.close();
+      return;
+    }
+    SslHandler ssl = sslContext.get().newHandler(ch.alloc(), key.host(), key.port());
+    if (!config.insecureTrustAllCertificates()) {
+      SSLEngine engine = ssl.engine();
+      SSLParameters params = engine.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      engine.setSSLParameters(params);
+    }
+    ssl.setHandshakeTimeout(Math.max(1, limit), TimeUnit.NANOSECONDS);
+    ch.pipeline().addFirst("ssl", ssl);
+    ssl.handshakeFuture().addListener((Future<Channel> f) -> {
+      if (f.isSuccess()) {
+        if (!promise.trySuccess(ch)) {
+          ch.close();
+        }
+      } else {
+        ch.close();
+        promise.tryFailure(f.cause() instanceof SslHandshakeTimeoutException
+            ? timeout(Phase.TLS, limit, budget, key) : f.cause());
+      }
+    });
+  }
+
+  /** Enters {@code phase}; when no time is left, fails the promise and returns zero or less. */
+  private long phaseLimit(Budget budget, Phase phase, PhaseObserver observer, HostKey key,
+      Promise<Channel> promise) {
+    long limit = budget.limit(config.phaseTimeouts().limit(phase).toNanos());
+    observer.enter(phase, limit);
+    if (limit <= 0) {
+      promise.tryFailure(timeout(phase, limit, budget, key));
+    }
+    return limit;
+  }
+
+  static PhaseTimeoutException timeout(Phase phase, long limit, Budget budget, HostKey key) {
+    return new PhaseTimeoutException(phase, Math.max(0, limit), budget.requestRemainingNanos(), key.toString());
+  }
+
+  void close() {
+    resolvers.values().forEach(DnsNameResolver::close);
+    resolvers.clear();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.stability.netty.client;
+
+import dev.stability.context.RequestContext;
+import dev.stability.context.StrictDeadlines;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The client: one {@link HostPool} per host, each on one event loop of the group. */
+final class DefaultStabilityHttpClient implements StabilityHttpClient {
+  private static final Logger log = LoggerFactory.getLogger(DefaultStabilityHttpClient.class);
+
+  private final HttpClientConfig config;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final ClientRuntime runtime;
+  private final ConnectionFactory factory;
+  private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
+  private final SslContext customSsl;
+  private volatile SslContext ssl;
+  private volatile boolean closed;
+
+  DefaultStabilityHttpClient(StabilityHttpClientBuilder b) {
+    this.config = b.config;
+    this.ownsGroup = b.group == null;
+    this.group = ownsGroup
+        ? new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("stability-http-client", true),
+            NioIoHandler.newFactory())
+        : b.group;
+    this.customSsl = b.sslContext;
+    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry), b.timeline);
+    this.factory = new ConnectionFactory(config, this::sslContext);
+    if (config.insecureTrustAllCertificates()) {
+      log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
+          + "(insecureTrustAllCertificates=true): for tests only, never in production");
+    }
+  }
+
+  private SslContext sslContext() {
+    SslContext s = ssl;
+    if (s == null) {
+      synchronized (this) {
+        if (ssl == null) {
+          ssl = customSsl != null ? customSsl : newSslContext();
+        }
+        s = ssl;
+      }
+    }
+    return s;
+  }
+
+  private SslContext newSslContext() {
+    try {
+      SslContextBuilder b = SslContextBuilder.forClient();
+      if (config.insecureTrustAllCertificates()) {
+        b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+      }
+      return b.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the client TLS context", e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<ClientResponse> execute(ClientRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("client is closed (expected: no calls after close())"));
+    }
+    RequestContext ctx = request.context() != null ? request.context() : RequestContext.current();
+    try {
+      StrictDeadlines.check(ctx, "HTTP " + request.method() + " " + request.uri());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    HostKey key = HostKey.of(request.uri());
+    HostPool pool = pools.computeIfAbsent(key, this::newPool);
+    CallExecution call = new CallExecution(runtime, pool, request, ctx);
+    if (pool.loop.inEventLoop()) {
+      call.start();
+    } else {
+      pool.loop.execute(call::start);
+    }
+    return call.future();
+  }
+
+  private HostPool newPool(HostKey key) {
+    HostPool pool = new HostPool(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
+    runtime.metrics.registerPool(key.toString(), pool);
+    return pool;
+  }
+
+  @Override
+  public ClientResponse executeBlocking(ClientRequest request) {
+    if (onEventLoop()) {
+      throw new IllegalStateException("executeBlocking called on event loop thread " + Thread.currentThread().getName()
+          + ": waiting here would deadlock (expected: use execute() and compose the future)");
+    }
+    try {
+      return execute(request).get();
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new CompletionException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + request, e);
+    }
+  }
+
+  private boolean onEventLoop() {
+    if (ThreadExecutorMap.currentExecutor() != null) {
+      return true;
+    }
+    for (EventExecutor e : group) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public HttpClientConfig config() {
+    return config;
+  }
+
+  @Override
+  public PoolStats poolStats(URI uri) {
+    HostPool pool = pools.get(HostKey.of(Objects.requireNonNull(uri, "uri")));
+    return pool == null ? PoolStats.EMPTY : pool.stats();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (HostPool pool : pools.values()) {
+      if (pool.loop.inEventLoop()) {
+        pool.close();
+      } else {
+        pool.loop.submit(pool::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+    }
+    if (ownsGroup) {
+      factory.close();
+      if (onEventLoop()) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      } else {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+    } else {
+      for (HostPool pool : pools.values()) {
+        pool.loop.execute(factory::close);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StabilityHttpClient(" + pools.keySet() + ")";
+  }
+}

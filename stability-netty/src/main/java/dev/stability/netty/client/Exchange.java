@@ -1,0 +1,341 @@
+package dev.stability.netty.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request/response on a leased connection, as a per-request handler: writes the request under the WRITE
+ * limit, waits for headers under RESPONSE_HEADERS, reads the body under BODY (total and gap), copies the body out
+ * of Netty buffers, removes itself and returns the connection to the pool on every path. Confined to the
+ * connection's event loop.
+ */
+final class Exchange extends ChannelInboundHandlerAdapter {
+  static final String NAME = "stability-exchange";
+
+  /** Receives the outcome exactly once, on the event loop. */
+  interface Listener {
+    void onResponse(int status, java.net.http.HttpHeaders headers, byte[] body);
+
+    /** @param staleRetryable whether the request may go again on a fresh connection */
+    void onFailure(Throwable cause, boolean staleRetryable);
+  }
+
+  private enum State { WRITING, AWAIT_HEADERS, BODY, DONE }
+
+  private final ExchangeSettings settings;
+  private final HostPool pool;
+  private final PooledConnection connection;
+  private final Channel channel;
+  private final boolean reused;
+  private final ClientRequest request;
+  private final Budget budget;
+  private final int attempt;
+  private final PhaseObserver observer;
+  private final Listener listener;
+  private State state = State.WRITING;
+  private boolean written;
+  private boolean writeDone;
+  private boolean informational;
+  private HttpResponse response;
+  private ScheduledFuture<?> phaseTimer;
+  private ScheduledFuture<?> gapTimer;
+  private long lastReadNanos;
+  private long bodyLimitNanos;
+  private long gapLimitNanos;
+  private byte[] body = new byte[0];
+  private int bodyLength;
+
+  Exchange(ExchangeSettings settings, HostPool pool, PooledConnection connection, boolean reused,
+      ClientRequest request, Budget budget, int attempt, PhaseObserver observer, Listener listener) {
+    this.settings = settings;
+    this.pool = pool;
+    this.connection = connection;
+    this.channel = connection.channel;
+    this.reused = reused;
+    this.request = request;
+    this.budget = budget;
+    this.attempt = attempt;
+    this.observer = observer;
+    this.listener = listener;
+  }
+
+  /** Installs the handler and writes the request. */
+  void start() {
+    if (!channel.isActive()) {
+      // nothing was written: always safe to try again on a fresh connection
+      fail(new PrematureCloseException(pool.key.toString(), false, null), true);
+      return;
+    }
+    channel.pipeline().addBefore(ConnectionGuard.NAME, NAME, this);
+    long limit = budget.limit(settings.writeNanos);
+    observer.enter(Phase.WRITE, limit);
+    if (limit <= 0) {
+      timeout(Phase.WRITE, limit);
+      return;
+    }
+    phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
+    written = true;
+    channel.writeAndFlush(newRequest()).addListener(this::onWritten);
+  }
+
+  private FullHttpRequest newRequest() {
+    URI uri = request.uri();
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    if (uri.getRawQuery() != null) {
+      path = path + '?' + uri.getRawQuery();
+    }
+    byte[] bytes = request.bodyUnsafe();
+    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+        path, bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    io.netty.handler.codec.http.HttpHeaders h = req.headers();
+    for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
+      h.add(e.getKey(), e.getValue());
+    }
+    h.set(HttpHeaderNames.HOST, pool.key.authority());
+    if (bytes.length > 0 || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && permitsBody(request.method())) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    }
+    if (settings.deadlineWriter != null) {
+      settings.deadlineWriter.write(h, budget.advertisedNanos());
+    }
+    if (settings.attemptHeader != null) {
+      h.set(settings.attemptHeader, attempt);
+    }
+    return req;
+  }
+
+  private static boolean permitsBody(String method) {
+    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+  }
+
+  private void onWritten(io.netty.util.concurrent.Future<? super Void> f) {
+    if (state == State.DONE) {
+      return;
+    }
+    if (!f.isSuccess()) {
+      fail(new PrematureCloseException(pool.key.toString(), response != null, f.cause()), retryableAfterWrite());
+      return;
+    }
+    writeDone = true;
+    if (state == State.WRITING) {
+      cancelTimers();
+      state = State.AWAIT_HEADERS;
+      long limit = budget.limit(settings.headersNanos);
+      observer.enter(Phase.RESPONSE_HEADERS, limit);
+      if (limit <= 0) {
+        timeout(Phase.RESPONSE_HEADERS, limit);
+        return;
+      }
+      phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.RESPONSE_HEADERS, limit), limit,
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (state == State.DONE) {
+        return;
+      }
+      if (msg instanceof HttpResponse r) {
+        onHeaders(r);
+      }
+      if (state == State.BODY && msg instanceof HttpContent c && !informational) {
+        onContent(c);
+      } else if (informational && msg instanceof LastHttpContent) {
+        informational = false;
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onHeaders(HttpResponse r) {
+    if (r.decoderResult().isFailure()) {
+      decoderFailure(r.decoderResult().cause());
+      return;
+    }
+    int code = r.status().code();
+    if (code >= 100 && code < 200 && code != 101) {
+      informational = true; // 100 Continue and friends: the real response follows
+      return;
+    }
+    cancelTimers();
+    response = r;
+    state = State.BODY;
+    bodyLimitNanos = budget.limit(settings.bodyNanos);
+    gapLimitNanos = Math.min(settings.bodyGapNanos, bodyLimitNanos);
+    observer.enter(Phase.BODY, bodyLimitNanos);
+    if (bodyLimitNanos <= 0) {
+      timeout(Phase.BODY, bodyLimitNanos);
+      return;
+    }
+    long expected = HttpUtil.getContentLength(r, -1L);
+    if (expected > settings.maxBody) {
+      fail(new ResponseTooLargeException(pool.key.toString(), settings.maxBody, expected), false);
+      return;
+    }
+    if (expected > 0) {
+      body = new byte[(int) expected];
+    }
+    // System.nanoTime, not the context's ticker: these timers run on the event loop's own clock
+    lastReadNanos = System.nanoTime();
+    phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.BODY, bodyLimitNanos), bodyLimitNanos,
+        TimeUnit.NANOSECONDS);
+    if (gapLimitNanos < bodyLimitNanos) {
+      gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void checkGap() {
+    if (state != State.BODY) {
+      return;
+    }
+    long idleFor = System.nanoTime() - lastReadNanos;
+    if (idleFor >= gapLimitNanos) {
+      timeout(Phase.BODY, gapLimitNanos);
+    } else {
+      gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos - idleFor, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void onContent(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      decoderFailure(c.decoderResult().cause());
+      return;
+    }
+    lastReadNanos = System.nanoTime();
+    ByteBuf content = c.content();
+    int n = content.readableBytes();
+    if (n > 0) {
+      long total = (long) bodyLength + n;
+      if (total > settings.maxBody) {
+        fail(new ResponseTooLargeException(pool.key.toString(), settings.maxBody, total), false);
+        return;
+      }
+      if (total > body.length) {
+        body = java.util.Arrays.copyOf(body, (int) Math.min(settings.maxBody, Math.max(total, body.length * 2L)));
+      }
+      content.getBytes(content.readerIndex(), body, bodyLength, n);
+      bodyLength = (int) total;
+    }
+    if (c instanceof LastHttpContent) {
+      complete();
+    }
+  }
+
+  private void complete() {
+    state = State.DONE;
+    cancelTimers();
+    boolean reusable = HttpUtil.isKeepAlive(response) && writeDone;
+    removeSelf();
+    pool.release(connection, reusable);
+    byte[] bytes = bodyLength == body.length ? body : java.util.Arrays.copyOf(body, bodyLength);
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Map.Entry<String, String> e : response.headers()) {
+      headers.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>(1)).add(e.getValue());
+    }
+    listener.onResponse(response.status().code(), java.net.http.HttpHeaders.of(headers, (a, b) -> true), bytes);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closedEarly(null);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+      closedEarly(cause);
+    } else {
+      fail(cause, false);
+    }
+  }
+
+  private void decoderFailure(Throwable cause) {
+    if (cause instanceof PrematureChannelClosureException) {
+      closedEarly(cause); // the decoder noticed the close before we did
+    } else {
+      fail(cause, false);
+    }
+  }
+
+  private void closedEarly(Throwable cause) {
+    if (state != State.DONE) {
+      fail(new PrematureCloseException(pool.key.toString(), response != null, cause), retryableAfterWrite());
+    }
+  }
+
+  /** Once request bytes may have left, only an idempotent request on a reused connection may go again. */
+  private boolean retryableAfterWrite() {
+    return response == null && (!written || (reused && request.isIdempotent()));
+  }
+
+  private void timeout(Phase phase, long limit) {
+    if (state == State.DONE) {
+      return;
+    }
+    settings.metrics.phaseTimeout(pool.key.toString(), phase);
+    fail(ConnectionFactory.timeout(phase, limit, budget, pool.key), false);
+  }
+
+  /** Aborts the exchange from outside (cancellation): the connection is closed, never reused. */
+  void abort(Throwable cause) {
+    fail(cause, false);
+  }
+
+  private void fail(Throwable cause, boolean staleRetryable) {
+    if (state == State.DONE) {
+      return;
+    }
+    state = State.DONE;
+    cancelTimers();
+    removeSelf();
+    channel.close();
+    pool.release(connection, false);
+    listener.onFailure(cause, staleRetryable);
+  }
+
+  private void cancelTimers() {
+    if (phaseTimer != null) {
+      phaseTimer.cancel(false);
+      phaseTimer = null;
+    }
+    if (gapTimer != null) {
+      gapTimer.cancel(false);
+      gapTimer = null;
+    }
+  }
+
+  private void removeSelf() {
+    if (channel.pipeline().context(this) != null) {
+      channel.pipeline().remove(this);
+    }
+  }
+
+  boolean isDone() {
+    return state == State.DONE;
+  }
+}

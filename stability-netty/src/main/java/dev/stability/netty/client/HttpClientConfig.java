@@ -1,0 +1,246 @@
+package dev.stability.netty.client;
+
+import dev.stability.time.Durations;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything that shapes a {@link StabilityHttpClient}'s calls; immutable, built by {@link #builder()}.
+ *
+ * <p>Tools that check timeout alignment read the phase limits ({@link #phaseTimeouts()}), the retry policy and its
+ * per-try timeout ({@link #retryPolicy()}) and the pool's idle timeout ({@link #pool()}) through these getters.
+ * Trusting every certificate is possible only through {@link Builder#insecureTrustAllCertificates(boolean)}, which
+ * the client logs as a warning when it starts; do not use it outside tests.
+ */
+public final class HttpClientConfig {
+  /** The default name of the header that carries the remaining deadline: {@value}. */
+  public static final String DEFAULT_TIMEOUT_HEADER = "x-request-timeout";
+  /** The default name of the header that carries the attempt number: {@value}. */
+  public static final String DEFAULT_ATTEMPT_HEADER = "x-attempt-count";
+
+  private static final HttpClientConfig DEFAULTS = builder().build();
+
+  private final PoolConfig pool;
+  private final PhaseTimeouts phaseTimeouts;
+  private final RetryPolicy retryPolicy;
+  private final Duration deadlineMargin;
+  private final int maxResponseBodyBytes;
+  private final int maxHeaderBytes;
+  private final boolean propagateDeadline;
+  private final String timeoutHeaderName;
+  private final boolean sendGrpcTimeout;
+  private final String attemptHeaderName;
+  private final boolean insecureTrustAllCertificates;
+
+  private HttpClientConfig(Builder b) {
+    this.pool = b.pool;
+    this.phaseTimeouts = b.phaseTimeouts;
+    this.retryPolicy = b.retryPolicy;
+    this.deadlineMargin = b.deadlineMargin;
+    this.maxResponseBodyBytes = b.maxResponseBodyBytes;
+    this.maxHeaderBytes = b.maxHeaderBytes;
+    this.propagateDeadline = b.propagateDeadline;
+    this.timeoutHeaderName = b.timeoutHeaderName;
+    this.sendGrpcTimeout = b.sendGrpcTimeout;
+    this.attemptHeaderName = b.attemptHeaderName;
+    this.insecureTrustAllCertificates = b.insecureTrustAllCertificates;
+  }
+
+  /** Returns the defaults. @return the default configuration */
+  public static HttpClientConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder preset with the defaults. @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder preset with this configuration. @return a new builder */
+  public Builder toBuilder() {
+    return new Builder().pool(pool).phaseTimeouts(phaseTimeouts).retryPolicy(retryPolicy)
+        .deadlineMargin(deadlineMargin).maxResponseBodyBytes(maxResponseBodyBytes).maxHeaderBytes(maxHeaderBytes)
+        .propagateDeadline(propagateDeadline).timeoutHeaderName(timeoutHeaderName).sendGrpcTimeout(sendGrpcTimeout)
+        .attemptHeaderName(attemptHeaderName).insecureTrustAllCertificates(insecureTrustAllCertificates);
+  }
+
+  /** Returns the per-host pool limits. @return the pool configuration */
+  public PoolConfig pool() {
+    return pool;
+  }
+
+  /** Returns the per-phase limits. @return the phase timeouts */
+  public PhaseTimeouts phaseTimeouts() {
+    return phaseTimeouts;
+  }
+
+  /** Returns the retry policy, {@link RetryPolicy#none()} by default. @return the policy */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /** Returns the time kept back from the remaining deadline in every phase limit. @return the margin */
+  public Duration deadlineMargin() {
+    return deadlineMargin;
+  }
+
+  /** Returns the largest response body accepted, in bytes. @return the limit */
+  public int maxResponseBodyBytes() {
+    return maxResponseBodyBytes;
+  }
+
+  /** Returns the largest response status line plus headers accepted, in bytes. @return the limit */
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
+  }
+
+  /** Returns whether the remaining deadline is sent downstream. @return the flag */
+  public boolean propagateDeadline() {
+    return propagateDeadline;
+  }
+
+  /** Returns the header carrying the remaining deadline in gRPC timeout grammar. @return the name */
+  public String timeoutHeaderName() {
+    return timeoutHeaderName;
+  }
+
+  /** Returns whether {@code grpc-timeout} is sent too. @return the flag */
+  public boolean sendGrpcTimeout() {
+    return sendGrpcTimeout;
+  }
+
+  /** Returns the header carrying the attempt number (1 for the first), or empty for none. @return the name */
+  public String attemptHeaderName() {
+    return attemptHeaderName;
+  }
+
+  /** Returns whether TLS trusts every certificate and skips hostname checks: for tests only. @return the flag */
+  public boolean insecureTrustAllCertificates() {
+    return insecureTrustAllCertificates;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpClientConfig(" + pool + ", " + phaseTimeouts + ", " + retryPolicy + ", margin=" + deadlineMargin
+        + ", maxResponseBodyBytes=" + maxResponseBodyBytes + ", insecure=" + insecureTrustAllCertificates + ")";
+  }
+
+  /** Builds {@link HttpClientConfig}; every setter validates at once. */
+  public static final class Builder {
+    private PoolConfig pool = PoolConfig.ofDefaults();
+    private PhaseTimeouts phaseTimeouts = PhaseTimeouts.ofDefaults();
+    private RetryPolicy retryPolicy = RetryPolicy.none();
+    private Duration deadlineMargin = Duration.ZERO;
+    private int maxResponseBodyBytes = 10 * 1024 * 1024;
+    private int maxHeaderBytes = 16 * 1024;
+    private boolean propagateDeadline = true;
+    private String timeoutHeaderName = DEFAULT_TIMEOUT_HEADER;
+    private boolean sendGrpcTimeout;
+    private String attemptHeaderName = DEFAULT_ATTEMPT_HEADER;
+    private boolean insecureTrustAllCertificates;
+
+    Builder() {}
+
+    /** Sets the pool limits. @param value the pool configuration @return this builder */
+    public Builder pool(PoolConfig value) {
+      this.pool = Objects.requireNonNull(value, "pool");
+      return this;
+    }
+
+    /** Sets the phase limits. @param value the phase timeouts @return this builder */
+    public Builder phaseTimeouts(PhaseTimeouts value) {
+      this.phaseTimeouts = Objects.requireNonNull(value, "phaseTimeouts");
+      return this;
+    }
+
+    /** Sets the retry policy. @param value the policy @return this builder */
+    public Builder retryPolicy(RetryPolicy value) {
+      this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+      return this;
+    }
+
+    /** Sets the margin kept back from the deadline. @param value zero or positive @return this builder */
+    public Builder deadlineMargin(Duration value) {
+      this.deadlineMargin = Durations.requireNonNegative("deadlineMargin", value);
+      return this;
+    }
+
+    /** Sets the body size limit. @param value at least 0 @return this builder */
+    public Builder maxResponseBodyBytes(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("maxResponseBodyBytes: " + value + " (expected: >= 0)");
+      }
+      this.maxResponseBodyBytes = value;
+      return this;
+    }
+
+    /** Sets the header size limit. @param value 1 KiB to 1 MiB @return this builder */
+    public Builder maxHeaderBytes(int value) {
+      if (value < 1024 || value > 1024 * 1024) {
+        throw new IllegalArgumentException("maxHeaderBytes: " + value + " (expected: >= 1024 and <= 1048576)");
+      }
+      this.maxHeaderBytes = value;
+      return this;
+    }
+
+    /** Sets whether the remaining deadline is sent. @param value the flag @return this builder */
+    public Builder propagateDeadline(boolean value) {
+      this.propagateDeadline = value;
+      return this;
+    }
+
+    /** Sets the deadline header name. @param value a lower-case token @return this builder */
+    public Builder timeoutHeaderName(String value) {
+      this.timeoutHeaderName = requireToken("timeoutHeaderName", value);
+      return this;
+    }
+
+    /** Sets whether {@code grpc-timeout} is sent too. @param value the flag @return this builder */
+    public Builder sendGrpcTimeout(boolean value) {
+      this.sendGrpcTimeout = value;
+      return this;
+    }
+
+    /** Sets the attempt header name; empty sends none. @param value a token or "" @return this builder */
+    public Builder attemptHeaderName(String value) {
+      Objects.requireNonNull(value, "attemptHeaderName");
+      this.attemptHeaderName = value.isEmpty() ? value : requireToken("attemptHeaderName", value);
+      return this;
+    }
+
+    /**
+     * Trusts every server certificate and skips hostname verification. Insecure: for tests against self-signed
+     * servers only; the client logs a warning when it starts.
+     *
+     * @param value the flag
+     * @return this builder
+     */
+    public Builder insecureTrustAllCertificates(boolean value) {
+      this.insecureTrustAllCertificates = value;
+      return this;
+    }
+
+    private static String requireToken(String name, String value) {
+      Objects.requireNonNull(value, name);
+      if (value.isEmpty() || !value.equals(value.toLowerCase(Locale.ROOT)) || !value.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: a lower-case header token)");
+      }
+      return value;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return the immutable configuration
+     * @throws IllegalArgumentException when both headers share a name
+     */
+    public HttpClientConfig build() {
+      if (timeoutHeaderName.equals(attemptHeaderName)) {
+        throw new IllegalArgumentException("attemptHeaderName: " + attemptHeaderName
+            + " (expected: different from timeoutHeaderName)");
+      }
+      return new HttpClientConfig(this);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package dev.stability.netty.client;
+
+import static dev.stability.time.Durations.requirePositive;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The configured time limit of every {@link Phase}; immutable, built by {@link #builder()}.
+ *
+ * <p>Each limit is an upper bound: at run time a phase gets {@code min(limit, remaining deadline - margin)}, so a
+ * short request deadline always wins over a generous limit. Defaults follow the common client settings: DNS 2 s,
+ * acquire 1 s, connect 2 s, TLS 5 s, write 10 s, response headers 10 s, body 30 s total with 10 s between reads.
+ * Do not raise a limit to make a slow downstream "work": give the request a deadline instead.
+ */
+public final class PhaseTimeouts {
+  private static final PhaseTimeouts DEFAULTS = builder().build();
+
+  private final Map<Phase, Duration> limits;
+  private final Duration bodyGap;
+
+  private PhaseTimeouts(Builder b) {
+    this.limits = new EnumMap<>(b.limits);
+    this.bodyGap = b.bodyGap;
+  }
+
+  /** Returns the default limits. @return the defaults */
+  public static PhaseTimeouts ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder preset with the defaults. @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder preset with these limits. @return a new builder */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.limits.putAll(limits);
+    b.bodyGap = bodyGap;
+    return b;
+  }
+
+  /**
+   * Returns the configured limit of {@code phase}; for {@link Phase#BODY} the total body time.
+   *
+   * @param phase the phase
+   * @return its limit
+   */
+  public Duration limit(Phase phase) {
+    return limits.get(Objects.requireNonNull(phase, "phase"));
+  }
+
+  /** Returns the DNS resolution limit. @return the limit */
+  public Duration dns() {
+    return limits.get(Phase.DNS);
+  }
+
+  /** Returns the pool acquire limit. @return the limit */
+  public Duration acquire() {
+    return limits.get(Phase.ACQUIRE);
+  }
+
+  /** Returns the TCP connect limit. @return the limit */
+  public Duration connect() {
+    return limits.get(Phase.CONNECT);
+  }
+
+  /** Returns the TLS handshake limit. @return the limit */
+  public Duration tls() {
+    return limits.get(Phase.TLS);
+  }
+
+  /** Returns the request write limit. @return the limit */
+  public Duration write() {
+    return limits.get(Phase.WRITE);
+  }
+
+  /** Returns the time-to-first-byte limit: until the response headers arrived. @return the limit */
+  public Duration responseHeaders() {
+    return limits.get(Phase.RESPONSE_HEADERS);
+  }
+
+  /** Returns the limit on the whole body read. @return the limit */
+  public Duration bodyTotal() {
+    return limits.get(Phase.BODY);
+  }
+
+  /** Returns the longest allowed gap between two body reads. @return the limit */
+  public Duration bodyGap() {
+    return bodyGap;
+  }
+
+  @Override
+  public String toString() {
+    return "PhaseTimeouts" + limits + "+bodyGap=" + bodyGap;
+  }
+
+  /** Builds {@link PhaseTimeouts}; every setter rejects zero or negative durations at once. */
+  public static final class Builder {
+    private final Map<Phase, Duration> limits = new EnumMap<>(Phase.class);
+    private Duration bodyGap = Duration.ofSeconds(10);
+
+    Builder() {
+      limits.put(Phase.DNS, Duration.ofSeconds(2));
+      limits.put(Phase.ACQUIRE, Duration.ofSeconds(1));
+      limits.put(Phase.CONNECT, Duration.ofSeconds(2));
+      limits.put(Phase.TLS, Duration.ofSeconds(5));
+      limits.put(Phase.WRITE, Duration.ofSeconds(10));
+      limits.put(Phase.RESPONSE_HEADERS, Duration.ofSeconds(10));
+      limits.put(Phase.BODY, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Sets the limit of {@code phase} ({@link Phase#BODY}: the total body time).
+     *
+     * @param phase the phase
+     * @param limit a positive duration
+     * @return this builder
+     */
+    public Builder limit(Phase phase, Duration limit) {
+      Objects.requireNonNull(phase, "phase");
+      limits.put(phase, requirePositive(phase.name().toLowerCase(java.util.Locale.ROOT), limit));
+      return this;
+    }
+
+    /** Sets the DNS limit. @param limit a positive duration @return this builder */
+    public Builder dns(Duration limit) {
+      return limit(Phase.DNS, limit);
+    }
+
+    /** Sets the acquire limit. @param limit a positive duration @return this builder */
+    public Builder acquire(Duration limit) {
+      return limit(Phase.ACQUIRE, limit);
+    }
+
+    /** Sets the connect limit. @param limit a positive duration @return this builder */
+    public Builder connect(Duration limit) {
+      return limit(Phase.CONNECT, limit);
+    }
+
+    /** Sets the TLS handshake limit. @param limit a positive duration @return this builder */
+    public Builder tls(Duration limit) {
+      return limit(Phase.TLS, limit);
+    }
+
+    /** Sets the write limit. @param limit a positive duration @return this builder */
+    public Builder write(Duration limit) {
+      return limit(Phase.WRITE, limit);
+    }
+
+    /** Sets the time-to-first-byte limit. @param limit a positive duration @return this builder */
+    public Builder responseHeaders(Duration limit) {
+      return limit(Phase.RESPONSE_HEADERS, limit);
+    }
+
+    /** Sets the total body limit. @param limit a positive duration @return this builder */
+    public Builder bodyTotal(Duration limit) {
+      return limit(Phase.BODY, limit);
+    }
+
+    /** Sets the longest gap between two body reads. @param limit a positive duration @return this builder */
+    public Builder bodyGap(Duration limit) {
+      this.bodyGap = requirePositive("bodyGap", limit);
+      return this;
+    }
+
+    /**
+     * Builds the limits.
+     *
+     * @return the immutable limits
+     * @throws IllegalArgumentException when the body gap exceeds the total body limit
+     */
+    public PhaseTimeouts build() {
+      if (bodyGap.compareTo(limits.get(Phase.BODY)) > 0) {
+        throw new IllegalArgumentException("bodyGap: " + bodyGap + " (expected: <= bodyTotal "
+            + limits.get(Phase.BODY) + ")");
+      }
+      return new PhaseTimeouts(this);
+    }
+  }
+}

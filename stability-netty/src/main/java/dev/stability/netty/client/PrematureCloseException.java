@@ -1,0 +1,33 @@
+package dev.stability.netty.client;
+
+/**
+ * Thrown when the connection closed or failed before the whole response arrived, for example a keep-alive
+ * connection the server closed while it sat idle in the pool.
+ *
+ * <p>The client already retried once where that is safe (no request bytes written, or an idempotent request on a
+ * reused connection, and never after response bytes); seeing this exception means the retry was not allowed or
+ * failed too.
+ */
+public final class PrematureCloseException extends StabilityHttpException {
+  private static final long serialVersionUID = 1L;
+
+  private final boolean responseStarted;
+
+  /**
+   * Creates the exception.
+   *
+   * @param target the host and port
+   * @param responseStarted whether any response bytes had arrived
+   * @param cause the underlying I/O failure, or {@code null} for a clean close
+   */
+  public PrematureCloseException(String target, boolean responseStarted, Throwable cause) {
+    super("connection to " + target + " closed " + (responseStarted ? "during" : "before") + " the response"
+        + (cause == null ? "" : ": " + cause), cause, false);
+    this.responseStarted = responseStarted;
+  }
+
+  /** Returns whether response bytes had arrived before the close. @return {@code true} if they had */
+  public boolean responseStarted() {
+    return responseStarted;
+  }
+}

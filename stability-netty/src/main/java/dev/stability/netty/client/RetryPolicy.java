@@ -1,0 +1,244 @@
+package dev.stability.netty.client;
+
+import static dev.stability.time.Durations.requirePositive;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * When and how a failed call is tried again; immutable, built by {@link #builder()}. Off by default
+ * ({@link #none()}: one attempt).
+ *
+ * <p>Retries live inside the request's budget: each attempt gets {@code min(perTryTimeout, remaining)}, and a retry
+ * whose backoff plus {@link #minAttemptTime()} exceeds what is left is skipped, returning the last outcome. A
+ * {@code Retry-After} header (seconds) replaces the computed backoff when honoured, capped at
+ * {@link #maxRetryAfter()}. Only idempotent methods are retried unless {@link #retryNonIdempotent()} is set.
+ * The once-only retry of a stale keep-alive connection is separate and does not need this policy.
+ */
+public final class RetryPolicy {
+  private static final RetryPolicy NONE = builder().maxAttempts(1).build();
+
+  private final int maxAttempts;
+  private final Duration perTryTimeout;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final double multiplier;
+  private final double jitter;
+  private final Duration minAttemptTime;
+  private final Set<Integer> retryStatuses;
+  private final boolean honourRetryAfter;
+  private final Duration maxRetryAfter;
+  private final boolean retryNonIdempotent;
+
+  private RetryPolicy(Builder b) {
+    this.maxAttempts = b.maxAttempts;
+    this.perTryTimeout = b.perTryTimeout;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.multiplier = b.multiplier;
+    this.jitter = b.jitter;
+    this.minAttemptTime = b.minAttemptTime;
+    this.retryStatuses = Set.copyOf(b.retryStatuses);
+    this.honourRetryAfter = b.honourRetryAfter;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.retryNonIdempotent = b.retryNonIdempotent;
+  }
+
+  /** Returns the policy that never retries (the default). @return one attempt only */
+  public static RetryPolicy none() {
+    return NONE;
+  }
+
+  /** Returns a builder for three attempts with exponential backoff from 50 ms. @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder preset with this policy. @return a new builder */
+  public Builder toBuilder() {
+    Builder b = new Builder().maxAttempts(maxAttempts).perTryTimeout(perTryTimeout).backoff(initialBackoff,
+        maxBackoff, multiplier).jitter(jitter).minAttemptTime(minAttemptTime).honourRetryAfter(honourRetryAfter)
+        .maxRetryAfter(maxRetryAfter).retryNonIdempotent(retryNonIdempotent);
+    b.retryStatuses.clear();
+    b.retryStatuses.addAll(retryStatuses);
+    return b;
+  }
+
+  /** Returns the most attempts, the first included; 1 means no retries. @return the attempt limit */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Returns the limit of one attempt; each gets {@code min(this, remaining)}. @return the per-try timeout */
+  public Duration perTryTimeout() {
+    return perTryTimeout;
+  }
+
+  /** Returns the backoff before the first retry. @return the initial backoff */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** Returns the largest backoff. @return the cap */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** Returns the backoff growth factor. @return the multiplier */
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /** Returns the random fraction subtracted from each backoff. @return the jitter, 0 to 1 */
+  public double jitter() {
+    return jitter;
+  }
+
+  /** Returns the least time worth starting another attempt with. @return the minimum attempt time */
+  public Duration minAttemptTime() {
+    return minAttemptTime;
+  }
+
+  /** Returns the response statuses that are retried. @return an immutable set */
+  public Set<Integer> retryStatuses() {
+    return retryStatuses;
+  }
+
+  /** Returns whether a {@code Retry-After} header sets the backoff. @return whether honoured */
+  public boolean honourRetryAfter() {
+    return honourRetryAfter;
+  }
+
+  /** Returns the largest {@code Retry-After} honoured; longer ones end the retries. @return the cap */
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  /** Returns whether non-idempotent methods (POST, PATCH) are retried too. @return the flag */
+  public boolean retryNonIdempotent() {
+    return retryNonIdempotent;
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy(maxAttempts=" + maxAttempts + ", perTryTimeout=" + perTryTimeout + ", backoff="
+        + initialBackoff + ".." + maxBackoff + " x" + multiplier + ", statuses=" + new TreeSet<>(retryStatuses) + ")";
+  }
+
+  /** Builds {@link RetryPolicy}; every setter validates at once. */
+  public static final class Builder {
+    private int maxAttempts = 3;
+    private Duration perTryTimeout = Duration.ofSeconds(10);
+    private Duration initialBackoff = Duration.ofMillis(50);
+    private Duration maxBackoff = Duration.ofSeconds(1);
+    private double multiplier = 2.0;
+    private double jitter = 0.2;
+    private Duration minAttemptTime = Duration.ofMillis(10);
+    private final Set<Integer> retryStatuses = new TreeSet<>(Set.of(502, 503, 504));
+    private boolean honourRetryAfter = true;
+    private Duration maxRetryAfter = Duration.ofSeconds(5);
+    private boolean retryNonIdempotent;
+
+    Builder() {}
+
+    /** Sets the attempt limit. @param value 1 to 10 @return this builder */
+    public Builder maxAttempts(int value) {
+      if (value < 1 || value > 10) {
+        throw new IllegalArgumentException("maxAttempts: " + value + " (expected: >= 1 and <= 10)");
+      }
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** Sets the per-attempt limit. @param value positive @return this builder */
+    public Builder perTryTimeout(Duration value) {
+      this.perTryTimeout = requirePositive("perTryTimeout", value);
+      return this;
+    }
+
+    /**
+     * Sets the exponential backoff.
+     *
+     * @param initial the first backoff, positive
+     * @param max the cap, at least {@code initial} (checked in {@link #build()})
+     * @param multiplier the growth factor, at least 1
+     * @return this builder
+     */
+    public Builder backoff(Duration initial, Duration max, double multiplier) {
+      this.initialBackoff = requirePositive("initialBackoff", initial);
+      this.maxBackoff = requirePositive("maxBackoff", max);
+      if (!(multiplier >= 1 && multiplier <= 100)) {
+        throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: >= 1 and <= 100)");
+      }
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    /** Sets the backoff jitter. @param value 0 to 1 @return this builder */
+    public Builder jitter(double value) {
+      if (!(value >= 0 && value <= 1)) {
+        throw new IllegalArgumentException("jitter: " + value + " (expected: >= 0 and <= 1)");
+      }
+      this.jitter = value;
+      return this;
+    }
+
+    /** Sets the least time worth another attempt. @param value positive @return this builder */
+    public Builder minAttemptTime(Duration value) {
+      this.minAttemptTime = requirePositive("minAttemptTime", value);
+      return this;
+    }
+
+    /**
+     * Replaces the retried statuses.
+     *
+     * @param statuses 5xx or 429 statuses
+     * @return this builder
+     */
+    public Builder retryStatuses(Set<Integer> statuses) {
+      Objects.requireNonNull(statuses, "statuses");
+      for (Integer s : statuses) {
+        if (s == null || (s != 429 && (s < 500 || s > 599))) {
+          throw new IllegalArgumentException("retryStatuses: " + statuses + " (expected: 429 or 500-599)");
+        }
+      }
+      retryStatuses.clear();
+      retryStatuses.addAll(statuses);
+      return this;
+    }
+
+    /** Sets whether {@code Retry-After} is honoured. @param value the flag @return this builder */
+    public Builder honourRetryAfter(boolean value) {
+      this.honourRetryAfter = value;
+      return this;
+    }
+
+    /** Sets the largest honoured {@code Retry-After}. @param value positive @return this builder */
+    public Builder maxRetryAfter(Duration value) {
+      this.maxRetryAfter = requirePositive("maxRetryAfter", value);
+      return this;
+    }
+
+    /** Sets whether POST and PATCH are retried too; only for idempotent endpoints. @param value @return this */
+    public Builder retryNonIdempotent(boolean value) {
+      this.retryNonIdempotent = value;
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @return the immutable policy
+     * @throws IllegalArgumentException when the backoff cap is below the initial backoff
+     */
+    public RetryPolicy build() {
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
+            + initialBackoff + ")");
+      }
+      return new RetryPolicy(this);
+    }
+  }
+}

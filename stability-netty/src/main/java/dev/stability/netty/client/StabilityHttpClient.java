@@ -1,0 +1,72 @@
+package dev.stability.netty.client;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A deadline-aware HTTP/1.1 client: each call inherits its {@link dev.stability.context.RequestContext}'s deadline
+ * and cancellation, so a downstream call can never outlive the request that made it.
+ *
+ * <p>Build one per application with {@link #builder()} and share it; it owns a per-host connection pool and, unless
+ * given one, its event loops. {@link #execute} is asynchronous; {@link #executeBlocking} is a convenience that
+ * refuses to run on an event loop thread, where it would deadlock. The returned future completes on an event loop:
+ * do not block in its callbacks. Cancelling the future aborts the call and closes its connection.
+ *
+ * <pre>{@code
+ * StabilityHttpClient client = StabilityHttpClient.builder().build();
+ * try (Scope s = RequestContext.of("req-1", Duration.ofMillis(300)).attach()) {
+ *   client.execute(ClientRequest.get(URI.create("http://orders:8080/o/42")))
+ *       .thenAccept(r -> log.info("status {}", r.status()));
+ * }
+ * }</pre>
+ */
+public interface StabilityHttpClient extends AutoCloseable {
+
+  /** Returns a builder with the default configuration. @return a new builder */
+  static StabilityHttpClientBuilder builder() {
+    return new StabilityHttpClientBuilder();
+  }
+
+  /** Returns a client with the default configuration and its own event loops. @return a new client */
+  static StabilityHttpClient ofDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Sends {@code request} and returns its complete response; failures complete the future exceptionally with a
+   * {@link StabilityHttpException}, a breaker rejection, a {@link dev.stability.context.ContextCancelledException}
+   * or an I/O exception. Never throws itself.
+   *
+   * @param request the request; runs under its context or, without one, the current context
+   * @return the future response
+   */
+  CompletableFuture<ClientResponse> execute(ClientRequest request);
+
+  /**
+   * Sends {@code request} and waits for the response.
+   *
+   * @param request the request
+   * @return the response
+   * @throws IllegalStateException when called on an event loop thread, where waiting would deadlock
+   * @throws RuntimeException the call's failure, unwrapped
+   */
+  ClientResponse executeBlocking(ClientRequest request);
+
+  /** Returns the configuration. @return the immutable configuration */
+  HttpClientConfig config();
+
+  /**
+   * Returns a snapshot of the pool for the host of {@code uri}.
+   *
+   * @param uri any URI of the host, e.g. {@code http://orders:8080}
+   * @return the counts, {@link PoolStats#EMPTY} for a host never called
+   */
+  PoolStats poolStats(URI uri);
+
+  /**
+   * Closes every connection, fails calls in flight and, when the client owns them, shuts its event loops down.
+   * Calls after close fail at once.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,92 @@
+package dev.stability.netty.client;
+
+import dev.stability.time.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.util.Objects;
+
+/**
+ * Builds a {@link StabilityHttpClient}; obtain one from {@link StabilityHttpClient#builder()}.
+ *
+ * <p>Without an {@link #eventLoopGroup(EventLoopGroup) external group} the client owns a NIO group of
+ * {@link #ioThreads(int)} threads and shuts it down on close; an external group (for example the server's, to keep
+ * a call on its request's thread) must be NIO-based and is never shut down by the client.
+ */
+public final class StabilityHttpClientBuilder {
+  HttpClientConfig config = HttpClientConfig.ofDefaults();
+  EventLoopGroup group;
+  int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+  MeterRegistry meterRegistry;
+  Ticker ticker = Ticker.system();
+  SslContext sslContext;
+  BreakerGate breakers = BreakerGate.NONE;
+  TimelineRecorder timeline = TimelineRecorder.NONE;
+
+  StabilityHttpClientBuilder() {}
+
+  /** Sets the configuration. @param value the configuration @return this builder */
+  public StabilityHttpClientBuilder config(HttpClientConfig value) {
+    this.config = Objects.requireNonNull(value, "config");
+    return this;
+  }
+
+  /**
+   * Shares an existing NIO event loop group instead of owning one; the client never shuts it down.
+   *
+   * @param value a {@code MultiThreadIoEventLoopGroup} with a NIO handler
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder eventLoopGroup(EventLoopGroup value) {
+    this.group = Objects.requireNonNull(value, "eventLoopGroup");
+    return this;
+  }
+
+  /** Sets the size of the client's own group (ignored with an external one). @param value 1 to 256 @return this */
+  public StabilityHttpClientBuilder ioThreads(int value) {
+    if (value < 1 || value > 256) {
+      throw new IllegalArgumentException("ioThreads: " + value + " (expected: >= 1 and <= 256)");
+    }
+    this.ioThreads = value;
+    return this;
+  }
+
+  /** Publishes meters to {@code value}; without it no meters are kept. @param value the registry @return this */
+  public StabilityHttpClientBuilder meterRegistry(MeterRegistry value) {
+    this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+    return this;
+  }
+
+  /**
+   * Sets the ticker that measures call latencies and pool ages. Test only: event loop timers always run on the
+   * system clock.
+   *
+   * @param value the ticker
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder ticker(Ticker value) {
+    this.ticker = Objects.requireNonNull(value, "ticker");
+    return this;
+  }
+
+  /**
+   * Uses {@code value} for https instead of the JDK default trust store; hostname verification stays on unless
+   * {@link HttpClientConfig#insecureTrustAllCertificates()} is set.
+   *
+   * @param value a client-mode SSL context
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder sslContext(SslContext value) {
+    Objects.requireNonNull(value, "sslContext");
+    if (!value.isClient()) {
+      throw new IllegalArgumentException("sslContext: " + value + " (expected: a client-mode SslContext)");
+    }
+    this.sslContext = value;
+    return this;
+  }
+
+  /** Builds and starts the client. @return the client */
+  public StabilityHttpClient build() {
+    return new DefaultStabilityHttpClient(this);
+  }
+}

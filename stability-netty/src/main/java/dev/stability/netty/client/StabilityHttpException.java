@@ -1,0 +1,25 @@
+package dev.stability.netty.client;
+
+/**
+ * The base of every failure the HTTP client reports itself (timeouts, pool rejections, premature closes, oversized
+ * bodies), so callers can tell client-side failures from their own.
+ *
+ * <p>Failures are created per call and carry no stack trace by default: the message names the host, the phase and
+ * the budget, which is what an operator needs; a stack trace would only show event loop frames. The hierarchy is
+ * sealed: switch over the four subtypes.
+ */
+public abstract sealed class StabilityHttpException extends RuntimeException
+    permits PhaseTimeoutException, PoolExhaustedException, PrematureCloseException, ResponseTooLargeException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception, optionally with a stack trace.
+   *
+   * @param message what went wrong
+   * @param cause the underlying failure, or {@code null}
+   * @param stackTrace whether to fill in the stack trace
+   */
+  StabilityHttpException(String message, Throwable cause, boolean stackTrace) {
+    super(message, cause, false, stackTrace);
+  }
+}
