@@ -1,0 +1,432 @@
+package dev.stability.breaker.internal;
+
+import dev.stability.breaker.CallNotPermittedException;
+import dev.stability.breaker.CallNotPermittedException.Reason;
+import dev.stability.breaker.CircuitBreaker;
+import dev.stability.breaker.CircuitBreakerConfig;
+import dev.stability.breaker.CircuitBreakerListener;
+import dev.stability.breaker.CircuitBreakerSnapshot;
+import dev.stability.breaker.CircuitBreakerState;
+import dev.stability.breaker.Permit;
+import dev.stability.context.RequestContext;
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker state machine: one {@link AtomicReference} to an immutable-identity {@link State}, moved by
+ * compare-and-set, so that only the thread that wins a transition reports it.
+ *
+ * <p>The CLOSED hot path is one ticker read, one state read, the epoch permit's striped in-flight counter and the
+ * window's record: no lock, no allocation. Every other state is rare and may allocate. Transitions are lazy (no
+ * timer thread): OPEN becomes HALF_OPEN when an acquire or {@link #state()} sees the wait has passed.
+ */
+public final class DefaultCircuitBreaker implements CircuitBreaker {
+  private static final Logger log = LoggerFactory.getLogger(DefaultCircuitBreaker.class);
+  private static final long ESTIMATE_REFRESH_NANOS = 100_000_000L;
+
+  private final String name;
+  private final CircuitBreakerConfig config;
+  private final Ticker ticker;
+  private final CircuitBreakerListener listener;
+  final Thresholds thresholds;
+  private final Backoff backoff;
+  private final long probeTimeoutNanos;
+  private final AtomicReference<State> state = new AtomicReference<>();
+  private final CallNotPermittedException rejectOpen;
+  private final CallNotPermittedException rejectForced;
+  private final CallNotPermittedException rejectHalfOpenFull;
+  private final CallNotPermittedException rejectDeadlineClosed;
+  private final CallNotPermittedException rejectDeadlineHalfOpen;
+  private final LongAdder successes = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+  private final LongAdder slow = new LongAdder();
+  private final LongAdder[] rejections = new LongAdder[Reason.values().length];
+  private final DisabledPermit disabledPermit = new DisabledPermit(this);
+  private volatile long estimateNanos = -1;
+  private volatile long estimateAt;
+
+  /**
+   * Creates a CLOSED breaker; use {@link CircuitBreaker#of} instead.
+   *
+   * @param name the name
+   * @param config the settings
+   * @param listener the listener
+   */
+  public DefaultCircuitBreaker(String name, CircuitBreakerConfig config, CircuitBreakerListener listener) {
+    this.name = name;
+    this.config = config;
+    this.ticker = config.ticker();
+    this.listener = listener;
+    this.thresholds = new Thresholds(config);
+    this.backoff = new Backoff(config);
+    this.probeTimeoutNanos = Durations.saturatedNanos(config.probeTimeout());
+    rejectOpen = CallNotPermittedException.shared(name, CircuitBreakerState.OPEN, Reason.OPEN);
+    rejectForced = CallNotPermittedException.shared(name, CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN);
+    rejectHalfOpenFull = CallNotPermittedException.shared(name, CircuitBreakerState.HALF_OPEN, Reason.HALF_OPEN_FULL);
+    rejectDeadlineClosed = CallNotPermittedException.shared(name, CircuitBreakerState.CLOSED,
+        Reason.DEADLINE_TOO_SHORT);
+    rejectDeadlineHalfOpen = CallNotPermittedException.shared(name, CircuitBreakerState.HALF_OPEN,
+        Reason.DEADLINE_TOO_SHORT);
+    for (int i = 0; i < rejections.length; i++) {
+      rejections[i] = new LongAdder();
+    }
+    long now = ticker.nanoTime();
+    estimateAt = now - ESTIMATE_REFRESH_NANOS;
+    state.set(newClosed(now));
+  }
+
+  private ClosedState newClosed(long now) {
+    Window window = config.windowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+        ? new CountWindow(config.windowSize(), thresholds)
+        : new TimeWindow(config.bucketCount(), Durations.saturatedNanos(config.bucketWidth()), thresholds, ticker);
+    return new ClosedState(this, window, now, thresholds.slowNanos);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public CircuitBreakerConfig config() {
+    return config;
+  }
+
+  @Override
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public CircuitBreakerState state() {
+    return refresh(ticker.nanoTime()).kind;
+  }
+
+  /** Applies the lazy transitions that are due: OPEN wait elapsed, probe leases expired. */
+  private State refresh(long now) {
+    while (true) {
+      State s = state.get();
+      if (s instanceof State.Open) {
+        State.Open open = (State.Open) s;
+        if (now - open.untilNanos < 0) {
+          return s;
+        }
+        transition(s, new HalfOpenState(open.attempt, config.permittedProbes()), "open wait elapsed", null);
+      } else if (s instanceof HalfOpenState) {
+        HalfOpenState h = (HalfOpenState) s;
+        if (h.expireLeases(now, probeTimeoutNanos)) {
+          reopen(h, now, "probe lease timed out after " + Durations.format(probeTimeoutNanos));
+          continue;
+        }
+        return s;
+      } else {
+        return s;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- acquire
+
+  @Override
+  public Permit acquire() {
+    return acquire(null);
+  }
+
+  @Override
+  public Permit acquire(RequestContext ctx) {
+    long now = ticker.nanoTime();
+    State s = state.get();
+    if (s instanceof ClosedState) {
+      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx, now, true)) {
+        throw reject(rejectDeadlineClosed);
+      }
+      return ((ClosedState) s).enter(now);
+    }
+    return acquireSlow(ctx, now);
+  }
+
+  private Permit acquireSlow(RequestContext ctx, long now) {
+    State s = refresh(now);
+    if (s instanceof ClosedState) {
+      return acquire(ctx);
+    }
+    if (s instanceof HalfOpenState) {
+      if (ctx != null && config.deadlineAware() && ctx.hasDeadline() && tooShort(ctx, now, false)) {
+        throw reject(rejectDeadlineHalfOpen);
+      }
+      ProbeLease lease = ((HalfOpenState) s).tryLease(this, now);
+      if (lease != null) {
+        return lease;
+      }
+      throw reject(rejectHalfOpenFull);
+    }
+    if (s == State.Fixed.DISABLED) {
+      return disabledPermit;
+    }
+    throw reject(s == State.Fixed.FORCED_OPEN ? rejectForced : rejectOpen);
+  }
+
+  private boolean tooShort(RequestContext ctx, long now, boolean mayRefresh) {
+    if (mayRefresh && now - estimateAt >= ESTIMATE_REFRESH_NANOS) {
+      State s = state.get();
+      if (s instanceof ClosedState) {
+        estimateAt = now;
+        estimateNanos = ((ClosedState) s).window.counts()
+            .percentileNanos(config.deadlinePercentile(), false, config.latencyMinimumCalls());
+      }
+    }
+    long estimate = estimateNanos;
+    return estimate > 0 && ctx.remainingNanos() < estimate;
+  }
+
+  private CallNotPermittedException reject(CallNotPermittedException e) {
+    rejections[e.reason().ordinal()].increment();
+    try {
+      listener.onRejected(name, e.state(), e.reason());
+    } catch (RuntimeException ex) {
+      log.warn("listener {} of circuit breaker '{}' threw on a rejection; ignored", listener, name, ex);
+    }
+    return e;
+  }
+
+  // ---------------------------------------------------------------------------------------------- record
+
+  boolean isFailure(Throwable error) {
+    try {
+      return config.failurePredicate().test(error);
+    } catch (RuntimeException e) {
+      log.warn("failure predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      return true;
+    }
+  }
+
+  boolean isFailureResult(Object result) {
+    try {
+      return config.resultFailurePredicate().test(result);
+    } catch (RuntimeException e) {
+      log.warn("result predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      return true;
+    }
+  }
+
+  void recordClosed(ClosedState owner, long durationNanos, boolean failure) {
+    countTotals(durationNanos, failure);
+    if (state.get() != owner) {
+      return; // the call started in an earlier CLOSED period or the breaker tripped meanwhile: totals only
+    }
+    int condition = owner.window.recordAndCheck(durationNanos, failure, owner.slowInFlight());
+    if (condition != Thresholds.NONE) {
+      tripFromClosed(owner, condition);
+    }
+  }
+
+  void recordProbe(HalfOpenState owner, long durationNanos, boolean failure) {
+    countTotals(durationNanos, failure);
+    long now = ticker.nanoTime();
+    if (failure || durationNanos >= thresholds.slowNanos) {
+      reopen(owner, now, failure ? "probe failed" : "probe was slow (" + Durations.format(durationNanos) + ")");
+    } else if (owner.successes.incrementAndGet() >= config.successesToClose()) {
+      transition(owner, newClosed(now), owner.successes.get() + " probes succeeded", null);
+    }
+  }
+
+  void recordDisabled(long durationNanos, boolean failure) {
+    countTotals(durationNanos, failure);
+  }
+
+  void recordCancelled() {
+    cancelled.increment();
+  }
+
+  private void countTotals(long durationNanos, boolean failure) {
+    (failure ? failures : successes).increment();
+    if (durationNanos >= thresholds.slowNanos) {
+      slow.increment();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- transitions
+
+  void tripFromClosed(ClosedState owner, int condition) {
+    long now = ticker.nanoTime();
+    WindowCounts counts = owner.window.counts();
+    int slowInFlight = owner.slowInFlight();
+    String cause = thresholds.describe(condition, counts, slowInFlight);
+    transition(owner, new State.Open(now + backoff.waitNanos(0), 0), cause, counts);
+  }
+
+  private void reopen(HalfOpenState owner, long now, String cause) {
+    int attempt = owner.attempt + 1;
+    transition(owner, new State.Open(now + backoff.waitNanos(attempt), attempt), cause, null);
+  }
+
+  private boolean transition(State from, State to, String cause, WindowCounts counts) {
+    if (!state.compareAndSet(from, to)) {
+      return false;
+    }
+    fire(from, to, cause, counts);
+    return true;
+  }
+
+  private void fire(State from, State to, String cause, WindowCounts counts) {
+    if (log.isDebugEnabled()) {
+      log.debug("circuit breaker '{}' {} -> {}: {}", name, from.kind, to.kind, cause);
+    }
+    if (listener == CircuitBreakerListener.NONE) {
+      return;
+    }
+    try {
+      listener.onStateTransition(name, from.kind, to.kind, cause, snapshotOf(from, counts, ticker.nanoTime()));
+    } catch (RuntimeException e) {
+      log.warn("listener {} of circuit breaker '{}' threw on {} -> {}; ignored", listener, name, from.kind, to.kind,
+          e);
+    }
+  }
+
+  private void force(State to, String cause) {
+    State from = state.getAndSet(to);
+    fire(from, to, cause, null);
+  }
+
+  @Override
+  public void transitionToForcedOpen() {
+    force(State.Fixed.FORCED_OPEN, "forced open by operator");
+  }
+
+  @Override
+  public void transitionToDisabled() {
+    force(State.Fixed.DISABLED, "disabled by operator");
+  }
+
+  @Override
+  public void transitionToClosed() {
+    force(newClosed(ticker.nanoTime()), "closed by operator");
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  @Override
+  public <T> T executeSupplier(Supplier<T> supplier) {
+    Permit permit = acquire(RequestContext.current());
+    long start = ticker.nanoTime();
+    T result;
+    try {
+      result = supplier.get();
+    } catch (RuntimeException | Error e) {
+      permit.onFailure(ticker.nanoTime() - start, e);
+      throw e;
+    }
+    permit.onResult(ticker.nanoTime() - start, result);
+    return result;
+  }
+
+  @Override
+  public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+    Permit permit;
+    try {
+      permit = acquire(RequestContext.current());
+    } catch (CallNotPermittedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long start = ticker.nanoTime();
+    CompletionStage<T> stage;
+    try {
+      stage = supplier.get();
+    } catch (RuntimeException | Error e) {
+      permit.onFailure(ticker.nanoTime() - start, e);
+      return CompletableFuture.failedFuture(e);
+    }
+    return stage.whenComplete((result, error) -> {
+      long duration = ticker.nanoTime() - start;
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof CancellationException) {
+        permit.onCancel();
+      } else if (cause != null) {
+        permit.onFailure(duration, cause);
+      } else {
+        permit.onResult(duration, result);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- snapshots
+
+  @Override
+  public CircuitBreakerSnapshot snapshot() {
+    long now = ticker.nanoTime();
+    return snapshotOf(refresh(now), null, now);
+  }
+
+  private CircuitBreakerSnapshot snapshotOf(State s, WindowCounts known, long now) {
+    WindowCounts w = known;
+    int slowInFlight = 0;
+    long oldest = 0;
+    if (s instanceof ClosedState) {
+      ClosedState c = (ClosedState) s;
+      w = w == null ? c.window.counts() : w;
+      slowInFlight = c.slowInFlight();
+      oldest = c.oldestInFlightNanos(now);
+    }
+    w = w == null ? WindowCounts.EMPTY : w;
+    long rejected = 0;
+    for (LongAdder r : rejections) {
+      rejected += r.sum();
+    }
+    return new CircuitBreakerSnapshot(s.kind, w.calls, w.failures, w.slow, slowInFlight,
+        w.percentileNanos(config.latencyPercentile(), true, config.latencyMinimumCalls()),
+        w.percentileNanos(0.99, true, 1), oldest, successes.sum(), failures.sum(), cancelled.sum(), slow.sum(),
+        rejected);
+  }
+
+  /**
+   * Returns the number of calls rejected for {@code reason} since creation.
+   *
+   * @param reason the reason
+   * @return the count
+   */
+  public long rejections(Reason reason) {
+    return rejections[reason.ordinal()].sum();
+  }
+
+  /**
+   * Returns whether the breaker is CLOSED with nothing in flight and no call for {@code idleNanos}; only such a
+   * breaker may be evicted from a registry.
+   *
+   * @param idleNanos how long without calls counts as idle
+   * @return whether it is safe to drop
+   */
+  public boolean isIdleClosed(long idleNanos) {
+    State s = state.get();
+    return s instanceof ClosedState && ((ClosedState) s).isIdle(ticker.nanoTime(), idleNanos);
+  }
+
+  /** Returns the probe leases currently out; for tests and diagnostics. @return the count */
+  public int probesOut() {
+    State s = state.get();
+    return s instanceof HalfOpenState ? ((HalfOpenState) s).leasesOut() : 0;
+  }
+
+  /**
+   * Returns the deadline estimate last computed, -1 with too few calls; for tests and diagnostics.
+   *
+   * @return nanoseconds
+   */
+  public long latencyEstimateNanos() {
+    return estimateNanos;
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreaker(" + name + ", " + state.get().kind + ")";
+  }
+}
