@@ -174,8 +174,11 @@ public final class Call {
 
   private void write(int status, String contentType, String body, boolean report) {
     if (report) {
+      boolean first = !exchange.isResponded();
       exchange.responded(stage); // REPORT policy: a duplicate is reported here and dropped on the wire by the guard
-      exchange.completed(stage);
+      if (first) {
+        exchange.completed(stage);
+      }
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);

@@ -91,11 +91,11 @@ public final class HttpService implements AutoCloseable {
           @Override
           protected void initChannel(Channel ch) {
             HttpServerCodec codec = new HttpServerCodec(guardConfig.decoderConfig());
-            ch.pipeline().addLast("codec", codec);
+            // the router goes in before install(): handlers already behind the codec stay behind the guards
+            // (ServerGuards.moveTailToEnd cannot re-add its non-sharable tail inside initChannel)
+            ch.pipeline().addLast("codec", codec).addLast("router", new Router(HttpService.this));
             guards.install(ch.pipeline());
             ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
-            ch.pipeline().addLast("router", new Router(HttpService.this));
-            ServerGuards.moveTailToEnd(ch.pipeline());
           }
         });
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();

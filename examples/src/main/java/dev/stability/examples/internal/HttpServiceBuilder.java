@@ -41,6 +41,12 @@ public final class HttpServiceBuilder {
     return this;
   }
 
+  /** Binds to {@code host} instead of 127.0.0.1. @param host an address or name @return this builder */
+  public HttpServiceBuilder host(String host) {
+    this.host = Objects.requireNonNull(host, "host");
+    return this;
+  }
+
   /** Sets the number of event loop threads (default 1). @param threads 1 to 16 @return this builder */
   public HttpServiceBuilder ioThreads(int threads) {
     if (threads < 1 || threads > 16) {
