@@ -12,7 +12,7 @@ import java.util.List;
 final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
   final Guard guard;
   final String route;
-  private final List<Incident> incidents = new ArrayList<>(1); // guarded by this
+  private List<Incident> incidents; // guarded by this; allocated by the first incident, most requests have none
 
   RequestIncidents(Guard guard, String route) {
     this.guard = guard;
@@ -26,6 +26,9 @@ final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
 
   /** Returns the incident already recorded for this exact throwable, so one exception is one incident. */
   synchronized Incident find(Throwable unwrapped) {
+    if (incidents == null) {
+      return null;
+    }
     for (int i = 0; i < incidents.size(); i++) {
       if (incidents.get(i).throwable() == unwrapped) {
         return incidents.get(i);
@@ -40,15 +43,18 @@ final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
     if (existing != null) {
       return existing;
     }
+    if (incidents == null) {
+      incidents = new ArrayList<>(2);
+    }
     incidents.add(incident);
     return incident;
   }
 
   synchronized List<Incident> snapshot() {
-    return List.copyOf(incidents);
+    return incidents == null ? List.of() : List.copyOf(incidents);
   }
 
   synchronized Incident first() {
-    return incidents.isEmpty() ? null : incidents.get(0);
+    return incidents == null ? null : incidents.get(0);
   }
 }

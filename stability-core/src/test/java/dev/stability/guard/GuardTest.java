@@ -115,6 +115,27 @@ class GuardTest {
   }
 
   @Test
+  void failureOfAnAsyncSupplierOnAPropagatingExecutorReachesItsRequest() {
+    RequestContext ctx = guard.bind(RequestContext.of("req-async"), "GET /async");
+    CompletableFuture<String> f;
+    try (var ignored = ctx.attach()) {
+      f = CompletableFuture.supplyAsync(ContextExecutors.wrapSupplier(() -> {
+        throw new IllegalStateException("supplier failed");
+      }), Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "one-shot");
+        t.setDaemon(true);
+        return t;
+      }));
+    }
+
+    assertThatThrownBy(f::join).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(Guard.incidents(ctx)).singleElement().satisfies(i -> {
+      assertThat(i.requestId()).isEqualTo("req-async");
+      assertThat(i.threadName()).isEqualTo("one-shot");
+    });
+  }
+
+  @Test
   void runReturnsTheIncidentAndEmptyOnSuccess() {
     RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
 

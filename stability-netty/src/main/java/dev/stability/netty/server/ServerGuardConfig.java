@@ -1,6 +1,7 @@
 package dev.stability.netty.server;
 
 import dev.stability.context.wire.InboundDeadlinePolicy;
+import dev.stability.guard.Guard;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,7 @@ public final class ServerGuardConfig {
   private final MeterRegistry meterRegistry;
   private final boolean devMode;
   private final Ticker ticker;
+  private final Guard guard;
 
   ServerGuardConfig(Builder b) {
     this.maxInitialLineLength = b.maxInitialLineLength;
@@ -70,6 +72,7 @@ public final class ServerGuardConfig {
     this.meterRegistry = b.meterRegistry;
     this.devMode = b.devMode;
     this.ticker = b.ticker;
+    this.guard = b.guard;
   }
 
   /**
@@ -213,6 +216,16 @@ public final class ServerGuardConfig {
     return ticker;
   }
 
+  /**
+   * Returns the exception guard that records incidents and renders problem bodies, or {@code null} for one
+   * built from {@link #meterRegistry()} and {@link #devMode()}.
+   *
+   * @return the guard or {@code null}
+   */
+  public Guard guard() {
+    return guard;
+  }
+
   @Override
   public String toString() {
     return "ServerGuardConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
@@ -244,6 +257,7 @@ public final class ServerGuardConfig {
     private MeterRegistry meterRegistry;
     private boolean devMode;
     private Ticker ticker;
+    private Guard guard;
 
     Builder() {}
 
@@ -267,6 +281,7 @@ public final class ServerGuardConfig {
       meterRegistry = c.meterRegistry;
       devMode = c.devMode;
       ticker = c.ticker;
+      guard = c.guard;
     }
 
     private static int requireAtLeast(String name, int value, int min) {
@@ -499,6 +514,18 @@ public final class ServerGuardConfig {
      */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the exception guard, to share one with the rest of the application; its own dev mode then decides
+     * what problem bodies show.
+     *
+     * @param guard the guard
+     * @return this builder
+     */
+    public Builder guard(Guard guard) {
+      this.guard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 

@@ -1,5 +1,8 @@
 package dev.stability.netty.server;
 
+import dev.stability.chain.ChainTracker;
+import dev.stability.guard.Guard;
+import dev.stability.guard.GuardConfig;
 import dev.stability.netty.server.internal.ConnectionGuardHandler;
 import dev.stability.netty.server.internal.ExchangeHandler;
 import dev.stability.netty.server.internal.HandlerNames;
@@ -30,10 +33,43 @@ import java.util.Objects;
 public final class ServerGuards {
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
+  private final Guard guard;
+  private final ChainTracker chain;
 
   ServerGuards(ServerGuardConfig config) {
     this.config = config;
     this.metrics = new ServerMetrics(config.meterRegistry());
+    if (config.guard() != null) {
+      this.guard = config.guard();
+    } else {
+      GuardConfig.Builder b = GuardConfig.builder().devMode(config.devMode());
+      if (config.meterRegistry() != null) {
+        b.meterRegistry(config.meterRegistry());
+      }
+      this.guard = Guard.of(b.build());
+    }
+    ChainTracker.Builder chainBuilder = ChainTracker.builder("http-server")
+        .stages(HandlerNames.EXCHANGE, HandlerNames.HANDLERS);
+    if (config.meterRegistry() != null) {
+      chainBuilder.meterRegistry(config.meterRegistry());
+    }
+    this.chain = chainBuilder.build();
+  }
+
+  /**
+   * Returns the chain tracker that reports this server's integrity violations (stage {@code handlers} for the
+   * application's handlers, or the name of the handler that passed a request into the void); read
+   * {@code chain().report()} for per-stage statistics.
+   *
+   * @return the tracker
+   */
+  public ChainTracker chain() {
+    return chain;
+  }
+
+  /** Returns the exception guard that records this server's incidents. @return the guard */
+  public Guard guard() {
+    return guard;
   }
 
   /** Returns the configuration. @return the configuration */
@@ -72,7 +108,7 @@ public final class ServerGuards {
     }
     ConnectionGuardHandler connection = new ConnectionGuardHandler(config, metrics);
     TailHandler tail = new TailHandler();
-    ExchangeHandler exchange = new ExchangeHandler(config, metrics, tail);
+    ExchangeHandler exchange = new ExchangeHandler(config, metrics, guard, chain, tail);
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);

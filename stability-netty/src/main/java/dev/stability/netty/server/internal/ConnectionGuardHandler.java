@@ -48,15 +48,17 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
 
   private long openedAt;
   private long idleSince;
-  private long headDeadline; // 0: no head being read
-  private long unwritableSince; // 0: writable
+  private long headDeadline;
+  private boolean headTimed; // a head is being read and its deadline runs
+  private boolean started;
+  private long unwritableSince;
+  private boolean unwritable;
   private boolean awaitingHead = true;
   private int inFlight;
   private int requests;
   private boolean closeWhenDrained;
   private boolean failed; // answered a decode failure or a slow head: drop everything after
   private HttpResponseStatus pendingError;
-  private Throwable pendingCause;
   private boolean informational;
   private boolean closeAfterResponse;
   private ScheduledFuture<?> timer;
@@ -82,7 +84,8 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (awaitingHead && headDeadline == 0 && ticker != null && !failed) {
+        if (awaitingHead && !headTimed && ticker != null && !failed) {
+          headTimed = true;
           headDeadline = ticker.nanoTime() + headerTimeoutNanos;
           ensureTimer(headDeadline);
         }
@@ -108,14 +111,12 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   private void start() {
-    if (openedAt != 0) {
+    if (started) {
       return;
     }
+    started = true;
     openedAt = ticker.nanoTime();
     idleSince = openedAt;
-    if (openedAt == 0) {
-      openedAt = 1; // 0 means "not started"; a frozen clock may well read 0
-    }
     check();
   }
 
@@ -146,7 +147,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         return;
       }
       awaitingHead = false;
-      headDeadline = 0;
+      headTimed = false;
       inFlight++;
       requests++;
       if (!HttpUtil.isKeepAlive(request)
@@ -169,27 +170,26 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     metrics.decodeFailure(status.code());
     log.info("request decode failed: status={} cause={} remote={}", status.code(), cause.toString(),
         ctx.channel().remoteAddress());
-    headDeadline = 0;
+    headTimed = false;
     awaitingHead = false;
     closeWhenDrained = true;
     if (inFlight == 0) {
-      answerAndClose(status, cause);
+      answerAndClose(status);
     } else if (msg instanceof HttpRequest) {
       pendingError = status; // a pipelined head: answer it after the requests before it
-      pendingCause = cause;
     } else {
       DecodeFailureEvent event = new DecodeFailureEvent(status, cause);
       ctx.fireUserEventTriggered(event);
       if (!event.claimed) {
-        answerAndClose(status, cause);
+        answerAndClose(status);
       }
     }
   }
 
-  private void answerAndClose(HttpResponseStatus status, Throwable cause) {
+  private void answerAndClose(HttpResponseStatus status) {
     failed = true;
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, DecodeFailures.detailOf(status), null, cause,
-        config.devMode(), true)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, null, true))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -236,7 +236,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     if (inFlight == 0) {
       if (pendingError != null) {
         ctx.flush();
-        answerAndClose(pendingError, pendingCause);
+        answerAndClose(pendingError);
         return;
       }
       idleSince = ticker.nanoTime();
@@ -258,9 +258,10 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
-      unwritableSince = 0;
-    } else if (unwritableSince == 0 && writeTimeoutNanos > 0) {
-      unwritableSince = ticker.nanoTime() | 1; // never 0 while unwritable
+      unwritable = false;
+    } else if (!unwritable && writeTimeoutNanos > 0) {
+      unwritable = true;
+      unwritableSince = ticker.nanoTime();
       ensureTimer(unwritableSince + writeTimeoutNanos);
     }
     ctx.fireChannelWritabilityChanged();
@@ -297,8 +298,8 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private void check() {
     long now = ticker.nanoTime();
     long next = Long.MAX_VALUE;
-    boolean quiet = inFlight == 0 && headDeadline == 0;
-    if (headDeadline != 0) {
+    boolean quiet = inFlight == 0 && !headTimed;
+    if (headTimed) {
       if (now - headDeadline >= 0) {
         slowHead();
         return;
@@ -325,7 +326,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         next = Math.min(next, at);
       }
     }
-    if (unwritableSince != 0) {
+    if (unwritable) {
       long at = unwritableSince + writeTimeoutNanos;
       if (now - at >= 0) {
         close("write_timeout");
@@ -342,11 +343,10 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     metrics.slowlorisClose();
     log.warn("closing connection: request head not received within headerReadTimeout={} remote={}",
         config.headerReadTimeout(), ctx.channel().remoteAddress());
-    headDeadline = 0;
+    headTimed = false;
     if (inFlight == 0) {
       failed = true;
-      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-          "The request head did not arrive in time.", null, null, false, true))
+      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, null, true))
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.close();

@@ -33,14 +33,4 @@ final class DecodeFailures {
     }
     return HttpResponseStatus.BAD_REQUEST;
   }
-
-  /** Returns a client-safe sentence for {@code status}. */
-  static String detailOf(HttpResponseStatus status) {
-    return switch (status.code()) {
-      case 414 -> "The request line is longer than the server accepts.";
-      case 431 -> "The request headers are larger than the server accepts.";
-      case 413 -> "The request body is larger than the server accepts.";
-      default -> "The request could not be parsed.";
-    };
-  }
 }

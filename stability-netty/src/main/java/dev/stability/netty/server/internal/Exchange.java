@@ -1,21 +1,19 @@
 package dev.stability.netty.server.internal;
 
-import dev.stability.context.CancellationCause;
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.ContextKey;
-import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 /**
  * One request and its response on a connection: its context, what was committed, and the inbound messages held
  * back while an earlier pipelined request is answered.
  *
- * <p>Confined to the channel's event loop, except {@link #accept} (cancellation, any thread) which hops there.
+ * <p>Confined to the channel's event loop, except the static entry points, which hop there.
  */
-public final class Exchange implements ChannelFutureListener, Consumer<CancellationCause> {
+public final class Exchange implements ChannelFutureListener {
   /** Finds the exchange of a server request context. */
   static final ContextKey<Exchange> KEY = ContextKey.of("stability.server.exchange");
 
@@ -24,10 +22,11 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   final String method;
   final String uri;
   final long timeoutNanos;
-  final Phases phases;
+  final long startNanos;
+  final PhaseTimeline timeline;
+  dev.stability.chain.Exchange chain;
   RequestContext root;
   RequestContext context;
-  ListenerRegistration registration;
   volatile String route;
   ArrayDeque<Object> held; // inbound messages waiting for their turn
   long bodyBytes;
@@ -39,13 +38,15 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
   boolean answeredByGuard;
   boolean rejected; // answer 400 when dispatched: a malformed deadline header
 
-  Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now) {
+  Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now,
+      PhaseTimeline timeline) {
     this.owner = owner;
     this.requestId = requestId;
     this.method = method;
     this.uri = uri;
     this.timeoutNanos = timeoutNanos;
-    this.phases = new Phases(now);
+    this.startNanos = now;
+    this.timeline = timeline;
   }
 
   /** Returns the exchange behind a server request context, or {@code null}. */
@@ -89,17 +90,9 @@ public final class Exchange implements ChannelFutureListener, Consumer<Cancellat
     return true;
   }
 
-  /** Context ended: a deadline, a cancel from any thread, or our own completion. */
-  @Override
-  public void accept(CancellationCause cause) {
-    if (!cause.reason().isAbnormal()) {
-      return;
-    }
-    if (owner.inEventLoop()) {
-      owner.contextEnded(this, cause);
-    } else {
-      owner.execute(() -> owner.contextEnded(this, cause));
-    }
+  /** Returns where the request is: queued behind another, in the handler, or responding. */
+  String phase() {
+    return committed ? "responding" : dispatched ? "handler" : "queued";
   }
 
   /** A write of this exchange finished. */

@@ -1,5 +1,9 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.chain.ChainTracker;
+import dev.stability.chain.Phase;
+import dev.stability.chain.PhaseTimeline;
+import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
@@ -9,6 +13,9 @@ import dev.stability.context.wire.InboundDeadline;
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.context.wire.InvalidTimeoutHeaderException;
 import dev.stability.context.wire.TrustPolicy;
+import dev.stability.guard.Guard;
+import dev.stability.guard.Incident;
+import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ResponseDroppedException;
@@ -22,16 +29,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +63,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
+  private final Guard guard;
+  private final ChainTracker chain;
+  private final Stage ownStage;
+  private final Stage handlersStage;
   private final ChannelHandler tail;
   private final long defaultTimeoutNanos;
+  private final AsciiString requestIdHeader;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
   private Ticker ticker;
@@ -63,19 +79,34 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private Exchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
+  private ScheduledFuture<?> deadlineTimer;
+  private long deadlineTimerAt;
+  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private int lastStatus;
+  private String lastRoute;
+  private io.micrometer.core.instrument.Timer lastTimer;
 
   /**
    * Creates the handler of one connection.
    *
    * @param config the configuration
    * @param metrics the meters
+   * @param guard the exception guard that records incidents and renders problems
+   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
+   *     and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, ChannelHandler tail) {
+  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+      ChannelHandler tail) {
     this.config = config;
     this.metrics = metrics;
+    this.guard = guard;
+    this.chain = chain;
+    this.ownStage = chain.stage(HandlerNames.EXCHANGE);
+    this.handlersStage = chain.stage(HandlerNames.HANDLERS);
     this.tail = tail;
     this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
+    this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
   @Override
@@ -126,12 +157,17 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       rejected = true;
       timeout = defaultTimeoutNanos;
     }
-    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now);
+    PhaseTimeline timeline = PhaseTimeline.start(ticker);
+    timeline.mark(Phase.HEADERS_READ);
+    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
+        timeline);
     ex.rejected = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .timeout(Duration.ofNanos(timeout)).build();
-    ex.context = ex.root.withValue(Exchange.KEY, ex);
-    ex.registration = ex.context.onCancel(ex); // arms the deadline timer on the event loop
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
+        Guard.UNKNOWN_ROUTE);
+    ex.chain = chain.newExchange(ex.context);
+    armDeadlineTimer(now + ex.root.remainingNanos());
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
     exchanges.addLast(ex);
@@ -177,21 +213,65 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  private void dispatch(Exchange ex, Object head) {
-    ex.dispatched = true;
-    ex.phases.enter(Phases.DISPATCHED, ticker.nanoTime());
-    if (ex.rejected) {
-      ReferenceCountUtil.release(head);
-      answer(ex, HttpResponseStatus.BAD_REQUEST, "The request carries a malformed deadline header.", null, false);
+  /**
+   * One timer per connection, at the earliest deadline of its requests, re-armed when it fires: a request that
+   * ends before its deadline costs no timer work at all, instead of a schedule and a cancel each.
+   */
+  private void armDeadlineTimer(long at) {
+    if (deadlineTimer != null) {
+      if (deadlineTimerAt - at <= 0) {
+        return;
+      }
+      deadlineTimer.cancel(false);
+    }
+    deadlineTimerAt = at;
+    deadlineTimer = ctx.executor().schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void onDeadlineTimer() {
+    deadlineTimer = null;
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    Exchange expired = null;
+    for (Exchange ex : exchanges) {
+      long remaining = ex.root.remainingNanos();
+      if (remaining <= 0 && expired == null && ex.dispatched) {
+        expired = ex; // the oldest: answering it may close the connection, so one at a time
+      } else if (remaining > 0) {
+        next = Math.min(next, now + remaining);
+      }
+    }
+    if (expired != null) {
+      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      if (!closing && !exchanges.isEmpty()) {
+        armDeadlineTimer(now); // the next expired one, if any, on the next turn
+      }
       return;
     }
-    CancellationCause ended = ex.context.cancellationCause();
+    if (next != Long.MAX_VALUE) {
+      armDeadlineTimer(next);
+    }
+  }
+
+  private void dispatch(Exchange ex, Object head) {
+    ex.dispatched = true;
+    if (ex.rejected) {
+      ReferenceCountUtil.release(head);
+      answer(ex, ProblemDetails.of(400, ex.requestId), false);
+      return;
+    }
+    CancellationCause ended = ex.held == null && ex.root.remainingNanos() > 0 ? null
+        : ex.root.cancellationCause(); // only a request that waited its turn can have ended already
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
       return;
     }
     ensureTailLast();
+    ex.timeline.mark(Phase.HANDLER_START);
+    ex.chain.enter(handlersStage);
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
     fire(ex, head);
   }
@@ -235,7 +315,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private String requestIdOf(HttpRequest request) {
-    String given = request.headers().get(config.requestIdHeader());
+    String given = request.headers().get(requestIdHeader);
     if (given != null && RequestIds.isAcceptable(given)) {
       return given;
     }
@@ -245,7 +325,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
-      InboundDeadline inbound = policy.resolve(request.headers()::get);
+      HttpHeaders headers = request.headers();
+      InboundDeadline inbound = policy.resolve(name -> headers.get(HeaderNames.ascii(name)));
       if (inbound.source() != null) {
         return inbound.timeoutNanos();
       }
@@ -272,7 +353,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     Exchange writer = Exchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
-      drop(msg, promise, writer.answeredByGuard ? "late_response" : "second_response", writer);
+      drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByGuard ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
@@ -288,7 +370,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
       ex.committed = true;
       ex.status = response.status().code();
-      ex.phases.enter(Phases.RESPONSE_STARTED, ticker.nanoTime());
+      ex.chain.responded(handlersStage);
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
         drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -302,6 +384,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     p.addListener(ex);
     ctx.write(msg, p);
     if (msg instanceof LastHttpContent) {
+      ex.chain.completed();
       complete(ex);
     }
   }
@@ -309,6 +392,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void drop(Object msg, ChannelPromise promise, String kind, Exchange blamed) {
     ReferenceCountUtil.release(msg);
     metrics.violation(kind);
+    if (blamed != null && !"late_response".equals(kind)) { // a late answer is a timeout's echo, not a chain bug
+      if (msg instanceof HttpResponse) {
+        blamed.chain.responded(handlersStage);
+      } else {
+        blamed.chain.wrote(handlersStage);
+      }
+    }
     String id = blamed == null ? "none" : blamed.requestId;
     log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
         .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
@@ -329,13 +419,14 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void complete(Exchange ex) {
     ex.completed = true;
     long now = ticker.nanoTime();
-    ex.phases.enter(Phases.RESPONSE_ENDED, now);
+    ex.timeline.mark(Phase.RESPONSE_WRITTEN);
     exchanges.remove(ex);
     lastCompleted = ex;
     if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
       ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
     }
-    metrics.requestEnded(ex.method, ex.status, ex.route, now - ex.phases.startedAt());
+    recordRequest(ex, ex.status, now);
+    ex.chain.finish();
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
@@ -343,19 +434,66 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
+  private void recordRequest(Exchange ex, int status, long now) {
+    String route = ex.route;
+    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+        || !java.util.Objects.equals(route, lastRoute)) {
+      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastMethod = ex.method;
+      lastStatus = status;
+      lastRoute = route;
+    }
+    metrics.requestEnded(lastTimer, now - ex.startNanos);
+  }
+
   /** Writes the guard's own answer for {@code ex} and ends it. */
-  void answer(Exchange ex, HttpResponseStatus status, String detail, Throwable cause, boolean close) {
+  void answer(Exchange ex, ProblemDetails problem, boolean close) {
     if (close) {
       closing = true;
     }
     ex.answeredByGuard = true;
     ex.committed = true;
-    ex.status = status.code();
+    ex.status = problem.status();
+    if (!ex.chain.isRepaired()) { // the chain already counts the answer it asked for
+      ex.chain.responded(ownStage);
+      ex.chain.completed(ownStage);
+    }
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, detail, ex.requestId, cause, config.devMode(),
-        close), p);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
     complete(ex);
+  }
+
+  /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
+  private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
+    metrics.incident(kind);
+    if (ex.dispatched) {
+      ex.chain.failed(handlersStage);
+    }
+    Incident incident;
+    try {
+      incident = guard.report(ex.context, cause);
+    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
+      closing = true;
+      ctx.close();
+      throw fatal;
+    }
+    try (Scope ignored = ex.context.attach()) {
+      log.atInfo().addKeyValue("event", "guard_answer").addKeyValue("kind", kind)
+          .addKeyValue("requestId", ex.requestId).addKeyValue("stage", stage)
+          .addKeyValue("status", incident.status()).addKeyValue("committed", ex.committed)
+          .log("{} of request {} {} in {}: {}", kind, ex.method, ex.uri, stage,
+              ex.committed ? "response already started, closing" : "answering " + incident.status());
+    }
+    if (ex.completed) {
+      return;
+    }
+    if (ex.dispatched && !ex.committed) {
+      answer(ex, guard.problem(incident), false);
+    } else {
+      closing = true;
+      ctx.close();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- failures
@@ -366,29 +504,32 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
     long now = ticker.nanoTime();
+    Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
     try (Scope ignored = ex.context.attach()) {
       if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.phases.startedAt() + ex.timeoutNanos);
+        long lateness = now - (ex.startNanos + ex.timeoutNanos);
         metrics.timeout(lateness);
         log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
             .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phases.currentName())
-            .addKeyValue("timeline", ex.phases.render(now)).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {} ({})", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phases.currentName(), ex.phases.render(now));
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), ex.phase(),
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
       } else {
         log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
             .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
       }
     }
-    if (!ex.committed) {
-      HttpResponseStatus status = cause.isDeadlineExceeded() ? config.timeoutStatus()
-          : HttpResponseStatus.SERVICE_UNAVAILABLE;
-      answer(ex, status, cause.isDeadlineExceeded() ? "The request did not complete within its deadline."
-          : "The request was cancelled.", null, true);
-    } else {
+    if (ex.committed) {
+      ex.chain.deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
+    } else if (failedElsewhere != null) {
+      answer(ex, guard.problem(failedElsewhere), true);
+    } else {
+      int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
+      answer(ex, ProblemDetails.of(status, ex.requestId), true);
     }
   }
 
@@ -398,19 +539,18 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     if (ex == null || ex.owner != this) {
       ex = exchanges.peekFirst();
     }
-    if (ex == null && (cause instanceof IOException)) {
-      log.debug("connection error {}: {}", ctx.channel(), cause.toString());
+    if (ex == null) {
+      metrics.incident("connection_exception");
+      if (cause instanceof IOException) {
+        log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      } else {
+        log.warn("exception outside any request on {}; closing the connection", ctx.channel(), cause);
+      }
+      closing = true;
       ctx.close();
       return;
     }
-    incident("exception", ex, stage, cause);
-    if (ex != null && ex.dispatched && !ex.committed) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
-          false);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "exception", stage);
   }
 
   void writeFailed(Exchange ex, Throwable cause) {
@@ -418,29 +558,12 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         || !ctx.channel().isActive()) {
       return; // the client left; channelInactive cancels the context
     }
-    incident("write_failure", ex, "write", cause);
-    if (!ex.committed && !ex.completed) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to write the response.", cause,
-          false);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "write_failure", "write");
   }
 
   /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
   void failedElsewhere(Exchange ex, Throwable cause) {
-    incident("async_failure", ex, "async", cause);
-    if (ex.completed) {
-      return;
-    }
-    if (!ex.committed && ex.dispatched) {
-      answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "The server failed to process the request.", cause,
-          false);
-    } else if (ex.committed) {
-      closing = true;
-      ctx.close();
-    }
+    failExchange(ex, cause, "async_failure", "async");
   }
 
   /** A message reached the end of the pipeline: nobody consumed it. */
@@ -463,22 +586,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
         .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
         .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
-    answer(ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, "No handler answered the request.", null, false);
-  }
-
-  private void incident(String kind, Exchange ex, String stage, Throwable cause) {
-    metrics.incident(kind);
-    Scope scope = ex != null ? ex.context.attach() : null;
-    try {
-      log.atError().addKeyValue("event", "guard_incident").addKeyValue("kind", kind)
-          .addKeyValue("requestId", ex == null ? "none" : ex.requestId).addKeyValue("stage", stage)
-          .addKeyValue("committed", ex != null && ex.committed).setCause(cause)
-          .log("{} in {} for request {}", kind, stage, ex == null ? "none" : ex.requestId + ' ' + ex.uri);
-    } finally {
-      if (scope != null) {
-        scope.close();
-      }
-    }
+    Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
+    ex.chain.enter(last);
+    ex.chain.stageReturned(last);
+    answer(ex, ProblemDetails.of(500, ex.requestId), false);
   }
 
   @Override
@@ -499,7 +610,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     event.claimed = true;
     ex.inboundComplete = true;
     if (!ex.committed) {
-      answer(ex, event.status, DecodeFailures.detailOf(event.status), event.cause, true);
+      answer(ex, ProblemDetails.of(event.status.code(), ex.requestId), true);
     } else {
       closing = true;
       ctx.close();
@@ -510,8 +621,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     metrics.decodeFailure(413);
     ex.inboundComplete = true;
     if (ex.dispatched && !ex.committed && !ex.completed) {
-      answer(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, DecodeFailures.detailOf(
-          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE), null, true);
+      answer(ex, ProblemDetails.of(413, ex.requestId), true);
     } else {
       closing = true;
       ctx.close();
@@ -521,6 +631,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
     for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
       if (ex.held != null) {
@@ -528,8 +642,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held = null;
       }
       ex.completed = true;
-      metrics.requestEnded(ex.method, ex.committed ? ex.status : 0, ex.route, ticker.nanoTime()
-          - ex.phases.startedAt());
+      recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
       ex.root.cancel(gone);
     }
     ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
@@ -538,6 +651,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
     for (Exchange ex : exchanges) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);

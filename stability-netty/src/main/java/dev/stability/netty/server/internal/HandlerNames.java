@@ -14,6 +14,8 @@ public final class HandlerNames {
   public static final String AGGREGATOR = "stability.aggregator";
   /** Request contexts, deadlines, response integrity, exceptions. */
   public static final String EXCHANGE = "stability.exchange";
+  /** The chain stage that stands for every user handler between the exchange handler and the tail. */
+  public static final String HANDLERS = "handlers";
   /** The sentinel at the end of the pipeline. */
   public static final String TAIL = "stability.tail";
 

@@ -50,17 +50,16 @@ public final class ServerMetrics {
   }
 
   /**
-   * Records a finished request.
+   * Returns the request timer for these tags, or {@code null} without a registry; callers cache it.
    *
    * @param method the method
    * @param status the status code sent, or 0 when none was sent
    * @param route the route template, or {@code null}
-   * @param nanos how long it took
+   * @return the timer or {@code null}
    */
-  void requestEnded(String method, int status, String route, long nanos) {
-    active.decrementAndGet();
+  Timer requestTimer(String method, int status, String route) {
     if (registry == null) {
-      return;
+      return null;
     }
     RequestKey key = new RequestKey(method, status, route == null ? "UNKNOWN" : route);
     Timer timer = timers.get(key);
@@ -69,7 +68,20 @@ public final class ServerMetrics {
           .tag("method", k.method).tag("status", k.status == 0 ? "CLIENT_CLOSED" : Integer.toString(k.status))
           .tag("outcome", outcome(k.status)).tag("route", k.route).register(registry));
     }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    return timer;
+  }
+
+  /**
+   * Records a finished request.
+   *
+   * @param timer the timer from {@link #requestTimer}, or {@code null}
+   * @param nanos how long it took
+   */
+  void requestEnded(Timer timer, long nanos) {
+    active.decrementAndGet();
+    if (timer != null) {
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Returns the number of requests in flight across all connections. @return the count */

@@ -1,5 +1,6 @@
 package dev.stability.netty.server.internal;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -9,8 +10,10 @@ import java.util.List;
  * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed request at DEBUG,
  * an exception at WARN, leaving the client hanging) it hands to the {@link ExchangeHandler} to be answered.
  *
- * <p>The exchange handler moves it back to the end whenever handlers were added behind it.
+ * <p>The exchange handler moves it back to the end whenever handlers were added behind it; that re-adding is
+ * why it is marked sharable. It is not shared: each connection has its own.
  */
+@ChannelHandler.Sharable
 public final class TailHandler extends ChannelInboundHandlerAdapter {
   private ExchangeHandler exchange;
 
