@@ -32,7 +32,7 @@ public final class CircuitBreakerMetrics implements MeterBinder {
 
   private final CircuitBreakerRegistry registry;
   private final List<CircuitBreaker> fixed;
-  private final Map<CircuitBreaker, List<Meter>> meters = new ConcurrentHashMap<>();
+  private final Map<MeterRegistry, Map<CircuitBreaker, List<Meter>>> meters = new ConcurrentHashMap<>();
 
   private CircuitBreakerMetrics(CircuitBreakerRegistry registry, List<CircuitBreaker> fixed) {
     this.registry = registry;
@@ -96,7 +96,7 @@ public final class CircuitBreakerMetrics implements MeterBinder {
     list.add(TimeGauge.builder(PREFIX + "latency.p99", b, TimeUnit.NANOSECONDS,
         x -> Math.max(0, x.snapshot().p99Nanos())).tags("name", name)
         .description("p99 latency of the sliding window (bucket upper bound)").register(mr));
-    meters.computeIfAbsent(b, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).addAll(list);
+    meters.computeIfAbsent(mr, k -> new ConcurrentHashMap<>()).put(b, list);
   }
 
   private static Meter counter(MeterRegistry mr, String suffix, CircuitBreaker b, ToDoubleFunction<CircuitBreaker> f,
@@ -109,12 +109,10 @@ public final class CircuitBreakerMetrics implements MeterBinder {
   }
 
   private void unbind(CircuitBreaker b, MeterRegistry mr) {
-    List<Meter> list = meters.get(b);
+    Map<CircuitBreaker, List<Meter>> byBreaker = meters.get(mr);
+    List<Meter> list = byBreaker == null ? null : byBreaker.remove(b);
     if (list != null) {
-      list.forEach(mr::remove); // meters of another MeterRegistry are not found there: a no-op
-      if (list.stream().allMatch(m -> mr.find(m.getId().getName()).tags(m.getId().getTags()).meter() == null)) {
-        meters.remove(b, list);
-      }
+      list.forEach(mr::remove);
     }
   }
 }

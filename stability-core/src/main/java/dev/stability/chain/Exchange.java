@@ -120,15 +120,21 @@ public final class Exchange {
   }
 
   /**
-   * Records that the response ended, attributed to the stage that sent the status.
+   * Records that the response ended, attributed to the stage that sent the status (or, without one, to the
+   * innermost entered stage).
    *
    * @return the verdict, as for {@link #completed(Stage)}
+   * @throws IllegalStateException when no stage was entered: use {@link #completed(Stage)}
    */
   public synchronized Verdict completed() {
-    if (responder == null) {
-      return completed(lastStage());
+    if (responder != null) {
+      return completed(responder);
     }
-    return completed(responder);
+    if (deepest < 0) {
+      throw new IllegalStateException("completed() on exchange " + requestId + " before any stage was entered "
+          + "(expected: completed(stage), naming the stage that ended the response)");
+    }
+    return completed(tracker.stageAt(deepest));
   }
 
   /**
@@ -238,12 +244,14 @@ public final class Exchange {
       return Verdict.ALLOW;
     }
     checked = true; // report the end state once, at the deadline or at finish, whichever comes first
+    if (entered == 0) {
+      return Verdict.ALLOW; // no stage ever saw the request: nobody to blame, the adapter owns its fate
+    }
     if (!headSent) {
       return answerUnlessReported(ViolationType.SWALLOWED, holder(), answer);
     }
     if (!ended) {
-      Verdict v = dropUnlessReported(ViolationType.MISSING_END, responder == null ? lastStage() : responder,
-          Verdict.DROP_AND_CLOSE);
+      Verdict v = dropUnlessReported(ViolationType.MISSING_END, responder, Verdict.DROP_AND_CLOSE);
       if (v != Verdict.ALLOW) {
         ended = true;
       }
@@ -260,11 +268,7 @@ public final class Exchange {
         return tracker.stageAt(i);
       }
     }
-    return lastStage();
-  }
-
-  private Stage lastStage() {
-    return deepest >= 0 ? tracker.stageAt(deepest) : tracker.stage("<no stage entered>");
+    return tracker.stageAt(deepest); // every entered stage forwarded: the last one sent it off the end
   }
 
   private Verdict dropUnlessReported(ViolationType type, Stage stage, Verdict repair) {

@@ -78,6 +78,36 @@ public final class Guard {
   }
 
   /**
+   * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} with route
+   * {@value #UNKNOWN_ROUTE}, for adapters that learn the route later: set it with
+   * {@link #route(RequestContext, String)}.
+   *
+   * @param ctx the request's context
+   * @return the bound child
+   */
+  public RequestContext bind(RequestContext ctx) {
+    return bind(ctx, UNKNOWN_ROUTE);
+  }
+
+  /**
+   * Sets the route of the request bound in {@code ctx}, once the router has matched it; incidents recorded
+   * afterwards carry it.
+   *
+   * @param ctx a bound context (or a descendant)
+   * @param route the route template
+   * @return whether {@code ctx} was bound, so that the route could be set
+   */
+  public static boolean route(RequestContext ctx, String route) {
+    Objects.requireNonNull(route, "route");
+    RequestIncidents sink = sinkOf(Objects.requireNonNull(ctx, "ctx"));
+    if (sink == null) {
+      return false;
+    }
+    sink.route = route;
+    return true;
+  }
+
+  /**
    * Returns the incidents recorded for the request of {@code ctx}, oldest first.
    *
    * @param ctx a context bound by {@link #bind} (or a descendant)

@@ -102,6 +102,36 @@ public final class GuardConfig {
     return devMode;
   }
 
+  /** Returns the escalation hook for fatal errors. @return the hook */
+  public FatalErrorHandler fatalHandler() {
+    return fatalHandler;
+  }
+
+  /** Returns the incident listener. @return the listener */
+  public IncidentListener listener() {
+    return listener;
+  }
+
+  /** Returns how many top frames are hashed into a fingerprint. @return the frame count */
+  public int fingerprintFrames() {
+    return fingerprintFrames;
+  }
+
+  /** Returns the cap on sanitized message length. @return the length */
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  /** Returns the ticker of log storm control. @return the ticker */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** Returns the clock of incident timestamps. @return the clock */
+  public Clock clock() {
+    return clock;
+  }
+
   /** Returns the log storm control interval. @return the interval */
   public Duration logInterval() {
     return logInterval;

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
   final Guard guard;
-  final String route;
+  volatile String route; // set at bind time, refined once the router knows the template
   private List<Incident> incidents; // guarded by this; allocated by the first incident, most requests have none
 
   RequestIncidents(Guard guard, String route) {

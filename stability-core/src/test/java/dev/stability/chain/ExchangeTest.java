@@ -279,4 +279,27 @@ class ExchangeTest {
 
     assertThat(ex.stageReturned(s)).isEqualTo(Verdict.ANSWER_500);
   }
+
+  @Test
+  void aRequestForwardedOffTheEndOfTheChainIsBlamedOnTheLastStage() {
+    Exchange ex = throughToHandler();
+    ex.forwarded(handler); // to the pipeline tail, where Netty drops it silently
+
+    assertThat(ex.finish()).isEqualTo(Verdict.ANSWER_500);
+    assertThat(violations).singleElement().satisfies(v -> {
+      assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
+      assertThat(v.stage()).isEqualTo("handler");
+    });
+  }
+
+  @Test
+  void anExchangeNoStageEverSawIsNotBlamedOnAnyStage() {
+    Exchange ex = tracker.newExchange("never-dispatched");
+
+    assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
+    assertThat(violations).isEmpty();
+    assertThat(tracker.stages()).hasSize(3);
+    assertThatThrownBy(ex::completed).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("before any stage was entered");
+  }
 }

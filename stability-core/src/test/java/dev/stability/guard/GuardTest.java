@@ -278,4 +278,17 @@ class GuardTest {
 
     assertThat(incident.exceptionType()).isEqualTo(IOException.class.getName());
   }
+
+  @Test
+  void theRouteCanBeSetAfterBindingOnceTheRouterKnowsIt() {
+    RequestContext ctx = guard.bind(RequestContext.of("r"));
+    Incident before = guard.report(ctx, new IllegalStateException("early"));
+
+    assertThat(Guard.route(ctx.child(), "GET /orders/{id}")).isTrue();
+    Incident after = guard.report(ctx, new IllegalStateException("late"));
+
+    assertThat(before.route()).isEqualTo(Guard.UNKNOWN_ROUTE);
+    assertThat(after.route()).isEqualTo("GET /orders/{id}");
+    assertThat(Guard.route(RequestContext.of("unbound"), "GET /")).isFalse();
+  }
 }

@@ -25,7 +25,7 @@ final class ClosedState extends State {
   private final AtomicReferenceArray<ClosedPermit> ring = new AtomicReferenceArray<>(RING);
   private final ConcurrentLinkedQueue<ClosedPermit> retired = new ConcurrentLinkedQueue<>();
   private final AtomicLong lastScanEpoch = new AtomicLong(-1);
-  private volatile int slowInFlight;
+  private volatile long inFlight; // packed by Thresholds.inFlight
   private volatile long oldestInFlightEpoch = -1;
 
   ClosedState(DefaultCircuitBreaker breaker, Window window, long nowNanos, long slowNanos) {
@@ -73,8 +73,10 @@ final class ClosedState extends State {
       return;
     }
     long slowNanos = breaker.thresholds.slowNanos;
+    long latencyNanos = breaker.thresholds.latencyNanos;
     long elapsed = now - createdNanos;
     long slow = 0;
+    long above = 0;
     long oldest = Long.MAX_VALUE;
     for (Iterator<ClosedPermit> it = retired.iterator(); it.hasNext(); ) {
       ClosedPermit p = it.next();
@@ -83,35 +85,36 @@ final class ClosedState extends State {
         it.remove();
         continue;
       }
-      slow += n;
+      long age = elapsed - (p.epoch + 1) * epochNanos; // the age of the youngest call the epoch may hold
+      slow += age >= slowNanos ? n : 0;
+      above += age >= latencyNanos ? n : 0;
       oldest = Math.min(oldest, p.epoch);
     }
     for (int i = 0; i < RING; i++) {
       ClosedPermit p = ring.get(i);
-      if (p == null) {
-        continue;
-      }
-      long n = p.inFlight();
+      long n = p == null ? 0 : p.inFlight();
       if (n <= 0) {
         continue;
       }
+      long age = elapsed - (p.epoch + 1) * epochNanos;
+      slow += age >= slowNanos ? n : 0;
+      above += age >= latencyNanos ? n : 0;
       oldest = Math.min(oldest, p.epoch);
-      if (elapsed - (p.epoch + 1) * epochNanos >= slowNanos) { // the youngest call of the epoch is already slow
-        slow += n;
-      }
     }
-    slowInFlight = (int) Math.min(slow, Integer.MAX_VALUE);
+    long packed = Thresholds.inFlight(slow, above);
+    inFlight = packed;
     oldestInFlightEpoch = oldest == Long.MAX_VALUE ? -1 : oldest;
-    if (slow > 0) {
-      int condition = window.check(slowInFlight);
+    if (packed != 0) {
+      int condition = window.check(packed);
       if (condition != Thresholds.NONE) {
         breaker.tripFromClosed(this, condition);
       }
     }
   }
 
-  int slowInFlight() {
-    return slowInFlight;
+  /** Returns the slow and above-threshold calls in flight at the last scan, packed by {@link Thresholds}. */
+  long inFlight() {
+    return inFlight;
   }
 
   /** Returns the age of the oldest epoch with calls in flight at the last scan, or 0. */

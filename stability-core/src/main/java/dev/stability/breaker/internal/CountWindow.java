@@ -30,7 +30,7 @@ final class CountWindow implements Window {
   }
 
   @Override
-  public int recordAndCheck(long durationNanos, boolean failure, int slowInFlight) {
+  public int recordAndCheck(long durationNanos, boolean failure, long inFlight) {
     long value = thresholds.encode(durationNanos, failure);
     long index = counters.getAndIncrement(CURSOR);
     long old = slots.getAndSet((int) (index % size + 1) * PAD, value);
@@ -48,16 +48,16 @@ final class CountWindow implements Window {
     } else {
       aggregate = counters.get(AGGREGATE);
     }
-    return checkPacked(aggregate, slowInFlight);
+    return checkPacked(aggregate, inFlight);
   }
 
   @Override
-  public int check(int slowInFlight) {
-    return checkPacked(counters.get(AGGREGATE), slowInFlight);
+  public int check(long inFlight) {
+    return checkPacked(counters.get(AGGREGATE), inFlight);
   }
 
-  private int checkPacked(long a, int slowInFlight) {
-    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, slowInFlight);
+  private int checkPacked(long a, long inFlight) {
+    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, inFlight, size);
   }
 
   @Override
@@ -66,6 +66,21 @@ final class CountWindow implements Window {
     long[] h = new long[Histogram.BUCKETS];
     for (int b = 0; b < h.length; b++) {
       h[b] = Math.max(0, histogram.get(b));
+    }
+    return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
+        (int) (a >>> 48), h);
+  }
+
+  /** Recomputes the counts from the slots themselves; for tests that check the aggregate never drifts. */
+  WindowCounts recount() {
+    long a = 0;
+    long[] h = new long[Histogram.BUCKETS];
+    for (int i = 1; i <= size; i++) {
+      long slot = slots.get(i * PAD);
+      a += packed(slot);
+      if (slot != 0) {
+        h[(int) (slot >>> 8)]++;
+      }
     }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), h);

@@ -224,7 +224,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     if (state.get() != owner) {
       return; // the call started in an earlier CLOSED period or the breaker tripped meanwhile: totals only
     }
-    int condition = owner.window.recordAndCheck(durationNanos, failure, owner.slowInFlight());
+    int condition = owner.window.recordAndCheck(durationNanos, failure, owner.inFlight());
     if (condition != Thresholds.NONE) {
       tripFromClosed(owner, condition);
     }
@@ -260,8 +260,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   void tripFromClosed(ClosedState owner, int condition) {
     long now = ticker.nanoTime();
     WindowCounts counts = owner.window.counts();
-    int slowInFlight = owner.slowInFlight();
-    String cause = thresholds.describe(condition, counts, slowInFlight);
+    String cause = thresholds.describe(condition, counts, owner.inFlight());
     transition(owner, new State.Open(now + backoff.waitNanos(0), 0), cause, counts);
   }
 
@@ -374,7 +373,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     if (s instanceof ClosedState) {
       ClosedState c = (ClosedState) s;
       w = w == null ? c.window.counts() : w;
-      slowInFlight = c.slowInFlight();
+      slowInFlight = (int) Math.min(c.inFlight() & 0xFFFF_FFFFL, Integer.MAX_VALUE);
       oldest = c.oldestInFlightNanos(now);
     }
     w = w == null ? WindowCounts.EMPTY : w;

@@ -35,19 +35,43 @@ final class Thresholds {
     latencyMin = c.latencyMinimumCalls();
   }
 
-  /** Returns which condition holds first (failure, slow, latency), or {@link #NONE}. */
-  int check(long calls, long failures, long slow, long above, long slowInFlight) {
+  /**
+   * Returns which condition holds first (failure, slow, latency), or {@link #NONE}.
+   *
+   * <p>{@code inFlight} packs the calls still in flight that are already older than the slow threshold (low 32
+   * bits) and older than the latency threshold (high 32 bits). They are the newest calls: in a count window of
+   * {@code capacity} they push out as many of the oldest finished calls, assumed to be a fair sample of the
+   * finished ones; a time window has room for all of them ({@code capacity = Long.MAX_VALUE}).
+   */
+  int check(long calls, long failures, long slow, long above, long inFlight, long capacity) {
     if (calls >= failureMin && failures >= failureRate * calls) {
       return FAILURE_RATE;
     }
-    long n = calls + slowInFlight;
-    if (n >= slowMin && slow + slowInFlight >= slowRate * n) {
+    if (inFlight == 0) {
+      if (calls >= slowMin && slow >= slowRate * calls) {
+        return SLOW_RATE;
+      }
+      return calls >= latencyMin && above > calls - rank(calls) ? LATENCY : NONE;
+    }
+    long slowInFlight = Math.min(inFlight & 0xFFFF_FFFFL, capacity);
+    long n = Math.min(capacity, calls + slowInFlight);
+    double kept = calls == 0 ? 0 : (double) (n - slowInFlight) / calls;
+    if (n >= slowMin && slow * kept + slowInFlight >= slowRate * n) {
       return SLOW_RATE;
     }
-    if (calls >= latencyMin && above > calls - (long) Math.ceil(latencyQ * calls - 1e-9)) {
-      return LATENCY;
-    }
-    return NONE;
+    long aboveInFlight = Math.min(inFlight >>> 32, capacity);
+    long m = Math.min(capacity, calls + aboveInFlight);
+    double keptA = calls == 0 ? 0 : (double) (m - aboveInFlight) / calls;
+    return m >= latencyMin && above * keptA + aboveInFlight > m - rank(m) ? LATENCY : NONE;
+  }
+
+  private long rank(long n) {
+    return (long) Math.ceil(latencyQ * n - 1e-9);
+  }
+
+  /** Packs in-flight counts for {@link #check}. */
+  static long inFlight(long slow, long above) {
+    return Math.min(slow, Integer.MAX_VALUE) | Math.min(above, Integer.MAX_VALUE) << 32;
   }
 
   /** Encodes one finished call as a count-window slot: present, failure, slow and above bits, then the bucket. */
@@ -57,18 +81,19 @@ final class Thresholds {
   }
 
   /** Describes a tripped condition for events and logs. */
-  String describe(int condition, WindowCounts w, int slowInFlight) {
+  String describe(int condition, WindowCounts w, long inFlight) {
+    long slowInFlight = inFlight & 0xFFFF_FFFFL;
+    long aboveInFlight = inFlight >>> 32;
     switch (condition) {
       case FAILURE_RATE:
         return String.format(java.util.Locale.ROOT, "failure rate %.3f >= %s over %d calls",
             (double) w.failures / Math.max(1, w.calls), failureRate, w.calls);
       case SLOW_RATE:
-        return String.format(java.util.Locale.ROOT, "slow-call rate %.3f >= %s (%d slow, %d slow in flight, %d calls)",
-            (double) (w.slow + slowInFlight) / Math.max(1, w.calls + slowInFlight), slowRate, w.slow, slowInFlight,
-            w.calls);
+        return String.format(java.util.Locale.ROOT, "slow-call rate >= %s (%d slow of %d calls, %d slow in flight)",
+            slowRate, w.slow, w.calls, slowInFlight);
       case LATENCY:
         return "p" + (latencyQ * 100) + " latency >= " + Durations.format(latencyNanos) + " (" + w.above
-            + " of " + w.calls + " calls at or above it)";
+            + " of " + w.calls + " calls at or above it, " + aboveInFlight + " in flight)";
       default:
         return "none";
     }

@@ -34,7 +34,7 @@ final class TimeWindow implements Window {
   }
 
   @Override
-  public int recordAndCheck(long durationNanos, boolean failure, int slowInFlight) {
+  public int recordAndCheck(long durationNanos, boolean failure, long inFlight) {
     long now = ticker.nanoTime();
     long epoch = epoch(now);
     long lap = (epoch / buckets) & 0xFFFF;
@@ -46,15 +46,15 @@ final class TimeWindow implements Window {
       add(base + 1, lap, (slow ? 1L : 0L) | (above ? 1L << 24 : 0L));
     }
     add(base + 2 + Histogram.bucketOf(durationNanos), lap, 1L);
-    return checkAt(epoch, slowInFlight);
+    return checkAt(epoch, inFlight);
   }
 
   @Override
-  public int check(int slowInFlight) {
-    return checkAt(epoch(ticker.nanoTime()), slowInFlight);
+  public int check(long inFlight) {
+    return checkAt(epoch(ticker.nanoTime()), inFlight);
   }
 
-  private int checkAt(long epoch, int slowInFlight) {
+  private int checkAt(long epoch, long inFlight) {
     long calls = 0;
     long failures = 0;
     long slow = 0;
@@ -72,7 +72,7 @@ final class TimeWindow implements Window {
         above += (b >>> 24) & FIELD;
       }
     }
-    return thresholds.check(calls, failures, slow, above, slowInFlight);
+    return thresholds.check(calls, failures, slow, above, inFlight, Long.MAX_VALUE);
   }
 
   @Override

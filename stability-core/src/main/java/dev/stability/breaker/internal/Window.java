@@ -8,12 +8,12 @@ interface Window {
    *
    * @param durationNanos the call's duration
    * @param failure whether it failed
-   * @param slowInFlight calls in flight already slower than the slow threshold, from the last in-flight scan
+   * @param inFlight slow and above-threshold calls in flight from the last scan, see {@link Thresholds#check}
    */
-  int recordAndCheck(long durationNanos, boolean failure, int slowInFlight);
+  int recordAndCheck(long durationNanos, boolean failure, long inFlight);
 
-  /** Returns the condition that holds now given {@code slowInFlight}, without recording. */
-  int check(int slowInFlight);
+  /** Returns the condition that holds now given {@code inFlight}, without recording. */
+  int check(long inFlight);
 
   /** Returns a copy of the counts; allocates, so not for the hot path. */
   WindowCounts counts();

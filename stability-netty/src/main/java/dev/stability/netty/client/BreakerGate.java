@@ -1,40 +1,75 @@
 package dev.stability.netty.client;
 
-/**
- * The one place where the client meets a circuit breaker: asks for a permit per attempt and reports the outcome
- * with its latency. A rejection is thrown by {@link #acquire} and fails the call at once, without retry.
- */
-interface BreakerGate {
-  /** The gate that always permits and records nothing. */
-  BreakerGate NONE = host -> Permit.NONE;
+import dev.stability.breaker.CircuitBreaker;
+import dev.stability.breaker.CircuitBreakerRegistry;
+import dev.stability.context.RequestContext;
 
-  /**
-   * Returns a permit for one attempt to {@code host}, or throws the breaker's rejection.
-   *
-   * @param host the pool key, e.g. {@code http://orders:8080}
-   */
-  Permit acquire(String host);
+/**
+ * The one place where the client meets the core circuit breakers: one breaker per host from a
+ * {@link CircuitBreakerRegistry}, a permit per attempt, the outcome with its latency measured on the breaker's
+ * own ticker. A rejection ({@link dev.stability.breaker.CallNotPermittedException}) is thrown by {@link #acquire}
+ * and fails the call at once, without retry.
+ */
+final class BreakerGate {
+  static final BreakerGate NONE = new BreakerGate(null);
+
+  private final CircuitBreakerRegistry registry;
+
+  BreakerGate(CircuitBreakerRegistry registry) {
+    this.registry = registry;
+  }
+
+  Permit acquire(String host, RequestContext ctx) {
+    if (registry == null) {
+      return Permit.NONE;
+    }
+    CircuitBreaker breaker = registry.get(host);
+    dev.stability.breaker.Permit permit = breaker.acquire(ctx);
+    return new Permit(breaker, permit);
+  }
 
   /** One permitted attempt; exactly one method is called once the attempt ends. */
-  interface Permit {
-    Permit NONE = new Permit() {
-      @Override
-      public void onSuccess(long latencyNanos) {}
+  static final class Permit {
+    static final Permit NONE = new Permit(null, null);
 
-      @Override
-      public void onFailure(long latencyNanos, Throwable cause) {}
+    private final CircuitBreaker breaker;
+    private final dev.stability.breaker.Permit permit;
+    private final long startNanos;
 
-      @Override
-      public void release() {}
-    };
+    Permit(CircuitBreaker breaker, dev.stability.breaker.Permit permit) {
+      this.breaker = breaker;
+      this.permit = permit;
+      this.startNanos = breaker == null ? 0 : breaker.ticker().nanoTime();
+    }
 
-    /** The upstream answered below 500. */
-    void onSuccess(long latencyNanos);
+    private long elapsed() {
+      return breaker.ticker().nanoTime() - startNanos;
+    }
 
-    /** The upstream failed: a 5xx, an I/O failure or a timeout the upstream caused. */
-    void onFailure(long latencyNanos, Throwable cause);
+    /** The upstream answered; a 5xx counts as a failure, every answer feeds the latency. */
+    void onResponse(int status, String host) {
+      if (permit == null) {
+        return;
+      }
+      if (status >= 500) {
+        permit.onFailure(elapsed(), new UpstreamServerErrorException(host, status));
+      } else {
+        permit.onSuccess(elapsed());
+      }
+    }
+
+    /** The upstream failed: an I/O failure or a timeout it caused. */
+    void onFailure(Throwable cause) {
+      if (permit != null) {
+        permit.onFailure(elapsed(), cause);
+      }
+    }
 
     /** The attempt ended for a reason that says nothing about the upstream (caller cancelled, local pool). */
-    void release();
+    void release() {
+      if (permit != null) {
+        permit.onCancel();
+      }
+    }
   }
 }

@@ -75,7 +75,7 @@ final class CallExecution implements PhaseObserver {
     Budget budget = Budget.forAttempt(runtime.ticker, ctx, perTry, runtime.marginNanos);
     BreakerGate.Permit permit;
     try {
-      permit = runtime.breakers.acquire(host);
+      permit = runtime.breakers.acquire(host, ctx);
     } catch (RuntimeException rejected) {
       finish(null, rejected, "REJECTED");
       return;
@@ -88,7 +88,7 @@ final class CallExecution implements PhaseObserver {
   public void enter(Phase p, long limitNanos) {
     this.phase = p;
     this.phaseLimitNanos = limitNanos;
-    runtime.timeline.record(ctx, p);
+    TimelineRecorder.record(ctx, p);
   }
 
   /** Ends the call because the context ended or the caller cancelled the future. */
@@ -109,18 +109,16 @@ final class CallExecution implements PhaseObserver {
     }
     Attempt a = current;
     if (a != null) {
-      a.abandon(failure);
+      // a deadline that expires while the upstream works is the upstream's slowness; anything else is not
+      boolean upstreamSlow = cause.reason() == CancelReason.DEADLINE_EXCEEDED && phase != Phase.ACQUIRE
+          && phase != Phase.DNS;
+      a.abandon(failure, upstreamSlow);
     }
     finish(null, failure, outcome);
   }
 
   private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
-    long latency = runtime.ticker.nanoTime() - a.startNanos;
-    if (status >= 500) {
-      a.permit.onFailure(latency, null);
-    } else {
-      a.permit.onSuccess(latency);
-    }
+    a.permit.onResponse(status, host);
     ClientResponse response = new ClientResponse(status, headers, body, attempt);
     if (policy.retryStatuses().contains(status) && mayRetry()) {
       long backoff = backoffNanos();
@@ -140,12 +138,11 @@ final class CallExecution implements PhaseObserver {
   }
 
   private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
-    long latency = runtime.ticker.nanoTime() - a.startNanos;
     if (cause instanceof PoolExhaustedException
         || cause instanceof PhaseTimeoutException p && p.phase() == Phase.ACQUIRE) {
       a.permit.release(); // local pool pressure says nothing about the upstream
     } else {
-      a.permit.onFailure(latency, cause);
+      a.permit.onFailure(cause);
     }
     if (staleRetryable && !staleRetried && !done) {
       staleRetried = true;
@@ -217,7 +214,7 @@ final class CallExecution implements PhaseObserver {
     String method = request.method();
     if (response != null) {
       runtime.metrics.request(host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
-      runtime.timeline.done(ctx);
+      TimelineRecorder.done(ctx);
       future.complete(response);
     } else {
       runtime.metrics.request(host, method, -1, outcome, nanos);
@@ -236,7 +233,6 @@ final class CallExecution implements PhaseObserver {
     final Budget budget;
     final boolean fresh;
     final BreakerGate.Permit permit;
-    final long startNanos = runtime.ticker.nanoTime();
     boolean waiting = true;
     boolean over;
     Exchange exchange;
@@ -302,12 +298,16 @@ final class CallExecution implements PhaseObserver {
     }
 
     /** The call ended from outside: leave the pool queue or abort the exchange, freeing the connection. */
-    void abandon(Throwable cause) {
+    void abandon(Throwable cause, boolean upstreamSlow) {
       if (over) {
         return;
       }
       over = true;
-      permit.release();
+      if (upstreamSlow) {
+        permit.onFailure(cause);
+      } else {
+        permit.release();
+      }
       if (waiting) {
         waiting = false;
         pool.cancel(this);

@@ -9,17 +9,14 @@ final class ClientRuntime {
   final long marginNanos;
   final BreakerGate breakers;
   final ClientMetrics metrics;
-  final TimelineRecorder timeline;
   final ExchangeSettings exchangeSettings;
 
-  ClientRuntime(HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics,
-      TimelineRecorder timeline) {
+  ClientRuntime(HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics) {
     this.config = config;
     this.ticker = ticker;
     this.marginNanos = config.deadlineMargin().toNanos();
     this.breakers = breakers;
     this.metrics = metrics;
-    this.timeline = timeline;
     this.exchangeSettings = new ExchangeSettings(config, metrics);
   }
 }

@@ -1,15 +1,15 @@
 package dev.stability.netty.client;
 
+import dev.stability.context.wire.DeadlineHeader;
+import dev.stability.context.wire.TimeoutCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * Writes the remaining budget into the request headers, re-stamped for every attempt: the client's own header
- * and, when configured, {@code grpc-timeout}, both in the gRPC timeout grammar (1 to 8 digits and a unit, never
- * below {@code 1n}, since a zero would read as "no deadline" to some servers).
+ * and, when configured, {@code grpc-timeout}, both in the gRPC timeout grammar of the core wire codec (never below
+ * {@code 1n}, since a zero would read as "no deadline" to some servers).
  */
 final class DeadlineHeaderWriter {
-  private static final String GRPC_TIMEOUT = "grpc-timeout";
-
   private final String headerName;
   private final boolean grpc;
 
@@ -23,38 +23,10 @@ final class DeadlineHeaderWriter {
     if (remainingNanos == Long.MAX_VALUE) {
       return;
     }
-    String value = encode(remainingNanos);
+    String value = TimeoutCodec.encode(Math.max(1, remainingNanos));
     headers.set(headerName, value);
     if (grpc) {
-      headers.set(GRPC_TIMEOUT, value);
+      headers.set(DeadlineHeader.GRPC_TIMEOUT.headerName(), DeadlineHeader.GRPC_TIMEOUT.encode(remainingNanos));
     }
-  }
-
-  /** Encodes in the gRPC grammar with the finest unit that fits eight digits. */
-  static String encode(long nanos) {
-    if (nanos < 1) {
-      return "1n";
-    }
-    final long max = 100_000_000L;
-    if (nanos < max) {
-      return nanos + "n";
-    }
-    long micros = nanos / 1_000;
-    if (micros < max) {
-      return micros + "u";
-    }
-    long millis = nanos / 1_000_000;
-    if (millis < max) {
-      return millis + "m";
-    }
-    long seconds = nanos / 1_000_000_000L;
-    if (seconds < max) {
-      return seconds + "S";
-    }
-    long minutes = seconds / 60;
-    if (minutes < max) {
-      return minutes + "M";
-    }
-    return Math.min(seconds / 3600, max - 1) + "H";
   }
 }

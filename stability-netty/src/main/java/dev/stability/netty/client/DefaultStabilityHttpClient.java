@@ -44,7 +44,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
             NioIoHandler.newFactory())
         : b.group;
     this.customSsl = b.sslContext;
-    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry), b.timeline);
+    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
     this.factory = new ConnectionFactory(config, this::sslContext);
     if (config.insecureTrustAllCertificates()) {
       log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
@@ -120,6 +120,9 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       if (cause instanceof RuntimeException re) {
         throw re;
       }
+      if (cause instanceof java.io.IOException io) {
+        throw new java.io.UncheckedIOException(io.getMessage(), io);
+      }
       throw new CompletionException(cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,16 +166,12 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
         pool.loop.submit(pool::close).awaitUninterruptibly(5, TimeUnit.SECONDS);
       }
     }
+    factory.close();
     if (ownsGroup) {
-      factory.close();
       if (onEventLoop()) {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       } else {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    } else {
-      for (HostPool pool : pools.values()) {
-        pool.loop.execute(factory::close);
       }
     }
   }

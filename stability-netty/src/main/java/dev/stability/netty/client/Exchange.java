@@ -191,7 +191,9 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       timeout(Phase.BODY, bodyLimitNanos);
       return;
     }
-    long expected = HttpUtil.getContentLength(r, -1L);
+    // HEAD, 204 and 304 answers announce a length but carry no body
+    boolean bodyless = request.method().equals("HEAD") || code == 204 || code == 304;
+    long expected = bodyless ? -1L : HttpUtil.getContentLength(r, -1L);
     if (expected > settings.maxBody) {
       fail(new ResponseTooLargeException(pool.key.toString(), settings.maxBody, expected), false);
       return;

@@ -216,15 +216,18 @@ final class HostPool {
   }
 
   private void offer(PooledConnection c) {
-    Pending p;
-    while ((p = pending.pollFirst()) != null) {
-      p.timer.cancel(false);
-      if (!p.waiter.requireFresh()) {
-        lease(c, p.waiter, true);
+    Pending p = pending.peekFirst();
+    if (p != null) {
+      if (p.waiter.requireFresh()) {
+        // the next caller must not get a reused connection: trade this one for a new one
+        c.channel.close();
+        drainPending();
         return;
       }
-      pending.addFirst(p);
-      break;
+      pending.pollFirst();
+      p.timer.cancel(false);
+      lease(c, p.waiter, true);
+      return;
     }
     if (idle.size() < config.maxIdle() && c.channel.isActive()) {
       idle.addFirst(c);

@@ -48,7 +48,8 @@ public interface StabilityHttpClient extends AutoCloseable {
    * @param request the request
    * @return the response
    * @throws IllegalStateException when called on an event loop thread, where waiting would deadlock
-   * @throws RuntimeException the call's failure, unwrapped
+   * @throws java.io.UncheckedIOException wrapping an I/O failure such as a refused connect or a TLS failure
+   * @throws RuntimeException the call's other failures, unwrapped
    */
   ClientResponse executeBlocking(ClientRequest request);
 

@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.breaker.CircuitBreakerRegistry;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -21,7 +22,6 @@ public final class StabilityHttpClientBuilder {
   Ticker ticker = Ticker.system();
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
-  TimelineRecorder timeline = TimelineRecorder.NONE;
 
   StabilityHttpClientBuilder() {}
 
@@ -82,6 +82,19 @@ public final class StabilityHttpClientBuilder {
       throw new IllegalArgumentException("sslContext: " + value + " (expected: a client-mode SslContext)");
     }
     this.sslContext = value;
+    return this;
+  }
+
+  /**
+   * Guards each host with a breaker from {@code value}, named by the pool key (e.g. {@code http://orders:8080}).
+   * Latency, 5xx responses, I/O failures and upstream timeouts feed it; a rejection fails the call at once with
+   * the registry's {@link dev.stability.breaker.CallNotPermittedException}, never retried.
+   *
+   * @param value the registry, typically shared by the whole application
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder circuitBreakers(CircuitBreakerRegistry value) {
+    this.breakers = new BreakerGate(Objects.requireNonNull(value, "circuitBreakers"));
     return this;
   }
 

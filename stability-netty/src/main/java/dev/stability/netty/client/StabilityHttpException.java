@@ -6,10 +6,11 @@ package dev.stability.netty.client;
  *
  * <p>Failures are created per call and carry no stack trace by default: the message names the host, the phase and
  * the budget, which is what an operator needs; a stack trace would only show event loop frames. The hierarchy is
- * sealed: switch over the four subtypes.
+ * sealed.
  */
 public abstract sealed class StabilityHttpException extends RuntimeException
-    permits PhaseTimeoutException, PoolExhaustedException, PrematureCloseException, ResponseTooLargeException {
+    permits PhaseTimeoutException, PoolExhaustedException, PrematureCloseException, ResponseTooLargeException,
+        UpstreamServerErrorException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -1,24 +1,36 @@
 package dev.stability.netty.client;
 
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.RequestContext;
 
 /**
- * Records the call's phases (acquire, connect, TLS, sent, first byte, done) into the request's context, where a
- * slow request's log line can show where its time went. Must be fast and never throw.
+ * Records the call's phases into the request context's {@link PhaseTimeline} (acquire, connect, TLS, sent, first
+ * byte, done), where a slow request's log line shows where its time went. The first attempt's marks win; a
+ * context without a timeline records nothing. Fast and never throws.
  */
-interface TimelineRecorder {
-  /** The recorder that records nothing. */
-  TimelineRecorder NONE = new TimelineRecorder() {
-    @Override
-    public void record(RequestContext ctx, Phase phase) {}
+final class TimelineRecorder {
+  private TimelineRecorder() {}
 
-    @Override
-    public void done(RequestContext ctx) {}
-  };
+  static void record(RequestContext ctx, Phase phase) {
+    if (ctx == null) {
+      return;
+    }
+    dev.stability.chain.Phase mark = switch (phase) {
+      case ACQUIRE -> dev.stability.chain.Phase.DOWNSTREAM_ACQUIRE;
+      case CONNECT -> dev.stability.chain.Phase.DOWNSTREAM_CONNECT;
+      case TLS -> dev.stability.chain.Phase.DOWNSTREAM_TLS;
+      case RESPONSE_HEADERS -> dev.stability.chain.Phase.DOWNSTREAM_SENT; // entered once the request was written
+      case BODY -> dev.stability.chain.Phase.DOWNSTREAM_FIRST_BYTE; // entered when the headers arrived
+      default -> null;
+    };
+    if (mark != null) {
+      PhaseTimeline.mark(ctx, mark);
+    }
+  }
 
-  /** Notes that the call entered {@code phase}; {@code ctx} may be {@code null}. */
-  void record(RequestContext ctx, Phase phase);
-
-  /** Notes that the response was complete. */
-  void done(RequestContext ctx);
+  static void done(RequestContext ctx) {
+    if (ctx != null) {
+      PhaseTimeline.mark(ctx, dev.stability.chain.Phase.DOWNSTREAM_DONE);
+    }
+  }
 }

@@ -201,6 +201,46 @@ class HostPoolTest {
     parkedReq.get().release();
   }
 
+  @Test
+  void cancellingMidResponseClosesTheConnectionInsteadOfReusingIt() {
+    TestUpstream upstream = track(TestUpstream.start()).behave((ctx, req, n) -> ctx.pipeline().firstContext()
+        .writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npart",
+            java.nio.charset.StandardCharsets.US_ASCII)));
+    StabilityHttpClient client = client(PoolConfig.ofDefaults(), PhaseTimeouts.ofDefaults());
+    URI uri = upstream.uri("/");
+    CompletableFuture<ClientResponse> f = client.execute(ClientRequest.get(uri));
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.requests.get() == 1);
+
+    f.cancel(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closed.get() == 1);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.poolStats(uri).total()).isZero());
+  }
+
+  @Test
+  void idleConnectionsAreEvictedByTheClientBeforeTheServerKeepAliveEnds() {
+    TestUpstream upstream = track(TestUpstream.start()).behave(TestUpstream.ok("ok"));
+    StabilityHttpClient client = client(PoolConfig.builder().idleTimeout(Duration.ofMillis(100))
+        .evictionInterval(Duration.ofMillis(50)).build(), PhaseTimeouts.ofDefaults());
+    URI uri = upstream.uri("/");
+    client.executeBlocking(ClientRequest.get(uri));
+    assertThat(client.poolStats(uri).idle()).isEqualTo(1);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closed.get() == 1);
+    assertThat(client.poolStats(uri).total()).isZero();
+  }
+
+  @Test
+  void connectionsPastTheirLifetimeAreNotReused() {
+    TestUpstream upstream = track(TestUpstream.start()).behave(TestUpstream.ok("ok"));
+    StabilityHttpClient client = client(PoolConfig.builder().maxLifetime(Duration.ofMillis(50)).lifetimeJitter(0.5)
+        .build(), PhaseTimeouts.ofDefaults());
+    URI uri = upstream.uri("/");
+    client.executeBlocking(ClientRequest.get(uri));
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closed.get() == 1);
+    client.executeBlocking(ClientRequest.get(uri));
+    assertThat(upstream.accepted.get()).isEqualTo(2);
+  }
+
   private static TestUpstream.Behaviour closeSecondRequestOfEachConnection() {
     return (ctx, req, n) -> {
       if (n == 2) {

@@ -38,6 +38,29 @@ class StabilityHttpClientTest {
   }
 
   @Test
+  void resolvesHostNamesThroughTheNettyResolver() {
+    upstream.behave(TestUpstream.ok("by name"));
+    java.net.URI byName = java.net.URI.create(upstream.uri("/").toString().replace("127.0.0.1", "localhost"));
+    assertThat(client.executeBlocking(ClientRequest.get(byName)).bodyAsString()).isEqualTo("by name");
+  }
+
+  @Test
+  void headResponseAnnouncingALargeBodyIsNotMistakenForAnOversizedOne() {
+    upstream.behave((ctx, req, n) -> {
+      io.netty.handler.codec.http.FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      res.headers().set("content-length", 1 << 30);
+      ctx.writeAndFlush(res);
+    });
+    ClientResponse r = client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyLength()).isZero();
+    assertThat(client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build()).status())
+        .isEqualTo(200);
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
   void sendsBodyAndCallerHeaders() {
     upstream.behave((ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.CREATED,
         req.content().toString(java.nio.charset.StandardCharsets.UTF_8) + "/" + req.headers().get("x-tenant")));
@@ -50,8 +73,9 @@ class StabilityHttpClientTest {
 
   @Test
   void hangingUpstreamFailsAtTheRequestDeadlineInPhaseResponseHeaders() {
+    client.executeBlocking(ClientRequest.get(upstream.uri("/"))); // warm, so a cold connect cannot eat the budget
     upstream.behave(TestUpstream.hang());
-    RequestContext ctx = RequestContext.of("hang", Duration.ofMillis(300));
+    RequestContext ctx = RequestContext.of("hang", Duration.ofMillis(500));
     long start = System.nanoTime();
     CompletableFuture<ClientResponse> f =
         client.execute(ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build());
@@ -62,7 +86,7 @@ class StabilityHttpClientTest {
           assertThat(e.getMessage()).contains("RESPONSE_HEADERS").contains("remaining budget");
         });
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(tookMillis).isBetween(250L, 2_000L);
+    assertThat(tookMillis).isBetween(450L, 2_500L);
   }
 
   @Test

@@ -53,6 +53,10 @@ final class TestUpstream implements AutoCloseable {
   private volatile Behaviour behaviour = ok("hello");
 
   private TestUpstream(long idleCloseMillis) {
+    this(idleCloseMillis, null);
+  }
+
+  private TestUpstream(long idleCloseMillis, io.netty.handler.ssl.SslContext ssl) {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -61,6 +65,9 @@ final class TestUpstream implements AutoCloseable {
             channels.add(ch);
             ch.attr(REQUESTS).set(new AtomicInteger());
             ch.closeFuture().addListener(f -> closed.incrementAndGet());
+            if (ssl != null) {
+              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+            }
             if (idleCloseMillis > 0) {
               ch.pipeline().addLast(new IdleStateHandler(0, 0, idleCloseMillis, TimeUnit.MILLISECONDS) {
                 @Override
@@ -92,6 +99,11 @@ final class TestUpstream implements AutoCloseable {
     return new TestUpstream(0);
   }
 
+  /** Starts an https upstream. */
+  static TestUpstream startTls(io.netty.handler.ssl.SslContext ssl) {
+    return new TestUpstream(0, ssl);
+  }
+
   /** Starts an upstream that closes connections idle for {@code millis}, like a server keep-alive timeout. */
   static TestUpstream startWithIdleClose(long millis) {
     return new TestUpstream(millis);
@@ -104,6 +116,10 @@ final class TestUpstream implements AutoCloseable {
 
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
+  }
+
+  URI httpsUri(String path) {
+    return URI.create("https://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
   }
 
   static Behaviour ok(String body) {

@@ -1,0 +1,78 @@
+package dev.stability.breaker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stability.breaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CountWindowTest {
+  private static final long MS = 1_000_000L;
+  private final Thresholds thresholds = new Thresholds(CircuitBreakerConfig.builder()
+      .countWindow(1_000)
+      .failureRateThreshold(1.0, 1_000)
+      .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 1_000)
+      .latencyThreshold(0.99, Duration.ofMillis(500), 1_000)
+      .build());
+
+  @Test
+  void windowKeepsOnlyTheLastNCalls() {
+    CountWindow window = new CountWindow(5, thresholds);
+    for (int i = 0; i < 5; i++) {
+      window.recordAndCheck(MS, true, 0);
+    }
+    for (int i = 0; i < 3; i++) {
+      window.recordAndCheck(600 * MS, false, 0);
+    }
+    WindowCounts c = window.counts();
+    assertThat(c.calls).isEqualTo(5);
+    assertThat(c.failures).isEqualTo(2);
+    assertThat(c.slow).isEqualTo(3);
+    assertThat(c.above).isEqualTo(3);
+    assertThat(c.histogram[Histogram.bucketOf(MS)]).isEqualTo(2);
+    assertThat(c.histogram[Histogram.bucketOf(600 * MS)]).isEqualTo(3);
+  }
+
+  @Test
+  void aggregateEqualsTheSlotsAfterConcurrentWrapAround() throws Exception {
+    CountWindow window = new CountWindow(1_000, thresholds);
+    int threads = 4;
+    int perThread = 20_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            int k = (i + seed) % 7;
+            window.recordAndCheck(k * 100 * MS, k % 2 == 0, 0);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    WindowCounts c = window.counts();
+    WindowCounts truth = window.recount();
+    assertThat(c.calls).isEqualTo(1_000).isEqualTo(truth.calls);
+    assertThat(c.failures).isEqualTo(truth.failures);
+    assertThat(c.slow).isEqualTo(truth.slow);
+    assertThat(c.above).isEqualTo(truth.above);
+    assertThat(c.histogram).containsExactly(truth.histogram);
+  }
+}

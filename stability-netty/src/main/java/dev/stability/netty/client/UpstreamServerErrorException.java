@@ -1,0 +1,28 @@
+package dev.stability.netty.client;
+
+/**
+ * The failure a circuit breaker is told about when the upstream answered with a 5xx status; never thrown to
+ * callers of {@link StabilityHttpClient#execute}, which get the response itself. Test for it in a breaker's
+ * failure predicate to exclude some statuses.
+ */
+public final class UpstreamServerErrorException extends StabilityHttpException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+
+  /**
+   * Creates the exception.
+   *
+   * @param target the host and port
+   * @param status the 5xx status
+   */
+  public UpstreamServerErrorException(String target, int status) {
+    super(target + " answered " + status, null, false);
+    this.status = status;
+  }
+
+  /** Returns the status. @return the 5xx status */
+  public int status() {
+    return status;
+  }
+}
