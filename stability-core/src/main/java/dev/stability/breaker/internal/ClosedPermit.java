@@ -4,40 +4,87 @@ import dev.stability.breaker.Permit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The permit shared by every call that started in one epoch of the CLOSED state, counting them while in flight.
+ * The permit shared by every call that started during one epoch of the CLOSED state, counting them in flight.
  *
  * <p>Sharing makes acquiring allocation-free (one permit per epoch, an epoch being 1/8 of the slow-call duration)
- * while still telling how old the calls in flight are: their age is at least the age of their epoch. The in-flight
- * count is striped over a few padded cells by thread so that two threads do not fight over one cache line; a call
- * released on another thread makes one cell negative and another positive, the sum stays exact.
+ * while still bounding how old the calls in flight are. Each striped cell packs the calls that entered (high 32
+ * bits) and the calls in flight (low 32 bits); a call released on another thread borrows across cells, but the sum
+ * of the cells is still exactly {@code entered << 32 + inFlight}. The first {@value #ALWAYS_TIMED} calls of a cell
+ * and then one in {@value #ALWAYS_TIMED} read the ticker, so the latest start is known exactly at low rates and
+ * the clock costs next to nothing at high rates.
  */
 final class ClosedPermit implements Permit {
+  static final int ALWAYS_TIMED = 16;
   private static final int STRIPES = 4;
   private static final int PAD = 8;
+  private static final long ENTER = (1L << 32) + 1;
 
   final ClosedState owner;
-  final long epoch;
-  private final AtomicLongArray inFlight = new AtomicLongArray((STRIPES + 1) * PAD);
+  final long openedNanos;
+  private final AtomicLongArray cells = new AtomicLongArray((STRIPES + 1) * PAD);
+  private volatile long latestTimedStart;
+  private volatile long sealBound = Long.MAX_VALUE;
 
-  ClosedPermit(ClosedState owner, long epoch) {
+  ClosedPermit(ClosedState owner, long openedNanos) {
     this.owner = owner;
-    this.epoch = epoch;
+    this.openedNanos = openedNanos;
+    this.latestTimedStart = openedNanos;
   }
 
-  void enter() {
-    inFlight.getAndIncrement(stripe());
+  /** Enters one call; returns whether this call must read the ticker. */
+  boolean enter() {
+    long before = cells.getAndAdd(stripe(), ENTER);
+    int entered = (int) (before >>> 32);
+    return entered < ALWAYS_TIMED || (entered & (ALWAYS_TIMED - 1)) == 0;
+  }
+
+  void timedStart(long now) {
+    if (now - latestTimedStart > 0) {
+      latestTimedStart = now; // racy max: concurrent writers differ by nanoseconds
+    }
+  }
+
+  void exitWithoutRecord() {
+    cells.getAndDecrement(stripe());
   }
 
   long inFlight() {
     long sum = 0;
     for (int i = 1; i <= STRIPES; i++) {
-      sum += inFlight.get(i * PAD);
+      sum += cells.get(i * PAD);
     }
-    return sum;
+    return (int) sum; // the low 32 bits: see the class comment
   }
 
-  private void exit() {
-    inFlight.getAndDecrement(stripe());
+  boolean hasEntries() {
+    long sum = 0;
+    for (int i = 1; i <= STRIPES; i++) {
+      sum += cells.get(i * PAD);
+    }
+    return sum != 0;
+  }
+
+  /** Closes the permit to new calls at {@code now} and fixes the latest start of the calls it holds. */
+  void seal(long now) {
+    boolean untimedCalls = false;
+    for (int i = 1; i <= STRIPES; i++) {
+      untimedCalls |= (cells.get(i * PAD) >>> 32) > ALWAYS_TIMED;
+    }
+    sealBound = untimedCalls ? now : latestTimedStart;
+  }
+
+  /** Returns a time no call of this permit started after, or {@code Long.MAX_VALUE} while that is unknown. */
+  long startedNoLaterThan() {
+    long sealed = sealBound;
+    if (sealed != Long.MAX_VALUE) {
+      return sealed;
+    }
+    for (int i = 1; i <= STRIPES; i++) {
+      if ((cells.get(i * PAD) >>> 32) > ALWAYS_TIMED) {
+        return Long.MAX_VALUE; // some calls did not read the ticker and may have started just now
+      }
+    }
+    return latestTimedStart;
   }
 
   private static int stripe() {
@@ -46,25 +93,25 @@ final class ClosedPermit implements Permit {
 
   @Override
   public void onSuccess(long durationNanos) {
-    exit();
+    exitWithoutRecord();
     owner.breaker.recordClosed(owner, durationNanos, false);
   }
 
   @Override
   public void onFailure(long durationNanos, Throwable error) {
-    exit();
+    exitWithoutRecord();
     owner.breaker.recordClosed(owner, durationNanos, owner.breaker.isFailure(error));
   }
 
   @Override
   public void onResult(long durationNanos, Object result) {
-    exit();
+    exitWithoutRecord();
     owner.breaker.recordClosed(owner, durationNanos, owner.breaker.isFailureResult(result));
   }
 
   @Override
   public void onCancel() {
-    exit();
+    exitWithoutRecord();
     owner.breaker.recordCancelled();
   }
 

@@ -1,109 +1,112 @@
 package dev.stability.breaker.internal;
 
 import dev.stability.breaker.CircuitBreakerState;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * CLOSED: the sliding window plus the calls in flight, grouped by the epoch they started in.
+ * CLOSED: the sliding window plus the calls in flight, grouped by the epoch permit they entered.
  *
- * <p>A ring of {@value #RING} epoch permits covers two slow-call durations; a permit pushed out of the ring while
- * its calls are still in flight moves to a retired list (those calls are older than the slow threshold by then).
- * Once per epoch, on an acquire, the ring is scanned: calls whose whole epoch is older than the slow-call duration
- * are "slow in flight" and count towards the slow-call rate, so an upstream that hangs trips the breaker while no
- * call has returned yet.
+ * <p>The current permit takes new calls; a timed acquire (see {@link ClosedPermit}) seals it once it is an epoch
+ * old and opens the next. The last {@value #SEALED} sealed permits are kept: calls in flight longer than that (8
+ * slow-call durations) are forgotten, so a permit a caller lost can never hold the breaker open forever. Once per
+ * epoch a timed acquire scans them: calls that started no later than {@code now - slowCallDuration} are "slow in
+ * flight" and count towards the slow-call rate, so an upstream that hangs trips the breaker before any call
+ * returns; calls older than the latency threshold count towards the percentile.
  */
 final class ClosedState extends State {
-  static final int RING = 16;
+  static final int SEALED = 64;
 
   final DefaultCircuitBreaker breaker;
   final Window window;
+  final boolean countsRecords;
   final long createdNanos;
   private final long epochNanos;
-  private final AtomicReferenceArray<ClosedPermit> ring = new AtomicReferenceArray<>(RING);
-  private final ConcurrentLinkedQueue<ClosedPermit> retired = new ConcurrentLinkedQueue<>();
-  private final AtomicLong lastScanEpoch = new AtomicLong(-1);
+  private final AtomicReference<ClosedPermit> current = new AtomicReference<>();
+  private final AtomicReferenceArray<ClosedPermit> sealed = new AtomicReferenceArray<>(SEALED);
+  private final AtomicLong sealCount = new AtomicLong();
+  private final AtomicLong lastScan;
   private volatile long inFlight; // packed by Thresholds.inFlight
-  private volatile long oldestInFlightEpoch = -1;
+  private volatile long oldestStart = Long.MAX_VALUE;
+  private volatile long lastSealedStart; // latest start bound of a sealed permit that had calls
 
   ClosedState(DefaultCircuitBreaker breaker, Window window, long nowNanos, long slowNanos) {
     super(CircuitBreakerState.CLOSED);
     this.breaker = breaker;
     this.window = window;
+    this.countsRecords = window instanceof CountWindow;
     this.createdNanos = nowNanos;
     this.epochNanos = Math.max(slowNanos / 8, 1);
+    this.lastScan = new AtomicLong(nowNanos);
+    this.lastSealedStart = nowNanos;
+    this.current.set(new ClosedPermit(this, nowNanos));
   }
 
-  /** Hands out the permit of the current epoch and, once per epoch, judges the calls in flight. */
-  ClosedPermit enter(long now) {
-    long epoch = Math.max(0, now - createdNanos) / epochNanos;
-    int i = (int) (epoch & (RING - 1));
-    ClosedPermit p = ring.get(i);
-    if (p == null || p.epoch < epoch) {
-      p = rotate(i, p, epoch);
-    }
-    p.enter();
-    if (lastScanEpoch.get() != epoch) {
-      scan(epoch, now);
+  /** Hands out the current permit; only some calls read the ticker (see {@link ClosedPermit}). */
+  ClosedPermit enter() {
+    ClosedPermit p = current.get();
+    if (p.enter()) {
+      long now = breaker.ticker().nanoTime();
+      if (now - p.openedNanos >= epochNanos) {
+        p.exitWithoutRecord(); // a stale permit must not take a call that would blur its start bound
+        rotate(p, now);
+        p = current.get();
+        p.enter();
+      }
+      p.timedStart(now);
+      tick(now);
     }
     return p;
   }
 
-  private ClosedPermit rotate(int i, ClosedPermit old, long epoch) {
-    ClosedPermit fresh = new ClosedPermit(this, epoch);
-    while (true) {
-      if (ring.compareAndSet(i, old, fresh)) {
-        if (old != null && old.inFlight() > 0) {
-          retired.add(old);
-        }
-        return fresh;
+  /** Seals the current permit when it is an epoch old and scans the calls in flight once per epoch. */
+  void tick(long now) {
+    ClosedPermit p = current.get();
+    if (now - p.openedNanos >= epochNanos) {
+      rotate(p, now);
+    }
+    long last = lastScan.get();
+    if (now - last >= epochNanos && lastScan.compareAndSet(last, now)) {
+      scan(now);
+    }
+    breaker.refreshEstimate(this, now);
+  }
+
+  private void rotate(ClosedPermit p, long now) {
+    if (current.compareAndSet(p, new ClosedPermit(this, now))) {
+      p.seal(now);
+      if (p.hasEntries()) {
+        lastSealedStart = Math.max(lastSealedStart, p.startedNoLaterThan());
       }
-      old = ring.get(i);
-      if (old != null && old.epoch >= epoch) {
-        return old; // another thread rotated first; a newer epoch only makes our call look younger
-      }
+      sealed.set((int) (sealCount.getAndIncrement() & (SEALED - 1)), p);
     }
   }
 
-  private void scan(long epoch, long now) {
-    long last = lastScanEpoch.get();
-    if (last >= epoch || !lastScanEpoch.compareAndSet(last, epoch)) {
-      return;
-    }
+  private void scan(long now) {
     long slowNanos = breaker.thresholds.slowNanos;
     long latencyNanos = breaker.thresholds.latencyNanos;
-    long elapsed = now - createdNanos;
     long slow = 0;
     long above = 0;
     long oldest = Long.MAX_VALUE;
-    for (Iterator<ClosedPermit> it = retired.iterator(); it.hasNext(); ) {
-      ClosedPermit p = it.next();
-      long n = p.inFlight();
-      if (n <= 0) {
-        it.remove();
-        continue;
-      }
-      long age = elapsed - (p.epoch + 1) * epochNanos; // the age of the youngest call the epoch may hold
-      slow += age >= slowNanos ? n : 0;
-      above += age >= latencyNanos ? n : 0;
-      oldest = Math.min(oldest, p.epoch);
-    }
-    for (int i = 0; i < RING; i++) {
-      ClosedPermit p = ring.get(i);
+    for (int i = 0; i <= SEALED; i++) {
+      ClosedPermit p = i == SEALED ? current.get() : sealed.get(i);
       long n = p == null ? 0 : p.inFlight();
       if (n <= 0) {
         continue;
       }
-      long age = elapsed - (p.epoch + 1) * epochNanos;
+      oldest = Math.min(oldest, p.openedNanos - createdNanos);
+      long startedBy = p.startedNoLaterThan();
+      if (startedBy == Long.MAX_VALUE) {
+        continue;
+      }
+      long age = now - startedBy; // the youngest call of the permit is at least this old
       slow += age >= slowNanos ? n : 0;
       above += age >= latencyNanos ? n : 0;
-      oldest = Math.min(oldest, p.epoch);
     }
     long packed = Thresholds.inFlight(slow, above);
     inFlight = packed;
-    oldestInFlightEpoch = oldest == Long.MAX_VALUE ? -1 : oldest;
+    oldestStart = oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest + createdNanos;
     if (packed != 0) {
       int condition = window.check(packed);
       if (condition != Thresholds.NONE) {
@@ -117,30 +120,33 @@ final class ClosedState extends State {
     return inFlight;
   }
 
-  /** Returns the age of the oldest epoch with calls in flight at the last scan, or 0. */
+  /** Returns the age of the oldest permit with calls in flight at the last scan, or 0. */
   long oldestInFlightNanos(long now) {
-    long e = oldestInFlightEpoch;
-    return e < 0 ? 0 : Math.max(0, now - createdNanos - e * epochNanos);
+    long start = oldestStart;
+    return start == Long.MAX_VALUE ? 0 : Math.max(0, now - start);
   }
 
   /** Returns whether no call is in flight and none started for {@code idleNanos}; for registry eviction. */
   boolean isIdle(long now, long idleNanos) {
-    long newest = -1;
-    for (int i = 0; i < RING; i++) {
-      ClosedPermit p = ring.get(i);
-      if (p != null) {
-        if (p.inFlight() > 0) {
-          return false;
-        }
-        newest = Math.max(newest, p.epoch);
-      }
+    tick(now); // seals a stale permit so that its calls get a start bound
+    ClosedPermit p = current.get();
+    if (p.inFlight() > 0) {
+      return false;
     }
-    for (ClosedPermit p : retired) {
-      if (p.inFlight() > 0) {
+    for (int i = 0; i < SEALED; i++) {
+      ClosedPermit s = sealed.get(i);
+      if (s != null && s.inFlight() > 0) {
         return false;
       }
     }
-    long lastActive = newest < 0 ? createdNanos : createdNanos + (newest + 1) * epochNanos;
+    long lastActive = lastSealedStart;
+    if (p.hasEntries()) {
+      long bound = p.startedNoLaterThan();
+      if (bound == Long.MAX_VALUE) {
+        return false;
+      }
+      lastActive = Math.max(lastActive, bound);
+    }
     return now - lastActive >= idleNanos;
   }
 }

@@ -9,51 +9,63 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * ({@code getAndSet}) and the aggregate moves by exactly the difference between the new and the replaced slot, so
  * the aggregate always converges to the sum of the slots whatever the interleaving. The four counts (calls,
  * failures, slow, above the latency threshold) are packed into 16-bit fields of one long, which is why the window
- * holds at most 65,535 calls. In steady state a call usually replaces an identical slot and touches nothing else.
- * Slots and counters are padded to a cache line each so that two threads recording at once do not false-share.
+ * holds at most 65,535 calls. A call that replaces an identical slot touches nothing else. The cursor and the
+ * aggregate share one cache line (two threads move one line per call, not two); each slot has a line of its own.
+ * The latency histogram is not kept up to date on the hot path: percentiles are read from the slots' buckets when
+ * a snapshot or the deadline estimate (at most every 100 ms) needs them.
  */
 final class CountWindow implements Window {
   private static final int PAD = 8;
   private static final int CURSOR = PAD;
-  private static final int AGGREGATE = 3 * PAD;
+  private static final int AGGREGATE = PAD + 1;
+
+  private static final long FOLD_MARK = 1L << 62;
 
   private final Thresholds thresholds;
   private final int size;
-  private final AtomicLongArray counters = new AtomicLongArray(5 * PAD);
+  private final long fastModMultiplier;
+  private final AtomicLongArray counters = new AtomicLongArray(3 * PAD);
   private final AtomicLongArray slots;
-  private final AtomicLongArray histogram = new AtomicLongArray(Histogram.BUCKETS);
 
   CountWindow(int size, Thresholds thresholds) {
     this.size = size;
     this.thresholds = thresholds;
     this.slots = new AtomicLongArray((size + 2) * PAD);
+    this.fastModMultiplier = Long.divideUnsigned(-1L, size) + 1;
   }
 
   @Override
   public int recordAndCheck(long durationNanos, boolean failure, long inFlight) {
     long value = thresholds.encode(durationNanos, failure);
     long index = counters.getAndIncrement(CURSOR);
-    long old = slots.getAndSet((int) (index % size + 1) * PAD, value);
-    long aggregate;
-    if (old != value) {
-      aggregate = counters.addAndGet(AGGREGATE, packed(value) - packed(old));
-      int newBucket = (int) (value >>> 8);
-      int oldBucket = (int) (old >>> 8);
-      if (old == 0) {
-        histogram.getAndIncrement(newBucket);
-      } else if (newBucket != oldBucket) {
-        histogram.getAndIncrement(newBucket);
-        histogram.getAndDecrement(oldBucket);
-      }
-    } else {
-      aggregate = counters.get(AGGREGATE);
+    if ((index & FOLD_MARK) != 0) {
+      return FOLDED;
     }
+    long old = slots.getAndSet((slot(index) + 1) * PAD, value);
+    long delta = packed(value) - packed(old);
+    long aggregate = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
     return checkPacked(aggregate, inFlight);
   }
 
   @Override
   public int check(long inFlight) {
     return checkPacked(counters.get(AGGREGATE), inFlight);
+  }
+
+  @Override
+  public long fold() {
+    return counters.getAndAdd(CURSOR, FOLD_MARK) & ~FOLD_MARK;
+  }
+
+  @Override
+  public long records() {
+    return counters.get(CURSOR) & ~FOLD_MARK;
+  }
+
+  /** Returns {@code index mod size} without a division (Lemire's fastmod on the low 32 bits). */
+  int slot(long index) {
+    long low = fastModMultiplier * (index & 0xFFFF_FFFFL);
+    return (int) (Math.multiplyHigh(low, size) + ((low >> 63) & size));
   }
 
   private int checkPacked(long a, long inFlight) {
@@ -63,27 +75,29 @@ final class CountWindow implements Window {
   @Override
   public WindowCounts counts() {
     long a = counters.get(AGGREGATE);
-    long[] h = new long[Histogram.BUCKETS];
-    for (int b = 0; b < h.length; b++) {
-      h[b] = Math.max(0, histogram.get(b));
-    }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
-        (int) (a >>> 48), h);
+        (int) (a >>> 48), histogramFromSlots());
+  }
+
+  private long[] histogramFromSlots() {
+    long[] h = new long[Histogram.BUCKETS];
+    for (int i = 1; i <= size; i++) {
+      long slot = slots.get(i * PAD);
+      if (slot != 0) {
+        h[(int) (slot >>> 8)]++;
+      }
+    }
+    return h;
   }
 
   /** Recomputes the counts from the slots themselves; for tests that check the aggregate never drifts. */
   WindowCounts recount() {
     long a = 0;
-    long[] h = new long[Histogram.BUCKETS];
     for (int i = 1; i <= size; i++) {
-      long slot = slots.get(i * PAD);
-      a += packed(slot);
-      if (slot != 0) {
-        h[(int) (slot >>> 8)]++;
-      }
+      a += packed(slots.get(i * PAD));
     }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
-        (int) (a >>> 48), h);
+        (int) (a >>> 48), histogramFromSlots());
   }
 
   /** Spreads a slot's four flag bits into the four 16-bit fields of the aggregate. */

@@ -44,14 +44,14 @@ final class Thresholds {
    * finished ones; a time window has room for all of them ({@code capacity = Long.MAX_VALUE}).
    */
   int check(long calls, long failures, long slow, long above, long inFlight, long capacity) {
-    if (calls >= failureMin && failures >= failureRate * calls) {
+    if (failures > 0 && calls >= failureMin && failures >= failureRate * calls) {
       return FAILURE_RATE;
     }
-    if (inFlight == 0) {
-      if (calls >= slowMin && slow >= slowRate * calls) {
+    if (inFlight == 0) { // the common case: no floating point unless something is slow
+      if (slow > 0 && calls >= slowMin && slow >= slowRate * calls) {
         return SLOW_RATE;
       }
-      return calls >= latencyMin && above > calls - rank(calls) ? LATENCY : NONE;
+      return above > 0 && calls >= latencyMin && above > calls - rank(calls) ? LATENCY : NONE;
     }
     long slowInFlight = Math.min(inFlight & 0xFFFF_FFFFL, capacity);
     long n = Math.min(capacity, calls + slowInFlight);

@@ -76,6 +76,16 @@ final class TimeWindow implements Window {
   }
 
   @Override
+  public long fold() {
+    return 0; // totals of time windows are counted by the breaker itself
+  }
+
+  @Override
+  public long records() {
+    return 0;
+  }
+
+  @Override
   public WindowCounts counts() {
     long epoch = epoch(ticker.nanoTime());
     long calls = 0;

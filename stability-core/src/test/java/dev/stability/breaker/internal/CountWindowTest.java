@@ -41,6 +41,30 @@ class CountWindowTest {
   }
 
   @Test
+  void slotIndexIsTheRemainderWithoutDividing() {
+    java.util.Random random = new java.util.Random(42);
+    for (int size : new int[] {1, 2, 3, 7, 10, 100, 1_000, 65_535}) {
+      CountWindow window = new CountWindow(size, thresholds);
+      for (int i = 0; i < 10_000; i++) {
+        long index = random.nextLong() & 0xFFFF_FFFFL;
+        assertThat(window.slot(index)).isEqualTo((int) (index % size));
+      }
+      assertThat(window.slot(0xFFFF_FFFFL)).isEqualTo((int) (0xFFFF_FFFFL % size));
+    }
+  }
+
+  @Test
+  void foldCountsEveryRecordOnceAndRefusesLaterOnes() {
+    CountWindow window = new CountWindow(10, thresholds);
+    for (int i = 0; i < 25; i++) {
+      window.recordAndCheck(MS, false, 0);
+    }
+    assertThat(window.fold()).isEqualTo(25);
+    assertThat(window.recordAndCheck(MS, false, 0)).isEqualTo(Window.FOLDED);
+    assertThat(window.records()).isEqualTo(26);
+  }
+
+  @Test
   void aggregateEqualsTheSlotsAfterConcurrentWrapAround() throws Exception {
     CountWindow window = new CountWindow(1_000, thresholds);
     int threads = 4;
