@@ -1,19 +1,33 @@
 package dev.stability.testkit;
 
 import dev.stability.time.Ticker;
+import dev.stability.time.TimerScheduler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
- * A {@link Ticker} that only moves when the test says so; thread-safe.
+ * A {@link Ticker} and {@link TimerScheduler} on virtual time: it only moves when the test says so, and timers
+ * scheduled on it run, in due order and at their own reading, while {@link #advance(Duration)} passes them.
  *
- * <p>Starts at an arbitrary non-zero reading so that code which wrongly treats 0 as "unset" is caught. Do not
- * use it in production code.
+ * <p>Build contexts with {@code RequestContext.builder(id).ticker(t).scheduler(t)} so that their deadline timers
+ * fire on virtual time: a 10-second deadline then takes no wall time to test. Timers run on the thread that calls
+ * {@code advance}, never on the thread that scheduled them. Thread-safe. Starts at an arbitrary non-zero
+ * reading so that code which wrongly treats 0 as "unset" is caught. Do not use it in production code, and do not
+ * sleep in a test that uses it: nothing moves unless you advance it.
  */
-public final class FakeTicker implements Ticker {
+public final class FakeTicker implements Ticker, TimerScheduler {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  private final PriorityQueue<FakeTimer> timers = new PriorityQueue<>();
+  private final List<LongConsumer> advanceListeners = new CopyOnWriteArrayList<>();
+  private long sequence;
 
-  /** Creates a ticker. */
+  /** Creates a ticker with no timers. */
   public FakeTicker() {}
 
   @Override
@@ -22,16 +36,48 @@ public final class FakeTicker implements Ticker {
   }
 
   /**
-   * Moves time forward.
+   * Moves time forward, running every timer that falls due on the way at its own due reading.
    *
    * @param duration how far; must not be negative
    * @return this ticker
+   * @throws IllegalArgumentException when {@code duration} is negative
    */
   public FakeTicker advance(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
     if (duration.isNegative()) {
       throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
     }
-    nanos.addAndGet(duration.toNanos());
+    long step = duration.toNanos();
+    long target = nanos.get() + step;
+    RuntimeException failure = null;
+    for (;;) {
+      FakeTimer due;
+      synchronized (timers) {
+        FakeTimer head = timers.peek();
+        if (head == null || head.dueNanos - target > 0) {
+          break;
+        }
+        due = timers.poll();
+        due.state = FakeTimer.FIRED;
+      }
+      nanos.accumulateAndGet(due.dueNanos, Math::max); // never backwards, even for timers already overdue
+      try {
+        due.task.run();
+      } catch (RuntimeException e) { // keep time consistent, then report the first broken task
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    nanos.accumulateAndGet(target, Math::max);
+    for (LongConsumer listener : advanceListeners) {
+      listener.accept(step);
+    }
+    if (failure != null) {
+      throw failure;
+    }
     return this;
   }
 
@@ -45,8 +91,111 @@ public final class FakeTicker implements Ticker {
     return advance(Duration.ofMillis(millis));
   }
 
+  /**
+   * Runs the timers already due (scheduled with a zero delay) without moving time.
+   *
+   * @return this ticker
+   */
+  public FakeTicker runDueTimers() {
+    return advance(Duration.ZERO);
+  }
+
+  /**
+   * Schedules {@code task} to run when virtual time reaches now + {@code delayNanos}.
+   *
+   * @param task the task
+   * @param delayNanos the delay; zero or negative runs it at the next {@code advance}
+   * @return a handle that cancels the task
+   */
+  @Override
+  public Timer schedule(Runnable task, long delayNanos) {
+    Objects.requireNonNull(task, "task");
+    synchronized (timers) {
+      FakeTimer timer = new FakeTimer(task, nanos.get() + Math.max(0, delayNanos), sequence++);
+      timers.add(timer);
+      return timer;
+    }
+  }
+
+  /**
+   * Returns how many timers wait to fire; a finished request should leave none behind.
+   *
+   * @return the number of pending (neither fired nor cancelled) timers
+   */
+  public int pendingTimers() {
+    synchronized (timers) {
+      return timers.size();
+    }
+  }
+
+  /**
+   * Describes each pending timer as "task due in N ms", for failure messages.
+   *
+   * @return one line per pending timer, earliest first
+   */
+  public List<String> describePendingTimers() {
+    List<FakeTimer> copy;
+    synchronized (timers) {
+      copy = new ArrayList<>(timers);
+    }
+    copy.sort(null);
+    List<String> lines = new ArrayList<>(copy.size());
+    long now = nanos.get();
+    for (FakeTimer t : copy) {
+      lines.add(t.task + " due in " + Duration.ofNanos(t.dueNanos - now).toMillis() + " ms");
+    }
+    return lines;
+  }
+
+  /**
+   * Registers a callback told of every advance (in nanoseconds), after the due timers ran; the JUnit extension
+   * uses it to move registered {@code EmbeddedChannel}s in lockstep.
+   *
+   * @param listener receives the step in nanoseconds; must not throw
+   * @return this ticker
+   */
+  public FakeTicker onAdvance(LongConsumer listener) {
+    advanceListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
   @Override
   public String toString() {
-    return "FakeTicker(" + nanos.get() + "ns)";
+    return "FakeTicker(" + nanos.get() + "ns, " + pendingTimers() + " pending timers)";
+  }
+
+  private final class FakeTimer implements Timer, Comparable<FakeTimer> {
+    static final int PENDING = 0;
+    static final int FIRED = 1;
+    static final int CANCELLED = 2;
+
+    final Runnable task;
+    final long dueNanos;
+    final long seq;
+    int state; // guarded by timers
+
+    FakeTimer(Runnable task, long dueNanos, long seq) {
+      this.task = task;
+      this.dueNanos = dueNanos;
+      this.seq = seq;
+    }
+
+    @Override
+    public boolean cancel() {
+      synchronized (timers) {
+        if (state != PENDING) {
+          return false;
+        }
+        state = CANCELLED;
+        timers.remove(this);
+        return true;
+      }
+    }
+
+    @Override
+    public int compareTo(FakeTimer o) {
+      long diff = dueNanos - o.dueNanos;
+      return diff != 0 ? (diff < 0 ? -1 : 1) : Long.compare(seq, o.seq);
+    }
   }
 }

@@ -1,0 +1,185 @@
+package dev.stability.testkit.alignment;
+
+import static dev.stability.testkit.alignment.Times.format;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks every {@link AlignmentRule} against a {@link TimeoutLayers} model and returns what is broken.
+ *
+ * <p>Rules whose numbers are unknown (no header-read timeout given, no upstream keep-alive) are skipped, never
+ * guessed. Use {@link TimeoutAssertions#assertThatTimeouts} in tests; this class is for tools that want the list.
+ */
+public final class TimeoutAlignment {
+  private TimeoutAlignment() {}
+
+  /**
+   * Returns every violated rule, outermost layer first; empty when the layers are aligned.
+   *
+   * @param layers the model
+   * @return the violations
+   */
+  public static List<Violation> check(TimeoutLayers layers) {
+    List<Violation> out = new ArrayList<>();
+    ServerTimeouts server = layers.server();
+    Duration request = server.requestTimeout();
+    server.maxRequestTimeout().ifPresent(max -> {
+      if (request.compareTo(max) > 0) {
+        out.add(new Violation(AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, "server", "<= " + format(max) + " (max)",
+            format(request) + " (request timeout)", "lower the request timeout or raise the cap"));
+      }
+    });
+    server.headerReadTimeout().ifPresent(header -> {
+      if (header.compareTo(request) >= 0) {
+        out.add(new Violation(AlignmentRule.HEADER_READ_BEFORE_REQUEST, "server", "< " + format(request)
+            + " (request timeout)", format(header) + " (header-read timeout)",
+            "cut slow request heads off sooner than the request timeout"));
+      }
+    });
+    HandlerBudget handler = layers.handler();
+    Duration budget = handler.budgetUnder(request);
+    Duration margin = handler.marginUnder(request);
+    if (budget.compareTo(request) >= 0 || budget.isNegative() || budget.isZero()) {
+      out.add(new Violation(AlignmentRule.HANDLER_INSIDE_REQUEST, "handler", "0 < budget < " + format(request)
+          + " (request timeout)", format(budget) + " (handler budget)",
+          "derive the handler budget from the request deadline: ctx.budget(margin)"));
+    } else if (margin.compareTo(handler.minimumMargin()) < 0) {
+      out.add(new Violation(AlignmentRule.HANDLER_MARGIN, "handler", ">= " + format(handler.minimumMargin())
+          + " (minimum margin)", format(margin) + " = " + format(request) + " - " + format(budget),
+          "keep more time back to write the handler's own answer"));
+    }
+    for (ClientTimeouts client : layers.clients()) {
+      checkClient(client, budget, out);
+    }
+    return out;
+  }
+
+  private static void checkClient(ClientTimeouts client, Duration budget, List<Violation> out) {
+    String layer = "client " + client.name();
+    List<String> unbounded = new ArrayList<>();
+    if (client.perTryTimeout().isEmpty() || Times.isUnbounded(client.perTryTimeout().get())) {
+      unbounded.add("per-try");
+    }
+    for (Map.Entry<String, Duration> phase : client.phases().entrySet()) {
+      if (Times.isUnbounded(phase.getValue())) {
+        unbounded.add(phase.getKey());
+      }
+    }
+    if (!unbounded.isEmpty()) {
+      out.add(new Violation(AlignmentRule.CLIENT_HAS_TIMEOUTS, layer, "a finite timeout everywhere",
+          "none for " + String.join(", ", unbounded), "set every phase and a per-try timeout"));
+    }
+    client.perTryTimeout().filter(t -> !Times.isUnbounded(t)).ifPresent(perTry -> {
+      if (perTry.compareTo(budget) > 0) {
+        out.add(new Violation(AlignmentRule.PER_TRY_WITHIN_BUDGET, layer, "<= " + format(budget)
+            + " (handler budget)", format(perTry) + " (per-try timeout)",
+            "shorten the per-try timeout below the handler budget"));
+      } else {
+        Duration total = client.worstCaseTotal().orElseThrow();
+        if (total.compareTo(budget) > 0) {
+          out.add(new Violation(AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET, layer, "<= " + format(budget)
+              + " (handler budget)", describeTotal(client, perTry, total) + "; only " + attemptsThatFit(client,
+              perTry, budget) + " of " + client.maxAttempts() + " attempts fit",
+              "fewer attempts, a shorter per-try timeout or shorter backoffs"));
+        }
+      }
+      for (Map.Entry<String, Duration> phase : client.phases().entrySet()) {
+        Duration limit = phase.getValue();
+        if (!Times.isUnbounded(limit) && limit.compareTo(perTry) > 0) {
+          out.add(new Violation(AlignmentRule.PHASE_WITHIN_PER_TRY, layer, "<= " + format(perTry)
+              + " (per-try timeout)", format(limit) + " (" + phase.getKey() + ")",
+              "a phase can never use more than its attempt: lower it to make the limit honest"));
+        }
+      }
+    });
+    if (client.idleTimeout().isPresent() && client.upstreamKeepAlive().isPresent()) {
+      Duration idle = client.idleTimeout().get();
+      Duration keepAlive = client.upstreamKeepAlive().get();
+      if (idle.compareTo(keepAlive) >= 0) {
+        out.add(new Violation(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE, layer, "< " + format(keepAlive)
+            + " (upstream keep-alive)", format(idle) + " (client idle timeout)",
+            "drop idle connections before the server does, or requests meet closed connections"));
+      }
+    }
+  }
+
+  private static String describeTotal(ClientTimeouts client, Duration perTry, Duration total) {
+    StringBuilder sb = new StringBuilder().append(client.maxAttempts()).append(" x ").append(format(perTry));
+    for (Duration b : client.backoffs()) {
+      if (!b.isZero()) {
+        sb.append(" + ").append(format(b));
+      }
+    }
+    return sb.append(" = ").append(format(total)).toString();
+  }
+
+  private static int attemptsThatFit(ClientTimeouts client, Duration perTry, Duration budget) {
+    Duration used = perTry;
+    int n = 1;
+    for (Duration backoff : client.backoffs()) {
+      used = used.plus(backoff).plus(perTry);
+      if (used.compareTo(budget) > 0) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Renders violations as a fixed-width table, one row per violation with its numbers and a fix.
+   *
+   * @param violations the violations
+   * @return the table, or an empty string when there are none
+   */
+  public static String table(List<Violation> violations) {
+    if (violations.isEmpty()) {
+      return "";
+    }
+    String[] head = {"rule", "layer", "expected", "actual"};
+    int[] width = new int[head.length];
+    for (int i = 0; i < head.length; i++) {
+      width[i] = head[i].length();
+    }
+    for (Violation v : violations) {
+      String[] row = row(v);
+      for (int i = 0; i < row.length; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    appendRow(sb, head, width);
+    String[] rule = new String[head.length];
+    for (int i = 0; i < rule.length; i++) {
+      rule[i] = "-".repeat(width[i]);
+    }
+    appendRow(sb, rule, width);
+    for (Violation v : violations) {
+      appendRow(sb, row(v), width);
+    }
+    sb.append("fixes:\n");
+    for (Violation v : violations) {
+      sb.append("  ").append(v.rule().id()).append(" [").append(v.layer()).append("]: ").append(v.fix())
+          .append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String[] row(Violation v) {
+    return new String[] {v.rule().id(), v.layer(), v.expected(), v.actual()};
+  }
+
+  private static void appendRow(StringBuilder sb, String[] cells, int[] width) {
+    sb.append("  ");
+    for (int i = 0; i < cells.length; i++) {
+      sb.append(cells[i]);
+      if (i < cells.length - 1) {
+        sb.append(" ".repeat(width[i] - cells[i].length() + 2));
+      }
+    }
+    sb.append('\n');
+  }
+}

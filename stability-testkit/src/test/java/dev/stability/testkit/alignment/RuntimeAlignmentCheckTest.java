@@ -1,0 +1,71 @@
+package dev.stability.testkit.alignment;
+
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stability.netty.client.HttpClientConfig;
+import dev.stability.netty.client.PhaseTimeouts;
+import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.testkit.upstream.FaultyUpstream;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RuntimeAlignmentCheckTest {
+  @RegisterExtension
+  final FaultyUpstream upstream = FaultyUpstream.create();
+
+  private static ServerGuardConfig server(Duration requestTimeout) {
+    return ServerGuardConfig.builder().defaultRequestTimeout(requestTimeout)
+        .headerReadTimeout(requestTimeout.dividedBy(2)).build();
+  }
+
+  private static HttpClientConfig client(Duration responseHeaders) {
+    return HttpClientConfig.builder().phaseTimeouts(PhaseTimeouts.builder().responseHeaders(responseHeaders)
+        .bodyTotal(ofSeconds(30)).build()).build();
+  }
+
+  @Test
+  void alignedLayersLetTheClientGiveUpFirstAndTheCallerGetsItsAnswer() {
+    RuntimeAlignmentResult run = RuntimeAlignmentCheck.of(server(ofSeconds(1)), HandlerBudget.margin(ofMillis(200)),
+        client(ofMillis(300))).callerTimeout(ofSeconds(5)).run(upstream);
+
+    RuntimeAlignmentAssert.assertThat(run).innermostFiredFirst().callerAnsweredInTime().callerGotStatus(504);
+    assertThat(run.first().orElseThrow().detail()).contains("RESPONSE_HEADERS");
+    assertThat(upstream.takeRequest(ofSeconds(5)).requestTimeout()).isPresent();
+  }
+
+  @Test
+  void budgetShorterThanTheClientFiresBeforeIt() {
+    RuntimeAlignmentResult run = RuntimeAlignmentCheck.of(server(ofSeconds(1)), HandlerBudget.margin(ofMillis(500)),
+        client(ofSeconds(5))).callerTimeout(ofSeconds(5)).run(upstream);
+
+    RuntimeAlignmentAssert.assertThat(run).firstTimeoutWas(RuntimeAlignmentResult.Layer.HANDLER_BUDGET)
+        .callerAnsweredInTime();
+    assertThatThrownBy(() -> RuntimeAlignmentAssert.assertThat(run).innermostFiredFirst())
+        .hasMessageContaining("expected the CLIENT timeout to fire first but the HANDLER_BUDGET timeout did")
+        .hasMessageContaining("timeline:");
+  }
+
+  @Test
+  void handlerBudgetBeyondTheServerTimeoutLetsTheServerFireFirst() {
+    RuntimeAlignmentResult run = RuntimeAlignmentCheck.of(server(ofMillis(600)), HandlerBudget.of(ofSeconds(5)),
+        client(ofSeconds(5))).callerTimeout(ofSeconds(5)).run(upstream);
+
+    assertThatThrownBy(() -> RuntimeAlignmentAssert.assertThat(run).innermostFiredFirst())
+        .hasMessageContaining("but the SERVER_REQUEST timeout did")
+        .hasMessageContaining("handler budget is not shorter than the server deadline");
+    RuntimeAlignmentAssert.assertThat(run).callerAnsweredInTime().callerGotStatus(504);
+  }
+
+  @Test
+  void callerWithAShorterDeadlineThanTheServerGetsNoAnswer() {
+    RuntimeAlignmentResult run = RuntimeAlignmentCheck.of(server(ofSeconds(1)), HandlerBudget.margin(ofMillis(200)),
+        client(ofMillis(700))).callerTimeout(ofMillis(300)).run(upstream);
+
+    assertThatThrownBy(() -> RuntimeAlignmentAssert.assertThat(run).callerAnsweredInTime())
+        .hasMessageContaining("expected the caller to get an answer before its deadline of 300 ms");
+  }
+}
