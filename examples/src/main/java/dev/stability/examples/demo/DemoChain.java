@@ -8,7 +8,7 @@ import dev.stability.examples.internal.Call;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.Meters;
 import dev.stability.examples.internal.Upstreams;
-import dev.stability.netty.client.ClientResponse;
+import dev.stability.netty.client.UpstreamServerErrorException;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.server.ServerGuardConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,7 +101,6 @@ final class DemoChain implements AutoCloseable {
         .latencyThreshold(0.99, Duration.ofSeconds(30), 10)
         .openBackoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2.0, 0.1)
         .halfOpen(2, 2, Duration.ofSeconds(2))
-        .failureOnResult(r -> r instanceof ClientResponse c && c.status() >= 500)
         .build();
   }
 
@@ -114,7 +113,7 @@ final class DemoChain implements AutoCloseable {
         .failureRateThreshold(0.5, 50)
         .slowCallRateThreshold(Duration.ofMillis(900), 0.8, 50)
         .latencyThreshold(0.99, Duration.ofSeconds(30), 50)
-        .failureOnResult(r -> r instanceof ClientResponse c && (c.status() == 500 || c.status() == 502))
+        .failureWhen(t -> !(t instanceof UpstreamServerErrorException e) || e.status() == 500 || e.status() == 502)
         .build();
   }
 
@@ -131,7 +130,7 @@ final class DemoChain implements AutoCloseable {
 
   /** Returns the state of orders' breaker for inventory. @return the state */
   CircuitBreakerState inventoryBreakerState() {
-    return orders.breakers().get("inventory").state();
+    return orders.breakerFor(inventory.uri()).state();
   }
 
   List<HttpService> services() {

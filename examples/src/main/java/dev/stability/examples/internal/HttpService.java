@@ -1,6 +1,5 @@
 package dev.stability.examples.internal;
 
-import dev.stability.breaker.CallNotPermittedException;
 import dev.stability.breaker.CircuitBreaker;
 import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.breaker.CircuitBreakerListener;
@@ -8,7 +7,6 @@ import dev.stability.breaker.CircuitBreakerMetrics;
 import dev.stability.breaker.CircuitBreakerRegistry;
 import dev.stability.breaker.CircuitBreakerSnapshot;
 import dev.stability.breaker.CircuitBreakerState;
-import dev.stability.breaker.Permit;
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Stage;
 import dev.stability.chain.ViolationPolicy;
@@ -35,9 +33,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -64,6 +61,7 @@ public final class HttpService implements AutoCloseable {
   private final ServiceStats stats = new ServiceStats();
   private final List<BreakerTransition> transitions = new CopyOnWriteArrayList<>();
   private final Consumer<Call> inboundObserver;
+  private final Map<String, String> upstreamNames = new ConcurrentHashMap<>();
   private final Channel serverChannel;
 
   HttpService(HttpServiceBuilder b) throws InterruptedException {
@@ -85,7 +83,7 @@ public final class HttpService implements AutoCloseable {
         .build();
     CircuitBreakerMetrics.of(breakers).bindTo(registry);
     this.client = StabilityHttpClient.builder().eventLoopGroup(group).meterRegistry(registry)
-        .config(b.clientConfig).build();
+        .config(b.clientConfig).circuitBreakers(breakers).build();
     ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<>() {
           @Override
@@ -169,44 +167,35 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Calls {@code upstream + pathAndQuery} under the call's context (its deadline travels in
-   * {@code x-request-timeout}) through the breaker named {@code breakerName}; the request id is passed on.
+   * Calls {@code target} under the call's context through the client, whose breaker for the target's host
+   * (named like {@code http://127.0.0.1:4711}) rejects, times and records the call; the deadline travels in
+   * {@code x-request-timeout} and the request id is passed on.
    *
-   * @param breakerName the breaker, one per upstream
+   * @param upstream the upstream's name, used for its breaker in reports
    * @param target the absolute URI to call
    * @param inbound the call being served
-   * @return the response; fails with {@link CallNotPermittedException} when the breaker rejects
+   * @return the response; fails with {@code CallNotPermittedException} when the breaker rejects
    */
-  public CompletableFuture<ClientResponse> callUpstream(String breakerName, URI target, Call inbound) {
-    CircuitBreaker breaker = breakers.get(breakerName);
+  public CompletableFuture<ClientResponse> callUpstream(String upstream, URI target, Call inbound) {
+    upstreamNames.putIfAbsent(hostKey(target), upstream);
     RequestContext ctx = inbound.context();
-    Permit permit;
-    try {
-      permit = breaker.acquire(ctx);
-    } catch (CallNotPermittedException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    long start = breaker.ticker().nanoTime();
-    ClientRequest.Builder request = ClientRequest.builder("GET", target).context(ctx);
-    request.header("x-request-id", ctx.requestId());
-    CompletableFuture<ClientResponse> f;
-    try {
-      f = client.execute(request.build());
-    } catch (RuntimeException e) {
-      permit.onFailure(breaker.ticker().nanoTime() - start, e);
-      return CompletableFuture.failedFuture(e);
-    }
-    return f.whenComplete((r, t) -> {
-      long took = breaker.ticker().nanoTime() - start;
-      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-      if (cause instanceof CancellationException) {
-        permit.onCancel();
-      } else if (cause != null) {
-        permit.onFailure(took, cause);
-      } else {
-        permit.onResult(took, r);
-      }
-    });
+    ClientRequest request = ClientRequest.builder("GET", target).context(ctx).header("x-request-id",
+        ctx.requestId()).build();
+    return client.execute(request);
+  }
+
+  /**
+   * Returns the breaker the client uses for the host of {@code target}.
+   *
+   * @param target any URI of the upstream
+   * @return the breaker
+   */
+  public CircuitBreaker breakerFor(URI target) {
+    return breakers.get(hostKey(target));
+  }
+
+  private static String hostKey(URI target) {
+    return target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
   }
 
   @Override
@@ -232,13 +221,13 @@ public final class HttpService implements AutoCloseable {
     @Override
     public void onStateTransition(String breakerName, CircuitBreakerState from, CircuitBreakerState to,
         String cause, CircuitBreakerSnapshot snapshot) {
-      transitions.add(new BreakerTransition(breakerName, from, to, cause, phase.get()));
+      transitions.add(new BreakerTransition(upstreamNames.getOrDefault(breakerName, breakerName), from, to, cause,
+          phase.get()));
     }
   }
 
   static CircuitBreakerConfig defaultBreaker() {
-    return CircuitBreakerConfig.builder().failureOnResult(r -> r instanceof ClientResponse c && c.status() >= 500)
-        .build();
+    return CircuitBreakerConfig.ofDefaults();
   }
 
   static HttpClientConfig defaultClient() {

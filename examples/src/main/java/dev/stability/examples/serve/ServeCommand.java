@@ -1,11 +1,12 @@
 package dev.stability.examples.serve;
 
 import dev.stability.breaker.CircuitBreakerConfig;
+import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.HttpServiceBuilder;
 import dev.stability.examples.internal.Upstreams;
-import dev.stability.netty.client.ClientResponse;
+import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.server.ServerGuardConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,12 +38,18 @@ public final class ServeCommand implements AutoCloseable {
     upstream = HttpService.builder("upstream").guardConfig(guards)
         .route("/slow", call -> {
           long ms = call.queryLong("ms", 0);
-          call.later(Duration.ofMillis(ms), () -> call.text(200, "upstream answered after " + ms + " ms"));
+          String budget = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
+          String got = budget == null ? "no deadline" : "a deadline of "
+              + DeadlineHeader.REQUEST_TIMEOUT.parse(budget) / 1_000_000 + " ms";
+          call.later(Duration.ofMillis(ms), () -> call.text(200, "upstream answered after " + ms + " ms, given "
+              + got));
         }).start();
     URI slow = upstream.uri().resolve("/slow");
     prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HttpServiceBuilder b = HttpService.builder("serve").host(options.host()).port(options.port()).registry(prometheus)
-        .guardConfig(guards).breakerConfig(upstreamBreaker());
+        .guardConfig(guards).breakerConfig(upstreamBreaker())
+        // give up on the upstream 50 ms before our own deadline, to answer with why instead of a bare 504
+        .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
     b.route("/hello", call -> call.text(200, "hello"))
         .route("/slow", call -> {
           long ms = call.queryLong("ms", 0);
@@ -127,7 +134,7 @@ public final class ServeCommand implements AutoCloseable {
     return CircuitBreakerConfig.builder().countWindow(20).failureRateThreshold(0.5, 10)
         .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10).latencyThreshold(0.99, Duration.ofSeconds(30), 10)
         .openBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0, 0.1)
-        .failureOnResult(r -> r instanceof ClientResponse c && c.status() >= 500).build();
+        .build();
   }
 
   /** Returns the server's base URI. @return {@code http://host:port} */
