@@ -1,6 +1,7 @@
 package dev.stability.examples.serve;
 
 import dev.stability.breaker.CircuitBreakerConfig;
+import dev.stability.chain.ChainReport;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.examples.internal.HttpService;
@@ -25,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
  *   GET /double           the handler answers twice: the second answer is dropped
  *   GET /downstream?ms=N  calls the internal upstream (N ms) through the client, breaker and deadline
  *   GET /metrics          Prometheus text
- *   GET /chain            the chain report as JSON; ?format=md for Markdown and Mermaid
+ *   GET /chain            the chain reports (server guard, application) as JSON; ?format=md for Markdown
+ *                         and Mermaid
  * </pre>
  */
 public final class ServeCommand implements AutoCloseable {
@@ -74,12 +76,14 @@ public final class ServeCommand implements AutoCloseable {
         .route("/metrics", call -> call.respond(200, "text/plain; version=0.0.4; charset=utf-8",
             prometheus.scrape()))
         .route("/chain", call -> {
-          var report = call.service().chain().report();
+          // two chains: the server guard's own (exchange -> handlers) and this app's (router -> handler)
+          ChainReport guard = call.service().guards().chain().report();
+          ChainReport app = call.service().chain().report();
           if ("md".equals(call.query("format"))) {
-            call.respond(200, "text/markdown; charset=utf-8", report.toMarkdown() + "\n```mermaid\n"
-                + report.toMermaid() + "```\n");
+            call.respond(200, "text/markdown; charset=utf-8", markdown("server guard", guard)
+                + "\n" + markdown("application", app));
           } else {
-            call.json(200, report.toJson());
+            call.json(200, "{\"guard\":" + guard.toJson() + ",\"app\":" + app.toJson() + "}");
           }
         });
     server = b.start();
@@ -121,6 +125,11 @@ public final class ServeCommand implements AutoCloseable {
         + " ms, default " + options.defaultDeadline().toMillis() + " ms); try " + running.uri()
         + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /metrics, /chain; Ctrl-C stops");
     stopped.await();
+  }
+
+  private static String markdown(String title, ChainReport report) {
+    return "## " + title + " chain `" + report.chain() + "`\n\n" + report.toMarkdown() + "\n```mermaid\n"
+        + report.toMermaid() + "```\n";
   }
 
   private static ServerGuardConfig guardConfig(ServeOptions options) {

@@ -20,7 +20,7 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
       "  --host ADDR                 address to bind (default 127.0.0.1)",
       "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
           + " (default 30s)",
-      "  --default-deadline DURATION deadline of requests that send none (default 10s)",
+      "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
       "  DURATION is 250ms, 2s or 1m");
 
   /**
@@ -34,7 +34,7 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
     String host = "127.0.0.1";
     int port = 8080;
     Duration max = Duration.ofSeconds(30);
-    Duration def = Duration.ofSeconds(10);
+    Duration def = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -51,6 +51,9 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
         case "--default-deadline" -> def = parseDuration("--default-deadline", v);
         default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
       }
+    }
+    if (def == null) {
+      def = max.compareTo(Duration.ofSeconds(10)) < 0 ? max : Duration.ofSeconds(10);
     }
     if (def.compareTo(max) > 0) {
       throw new IllegalArgumentException("--default-deadline: " + def.toMillis() + "ms (expected: <= "

@@ -154,9 +154,11 @@ class ServeModeTest {
     get("/hello");
     HttpResponse<String> json = get("/chain");
     assertThat(json.statusCode()).isEqualTo(200);
-    assertThat(json.body()).startsWith("{\"chain\":\"serve\"").contains("\"name\":\"handler\"");
+    assertThat(json.body()).startsWith("{\"guard\":{\"chain\":").contains("\"app\":{\"chain\":\"serve\"")
+        .contains("\"name\":\"handler\"");
     HttpResponse<String> md = get("/chain?format=md");
-    assertThat(md.body()).contains("| # | stage |").contains("flowchart LR");
+    assertThat(md.body()).contains("## server guard chain", "## application chain", "| # | stage |",
+        "flowchart LR");
   }
 
   @Test
