@@ -8,6 +8,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,9 @@ public final class Demo {
     try {
       out.println("stability demo: edge -> orders -> inventory on 127.0.0.1, " + options.plannedRequests()
           + "+ requests, deadline " + options.deadline().toMillis() + " ms per request, leak detection PARANOID");
+      double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      out.printf(Locale.ROOT, "  %d cores, load average %.1f%s%n", Runtime.getRuntime().availableProcessors(), load,
+          load > 2.0 * Runtime.getRuntime().availableProcessors() ? " (busy machine: expect slower phases)" : "");
       DemoReport report;
       long started = System.nanoTime();
       try (DemoChain chain = new DemoChain(options);

@@ -93,11 +93,11 @@ final class DemoChain implements AutoCloseable {
         .inboundObserver(this::trace);
   }
 
-  /** Trips on slow calls (150 ms) or failures over a small window; probes again after 200 ms to 1 s. */
+  /** Trips on slow calls (200 ms) or failures over a small window; probes again after 200 ms to 1 s. */
   private static CircuitBreakerConfig inventoryBreaker() {
     return CircuitBreakerConfig.builder().countWindow(20)
         .failureRateThreshold(0.5, 10)
-        .slowCallRateThreshold(Duration.ofMillis(150), 0.5, 10)
+        .slowCallRateThreshold(Duration.ofMillis(200), 0.5, 10)
         .latencyThreshold(0.99, Duration.ofSeconds(30), 10)
         .openBackoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2.0, 0.1)
         .halfOpen(2, 2, Duration.ofSeconds(2))

@@ -21,13 +21,13 @@ public record DemoOptions(int normalRequests, int slowRequests, int hangRequests
 
   /** Returns the default scenario: about 2,500 requests, 10 to 20 seconds. @return the options */
   public static DemoOptions standard() {
-    return new DemoOptions(1500, 400, 300, 300, 16, Duration.ofMillis(1000), Duration.ofMillis(300), 40,
+    return new DemoOptions(1500, 400, 300, 300, 16, Duration.ofMillis(1000), Duration.ofMillis(400), 40,
         Duration.ofSeconds(30));
   }
 
   /** Returns a short scenario for tests: a few hundred requests, a few seconds. @return the options */
   public static DemoOptions quick() {
-    return new DemoOptions(240, 120, 60, 80, 8, Duration.ofMillis(1000), Duration.ofMillis(300), 20,
+    return new DemoOptions(240, 120, 60, 80, 8, Duration.ofMillis(1000), Duration.ofMillis(400), 20,
         Duration.ofSeconds(15));
   }
 

@@ -63,6 +63,7 @@ public final class HttpService implements AutoCloseable {
   private final Consumer<Call> inboundObserver;
   private final Map<String, String> upstreamNames = new ConcurrentHashMap<>();
   private final Channel serverChannel;
+  private final LoopLag loopLag;
 
   HttpService(HttpServiceBuilder b) throws InterruptedException {
     this.name = b.name;
@@ -97,6 +98,7 @@ public final class HttpService implements AutoCloseable {
           }
         });
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();
+    this.loopLag = new LoopLag(group);
   }
 
   /** Returns a builder. @param name the service name, also its thread and chain name @return a new builder */
@@ -198,8 +200,19 @@ public final class HttpService implements AutoCloseable {
     return target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
   }
 
+  /**
+   * Returns the largest delay with which this service's event loop ran a task due at a given instant, in
+   * milliseconds: the floor under how late any timer on it, deadline answers included, can fire.
+   *
+   * @return the largest scheduling lag seen so far
+   */
+  public double loopLagMaxMillis() {
+    return loopLag.maxMillis();
+  }
+
   @Override
   public void close() {
+    loopLag.close();
     serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     client.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
