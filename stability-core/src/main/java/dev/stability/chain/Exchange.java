@@ -33,6 +33,7 @@ public final class Exchange {
   private boolean repaired;
   private boolean finished;
   private boolean checked;
+  private boolean swallowReported;
 
   Exchange(ChainTracker tracker, String requestId, RequestContext ctx) {
     this.tracker = tracker;
@@ -98,6 +99,22 @@ public final class Exchange {
     responded |= stage.bit;
     stage.counters.responded.increment();
     return Verdict.ALLOW;
+  }
+
+  /**
+   * Records that {@code stage} sent a complete response (status, body and end in one message, like Netty's
+   * {@code FullHttpResponse}): {@link #responded(Stage)} then, if allowed, {@link #completed(Stage)}.
+   *
+   * @param stage the responding stage
+   * @return the verdict of {@link #responded(Stage)}
+   * @throws ChainViolationException under {@link ViolationPolicy#FAIL}
+   */
+  public synchronized Verdict respondedFully(Stage stage) {
+    Verdict v = responded(stage);
+    if (v == Verdict.ALLOW && !ended) {
+      ended = true;
+    }
+    return v;
   }
 
   /**
@@ -190,9 +207,10 @@ public final class Exchange {
   public synchronized Verdict stageReturned(Stage stage) {
     check(stage);
     long acted = forwarded | responded | asyncOrFailed;
-    if ((acted & stage.bit) != 0 || headSent || finished) {
+    if ((acted & stage.bit) != 0 || headSent || finished || swallowReported) {
       return Verdict.ALLOW;
     }
+    swallowReported = true; // under REPORT the deadline must not count the same swallow again
     return answerUnlessReported(ViolationType.SWALLOWED, stage, Verdict.ANSWER_500);
   }
 
@@ -248,6 +266,10 @@ public final class Exchange {
       return Verdict.ALLOW; // no stage ever saw the request: nobody to blame, the adapter owns its fate
     }
     if (!headSent) {
+      if (swallowReported) {
+        return Verdict.ALLOW;
+      }
+      swallowReported = true;
       return answerUnlessReported(ViolationType.SWALLOWED, holder(), answer);
     }
     if (!ended) {

@@ -1,5 +1,6 @@
 package dev.stability.guard;
 
+import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
@@ -282,10 +283,11 @@ public final class Guard {
         return existing;
       }
     }
-    Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind,
-        Classifier.statusOf(t), t.getClass().getName(), Classifier.sanitize(t.getMessage(), config.maxMessageLength),
+    int status = Classifier.statusOf(t);
+    Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind, status,
+        t.getClass().getName(), Classifier.sanitize(t.getMessage(), config.maxMessageLength),
         StackFingerprint.of(t, config.fingerprintFrames), Instant.now(config.clock),
-        Thread.currentThread().getName(), t);
+        Thread.currentThread().getName(), t, status == 504 ? timelineOf(ctx) : null);
     if (sink != null && sink.add(incident) != incident) {
       return sink.find(t); // another thread recorded the same throwable first
     }
@@ -303,6 +305,11 @@ public final class Guard {
       incident.throwable().addSuppressed(t);
       log.error("FatalErrorHandler {} threw while handling {}", config.fatalHandler, incident, t);
     }
+  }
+
+  private static String timelineOf(RequestContext ctx) {
+    PhaseTimeline timeline = PhaseTimeline.of(ctx);
+    return timeline == null ? null : timeline.render();
   }
 
   private static RequestIncidents sinkOf(RequestContext ctx) {

@@ -21,9 +21,10 @@ public final class Incident {
   private final Instant timestamp;
   private final String threadName;
   private final Throwable throwable;
+  private final String timeline;
 
   Incident(String requestId, String route, IncidentKind kind, int status, String exceptionType, String message,
-      String fingerprint, Instant timestamp, String threadName, Throwable throwable) {
+      String fingerprint, Instant timestamp, String threadName, Throwable throwable, String timeline) {
     this.requestId = requestId;
     this.route = route;
     this.kind = kind;
@@ -34,6 +35,7 @@ public final class Incident {
     this.timestamp = timestamp;
     this.threadName = threadName;
     this.throwable = throwable;
+    this.timeline = timeline == null ? "" : timeline;
   }
 
   /** Returns the id of the request the exception belongs to. @return the request id */
@@ -94,6 +96,17 @@ public final class Incident {
   /** Returns the (unwrapped) throwable, for logging and tests; never serialize it to a client. @return it */
   public Throwable throwable() {
     return throwable;
+  }
+
+  /**
+   * Returns, for a deadline incident (status 504), the request's rendered
+   * {@link dev.stability.chain.PhaseTimeline} at the time: where the time went. Empty otherwise, or when the
+   * context carries no timeline.
+   *
+   * @return the timeline text, possibly empty
+   */
+  public String timeline() {
+    return timeline;
   }
 
   @Override

@@ -55,8 +55,9 @@ final class IncidentReporter {
       log.error("Request {} on route {} failed with {} [fingerprint={} thread={}]{}: {}", i.requestId(), i.route(),
           i.exceptionType(), i.fingerprint(), i.threadName(), repeats, i.message(), i.throwable());
     } else {
-      log.warn("Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}", i.requestId(),
-          i.route(), i.exceptionType(), i.status(), i.fingerprint(), i.threadName(), repeats, i.message());
+      log.warn("Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}{}", i.requestId(),
+          i.route(), i.exceptionType(), i.status(), i.fingerprint(), i.threadName(), repeats, i.message(),
+          i.timeline().isEmpty() ? "" : "\n" + i.timeline());
     }
   }
 

@@ -302,4 +302,29 @@ class ExchangeTest {
     assertThatThrownBy(ex::completed).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("before any stage was entered");
   }
+
+  @Test
+  void aReportedSwallowIsCountedOnceEvenWhenTheDeadlineFindsItAgain() {
+    use(ViolationPolicy.REPORT);
+    Exchange ex = throughToHandler();
+
+    assertThat(ex.stageReturned(handler)).isEqualTo(Verdict.ALLOW);
+    assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ALLOW);
+    assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
+
+    assertThat(violations).extracting(Violation::type).containsExactly(ViolationType.SWALLOWED);
+    assertThat(tracker.report().stages().get(2).violations()).isEqualTo(1);
+  }
+
+  @Test
+  void aFullResponseEndsTheExchangeInOneCall() {
+    Exchange ex = throughToHandler();
+
+    assertThat(ex.respondedFully(handler)).isEqualTo(Verdict.ALLOW);
+    assertThat(ex.isEnded()).isTrue();
+    assertThat(ex.respondedFully(logStage)).isEqualTo(Verdict.DROP);
+    assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
+
+    assertThat(violations).extracting(Violation::type).containsExactly(ViolationType.DOUBLE_RESPONSE);
+  }
 }

@@ -144,6 +144,21 @@ class FatalAndClassificationTest {
   }
 
   @Test
+  void aDeadlineIncidentCarriesThePhaseTimelineOfItsRequest() {
+    Guard guard = guard(FatalErrorPolicy.RETHROW);
+    dev.stability.chain.PhaseTimeline timeline = dev.stability.chain.PhaseTimeline.start(ctx.ticker());
+    RequestContext tracked = ctx.withValue(dev.stability.chain.PhaseTimeline.KEY, timeline);
+    timeline.mark(dev.stability.chain.Phase.DOWNSTREAM_CONNECT);
+
+    Incident deadline = guard.report(tracked,
+        new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
+    Incident bug = guard.report(tracked, new IllegalStateException("bug"));
+
+    assertThat(deadline.timeline()).contains("downstream_connect", "now");
+    assertThat(bug.timeline()).isEmpty();
+  }
+
+  @Test
   void aThrowingFatalHandlerDoesNotHideTheError() {
     Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).fatalHandler(i -> {
       throw new IllegalStateException("handler bug");

@@ -7,7 +7,6 @@ import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +23,7 @@ class GuardTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Incident> published = new CopyOnWriteArrayList<>();
   private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).listener(published::add)
-      .logInterval(Duration.ZERO).build());
+      .build());
   private final ExecutorService pool = ContextExecutors.propagating(Executors.newFixedThreadPool(4));
 
   @AfterEach
@@ -133,6 +132,41 @@ class GuardTest {
       assertThat(i.requestId()).isEqualTo("req-async");
       assertThat(i.threadName()).isEqualTo("one-shot");
     });
+  }
+
+  @Test
+  void pooledThreadsReusedAcrossRequestsNeverMixUpTheirIncidents() throws Exception {
+    int requests = 500;
+    ExecutorService shared = ContextExecutors.propagating(Executors.newFixedThreadPool(16));
+    try {
+      RequestContext[] contexts = new RequestContext[requests];
+      List<Future<?>> tasks = new java.util.ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        contexts[i] = guard.bind(RequestContext.of("req-" + i), "GET /r");
+        try (var ignored = contexts[i].attach()) {
+          String id = "req-" + i;
+          tasks.add(shared.submit(() -> {
+            throw new IllegalStateException(id);
+          }));
+          tasks.add(shared.submit(() -> { })); // a healthy task of the same request on the same pool
+        }
+      }
+      for (Future<?> t : tasks) {
+        try {
+          t.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException expected) {
+          // the failing half
+        }
+      }
+
+      for (RequestContext ctx : contexts) {
+        assertThat(Guard.incidents(ctx)).singleElement()
+            .satisfies(i -> assertThat(i.message()).isEqualTo(ctx.requestId()));
+      }
+      assertThat(registry.get("stability.guard.incidents").counter().count()).isEqualTo(requests);
+    } finally {
+      shared.shutdownNow();
+    }
   }
 
   @Test

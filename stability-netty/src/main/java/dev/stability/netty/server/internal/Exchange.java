@@ -87,6 +87,7 @@ public final class Exchange implements ChannelFutureListener {
       return false;
     }
     ex.route = route;
+    dev.stability.guard.Guard.route(context, route); // incidents recorded from now on carry it
     return true;
   }
 

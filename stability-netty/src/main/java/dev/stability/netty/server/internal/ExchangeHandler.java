@@ -20,6 +20,7 @@ import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ResponseDroppedException;
 import dev.stability.netty.server.ServerRequestContexts;
+import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
@@ -36,6 +37,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -72,6 +74,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private final AsciiString requestIdHeader;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
   private ChannelHandlerContext ctx;
+  private Attribute<RequestContext> contextAttribute;
   private Ticker ticker;
   private TimerScheduler scheduler;
   private String idPrefix;
@@ -116,6 +119,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
     this.idPrefix = ctx.channel().id().asShortText() + '-';
+    this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
   }
 
   boolean inEventLoop() {
@@ -157,22 +161,19 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       rejected = true;
       timeout = defaultTimeoutNanos;
     }
-    PhaseTimeline timeline = PhaseTimeline.start(ticker);
-    timeline.mark(Phase.HEADERS_READ);
+    PhaseTimeline timeline = PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
     Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
         timeline);
     ex.rejected = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
-        .timeout(Duration.ofNanos(timeout)).build();
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
-        Guard.UNKNOWN_ROUTE);
-    ex.chain = chain.newExchange(ex.context);
-    armDeadlineTimer(now + ex.root.remainingNanos());
+        .deadline(Deadline.atNanos(ticker, now + timeout)).build();
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex));
+    armDeadlineTimer(now + timeout);
     ex.inboundComplete = request instanceof LastHttpContent;
     metrics.requestStarted();
     exchanges.addLast(ex);
     if (exchanges.size() == 1) {
-      dispatch(ex, request);
+      dispatch(ex, request, false);
     } else {
       hold(ex, request);
     }
@@ -255,24 +256,24 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  private void dispatch(Exchange ex, Object head) {
+  private void dispatch(Exchange ex, Object head, boolean queued) {
     ex.dispatched = true;
     if (ex.rejected) {
       ReferenceCountUtil.release(head);
       answer(ex, ProblemDetails.of(400, ex.requestId), false);
       return;
     }
-    CancellationCause ended = ex.held == null && ex.root.remainingNanos() > 0 ? null
-        : ex.root.cancellationCause(); // only a request that waited its turn can have ended already
+    CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
       return;
     }
     ensureTailLast();
-    ex.timeline.mark(Phase.HANDLER_START);
-    ex.chain.enter(handlersStage);
-    ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(ex.context);
+    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
+      ex.timeline.mark(Phase.HANDLER_START);
+    }
+    contextAttribute.set(ex.context);
     fire(ex, head);
   }
 
@@ -289,7 +290,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     ArrayDeque<Object> held = next.held;
     next.held = null;
-    dispatch(next, held.pollFirst());
+    dispatch(next, held.pollFirst(), true);
     for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
       if (next.completed || closing) {
         ReferenceCountUtil.release(msg);
@@ -370,7 +371,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       }
       ex.committed = true;
       ex.status = response.status().code();
-      ex.chain.responded(handlersStage);
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
         drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -384,7 +384,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     p.addListener(ex);
     ctx.write(msg, p);
     if (msg instanceof LastHttpContent) {
-      ex.chain.completed();
       complete(ex);
     }
   }
@@ -394,15 +393,17 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     metrics.violation(kind);
     if (blamed != null && !"late_response".equals(kind)) { // a late answer is a timeout's echo, not a chain bug
       if (msg instanceof HttpResponse) {
-        blamed.chain.responded(handlersStage);
+        chainOf(blamed).responded(handlersStage);
       } else {
-        blamed.chain.wrote(handlersStage);
+        chainOf(blamed).wrote(handlersStage);
       }
     }
     String id = blamed == null ? "none" : blamed.requestId;
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
-        .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
-        .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    try (Scope ignored = blamed == null ? null : blamed.context.attach()) {
+      log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
+          .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
+          .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
+    }
     if (!promise.isVoid()) {
       promise.tryFailure(ResponseDroppedException.of(kind));
     }
@@ -419,19 +420,40 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private void complete(Exchange ex) {
     ex.completed = true;
     long now = ticker.nanoTime();
-    ex.timeline.mark(Phase.RESPONSE_WRITTEN);
     exchanges.remove(ex);
     lastCompleted = ex;
-    if (ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).get() == ex.context) {
-      ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
-    }
+    contextAttribute.compareAndSet(ex.context, null);
     recordRequest(ex, ex.status, now);
-    ex.chain.finish();
+    if (ex.chain != null) {
+      ex.chain.finish();
+    }
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
       ctx.executor().execute(this::dispatchNext);
     }
+  }
+
+  /**
+   * Returns the chain-tracker exchange of {@code ex}, created on the first violation and brought up to date: the
+   * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
+   * that broke the contract.
+   */
+  private dev.stability.chain.Exchange chainOf(Exchange ex) {
+    if (ex.chain == null) {
+      dev.stability.chain.Exchange c = chain.newExchange(ex.context);
+      if (ex.dispatched && !ex.rejected) {
+        c.enter(handlersStage);
+      }
+      if (ex.committed) {
+        c.responded(ex.answeredByGuard ? ownStage : handlersStage);
+        if (ex.completed) {
+          c.completed();
+        }
+      }
+      ex.chain = c;
+    }
+    return ex.chain;
   }
 
   private void recordRequest(Exchange ex, int status, long now) {
@@ -454,7 +476,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.answeredByGuard = true;
     ex.committed = true;
     ex.status = problem.status();
-    if (!ex.chain.isRepaired()) { // the chain already counts the answer it asked for
+    if (ex.chain != null && !ex.chain.isRepaired()) { // a repair the chain asked for is already counted
       ex.chain.responded(ownStage);
       ex.chain.completed(ownStage);
     }
@@ -467,7 +489,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
   private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
     metrics.incident(kind);
-    if (ex.dispatched) {
+    if (ex.dispatched && ex.chain != null) {
       ex.chain.failed(handlersStage);
     }
     Incident incident;
@@ -498,31 +520,16 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. */
+  /** The request's context ended abnormally; runs on the event loop. Answers first, logs after. */
   void contextEnded(Exchange ex, CancellationCause cause) {
     if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
       return; // a queued request is judged when its turn comes (dispatch checks the context)
     }
-    long now = ticker.nanoTime();
+    boolean wasCommitted = ex.committed;
+    String phase = ex.phase();
     Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
-    try (Scope ignored = ex.context.attach()) {
-      if (cause.isDeadlineExceeded()) {
-        long lateness = now - (ex.startNanos + ex.timeoutNanos);
-        metrics.timeout(lateness);
-        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", ex.phase())
-            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", ex.committed)
-            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), ex.phase(),
-                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
-      } else {
-        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
-      }
-    }
-    if (ex.committed) {
-      ex.chain.deadlineExceeded(); // reports the response that never ended
+    if (wasCommitted) {
+      chainOf(ex).deadlineExceeded(); // reports the response that never ended
       closing = true;
       ctx.close(); // the response started: the only honest end is a truncated one
     } else if (failedElsewhere != null) {
@@ -530,6 +537,22 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     } else {
       int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
       answer(ex, ProblemDetails.of(status, ex.requestId), true);
+    }
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    try (Scope ignored = ex.context.attach()) {
+      if (cause.isDeadlineExceeded()) {
+        metrics.timeout(lateness);
+        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
+            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", phase)
+            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", wasCommitted)
+            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
+                Durations.format(ex.timeoutNanos), phase,
+                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
+      } else {
+        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
+            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+      }
     }
   }
 
@@ -583,17 +606,26 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return; // answered already and passed on, e.g. by a logging handler
     }
     metrics.violation("unanswered");
-    log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
-        .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
-        .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri, stage);
+    try (Scope ignored = ex.context.attach()) {
+        log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
+          .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
+          .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri,
+              stage);
+    }
     Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
-    ex.chain.enter(last);
+    chainOf(ex).enter(last);
     ex.chain.stageReturned(last);
     answer(ex, ProblemDetails.of(500, ex.requestId), false);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
+      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+      closing = true;
+      ctx.close();
+      return;
+    }
     exceptionReached(cause, "before " + ctx.name());
   }
 
@@ -645,7 +677,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
       ex.root.cancel(gone);
     }
-    ctx.channel().attr(ServerRequestContexts.ATTRIBUTE).set(null);
+    contextAttribute.set(null);
     ctx.fireChannelInactive();
   }
 
