@@ -16,12 +16,14 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +43,11 @@ final class ConnectionFactory {
   private final Map<EventLoop, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
   private final Bootstrap bootstrap;
 
-  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext) {
+  private final List<InetSocketAddress> nameServers;
+
+  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext, List<InetSocketAddress> nameServers) {
     this.config = config;
+    this.nameServers = nameServers;
     this.sslContext = sslContext;
     HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes());
     this.bootstrap = new Bootstrap().channel(NioSocketChannel.class)
@@ -74,9 +79,7 @@ final class ConnectionFactory {
     if (limit <= 0) {
       return promise;
     }
-    DnsNameResolver resolver = resolvers.computeIfAbsent(loop, l -> new DnsNameResolverBuilder(l)
-        .datagramChannelType(NioDatagramChannel.class)
-        .queryTimeoutMillis(Math.max(1, config.phaseTimeouts().dns().toMillis())).build());
+    DnsNameResolver resolver = resolvers.computeIfAbsent(loop, this::newResolver);
     ScheduledFuture<?> timer = loop.schedule(() -> {
       promise.tryFailure(timeout(Phase.DNS, limit, budget, key));
     }, limit, TimeUnit.NANOSECONDS);
@@ -92,6 +95,15 @@ final class ConnectionFactory {
       connect(key, new InetSocketAddress(f.getNow(), key.port()), loop, budget, observer, promise);
     });
     return promise;
+  }
+
+  private DnsNameResolver newResolver(EventLoop loop) {
+    DnsNameResolverBuilder b = new DnsNameResolverBuilder(loop).datagramChannelType(NioDatagramChannel.class)
+        .queryTimeoutMillis(Math.max(1, config.phaseTimeouts().dns().toMillis()));
+    if (!nameServers.isEmpty()) {
+      b.nameServerProvider(new SequentialDnsServerAddressStreamProvider(nameServers));
+    }
+    return b.build();
   }
 
   private void connect(HostKey key, InetSocketAddress address, EventLoop loop, Budget budget,

@@ -45,7 +45,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
         : b.group;
     this.customSsl = b.sslContext;
     this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
-    this.factory = new ConnectionFactory(config, this::sslContext);
+    this.factory = new ConnectionFactory(config, this::sslContext, b.nameServers);
     if (config.insecureTrustAllCertificates()) {
       log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
           + "(insecureTrustAllCertificates=true): for tests only, never in production");

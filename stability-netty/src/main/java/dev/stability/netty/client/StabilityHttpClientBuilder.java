@@ -5,6 +5,8 @@ import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,7 @@ public final class StabilityHttpClientBuilder {
   Ticker ticker = Ticker.system();
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
+  List<InetSocketAddress> nameServers = List.of();
 
   StabilityHttpClientBuilder() {}
 
@@ -95,6 +98,22 @@ public final class StabilityHttpClientBuilder {
    */
   public StabilityHttpClientBuilder circuitBreakers(CircuitBreakerRegistry value) {
     this.breakers = new BreakerGate(Objects.requireNonNull(value, "circuitBreakers"));
+    return this;
+  }
+
+  /**
+   * Sends DNS queries to these servers, in order, instead of the platform's ({@code /etc/resolv.conf}); the hosts
+   * file is still read first.
+   *
+   * @param value at least one name server address
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder nameServers(List<InetSocketAddress> value) {
+    Objects.requireNonNull(value, "nameServers");
+    if (value.isEmpty() || value.stream().anyMatch(Objects::isNull)) {
+      throw new IllegalArgumentException("nameServers: " + value + " (expected: one or more addresses)");
+    }
+    this.nameServers = List.copyOf(value);
     return this;
   }
 
