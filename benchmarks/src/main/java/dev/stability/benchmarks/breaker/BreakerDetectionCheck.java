@@ -42,12 +42,36 @@ public final class BreakerDetectionCheck {
   public static void main(String[] args) {
     System.out.println("| breaker | window | trips on | calls sent after fault until OPEN | ms until OPEN |");
     System.out.println("| --- | --- | --- | --- | --- |");
-    run("Resilience4j 2.4.0", "count 100", "errors only (seed setup)", r4j(SlidingWindowType.COUNT_BASED, 100, false));
-    run("Resilience4j 2.4.0", "count 100", "slow rate 50% >= 1 s", r4j(SlidingWindowType.COUNT_BASED, 100, true));
-    run("stability", "count 100", "slow rate 50% >= 1 s, p99 >= 2 s", ours(c -> c.countWindow(100)));
-    run("Resilience4j 2.4.0", "time 10 s", "slow rate 50% >= 1 s", r4j(SlidingWindowType.TIME_BASED, 10, true));
-    run("stability", "time 10 x 1 s", "slow rate 50% >= 1 s, p99 >= 2 s",
-        ours(c -> c.timeWindow(10, Duration.ofSeconds(1))));
+    print("Resilience4j 2.4.0", "count 100", "errors only (seed setup)", r4jErrorsOnly());
+    print("Resilience4j 2.4.0", "count 100", "slow rate 50% >= 1 s", r4jCount());
+    print("stability", "count 100", "slow rate 50% >= 1 s, p99 >= 2 s", oursCount());
+    print("Resilience4j 2.4.0", "time 10 s", "slow rate 50% >= 1 s", r4jTime());
+    print("stability", "time 10 x 1 s", "slow rate 50% >= 1 s, p99 >= 2 s", oursTime());
+  }
+
+  /** Resilience4j counting errors only, as in the seed. @return calls and ms until OPEN, ms -1 if never */
+  static long[] r4jErrorsOnly() {
+    return run(r4j(SlidingWindowType.COUNT_BASED, 100, false));
+  }
+
+  /** Resilience4j, count window. @return calls and ms until OPEN */
+  static long[] r4jCount() {
+    return run(r4j(SlidingWindowType.COUNT_BASED, 100, true));
+  }
+
+  /** Resilience4j, 10 s time window. @return calls and ms until OPEN */
+  static long[] r4jTime() {
+    return run(r4j(SlidingWindowType.TIME_BASED, 10, true));
+  }
+
+  /** Ours, count window. @return calls and ms until OPEN */
+  static long[] oursCount() {
+    return run(ours(c -> c.countWindow(100)));
+  }
+
+  /** Ours, 10 x 1 s time window. @return calls and ms until OPEN */
+  static long[] oursTime() {
+    return run(ours(c -> c.timeWindow(10, Duration.ofSeconds(1))));
   }
 
   private static java.util.function.Function<FakeClock, Subject> ours(
@@ -102,8 +126,7 @@ public final class BreakerDetectionCheck {
     };
   }
 
-  private static void run(String name, String window, String trips,
-      java.util.function.Function<FakeClock, Subject> factory) {
+  private static long[] run(java.util.function.Function<FakeClock, Subject> factory) {
     FakeClock clock = new FakeClock();
     long origin = clock.nanoTime();
     Subject subject = factory.apply(clock);
@@ -116,8 +139,7 @@ public final class BreakerDetectionCheck {
         clock.set(origin + c[0]);
         callbacks.get((int) c[2]).accept(c[1]);
         if (c[0] >= FAULT_AT && subject.isOpen()) {
-          print(name, window, trips, sentAfterFault, c[0] - FAULT_AT);
-          return;
+          return new long[] {sentAfterFault, (c[0] - FAULT_AT) / MS};
         }
       }
       clock.set(origin + t);
@@ -131,15 +153,15 @@ public final class BreakerDetectionCheck {
         }
       }
       if (t >= FAULT_AT && subject.isOpen()) {
-        print(name, window, trips, sentAfterFault, t - FAULT_AT);
-        return;
+        return new long[] {sentAfterFault, (t - FAULT_AT) / MS};
       }
     }
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %d (never opened in 60 s) | - |%n", name, window, trips,
-        sentAfterFault);
+    return new long[] {sentAfterFault, -1};
   }
 
-  private static void print(String name, String window, String trips, long calls, long nanos) {
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %d |%n", name, window, trips, calls, nanos / MS);
+  private static void print(String name, String window, String trips, long[] result) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", name, window, trips,
+        result[1] < 0 ? result[0] + " (never opened in 60 s)" : Long.toString(result[0]),
+        result[1] < 0 ? "-" : Long.toString(result[1]));
   }
 }

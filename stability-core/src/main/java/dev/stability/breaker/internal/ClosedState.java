@@ -93,6 +93,9 @@ final class ClosedState extends State {
       ClosedPermit p = i == SEALED ? current.get() : sealed.get(i);
       long n = p == null ? 0 : p.inFlight();
       if (n <= 0) {
+        if (p != null && i < SEALED) {
+          sealed.compareAndSet(i, p, null); // nothing left in flight: keep only permits that matter (memory)
+        }
         continue;
       }
       oldest = Math.min(oldest, p.openedNanos - createdNanos);

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the aggregate always converges to the sum of the slots whatever the interleaving. The four counts (calls,
  * failures, slow, above the latency threshold) are packed into 16-bit fields of one long, which is why the window
  * holds at most 65,535 calls. A call that replaces an identical slot touches nothing else. The cursor and the
- * aggregate share one cache line (two threads move one line per call, not two); each slot has a line of its own.
+ * aggregate share one cache line (two threads move one line per call, not two); in windows of up to 128 calls
+ * each slot has a line of its own (8 KB at most), larger windows pack slots densely.
  * The latency histogram is not kept up to date on the hot path: percentiles are read from the slots' buckets when
  * a snapshot or the deadline estimate (at most every 100 ms) needs them.
  */
@@ -18,6 +19,7 @@ final class CountWindow implements Window {
   private static final int PAD = 8;
   private static final int CURSOR = PAD;
   private static final int AGGREGATE = PAD + 1;
+  private static final int PADDED_UP_TO = 128;
 
   private static final long FOLD_MARK = 1L << 62;
 
@@ -26,11 +28,13 @@ final class CountWindow implements Window {
   private final long fastModMultiplier;
   private final AtomicLongArray counters = new AtomicLongArray(3 * PAD);
   private final AtomicLongArray slots;
+  private final int stride;
 
   CountWindow(int size, Thresholds thresholds) {
     this.size = size;
     this.thresholds = thresholds;
-    this.slots = new AtomicLongArray((size + 2) * PAD);
+    this.stride = size <= PADDED_UP_TO ? PAD : 1; // a line per slot only where it costs little memory
+    this.slots = new AtomicLongArray((size + 2) * stride);
     this.fastModMultiplier = Long.divideUnsigned(-1L, size) + 1;
   }
 
@@ -41,7 +45,7 @@ final class CountWindow implements Window {
     if ((index & FOLD_MARK) != 0) {
       return FOLDED;
     }
-    long old = slots.getAndSet((slot(index) + 1) * PAD, value);
+    long old = slots.getAndSet((slot(index) + 1) * stride, value);
     long delta = packed(value) - packed(old);
     long aggregate = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
     return checkPacked(aggregate, inFlight);
@@ -82,7 +86,7 @@ final class CountWindow implements Window {
   private long[] histogramFromSlots() {
     long[] h = new long[Histogram.BUCKETS];
     for (int i = 1; i <= size; i++) {
-      long slot = slots.get(i * PAD);
+      long slot = slots.get(i * stride);
       if (slot != 0) {
         h[(int) (slot >>> 8)]++;
       }
@@ -94,7 +98,7 @@ final class CountWindow implements Window {
   WindowCounts recount() {
     long a = 0;
     for (int i = 1; i <= size; i++) {
-      a += packed(slots.get(i * PAD));
+      a += packed(slots.get(i * stride));
     }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), histogramFromSlots());
