@@ -261,10 +261,10 @@ public final class Exchange {
     if (finished || checked) {
       return Verdict.ALLOW;
     }
-    checked = true; // report the end state once, at the deadline or at finish, whichever comes first
     if (entered == 0) {
       return Verdict.ALLOW; // no stage ever saw the request: nobody to blame, the adapter owns its fate
     }
+    checked = true; // report the end state once, at the deadline or at finish, whichever comes first
     if (!headSent) {
       if (swallowReported) {
         return Verdict.ALLOW;
