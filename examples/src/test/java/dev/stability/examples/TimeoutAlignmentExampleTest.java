@@ -44,7 +44,8 @@ class TimeoutAlignmentExampleTest {
   @RegisterExtension
   final FaultyUpstream inventory = FaultyUpstream.create();
 
-  // The service: 1 s per request, 100 ms kept back to answer, the inventory client retries once within 900 ms.
+  // The service: 1 s per request, 100 ms kept back to answer, the inventory client retries once within 900 ms:
+  // 2 attempts x 300 ms + 50 ms backoff = 650 ms, so a hung inventory is given up on with time to spare.
   static final ServerGuardConfig SERVER = ServerGuardConfig.builder()
       .defaultRequestTimeout(ofSeconds(1))
       .headerReadTimeout(ofMillis(500))
@@ -52,10 +53,10 @@ class TimeoutAlignmentExampleTest {
       .build();
   static final HandlerBudget HANDLER = HandlerBudget.margin(ofMillis(100));
   static final HttpClientConfig INVENTORY_CLIENT = HttpClientConfig.builder()
-      .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(400))
+      .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(300))
           .backoff(ofMillis(50), ofMillis(50), 1).build())
       .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(100)).acquire(ofMillis(100)).connect(ofMillis(200))
-          .tls(ofMillis(300)).write(ofMillis(200)).responseHeaders(ofMillis(400)).bodyTotal(ofMillis(400))
+          .tls(ofMillis(300)).write(ofMillis(200)).responseHeaders(ofMillis(300)).bodyTotal(ofMillis(300))
           .bodyGap(ofMillis(200)).build())
       .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
       .build();

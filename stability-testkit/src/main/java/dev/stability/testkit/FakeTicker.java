@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * A {@link Ticker} and {@link TimerScheduler} on virtual time: it only moves when the test says so, and timers
@@ -24,11 +22,43 @@ import java.util.function.LongConsumer;
 public final class FakeTicker implements Ticker, TimerScheduler {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final PriorityQueue<FakeTimer> timers = new PriorityQueue<>();
-  private final List<LongConsumer> advanceListeners = new CopyOnWriteArrayList<>();
+  private final long initialNanos = nanos.get();
   private long sequence;
 
   /** Creates a ticker with no timers. */
   public FakeTicker() {}
+
+  /**
+   * Returns this ticker as a Netty ticker, e.g. for {@code EmbeddedChannel.builder().ticker(...)}, so that the
+   * channel's event loop reads the very same virtual clock; its {@code sleep} refuses, since nothing would move
+   * the clock while the caller sleeps.
+   *
+   * @return a view of this ticker
+   */
+  public io.netty.util.concurrent.Ticker asNettyTicker() {
+    return new io.netty.util.concurrent.Ticker() {
+      @Override
+      public long initialNanoTime() {
+        return initialNanos;
+      }
+
+      @Override
+      public long nanoTime() {
+        return nanos.get();
+      }
+
+      @Override
+      public void sleep(long delay, java.util.concurrent.TimeUnit unit) {
+        throw new UnsupportedOperationException("sleep(" + delay + " " + unit + ") on virtual time (expected: "
+            + "advance the FakeTicker instead)");
+      }
+
+      @Override
+      public String toString() {
+        return "NettyTicker(" + FakeTicker.this + ")";
+      }
+    };
+  }
 
   @Override
   public long nanoTime() {
@@ -47,8 +77,7 @@ public final class FakeTicker implements Ticker, TimerScheduler {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
     }
-    long step = duration.toNanos();
-    long target = nanos.get() + step;
+    long target = nanos.get() + duration.toNanos();
     RuntimeException failure = null;
     for (;;) {
       FakeTimer due;
@@ -72,9 +101,6 @@ public final class FakeTicker implements Ticker, TimerScheduler {
       }
     }
     nanos.accumulateAndGet(target, Math::max);
-    for (LongConsumer listener : advanceListeners) {
-      listener.accept(step);
-    }
     if (failure != null) {
       throw failure;
     }
@@ -89,6 +115,14 @@ public final class FakeTicker implements Ticker, TimerScheduler {
    */
   public FakeTicker advanceMillis(long millis) {
     return advance(Duration.ofMillis(millis));
+  }
+
+  /** Returns the reading at which the earliest pending timer is due, or {@link Long#MAX_VALUE} without one. */
+  long nextDueNanos() {
+    synchronized (timers) {
+      FakeTimer head = timers.peek();
+      return head == null ? Long.MAX_VALUE : head.dueNanos;
+    }
   }
 
   /**
@@ -145,18 +179,6 @@ public final class FakeTicker implements Ticker, TimerScheduler {
       lines.add(t.task + " due in " + Duration.ofNanos(t.dueNanos - now).toMillis() + " ms");
     }
     return lines;
-  }
-
-  /**
-   * Registers a callback told of every advance (in nanoseconds), after the due timers ran; the JUnit extension
-   * uses it to move registered {@code EmbeddedChannel}s in lockstep.
-   *
-   * @param listener receives the step in nanoseconds; must not throw
-   * @return this ticker
-   */
-  public FakeTicker onAdvance(LongConsumer listener) {
-    advanceListeners.add(Objects.requireNonNull(listener, "listener"));
-    return this;
   }
 
   @Override

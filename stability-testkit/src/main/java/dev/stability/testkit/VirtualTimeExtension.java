@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A JUnit 5 extension that gives each test one fresh {@link FakeTicker} and wires it everywhere time is read:
  * contexts built by {@link #context(String)}, breakers built from {@link #breakerConfig()}, and {@code EmbeddedChannel}s
- * made by {@link #channel(ChannelHandler...)} whose clock is frozen and moved in lockstep by {@link #advance}.
+ * made by {@link #channel(ChannelHandler...)}, whose event loop reads the same virtual clock.
  *
  * <pre>{@code
  * @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class VirtualTimeExtension implements BeforeEachCallback, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(VirtualTimeExtension.class);
+  private static final int MAX_STEPS = 1_000_000;
 
   private final boolean failOnPendingTimers;
   private volatile State state;
@@ -158,35 +159,66 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
    * @return the channel
    */
   public EmbeddedChannel channel(ChannelHandler... handlers) {
-    EmbeddedChannel ch = new EmbeddedChannel(handlers);
-    register(ch);
+    State s = current();
+    EmbeddedChannel ch = EmbeddedChannel.builder().handlers(handlers).ticker(s.nettyTicker).build();
+    s.channels.add(ch);
     return ch;
   }
 
   /**
-   * Freezes {@code channel}'s clock and moves it with this test's ticker from now on; closed after the test.
+   * Moves {@code channel}'s clock with this test's ticker from now on (freezing it first, unless it was built on
+   * {@link FakeTicker#asNettyTicker()} of this test's ticker); closed after the test.
    *
    * @param channel the channel
    * @return the channel
    */
   public EmbeddedChannel register(EmbeddedChannel channel) {
     State s = current();
-    channel.freezeTime();
+    if (channel.eventLoop().ticker() != s.nettyTicker) {
+      channel.freezeTime();
+      s.lockstep.add(channel);
+    }
     s.channels.add(channel);
     return channel;
   }
 
   /**
-   * Moves virtual time: fires due context timers at their own reading, then moves every registered channel and
-   * runs its due scheduled and pending tasks.
+   * Moves virtual time, running everything that falls due on the way in time order: context timers at their own
+   * reading, and each channel's scheduled tasks when the clock reaches them.
    *
    * @param duration how far; must not be negative
    */
   public void advance(Duration duration) {
     State s = current();
-    s.ticker.advance(duration);
+    FakeTicker t = s.ticker;
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0)");
+    }
+    long target = t.nanoTime() + duration.toNanos();
+    for (int steps = 0; ; steps++) {
+      if (steps > MAX_STEPS) {
+        throw new IllegalStateException("advance(" + duration + ") took more than " + MAX_STEPS + " steps: a task "
+            + "keeps rescheduling itself without delay");
+      }
+      long now = t.nanoTime();
+      long next = Math.min(target, t.nextDueNanos());
+      for (EmbeddedChannel ch : s.channels) {
+        ch.runPendingTasks();
+        long delay = ch.runScheduledPendingTasks();
+        if (delay >= 0) {
+          next = Math.min(next, now + Math.max(delay, 1)); // a task due now already ran: look past it
+        }
+      }
+      long step = Math.max(0, next - now);
+      t.advance(Duration.ofNanos(step));
+      for (EmbeddedChannel ch : s.lockstep) {
+        ch.advanceTimeBy(step, TimeUnit.NANOSECONDS);
+      }
+      if (next >= target) {
+        break;
+      }
+    }
     for (EmbeddedChannel ch : s.channels) {
-      ch.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
       ch.runPendingTasks();
       ch.runScheduledPendingTasks();
     }
@@ -203,6 +235,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
 
   private static final class State {
     final FakeTicker ticker = new FakeTicker();
+    final io.netty.util.concurrent.Ticker nettyTicker = ticker.asNettyTicker();
     final List<EmbeddedChannel> channels = new ArrayList<>();
+    final List<EmbeddedChannel> lockstep = new ArrayList<>();
   }
 }

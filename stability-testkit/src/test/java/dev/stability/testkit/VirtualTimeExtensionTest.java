@@ -11,6 +11,7 @@ import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -45,6 +46,41 @@ class VirtualTimeExtensionTest {
     time.advance(Duration.ofSeconds(2));
     assertThat(events).containsExactly(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT);
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void contextTimersAndChannelTasksRunInTimeOrderAtTheirOwnReading() {
+    EmbeddedChannel ch = time.channel();
+    long start = time.ticker().nanoTime();
+    List<String> order = new ArrayList<>();
+    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+        1, TimeUnit.SECONDS);
+    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+        3, TimeUnit.SECONDS);
+    time.context("r-1", Duration.ofSeconds(2)).onCancel(
+        cause -> order.add("context@" + (time.ticker().nanoTime() - start) / 1_000_000_000L));
+
+    time.advance(Duration.ofSeconds(5));
+    assertThat(order).containsExactly("channel@1", "context@2", "channel@3");
+    assertThat(time.ticker().nanoTime() - start).isEqualTo(Duration.ofSeconds(5).toNanos());
+  }
+
+  @Test
+  void channelEventLoopReadsTheSameVirtualClock() {
+    EmbeddedChannel ch = time.channel();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(ch.eventLoop().ticker().nanoTime()).isEqualTo(time.ticker().nanoTime());
+  }
+
+  @Test
+  void registeredChannelOfItsOwnMovesInLockstep() {
+    EmbeddedChannel own = time.register(new EmbeddedChannel());
+    List<String> ran = new ArrayList<>();
+    own.eventLoop().schedule(() -> ran.add("fired"), 3, TimeUnit.SECONDS);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(ran).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(ran).containsExactly("fired");
   }
 
   @Test

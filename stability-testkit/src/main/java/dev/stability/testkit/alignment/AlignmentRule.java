@@ -22,6 +22,9 @@ public enum AlignmentRule {
   PER_TRY_WITHIN_BUDGET("per-try-within-budget", "per-try timeout <= handler budget"),
   /** All attempts of a client, with their backoffs, fit in the handler budget. */
   CLIENT_TOTAL_WITHIN_BUDGET("client-total-within-budget", "attempts x per-try + backoffs <= handler budget"),
+  /** Clients the handler calls one after another fit the handler budget together. */
+  SEQUENTIAL_CLIENTS_WITHIN_BUDGET("sequential-clients-within-budget",
+      "sum of the sequential clients' totals <= handler budget"),
   /** No phase of a client is allowed longer than a whole attempt. */
   PHASE_WITHIN_PER_TRY("phase-within-per-try", "each phase <= per-try timeout"),
   /** A client drops idle connections before the upstream server does, so it never reuses a closed one. */

@@ -1,5 +1,6 @@
 package dev.stability.testkit.alignment;
 
+import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.StabilityHttpClient;
 import dev.stability.netty.server.ServerGuardConfig;
@@ -50,6 +51,7 @@ public final class RuntimeAlignmentCheck {
   private final HandlerBudget handler;
   private final HttpClientConfig client;
   private Duration callerTimeout;
+  private boolean callerSendsDeadline;
 
   private RuntimeAlignmentCheck(ServerGuardConfig server, HandlerBudget handler, HttpClientConfig client) {
     this.server = server;
@@ -79,6 +81,17 @@ public final class RuntimeAlignmentCheck {
    */
   public RuntimeAlignmentCheck callerTimeout(Duration timeout) {
     this.callerTimeout = Times.positive("callerTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * Makes the caller send its deadline in {@code x-request-timeout}, as a stability client would: the server then
+   * works to {@code min(caller deadline, its cap)} instead of its default request timeout.
+   *
+   * @return this check
+   */
+  public RuntimeAlignmentCheck callerSendsDeadline() {
+    this.callerSendsDeadline = true;
     return this;
   }
 
@@ -119,8 +132,10 @@ public final class RuntimeAlignmentCheck {
     Optional<Integer> status = Optional.empty();
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout((int) Math.max(1, callerTimeout.toMillis()));
-      socket.getOutputStream().write(("GET /alignment HTTP/1.1\r\nHost: alignment\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      String deadline = callerSendsDeadline ? DeadlineHeader.REQUEST_TIMEOUT.headerName() + ": "
+          + DeadlineHeader.REQUEST_TIMEOUT.encode(callerTimeout.toNanos()) + "\r\n" : "";
+      socket.getOutputStream().write(("GET /alignment HTTP/1.1\r\nHost: alignment\r\nConnection: close\r\n"
+          + deadline + "\r\n").getBytes(StandardCharsets.US_ASCII));
       status = readStatus(socket.getInputStream());
     } catch (SocketTimeoutException e) {
       recorder.note("caller gave up at its deadline of " + Times.format(callerTimeout));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks every {@link AlignmentRule} against a {@link TimeoutLayers} model and returns what is broken.
@@ -53,6 +54,9 @@ public final class TimeoutAlignment {
     }
     for (ClientTimeouts client : layers.clients()) {
       checkClient(client, budget, out);
+    }
+    if (layers.clientsInSequence() && layers.clients().size() > 1) {
+      checkSequence(layers.clients(), budget, out);
     }
     return out;
   }
@@ -103,6 +107,24 @@ public final class TimeoutAlignment {
             + " (upstream keep-alive)", format(idle) + " (client idle timeout)",
             "drop idle connections before the server does, or requests meet closed connections"));
       }
+    }
+  }
+
+  private static void checkSequence(List<ClientTimeouts> clients, Duration budget, List<Violation> out) {
+    Duration sum = Duration.ZERO;
+    List<String> parts = new ArrayList<>();
+    for (ClientTimeouts c : clients) {
+      Optional<Duration> total = c.worstCaseTotal().filter(t -> !Times.isUnbounded(t));
+      if (total.isEmpty()) {
+        return; // an unbounded client is already reported by client-has-timeouts
+      }
+      sum = sum.plus(total.get());
+      parts.add(c.name() + " " + format(total.get()));
+    }
+    if (sum.compareTo(budget) > 0) {
+      out.add(new Violation(AlignmentRule.SEQUENTIAL_CLIENTS_WITHIN_BUDGET, "clients in sequence", "<= "
+          + format(budget) + " (handler budget)", String.join(" + ", parts) + " = " + format(sum),
+          "give each call its share of the budget, or call them in parallel"));
     }
   }
 

@@ -25,11 +25,13 @@ public final class TimeoutLayers {
   private final ServerTimeouts server;
   private final HandlerBudget handler;
   private final List<ClientTimeouts> clients;
+  private final boolean sequential;
 
   private TimeoutLayers(Builder b) {
     this.server = b.server;
     this.handler = b.handler;
     this.clients = List.copyOf(b.clients);
+    this.sequential = b.sequential;
   }
 
   /**
@@ -72,9 +74,14 @@ public final class TimeoutLayers {
     return clients;
   }
 
+  /** Returns whether the handler calls its clients one after another. @return {@code true} when sequential */
+  public boolean clientsInSequence() {
+    return sequential;
+  }
+
   @Override
   public String toString() {
-    return "TimeoutLayers(" + server + ", " + handler + ", " + clients + ")";
+    return "TimeoutLayers(" + server + ", " + handler + ", " + (sequential ? "in sequence " : "") + clients + ")";
   }
 
   /** Builds {@link TimeoutLayers}. */
@@ -82,8 +89,20 @@ public final class TimeoutLayers {
     private ServerTimeouts server;
     private HandlerBudget handler;
     private final List<ClientTimeouts> clients = new ArrayList<>();
+    private boolean sequential;
 
     Builder() {}
+
+    /**
+     * Declares that the handler calls its clients one after another, so that their worst-case totals add up;
+     * by default they are taken as called in parallel, each given the whole budget.
+     *
+     * @return this builder
+     */
+    public Builder clientsInSequence() {
+      this.sequential = true;
+      return this;
+    }
 
     /**
      * Sets the server layer.

@@ -8,23 +8,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,14 +46,13 @@ public final class PipelineProbe implements AutoCloseable {
   private final EmbeddedChannel channel;
   private final boolean wire;
   private final EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
-  private final EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder());
+  private final MethodAwareResponseDecoder responseDecoder = new MethodAwareResponseDecoder();
+  private final EmbeddedChannel decoder = new EmbeddedChannel(responseDecoder);
   private final List<String> sent = new ArrayList<>();
   private final List<FullHttpRequest> written = new ArrayList<>();
-  private final List<ProbeResponse> responses = new ArrayList<>();
-  private final List<String> wireViolations = new ArrayList<>();
+  private final ResponseAssembler assembler = new ResponseAssembler();
   private final List<String> chainViolations = new CopyOnWriteArrayList<>();
   private final Map<ChainTracker, Map<String, Long>> watched = new LinkedHashMap<>();
-  private Partial partial;
 
   private PipelineProbe(EmbeddedChannel channel) {
     this.channel = channel;
@@ -99,7 +91,8 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Sends a request; the probe takes ownership of it.
+   * Sends a request; the probe takes ownership of it. On the wire a body without a length gets a
+   * {@code content-length}.
    *
    * @param request the request
    * @return this probe
@@ -108,6 +101,11 @@ public final class PipelineProbe implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     sent.add(request.method() + " " + request.uri());
     if (wire) {
+      if (!HttpUtil.isContentLengthSet(request) && !HttpUtil.isTransferEncodingChunked(request)
+          && request.content().isReadable()) {
+        HttpUtil.setContentLength(request, request.content().readableBytes());
+      }
+      responseDecoder.sent(request.method());
       encoder.writeOutbound(request);
       for (Object bytes; (bytes = encoder.readOutbound()) != null; ) {
         channel.writeInbound(bytes);
@@ -127,7 +125,7 @@ public final class PipelineProbe implements AutoCloseable {
    */
   public List<ProbeResponse> responses() {
     drain();
-    return List.copyOf(responses);
+    return assembler.responses();
   }
 
   /** Returns the requests sent so far, as "METHOD uri". @return the requests */
@@ -183,7 +181,7 @@ public final class PipelineProbe implements AutoCloseable {
   /** Returns integrity problems seen on the wire (responses with no request, writes after the end). @return them */
   public List<String> wireViolations() {
     drain();
-    return List.copyOf(wireViolations);
+    return assembler.wireViolations();
   }
 
   /**
@@ -217,60 +215,12 @@ public final class PipelineProbe implements AutoCloseable {
       if (wire && msg instanceof ByteBuf) {
         decoder.writeInbound(msg);
         for (Object decoded; (decoded = decoder.readInbound()) != null; ) {
-          accept(decoded);
+          assembler.accept(decoded, sent);
         }
       } else {
-        accept(msg);
+        assembler.accept(msg, sent);
       }
     }
-  }
-
-  private void accept(Object msg) {
-    try {
-      if (!(msg instanceof HttpObject)) {
-        if (!(msg instanceof ByteBuf) || ((ByteBuf) msg).isReadable()) {
-          wireViolations.add("the pipeline wrote a " + msg.getClass().getSimpleName() + " that is no HTTP object");
-        }
-        return;
-      }
-      if (msg instanceof HttpResponse) {
-        if (partial != null) {
-          wireViolations.add("response " + partial.status + " to request #" + partial.requestNumber
-              + " never ended before the next response started");
-          finish(false);
-        }
-        HttpResponse r = (HttpResponse) msg;
-        int number = responses.size() + 1;
-        if (number > sent.size()) {
-          wireViolations.add("an extra response " + r.status().code() + " arrived with no request left to answer"
-              + " (a double response: requests sent " + sent + ")");
-          number = 0;
-        }
-        partial = new Partial(number, r.status().code());
-        r.headers().forEach(h -> partial.headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-            k -> new ArrayList<>()).add(h.getValue()));
-      }
-      if (msg instanceof HttpContent) {
-        if (partial == null) {
-          if (((HttpContent) msg).content().isReadable() || !(msg instanceof LastHttpContent)) {
-            wireViolations.add("body content was written with no response started (after the end, or no status)");
-          }
-          return;
-        }
-        partial.body.append(((HttpContent) msg).content().toString(StandardCharsets.UTF_8));
-        if (msg instanceof LastHttpContent) {
-          finish(true);
-        }
-      }
-    } finally {
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private void finish(boolean complete) {
-    responses.add(new ProbeResponse(partial.requestNumber, partial.status, Map.copyOf(partial.headers),
-        partial.body.toString(), complete));
-    partial = null;
   }
 
   /**
@@ -280,7 +230,7 @@ public final class PipelineProbe implements AutoCloseable {
    */
   public String unfinishedResponse() {
     drain();
-    return partial == null ? null : partial.status + " to request #" + partial.requestNumber;
+    return assembler.unfinished();
   }
 
   /** Releases the probe's own codec channels; the probed channel is left to its owner. */
@@ -292,18 +242,6 @@ public final class PipelineProbe implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PipelineProbe(sent " + sent + ", responses " + responses + ")";
-  }
-
-  private static final class Partial {
-    final int requestNumber;
-    final int status;
-    final Map<String, List<String>> headers = new LinkedHashMap<>();
-    final StringBuilder body = new StringBuilder();
-
-    Partial(int requestNumber, int status) {
-      this.requestNumber = requestNumber;
-      this.status = status;
-    }
+    return "PipelineProbe(sent " + sent + ", responses " + assembler.responses() + ")";
   }
 }

@@ -234,7 +234,7 @@ public final class FaultyUpstream
   }
 
   /** Forgets scripts and recordings; the server keeps running. */
-  public void reset() {
+  public void clear() {
     byPath.clear();
     byRequest.clear();
     fallback = new Behaviour();
@@ -299,12 +299,10 @@ public final class FaultyUpstream
     synchronized (this) {
       shared = perClass;
     }
-    if (shared) {
-      reset();
-    } else {
+    if (!shared) {
       close();
-      reset();
     }
+    clear();
   }
 
   @Override

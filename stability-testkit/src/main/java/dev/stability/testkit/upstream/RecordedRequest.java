@@ -30,6 +30,23 @@ public record RecordedRequest(int sequence, String method, String path, String u
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
+  /**
+   * Parses one of the deadline headers the request carries, e.g. {@code grpc-timeout} or Envoy's.
+   *
+   * @param header which header
+   * @return the timeout, or empty when absent, malformed, or Envoy's 0 ("no timeout")
+   */
+  public Optional<Duration> timeout(dev.stability.context.wire.DeadlineHeader header) {
+    return header(header.headerName()).flatMap(v -> {
+      try {
+        long nanos = header.parse(v);
+        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+      } catch (RuntimeException malformed) {
+        return Optional.empty();
+      }
+    });
+  }
+
   @Override
   public String toString() {
     return "#" + sequence + " " + method + " " + uri

@@ -68,4 +68,14 @@ class RuntimeAlignmentCheckTest {
     assertThatThrownBy(() -> RuntimeAlignmentAssert.assertThat(run).callerAnsweredInTime())
         .hasMessageContaining("expected the caller to get an answer before its deadline of 300 ms");
   }
+
+  @Test
+  void callerDeadlineShorterThanTheServerTimeoutTightensEveryLayerBelowIt() {
+    RuntimeAlignmentResult run = RuntimeAlignmentCheck.of(server(ofSeconds(5)), HandlerBudget.margin(ofMillis(200)),
+        client(ofSeconds(3))).callerTimeout(ofMillis(800)).callerSendsDeadline().run(upstream);
+
+    RuntimeAlignmentAssert.assertThat(run).firstTimeoutWas(RuntimeAlignmentResult.Layer.HANDLER_BUDGET)
+        .callerAnsweredInTime().callerGotStatus(504);
+    assertThat(upstream.takeRequest(ofSeconds(5)).requestTimeout().orElseThrow()).isLessThan(ofMillis(600));
+  }
 }

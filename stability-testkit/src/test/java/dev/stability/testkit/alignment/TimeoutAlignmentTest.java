@@ -114,6 +114,17 @@ class TimeoutAlignmentTest {
   }
 
   @Test
+  void clientsCalledInSequenceMustFitTheBudgetTogether() {
+    TimeoutLayers.Builder b = TimeoutLayers.builder().server(server()).handler(HandlerBudget.margin(ofMillis(100)))
+        .client(client().build())
+        .client(ClientTimeouts.builder("pricing").perTryTimeout(ofMillis(300)).build());
+    assertThatTimeouts(b.build()).areAligned(); // in parallel each gets the whole 900 ms
+    assertThatThrownBy(() -> assertThatTimeouts(b.clientsInSequence().build()).areAligned())
+        .hasMessageContaining("sequential-clients-within-budget")
+        .hasMessageContaining("inventory 850 ms + pricing 300 ms = 1.15 s");
+  }
+
+  @Test
   void tableListsEveryViolationWithAFix() {
     ClientTimeouts bad = client().maxAttempts(5).idleTimeout(ofSeconds(30)).phase("dns", ofSeconds(2)).build();
     TimeoutLayers layers = layers(server(), HandlerBudget.of(ofMillis(980)), bad);

@@ -14,10 +14,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -158,5 +162,27 @@ class PipelineProbeTest {
     assertThat(probe).answeredEachRequestOnce().hasStatuses(200);
     assertThatThrownBy(() -> assertThat(probe).hasNoIntegrityViolations())
         .hasMessageContaining("chain 'http-server' counted 1 new DOUBLE_RESPONSE violation at stage 'handlers'");
+  }
+
+  @Test
+  void wireModePairsHeadAndPostAnswersWithTheirRequests() {
+    EmbeddedChannel ch = time.channel(new HttpServerCodec(), new HttpObjectAggregator(1024),
+        new SimpleChannelInboundHandler<FullHttpRequest>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            FullHttpResponse r = ok(req.method() + " " + req.content().toString(StandardCharsets.UTF_8));
+            if (req.method().equals(HttpMethod.HEAD)) {
+              r.content().clear(); // HEAD: announce the length, send no body
+              r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 42);
+            }
+            ctx.writeAndFlush(r);
+          }
+        });
+    probe = PipelineProbe.of(ch);
+    probe.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/h"));
+    probe.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/p",
+        Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));
+    assertThat(probe).isClean().hasStatuses(200, 200);
+    org.assertj.core.api.Assertions.assertThat(probe.responses().get(1).body()).isEqualTo("POST body");
   }
 }
