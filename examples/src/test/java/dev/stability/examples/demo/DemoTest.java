@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class DemoTest {
+  // about 5 s on an idle 2-core machine; the timeout only bounds a broken run on a starved one
   @Test
-  @Timeout(60)
+  @Timeout(120)
   void shortScenarioEndsWithEveryInvariantHolding() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    long start = System.nanoTime();
     DemoResult result;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
       result = Demo.run(DemoOptions.quick(), out, false);
@@ -26,6 +25,5 @@ class DemoTest {
     assertThat(text).contains("What each service answered", "Breaker transitions", "flowchart LR",
         "Budget of one traced request");
     assertThat(result.requests()).isGreaterThanOrEqualTo(DemoOptions.quick().plannedRequests());
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
   }
 }
