@@ -104,12 +104,11 @@ public final class Demo {
     chain.phase = name;
     chain.mode.set(mode);
     long limit = start + options.recoveryLimit().toNanos();
-    int i = 0;
     while (!ready.getAsBoolean() && System.nanoTime() < limit) {
       driver.send(name.charAt(0) + "-" + (driver.sent() + 1), null);
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
-    for (; i < count; i++) {
+    for (int i = 0; i < count; i++) {
       driver.send(name.charAt(0) + "-" + (driver.sent() + 1), mode == InventoryMode.NORMAL
           && name.equals("normal") ? faultOf(i) : null);
     }
@@ -126,8 +125,8 @@ public final class Demo {
   }
 
   private static String status(DemoChain chain, LoadDriver driver) {
-    return String.format(Locale.ROOT, "phase %-9s sent %5d  answered %5d  in flight %3d  inventory breaker %s", chain.phase,
-        driver.sent(), driver.answered(), driver.inFlight(), chain.inventoryBreakerState());
+    return String.format(Locale.ROOT, "phase %-9s sent %5d  answered %5d  in flight %3d  inventory breaker %s",
+        chain.phase, driver.sent(), driver.answered(), driver.inFlight(), chain.inventoryBreakerState());
   }
 
   /**

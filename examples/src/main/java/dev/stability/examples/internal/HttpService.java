@@ -1,7 +1,6 @@
 package dev.stability.examples.internal;
 
 import dev.stability.breaker.CircuitBreaker;
-import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.breaker.CircuitBreakerListener;
 import dev.stability.breaker.CircuitBreakerMetrics;
 import dev.stability.breaker.CircuitBreakerRegistry;
@@ -14,7 +13,6 @@ import dev.stability.chain.ViolationType;
 import dev.stability.context.RequestContext;
 import dev.stability.netty.client.ClientRequest;
 import dev.stability.netty.client.ClientResponse;
-import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.StabilityHttpClient;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ServerGuards;
@@ -31,6 +29,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One small service: a guarded Netty server on loopback with routes, a stability client with a circuit breaker
@@ -75,7 +75,7 @@ public final class HttpService implements AutoCloseable {
     ServerGuardConfig guardConfig = b.guardConfig.toBuilder().meterRegistry(registry).build();
     this.guards = StabilityServer.guards(guardConfig);
     this.chain = ChainTracker.builder(name).stages("router", "handler").meterRegistry(registry)
-        .logInterval(java.time.Duration.ofSeconds(10))
+        .logInterval(Duration.ofSeconds(10))
         // the server guard repairs duplicates on the wire; the chain reports them and repairs only swallows
         .policy(ViolationPolicy.REPORT).policy(ViolationType.SWALLOWED, ViolationPolicy.REPAIR).build();
     this.routerStage = chain.stage("router");
@@ -90,8 +90,8 @@ public final class HttpService implements AutoCloseable {
           @Override
           protected void initChannel(Channel ch) {
             HttpServerCodec codec = new HttpServerCodec(guardConfig.decoderConfig());
-            // the router goes in before install(): handlers already behind the codec stay behind the guards
-            // (ServerGuards.moveTailToEnd cannot re-add its non-sharable tail inside initChannel)
+            // the router goes in before install(): handlers already behind the codec stay behind the guards and
+            // in front of the tail sentinel; the stats handler then goes between the codec and the guards
             ch.pipeline().addLast("codec", codec).addLast("router", new Router(HttpService.this));
             guards.install(ch.pipeline());
             ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
@@ -225,7 +225,7 @@ public final class HttpService implements AutoCloseable {
 
   /** Records transitions with the scenario phase; never throws (listener contract). */
   private final class Recorder implements CircuitBreakerListener {
-    private final java.util.function.Supplier<String> phase;
+    private final Supplier<String> phase;
 
     Recorder(HttpServiceBuilder b) {
       this.phase = b.phaseLabel;
@@ -237,13 +237,5 @@ public final class HttpService implements AutoCloseable {
       transitions.add(new BreakerTransition(upstreamNames.getOrDefault(breakerName, breakerName), from, to, cause,
           phase.get()));
     }
-  }
-
-  static CircuitBreakerConfig defaultBreaker() {
-    return CircuitBreakerConfig.ofDefaults();
-  }
-
-  static HttpClientConfig defaultClient() {
-    return HttpClientConfig.ofDefaults();
   }
 }

@@ -19,8 +19,8 @@ public final class HttpServiceBuilder {
   int ioThreads = 1;
   MeterRegistry registry = new SimpleMeterRegistry();
   ServerGuardConfig guardConfig = ServerGuardConfig.ofDefaults();
-  CircuitBreakerConfig breakerConfig = HttpService.defaultBreaker();
-  HttpClientConfig clientConfig = HttpService.defaultClient();
+  CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.ofDefaults();
+  HttpClientConfig clientConfig = HttpClientConfig.ofDefaults();
   final Map<String, Route> routes = new LinkedHashMap<>();
   Consumer<Call> inboundObserver = c -> { };
   Supplier<String> phaseLabel = () -> "-";

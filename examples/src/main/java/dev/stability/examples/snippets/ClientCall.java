@@ -28,7 +28,7 @@ public final class ClientCall {
   }
 
   /**
-   * Calls {@code uri} with a 500 ms budget; inside a guarded server handler, skip the context: the call inherits
+   * Calls {@code uri} with a 1 s budget; inside a guarded server handler, skip the context: the call inherits
    * the request's.
    *
    * @param client the client
@@ -36,8 +36,8 @@ public final class ClientCall {
    * @return status and body
    */
   public static String fetch(StabilityHttpClient client, URI uri) {
-    try (Scope scope = RequestContext.of("req-1", Duration.ofMillis(500)).attach()) {
-      ClientResponse r = client.executeBlocking(ClientRequest.get(uri)); // sends x-request-timeout: ~480m
+    try (Scope scope = RequestContext.of("req-1", Duration.ofSeconds(1)).attach()) {
+      ClientResponse r = client.executeBlocking(ClientRequest.get(uri)); // sends x-request-timeout: ~980m
       return r.status() + " " + r.bodyAsString();
     }
   }
