@@ -41,8 +41,10 @@ final class DemoReport {
 
   void printTables(PrintStream out) {
     out.println();
-    out.println("What each service answered (measured at its socket, guard answers included)");
-    Table answers = Table.of("service", "requests", "200", "500", "502", "503", "504", "other", "p50 ms", "p99 ms");
+    out.println("What each service answered (measured at its socket, guard answers included; loop lag: the"
+        + " longest its event loop ran a timer late)");
+    Table answers = Table.of("service", "requests", "200", "500", "502", "503", "504", "other", "p50 ms", "p99 ms",
+        "loop lag");
     for (HttpService s : chain.services()) {
       ServiceStats st = s.stats();
       Map<Integer, Long> by = st.statuses();
@@ -52,7 +54,7 @@ final class DemoReport {
       }
       answers.row(s.name(), st.responses(), by.getOrDefault(200, 0L), by.getOrDefault(500, 0L),
           by.getOrDefault(502, 0L), by.getOrDefault(503, 0L), by.getOrDefault(504, 0L), st.responses() - known,
-          ms(st.percentileNanos(0.5) / 1e6), ms(st.percentileNanos(0.99) / 1e6));
+          ms(st.percentileNanos(0.5) / 1e6), ms(st.percentileNanos(0.99) / 1e6), ms(s.loopLagMaxMillis()) + " ms");
     }
     out.print(answers.render());
 
