@@ -177,4 +177,17 @@ class RequestDeadlineTest {
     assertThat(seen.get(0).cancellationCause().reason()).isEqualTo(CancelReason.CLIENT_DISCONNECTED);
     assertThat(server.guards.activeRequests()).isZero();
   }
+
+  @Test
+  void pipelinedRequestWhoseDeadlinePassedWhileQueuedIsAnsweredWhenItsTurnComes() {
+    server = new Embedded(config, new Recorder());
+    server.send(Embedded.get("/slow") + "GET /fast HTTP/1.1\r\nx-request-timeout: 100m\r\n\r\n");
+    server.advance(300); // the second's 100 ms pass while it waits behind the first
+    handlerCtx.get().writeAndFlush(Handlers.ok("slow done")); // the first answers in time (300 of 500 ms)
+    server.channel.runPendingTasks();
+
+    java.util.List<HttpText.Response> responses = server.responses();
+    assertThat(responses).extracting(HttpText.Response::status).containsExactly(200, 504);
+    assertThat(seen).hasSize(1); // the expired one never reached the handler
+  }
 }

@@ -44,6 +44,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private final long maxAgeNanos;
   private final long writeTimeoutNanos;
   private Ticker ticker;
+  private SharedClock clock;
   private ChannelHandlerContext ctx;
 
   private long openedAt;
@@ -79,17 +80,28 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
   }
 
+  /** Returns the clock reading shared with the exchange handler. @return the shared clock */
+  SharedClock clock() {
+    return clock;
+  }
+
   /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
   public ChannelInboundHandlerAdapter sniffer() {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (awaitingHead && !headTimed && ticker != null && !failed) {
-          headTimed = true;
-          headDeadline = ticker.nanoTime() + headerTimeoutNanos;
-          ensureTimer(headDeadline);
+        if (!awaitingHead || headTimed || clock == null || failed) {
+          c.fireChannelRead(msg);
+          return;
         }
-        c.fireChannelRead(msg);
+        headTimed = true;
+        headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
+        ensureTimer(headDeadline);
+        try {
+          c.fireChannelRead(msg);
+        } finally {
+          clock.clear();
+        }
       }
     };
   }
@@ -99,6 +111,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     this.ctx = ctx;
     Ticker configured = config.ticker();
     this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    this.clock = new SharedClock(ticker);
     if (ctx.channel().isActive()) {
       start();
     }
@@ -239,7 +252,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         answerAndClose(pendingError);
         return;
       }
-      idleSince = ticker.nanoTime();
+      idleSince = clock.now(); // offered by the exchange handler that is writing this response
       if (idleNanos > 0) {
         ensureTimer(idleSince + idleNanos);
       }

@@ -76,6 +76,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
   private Ticker ticker;
+  private SharedClock clock;
   private TimerScheduler scheduler;
   private String idPrefix;
   private long sequence;
@@ -117,6 +118,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     this.ctx = ctx;
     Ticker configured = config.ticker();
     this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    ConnectionGuardHandler connection = ctx.pipeline().get(ConnectionGuardHandler.class);
+    this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
     this.idPrefix = ctx.channel().id().asShortText() + '-';
     this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
@@ -152,7 +155,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(request);
       return;
     }
-    long now = ticker.nanoTime();
+    long now = clock.now();
     boolean rejected = false;
     long timeout;
     try {
@@ -382,9 +385,16 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     ChannelPromise p = promise.unvoid();
     p.addListener(ex);
-    ctx.write(msg, p);
     if (msg instanceof LastHttpContent) {
-      complete(ex);
+      long now = clock.offer(); // the connection guard's keep-alive bookkeeping reuses it
+      try {
+        ctx.write(msg, p);
+      } finally {
+        clock.clear();
+      }
+      complete(ex, now);
+    } else {
+      ctx.write(msg, p);
     }
   }
 
@@ -418,8 +428,11 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private void complete(Exchange ex) {
+    complete(ex, ticker.nanoTime());
+  }
+
+  private void complete(Exchange ex, long now) {
     ex.completed = true;
-    long now = ticker.nanoTime();
     exchanges.remove(ex);
     lastCompleted = ex;
     contextAttribute.compareAndSet(ex.context, null);
