@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>A shared cursor hands each record its own slot ({@code getAndIncrement}); the slot is swapped
  * ({@code getAndSet}) and the aggregate moves by exactly the difference between the new and the replaced slot, so
- * the aggregate always converges to the sum of the slots whatever the interleaving. The four counts (calls,
+ * the aggregate always converges to the sum of the slots whatever the interleaving. While two records are in
+ * progress a field may briefly borrow from its neighbour (a swap-out applied before the matching swap-in); such an
+ * aggregate has a field above the call count, and is never judged. The four counts (calls,
  * failures, slow, above the latency threshold) are packed into 16-bit fields of one long, which is why the window
  * holds at most 65,535 calls. A call that replaces an identical slot touches nothing else. The cursor and the
  * aggregate share one cache line (two threads move one line per call, not two); in windows of up to 128 calls
@@ -73,12 +75,23 @@ final class CountWindow implements Window {
   }
 
   private int checkPacked(long a, long inFlight) {
-    return thresholds.check(a & 0xFFFF, (a >>> 16) & 0xFFFF, (a >>> 32) & 0xFFFF, a >>> 48, inFlight, size);
+    long calls = a & 0xFFFF;
+    long failures = (a >>> 16) & 0xFFFF;
+    long slow = (a >>> 32) & 0xFFFF;
+    long above = a >>> 48;
+    if (failures > calls || slow > calls || above > calls) {
+      return Thresholds.NONE; // a transient borrow between two in-progress records: never judge it
+    }
+    return thresholds.check(calls, failures, slow, above, inFlight, size);
   }
 
   @Override
   public WindowCounts counts() {
     long a = counters.get(AGGREGATE);
+    for (int retry = 0; retry < 100 && !consistent(a); retry++) {
+      Thread.onSpinWait();
+      a = counters.get(AGGREGATE);
+    }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), histogramFromSlots());
   }
@@ -102,6 +115,11 @@ final class CountWindow implements Window {
     }
     return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
         (int) (a >>> 48), histogramFromSlots());
+  }
+
+  private static boolean consistent(long a) {
+    long calls = a & 0xFFFF;
+    return ((a >>> 16) & 0xFFFF) <= calls && ((a >>> 32) & 0xFFFF) <= calls && (a >>> 48) <= calls;
   }
 
   /** Spreads a slot's four flag bits into the four 16-bit fields of the aggregate. */

@@ -11,12 +11,8 @@ import dev.stability.breaker.Permit;
 import dev.stability.context.RequestContext;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +42,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   private final CallNotPermittedException rejectHalfOpenFull;
   private final CallNotPermittedException rejectDeadlineClosed;
   private final CallNotPermittedException rejectDeadlineHalfOpen;
-  // Totals: every finished call is counted once, either by the CLOSED count window's cursor (folded into
-  // foldedRecords when the state changes) or in records; failures and slow calls are rare and have adders.
-  private final LongAdder records = new LongAdder();
-  private final LongAdder foldedRecords = new LongAdder();
-  private final LongAdder failures = new LongAdder();
-  private final LongAdder cancelled = new LongAdder();
-  private final LongAdder slow = new LongAdder();
-  private final LongAdder[] rejections = new LongAdder[Reason.values().length];
+  private final Totals totals = new Totals();
   private final DisabledPermit disabledPermit = new DisabledPermit(this);
   private volatile long estimateNanos = -1;
   private volatile long estimateAt;
@@ -80,9 +69,6 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
         Reason.DEADLINE_TOO_SHORT);
     rejectDeadlineHalfOpen = CallNotPermittedException.shared(name, CircuitBreakerState.HALF_OPEN,
         Reason.DEADLINE_TOO_SHORT);
-    for (int i = 0; i < rejections.length; i++) {
-      rejections[i] = new LongAdder();
-    }
     long now = ticker.nanoTime();
     estimateAt = now - ESTIMATE_REFRESH_NANOS;
     state.set(newClosed(now));
@@ -201,7 +187,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   private CallNotPermittedException reject(CallNotPermittedException e) {
-    rejections[e.reason().ordinal()].increment();
+    totals.reject(e.reason());
     try {
       listener.onRejected(name, e.state(), e.reason());
     } catch (RuntimeException ex) {
@@ -231,19 +217,14 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   void recordClosed(ClosedState owner, long durationNanos, boolean failure) {
-    if (failure) {
-      failures.increment();
-    }
-    if (durationNanos >= thresholds.slowNanos) {
-      slow.increment();
-    }
+    totals.outcome(failure, durationNanos >= thresholds.slowNanos);
     if (state.get() != owner) {
-      records.increment(); // the call started in an earlier CLOSED period or the breaker tripped meanwhile
+      totals.record(); // the call started in an earlier CLOSED period or the breaker tripped meanwhile
       return;
     }
     int condition = owner.window.recordAndCheck(durationNanos, failure, owner.inFlight());
     if (condition == Window.FOLDED || !owner.countsRecords) {
-      records.increment();
+      totals.record();
     }
     if (condition > Thresholds.NONE) {
       tripFromClosed(owner, condition);
@@ -265,17 +246,12 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   void recordCancelled() {
-    cancelled.increment();
+    totals.cancel();
   }
 
   private void countTotals(long durationNanos, boolean failure) {
-    records.increment();
-    if (failure) {
-      failures.increment();
-    }
-    if (durationNanos >= thresholds.slowNanos) {
-      slow.increment();
-    }
+    totals.record();
+    totals.outcome(failure, durationNanos >= thresholds.slowNanos);
   }
 
   // ---------------------------------------------------------------------------------------------- transitions
@@ -324,7 +300,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
 
   private void fold(State from) {
     if (from instanceof ClosedState) {
-      foldedRecords.add(((ClosedState) from).window.fold());
+      totals.fold(((ClosedState) from).window.fold());
     }
   }
 
@@ -333,7 +309,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     while (true) {
       State before = state.get();
       long live = before instanceof ClosedState ? ((ClosedState) before).window.records() : 0;
-      long total = live + foldedRecords.sum() + records.sum();
+      long total = totals.finished(live);
       if (state.get() == before) {
         return total;
       }
@@ -359,46 +335,12 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
 
   @Override
   public <T> T executeSupplier(Supplier<T> supplier) {
-    Permit permit = acquire(RequestContext.current());
-    long start = ticker.nanoTime();
-    T result;
-    try {
-      result = supplier.get();
-    } catch (RuntimeException | Error e) {
-      permit.onFailure(ticker.nanoTime() - start, e);
-      throw e;
-    }
-    permit.onResult(ticker.nanoTime() - start, result);
-    return result;
+    return Executions.supplier(this, supplier);
   }
 
   @Override
   public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-    Permit permit;
-    try {
-      permit = acquire(RequestContext.current());
-    } catch (CallNotPermittedException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    long start = ticker.nanoTime();
-    CompletionStage<T> stage;
-    try {
-      stage = supplier.get();
-    } catch (RuntimeException | Error e) {
-      permit.onFailure(ticker.nanoTime() - start, e);
-      return CompletableFuture.failedFuture(e);
-    }
-    return stage.whenComplete((result, error) -> {
-      long duration = ticker.nanoTime() - start;
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof CancellationException) {
-        permit.onCancel();
-      } else if (cause != null) {
-        permit.onFailure(duration, cause);
-      } else {
-        permit.onResult(duration, result);
-      }
-    });
+    return Executions.completionStage(this, supplier);
   }
 
   // ---------------------------------------------------------------------------------------------- snapshots
@@ -420,14 +362,10 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
       oldest = c.oldestInFlightNanos(now);
     }
     w = w == null ? WindowCounts.EMPTY : w;
-    long rejected = 0;
-    for (LongAdder r : rejections) {
-      rejected += r.sum();
-    }
     return new CircuitBreakerSnapshot(s.kind, w.calls, w.failures, w.slow, slowInFlight,
         w.percentileNanos(config.latencyPercentile(), true, config.latencyMinimumCalls()),
-        w.percentileNanos(0.99, true, 1), oldest, totalRecords() - failures.sum(), failures.sum(), cancelled.sum(), slow.sum(),
-        rejected);
+        w.percentileNanos(0.99, true, 1), oldest, totalRecords() - totals.failures(), totals.failures(), totals.cancelled(),
+        totals.slow(), totals.rejections());
   }
 
   /**
@@ -437,7 +375,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
    * @return the count
    */
   public long rejections(Reason reason) {
-    return rejections[reason.ordinal()].sum();
+    return totals.rejections(reason);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +15,9 @@ final class ClientMetrics {
   static final String REQUESTS = "http.client.requests";
 
   private final MeterRegistry registry;
+  private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private record TimerKey(String host, String method, int status, String outcome) {}
 
   ClientMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -32,9 +36,11 @@ final class ClientMetrics {
     if (registry == null) {
       return;
     }
-    Timer.builder(REQUESTS).tag("host", host).tag("method", method)
-        .tag("status", status < 0 ? "NONE" : Integer.toString(status)).tag("outcome", outcome)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    // a cached timer per tag set: building and registering one per call would cost more than the call's own work
+    timers.computeIfAbsent(new TimerKey(host, method, status, outcome), k -> Timer.builder(REQUESTS)
+        .tag("host", k.host()).tag("method", k.method())
+        .tag("status", k.status() < 0 ? "NONE" : Integer.toString(k.status())).tag("outcome", k.outcome())
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void connect(String host) {

@@ -1,24 +1,17 @@
 package dev.stability.netty.client;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,37 +89,8 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     }
     phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
     written = true;
-    channel.writeAndFlush(newRequest()).addListener(this::onWritten);
-  }
-
-  private FullHttpRequest newRequest() {
-    URI uri = request.uri();
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    if (uri.getRawQuery() != null) {
-      path = path + '?' + uri.getRawQuery();
-    }
-    byte[] bytes = request.bodyUnsafe();
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-        path, bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    io.netty.handler.codec.http.HttpHeaders h = req.headers();
-    for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
-      h.add(e.getKey(), e.getValue());
-    }
-    h.set(HttpHeaderNames.HOST, pool.key.authority());
-    if (bytes.length > 0 || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && permitsBody(request.method())) {
-      h.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    }
-    if (settings.deadlineWriter != null) {
-      settings.deadlineWriter.write(h, budget.advertisedNanos());
-    }
-    if (settings.attemptHeader != null) {
-      h.set(settings.attemptHeader, attempt);
-    }
-    return req;
-  }
-
-  private static boolean permitsBody(String method) {
-    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    channel.writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
+        .addListener(this::onWritten);
   }
 
   private void onWritten(io.netty.util.concurrent.Future<? super Void> f) {

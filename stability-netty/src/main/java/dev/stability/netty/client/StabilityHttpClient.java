@@ -33,6 +33,18 @@ public interface StabilityHttpClient extends AutoCloseable {
   }
 
   /**
+   * Returns the name of the pool and of the circuit breaker that guard the host of {@code uri}: scheme, lower-case
+   * host and port, the default port omitted, e.g. {@code http://orders:8080} or {@code https://example.com}. Use
+   * it to look the breaker up in the registry instead of rebuilding the name.
+   *
+   * @param uri any absolute URI of the host
+   * @return the host key
+   */
+  static String hostKey(URI uri) {
+    return HostKey.of(java.util.Objects.requireNonNull(uri, "uri")).toString();
+  }
+
+  /**
    * Sends {@code request} and returns its complete response; failures complete the future exceptionally with a
    * {@link StabilityHttpException}, a breaker rejection, a {@link dev.stability.context.ContextCancelledException}
    * or an I/O exception. Never throws itself.

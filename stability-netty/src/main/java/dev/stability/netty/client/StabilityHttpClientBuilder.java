@@ -89,7 +89,8 @@ public final class StabilityHttpClientBuilder {
   }
 
   /**
-   * Guards each host with a breaker from {@code value}, named by the pool key (e.g. {@code http://orders:8080}).
+   * Guards each host with a breaker from {@code value}, named by {@link StabilityHttpClient#hostKey(java.net.URI)}
+   * (e.g. {@code http://orders:8080}).
    * Latency, 5xx responses, I/O failures and upstream timeouts feed it; a rejection fails the call at once with
    * the registry's {@link dev.stability.breaker.CallNotPermittedException}, never retried.
    *

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerIntegrationTest {
   private final TestUpstream upstream = TestUpstream.start();
   private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder()
-      .countWindow(10).slowCallRateThreshold(Duration.ofMillis(50), 0.5, 4)
+      .countWindow(10).slowCallRateThreshold(Duration.ofMillis(150), 0.5, 4)
       .failureRateThreshold(0.5, 4).latencyThreshold(0.99, Duration.ofSeconds(10), 4).openBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 0).build());
   private final StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).circuitBreakers(registry)
       .build();
@@ -35,7 +35,7 @@ class CircuitBreakerIntegrationTest {
     for (int i = 0; i < 4; i++) {
       assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(200);
     }
-    String name = "http://127.0.0.1:" + uri.getPort();
+    String name = StabilityHttpClient.hostKey(uri);
     assertThat(registry.get(name).state()).isEqualTo(CircuitBreakerState.CLOSED);
 
     upstream.behave((ctx, req, n) -> {
@@ -43,7 +43,7 @@ class CircuitBreakerIntegrationTest {
       ctx.executor().schedule(() -> {
         TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, "slow");
         retained.release();
-      }, 80, TimeUnit.MILLISECONDS);
+      }, 300, TimeUnit.MILLISECONDS);
     });
     for (int i = 0; i < 8 && registry.get(name).state() == CircuitBreakerState.CLOSED; i++) {
       client.executeBlocking(ClientRequest.get(uri));
@@ -54,7 +54,7 @@ class CircuitBreakerIntegrationTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
         .isInstanceOf(CallNotPermittedException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(50);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000); // no network wait
     assertThat(upstream.requests.get()).isEqualTo(before);
   }
 

@@ -72,6 +72,7 @@ class ClientConfigTest {
     assertThat(HostKey.of(URI.create("https://Example.com/x")).toString()).isEqualTo("https://example.com");
     assertThat(HostKey.of(URI.create("http://[::1]:8080/")).authority()).isEqualTo("[::1]:8080");
     assertThat(HostKey.of(URI.create("http://[::1]:8080/")).host()).isEqualTo("::1");
+    assertThat(StabilityHttpClient.hostKey(URI.create("http://Orders:80/a"))).isEqualTo("http://orders");
   }
 
   @Test

@@ -241,6 +241,25 @@ class HostPoolTest {
     assertThat(upstream.accepted.get()).isEqualTo(2);
   }
 
+  @Test
+  void idleConnectionThatReceivesUnsolicitedBytesIsClosedAndNotReused() throws Exception {
+    AtomicReference<ChannelHandlerContext> first = new AtomicReference<>();
+    TestUpstream upstream = track(TestUpstream.start()).behave((ctx, req, n) -> {
+      first.compareAndSet(null, ctx);
+      TestUpstream.respond(ctx, req, io.netty.handler.codec.http.HttpResponseStatus.OK, "ok" + n);
+    });
+    StabilityHttpClient client = client(PoolConfig.ofDefaults(), PhaseTimeouts.ofDefaults());
+    URI uri = upstream.uri("/");
+    client.executeBlocking(ClientRequest.get(uri));
+    // a stray response on an idle connection would be paired with the next request: the guard must drop it
+    first.get().pipeline().firstContext().writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(
+        "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nstray", java.nio.charset.StandardCharsets.US_ASCII));
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closed.get() == 1);
+
+    assertThat(client.executeBlocking(ClientRequest.get(uri)).bodyAsString()).isEqualTo("ok1");
+    assertThat(upstream.accepted.get()).isEqualTo(2);
+  }
+
   private static TestUpstream.Behaviour closeSecondRequestOfEachConnection() {
     return (ctx, req, n) -> {
       if (n == 2) {

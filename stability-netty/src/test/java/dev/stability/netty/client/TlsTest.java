@@ -85,7 +85,8 @@ class TlsTest {
     try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build()) {
       URI uri = URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/");
-      RequestContext ctx = RequestContext.of("tls", Duration.ofMillis(300));
+      Warm.up(client);
+      RequestContext ctx = RequestContext.of("tls", Duration.ofMillis(500));
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.TLS));
     }

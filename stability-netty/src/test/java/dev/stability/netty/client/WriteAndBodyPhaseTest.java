@@ -47,7 +47,7 @@ class WriteAndBodyPhaseTest {
   void bodyThatTricklesFailsInPhaseBodyAtTheTotalLimit() {
     try (TestUpstream upstream = TestUpstream.start();
         StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).config(HttpClientConfig.builder()
-            .phaseTimeouts(PhaseTimeouts.builder().bodyTotal(Duration.ofMillis(300)).bodyGap(Duration.ofMillis(200))
+            .phaseTimeouts(PhaseTimeouts.builder().bodyTotal(Duration.ofMillis(300)).bodyGap(Duration.ofMillis(300))
                 .build()).build()).build()) {
       upstream.behave((ctx, req, n) -> {
         ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(
