@@ -4,6 +4,7 @@ import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -57,6 +58,7 @@ public final class CircuitBreakerConfig {
   private final double deadlinePercentile;
   private final Predicate<Throwable> failurePredicate;
   private final Predicate<Object> resultFailurePredicate;
+  private final IntPredicate statusFailurePredicate;
   private final Ticker ticker;
 
   private CircuitBreakerConfig(Builder b) {
@@ -83,6 +85,7 @@ public final class CircuitBreakerConfig {
     deadlinePercentile = b.deadlinePercentile;
     failurePredicate = b.failurePredicate;
     resultFailurePredicate = b.resultFailurePredicate;
+    statusFailurePredicate = b.statusFailurePredicate;
     ticker = b.ticker;
   }
 
@@ -229,6 +232,11 @@ public final class CircuitBreakerConfig {
     return resultFailurePredicate;
   }
 
+  /** Returns the predicate that decides which HTTP status codes count as failures. @return the predicate */
+  public IntPredicate statusFailurePredicate() {
+    return statusFailurePredicate;
+  }
+
   /** Returns the ticker that times the breaker. @return the ticker */
   public Ticker ticker() {
     return ticker;
@@ -270,6 +278,7 @@ public final class CircuitBreakerConfig {
     private double deadlinePercentile = 0.5;
     private Predicate<Throwable> failurePredicate = t -> true;
     private Predicate<Object> resultFailurePredicate = r -> false;
+    private IntPredicate statusFailurePredicate = status -> status >= 500;
     private Ticker ticker = Ticker.system();
 
     Builder() {}
@@ -298,6 +307,7 @@ public final class CircuitBreakerConfig {
       deadlinePercentile = c.deadlinePercentile;
       failurePredicate = c.failurePredicate;
       resultFailurePredicate = c.resultFailurePredicate;
+      statusFailurePredicate = c.statusFailurePredicate;
       ticker = c.ticker;
     }
 
@@ -456,6 +466,18 @@ public final class CircuitBreakerConfig {
      */
     public Builder failureOnResult(Predicate<Object> predicate) {
       resultFailurePredicate = Objects.requireNonNull(predicate, "predicate");
+      return this;
+    }
+
+    /**
+     * Decides which HTTP status codes reported with {@link Permit#onStatus} count as failures (default: 500 and
+     * above): a 503 is a failure, a 404 or a 429 is not; add 429 with {@code s -> s >= 500 || s == 429}.
+     *
+     * @param predicate returns {@code true} for a failure; must be fast and must not throw
+     * @return this builder
+     */
+    public Builder failureOnStatus(IntPredicate predicate) {
+      statusFailurePredicate = Objects.requireNonNull(predicate, "predicate");
       return this;
     }
 

@@ -3,7 +3,8 @@ package dev.stability.breaker;
 /**
  * Permission to make one call through a circuit breaker; report the call's outcome on it exactly once.
  *
- * <p>Call exactly one of {@link #onSuccess}, {@link #onFailure}, {@link #onResult} or {@link #onCancel}, exactly
+ * <p>Call exactly one of {@link #onSuccess}, {@link #onFailure}, {@link #onResult}, {@link #onStatus} or
+ * {@link #onCancel}, exactly
  * once, on every path, including when the call throws an {@link Error}: use {@code try/finally} or the breaker's
  * {@code execute*} helpers. Durations are nanoseconds measured with the breaker's
  * {@linkplain CircuitBreaker#ticker() ticker} from just before the call started.
@@ -38,6 +39,15 @@ public interface Permit {
    * @param result what the call returned, may be {@code null}
    */
   void onResult(long durationNanos, Object result);
+
+  /**
+   * Reports that an HTTP call answered with {@code status}; the config's status predicate decides whether it counts
+   * as a failure (default: 5xx). Use this rather than {@link #onResult} for status codes: no boxing.
+   *
+   * @param durationNanos how long the call took
+   * @param status the HTTP status code
+   */
+  void onStatus(long durationNanos, int status);
 
   /**
    * Reports that the call was cancelled by the caller before it had an outcome: the permit is returned and

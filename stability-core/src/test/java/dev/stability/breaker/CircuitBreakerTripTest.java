@@ -136,6 +136,30 @@ class CircuitBreakerTripTest {
   }
 
   @Test
+  void hangAtHighRateIsCaughtSoonAfterTheSlowDurationThoughFewCallsReadTheClock() {
+    CircuitBreakerConfig config = clock.config().countWindow(100)
+        .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 20).build();
+    CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
+    for (int i = 0; i < 100; i++) {
+      breaker.acquire().onSuccess(120 * MS);
+    }
+    long elapsedMicros = 0;
+    boolean rejected = false;
+    while (!rejected && elapsedMicros < 5_000_000) { // no state() calls here: they would read the clock
+      clock.advanceMicros(1_250); // 800 calls/s, none of which returns
+      elapsedMicros += 1_250;
+      try {
+        breaker.acquire();
+      } catch (CallNotPermittedException e) {
+        rejected = true;
+      }
+    }
+    assertThat(causes).singleElement().asString().contains("slow in flight");
+    // lag: the permit is sealed up to an epoch (125 ms) + 16 calls late, and scanned once per epoch (+ 16 calls)
+    assertThat(elapsedMicros).isBetween(1_000_000L, 1_000_000L + 2 * (125_000 + 16 * 1_250) + 1_250);
+  }
+
+  @Test
   void slowCallsInFlightAreVisibleInTheSnapshot() {
     CircuitBreakerConfig config = clock.config().slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10).build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
@@ -175,6 +199,27 @@ class CircuitBreakerTripTest {
     }
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
     assertThat(breaker.snapshot().totalFailures()).isEqualTo(5);
+  }
+
+  @Test
+  void statusCodesAbove499AreFailuresByDefault() {
+    CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build());
+    for (int i = 0; i < 10; i++) {
+      breaker.acquire().onStatus(5 * MS, i % 2 == 0 ? 429 : 503);
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(breaker.snapshot().totalFailures()).isEqualTo(5);
+    assertThat(breaker.snapshot().totalSuccesses()).isEqualTo(5);
+  }
+
+  @Test
+  void statusPredicateIsConfigurable() {
+    CircuitBreakerConfig config = clock.config().failureOnStatus(s -> s >= 500 || s == 429).build();
+    CircuitBreaker breaker = CircuitBreaker.of("orders", config);
+    for (int i = 0; i < 10; i++) {
+      breaker.acquire().onStatus(5 * MS, 429);
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
   }
 
   @Test

@@ -18,6 +18,10 @@ final class TestClock implements Ticker {
     now.addAndGet(millis * MS);
   }
 
+  void advanceMicros(long micros) {
+    now.addAndGet(micros * 1_000L);
+  }
+
   /** Window of 10, every condition judged from 10 calls, 1 s slow, p99 >= 2 s, open 1 s to 8 s, 1 probe. */
   CircuitBreakerConfig.Builder config() {
     return CircuitBreakerConfig.builder()

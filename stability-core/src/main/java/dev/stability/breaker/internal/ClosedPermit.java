@@ -110,6 +110,12 @@ final class ClosedPermit implements Permit {
   }
 
   @Override
+  public void onStatus(long durationNanos, int status) {
+    exitWithoutRecord();
+    owner.breaker.recordClosed(owner, durationNanos, owner.breaker.isFailureStatus(status));
+  }
+
+  @Override
   public void onCancel() {
     exitWithoutRecord();
     owner.breaker.recordCancelled();

@@ -216,6 +216,15 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
+  boolean isFailureStatus(int status) {
+    try {
+      return config.statusFailurePredicate().test(status);
+    } catch (RuntimeException e) {
+      log.warn("status predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      return true;
+    }
+  }
+
   void recordClosed(ClosedState owner, long durationNanos, boolean failure) {
     totals.outcome(failure, durationNanos >= thresholds.slowNanos);
     if (state.get() != owner) {

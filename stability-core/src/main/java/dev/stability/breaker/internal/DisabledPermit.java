@@ -26,6 +26,11 @@ final class DisabledPermit implements Permit {
   }
 
   @Override
+  public void onStatus(long durationNanos, int status) {
+    breaker.recordDisabled(durationNanos, breaker.isFailureStatus(status));
+  }
+
+  @Override
   public void onCancel() {
     breaker.recordCancelled();
   }

@@ -58,6 +58,13 @@ final class ProbeLease implements Permit {
   }
 
   @Override
+  public void onStatus(long durationNanos, int status) {
+    if (release()) {
+      breaker.recordProbe(owner, durationNanos, breaker.isFailureStatus(status));
+    }
+  }
+
+  @Override
   public void onCancel() {
     if (release()) {
       breaker.recordCancelled();
