@@ -44,20 +44,20 @@ class TimeoutAlignmentExampleTest {
   @RegisterExtension
   final FaultyUpstream inventory = FaultyUpstream.create();
 
-  // The service: 1 s per request, 100 ms kept back to answer, the inventory client retries once within 900 ms:
-  // 2 attempts x 300 ms + 50 ms backoff = 650 ms, so a hung inventory is given up on with time to spare.
+  // The service: 3 s per request, 300 ms kept back to answer, the inventory client retries once within 2.7 s:
+  // 2 attempts x 800 ms + 100 ms backoff = 1.7 s, so a hung inventory is given up on with time to spare.
   static final ServerGuardConfig SERVER = ServerGuardConfig.builder()
-      .defaultRequestTimeout(ofSeconds(1))
-      .headerReadTimeout(ofMillis(500))
+      .defaultRequestTimeout(ofSeconds(3))
+      .headerReadTimeout(ofSeconds(1))
       .idleTimeout(ofSeconds(15))
       .build();
-  static final HandlerBudget HANDLER = HandlerBudget.margin(ofMillis(100));
+  static final HandlerBudget HANDLER = HandlerBudget.margin(ofMillis(300));
   static final HttpClientConfig INVENTORY_CLIENT = HttpClientConfig.builder()
-      .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(300))
-          .backoff(ofMillis(50), ofMillis(50), 1).build())
-      .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(100)).acquire(ofMillis(100)).connect(ofMillis(200))
-          .tls(ofMillis(300)).write(ofMillis(200)).responseHeaders(ofMillis(300)).bodyTotal(ofMillis(300))
-          .bodyGap(ofMillis(200)).build())
+      .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(800))
+          .backoff(ofMillis(100), ofMillis(100), 1).build())
+      .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(200)).acquire(ofMillis(200)).connect(ofMillis(300))
+          .tls(ofMillis(500)).write(ofMillis(300)).responseHeaders(ofMillis(800)).bodyTotal(ofMillis(800))
+          .bodyGap(ofMillis(400)).build())
       .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
       .build();
 
@@ -67,13 +67,13 @@ class TimeoutAlignmentExampleTest {
   }
 
   @Test
-  void aThirdRetryWouldNotFitTheBudget() {
+  void aFourthAttemptWouldNotFitTheBudget() {
     HttpClientConfig greedy = INVENTORY_CLIENT.toBuilder()
-        .retryPolicy(INVENTORY_CLIENT.retryPolicy().toBuilder().maxAttempts(3).build())
+        .retryPolicy(INVENTORY_CLIENT.retryPolicy().toBuilder().maxAttempts(4).build())
         .build();
     assertThatThrownBy(() -> assertThatTimeouts(SERVER, HANDLER, greedy).areAligned())
         .hasMessageContaining("client-total-within-budget")
-        .hasMessageContaining("only 2 of 3 attempts fit");
+        .hasMessageContaining("4 x 800 ms + 100 ms + 100 ms + 100 ms = 3.5 s; only 3 of 4 attempts fit");
   }
 
   @Test
@@ -90,7 +90,7 @@ class TimeoutAlignmentExampleTest {
 
   @Test
   void whenInventoryHangsTheClientGivesUpFirstAndTheCallerGetsAnAnswer() {
-    var run = RuntimeAlignmentCheck.of(SERVER, HANDLER, INVENTORY_CLIENT).callerTimeout(ofSeconds(3)).run(inventory);
+    var run = RuntimeAlignmentCheck.of(SERVER, HANDLER, INVENTORY_CLIENT).callerTimeout(ofSeconds(6)).run(inventory);
     assertThat(run).innermostFiredFirst().callerAnsweredInTime().callerGotStatus(504);
   }
 

@@ -24,7 +24,7 @@ final class RunRecorder {
 
   void requestRead() {
     startNanos = System.nanoTime();
-    note("server read the request");
+    note("the handler got the request (the server's deadline started when it read the head)");
   }
 
   synchronized void note(String event) {
@@ -41,8 +41,9 @@ final class RunRecorder {
     timeline.add(Times.format(at) + ": " + layer + " timeout fired (" + detail + ")");
   }
 
+  /** The handler sees the server's context or a child of it: a passed deadline there is the server's. */
   void serverEnded(CancellationCause cause) {
-    if (cause.isDeadlineExceeded() && !cause.isInherited()) {
+    if (cause.isDeadlineExceeded()) {
       fire(RuntimeAlignmentResult.Layer.SERVER_REQUEST, "server request deadline");
     } else {
       note("server request context ended: " + cause);
@@ -52,6 +53,8 @@ final class RunRecorder {
   void budgetEnded(CancellationCause cause) {
     if (cause.isDeadlineExceeded() && !cause.isInherited()) {
       fire(RuntimeAlignmentResult.Layer.HANDLER_BUDGET, "handler budget deadline");
+    } else if (cause.isDeadlineExceeded()) {
+      fire(RuntimeAlignmentResult.Layer.SERVER_REQUEST, "server request deadline, inherited by the budget");
     } else {
       note("handler budget ended: " + cause);
     }

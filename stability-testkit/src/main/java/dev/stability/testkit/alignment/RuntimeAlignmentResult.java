@@ -8,7 +8,7 @@ import java.util.Optional;
  * What happened when one request crossed a real guarded server calling a hung upstream: which timeouts fired,
  * in order, and what the caller got back when.
  *
- * @param timeouts the timeouts that fired, earliest first, each timed from when the server read the request
+ * @param timeouts the timeouts that fired, earliest first, each timed from when the handler got the request
  * @param timeline every event in order, including consequences (the client failing because its budget ended)
  * @param callerStatus the status the caller received, or empty when it got no answer by its deadline
  * @param callerElapsed how long the caller waited, from sending to the answer or its deadline
@@ -32,7 +32,7 @@ public record RuntimeAlignmentResult(List<FiredTimeout> timeouts, List<String> t
    *
    * @param layer the layer it belongs to
    * @param detail what exactly fired, e.g. {@code RESPONSE_HEADERS phase timeout}
-   * @param elapsed when, after the server read the request
+   * @param elapsed when, after the handler got the request
    */
   public record FiredTimeout(Layer layer, String detail, Duration elapsed) {
     @Override

@@ -159,6 +159,25 @@ class TimeoutAlignmentTest {
   }
 
   @Test
+  void loneAttemptIsBoundedByTheSumOfItsPhases() {
+    HttpClientConfig single = HttpClientConfig.builder().retryPolicy(RetryPolicy.none())
+        .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(10)).acquire(ofMillis(10)).connect(ofMillis(10))
+            .tls(ofMillis(10)).write(ofMillis(10)).responseHeaders(ofMillis(100)).bodyTotal(ofMillis(100))
+            .bodyGap(ofMillis(50)).build())
+        .build();
+    ClientTimeouts c = ClientTimeouts.from("single", single);
+    assertThat(c.maxAttempts()).isEqualTo(1);
+    assertThat(c.perTryTimeout()).hasValue(ofMillis(250));
+    assertThat(c.backoffs()).isEmpty();
+  }
+
+  @Test
+  void serverWithoutKeepAliveLeavesItUnknown() {
+    ServerGuardConfig noIdle = ServerGuardConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
+    assertThat(ServerTimeouts.from(noIdle).keepAliveTimeout()).isEmpty();
+  }
+
+  @Test
   void defaultConfigsAreNotAligned() {
     // defaults are generous on both sides: 10 s per try x 3 attempts cannot fit a 10 s request timeout
     assertThatTimeouts(ServerGuardConfig.ofDefaults(), HandlerBudget.margin(ofMillis(100)),

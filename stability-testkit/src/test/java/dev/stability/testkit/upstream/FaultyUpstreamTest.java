@@ -3,6 +3,7 @@ package dev.stability.testkit.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stability.context.wire.DeadlineHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,15 @@ class FaultyUpstreamTest {
     assertThat(r.uri()).isEqualTo("/anything?x=1");
     assertThat(r.requestTimeout()).hasValue(Duration.ofMillis(880));
     assertThat(r.header("HOST")).hasValue("test");
+  }
+
+  @Test
+  void otherDeadlineHeadersAreParsedOnRequest() throws IOException {
+    exchange("/", "grpc-timeout: 2S\r\nx-envoy-expected-rq-timeout-ms: 0\r\n", 10_000);
+    RecordedRequest r = upstream.takeRequest(Duration.ofSeconds(5));
+    assertThat(r.timeout(DeadlineHeader.GRPC_TIMEOUT)).hasValue(Duration.ofSeconds(2));
+    assertThat(r.timeout(DeadlineHeader.ENVOY_EXPECTED_TIMEOUT)).isEmpty(); // 0 means "no timeout" to Envoy
+    assertThat(r.requestTimeout()).isEmpty();
   }
 
   @Test
