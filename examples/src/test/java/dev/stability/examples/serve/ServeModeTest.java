@@ -142,12 +142,14 @@ class ServeModeTest {
   @Test
   void metricsArePrometheusText() throws Exception {
     get("/hello");
-    get("/downstream?ms=1");
+    get("/double");
+    get("/downstream?ms=1", "x-request-timeout", "900m");
     HttpResponse<String> r = get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
     assertThat(r.body()).contains("http_server_requests_seconds_count").contains("http_client_requests_seconds")
-        .contains("stability_circuitbreaker_state").contains("# TYPE");
+        .contains("stability_circuitbreaker_state").contains("# TYPE")
+        .contains("stability_server_integrity_violations_total{kind=\"second_response\"");
   }
 
   @Test
