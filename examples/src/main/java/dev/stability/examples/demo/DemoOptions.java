@@ -19,7 +19,7 @@ import java.time.Duration;
 public record DemoOptions(int normalRequests, int slowRequests, int hangRequests, int recoveryRequests,
     int concurrency, Duration deadline, Duration slowDelay, int faultEvery, Duration recoveryLimit) {
 
-  /** Returns the default scenario: about 2,500 requests, 10 to 20 seconds. @return the options */
+  /** Returns the default scenario: about 2,500 requests, well under a minute. @return the options */
   public static DemoOptions standard() {
     return new DemoOptions(1500, 400, 300, 300, 16, Duration.ofMillis(1000), Duration.ofMillis(400), 40,
         Duration.ofSeconds(30));
