@@ -119,8 +119,8 @@ final class DemoReport {
         + " (deadline %d ms)%n", driver.sent(), elapsedNanos / 1e9, driver.statuses(),
         ms(driver.latencyMillis(0.5)), ms(driver.latencyMillis(0.99)), ms(driver.latencyMillis(1.0)),
         options.deadline().toMillis());
-    out.printf(Locale.ROOT, "Logs: %d warnings and %d errors were logged by the services (the guard rate-limits "
-        + "repeats); run with -Dstability.demo.logs=true to see them%n", tap.warnings(), tap.errors());
+    out.printf(Locale.ROOT, "Logs: warnings %d, errors %d (the guards rate-limit repeats); run with "
+        + "-Dstability.demo.logs=true to see them%n", tap.warnings(), tap.errors());
   }
 
   private Map<String, Long> integrity(HttpService s) {

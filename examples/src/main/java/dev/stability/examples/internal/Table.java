@@ -47,7 +47,7 @@ public final class Table {
       numeric[c] = !rows.isEmpty() && header.get(c).length() <= 8; // wide columns hold text summaries
       for (List<String> row : rows) {
         width[c] = Math.max(width[c], row.get(c).length());
-        numeric[c] &= row.get(c).matches("-?[0-9][0-9.,]*( ?[a-z%]+)?|-");
+        numeric[c] &= row.get(c).matches("-?[0-9][0-9.,]*( ms| s|%)?|-");
       }
     }
     StringBuilder sb = new StringBuilder();
