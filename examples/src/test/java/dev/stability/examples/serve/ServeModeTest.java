@@ -2,6 +2,7 @@ package dev.stability.examples.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.testkit.leak.LeakDetectionExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,11 +11,15 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Starts serve mode on an ephemeral loopback port and calls every endpoint over real sockets. */
 class ServeModeTest {
+  @RegisterExtension
+  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+
   static ServeCommand serve;
   static URI base;
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

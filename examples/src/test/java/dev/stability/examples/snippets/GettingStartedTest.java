@@ -3,6 +3,7 @@ package dev.stability.examples.snippets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.netty.client.StabilityHttpClient;
+import dev.stability.testkit.leak.LeakDetectionExtension;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,9 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The getting-started snippets run together: the client's budget reaches the guarded server's handler. */
 class GettingStartedTest {
+  @RegisterExtension
+  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+
   @Test
   void helloServerSeesTheClientsBudget() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
