@@ -285,7 +285,7 @@ public final class Guard {
     }
     int status = Classifier.statusOf(t);
     Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind, status,
-        t.getClass().getName(), Classifier.sanitize(t.getMessage(), config.maxMessageLength),
+        t.getClass().getName(), Classifier.sanitize(messageOf(t), config.maxMessageLength),
         StackFingerprint.of(t, config.fingerprintFrames), Instant.now(config.clock),
         Thread.currentThread().getName(), t, status == 504 ? timelineOf(ctx) : null);
     if (sink != null && sink.add(incident) != incident) {
@@ -304,6 +304,15 @@ public final class Guard {
     } catch (Throwable t) {
       incident.throwable().addSuppressed(t);
       log.error("FatalErrorHandler {} threw while handling {}", config.fatalHandler, incident, t);
+    }
+  }
+
+  /** An overridden getMessage() that throws must not break the guard itself. */
+  private static String messageOf(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return "(getMessage() threw " + e.getClass().getName() + ")";
     }
   }
 

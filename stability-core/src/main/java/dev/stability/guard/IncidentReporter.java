@@ -27,7 +27,13 @@ final class IncidentReporter {
   }
 
   void report(Incident incident) {
-    logIncident(incident);
+    try {
+      logIncident(incident);
+    } catch (RuntimeException e) { // e.g. a throwable whose getMessage() throws inside the logging backend
+      log.error("Request {} on route {} failed with {} [fingerprint={} thread={}] (its stack could not be logged: {})",
+          incident.requestId(), incident.route(), incident.exceptionType(), incident.fingerprint(),
+          incident.threadName(), e.getClass().getName());
+    }
     count(incident);
     try {
       listener.onIncident(incident);

@@ -325,4 +325,20 @@ class GuardTest {
     assertThat(after.route()).isEqualTo("GET /orders/{id}");
     assertThat(Guard.route(RequestContext.of("unbound"), "GET /")).isFalse();
   }
+
+  @Test
+  void anExceptionWhoseGetMessageThrowsIsStillRecorded() {
+    RuntimeException hostile = new RuntimeException() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public String getMessage() {
+        throw new IllegalStateException("gotcha");
+      }
+    };
+
+    Incident incident = guard.report(guard.bind(RequestContext.of("r"), "GET /"), hostile);
+
+    assertThat(incident.message()).isEqualTo("(getMessage() threw java.lang.IllegalStateException)");
+  }
 }

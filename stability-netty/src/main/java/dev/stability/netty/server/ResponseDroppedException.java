@@ -22,7 +22,8 @@ public final class ResponseDroppedException extends IllegalStateException {
   /**
    * Returns an exception for the given kind of violation.
    *
-   * @param kind {@code second_response}, {@code late_response} or {@code content_after_last}
+   * @param kind {@code second_response}, {@code late_response}, {@code content_after_last} or
+   *     {@code connection_closing} (the guard already answered a broken request and is closing)
    * @return a stackless exception
    */
   public static ResponseDroppedException of(String kind) {

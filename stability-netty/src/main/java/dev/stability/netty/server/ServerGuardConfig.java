@@ -86,7 +86,7 @@ public final class ServerGuardConfig {
 
   /**
    * Returns the defaults: Netty's codec limits, 1 MiB bodies, 10 s header read, 60 s keep-alive idle, 30 s write
-   * stall, 10 s request deadline answered by 504, no metrics.
+   * stall, 10 s request deadline answered by 504, client timeout headers accepted up to 30 s, no metrics.
    *
    * @return the default configuration
    */

@@ -110,4 +110,28 @@ class ChainIntegrityTest {
     assertThat(server.responses()).extracting(HttpText.Response::body)
         .containsExactly("answer /a", "answer /b", "answer /c");
   }
+
+  @Test
+  void tooManyPipelinedRequestsStopReadingUntilTheQueueDrains() {
+    List<ChannelHandlerContext> pending = new ArrayList<>();
+    server = new Embedded(config.toBuilder().maxPipelinedRequests(1).build(),
+        new SimpleChannelInboundHandler<FullHttpRequest>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            pending.add(ctx);
+          }
+        });
+    server.send(Embedded.get("/a") + Embedded.get("/b") + Embedded.get("/c"));
+    assertThat(server.channel.config().isAutoRead()).isFalse();
+
+    pending.get(0).writeAndFlush(Handlers.ok("a"));
+    server.channel.runPendingTasks();
+    assertThat(server.channel.config().isAutoRead()).isFalse(); // /c still waits behind /b
+    pending.get(1).writeAndFlush(Handlers.ok("b"));
+    server.channel.runPendingTasks();
+
+    assertThat(server.channel.config().isAutoRead()).isTrue();
+    pending.get(2).writeAndFlush(Handlers.ok("c"));
+    assertThat(server.responses()).extracting(HttpText.Response::body).containsExactly("a", "b", "c");
+  }
 }

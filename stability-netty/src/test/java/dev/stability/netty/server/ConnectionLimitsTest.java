@@ -127,4 +127,15 @@ class ConnectionLimitsTest {
     assertThat(registry.counter("stability.server.connection.closes", "reason", "write_timeout").count())
         .isEqualTo(1);
   }
+
+  @Test
+  void http10ClientAskingForKeepAliveIsToldSoAndKeptOpen() {
+    server = new Embedded(config, new Handlers.Echo());
+    server.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    server.send("GET /b HTTP/1.0\r\n\r\n");
+
+    List<HttpText.Response> responses = server.responses();
+    assertThat(responses).extracting(r -> r.header("connection")).containsExactly("keep-alive", "close");
+    assertThat(server.channel.isOpen()).isFalse();
+  }
 }

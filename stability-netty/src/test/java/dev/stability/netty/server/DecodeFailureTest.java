@@ -70,4 +70,29 @@ class DecodeFailureTest {
     assertThat(responses.get(0).body()).isEqualTo("echo /first");
     assertThat(server.channel.isOpen()).isFalse();
   }
+
+  @Test
+  void badChunkInAStreamedBodyIsAnsweredForThatRequestWhenItsResponseHasNotStarted() {
+    java.util.List<Object> seen = new java.util.ArrayList<>();
+    Embedded streaming = new Embedded(config.toBuilder().streaming(true).build(),
+        new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpObject>() {
+          @Override
+          protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+              io.netty.handler.codec.http.HttpObject msg) {
+            seen.add(msg instanceof io.netty.handler.codec.http.HttpRequest r ? r.uri() : "content");
+          }
+        });
+    try {
+      streaming.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      streaming.send("zz\r\n");
+
+      java.util.List<HttpText.Response> responses = streaming.responses();
+      assertThat(seen).containsExactly("/upload");
+      assertThat(responses).extracting(HttpText.Response::status).containsExactly(400);
+      assertThat(responses.get(0).body()).contains("requestId"); // answered by the exchange, for that request
+      assertThat(streaming.channel.isOpen()).isFalse();
+    } finally {
+      streaming.finish();
+    }
+  }
 }

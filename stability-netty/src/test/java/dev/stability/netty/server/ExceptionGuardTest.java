@@ -114,4 +114,25 @@ class ExceptionGuardTest {
     assertThat(registry.counter("stability.server.guard.incidents", "kind", "async_failure").count())
         .isEqualTo(1);
   }
+
+  @Test
+  void transportErrorClosesQuietlyWithoutAnIncident() {
+    server = new Embedded(config, new Handlers.Echo());
+    server.channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+
+    assertThat(server.channel.isOpen()).isFalse();
+    assertThat(registry.find("stability.server.guard.incidents").counters()).isEmpty();
+  }
+
+  @Test
+  void exceptionOutsideAnyRequestClosesTheConnectionAndIsCounted() {
+    server = new Embedded(config, new Handlers.Echo());
+    server.send(Embedded.get("/done")); // answered: nothing is in flight afterwards
+    server.output();
+    server.channel.pipeline().context(Handlers.Echo.class).fireExceptionCaught(new IllegalStateException("stray"));
+
+    assertThat(server.channel.isOpen()).isFalse();
+    assertThat(registry.counter("stability.server.guard.incidents", "kind", "connection_exception").count())
+        .isEqualTo(1);
+  }
 }

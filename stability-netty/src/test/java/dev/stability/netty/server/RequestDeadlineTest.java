@@ -190,4 +190,32 @@ class RequestDeadlineTest {
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(200, 504);
     assertThat(seen).hasSize(1); // the expired one never reached the handler
   }
+
+  @Test
+  void clientAskingForMoreThanThePolicyCapGetsTheCap() {
+    server = new Embedded(config.toBuilder().inboundDeadlinePolicy(dev.stability.context.wire.InboundDeadlinePolicy
+        .builder().maxTimeout(Duration.ofSeconds(2)).defaultTimeout(Duration.ofSeconds(1)).build()).build(),
+        new Recorder());
+    server.send("GET /slow HTTP/1.1\r\nx-request-timeout: 60S\r\n\r\n");
+
+    assertThat(seen.get(0).remaining()).contains(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void strippingPolicyIgnoresAndRemovesDeadlineHeaders() {
+    java.util.List<String> headerSeen = new java.util.ArrayList<>();
+    server = new Embedded(config.toBuilder().inboundDeadlinePolicy(dev.stability.context.wire.InboundDeadlinePolicy
+        .builder().trust(dev.stability.context.wire.TrustPolicy.STRIP).build()).build(),
+        new SimpleChannelInboundHandler<FullHttpRequest>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            headerSeen.add(String.valueOf(msg.headers().get("x-request-timeout")));
+            seen.add(RequestContext.current());
+          }
+        });
+    server.send("GET /slow HTTP/1.1\r\nx-request-timeout: 100m\r\n\r\n");
+
+    assertThat(headerSeen).containsExactly("null");
+    assertThat(seen.get(0).remaining()).contains(Duration.ofMillis(500)); // the server default, not 100 ms
+  }
 }

@@ -119,6 +119,9 @@ class ServerSocketTest {
 
   @Test
   void handlerSleepingPastItsDeadlineGets504AtTheDeadline() throws IOException {
+    io.micrometer.core.instrument.Timer lateness = registry.timer("stability.server.deadline.lateness");
+    long countBefore = lateness.count();
+    double totalBeforeMs = lateness.totalTime(TimeUnit.MILLISECONDS);
     try (Socket s = connect()) {
       long start = System.nanoTime();
       send(s, Embedded.get("/sleep"));
@@ -126,9 +129,10 @@ class ServerSocketTest {
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(r.status()).isEqualTo(504);
-      double serverLatenessMs = registry.get("stability.server.deadline.lateness").timer()
-          .max(TimeUnit.MILLISECONDS);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> probeLatenessNanos != -1);
+      // the server records its lateness right after flushing the answer, which the client may read first
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+          .until(() -> lateness.count() > countBefore && probeLatenessNanos != -1);
+      double serverLatenessMs = lateness.totalTime(TimeUnit.MILLISECONDS) - totalBeforeMs;
       double loopLatenessMs = probeLatenessNanos / 1e6;
       System.out.printf("504 after %d ms on the client; server-side lateness %.3f ms; a plain timer on the same "
           + "event loop was %.3f ms late%n", elapsedMs, serverLatenessMs, loopLatenessMs);
@@ -210,7 +214,7 @@ class ServerSocketTest {
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(answer.status()).isEqualTo(408);
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
-      assertThat(elapsedMs).isBetween(HEADER_TIMEOUT_MS, HEADER_TIMEOUT_MS + CLIENT_ALLOWANCE_MS);
+      assertThat(elapsedMs).isBetween(HEADER_TIMEOUT_MS, HEADER_TIMEOUT_MS + 2 * CLIENT_ALLOWANCE_MS);
       trickler.join(5_000);
     }
   }

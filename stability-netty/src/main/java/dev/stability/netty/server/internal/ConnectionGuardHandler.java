@@ -1,5 +1,6 @@
 package dev.stability.netty.server.internal;
 
+import dev.stability.netty.server.ResponseDroppedException;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -61,6 +63,8 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private boolean failed; // answered a decode failure or a slow head: drop everything after
   private HttpResponseStatus pendingError;
   private boolean informational;
+  private long http10Bits; // FIFO of in-flight requests: bit set = HTTP/1.0 asking for keep-alive
+  private int http10Count;
   private boolean closeAfterResponse;
   private ScheduledFuture<?> timer;
   private long timerAt;
@@ -163,7 +167,14 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
       headTimed = false;
       inFlight++;
       requests++;
-      if (!HttpUtil.isKeepAlive(request)
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (http10Count < Long.SIZE) { // more pipelined than that is refused by the exchange handler anyway
+        if (keepAlive && request.protocolVersion() == HttpVersion.HTTP_1_0) {
+          http10Bits |= 1L << http10Count;
+        }
+        http10Count++;
+      }
+      if (!keepAlive
           || (config.maxRequestsPerConnection() > 0 && requests >= config.maxRequestsPerConnection())) {
         closeWhenDrained = true;
       }
@@ -209,7 +220,9 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (failed && msg instanceof HttpObject) { // we answered the failure ourselves and are closing
       ReferenceCountUtil.release(msg);
-      promise.trySuccess();
+      if (!promise.isVoid()) {
+        promise.tryFailure(ResponseDroppedException.of("connection_closing"));
+      }
       return;
     }
     if (msg instanceof HttpResponse response) {
@@ -220,8 +233,15 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
         }
         closeAfterResponse = inFlight <= 1 && closeWhenDrained && pendingError == null
             || !HttpUtil.isKeepAlive(response) || !selfDelimited(response);
+        boolean http10KeepAlive = (http10Bits & 1) != 0;
+        if (http10Count > 0) {
+          http10Bits >>>= 1;
+          http10Count--;
+        }
         if (closeAfterResponse) {
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10KeepAlive) { // an HTTP/1.0 client assumes close unless told otherwise
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
       }
     }

@@ -2,26 +2,16 @@ package dev.stability.netty.server.internal;
 
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
 import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
-import dev.stability.context.wire.DeadlineHeader;
-import dev.stability.context.wire.InboundDeadline;
-import dev.stability.context.wire.InboundDeadlinePolicy;
-import dev.stability.context.wire.InvalidTimeoutHeaderException;
-import dev.stability.context.wire.TrustPolicy;
 import dev.stability.guard.Guard;
-import dev.stability.guard.Incident;
 import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ResponseDroppedException;
 import dev.stability.netty.server.ServerRequestContexts;
-import dev.stability.time.Deadline;
-import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 import io.netty.channel.ChannelDuplexHandler;
@@ -30,21 +20,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,20 +53,18 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private final Stage ownStage;
   private final Stage handlersStage;
   private final ChannelHandler tail;
-  private final long defaultTimeoutNanos;
-  private final AsciiString requestIdHeader;
   private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
+  private final ExchangeFailures failures;
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
   private Ticker ticker;
   private SharedClock clock;
   private TimerScheduler scheduler;
-  private String idPrefix;
-  private long sequence;
+  private ExchangeFactory factory;
   private Exchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
-  private ScheduledFuture<?> deadlineTimer;
+  private TimerScheduler.Timer deadlineTimer;
   private long deadlineTimerAt;
   private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
   private int lastStatus;
@@ -108,9 +89,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     this.chain = chain;
     this.ownStage = chain.stage(HandlerNames.EXCHANGE);
     this.handlersStage = chain.stage(HandlerNames.HANDLERS);
+    this.failures = new ExchangeFailures(this, config, metrics, guard, chain);
     this.tail = tail;
-    this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
-    this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
   @Override
@@ -121,7 +101,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ConnectionGuardHandler connection = ctx.pipeline().get(ConnectionGuardHandler.class);
     this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
-    this.idPrefix = ctx.channel().id().asShortText() + '-';
+    this.factory = new ExchangeFactory(config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
     this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
   }
 
@@ -131,10 +111,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   void execute(Runnable task) {
     ctx.executor().execute(task);
-  }
-
-  long now() {
-    return ticker.nanoTime();
   }
 
   // ---------------------------------------------------------------------------------------------- inbound
@@ -156,23 +132,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     long now = clock.now();
-    boolean rejected = false;
-    long timeout;
-    try {
-      timeout = timeoutOf(request);
-    } catch (InvalidTimeoutHeaderException e) {
-      rejected = true;
-      timeout = defaultTimeoutNanos;
-    }
-    PhaseTimeline timeline = PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
-    Exchange ex = new Exchange(this, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
-        timeline);
-    ex.rejected = rejected;
-    ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
-        .deadline(Deadline.atNanos(ticker, now + timeout)).build();
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex));
-    armDeadlineTimer(now + timeout);
-    ex.inboundComplete = request instanceof LastHttpContent;
+    Exchange ex = factory.create(this, request, now);
+    armDeadlineTimer(now + ex.timeoutNanos);
     metrics.requestStarted();
     exchanges.addLast(ex);
     if (exchanges.size() == 1) {
@@ -226,11 +187,10 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       if (deadlineTimerAt - at <= 0) {
         return;
       }
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
     }
     deadlineTimerAt = at;
-    deadlineTimer = ctx.executor().schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()),
-        TimeUnit.NANOSECONDS);
+    deadlineTimer = scheduler.schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()));
   }
 
   private void onDeadlineTimer() {
@@ -318,36 +278,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  private String requestIdOf(HttpRequest request) {
-    String given = request.headers().get(requestIdHeader);
-    if (given != null && RequestIds.isAcceptable(given)) {
-      return given;
-    }
-    return idPrefix + (++sequence);
-  }
 
-  private long timeoutOf(HttpRequest request) {
-    InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
-    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
-      HttpHeaders headers = request.headers();
-      InboundDeadline inbound = policy.resolve(name -> headers.get(HeaderNames.ascii(name)));
-      if (inbound.source() != null) {
-        return inbound.timeoutNanos();
-      }
-    } else if (policy.stripsHeaders()) {
-      for (DeadlineHeader header : policy.headers()) {
-        request.headers().remove(header.headerName());
-      }
-    }
-    Duration route = null;
-    try {
-      route = config.requestTimeouts().timeoutFor(request);
-    } catch (RuntimeException e) {
-      log.warn("RequestTimeouts {} threw; using the default timeout", config.requestTimeouts(), e);
-    }
-    return route != null && !route.isNegative() && !route.isZero() ? Durations.saturatedNanos(route)
-        : defaultTimeoutNanos;
-  }
+
+
 
   // ---------------------------------------------------------------------------------------------- outbound
 
@@ -357,14 +290,14 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     Exchange writer = Exchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
-      drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+      failures.drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
           : writer.answeredByGuard ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
       if (ex == null || !ex.dispatched || ex.committed) {
         Exchange blamed = ex != null && ex.committed ? ex : lastCompleted;
-        drop(msg, promise, blamed != null && blamed.answeredByGuard && blamed != ex ? "late_response"
+        failures.drop(msg, promise, blamed != null && blamed.answeredByGuard && blamed != ex ? "late_response"
             : "second_response", blamed);
         return;
       }
@@ -376,7 +309,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       ex.status = response.status().code();
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed) {
-        drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
+        failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
         return;
       }
     } else if (ex == null || ex.committed) {
@@ -396,35 +329,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     } else {
       ctx.write(msg, p);
     }
-  }
-
-  private void drop(Object msg, ChannelPromise promise, String kind, Exchange blamed) {
-    ReferenceCountUtil.release(msg);
-    metrics.violation(kind);
-    if (blamed != null && !"late_response".equals(kind)) { // a late answer is a timeout's echo, not a chain bug
-      if (msg instanceof HttpResponse) {
-        chainOf(blamed).responded(handlersStage);
-      } else {
-        chainOf(blamed).wrote(handlersStage);
-      }
-    }
-    String id = blamed == null ? "none" : blamed.requestId;
-    try (Scope ignored = blamed == null ? null : blamed.context.attach()) {
-      log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", kind)
-          .addKeyValue("requestId", id).addKeyValue("message", msg.getClass().getSimpleName())
-          .log("dropped a {} for request {}: {}", msg.getClass().getSimpleName(), id, describe(kind));
-    }
-    if (!promise.isVoid()) {
-      promise.tryFailure(ResponseDroppedException.of(kind));
-    }
-  }
-
-  private static String describe(String kind) {
-    return switch (kind) {
-      case "late_response" -> "the guard already answered it (deadline or error); the late response is discarded";
-      case "second_response" -> "it was already answered; a second response would be paired with the next request";
-      default -> "its response already ended or never started";
-    };
   }
 
   private void complete(Exchange ex) {
@@ -452,7 +356,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
    * that broke the contract.
    */
-  private dev.stability.chain.Exchange chainOf(Exchange ex) {
+  dev.stability.chain.Exchange chainOf(Exchange ex) {
     if (ex.chain == null) {
       dev.stability.chain.Exchange c = chain.newExchange(ex.context);
       if (ex.dispatched && !ex.rejected) {
@@ -499,136 +403,50 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     complete(ex);
   }
 
-  /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
-  private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
-    metrics.incident(kind);
-    if (ex.dispatched && ex.chain != null) {
-      ex.chain.failed(handlersStage);
-    }
-    Incident incident;
-    try {
-      incident = guard.report(ex.context, cause);
-    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
-      closing = true;
-      ctx.close();
-      throw fatal;
-    }
-    try (Scope ignored = ex.context.attach()) {
-      log.atInfo().addKeyValue("event", "guard_answer").addKeyValue("kind", kind)
-          .addKeyValue("requestId", ex.requestId).addKeyValue("stage", stage)
-          .addKeyValue("status", incident.status()).addKeyValue("committed", ex.committed)
-          .log("{} of request {} {} in {}: {}", kind, ex.method, ex.uri, stage,
-              ex.committed ? "response already started, closing" : "answering " + incident.status());
-    }
-    if (ex.completed) {
-      return;
-    }
-    if (ex.dispatched && !ex.committed) {
-      answer(ex, guard.problem(incident), false);
-    } else {
-      closing = true;
-      ctx.close();
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. Answers first, logs after. */
+  /** The request's context ended abnormally; runs on the event loop. */
   void contextEnded(Exchange ex, CancellationCause cause) {
-    if (ex.completed || !ex.dispatched || cause.reason() == CancelReason.CLIENT_DISCONNECTED) {
-      return; // a queued request is judged when its turn comes (dispatch checks the context)
-    }
-    boolean wasCommitted = ex.committed;
-    String phase = ex.phase();
-    Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
-    if (wasCommitted) {
-      chainOf(ex).deadlineExceeded(); // reports the response that never ended
-      closing = true;
-      ctx.close(); // the response started: the only honest end is a truncated one
-    } else if (failedElsewhere != null) {
-      answer(ex, guard.problem(failedElsewhere), true);
-    } else {
-      int status = cause.isDeadlineExceeded() ? config.timeoutStatus().code() : 503;
-      answer(ex, ProblemDetails.of(status, ex.requestId), true);
-    }
-    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
-    try (Scope ignored = ex.context.attach()) {
-      if (cause.isDeadlineExceeded()) {
-        metrics.timeout(lateness);
-        log.atWarn().addKeyValue("event", "deadline_exceeded").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("method", ex.method).addKeyValue("uri", ex.uri)
-            .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000).addKeyValue("phase", phase)
-            .addKeyValue("latenessUs", lateness / 1_000).addKeyValue("committed", wasCommitted)
-            .log("request {} {} exceeded its {} deadline in phase {}{}\n{}", ex.method, ex.uri,
-                Durations.format(ex.timeoutNanos), phase,
-                failedElsewhere == null ? "" : " after failing on another thread", ex.timeline.render());
-      } else {
-        log.atInfo().addKeyValue("event", "request_cancelled").addKeyValue("requestId", ex.requestId)
-            .addKeyValue("cause", cause).log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
-      }
-    }
+    failures.contextEnded(ex, cause);
   }
 
   /** An exception reached the end of the pipeline, or this handler. */
   void exceptionReached(Throwable cause, String stage) {
-    Exchange ex = Exchange.of(RequestContext.current());
-    if (ex == null || ex.owner != this) {
-      ex = exchanges.peekFirst();
-    }
-    if (ex == null) {
-      metrics.incident("connection_exception");
-      if (cause instanceof IOException) {
-        log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
-      } else {
-        log.warn("exception outside any request on {}; closing the connection", ctx.channel(), cause);
-      }
-      closing = true;
-      ctx.close();
-      return;
-    }
-    failExchange(ex, cause, "exception", stage);
+    failures.exceptionReached(cause, stage);
   }
 
   void writeFailed(Exchange ex, Throwable cause) {
-    if (cause instanceof ClosedChannelException || cause instanceof ResponseDroppedException
-        || !ctx.channel().isActive()) {
-      return; // the client left; channelInactive cancels the context
-    }
-    failExchange(ex, cause, "write_failure", "write");
+    failures.writeFailed(ex, cause);
   }
 
   /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
   void failedElsewhere(Exchange ex, Throwable cause) {
-    failExchange(ex, cause, "async_failure", "async");
+    failures.failedElsewhere(ex, cause);
   }
 
   /** A message reached the end of the pipeline: nobody consumed it. */
   void unhandled(Object msg, String stage) {
-    boolean head = msg instanceof HttpRequest;
-    ReferenceCountUtil.release(msg);
-    if (!head) {
-      log.debug("{} reached the end of the pipeline after {} and was released", msg.getClass().getSimpleName(),
-          stage);
-      return;
-    }
+    failures.unhandled(msg, stage);
+  }
+
+  /** Marks the connection as ending and closes it. */
+  void closeConnection() {
+    closing = true;
+    ctx.close();
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /** Returns the request of the writing or failing code: the attached context's, else the oldest. */
+  Exchange currentOrFront() {
     Exchange ex = Exchange.of(RequestContext.current());
-    if (ex == null || ex.owner != this) {
-      ex = exchanges.peekFirst();
-    }
-    if (ex == null || ex.committed || !ex.dispatched) {
-      return; // answered already and passed on, e.g. by a logging handler
-    }
-    metrics.violation("unanswered");
-    try (Scope ignored = ex.context.attach()) {
-        log.atWarn().addKeyValue("event", "integrity_violation").addKeyValue("kind", "unanswered")
-          .addKeyValue("requestId", ex.requestId).addKeyValue("lastStage", stage)
-          .log("request {} {} reached the end of the pipeline unanswered; last stage: {}", ex.method, ex.uri,
-              stage);
-    }
-    Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it
-    chainOf(ex).enter(last);
-    ex.chain.stageReturned(last);
-    answer(ex, ProblemDetails.of(500, ex.requestId), false);
+    return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
   }
 
   @Override
@@ -677,7 +495,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
       deadlineTimer = null;
     }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
@@ -697,7 +515,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
+      deadlineTimer.cancel();
       deadlineTimer = null;
     }
     for (Exchange ex : exchanges) {

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server guards' Micrometer meters; every method is a no-op when no registry is configured.
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServerMetrics {
   private final MeterRegistry registry;
-  private final AtomicInteger active = new AtomicInteger();
+  private final LongAdder active = new LongAdder(); // every event loop touches it: no shared CAS line
   private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer lateness;
@@ -34,7 +34,7 @@ public final class ServerMetrics {
   public ServerMetrics(MeterRegistry registry) {
     this.registry = registry;
     if (registry != null) {
-      Gauge.builder("http.server.active.requests", active, AtomicInteger::get)
+      Gauge.builder("http.server.active.requests", active, LongAdder::sum)
           .description("Requests received and not yet answered").register(registry);
       lateness = Timer.builder("stability.server.deadline.lateness")
           .description("How long after the deadline the guard's timeout answer was written")
@@ -46,7 +46,7 @@ public final class ServerMetrics {
 
   /** Counts a request that arrived. */
   void requestStarted() {
-    active.incrementAndGet();
+    active.increment();
   }
 
   /**
@@ -78,7 +78,7 @@ public final class ServerMetrics {
    * @param nanos how long it took
    */
   void requestEnded(Timer timer, long nanos) {
-    active.decrementAndGet();
+    active.decrement();
     if (timer != null) {
       timer.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -86,7 +86,7 @@ public final class ServerMetrics {
 
   /** Returns the number of requests in flight across all connections. @return the count */
   public int activeRequests() {
-    return active.get();
+    return active.intValue();
   }
 
   void timeout(long latenessNanos) {
