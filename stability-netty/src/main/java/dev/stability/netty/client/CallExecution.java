@@ -49,8 +49,16 @@ final class CallExecution implements PhaseObserver {
     return future;
   }
 
-  /** Starts the first attempt; on the pool's loop. */
+  /** Starts the first attempt; on the pool's loop. Never throws: a failure completes the future. */
   void start() {
+    try {
+      doStart();
+    } catch (RuntimeException e) {
+      finish(null, e, "ERROR");
+    }
+  }
+
+  private void doStart() {
     if (ctx != null) {
       CancellationCause cause = ctx.cancellationCause();
       if (cause != null && cause.reason().isAbnormal()) {
@@ -138,9 +146,9 @@ final class CallExecution implements PhaseObserver {
   }
 
   private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
-    if (cause instanceof PoolExhaustedException
+    if (staleRetryable || cause instanceof PoolExhaustedException
         || cause instanceof PhaseTimeoutException p && p.phase() == Phase.ACQUIRE) {
-      a.permit.release(); // local pool pressure says nothing about the upstream
+      a.permit.release(); // a stale pooled connection or local pool pressure says nothing about the upstream
     } else {
       a.permit.onFailure(cause);
     }
@@ -224,7 +232,12 @@ final class CallExecution implements PhaseObserver {
 
   /** Called by the future when the caller cancels it. */
   void cancelledByCaller() {
-    pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller", null)));
+    try {
+      pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller",
+          null)));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the loop is gone, and with it every connection: nothing left to release
+    }
   }
 
   /** One attempt: waits in the pool, then runs an exchange; ignores callbacks once superseded. */

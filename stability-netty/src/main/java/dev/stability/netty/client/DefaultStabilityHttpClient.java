@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -96,7 +97,13 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     if (pool.loop.inEventLoop()) {
       call.start();
     } else {
-      pool.loop.execute(call::start);
+      try {
+        pool.loop.execute(call::start);
+      } catch (RejectedExecutionException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            "event loop of " + pool.key + " is shut down (expected: close the client before its event loop group)",
+            e));
+      }
     }
     return call.future();
   }

@@ -260,6 +260,28 @@ class HostPoolTest {
     assertThat(upstream.accepted.get()).isEqualTo(2);
   }
 
+  @Test
+  void keepsNoMoreIdleConnectionsThanMaxIdle() {
+    TestUpstream upstream = track(TestUpstream.start()).behave((ctx, req, n) -> {
+      io.netty.handler.codec.http.FullHttpRequest retained = req.retain();
+      ctx.executor().schedule(() -> {
+        TestUpstream.respond(ctx, retained, io.netty.handler.codec.http.HttpResponseStatus.OK, "ok");
+        retained.release();
+      }, 100, TimeUnit.MILLISECONDS);
+    });
+    StabilityHttpClient client = client(PoolConfig.builder().maxConnections(4).maxIdle(1).build(),
+        PhaseTimeouts.ofDefaults());
+    URI uri = upstream.uri("/");
+    List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      calls.add(client.execute(ClientRequest.get(uri)));
+    }
+    calls.forEach(CompletableFuture::join);
+    assertThat(upstream.accepted.get()).isEqualTo(4);
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closed.get() == 3);
+    assertThat(client.poolStats(uri).idle()).isEqualTo(1);
+  }
+
   private static TestUpstream.Behaviour closeSecondRequestOfEachConnection() {
     return (ctx, req, n) -> {
       if (n == 2) {
