@@ -197,7 +197,7 @@ public final class CircuitBreakerConfig {
     return jitterFactor;
   }
 
-  /** Returns how many probe leases may be out at once in the HALF_OPEN state. @return the lease count */
+  /** Returns how many probes one HALF_OPEN round admits. @return the probe count */
   public int permittedProbes() {
     return permittedProbes;
   }
@@ -418,11 +418,12 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Sets the HALF_OPEN probing: at most {@code permittedProbes} leases out at once, closing after
-     * {@code successesToClose} successful (and not slow) probes, a lease expiring after {@code probeTimeout}.
+     * Sets the HALF_OPEN probing: each round admits exactly {@code permittedProbes} probes (a cancelled probe gives
+     * its admission back) and closes after {@code successesToClose} successful, not slow, probes; any failed,
+     * slow or expired probe reopens. A lease expires after {@code probeTimeout}.
      *
-     * @param permittedProbes concurrent probe leases, default 3
-     * @param successesToClose successes that close the breaker, default 3
+     * @param permittedProbes probes per round, default 3
+     * @param successesToClose successes that close the breaker, at most {@code permittedProbes}, default 3
      * @param probeTimeout the life of a lease, default 10 s
      * @return this builder
      */
@@ -502,6 +503,10 @@ public final class CircuitBreakerConfig {
       if (maxWaitInOpenState.compareTo(waitInOpenState) < 0) {
         throw new IllegalArgumentException("maxWaitInOpenState: " + maxWaitInOpenState + " (expected: >= "
             + "waitInOpenState " + waitInOpenState + ")");
+      }
+      if (successesToClose > permittedProbes) {
+        throw new IllegalArgumentException("successesToClose: " + successesToClose + " (expected: <= permittedProbes "
+            + permittedProbes + ", or a round could never close)");
       }
       if (windowType == WindowType.COUNT_BASED) {
         int largest = Math.max(failureMinimumCalls, latencyMinimumCalls);

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * are CLOSED, have nothing in flight and saw no call for {@code idleTimeout}. It never evicts an OPEN, HALF_OPEN,
  * FORCED_OPEN, DISABLED or busy breaker, because that would silently drop protection from a failing upstream;
  * when nothing can be evicted it grows past the bound and logs a warning (at most once a minute).
- * {@code get(host)} is one {@link ConcurrentHashMap} lookup when the breaker exists.
+ * {@code get(host)} is one {@link ConcurrentHashMap} lookup when the breaker exists. Key breakers by upstream
+ * host (or host and port), never by URL or request: every key is a breaker with its own window and meters.
  */
 public final class CircuitBreakerRegistry {
   private static final Logger log = LoggerFactory.getLogger(CircuitBreakerRegistry.class);

@@ -30,6 +30,8 @@ class CircuitBreakerConfigTest {
         .hasMessage("maxWaitInOpenState: PT5S (expected: >= waitInOpenState PT10S)");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().countWindow(10).build())
         .hasMessageStartingWith("minimumCalls: 50 (expected: <= windowSize 10");
+    assertThatThrownBy(() -> CircuitBreakerConfig.builder().halfOpen(2, 3, Duration.ofSeconds(1)).build())
+        .hasMessageStartingWith("successesToClose: 3 (expected: <= permittedProbes 2");
   }
 
   @Test

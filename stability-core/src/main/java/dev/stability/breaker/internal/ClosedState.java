@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * CLOSED: the sliding window plus the calls in flight, grouped by the epoch permit they entered.
+ * CLOSED: the sliding window plus the calls in flight, grouped by the {@link Epoch} they started in.
  *
- * <p>The current permit takes new calls; a timed acquire (see {@link ClosedPermit}) seals it once it is an epoch
- * old and opens the next. The last {@value #SEALED} sealed permits are kept: calls in flight longer than that (8
- * slow-call durations) are forgotten, so a permit a caller lost can never hold the breaker open forever. Once per
+ * <p>The current epoch takes new calls; a timed acquire seals it once it is an epoch old and opens the next. The
+ * last {@value #SEALED} sealed epochs with calls in flight are kept: calls in flight longer than that (8 slow-call
+ * durations) are forgotten, so a permit a caller lost can never hold the breaker open forever. Once per
  * epoch a timed acquire scans them: calls that started no later than {@code now - slowCallDuration} are "slow in
  * flight" and count towards the slow-call rate, so an upstream that hangs trips the breaker before any call
  * returns; calls older than the latency threshold count towards the percentile.
@@ -23,8 +23,8 @@ final class ClosedState extends State {
   final boolean countsRecords;
   final long createdNanos;
   private final long epochNanos;
-  private final AtomicReference<ClosedPermit> current = new AtomicReference<>();
-  private final AtomicReferenceArray<ClosedPermit> sealed = new AtomicReferenceArray<>(SEALED);
+  private final AtomicReference<Epoch> current = new AtomicReference<>();
+  private final AtomicReferenceArray<Epoch> sealed = new AtomicReferenceArray<>(SEALED);
   private final AtomicLong sealCount = new AtomicLong();
   private final AtomicLong lastScan;
   private volatile long inFlight; // packed by Thresholds.inFlight
@@ -40,21 +40,22 @@ final class ClosedState extends State {
     this.epochNanos = Math.max(slowNanos / 8, 1);
     this.lastScan = new AtomicLong(nowNanos);
     this.lastSealedStart = nowNanos;
-    this.current.set(new ClosedPermit(this, nowNanos));
+    this.current.set(new Epoch(this, nowNanos));
   }
 
-  /** Hands out the current permit; only some calls read the ticker (see {@link ClosedPermit}). */
+  /** Hands out a permit of the current epoch; only tracked calls read the ticker (see {@link Epoch}). */
   ClosedPermit enter() {
-    ClosedPermit p = current.get();
-    if (p.enter()) {
+    Epoch e = current.get();
+    ClosedPermit p = e.enter();
+    if (p.timed()) {
       long now = breaker.ticker().nanoTime();
-      if (now - p.openedNanos >= epochNanos) {
-        p.exitWithoutRecord(); // a stale permit must not take a call that would blur its start bound
-        rotate(p, now);
-        p = current.get();
-        p.enter();
+      if (now - e.openedNanos >= epochNanos) {
+        p.exitWithoutRecord(); // a stale epoch must not take a call that would blur its start bound
+        rotate(e, now);
+        e = current.get();
+        p = e.enter();
       }
-      p.timedStart(now);
+      e.timedStart(now);
       tick(now);
     }
     return p;
@@ -62,9 +63,9 @@ final class ClosedState extends State {
 
   /** Seals the current permit when it is an epoch old and scans the calls in flight once per epoch. */
   void tick(long now) {
-    ClosedPermit p = current.get();
-    if (now - p.openedNanos >= epochNanos) {
-      rotate(p, now);
+    Epoch e = current.get();
+    if (now - e.openedNanos >= epochNanos) {
+      rotate(e, now);
     }
     long last = lastScan.get();
     if (now - last >= epochNanos && lastScan.compareAndSet(last, now)) {
@@ -73,8 +74,8 @@ final class ClosedState extends State {
     breaker.refreshEstimate(this, now);
   }
 
-  private void rotate(ClosedPermit p, long now) {
-    if (current.compareAndSet(p, new ClosedPermit(this, now))) {
+  private void rotate(Epoch p, long now) {
+    if (current.compareAndSet(p, new Epoch(this, now))) {
       p.seal(now);
       if (p.hasEntries()) {
         lastSealedStart = Math.max(lastSealedStart, p.startedNoLaterThan());
@@ -90,7 +91,7 @@ final class ClosedState extends State {
     long above = 0;
     long oldest = Long.MAX_VALUE;
     for (int i = 0; i <= SEALED; i++) {
-      ClosedPermit p = i == SEALED ? current.get() : sealed.get(i);
+      Epoch p = i == SEALED ? current.get() : sealed.get(i);
       long n = p == null ? 0 : p.inFlight();
       if (n <= 0) {
         if (p != null && i < SEALED) {
@@ -132,12 +133,12 @@ final class ClosedState extends State {
   /** Returns whether no call is in flight and none started for {@code idleNanos}; for registry eviction. */
   boolean isIdle(long now, long idleNanos) {
     tick(now); // seals a stale permit so that its calls get a start bound
-    ClosedPermit p = current.get();
+    Epoch p = current.get();
     if (p.inFlight() > 0) {
       return false;
     }
     for (int i = 0; i < SEALED; i++) {
-      ClosedPermit s = sealed.get(i);
+      Epoch s = sealed.get(i);
       if (s != null && s.inFlight() > 0) {
         return false;
       }

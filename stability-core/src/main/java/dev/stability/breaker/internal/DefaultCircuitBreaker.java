@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * The circuit breaker state machine: one {@link AtomicReference} to an immutable-identity {@link State}, moved by
  * compare-and-set, so that only the thread that wins a transition reports it.
  *
- * <p>The CLOSED hot path is one ticker read, one state read, the epoch permit's striped in-flight counter and the
- * window's record: no lock, no allocation. Every other state is rare and may allocate. Transitions are lazy (no
+ * <p>The CLOSED hot path is a state read, the current {@link Epoch}'s per-stripe counter and the window's record
+ * (cursor and slot swap); only tracked calls also read the ticker and count themselves in flight. No lock, no
+ * allocation. Every other state is rare and may allocate. Transitions are lazy (no
  * timer thread): OPEN becomes HALF_OPEN when an acquire or {@link #state()} sees the wait has passed.
  */
 public final class DefaultCircuitBreaker implements CircuitBreaker {

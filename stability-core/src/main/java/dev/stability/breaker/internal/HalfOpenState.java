@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * HALF_OPEN: a fixed array of probe-lease slots; a probe takes a free slot and gives it back on any outcome.
+ * HALF_OPEN: a round of exactly {@code permittedProbes} probe leases, each holding a slot until it settles.
+ *
+ * <p>A round admits that many probes in all: a settled probe frees its slot (so it can no longer expire) but not
+ * its admission, except a cancelled one, which never tested the upstream and so gives its admission back.
  *
  * <p>A lease that is never reported (a caller that lost it, an {@link Error} outside the breaker's helpers) is
  * taken back once it is older than the probe timeout and counted as failed, so this state can never be stuck.
@@ -14,6 +17,7 @@ final class HalfOpenState extends State {
   final int attempt;
   final AtomicReferenceArray<ProbeLease> leases;
   final AtomicInteger successes = new AtomicInteger();
+  final AtomicInteger admitted = new AtomicInteger();
 
   HalfOpenState(int attempt, int permittedProbes) {
     super(CircuitBreakerState.HALF_OPEN);
@@ -21,8 +25,15 @@ final class HalfOpenState extends State {
     this.leases = new AtomicReferenceArray<>(permittedProbes);
   }
 
-  /** Takes a free slot, or returns {@code null} when every lease is out. */
+  /** Takes an admission and a free slot, or returns {@code null} when the round admitted all its probes. */
   ProbeLease tryLease(DefaultCircuitBreaker breaker, long now) {
+    int n;
+    do {
+      n = admitted.get();
+      if (n >= leases.length()) {
+        return null;
+      }
+    } while (!admitted.compareAndSet(n, n + 1));
     for (int i = 0; i < leases.length(); i++) {
       if (leases.get(i) == null) {
         ProbeLease lease = new ProbeLease(breaker, this, i, now);
@@ -31,6 +42,7 @@ final class HalfOpenState extends State {
         }
       }
     }
+    admitted.decrementAndGet(); // every slot was taken by a racing probe
     return null;
   }
 

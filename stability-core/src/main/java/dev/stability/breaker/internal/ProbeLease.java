@@ -67,6 +67,7 @@ final class ProbeLease implements Permit {
   @Override
   public void onCancel() {
     if (release()) {
+      owner.admitted.decrementAndGet(); // a cancelled probe tested nothing: the round may admit another
       breaker.recordCancelled();
     }
   }
