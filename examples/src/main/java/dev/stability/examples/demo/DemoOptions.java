@@ -1,0 +1,38 @@
+package dev.stability.examples.demo;
+
+import java.time.Duration;
+
+/**
+ * The size of the demo scenario. Phases are driven by request counts, not by the clock; only the recovery phase
+ * waits for the breaker to close, bounded by {@link #recoveryLimit()}.
+ *
+ * @param normalRequests requests while every service is healthy, with faults sprinkled in
+ * @param slowRequests requests while inventory answers slowly
+ * @param hangRequests requests while inventory hangs
+ * @param recoveryRequests requests after the inventory breaker closed again
+ * @param concurrency requests in flight at once
+ * @param deadline the deadline each request carries into the edge
+ * @param slowDelay how long the slow inventory takes
+ * @param faultEvery one request in this many (per fault kind) injects a fault during the normal phase
+ * @param recoveryLimit how long a phase may wait for its breaker condition (opened, closed) before moving on
+ */
+public record DemoOptions(int normalRequests, int slowRequests, int hangRequests, int recoveryRequests,
+    int concurrency, Duration deadline, Duration slowDelay, int faultEvery, Duration recoveryLimit) {
+
+  /** Returns the default scenario: about 2,500 requests, well under a minute. @return the options */
+  public static DemoOptions standard() {
+    return new DemoOptions(1500, 400, 300, 300, 16, Duration.ofMillis(1000), Duration.ofMillis(400), 40,
+        Duration.ofSeconds(30));
+  }
+
+  /** Returns a short scenario for tests: a few hundred requests, a few seconds. @return the options */
+  public static DemoOptions quick() {
+    return new DemoOptions(240, 120, 60, 80, 8, Duration.ofMillis(1000), Duration.ofMillis(400), 20,
+        Duration.ofSeconds(15));
+  }
+
+  /** Returns the total number of requests, recovery's wait excluded. @return the count */
+  public int plannedRequests() {
+    return normalRequests + slowRequests + hangRequests + recoveryRequests;
+  }
+}

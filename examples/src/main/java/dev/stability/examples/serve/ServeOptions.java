@@ -1,0 +1,105 @@
+package dev.stability.examples.serve;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The options of {@code serve}: where to listen and which deadlines requests get.
+ *
+ * @param host the address to bind, loopback by default
+ * @param port the port, 0 for any free one
+ * @param maxDeadline the cap on deadlines sent by clients
+ * @param defaultDeadline the deadline of requests that send none
+ */
+public record ServeOptions(String host, int port, Duration maxDeadline, Duration defaultDeadline) {
+  /** The usage text. */
+  public static final String USAGE = String.join("\n",
+      "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
+      "           [--max-deadline DURATION] [--default-deadline DURATION]",
+      "  --port N                    port to listen on (default 8080; 0 picks a free one)",
+      "  --host ADDR                 address to bind (default 127.0.0.1)",
+      "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
+          + " (default 30s)",
+      "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
+      "  DURATION is 250ms, 2s or 1m");
+
+  /**
+   * Parses command-line arguments.
+   *
+   * @param args the arguments after {@code serve}
+   * @return the options
+   * @throws IllegalArgumentException on an unknown option or a bad value, with the usage text
+   */
+  public static ServeOptions parse(String... args) {
+    String host = "127.0.0.1";
+    int port = 8080;
+    Duration max = Duration.ofSeconds(30);
+    Duration def = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        throw new IllegalArgumentException(USAGE);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + ": missing value (expected: " + a + " VALUE)\n" + USAGE);
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--port" -> port = parsePort(v);
+        case "--host" -> host = v;
+        case "--max-deadline" -> max = parseDuration("--max-deadline", v);
+        case "--default-deadline" -> def = parseDuration("--default-deadline", v);
+        default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
+      }
+    }
+    if (def == null) {
+      def = max.compareTo(Duration.ofSeconds(10)) < 0 ? max : Duration.ofSeconds(10);
+    }
+    if (def.compareTo(max) > 0) {
+      throw new IllegalArgumentException("--default-deadline: " + def.toMillis() + "ms (expected: <= "
+          + "--max-deadline " + max.toMillis() + "ms)");
+    }
+    return new ServeOptions(host, port, max, def);
+  }
+
+  static int parsePort(String v) {
+    try {
+      int p = Integer.parseInt(v);
+      if (p >= 0 && p <= 65_535) {
+        return p;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--port: " + v + " (expected: 0 to 65535)");
+  }
+
+  /**
+   * Parses {@code 250ms}, {@code 2s}, {@code 1m} or a bare number of milliseconds.
+   *
+   * @param name the option, for the message
+   * @param v the value
+   * @return the positive duration
+   */
+  static Duration parseDuration(String name, String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    try {
+      Duration d;
+      if (s.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      } else if (s.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else {
+        d = Duration.ofMillis(Long.parseLong(s));
+      }
+      if (!d.isNegative() && !d.isZero()) {
+        return d;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + ": " + v + " (expected: a positive duration such as 250ms, 2s, 1m)");
+  }
+}

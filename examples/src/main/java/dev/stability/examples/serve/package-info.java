@@ -1,0 +1,2 @@
+/** The {@code serve} command: one guarded server with fault endpoints, metrics and the chain report. */
+package dev.stability.examples.serve;
