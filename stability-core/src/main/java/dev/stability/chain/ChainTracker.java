@@ -2,6 +2,7 @@ package dev.stability.chain;
 
 import dev.stability.context.RequestContext;
 import dev.stability.guard.internal.LogLimiter;
+import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -283,11 +284,7 @@ public final class ChainTracker {
      * @return this builder
      */
     public Builder logInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("logInterval: " + interval + " (expected: >= 0)");
-      }
-      this.logInterval = interval;
+      this.logInterval = Durations.requireNonNegative("logInterval", interval);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.stability.guard;
 
+import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -223,11 +224,7 @@ public final class GuardConfig {
      * @return this builder
      */
     public Builder logInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("logInterval: " + interval + " (expected: >= 0)");
-      }
-      this.logInterval = interval;
+      this.logInterval = Durations.requireNonNegative("logInterval", interval);
       return this;
     }
 

@@ -1,8 +1,8 @@
 package dev.stability.testkit.alignment;
 
+import dev.stability.time.Durations;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 /** Formatting and validation shared by the alignment model. */
 final class Times {
@@ -27,19 +27,11 @@ final class Times {
   }
 
   static Duration positive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-    }
-    return d;
+    return Durations.requirePositive(name, d);
   }
 
   static Duration nonNegative(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative()) {
-      throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0)");
-    }
-    return d;
+    return Durations.requireNonNegative(name, d);
   }
 
   static boolean isUnbounded(Duration d) {
