@@ -76,7 +76,25 @@ public final class Guard {
   public RequestContext bind(RequestContext ctx, String route) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(route, "route");
-    return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route));
+    return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route, null));
+  }
+
+  /**
+   * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} that also tells
+   * {@code afterRecord} about every failure of a task wrapped by {@link ContextExecutors} under it, once the
+   * incident is recorded: the hook through which a server answers such a failure at once instead of at the
+   * deadline. The hook runs on the failing task's thread; it must be fast and thread-safe.
+   *
+   * @param ctx the request's context
+   * @param route the route template, or {@value #UNKNOWN_ROUTE} until the router knows it
+   * @param afterRecord told after the incident is recorded
+   * @return the bound child
+   */
+  public RequestContext bind(RequestContext ctx, String route, ContextExecutors.TaskFailureHandler afterRecord) {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(afterRecord, "afterRecord");
+    return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route, afterRecord));
   }
 
   /**

@@ -12,16 +12,21 @@ import java.util.List;
 final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
   final Guard guard;
   volatile String route; // set at bind time, refined once the router knows the template
+  private final ContextExecutors.TaskFailureHandler afterRecord; // e.g. the server answering at once; may be null
   private List<Incident> incidents; // guarded by this; allocated by the first incident, most requests have none
 
-  RequestIncidents(Guard guard, String route) {
+  RequestIncidents(Guard guard, String route, ContextExecutors.TaskFailureHandler afterRecord) {
     this.guard = guard;
     this.route = route;
+    this.afterRecord = afterRecord;
   }
 
   @Override
   public void onTaskFailure(RequestContext ctx, Throwable failure) {
     guard.record(ctx, this, failure, true); // ContextExecutors rethrows the failure itself
+    if (afterRecord != null) {
+      afterRecord.onTaskFailure(ctx, failure);
+    }
   }
 
   /** Returns the incident already recorded for this exact throwable, so one exception is one incident. */

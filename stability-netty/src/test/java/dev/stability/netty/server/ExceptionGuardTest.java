@@ -116,6 +116,36 @@ class ExceptionGuardTest {
   }
 
   @Test
+  void taskThatThrowsOnAnotherThreadIsAnswered500AtOnceNotAtTheDeadline() throws Exception {
+    AtomicReference<RequestContext> captured = new AtomicReference<>();
+    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        captured.set(RequestContext.current());
+      }
+    });
+    server.send(Embedded.get("/async-task"));
+    AtomicReference<Throwable> rethrown = new AtomicReference<>();
+    Thread worker = new Thread(() -> {
+      try {
+        dev.stability.context.ContextExecutors.wrap(captured.get(), () -> {
+          throw new IllegalStateException("inventory client bug");
+        }).run();
+      } catch (IllegalStateException e) {
+        rethrown.set(e);
+      }
+    });
+    worker.start();
+    worker.join();
+    server.channel.runPendingTasks(); // no time advanced: the deadline is 10 s away
+
+    assertThat(rethrown.get()).hasMessage("inventory client bug");
+    List<HttpText.Response> responses = server.responses();
+    assertThat(responses).extracting(HttpText.Response::status).containsExactly(500);
+    assertThat(responses.get(0).body()).doesNotContain("inventory client bug");
+  }
+
+  @Test
   void transportErrorClosesQuietlyWithoutAnIncident() {
     server = new Embedded(config, new Handlers.Echo());
     server.channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));

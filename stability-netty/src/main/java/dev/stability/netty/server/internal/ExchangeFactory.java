@@ -63,7 +63,9 @@ final class ExchangeFactory {
     ex.rejected = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .deadline(Deadline.atNanos(ticker, now + timeout)).build();
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex));
+    // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at the deadline
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
+        Guard.UNKNOWN_ROUTE, Exchange::fail);
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
   }
