@@ -1,16 +1,10 @@
 package dev.stability.breaker;
 
+import dev.stability.testing.Concurrently;
 import static dev.stability.breaker.TestClock.MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerConcurrencyTest {
@@ -27,35 +21,20 @@ class CircuitBreakerConcurrencyTest {
         .latencyThreshold(0.99, Duration.ofHours(1), 100)
         .build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < CALLS; i++) {
-            Permit p = breaker.acquire();
-            if (i % 4 == 0) {
-              p.onFailure(MS, new RuntimeException());
-            } else if (i % 4 == 1) {
-              p.onSuccess(150 * MS); // slow
-            } else if (i % 4 == 2) {
-              p.onCancel();
-            } else {
-              p.onResult(2 * MS, "ok");
-            }
-          }
-          return null;
-        }));
+    Concurrently.run(THREADS, t -> {
+      for (int i = 0; i < CALLS; i++) {
+        Permit p = breaker.acquire();
+        if (i % 4 == 0) {
+          p.onFailure(MS, new RuntimeException());
+        } else if (i % 4 == 1) {
+          p.onSuccess(150 * MS); // slow
+        } else if (i % 4 == 2) {
+          p.onCancel();
+        } else {
+          p.onResult(2 * MS, "ok");
+        }
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     CircuitBreakerSnapshot s = breaker.snapshot();
     int quarter = THREADS * CALLS / 4;
     assertThat(s.state()).isEqualTo(CircuitBreakerState.CLOSED);

@@ -1,16 +1,10 @@
 package dev.stability.breaker.internal;
 
+import dev.stability.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.breaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CountWindowTest {
@@ -84,28 +78,12 @@ class CountWindowTest {
     CountWindow window = new CountWindow(1_000, thresholds);
     int threads = 4;
     int perThread = 20_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int seed = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            int k = (i + seed) % 7;
-            window.recordAndCheck(k * 100 * MS, k % 2 == 0, 0);
-          }
-          return null;
-        }));
+    Concurrently.run(threads, seed -> {
+      for (int i = 0; i < perThread; i++) {
+        int k = (i + seed) % 7;
+        window.recordAndCheck(k * 100 * MS, k % 2 == 0, 0);
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     WindowCounts c = window.counts();
     WindowCounts truth = window.recount();
     assertThat(c.calls).isEqualTo(1_000).isEqualTo(truth.calls);

@@ -1,16 +1,10 @@
 package dev.stability.breaker.internal;
 
+import dev.stability.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.breaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -48,26 +42,11 @@ class TimeWindowTest {
     TimeWindow window = new TimeWindow(10, 100 * MS, thresholds, now::get);
     int threads = 4;
     int perThread = 20_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            window.recordAndCheck((i % 4 == 0 ? 600 : 5) * MS, i % 2 == 0, 0);
-          }
-          return null;
-        }));
+    Concurrently.run(threads, t -> {
+      for (int i = 0; i < perThread; i++) {
+        window.recordAndCheck((i % 4 == 0 ? 600 : 5) * MS, i % 2 == 0, 0);
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     WindowCounts c = window.counts();
     assertThat(c.calls).isEqualTo(threads * perThread);
     assertThat(c.failures).isEqualTo(threads * perThread / 2);
