@@ -197,10 +197,6 @@ public final class RequestContext {
     return (flags & OWN_DEADLINE) != 0;
   }
 
-  long deadlineNanosRaw() {
-    return deadlineNanos;
-  }
-
   // ---------------------------------------------------------------------------------------------- derivation
 
   /**
