@@ -30,6 +30,8 @@ public final class ServerGuardConfig {
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 1 << 20;
   /** Default number of pipelined requests held back while one is being answered. */
   public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+  /** Default longest gap between two reads of a request body, in milliseconds: {@value}. */
+  public static final long DEFAULT_BODY_READ_TIMEOUT_MILLIS = 5_000;
 
   private final int maxInitialLineLength;
   private final int maxHeaderSize;
@@ -51,6 +53,7 @@ public final class ServerGuardConfig {
   private final boolean devMode;
   private final Ticker ticker;
   private final Guard guard;
+  private final Duration bodyReadTimeout;
 
   ServerGuardConfig(Builder b) {
     this.maxInitialLineLength = b.maxInitialLineLength;
@@ -73,6 +76,7 @@ public final class ServerGuardConfig {
     this.devMode = b.devMode;
     this.ticker = b.ticker;
     this.guard = b.guard;
+    this.bodyReadTimeout = b.bodyReadTimeout;
   }
 
   /**
@@ -226,6 +230,16 @@ public final class ServerGuardConfig {
     return guard;
   }
 
+  /**
+   * Returns the longest gap between two reads of a request body; a body stalled longer is answered 408 and the
+   * connection closed. The request deadline, which starts when the head is decoded, bounds the whole body too.
+   *
+   * @return the timeout
+   */
+  public Duration bodyReadTimeout() {
+    return bodyReadTimeout;
+  }
+
   @Override
   public String toString() {
     return "ServerGuardConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
@@ -233,7 +247,7 @@ public final class ServerGuardConfig {
         + ", headerRead=" + headerReadTimeout + ", idle=" + idleTimeout + ", maxRequests="
         + maxRequestsPerConnection + ", maxAge=" + maxConnectionAge + ", write=" + writeTimeout
         + ", request=" + defaultRequestTimeout + ", timeoutStatus=" + timeoutStatus.code() + ", dev=" + devMode
-        + ')';
+        + ", bodyRead=" + bodyReadTimeout + ')';
   }
 
   /** Builds a {@link ServerGuardConfig}; every setter validates its argument at once. */
@@ -258,6 +272,7 @@ public final class ServerGuardConfig {
     private boolean devMode;
     private Ticker ticker;
     private Guard guard;
+    private Duration bodyReadTimeout = Duration.ofMillis(DEFAULT_BODY_READ_TIMEOUT_MILLIS);
 
     Builder() {}
 
@@ -282,6 +297,7 @@ public final class ServerGuardConfig {
       devMode = c.devMode;
       ticker = c.ticker;
       guard = c.guard;
+      bodyReadTimeout = c.bodyReadTimeout;
     }
 
     private static int requireAtLeast(String name, int value, int min) {
@@ -526,6 +542,20 @@ public final class ServerGuardConfig {
      */
     public Builder guard(Guard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * Sets the longest gap between two reads of a request body (default
+     * {@value ServerGuardConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
+     * answered 408 with {@code Connection: close}. A body that trickles faster is still bounded by the request
+     * deadline.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
+    public Builder bodyReadTimeout(Duration timeout) {
+      this.bodyReadTimeout = Durations.requirePositive("bodyReadTimeout", timeout);
       return this;
     }
 

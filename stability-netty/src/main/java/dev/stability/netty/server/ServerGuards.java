@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <p>The resulting pipeline, from the socket inwards:
  * <pre>
- *   sniffer → codec → connection → aggregator (or continue) → exchange → [your handlers] → tail
+ *   sniffer → codec → connection → exchange → aggregator (or continue) → [your handlers] → tail
  * </pre>
  * Do not add {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection guard
  * does keep-alive, and the aggregator is already there (or deliberately absent in streaming mode).
@@ -112,15 +112,13 @@ public final class ServerGuards {
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
-    String before = HandlerNames.CONNECTION;
+    // the exchange handler sees every head before the body: the deadline, body limit and expectations start there
+    pipeline.addAfter(HandlerNames.CONNECTION, HandlerNames.EXCHANGE, exchange);
     if (config.streaming()) {
-      pipeline.addAfter(before, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
-      before = HandlerNames.CONTINUE;
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
     } else {
-      pipeline.addAfter(before, HandlerNames.AGGREGATOR, new HttpObjectAggregator(config.maxContentLength()));
-      before = HandlerNames.AGGREGATOR;
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
-    pipeline.addAfter(before, HandlerNames.EXCHANGE, exchange);
     pipeline.addLast(HandlerNames.TAIL, tail);
     return pipeline;
   }

@@ -19,7 +19,7 @@ class ServerGuardsInstallTest {
     guards.install(ch.pipeline());
 
     assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.connection",
-        "stability.aggregator", "stability.exchange", "stability.tail");
+        "stability.exchange", "stability.aggregator", "stability.tail");
     ch.finishAndReleaseAll();
   }
 
@@ -30,7 +30,7 @@ class ServerGuardsInstallTest {
     guards.install(ch.pipeline());
 
     assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.connection",
-        "stability.aggregator", "stability.exchange", "app", "stability.tail");
+        "stability.exchange", "stability.aggregator", "app", "stability.tail");
     ch.finishAndReleaseAll();
   }
 

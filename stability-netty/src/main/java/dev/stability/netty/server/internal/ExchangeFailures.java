@@ -78,6 +78,9 @@ final class ExchangeFailures {
   /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
   private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
     metrics.incident(kind);
+    if (!"write_failure".equals(kind)) {
+      handler.handlerFailed(ex); // the guard owns the release of what the failed handler still holds
+    }
     if (ex.dispatched && ex.chain != null) {
       ex.chain.failed(handlersStage);
     }
