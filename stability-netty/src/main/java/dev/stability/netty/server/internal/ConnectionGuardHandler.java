@@ -7,7 +7,7 @@ import dev.stability.time.Ticker;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -113,28 +113,33 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
-  public ChannelInboundHandlerAdapter sniffer() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        byteSeen = true;
-        if (body != BodyState.NONE && bodyArrived(msg)) {
-          return;
-        }
-        if (!awaitingHead || headTimed || clock == null || failed) {
-          c.fireChannelRead(msg);
-          return;
-        }
-        headTimed = true;
-        headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
-        ensureTimer(headDeadline);
-        try {
-          c.fireChannelRead(msg);
-        } finally {
-          clock.clear();
-        }
-      }
-    };
+  public ChannelHandler sniffer() {
+    return new InputFeeder(this);
+  }
+
+  /** Returns whether a body is being read: the feeder hands it on in larger slices. */
+  boolean readingBody() {
+    return body == BodyState.READING;
+  }
+
+  /** Raw input from the feeder, one slice at a time. */
+  void sniffed(ChannelHandlerContext c, Object msg) {
+    byteSeen = true;
+    if (body != BodyState.NONE && bodyArrived(msg)) {
+      return;
+    }
+    if (!awaitingHead || headTimed || clock == null || failed) {
+      c.fireChannelRead(msg);
+      return;
+    }
+    headTimed = true;
+    headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
+    ensureTimer(headDeadline);
+    try {
+      c.fireChannelRead(msg);
+    } finally {
+      clock.clear();
+    }
   }
 
   /** Raw bytes arrived while a body is read or dropped; returns {@code true} when they were dropped. */

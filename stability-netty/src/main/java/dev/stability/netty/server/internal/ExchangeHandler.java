@@ -79,7 +79,8 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private String lastRoute;
   private io.micrometer.core.instrument.Timer lastTimer;
   private Exchange firing; // the exchange whose message is being handed to the handlers right now
-  private int dispatchesThisTurn;
+  private int dispatchesThisTurn; // since the last read completed or the last deferred dispatch ran
+  private boolean dispatchDeferred;
 
   /**
    * Creates the handler of one connection.
@@ -154,10 +155,14 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     armDeadlineTimer(now + ex.timeoutNanos);
     metrics.requestStarted();
     exchanges.addLast(ex);
-    if (exchanges.size() == 1) {
-      dispatch(ex, request, false);
-    } else {
+    if (exchanges.size() > 1) {
       hold(ex, request);
+    } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      dispatch(ex, request, false);
+    } else { // answered at once, request after request, from one read: let the other connections have a turn
+      hold(ex, request);
+      suspendReading();
+      scheduleDispatch();
     }
   }
 
@@ -188,10 +193,37 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       ex.held = new ArrayDeque<>(2);
     }
     ex.held.addLast(msg);
-    if (!readSuspended && exchanges.size() > config.maxPipelinedRequests()) {
-      readSuspended = true; // back-pressure: a client pipelining without reading answers waits
+    if (exchanges.size() > config.maxPipelinedRequests()) {
+      suspendReading(); // back-pressure: a client pipelining without reading answers waits
+    }
+  }
+
+  /** Stops reading, and so decoding: the feeder before the codec keeps what was read until reading resumes. */
+  private void suspendReading() {
+    if (!readSuspended) {
+      readSuspended = true;
       ctx.channel().config().setAutoRead(false);
     }
+  }
+
+  /** Dispatches the next request soon: at once up to the budget of this turn, else after the loop's next I/O. */
+  private void scheduleDispatch() {
+    if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      ctx.executor().execute(this::dispatchNext);
+    } else if (!dispatchDeferred) { // a scheduled task runs after the next I/O: other connections get a turn
+      dispatchDeferred = true;
+      ctx.executor().schedule(() -> {
+        dispatchDeferred = false;
+        dispatchesThisTurn = 0;
+        dispatchNext();
+      }, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    dispatchesThisTurn = 0; // one read of this connection ended: the loop turns to the others
+    ctx.fireChannelReadComplete();
   }
 
   /**
@@ -237,6 +269,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   private void dispatch(Exchange ex, Object head, boolean queued) {
     ex.dispatched = true;
+    dispatchesThisTurn++;
     if (ex.rejectStatus != 0) { // the body, if any, is never read: the connection guard closes after the answer
       ReferenceCountUtil.release(head);
       if (ex.rejectStatus != 400) {
@@ -421,12 +454,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
-      if (++dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
-        ctx.executor().execute(this::dispatchNext);
-      } else { // a scheduled task runs after the loop's next I/O: other connections get their turn
-        dispatchesThisTurn = 0;
-        ctx.executor().schedule(this::dispatchNext, 0, TimeUnit.NANOSECONDS);
-      }
+      scheduleDispatch();
     }
   }
 
