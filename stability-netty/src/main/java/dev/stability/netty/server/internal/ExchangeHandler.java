@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Guards each request of a connection, from its head to its last response byte: the request context and its
  * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
  *
- * <p>It sits after the aggregator (or the connection guard in streaming mode) and before the user's handlers;
+ * <p>It sits after the connection guard and before the aggregator (or continue handler) and the user's handlers;
  * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
  * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
  * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
