@@ -27,6 +27,8 @@ record PemMaterial(PrivateKey key, List<X509Certificate> chain) {
   private static final Pattern KEY = Pattern.compile(
       "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
+  private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
+
   static PemMaterial parse(String origin, byte[] certPem, byte[] keyPem, Instant now) {
     List<X509Certificate> chain = certificates(origin, certPem);
     PrivateKey key = key(origin, keyPem);
@@ -35,7 +37,9 @@ record PemMaterial(PrivateKey key, List<X509Certificate> chain) {
       throw new IllegalArgumentException("key: " + origin + " (expected: the private key of certificate "
           + leaf.getSubjectX500Principal().getName() + ")");
     }
-    if (now.isAfter(leaf.getNotAfter().toInstant()) || now.isBefore(leaf.getNotBefore().toInstant())) {
+    // a certificate issued a moment ago by a CA whose clock is slightly ahead is fine: 5 minutes of skew
+    if (now.isAfter(leaf.getNotAfter().toInstant())
+        || now.plus(CLOCK_SKEW).isBefore(leaf.getNotBefore().toInstant())) {
       throw new IllegalArgumentException("certificate: " + leaf.getSubjectX500Principal().getName() + " valid "
           + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + " (expected: valid at "
           + now + ")");

@@ -42,6 +42,7 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
   private final Path certificateChain;
   private final Path privateKey;
   private final UnaryOperator<SslContextBuilder> customizer;
+  private final Supplier<Instant> clock;
   private final ReloadableConfig<SslContext> config;
   private final FileWatcher watcher;
 
@@ -49,6 +50,7 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     this.certificateChain = b.certificateChain;
     this.privateKey = b.privateKey;
     this.customizer = b.customizer;
+    this.clock = b.clock;
     SslContext initial;
     try {
       initial = load(Files.readAllBytes(certificateChain), Files.readAllBytes(privateKey));
@@ -89,7 +91,7 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
   }
 
   private SslContext load(byte[] certPem, byte[] keyPem) {
-    PemMaterial material = PemMaterial.parse(origin(), certPem, keyPem, Instant.now());
+    PemMaterial material = PemMaterial.parse(origin(), certPem, keyPem, clock.get());
     try {
       SslContext context = customizer.apply(TlsDefaults.server(material.key(),
           material.chain().toArray(new java.security.cert.X509Certificate[0]))).build();
@@ -160,6 +162,7 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     private ScheduledExecutorService scheduler;
     private MeterRegistry meterRegistry;
     private ConfigListener<? super SslContext> listener = ConfigListener.NONE;
+    private Supplier<Instant> clock = Instant::now;
 
     Builder(Path certificateChain, Path privateKey) {
       this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
@@ -212,6 +215,12 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     /** Sets a listener for reloads and rejections; default none. @param value it @return this builder */
     public Builder listener(ConfigListener<? super SslContext> value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    // visible for testing: the wall clock that certificate validity is checked against
+    Builder clock(Supplier<Instant> value) {
+      this.clock = value;
       return this;
     }
 
