@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * http.server.active.requests} (gauge), {@code stability.server.timeouts}, {@code
  * stability.server.deadline.lateness} (timer: how late the deadline answer left, server side), {@code
  * stability.server.guard.incidents} (kind), {@code stability.server.integrity.violations} (kind), {@code
- * stability.server.decode.failures} (status), {@code stability.server.slowloris.closes} and {@code
- * stability.server.connection.closes} (reason).
+ * stability.server.decode.failures} (status), {@code stability.server.slowloris.closes}, {@code
+ * stability.server.connection.closes} (reason) and {@code stability.server.client.faults} (kind).
  */
 public final class ServerMetrics {
   private final MeterRegistry registry;
@@ -25,6 +25,7 @@ public final class ServerMetrics {
   private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer lateness;
+  private final ClientFaults clientFaults;
 
   /**
    * Creates the meters in {@code registry}.
@@ -42,6 +43,7 @@ public final class ServerMetrics {
     } else {
       lateness = null;
     }
+    clientFaults = ClientFaults.of(registry);
   }
 
   /** Counts a request that arrived. */
@@ -150,6 +152,13 @@ public final class ServerMetrics {
       return "SERVER_ERROR";
     }
     return "UNKNOWN";
+  }
+
+  // ---------------------------------------------------------------------------------- client faults
+
+  /** Counts and logs, rate-limited, what a client did to its connection (see {@link ClientFaults}). */
+  void clientFault(ClientFault kind, Throwable cause, io.netty.channel.Channel channel) {
+    clientFaults.record(kind, cause, channel);
   }
 
   private record RequestKey(String method, int status, String route) {}
