@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class MaxConnectionsConfigTest {
   @Test
-  void defaultLeavesAQuarterOfTheDescriptorsAndAtLeast64() {
+  void defaultLeavesAQuarterOfTheDescriptorsAndAtLeast128() {
     assertThat(DescriptorLimit.derive(1024)).isEqualTo(768);
     assertThat(DescriptorLimit.derive(65_536)).isEqualTo(49_152);
-    assertThat(DescriptorLimit.derive(200)).isEqualTo(136);
+    assertThat(DescriptorLimit.derive(200)).isEqualTo(72);
+    assertThat(DescriptorLimit.derive(256)).isEqualTo(128);
     assertThat(DescriptorLimit.derive(50)).isEqualTo(1);
     assertThat(DescriptorLimit.derive(-1)).isEqualTo(ServerGuardConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
   }
