@@ -51,7 +51,7 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
   public ServerChannelGuard(int maxConnections, ServerMetrics metrics) {
     this.maxConnections = maxConnections;
     this.metrics = metrics;
-    metrics.connectionsGauge(open::get);
+    metrics.connectionsGauge(open);
   }
 
   /** Returns how many accepted connections are open. @return the count */

@@ -174,11 +174,11 @@ public final class ServerMetrics {
   /**
    * Registers {@code stability.server.connections.open}, the connections counted by the server channel guard.
    *
-   * @param open reads the count
+   * @param open the count, held by its owner: Micrometer keeps only a weak reference to a gauge's object
    */
-  void connectionsGauge(java.util.function.IntSupplier open) {
+  void connectionsGauge(java.util.concurrent.atomic.AtomicInteger open) {
     if (registry != null) {
-      Gauge.builder("stability.server.connections.open", open, s -> s.getAsInt())
+      Gauge.builder("stability.server.connections.open", open, java.util.concurrent.atomic.AtomicInteger::get)
           .description("Connections accepted and not yet closed").register(registry);
     }
   }
