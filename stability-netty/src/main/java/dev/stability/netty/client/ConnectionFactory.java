@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.netty.tls.CertificatePins;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -44,9 +45,16 @@ final class ConnectionFactory {
   private final Bootstrap bootstrap;
 
   private final List<InetSocketAddress> nameServers;
+  private final Supplier<CertificatePins> pins;
 
   ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext, List<InetSocketAddress> nameServers) {
+    this(config, sslContext, nameServers, () -> CertificatePins.NONE);
+  }
+
+  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext, List<InetSocketAddress> nameServers,
+      Supplier<CertificatePins> pins) {
     this.config = config;
+    this.pins = pins;
     this.nameServers = nameServers;
     this.sslContext = sslContext;
     HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes());
@@ -148,7 +156,11 @@ final class ConnectionFactory {
     ch.pipeline().addFirst("ssl", ssl);
     ssl.handshakeFuture().addListener((Future<Channel> f) -> {
       if (f.isSuccess()) {
-        if (!promise.trySuccess(ch)) {
+        CertificatePinException mismatch = PinCheck.verify(pins.get(), key.host(), ssl.engine());
+        if (mismatch != null) {
+          ch.close();
+          promise.tryFailure(mismatch);
+        } else if (!promise.trySuccess(ch)) {
           ch.close();
         }
       } else {

@@ -9,7 +9,7 @@ package dev.stability.netty.client;
  * sealed.
  */
 public abstract sealed class StabilityHttpException extends RuntimeException
-    permits PhaseTimeoutException, PoolExhaustedException, PrematureCloseException, ResponseTooLargeException,
+    permits CertificatePinException, PhaseTimeoutException, PoolExhaustedException, PrematureCloseException, ResponseTooLargeException,
         UpstreamServerErrorException {
   private static final long serialVersionUID = 1L;
 
