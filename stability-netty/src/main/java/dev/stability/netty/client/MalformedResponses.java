@@ -40,6 +40,9 @@ final class MalformedResponses {
     if (cause instanceof NumberFormatException) {
       return phase == Phase.BODY ? "invalid chunk size" : "invalid Content-Length";
     }
+    if (detail.startsWith("Content-Length value")) {
+      return "invalid Content-Length";
+    }
     if (detail.startsWith("Multiple Content-Length")) {
       return "conflicting Content-Length values";
     }
