@@ -37,7 +37,7 @@ final class Acquisition implements Consumer<CancellationCause> {
       return timed(ds, user, password, withUser, start);
     }
     PhaseTimeline.mark(scope, Phase.DB_ACQUIRE);
-    long budget = CallBudget.budgetOf(ds, scope);
+    long budget = CallBudget.budgetOf(scope);
     Acquisition a = new Acquisition();
     ds.callStarted();
     ListenerRegistration registration = scope.onCancel(a); // inline: an interrupt is cheap and never blocks

@@ -56,8 +56,14 @@ final class CallBudget {
     return e;
   }
 
+  /** The budget a call on the request {@code ctx} would get: its remaining time minus the margin. */
   static long budgetOf(DeadlineDataSource ds, RequestContext ctx) {
     return ctx.hasDeadline() ? ctx.remainingNanos() - ds.marginNanos : Long.MAX_VALUE;
+  }
+
+  /** The budget of a call whose context {@code scope} came from {@link #open}: the margin is already taken. */
+  static long budgetOf(RequestContext scope) {
+    return scope.hasDeadline() ? scope.remainingNanos() : Long.MAX_VALUE;
   }
 
   static String reasonOf(CancellationCause cause) {

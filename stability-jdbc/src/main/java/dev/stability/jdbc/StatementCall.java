@@ -48,7 +48,7 @@ final class StatementCall implements Consumer<CancellationCause> {
     this.statement = statement;
     this.connection = connection;
     this.scope = scope;
-    this.budgetNanos = CallBudget.budgetOf(ds, scope);
+    this.budgetNanos = CallBudget.budgetOf(scope);
     this.startNanos = ds.ticker.nanoTime();
   }
 
