@@ -54,9 +54,10 @@ class DeadlineDataSourcePostgresTest {
     ds = DeadlineDataSource.builder(hikari).system("postgresql").poolName("pg-test").meterRegistry(registry)
         .build();
     // once per JVM: load the cancel path (logback, the cancel executor, pgjdbc's cancel) before anything is timed
-    try (Scope ignored = RequestContext.of("warm-up", Duration.ofMillis(100)).attach();
-        Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      catchThrowableOfType(DatabaseDeadlineException.class, () -> s.executeQuery("SELECT pg_sleep(2)"));
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // waits for the pool to fill
+      try (Scope ignored = RequestContext.of("warm-up", Duration.ofMillis(100)).attach()) {
+        catchThrowableOfType(DatabaseDeadlineException.class, () -> s.executeQuery("SELECT pg_sleep(2)"));
+      }
     }
   }
 
