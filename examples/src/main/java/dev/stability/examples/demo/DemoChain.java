@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code fault} query parameter) and at inventory (by the scenario's {@link InventoryMode}).
  */
 final class DemoChain implements AutoCloseable {
+  private static final Set<String> FAULTS = Set.of("panic", "swallow", "double");
   /** The margin each hop keeps for itself: it gives up on its upstream this long before its own deadline. */
   static final Duration MARGIN = Duration.ofMillis(50);
 
@@ -33,6 +35,7 @@ final class DemoChain implements AutoCloseable {
   final Map<String, List<Hop>> traces = new ConcurrentHashMap<>();
   volatile String phase = "start";
   final HttpService inventory;
+  final InventoryStore store;
   final HttpService orders;
   final HttpService edge;
 
@@ -45,19 +48,27 @@ final class DemoChain implements AutoCloseable {
    */
   record Hop(String service, double headerMillis, double remainingMillis) {}
 
-  DemoChain(DemoOptions options) throws InterruptedException {
-    Duration slow = options.slowDelay();
+  DemoChain(DemoOptions options) throws InterruptedException, java.sql.SQLException {
+    int slow = (int) options.slowDelay().toMillis();
+    store = new InventoryStore();
     inventory = base("inventory").route("/stock", call -> {
-      switch (mode.get()) {
-        case NORMAL -> call.text(200, "42");
-        case SLOW -> call.later(slow, () -> call.text(200, "42"));
-        case HANG -> call.async(); // a hung dependency: only the deadline ends it
-        default -> throw new IllegalStateException("mode " + mode.get());
-      }
+      int delay = switch (mode.get()) {
+        case NORMAL -> 0;
+        case SLOW -> slow; // a slow query, still within every deadline
+        case HANG -> InventoryStore.HUNG_QUERY_MILLIS; // a query the deadline cancels
+      };
+      call.async();
+      store.read(call.context(), "widget", delay, a -> {
+        if (a.status() == 200) {
+          call.text(200, a.body());
+        } else {
+          call.problem(a.status(), a.body());
+        }
+      });
     }).start();
     URI stock = inventory.uri().resolve("/stock");
     orders = base("orders").breakerConfig(inventoryBreaker()).route("/order", call -> {
-      String fault = call.query("fault");
+      String fault = call.queryChoice("fault", FAULTS);
       if ("panic".equals(fault)) {
         throw new IllegalStateException("injected fault: the order handler failed");
       } else if ("swallow".equals(fault)) {
@@ -73,7 +84,7 @@ final class DemoChain implements AutoCloseable {
     }).start();
     URI order = orders.uri().resolve("/order");
     edge = base("edge").breakerConfig(ordersBreaker()).route("/checkout", call -> {
-      String fault = call.query("fault");
+      String fault = call.queryChoice("fault", FAULTS); // validated before it goes into the upstream URI
       URI target = fault == null ? order : URI.create(order + "?fault=" + fault);
       call.async();
       call.service().callUpstream("orders", target, call)
@@ -142,5 +153,6 @@ final class DemoChain implements AutoCloseable {
     edge.close();
     orders.close();
     inventory.close();
+    store.close();
   }
 }

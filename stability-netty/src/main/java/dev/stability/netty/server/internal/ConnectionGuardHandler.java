@@ -254,8 +254,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
     ReferenceCountUtil.release(msg);
     metrics.decodeFailure(status.code());
-    log.info("request decode failed: status={} cause={} remote={}", status.code(), cause.toString(),
-        ctx.channel().remoteAddress());
+    metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
     headTimed = false;
     awaitingHead = false;
     closeWhenDrained = true;
@@ -514,8 +513,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
       return;
     }
     metrics.slowlorisClose();
-    log.warn("closing connection: request head not received within headerReadTimeout={} remote={}",
-        config.headerReadTimeout(), ctx.channel().remoteAddress());
+    metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
     headTimed = false;
     if (inFlight == 0) {
       failed = true;
