@@ -196,7 +196,16 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimer();
+    if (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE) {
+      prematureClose(null); // left mid-body (the aggregator behind us only drops what it had)
+    }
     ctx.fireChannelInactive();
+  }
+
+  private void prematureClose(Throwable cause) {
+    body = BodyState.NONE;
+    failed = true;
+    metrics.clientFault(ClientFault.PREMATURE_CLOSE, cause, ctx.channel());
   }
 
   @Override
@@ -253,6 +262,10 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
     HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
     ReferenceCountUtil.release(msg);
+    if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
+      prematureClose(cause);
+      return;
+    }
     metrics.decodeFailure(status.code());
     metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
     headTimed = false;

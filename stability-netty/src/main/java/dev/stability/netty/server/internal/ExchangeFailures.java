@@ -148,6 +148,10 @@ final class ExchangeFailures {
   void exceptionReached(Throwable cause, String stage) {
     Exchange ex = handler.currentOrFront();
     if (ex == null) {
+      if (ClientFault.of(cause) == ClientFault.PREMATURE_CLOSE) { // the aggregator, behind us, saw the client leave
+        handler.closeConnection(); // counted by the connection guard, which saw it first
+        return;
+      }
       metrics.incident("connection_exception");
       if (cause instanceof IOException) {
         log.debug("connection error on {}: {}", handler.ctx().channel(), cause.toString());
