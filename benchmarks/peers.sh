@@ -14,7 +14,7 @@
 #
 # Usage: benchmarks/peers.sh [--rounds N=8] [--seconds S=5] [--warmup S=10] [--connections C=64]
 #                            [--servers "bare guarded ..."] [--smoke]
-#   --smoke: 1 round of 1 s, 1 s warm-up: proves that every server builds, starts, answers and is measured.
+#   --smoke: 1 round of 1 s after a 3 s warm-up: proves that every server builds, starts, answers and is measured.
 #   env: MVN (default "mvn -B -q"; add -o offline), SKIP_BUILD=1 (reuse the jars), USE_WRK=0 (KeepAliveLoad instead:
 #        it saturates before the servers, so its figures are not the servers'), JAVA_OPTS, OUT (results directory).
 # The peers' jars come from benchmarks/peers (its own Maven build, outside the main reactor: see its pom.xml).
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
-    --smoke) ROUNDS=1; SECS=1; WARMUP=1; shift ;;
+    --smoke) ROUNDS=1; SECS=1; WARMUP=3; shift ;;
     *) echo "unknown argument: $1 (expected: --rounds N, --seconds S, --warmup S, --connections C, --servers LIST, --smoke)" >&2
        exit 2 ;;
   esac
@@ -130,6 +130,7 @@ load() {
   local port=${PORT[$1]} out
   if [ "$USE_WRK" != 0 ]; then
     out=$("${LOAD_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"$2s" "http://127.0.0.1:$port/hello")
+    echo "$out" >"$OUT/$1.wrk.txt"   # the last run's full output, for a round that looks wrong
     if grep -q "Non-2xx" <<<"$out"; then echo "$1 answered non-2xx:" >&2; echo "$out" >&2; exit 1; fi
     awk '/ requests in / { n = $1 } /Requests\/sec/ { r = $2 } END { printf "%d %.0f\n", n, r }' <<<"$out"
   else
@@ -170,7 +171,7 @@ for r in $(seq 1 "$ROUNDS"); do
     res=$(load "$s" "$SECS")
     read -r reqs rps <<<"$res"
     after=$(cpu_ticks "${PID[$s]}")
-    [ "$reqs" -gt 0 ] || { echo "$s served no request in round $r" >&2; exit 1; }
+    [ "$reqs" -gt 0 ] || { echo "$s served no request in round $r; wrk said:" >&2; cat "$OUT/$s.wrk.txt" >&2; exit 1; }
     us=$(awk -v t=$((after - before)) -v k="$TCK" -v n="$reqs" 'BEGIN { printf "%.2f", t * 1e6 / k / n }')
     printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$reqs" "$rps" "$us" >>"$OUT/rounds.tsv"
     line="$line $s ${rps}/s ${us}us"
