@@ -43,6 +43,9 @@ final class Classifier {
       Throwable cause = current.getCause();
       current = cause == current ? null : cause;
     }
+    if (t instanceof BadRequestException) {
+      return IncidentKind.CLIENT_ERROR;
+    }
     return t instanceof InterruptedException ? IncidentKind.INTERRUPTED : IncidentKind.RECOVERABLE;
   }
 
@@ -58,6 +61,9 @@ final class Classifier {
   static int statusOf(Throwable t) {
     if (t instanceof ContextCancelledException) {
       return ((ContextCancelledException) t).cancellationCause().isDeadlineExceeded() ? 504 : 503;
+    }
+    if (t instanceof BadRequestException) {
+      return 400;
     }
     if (t instanceof BudgetExhaustedException) {
       return 504;

@@ -17,6 +17,13 @@ public enum IncidentKind {
   INTERRUPTED,
 
   /**
+   * The client sent something bad: a {@link BadRequestException}. Answered 400 with the exception's message as
+   * the problem's {@code detail}, logged at INFO without a stack trace at most once per route per log interval,
+   * counted like the others. Never a server failure.
+   */
+  CLIENT_ERROR,
+
+  /**
    * An error after which the JVM may be unusable ({@link OutOfMemoryError}, {@link InternalError},
    * {@link UnknownError}, {@link LinkageError} by default): logged, counted, then handled by the
    * {@link FatalErrorPolicy}. Never answered as if nothing happened.

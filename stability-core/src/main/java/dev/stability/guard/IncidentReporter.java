@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs, counts and publishes incidents: one full log line with the stack per fingerprint per interval (fatal
- * errors always), a DEBUG line for the repeats, Micrometer counters, then the listener.
+ * errors always), a DEBUG line for the repeats, Micrometer counters, then the listener. Client errors get one
+ * INFO line without a stack per route per interval.
  */
 final class IncidentReporter {
   static final String INCIDENTS = "stability.guard.incidents";
@@ -48,6 +49,10 @@ final class IncidentReporter {
           i.requestId(), i.route(), i.fingerprint(), i.threadName(), i.message(), i.throwable());
       return;
     }
+    if (i.kind() == IncidentKind.CLIENT_ERROR) {
+      logClientError(i);
+      return;
+    }
     long suppressed = limiter.acquire(i.fingerprint());
     if (suppressed == LogLimiter.SUPPRESS) {
       if (log.isDebugEnabled()) {
@@ -65,6 +70,22 @@ final class IncidentReporter {
           i.route(), i.exceptionType(), i.status(), i.fingerprint(), i.threadName(), repeats, i.message(),
           i.timeline().isEmpty() ? "" : "\n" + i.timeline());
     }
+  }
+
+  /**
+   * A client error has no stack worth logging (the exception is stackless) and one line per route per interval
+   * is enough: a client can send them by the thousand, and the counter keeps the total.
+   */
+  private void logClientError(Incident i) {
+    long suppressed = limiter.acquire("client-error|" + i.route());
+    if (suppressed == LogLimiter.SUPPRESS) {
+      if (log.isDebugEnabled()) {
+        log.debug("Request {} on route {} rejected as a bad request: {}", i.requestId(), i.route(), i.message());
+      }
+      return;
+    }
+    log.info("Request {} on route {} rejected as a bad request{}: {}", i.requestId(), i.route(),
+        suppressed == 0 ? "" : " (" + suppressed + " more on this route since the last line)", i.message());
   }
 
   private void count(Incident i) {

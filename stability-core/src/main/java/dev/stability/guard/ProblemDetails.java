@@ -11,7 +11,10 @@ import java.util.Objects;
  * <p>By default the body never contains an exception message, class name or stack trace: those stay in the
  * server's logs. Only {@link #forIncident(Incident, boolean)} with {@code devMode} set adds a {@code detail}
  * (the sanitized message), the {@code exception} type and the {@code fingerprint}; never enable it in
- * production. Example: {@code {"title":"Internal Server Error","status":500,"requestId":"r-42"}}.
+ * production. Example: {@code {"title":"Internal Server Error","status":500,"requestId":"r-42"}}. The one
+ * exception is a {@link BadRequestException}: its message is written for the client and always becomes the
+ * {@code detail}, e.g. {@code {"title":"Bad Request","status":400,"requestId":"r-7","detail":"ms: \"abc\"
+ * (expected: an integer from 0 to 60000)"}}.
  */
 public final class ProblemDetails {
   /** The media type of the body. */
@@ -71,6 +74,10 @@ public final class ProblemDetails {
   public static ProblemDetails forIncident(Incident incident, boolean devMode) {
     Objects.requireNonNull(incident, "incident");
     int status = incident.status();
+    if (incident.kind() == IncidentKind.CLIENT_ERROR) { // the handler wrote this detail for the client
+      return new ProblemDetails(status, titleOf(status), incident.requestId(), incident.message(),
+          devMode ? incident.exceptionType() : null, null);
+    }
     if (!devMode) {
       return new ProblemDetails(status, titleOf(status), incident.requestId(), null, null, null);
     }

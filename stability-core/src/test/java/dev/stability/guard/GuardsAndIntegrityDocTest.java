@@ -88,4 +88,24 @@ class GuardsAndIntegrityDocTest {
     // --- end snippet
     assertThat(where).contains("headers_read", "downstream_sent", "not reached: handler_start");
   }
+
+  @Test
+  void badRequestSnippet() {
+    Guard guard = Guard.ofDefaults();
+    RequestContext ctx = guard.bind(RequestContext.of("r-7"), "/slow");
+    String value = "abc";
+    Outcome<Long> outcome = guard.call(ctx, () -> {
+      // --- docs/guards-and-integrity.md, client errors
+      long ms;
+      try {
+        ms = Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw BadRequestException.invalid("ms", value, "an integer from 0 to 600000");
+      }
+      // --- end snippet
+      return ms;
+    });
+    assertThat(guard.problem(outcome.incident().orElseThrow()).toJson()).isEqualTo("{\"title\":\"Bad Request\","
+        + "\"status\":400,\"requestId\":\"r-7\",\"detail\":\"ms: \\\"abc\\\" (expected: an integer from 0 to 600000)\"}");
+  }
 }

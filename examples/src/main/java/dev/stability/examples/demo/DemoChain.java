@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code fault} query parameter) and at inventory (by the scenario's {@link InventoryMode}).
  */
 final class DemoChain implements AutoCloseable {
+  private static final Set<String> FAULTS = Set.of("panic", "swallow", "double");
   /** The margin each hop keeps for itself: it gives up on its upstream this long before its own deadline. */
   static final Duration MARGIN = Duration.ofMillis(50);
 
@@ -57,7 +59,7 @@ final class DemoChain implements AutoCloseable {
     }).start();
     URI stock = inventory.uri().resolve("/stock");
     orders = base("orders").breakerConfig(inventoryBreaker()).route("/order", call -> {
-      String fault = call.query("fault");
+      String fault = call.queryChoice("fault", FAULTS);
       if ("panic".equals(fault)) {
         throw new IllegalStateException("injected fault: the order handler failed");
       } else if ("swallow".equals(fault)) {
@@ -73,7 +75,7 @@ final class DemoChain implements AutoCloseable {
     }).start();
     URI order = orders.uri().resolve("/order");
     edge = base("edge").breakerConfig(ordersBreaker()).route("/checkout", call -> {
-      String fault = call.query("fault");
+      String fault = call.queryChoice("fault", FAULTS); // validated before it goes into the upstream URI
       URI target = fault == null ? order : URI.create(order + "?fault=" + fault);
       call.async();
       call.service().callUpstream("orders", target, call)

@@ -3,6 +3,7 @@ package dev.stability.examples.internal;
 import dev.stability.chain.Exchange;
 import dev.stability.chain.Stage;
 import dev.stability.context.RequestContext;
+import dev.stability.guard.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,38 +70,68 @@ public final class Call {
   }
 
   /**
-   * Returns the first value of a query parameter.
+   * Returns a query parameter that may be given at most once.
    *
    * @param name the parameter
-   * @return the value, or {@code null}
+   * @return the value, or {@code null} when absent
+   * @throws BadRequestException when it is given more than once: which one counts would be a guess
    */
   public String query(String name) {
     List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw BadRequestException.invalid(name, values.size() + " values", "at most one");
+    }
+    return values.get(0);
   }
 
   /**
-   * Returns a non-negative integer query parameter.
+   * Returns an integer query parameter within {@code [min, max]}.
    *
    * @param name the parameter
    * @param fallback the value when absent
+   * @param min the smallest accepted value
+   * @param max the largest accepted value
    * @return the value
-   * @throws IllegalArgumentException when the value is not a non-negative integer
+   * @throws BadRequestException when the value is not a decimal integer in range, or is repeated (answered 400)
    */
-  public long queryLong(String name, long fallback) {
+  public long queryLong(String name, long fallback, long min, long max) {
     String v = query(name);
     if (v == null) {
       return fallback;
     }
-    try {
-      long n = Long.parseLong(v);
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
+    String expected = "an integer from " + min + " to " + max;
+    if (v.isEmpty() || !(Character.isDigit(v.charAt(0)) || v.charAt(0) == '-')) {
+      throw BadRequestException.invalid(name, v, expected); // no "+1", no blanks
     }
-    throw new IllegalArgumentException(name + ": " + v + " (expected: a non-negative integer)");
+    long n;
+    try {
+      n = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw BadRequestException.invalid(name, v, expected);
+    }
+    if (n < min || n > max) {
+      throw BadRequestException.invalid(name, v, expected);
+    }
+    return n;
+  }
+
+  /**
+   * Returns a query parameter that must be one of {@code allowed}.
+   *
+   * @param name the parameter
+   * @param allowed the accepted values
+   * @return the value, or {@code null} when absent
+   * @throws BadRequestException when the value is not one of them, or is repeated (answered 400)
+   */
+  public String queryChoice(String name, Set<String> allowed) {
+    String v = query(name);
+    if (v != null && !allowed.contains(v)) {
+      throw BadRequestException.invalid(name, v, "one of " + new TreeSet<>(allowed));
+    }
+    return v;
   }
 
   /** Returns the connection's event loop. @return the executor */

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,8 +30,16 @@ import java.util.concurrent.CountDownLatch;
  *   GET /chain            the chain reports (server guard, application) as JSON; ?format=md for Markdown
  *                         and Mermaid
  * </pre>
+ *
+ * <p>Every query parameter is validated: {@code ms} is an integer from 0 to {@value #MAX_DELAY_MS},
+ * {@code format} is {@code json} or {@code md}, none may be repeated, and a target that is not valid
+ * percent-encoding ({@code /%zz}) is refused; each is answered 400 problem+json through
+ * {@link dev.stability.guard.BadRequestException}, never 500.
  */
 public final class ServeCommand implements AutoCloseable {
+  /** The longest {@code ms} a fault endpoint accepts; more is answered 400, like any invalid parameter. */
+  static final long MAX_DELAY_MS = 600_000;
+  private static final Set<String> FORMATS = Set.of("json", "md");
   private final HttpService upstream;
   private final HttpService server;
   private final PrometheusMeterRegistry prometheus;
@@ -39,7 +48,7 @@ public final class ServeCommand implements AutoCloseable {
     ServerGuardConfig guards = guardConfig(options);
     upstream = HttpService.builder("upstream").guardConfig(guards)
         .route("/slow", call -> {
-          long ms = call.queryLong("ms", 0);
+          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
           String budget = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
           String got = budget == null ? "no deadline" : "a deadline of "
               + DeadlineHeader.REQUEST_TIMEOUT.parse(budget) / 1_000_000 + " ms";
@@ -54,7 +63,7 @@ public final class ServeCommand implements AutoCloseable {
         .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
     b.route("/hello", call -> call.text(200, "hello"))
         .route("/slow", call -> {
-          long ms = call.queryLong("ms", 0);
+          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
           call.later(Duration.ofMillis(ms), () -> call.text(200, "slept " + ms + " ms"));
         })
         .route("/panic", call -> {
@@ -68,7 +77,7 @@ public final class ServeCommand implements AutoCloseable {
           call.text(200, "second answer");
         })
         .route("/downstream", call -> {
-          long ms = call.queryLong("ms", 0);
+          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
           call.async();
           call.service().callUpstream("upstream", URI.create(slow + "?ms=" + ms), call)
               .whenComplete((r, t) -> Upstreams.relay(call, "upstream", r, t));
@@ -79,7 +88,7 @@ public final class ServeCommand implements AutoCloseable {
           // two chains: the server guard's own (exchange -> handlers) and this app's (router -> handler)
           ChainReport guard = call.service().guards().chain().report();
           ChainReport app = call.service().chain().report();
-          if ("md".equals(call.query("format"))) {
+          if ("md".equals(call.queryChoice("format", FORMATS))) {
             call.respond(200, "text/markdown; charset=utf-8", markdown("server guard", guard)
                 + "\n" + markdown("application", app));
           } else {

@@ -3,6 +3,7 @@ package dev.stability.context.wire;
 import dev.stability.time.Durations;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -10,10 +11,11 @@ import java.util.function.Function;
 /**
  * Decides the timeout of an inbound request from its timeout headers and the server's limits.
  *
- * <p>Under {@link TrustPolicy#ACCEPT_CAPPED} the earliest of the accepted headers wins (the most conservative
- * caller), clamped to {@code [minTimeout, maxTimeout]}; without any header, or under {@code IGNORE}/{@code STRIP},
- * the default timeout applies. A malformed header is rejected with {@link InvalidTimeoutHeaderException}
- * (servers answer 400) unless {@link Builder#ignoreMalformed(boolean)} is set. Build one per server and share it.
+ * <p>Under {@link TrustPolicy#ACCEPT_CAPPED} the earliest value of the accepted headers wins (the most
+ * conservative caller), repeated lines and comma-separated members included, clamped to
+ * {@code [minTimeout, maxTimeout]}; without any header, or under {@code IGNORE}/{@code STRIP},
+ * the default timeout applies. A malformed value anywhere, even behind a valid one, is rejected with
+ * {@link InvalidTimeoutHeaderException} (servers answer 400) unless {@link Builder#ignoreMalformed(boolean)} is set. Build one per server and share it.
  */
 public final class InboundDeadlinePolicy {
   private final TrustPolicy trust;
@@ -51,7 +53,8 @@ public final class InboundDeadlinePolicy {
   }
 
   /**
-   * Resolves the timeout of one request.
+   * Resolves the timeout of one request from the first value of each header; for adapters that can only look
+   * up one value. Prefer {@link #resolveAll(Function)}: a repeated header can hide a second value here.
    *
    * @param headerLookup returns the first value of a header by lower-case name, or {@code null}
    * @return the decision
@@ -59,26 +62,42 @@ public final class InboundDeadlinePolicy {
    */
   public InboundDeadline resolve(Function<String, String> headerLookup) {
     Objects.requireNonNull(headerLookup, "headerLookup");
+    return resolveAll(name -> {
+      String value = headerLookup.apply(name);
+      return value == null ? List.of() : List.of(value);
+    });
+  }
+
+  /**
+   * Resolves the timeout of one request from every value of every accepted header.
+   *
+   * <p>Each field line counts, and so does each comma-separated member of one line (an intermediary may fold
+   * repeated lines into one, RFC 9110 §5.3): the same request gets the same answer however it was serialized.
+   * The earliest valid value wins. One malformed value anywhere rejects the request (unless
+   * {@link Builder#ignoreMalformed(boolean)}, which skips it), whatever its position: a parser that honoured only
+   * the first or the last value would disagree with a proxy that reads the other one.
+   *
+   * @param headerValues returns all values of a header by lower-case name, one per field line, in order; an
+   *     empty list or {@code null} when absent
+   * @return the decision
+   * @throws InvalidTimeoutHeaderException when a value is malformed and malformed values are rejected
+   */
+  public InboundDeadline resolveAll(Function<String, ? extends List<String>> headerValues) {
+    Objects.requireNonNull(headerValues, "headerValues");
     if (trust == TrustPolicy.ACCEPT_CAPPED) {
       long requested = -1;
       DeadlineHeader source = null;
       for (DeadlineHeader header : headers) {
-        String value = headerLookup.apply(header.headerName());
-        if (value == null) {
+        List<String> values = headerValues.apply(header.headerName());
+        if (values == null) {
           continue;
         }
-        long nanos;
-        try {
-          nanos = header.parse(value);
-        } catch (InvalidTimeoutHeaderException e) {
-          if (ignoreMalformed) {
-            continue;
+        for (int i = 0; i < values.size(); i++) {
+          long nanos = earliest(header, values.get(i));
+          if (nanos >= 0 && (requested < 0 || nanos < requested)) {
+            requested = nanos;
+            source = header;
           }
-          throw e;
-        }
-        if (nanos >= 0 && (requested < 0 || nanos < requested)) {
-          requested = nanos;
-          source = header;
         }
       }
       if (requested >= 0) {
@@ -87,6 +106,37 @@ public final class InboundDeadlinePolicy {
       }
     }
     return defaultNanos < 0 ? InboundDeadline.none() : new InboundDeadline(defaultNanos, null, -1, false, false);
+  }
+
+  /** The earliest valid member of one field line, or -1 for none (Envoy's 0, or malformed and ignored). */
+  private long earliest(DeadlineHeader header, String line) {
+    if (line == null) {
+      return parseOrSkip(header, null);
+    }
+    long best = -1;
+    int start = 0;
+    while (true) {
+      int comma = line.indexOf(',', start);
+      long nanos = parseOrSkip(header, line.substring(start, comma < 0 ? line.length() : comma));
+      if (nanos >= 0 && (best < 0 || nanos < best)) {
+        best = nanos;
+      }
+      if (comma < 0) {
+        return best;
+      }
+      start = comma + 1;
+    }
+  }
+
+  private long parseOrSkip(DeadlineHeader header, String value) {
+    try {
+      return header.parse(value);
+    } catch (InvalidTimeoutHeaderException e) {
+      if (ignoreMalformed) {
+        return -1;
+      }
+      throw e;
+    }
   }
 
   /** Returns the trust policy. @return the policy */

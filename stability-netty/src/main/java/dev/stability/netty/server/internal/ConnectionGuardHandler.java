@@ -192,8 +192,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
     ReferenceCountUtil.release(msg);
     metrics.decodeFailure(status.code());
-    log.info("request decode failed: status={} cause={} remote={}", status.code(), cause.toString(),
-        ctx.channel().remoteAddress());
+    metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
     headTimed = false;
     awaitingHead = false;
     closeWhenDrained = true;
@@ -374,8 +373,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
 
   private void slowHead() {
     metrics.slowlorisClose();
-    log.warn("closing connection: request head not received within headerReadTimeout={} remote={}",
-        config.headerReadTimeout(), ctx.channel().remoteAddress());
+    metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
     headTimed = false;
     if (inFlight == 0) {
       failed = true;

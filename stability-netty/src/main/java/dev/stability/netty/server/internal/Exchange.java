@@ -3,6 +3,7 @@ package dev.stability.netty.server.internal;
 import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.ContextKey;
 import dev.stability.context.RequestContext;
+import dev.stability.guard.internal.LogText;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
@@ -20,7 +21,8 @@ public final class Exchange implements ChannelFutureListener {
   final ExchangeHandler owner;
   final String requestId;
   final String method;
-  final String uri;
+  final String uri; // quoted and escaped, for logs
+  private static final int MAX_LOGGED_URI = 256;
   final long timeoutNanos;
   final long startNanos;
   final PhaseTimeline timeline;
@@ -43,7 +45,7 @@ public final class Exchange implements ChannelFutureListener {
     this.owner = owner;
     this.requestId = requestId;
     this.method = method;
-    this.uri = uri;
+    this.uri = LogText.quote(uri, MAX_LOGGED_URI); // only ever logged: the client's text, escaped once here
     this.timeoutNanos = timeoutNanos;
     this.startNanos = now;
     this.timeline = timeline;

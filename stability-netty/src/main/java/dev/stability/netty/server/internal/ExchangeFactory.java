@@ -81,7 +81,7 @@ final class ExchangeFactory {
     InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
       HttpHeaders headers = request.headers();
-      InboundDeadline inbound = policy.resolve(name -> headers.get(HeaderNames.ascii(name)));
+      InboundDeadline inbound = policy.resolveAll(name -> headers.getAll(HeaderNames.ascii(name)));
       if (inbound.source() != null) {
         return inbound.timeoutNanos();
       }

@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * Everything that goes wrong with a request, turned into one answer (or a close) and one report: a deadline
@@ -88,8 +89,8 @@ final class ExchangeFailures {
       handler.closeConnection();
       throw fatal;
     }
-    try (Scope ignored = ex.context.attach()) {
-      log.atInfo().addKeyValue("event", "guard_answer").addKeyValue("kind", kind)
+    try (Scope ignored = ex.context.attach()) { // a client error was logged by the guard, rate-limited
+      log.atLevel(incident.status() < 500 ? Level.DEBUG : Level.INFO).addKeyValue("event", "guard_answer").addKeyValue("kind", kind)
           .addKeyValue("requestId", ex.requestId).addKeyValue("stage", stage)
           .addKeyValue("status", incident.status()).addKeyValue("committed", ex.committed)
           .log("{} of request {} {} in {}: {}", kind, ex.method, ex.uri, stage,

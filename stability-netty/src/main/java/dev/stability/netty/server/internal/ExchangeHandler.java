@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -451,8 +450,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) { // from the transport: the client reset or vanished, not a server bug
-      log.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+    ClientFault fault = ClientFault.of(cause); // the client reset, vanished or left mid-request: not a server bug
+    if (fault != null) {
+      metrics.clientFault(fault, cause, ctx.channel());
       closing = true;
       ctx.close();
       return;
