@@ -33,11 +33,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints {@code ready port=N}, then answers each line read: {@code count} with
  * {@code count channels=N held=N}, {@code stats} with the same plus a {@link MemorySnapshot}; {@code quit} or the
  * end of input (the probe is gone) stops it. Timeouts that would end the probe's connections or requests early
- * are set to {@link #DEADLINE} for both modes.
+ * are set to {@link #DEADLINE} for both modes, the guarded connection limit to {@link #MAX_CONNECTIONS}.
  */
 public final class ScaleServer {
   /** Deadline of a held request and idle timeout of a connection: longer than any probe phase. */
   static final Duration DEADLINE = Duration.ofMinutes(10);
+  /**
+   * The guarded server's connection limit: on (as in production) but above any probe size, instead of the default
+   * derived from the file descriptor limit, which the probe's raised {@code ulimit -n} would put below N.
+   */
+  static final int MAX_CONNECTIONS = 100_000;
 
   private ScaleServer() {}
 
@@ -55,7 +60,8 @@ public final class ScaleServer {
     boolean bare = mode.equals("bare");
     ScaleHandler handler = new ScaleHandler(bare ? DEADLINE : null);
     ServerGuards guards = bare ? null : StabilityServer.guards(ServerGuardConfig.builder()
-        .meterRegistry(new SimpleMeterRegistry()).idleTimeout(DEADLINE).defaultRequestTimeout(DEADLINE).build());
+        .meterRegistry(new SimpleMeterRegistry()).idleTimeout(DEADLINE).defaultRequestTimeout(DEADLINE)
+        .maxConnections(MAX_CONNECTIONS).build());
     AtomicInteger channels = new AtomicInteger();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
