@@ -4,6 +4,7 @@ import dev.stability.examples.demo.Demo;
 import dev.stability.examples.demo.DemoOptions;
 import dev.stability.examples.demo.DemoResult;
 import dev.stability.examples.serve.ServeCommand;
+import dev.stability.examples.tls.TlsCheckCommand;
 import java.util.Arrays;
 
 /**
@@ -24,12 +25,16 @@ public final class Main {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       System.setProperty("io.netty.leakDetection.level", "paranoid");
     }
+    if (args.length > 0 && args[0].equals("tls-check")) {
+      TlsCheckCommand.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("serve")) {
       ServeCommand.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 1 || (args.length == 1 && !args[0].equals("--quick") && !args[0].equals("demo"))) {
-      System.err.println("usage: java -jar stability-examples.jar [demo | --quick | serve --help]");
+      System.err.println("usage: java -jar stability-examples.jar [demo | --quick | serve --help | tls-check host:port]");
       System.exit(2);
     }
     DemoOptions options = args.length == 1 && args[0].equals("--quick") ? DemoOptions.quick()

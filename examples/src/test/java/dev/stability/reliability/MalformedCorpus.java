@@ -16,21 +16,21 @@ final class MalformedCorpus {
     List<Case> c = new ArrayList<>();
     String a5000 = "a".repeat(5_000);
     String a9000 = "a".repeat(9_000);
-    add(c, "no host header", "GET /ok HTTP/1.1\r\n\r\n", 200);
+    add(c, "no host header", "GET /ok HTTP/1.1\r\n\r\n", 400);
     add(c, "bare LF line ends", "GET /ok HTTP/1.1\nHost: x\n\n", 200, 400);
     add(c, "request line too long", "GET /" + a5000 + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
     add(c, "one header too large", "GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + a9000 + "\r\n\r\n", 431);
     add(c, "header block too large", "GET /ok HTTP/1.1\r\nHost: x\r\n"
         + ("X-Many: " + "b".repeat(90) + "\r\n").repeat(100) + "\r\n", 431);
     add(c, "unknown version", "GET /ok FOO/1.1\r\nHost: x\r\n\r\n", 400);
-    add(c, "HTTP/2.0 on an HTTP/1 connection", "GET /ok HTTP/2.0\r\nHost: x\r\n\r\n", 200, 400, 505);
+    add(c, "HTTP/2.0 on an HTTP/1 connection", "GET /ok HTTP/2.0\r\nHost: x\r\n\r\n", 505);
     add(c, "HTTP/1.x", "GET /ok HTTP/1.x\r\nHost: x\r\n\r\n", 400);
     add(c, "missing version", "GET /ok\r\nHost: x\r\n\r\n", 400);
     add(c, "method only", "GET\r\n\r\n", 400);
     add(c, "request line of spaces", "   \r\nHost: x\r\n\r\n", 400);
     add(c, "NUL in method", "G\0ET /ok HTTP/1.1\r\nHost: x\r\n\r\n", 400);
     add(c, "non-ASCII method", "G\u00ffT /ok HTTP/1.1\r\nHost: x\r\n\r\n", 400);
-    add(c, "CTL in URI", "GET /o\u0001k HTTP/1.1\r\nHost: x\r\n\r\n", 200, 400);
+    add(c, "CTL in URI", "GET /o\u0001k HTTP/1.1\r\nHost: x\r\n\r\n", 400);
     add(c, "bad percent escape", "GET /%zz%%% HTTP/1.1\r\nHost: x\r\n\r\n", 200, 400);
     add(c, "absolute-form URI", "GET http://elsewhere.invalid/ok HTTP/1.1\r\nHost: x\r\n\r\n", 200);
     add(c, "header without colon", "GET /ok HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n", 400);

@@ -31,7 +31,7 @@ class MalformedInputTest {
   static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   private static final Duration MAX_INBOUND = Duration.ofSeconds(2);
-  private static final Set<Integer> GUARD_STATUSES = Set.of(200, 400, 413, 414, 431);
+  private static final Set<Integer> GUARD_STATUSES = Set.of(200, 400, 413, 414, 431, 501, 505);
   private static final long SEED = Long.getLong("reliability.seed", Sizing.LONG ? System.nanoTime() : 20261125L);
   private static GuardedServer server;
 

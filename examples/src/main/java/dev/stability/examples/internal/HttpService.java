@@ -86,6 +86,7 @@ public final class HttpService implements AutoCloseable {
     this.client = StabilityHttpClient.builder().eventLoopGroup(group).meterRegistry(registry)
         .config(b.clientConfig).circuitBreakers(breakers).build();
     ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .handler(guards.serverHandler()) // connection limit and accept failures on the server channel
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -46,7 +46,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
         : b.group;
     this.customSsl = b.sslContext;
     this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
-    this.factory = new ConnectionFactory(config, this::sslContext, b.nameServers);
+    this.factory = new ConnectionFactory(config, this::sslContext, b.nameServers, b.certificatePins::current);
     if (config.insecureTrustAllCertificates()) {
       log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
           + "(insecureTrustAllCertificates=true): for tests only, never in production");

@@ -1,6 +1,8 @@
 package dev.stability.netty.client;
 
 import dev.stability.breaker.CircuitBreakerRegistry;
+import dev.stability.config.ConfigSource;
+import dev.stability.netty.tls.CertificatePins;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -25,6 +27,7 @@ public final class StabilityHttpClientBuilder {
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
   List<InetSocketAddress> nameServers = List.of();
+  ConfigSource<CertificatePins> certificatePins = ConfigSource.constant("certificate-pins", CertificatePins.NONE);
 
   StabilityHttpClientBuilder() {}
 
@@ -115,6 +118,20 @@ public final class StabilityHttpClientBuilder {
       throw new IllegalArgumentException("nameServers: " + value + " (expected: one or more addresses)");
     }
     this.nameServers = List.copyOf(value);
+    return this;
+  }
+
+  /**
+   * Pins hosts to SPKI SHA-256 pins read from {@code value} at each new TLS connection, so a reloaded pin set
+   * applies from the next connection on; a chain without a pinned key fails the call with a
+   * {@link CertificatePinException} in phase TLS. Pins add to certificate verification, never replace it.
+   *
+   * @param value the pins, for example a {@link dev.stability.config.FileConfigSource} of
+   *     {@link CertificatePins#parser(int)}
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder certificatePins(ConfigSource<CertificatePins> value) {
+    this.certificatePins = Objects.requireNonNull(value, "certificatePins");
     return this;
   }
 

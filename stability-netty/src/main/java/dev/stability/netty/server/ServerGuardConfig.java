@@ -2,6 +2,7 @@ package dev.stability.netty.server;
 
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.guard.Guard;
+import dev.stability.netty.server.internal.HttpMethods;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The immutable settings of the server guards: codec limits, body limit, connection timeouts, request deadlines
@@ -30,6 +32,14 @@ public final class ServerGuardConfig {
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 1 << 20;
   /** Default number of pipelined requests held back while one is being answered. */
   public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+  /** Default number of open connections when the process's descriptor limit cannot be read. */
+  public static final int DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT = 10_000;
+  /**
+   * Fewest file descriptors the derived default of {@link #maxConnections()} leaves for everything else: a JVM
+   * with a few dozen jars and two event loops holds about 70 before its first connection (measured under
+   * {@code ulimit -n 256} by the reliability suite's {@code ConnectionFloodTest}).
+   */
+  public static final int MIN_DESCRIPTOR_HEADROOM = 128;
 
   private final int maxInitialLineLength;
   private final int maxHeaderSize;
@@ -51,6 +61,8 @@ public final class ServerGuardConfig {
   private final boolean devMode;
   private final Ticker ticker;
   private final Guard guard;
+  private final int maxConnections;
+  private final Set<String> extensionMethods;
 
   ServerGuardConfig(Builder b) {
     this.maxInitialLineLength = b.maxInitialLineLength;
@@ -73,6 +85,8 @@ public final class ServerGuardConfig {
     this.devMode = b.devMode;
     this.ticker = b.ticker;
     this.guard = b.guard;
+    this.maxConnections = b.maxConnections;
+    this.extensionMethods = b.extensionMethods;
   }
 
   /**
@@ -226,6 +240,40 @@ public final class ServerGuardConfig {
     return guard;
   }
 
+  /**
+   * Returns how many connections may be open at once on a server whose server channel runs
+   * {@link ServerGuards#serverHandler()}; beyond it new connections are closed at once and counted. Zero is
+   * unlimited. The default is {@link #defaultMaxConnections()}.
+   *
+   * @return the limit, or zero
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Returns the request methods accepted besides the standard ones (GET, HEAD, POST, PUT, DELETE, CONNECT,
+   * OPTIONS, TRACE, PATCH); any other method is answered 501. They are also the only other values of the
+   * {@code method} metric tag.
+   *
+   * @return the extension methods, case-sensitive, immutable
+   */
+  public Set<String> extensionMethods() {
+    return extensionMethods;
+  }
+
+  /**
+   * Returns the default of {@link #maxConnections()}: the process's file descriptor limit less a quarter of it
+   * (at least {@value #MIN_DESCRIPTOR_HEADROOM}) for files, upstream connections and the JVM itself, or
+   * {@value #DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT} where the limit cannot be read. A limit of 1024
+   * gives 768; 65536 gives 49152.
+   *
+   * @return the derived default, at least 1
+   */
+  public static int defaultMaxConnections() {
+    return DescriptorLimit.defaultMaxConnections();
+  }
+
   @Override
   public String toString() {
     return "ServerGuardConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
@@ -233,7 +281,8 @@ public final class ServerGuardConfig {
         + ", headerRead=" + headerReadTimeout + ", idle=" + idleTimeout + ", maxRequests="
         + maxRequestsPerConnection + ", maxAge=" + maxConnectionAge + ", write=" + writeTimeout
         + ", request=" + defaultRequestTimeout + ", timeoutStatus=" + timeoutStatus.code() + ", dev=" + devMode
-        + ')';
+        + ", maxConnections=" + maxConnections + (extensionMethods.isEmpty() ? "" : ", extensionMethods="
+        + extensionMethods) + ')';
   }
 
   /** Builds a {@link ServerGuardConfig}; every setter validates its argument at once. */
@@ -258,6 +307,8 @@ public final class ServerGuardConfig {
     private boolean devMode;
     private Ticker ticker;
     private Guard guard;
+    private int maxConnections = DescriptorLimit.defaultMaxConnections();
+    private Set<String> extensionMethods = Set.of();
 
     Builder() {}
 
@@ -282,6 +333,8 @@ public final class ServerGuardConfig {
       devMode = c.devMode;
       ticker = c.ticker;
       guard = c.guard;
+      maxConnections = c.maxConnections;
+      extensionMethods = c.extensionMethods;
     }
 
     private static int requireAtLeast(String name, int value, int min) {
@@ -526,6 +579,38 @@ public final class ServerGuardConfig {
      */
     public Builder guard(Guard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * Sets how many connections may be open at once (counted by {@link ServerGuards#serverHandler()} on the
+     * server channel); a connection over it is closed at once, before any byte is read, and counted in
+     * {@code stability.server.connections.rejected}.
+     *
+     * @param max the limit, zero for unlimited
+     * @return this builder
+     */
+    public Builder maxConnections(int max) {
+      this.maxConnections = requireAtLeast("maxConnections", max, 0);
+      return this;
+    }
+
+    /**
+     * Sets the request methods accepted besides the standard ones; requests with any other method are answered
+     * 501 and the connection closed. Methods are case-sensitive tokens (RFC 9110 section 9.1).
+     *
+     * @param methods the methods, each a token of at most 32 characters
+     * @return this builder
+     */
+    public Builder extensionMethods(Set<String> methods) {
+      Objects.requireNonNull(methods, "extensionMethods");
+      for (String m : methods) {
+        if (!HttpMethods.isToken(m) || m.length() > 32) {
+          throw new IllegalArgumentException("extensionMethods: \"" + m
+              + "\" (expected: a method token of 1 to 32 characters)");
+        }
+      }
+      this.extensionMethods = Set.copyOf(methods);
       return this;
     }
 

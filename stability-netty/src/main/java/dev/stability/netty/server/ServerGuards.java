@@ -6,6 +6,9 @@ import dev.stability.guard.GuardConfig;
 import dev.stability.netty.server.internal.ConnectionGuardHandler;
 import dev.stability.netty.server.internal.ExchangeHandler;
 import dev.stability.netty.server.internal.HandlerNames;
+import dev.stability.netty.server.internal.HeadValidationHandler;
+import dev.stability.netty.server.internal.HttpMethods;
+import dev.stability.netty.server.internal.ServerChannelGuard;
 import dev.stability.netty.server.internal.ServerMetrics;
 import dev.stability.netty.server.internal.TailHandler;
 import io.netty.channel.ChannelHandler;
@@ -25,8 +28,10 @@ import java.util.Objects;
  *
  * <p>The resulting pipeline, from the socket inwards:
  * <pre>
- *   sniffer → codec → connection → aggregator (or continue) → exchange → [your handlers] → tail
+ *   sniffer → codec → head → connection → aggregator (or continue) → exchange → [your handlers] → tail
  * </pre>
+ * and on the server channel, when {@link #serverHandler()} is installed (as {@link StabilityServer#bootstrap}
+ * does), the connection limit and accept-failure guard before the bootstrap's acceptor.
  * Do not add {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection guard
  * does keep-alive, and the aggregator is already there (or deliberately absent in streaming mode).
  */
@@ -35,10 +40,14 @@ public final class ServerGuards {
   private final ServerMetrics metrics;
   private final Guard guard;
   private final ChainTracker chain;
+  private final HttpMethods methods;
+  private final ServerChannelGuard serverHandler;
 
   ServerGuards(ServerGuardConfig config) {
     this.config = config;
-    this.metrics = new ServerMetrics(config.meterRegistry());
+    this.methods = new HttpMethods(config.extensionMethods());
+    this.metrics = new ServerMetrics(config.meterRegistry(), methods);
+    this.serverHandler = new ServerChannelGuard(config.maxConnections(), metrics);
     if (config.guard() != null) {
       this.guard = config.guard();
     } else {
@@ -83,6 +92,24 @@ public final class ServerGuards {
   }
 
   /**
+   * Returns the handler of the server channel: it closes connections over {@link ServerGuardConfig#maxConnections()}
+   * at once and counts them, and handles accept failures (descriptors exhausted) with a paused, resumed accept and
+   * a rate-limited log line. {@link StabilityServer#bootstrap} installs it; with your own bootstrap call
+   * {@code bootstrap.handler(guards.serverHandler())}, or add it first in your own server channel initializer.
+   * Without it there is no connection limit. Sharable: one for every server channel of these guards.
+   *
+   * @return the server channel handler
+   */
+  public ChannelHandler serverHandler() {
+    return serverHandler;
+  }
+
+  /** Returns how many connections the server handler counts as open. @return the count */
+  public int openConnections() {
+    return serverHandler.openConnections();
+  }
+
+  /**
    * Installs the guards into a channel's pipeline: after the user's {@code HttpServerCodec} (or decoder and
    * encoder) when there is one, else together with a codec built from {@link ServerGuardConfig#decoderConfig()}.
    * Handlers already behind the codec stay behind the guards; handlers added later are fine too, the tail
@@ -112,6 +139,7 @@ public final class ServerGuards {
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
+    pipeline.addAfter(codec, HandlerNames.HEAD, new HeadValidationHandler(methods));
     String before = HandlerNames.CONNECTION;
     if (config.streaming()) {
       pipeline.addAfter(before, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());

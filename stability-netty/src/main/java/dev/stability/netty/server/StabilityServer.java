@@ -1,5 +1,6 @@
 package dev.stability.netty.server;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -13,6 +14,8 @@ import java.util.function.Consumer;
  * ServerGuards guards = StabilityServer.guards(ServerGuardConfig.ofDefaults());
  * bootstrap.childHandler(StabilityServer.initializer(guards, p -> p.addLast(new MyHandler())));
  * // or, in your own initChannel: guards.install(ch.pipeline()); ch.pipeline().addLast(new MyHandler());
+ * bootstrap.handler(guards.serverHandler()); // the connection limit and accept-failure guard
+ * // or both at once: StabilityServer.bootstrap(bootstrap, guards, p -> p.addLast(new MyHandler()));
  * }</pre>
  *
  * <p>Do not block the event loop in a handler: the deadline timer runs on it, so a sleeping handler is answered
@@ -50,6 +53,23 @@ public final class StabilityServer {
         ServerGuards.moveTailToEnd(ch.pipeline());
       }
     };
+  }
+
+  /**
+   * Configures {@code bootstrap} with the guards: {@link ServerGuards#serverHandler()} as the server channel's
+   * handler (connection limit, accept failures) and {@link #initializer(ServerGuards, Consumer)} as the child
+   * handler. It replaces a handler set before; to keep your own, add both to a server channel initializer.
+   *
+   * @param bootstrap the bootstrap, with its group and channel set or to be set
+   * @param guards the guards, shared by all channels
+   * @param userHandlers adds the application's handlers with {@code addLast}
+   * @return the bootstrap, for chaining
+   */
+  public static ServerBootstrap bootstrap(ServerBootstrap bootstrap, ServerGuards guards,
+      Consumer<ChannelPipeline> userHandlers) {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    Objects.requireNonNull(guards, "guards");
+    return bootstrap.handler(guards.serverHandler()).childHandler(initializer(guards, userHandlers));
   }
 
   /**

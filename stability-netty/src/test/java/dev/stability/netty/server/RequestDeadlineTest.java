@@ -181,7 +181,7 @@ class RequestDeadlineTest {
   @Test
   void pipelinedRequestWhoseDeadlinePassedWhileQueuedIsAnsweredWhenItsTurnComes() {
     server = new Embedded(config, new Recorder());
-    server.send(Embedded.get("/slow") + "GET /fast HTTP/1.1\r\nx-request-timeout: 100m\r\n\r\n");
+    server.send(Embedded.get("/slow") + "GET /fast HTTP/1.1\r\nHost: test\r\nx-request-timeout: 100m\r\n\r\n");
     server.advance(300); // the second's 100 ms pass while it waits behind the first
     handlerCtx.get().writeAndFlush(Handlers.ok("slow done")); // the first answers in time (300 of 500 ms)
     server.channel.runPendingTasks();
@@ -196,7 +196,7 @@ class RequestDeadlineTest {
     server = new Embedded(config.toBuilder().inboundDeadlinePolicy(dev.stability.context.wire.InboundDeadlinePolicy
         .builder().maxTimeout(Duration.ofSeconds(2)).defaultTimeout(Duration.ofSeconds(1)).build()).build(),
         new Recorder());
-    server.send("GET /slow HTTP/1.1\r\nx-request-timeout: 60S\r\n\r\n");
+    server.send("GET /slow HTTP/1.1\r\nHost: test\r\nx-request-timeout: 60S\r\n\r\n");
 
     assertThat(seen.get(0).remaining()).contains(Duration.ofSeconds(2));
   }
@@ -213,7 +213,7 @@ class RequestDeadlineTest {
             seen.add(RequestContext.current());
           }
         });
-    server.send("GET /slow HTTP/1.1\r\nx-request-timeout: 100m\r\n\r\n");
+    server.send("GET /slow HTTP/1.1\r\nHost: test\r\nx-request-timeout: 100m\r\n\r\n");
 
     assertThat(headerSeen).containsExactly("null");
     assertThat(seen.get(0).remaining()).contains(Duration.ofMillis(500)); // the server default, not 100 ms

@@ -18,7 +18,7 @@ class ServerGuardsInstallTest {
     EmbeddedChannel ch = new EmbeddedChannel();
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.connection",
+    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.head", "stability.connection",
         "stability.aggregator", "stability.exchange", "stability.tail");
     ch.finishAndReleaseAll();
   }
@@ -29,7 +29,7 @@ class ServerGuardsInstallTest {
     ch.pipeline().addLast("my-codec", new HttpServerCodec()).addLast("app", new Handlers.Echo());
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.connection",
+    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.head", "stability.connection",
         "stability.aggregator", "stability.exchange", "app", "stability.tail");
     ch.finishAndReleaseAll();
   }

@@ -60,8 +60,8 @@ class ServerMetricsTest {
         ctx.writeAndFlush(Handlers.ok("ok"));
       }
     });
-    server.send("GET /a HTTP/1.1\r\nx-request-id: trace-42.a\r\n\r\n");
-    server.send("GET /b HTTP/1.1\r\nx-request-id: bad id!\r\n\r\n");
+    server.send("GET /a HTTP/1.1\r\nHost: test\r\nx-request-id: trace-42.a\r\n\r\n");
+    server.send("GET /b HTTP/1.1\r\nHost: test\r\nx-request-id: bad id!\r\n\r\n");
 
     assertThat(ids[0]).isEqualTo("trace-42.a");
     assertThat(ids[1]).isNotEqualTo("bad id!").matches("[A-Za-z0-9._:-]+");

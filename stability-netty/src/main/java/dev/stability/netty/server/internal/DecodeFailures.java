@@ -18,9 +18,12 @@ final class DecodeFailures {
    *
    * @param cause the decoder's failure
    * @param message the failed message: only a request head maps to 414/431 (a long line in a body is a bad chunk)
-   * @return 414, 431, 413 or 400
+   * @return 414, 431, 413 or 400, or the status of an {@link InvalidHeadException}
    */
   static HttpResponseStatus statusOf(Throwable cause, Object message) {
+    if (cause instanceof InvalidHeadException invalid) {
+      return invalid.status(); // set by the head validator: 400, 501 or 505
+    }
     boolean head = message instanceof HttpRequest;
     if (cause instanceof TooLongHttpLineException && head) {
       return HttpResponseStatus.REQUEST_URI_TOO_LONG;

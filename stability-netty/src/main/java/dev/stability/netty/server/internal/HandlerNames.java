@@ -6,6 +6,8 @@ public final class HandlerNames {
   public static final String SNIFFER = "stability.sniffer";
   /** The HTTP codec the guards add when the pipeline has none. */
   public static final String CODEC = "stability.codec";
+  /** Checks Host, version, target and method of each decoded head; right after the codec. */
+  public static final String HEAD = "stability.head";
   /** Decode failures, slowloris, keep-alive, connection limits. */
   public static final String CONNECTION = "stability.connection";
   /** 100-continue in streaming mode. */

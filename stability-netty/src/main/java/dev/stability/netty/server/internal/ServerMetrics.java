@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * stability.server.deadline.lateness} (timer: how late the deadline answer left, server side), {@code
  * stability.server.guard.incidents} (kind), {@code stability.server.integrity.violations} (kind), {@code
  * stability.server.decode.failures} (status), {@code stability.server.slowloris.closes}, {@code
- * stability.server.connection.closes} (reason) and {@code stability.server.client.faults} (kind).
+ * stability.server.connection.closes} (reason) and {@code stability.server.client.faults} (kind); on the server
+ * channel {@code stability.server.connections.open} (gauge), {@code stability.server.connections.rejected} and
+ * {@code stability.server.accept.failures} (kind).
  */
 public final class ServerMetrics {
   private final MeterRegistry registry;
@@ -26,14 +28,27 @@ public final class ServerMetrics {
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer lateness;
   private final ClientFaults clientFaults;
+  private final HttpMethods methods;
+  private final TagBounds tagBounds = new TagBounds();
+
+  /**
+   * Creates the meters in {@code registry}, with the standard methods only.
+   *
+   * @param registry the registry, or {@code null} for no metrics
+   */
+  public ServerMetrics(MeterRegistry registry) {
+    this(registry, new HttpMethods(java.util.Set.of()));
+  }
 
   /**
    * Creates the meters in {@code registry}.
    *
    * @param registry the registry, or {@code null} for no metrics
+   * @param methods the accepted methods: the only values of the {@code method} tag besides {@code OTHER}
    */
-  public ServerMetrics(MeterRegistry registry) {
+  public ServerMetrics(MeterRegistry registry, HttpMethods methods) {
     this.registry = registry;
+    this.methods = methods;
     if (registry != null) {
       Gauge.builder("http.server.active.requests", active, LongAdder::sum)
           .description("Requests received and not yet answered").register(registry);
@@ -63,11 +78,12 @@ public final class ServerMetrics {
     if (registry == null) {
       return null;
     }
-    RequestKey key = new RequestKey(method, status, route == null ? "UNKNOWN" : route);
+    // every tag value is bounded: a client chooses the method and the path, a handler may name any route
+    RequestKey key = new RequestKey(methods.tagOf(method), status, tagBounds.route(route));
     Timer timer = timers.get(key);
     if (timer == null) {
       timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
-          .tag("method", k.method).tag("status", k.status == 0 ? "CLIENT_CLOSED" : Integer.toString(k.status))
+          .tag("method", k.method).tag("status", TagBounds.status(k.status))
           .tag("outcome", outcome(k.status)).tag("route", k.route).register(registry));
     }
     return timer;
@@ -162,4 +178,26 @@ public final class ServerMetrics {
   }
 
   private record RequestKey(String method, int status, String route) {}
+
+  // ------------------------------------------------------------------ connections (server channel, issue 12)
+
+  /**
+   * Registers {@code stability.server.connections.open}, the connections counted by the server channel guard.
+   *
+   * @param open the count, held by its owner: Micrometer keeps only a weak reference to a gauge's object
+   */
+  void connectionsGauge(java.util.concurrent.atomic.AtomicInteger open) {
+    if (registry != null) {
+      Gauge.builder("stability.server.connections.open", open, java.util.concurrent.atomic.AtomicInteger::get)
+          .description("Connections accepted and not yet closed").register(registry);
+    }
+  }
+
+  void connectionRejected() {
+    count("stability.server.connections.rejected", null, null);
+  }
+
+  void acceptFailure(String kind) {
+    count("stability.server.accept.failures", "kind", kind);
+  }
 }

@@ -1,0 +1,129 @@
+package dev.stability.netty.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The server channel guard on an embedded "server channel" whose inbound messages are accepted children. */
+class ServerChannelGuardTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<Object> passed = new ArrayList<>();
+  private final List<Throwable> exceptions = new ArrayList<>();
+  private final List<EmbeddedChannel> children = new ArrayList<>();
+  private EmbeddedChannel server;
+  private ServerChannelGuard guard;
+
+  private void start(int maxConnections) {
+    guard = new ServerChannelGuard(maxConnections, new ServerMetrics(registry));
+    server = new EmbeddedChannel(guard, new ChannelInboundHandlerAdapter() { // stands for the acceptor
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        passed.add(msg);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        exceptions.add(cause);
+      }
+    });
+    server.freezeTime();
+  }
+
+  private EmbeddedChannel accept() {
+    EmbeddedChannel child = new EmbeddedChannel();
+    children.add(child);
+    server.writeInbound(child);
+    return child;
+  }
+
+  private void advanceMillis(long ms) {
+    server.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
+    server.runScheduledPendingTasks();
+  }
+
+  @AfterEach
+  void close() {
+    children.forEach(EmbeddedChannel::finishAndReleaseAll);
+    server.finishAndReleaseAll();
+  }
+
+  @Test
+  void connectionsOverTheLimitAreClosedAtOnceAndCounted() {
+    start(2);
+    EmbeddedChannel first = accept();
+    accept();
+    EmbeddedChannel third = accept();
+
+    assertThat(passed).hasSize(2);
+    assertThat(third.isOpen()).isFalse();
+    assertThat(guard.openConnections()).isEqualTo(2);
+    assertThat(registry.counter("stability.server.connections.rejected").count()).isEqualTo(1);
+    assertThat(registry.get("stability.server.connections.open").gauge().value()).isEqualTo(2);
+
+    first.close();
+    EmbeddedChannel fourth = accept();
+    assertThat(fourth.isOpen()).isTrue();
+    assertThat(passed).hasSize(3);
+  }
+
+  @Test
+  void zeroMeansNoLimit() {
+    start(0);
+    for (int i = 0; i < 50; i++) {
+      accept();
+    }
+    assertThat(passed).hasSize(50);
+  }
+
+  @Test
+  void acceptFailureIsCountedConsumedAndPausesAcceptThenResumes() {
+    start(0);
+    server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
+
+    assertThat(exceptions).isEmpty(); // neither the acceptor's 1 s pause nor the tail's WARN
+    assertThat(registry.counter("stability.server.accept.failures", "kind", "descriptors").count()).isEqualTo(1);
+    assertThat(server.config().isAutoRead()).isFalse();
+    advanceMillis(ServerChannelGuard.MIN_PAUSE_MILLIS - 1);
+    assertThat(server.config().isAutoRead()).isFalse();
+    advanceMillis(1);
+    assertThat(server.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void consecutiveFailuresDoubleThePauseUpToTheMaximumAndAnAcceptResetsIt() {
+    start(0);
+    long expected = ServerChannelGuard.MIN_PAUSE_MILLIS;
+    for (int i = 0; i < 12; i++) {
+      server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
+      advanceMillis(expected - 1);
+      assertThat(server.config().isAutoRead()).as("paused for %d ms after failure %d", expected, i).isFalse();
+      advanceMillis(1);
+      assertThat(server.config().isAutoRead()).isTrue();
+      expected = Math.min(ServerChannelGuard.MAX_PAUSE_MILLIS, expected * 2);
+    }
+    assertThat(expected).isEqualTo(ServerChannelGuard.MAX_PAUSE_MILLIS);
+
+    accept();
+    server.pipeline().fireExceptionCaught(new IOException("Connection aborted"));
+    advanceMillis(ServerChannelGuard.MIN_PAUSE_MILLIS);
+    assertThat(server.config().isAutoRead()).isTrue();
+    assertThat(registry.counter("stability.server.accept.failures", "kind", "io").count()).isEqualTo(1);
+  }
+
+  @Test
+  void childrenPassThroughAsTheSameChannel() {
+    start(5);
+    Channel child = accept();
+    assertThat(passed).containsExactly(child);
+  }
+}
