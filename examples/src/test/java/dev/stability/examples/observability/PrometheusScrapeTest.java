@@ -8,6 +8,7 @@ import dev.stability.examples.serve.ServeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -85,7 +86,11 @@ class PrometheusScrapeTest {
     // serve mode's own exposition before it served anything: a scrape is a request, and is timed after its answer
     Set<String> atStart = exposedNames(get(serve.uri().resolve("/metrics")));
     startPrometheus(binary, serve.uri());
-    await().atMost(WAIT).until(() -> query("up{job=\"serve\"}").contains("\"1\"]"));
+    // Prometheus takes a moment to listen; a Prometheus that exited (bad flag, port taken) fails at once with its log
+    await().atMost(WAIT).ignoreExceptionsInstanceOf(ConnectException.class).until(() -> {
+      assertThat(prometheus.isAlive()).as("prometheus exited:\n%s", prometheusLog()).isTrue();
+      return query("up{job=\"serve\"}").contains("\"1\"]");
+    });
 
     Set<String> missingAtStart = new TreeSet<>(ObservabilityFiles.ratedByRules());
     missingAtStart.removeAll(atStart);
@@ -146,6 +151,10 @@ class PrometheusScrapeTest {
       byte[] head = in.readNBytes(12);
       assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 431");
     }
+  }
+
+  private String prometheusLog() {
+    return ObservabilityFiles.read(tmp.resolve("prometheus.log"));
   }
 
   /** The metric names of a Prometheus text exposition. */
