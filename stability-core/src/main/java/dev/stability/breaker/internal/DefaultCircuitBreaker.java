@@ -9,6 +9,7 @@ import dev.stability.breaker.CircuitBreakerSnapshot;
 import dev.stability.breaker.CircuitBreakerState;
 import dev.stability.breaker.Permit;
 import dev.stability.context.RequestContext;
+import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import java.util.concurrent.CompletionStage;
@@ -291,6 +292,7 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
     if (log.isDebugEnabled()) {
       log.debug("circuit breaker '{}' {} -> {}: {}", name, from.kind, to.kind, cause);
     }
+    StabilityEvents.breakerTransition(name, from.kind.name(), to.kind.name(), cause);
     if (listener == CircuitBreakerListener.NONE) {
       return;
     }
