@@ -21,7 +21,7 @@ public final class RetryBudgetExhaustedException extends RuntimeException {
    * @param budget the budget's settings, for the message
    * @param lastFailure the failure of the last attempt, or {@code null} when the last outcome was a response
    */
-  public RetryBudgetExhaustedException(String target, RetryBudgetConfig budget, Throwable lastFailure) {
+  RetryBudgetExhaustedException(String target, RetryBudgetConfig budget, Throwable lastFailure) {
     super("retry budget for " + target + " is exhausted (" + budget + "); not retrying"
         + (lastFailure == null ? "" : " after: " + lastFailure), lastFailure, false, false);
     this.target = target;
