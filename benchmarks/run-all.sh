@@ -2,15 +2,19 @@
 # Runs every benchmark behind docs/benchmarks.md and keeps the output under benchmarks/target/run-all-*/.
 #   benchmarks/run-all.sh           full set, under 15 minutes on 2 cores
 #   benchmarks/run-all.sh --smoke   a few seconds per part: CI keeps every benchmark compiling and running
-# Env: MVN (default "mvn -B -q"; add -o offline), SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar.
+# Env: MVN (default "mvn -B -q"; add -o offline), SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar (and the
+#      peers' jars), PEERS=0|1 the peer harness (benchmarks/peers.sh: its own build and ~4.5 min; default 1 in the
+#      full set, 0 in --smoke, where it would add ~45 s with its build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=full
 if [ "${1:-}" = "--smoke" ]; then MODE=smoke; fi
 MVN=${MVN:-mvn -B -q}
 JAR=benchmarks/target/benchmarks.jar
+if [ "$MODE" = smoke ]; then PEERS=${PEERS:-0}; else PEERS=${PEERS:-1}; fi
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   $MVN -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true
+  if [ "$PEERS" = 1 ]; then $MVN -f benchmarks/peers/pom.xml package; fi
 fi
 OUT=benchmarks/target/run-all-$MODE-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
@@ -27,12 +31,16 @@ if [ "$MODE" = smoke ]; then
   PRECISION=(--requests 50 --rounds 1)
   STEADY_TIMEOUT_MS=100
   OVERHEAD=(1 1)
+  SCALE=(--smoke)
+  PEER_ARGS=(--smoke)
   export WARMUP=1
 else
   JMH_OPTS=(-f 1 -wi 3 -w 1s -i 5 -r 1s -foe true)
   PRECISION=(--requests 1000 --rounds 5)
   STEADY_TIMEOUT_MS=1000
   OVERHEAD=(5 6)
+  SCALE=()
+  PEER_ARGS=()
 fi
 
 {
@@ -66,5 +74,13 @@ java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
 
 echo "== guard overhead" | tee -a "$OUT/summary.txt"
 JAR="$JAR" benchmarks/guard-overhead.sh "${OVERHEAD[@]}" | tee -a "$OUT/summary.txt"
+
+echo "== scale probe" | tee -a "$OUT/summary.txt"
+SKIP_BUILD=1 benchmarks/scale-probe.sh "${SCALE[@]}" | tee -a "$OUT/summary.txt"
+
+if [ "$PEERS" = 1 ]; then
+  echo "== peer harness" | tee -a "$OUT/summary.txt"
+  SKIP_BUILD=1 OUT="$OUT/peers" benchmarks/peers.sh "${PEER_ARGS[@]}" | tee -a "$OUT/summary.txt"
+fi
 
 echo "done in $((SECONDS - START)) s; results in $OUT/summary.txt" | tee -a "$OUT/summary.txt"

@@ -24,6 +24,12 @@ public enum Phase {
   DOWNSTREAM_FIRST_BYTE,
   /** A downstream call completed. */
   DOWNSTREAM_DONE,
+  /** A database call asked its pool for a connection (the first one of the request; stability-jdbc). */
+  DB_ACQUIRE,
+  /** A database statement started executing (the first one of the request). */
+  DB_EXECUTE,
+  /** A database statement finished, successfully or not (the first one of the request). */
+  DB_DONE,
   /** The response to the client was written. */
   RESPONSE_WRITTEN;
 

@@ -59,14 +59,22 @@ final class Classifier {
   }
 
   static int statusOf(Throwable t) {
-    if (t instanceof ContextCancelledException) {
-      return ((ContextCancelledException) t).cancellationCause().isDeadlineExceeded() ? 504 : 503;
-    }
     if (t instanceof BadRequestException) {
       return 400;
     }
-    if (t instanceof BudgetExhaustedException) {
-      return 504;
+    // The deadline types are looked for down the cause chain: a JDBC or client failure that wraps the request's
+    // own ContextCancelledException / BudgetExhaustedException is still "the request ran out of time" (504),
+    // also in the margin before the deadline itself passes.
+    Throwable current = t;
+    for (int i = 0; i < MAX_DEPTH && current != null; i++) {
+      if (current instanceof ContextCancelledException) {
+        return ((ContextCancelledException) current).cancellationCause().isDeadlineExceeded() ? 504 : 503;
+      }
+      if (current instanceof BudgetExhaustedException) {
+        return 504;
+      }
+      Throwable cause = current.getCause();
+      current = cause == current ? null : cause;
     }
     return 500;
   }

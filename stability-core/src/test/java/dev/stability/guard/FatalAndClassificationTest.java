@@ -144,6 +144,18 @@ class FatalAndClassificationTest {
   }
 
   @Test
+  void aFailureCausedByTheRequestsOwnDeadlineAnswers504EvenWhenWrapped() {
+    Guard guard = guard(FatalErrorPolicy.RETHROW);
+    // e.g. a JDBC SQLTimeoutException whose cause is the request's deadline, thrown in the margin before it
+    Exception wrapped = new java.sql.SQLTimeoutException("db execute SELECT stopped",
+        new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
+    Exception plain = new IllegalStateException("boom", new RuntimeException("no deadline here"));
+
+    assertThat(guard.report(ctx, wrapped).status()).isEqualTo(504);
+    assertThat(guard.report(ctx, plain).status()).isEqualTo(500);
+  }
+
+  @Test
   void aDeadlineIncidentCarriesThePhaseTimelineOfItsRequest() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
     dev.stability.chain.PhaseTimeline timeline = dev.stability.chain.PhaseTimeline.start(ctx.ticker());

@@ -35,6 +35,7 @@ final class DemoChain implements AutoCloseable {
   final Map<String, List<Hop>> traces = new ConcurrentHashMap<>();
   volatile String phase = "start";
   final HttpService inventory;
+  final InventoryStore store;
   final HttpService orders;
   final HttpService edge;
 
@@ -47,15 +48,23 @@ final class DemoChain implements AutoCloseable {
    */
   record Hop(String service, double headerMillis, double remainingMillis) {}
 
-  DemoChain(DemoOptions options) throws InterruptedException {
-    Duration slow = options.slowDelay();
+  DemoChain(DemoOptions options) throws InterruptedException, java.sql.SQLException {
+    int slow = (int) options.slowDelay().toMillis();
+    store = new InventoryStore();
     inventory = base("inventory").route("/stock", call -> {
-      switch (mode.get()) {
-        case NORMAL -> call.text(200, "42");
-        case SLOW -> call.later(slow, () -> call.text(200, "42"));
-        case HANG -> call.async(); // a hung dependency: only the deadline ends it
-        default -> throw new IllegalStateException("mode " + mode.get());
-      }
+      int delay = switch (mode.get()) {
+        case NORMAL -> 0;
+        case SLOW -> slow; // a slow query, still within every deadline
+        case HANG -> InventoryStore.HUNG_QUERY_MILLIS; // a query the deadline cancels
+      };
+      call.async();
+      store.read(call.context(), "widget", delay, a -> {
+        if (a.status() == 200) {
+          call.text(200, a.body());
+        } else {
+          call.problem(a.status(), a.body());
+        }
+      });
     }).start();
     URI stock = inventory.uri().resolve("/stock");
     orders = base("orders").breakerConfig(inventoryBreaker()).route("/order", call -> {
@@ -144,5 +153,6 @@ final class DemoChain implements AutoCloseable {
     edge.close();
     orders.close();
     inventory.close();
+    store.close();
   }
 }

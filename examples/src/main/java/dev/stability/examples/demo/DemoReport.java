@@ -26,6 +26,8 @@ final class DemoReport {
   private final LoadDriver driver;
   private final LogTap tap;
   private final long elapsedNanos;
+  private final long dbStopped;
+  private final int dbActive;
 
   DemoReport(DemoOptions options, DemoChain chain, LoadDriver driver, LogTap tap, long elapsedNanos) {
     this.options = options;
@@ -33,6 +35,8 @@ final class DemoReport {
     this.driver = driver;
     this.tap = tap;
     this.elapsedNanos = elapsedNanos;
+    this.dbStopped = chain.store.cancelledQueries();
+    this.dbActive = chain.store.activeConnections();
   }
 
   long requests() {
@@ -174,6 +178,10 @@ final class DemoReport {
             answers, ms(p99), ms(max), ms(lag), ms(Math.max(0, driver.latenessMillis(1.0)))));
 
     inv.check(leaks == 0, "0 leaks", leaks + " LEAK reports at PARANOID level");
+
+    inv.check(dbStopped > 0 && dbActive == 0, "hung inventory queries cancelled by the deadline, pool healthy",
+        dbStopped + " queries stopped by the request's deadline; " + dbActive
+            + " database connections still in use at the end");
 
     List<BreakerTransition> t = chain.orders.transitions();
     boolean opened = t.stream().anyMatch(x -> x.to() == CircuitBreakerState.OPEN && x.phase().equals("slow"));

@@ -4,8 +4,8 @@ package dev.stability.examples.demo;
 enum InventoryMode {
   /** Answers at once. */
   NORMAL,
-  /** Answers after the configured slow delay: slow, but within every deadline. */
+  /** Answers after a query that takes the configured slow delay: slow, but within every deadline. */
   SLOW,
-  /** Never answers: only deadlines end these requests. */
+  /** Runs a query that would take a minute: the request's deadline cancels it (stability-jdbc). */
   HANG
 }

@@ -152,17 +152,34 @@ final class CallExecution implements PhaseObserver {
     } else {
       a.permit.onFailure(cause);
     }
-    if (staleRetryable && !staleRetried && !done) {
+    if (cause instanceof MalformedResponseException m) {
+      runtime.metrics.malformedResponse(host, m.phase());
+    }
+    if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
       staleRetried = true;
       runtime.metrics.retry(host, "stale-connection");
-      attempt--; // the stale retry does not count against the retry policy
-      pool.loop.execute(() -> startAttempt(true));
+      pool.loop.execute(() -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
       return;
     }
     if (retryable(cause) && mayRetry() && scheduleRetry(backoffNanos(), "failure")) {
       return;
     }
-    finish(null, cause, cause instanceof PhaseTimeoutException ? "TIMEOUT" : "ERROR");
+    finish(null, cause, outcome(cause));
+  }
+
+  /**
+   * The stale-connection retry is one of the policy's attempts, so the upstream sees a request at most
+   * {@code maxAttempts} times; only {@link RetryPolicy#none()} (one attempt) still gets this one retry, as a second.
+   */
+  private int staleAttemptLimit() {
+    return Math.max(2, policy.maxAttempts());
+  }
+
+  private static String outcome(Throwable cause) {
+    if (cause instanceof PhaseTimeoutException) {
+      return "TIMEOUT";
+    }
+    return cause instanceof MalformedResponseException ? "MALFORMED" : "ERROR";
   }
 
   private boolean mayRetry() {
@@ -173,7 +190,8 @@ final class CallExecution implements PhaseObserver {
     if (cause instanceof PhaseTimeoutException p) {
       return p.phase() != Phase.ACQUIRE;
     }
-    return cause instanceof PrematureCloseException || cause instanceof IOException;
+    return cause instanceof PrematureCloseException || cause instanceof MalformedResponseException
+        || cause instanceof IOException;
   }
 
   /** Schedules the next attempt unless the backoff plus a minimum attempt no longer fits the budget. */

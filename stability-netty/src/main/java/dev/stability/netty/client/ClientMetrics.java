@@ -58,6 +58,13 @@ final class ClientMetrics {
     }
   }
 
+  void malformedResponse(String host, Phase phase) {
+    if (registry != null) {
+      Counter.builder("http.client.malformed.responses").tag("host", host).tag("phase", phase.name())
+          .register(registry).increment();
+    }
+  }
+
   void retry(String host, String reason) {
     if (registry != null) {
       Counter.builder("http.client.retries").tag("host", host).tag("reason", reason).register(registry).increment();

@@ -10,8 +10,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -34,10 +34,10 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Opens connections through the DNS, CONNECT and TLS phases, each under {@code min(limit, remaining - margin)},
- * and builds the pipeline: [TLS], HTTP codec, {@link ConnectionGuard}.
+ * and builds the pipeline: [TLS], {@link ResponseDecoder}, request encoder, {@link ConnectionGuard}.
  */
 final class ConnectionFactory {
-  static final String CODEC = "http-codec";
+  static final String ENCODER = "http-encoder";
 
   private final HttpClientConfig config;
   private final Supplier<SslContext> sslContext;
@@ -57,14 +57,18 @@ final class ConnectionFactory {
     this.pins = pins;
     this.nameServers = nameServers;
     this.sslContext = sslContext;
-    HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes());
+    // strict framing, whatever the JVM's system properties say: CRLF only, one Content-Length, never with
+    // Transfer-Encoding (RFC 9112 §6.3: such a response may be an attempt at response splitting)
+    HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes())
+        .setStrictLineParsing(true).setAllowDuplicateContentLengths(false).setUseRfc9112TransferEncoding(true);
     this.bootstrap = new Bootstrap().channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(CODEC, new HttpClientCodec(decoder, false, true));
+            ch.pipeline().addLast(ResponseDecoder.NAME, new ResponseDecoder(decoder.clone()));
+            ch.pipeline().addLast(ENCODER, new HttpRequestEncoder());
             ch.pipeline().addLast(ConnectionGuard.NAME, ConnectionGuard.INSTANCE);
           }
         });

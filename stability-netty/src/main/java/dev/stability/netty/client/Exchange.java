@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * limit, waits for headers under RESPONSE_HEADERS, reads the body under BODY (total and gap), copies the body out
  * of Netty buffers, removes itself and returns the connection to the pool on every path. Confined to the
  * connection's event loop.
+ *
+ * <p>The connection goes back to the pool only when the {@link ResponseDecoder} says nothing is pending on it; a
+ * response that breaks HTTP/1.1 fails as a {@link MalformedResponseException}, and response bytes count as soon as
+ * the decoder saw one, so a close after a partial status line is never taken for a stale connection.
  */
 final class Exchange extends ChannelInboundHandlerAdapter {
   static final String NAME = "stability-exchange";
@@ -46,6 +51,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   private final int attempt;
   private final PhaseObserver observer;
   private final Listener listener;
+  private ResponseDecoder decoder;
   private State state = State.WRITING;
   private boolean written;
   private boolean writeDone;
@@ -75,8 +81,9 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   /** Installs the handler and writes the request. */
   void start() {
-    if (!channel.isActive()) {
-      // nothing was written: always safe to try again on a fresh connection
+    decoder = channel.isActive() ? ResponseDecoder.of(channel) : null;
+    if (decoder == null || !decoder.reusable()) {
+      // closed, or poisoned by bytes nobody asked for; nothing was written: always safe to try a fresh connection
       fail(new PrematureCloseException(pool.key.toString(), false, null), true);
       return;
     }
@@ -89,6 +96,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     }
     phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
     written = true;
+    decoder.expect(request.method()); // before the first byte leaves: an early answer is still this request's
     channel.writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
         .addListener(this::onWritten);
   }
@@ -98,7 +106,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!f.isSuccess()) {
-      fail(new PrematureCloseException(pool.key.toString(), response != null, f.cause()), retryableAfterWrite());
+      fail(new PrematureCloseException(pool.key.toString(), responseStarted(), f.cause()), retryableAfterWrite());
       return;
     }
     writeDone = true;
@@ -141,8 +149,19 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       return;
     }
     int code = r.status().code();
-    if (code >= 100 && code < 200 && code != 101) {
-      informational = true; // 100 Continue and friends: the real response follows
+    if (code < 100 || code > 599) {
+      // RFC 9110 §15: an unknown class; trusting it would mean guessing what the upstream meant
+      fail(new MalformedResponseException(pool.key.toString(), Phase.RESPONSE_HEADERS,
+          "status " + code + " (expected: 100-599)"), false);
+      return;
+    }
+    if (code == 101) {
+      fail(new MalformedResponseException(pool.key.toString(), Phase.RESPONSE_HEADERS,
+          "unsolicited 101 Switching Protocols (the client never asks to upgrade)"), false);
+      return;
+    }
+    if (code < 200) {
+      informational = true; // 100 Continue, 103 Early Hints and friends: the real response follows
       return;
     }
     cancelTimers();
@@ -214,7 +233,9 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   private void complete() {
     state = State.DONE;
     cancelTimers();
-    boolean reusable = HttpUtil.isKeepAlive(response) && writeDone;
+    // CONNECT turns the connection into a tunnel; anything pending after the response poisons it
+    boolean reusable = HttpUtil.isKeepAlive(response) && writeDone && decoder.reusable()
+        && !request.method().equals("CONNECT");
     removeSelf();
     pool.release(connection, reusable);
     byte[] bytes = bodyLength == body.length ? body : java.util.Arrays.copyOf(body, bodyLength);
@@ -233,8 +254,11 @@ final class Exchange extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
-      closedEarly(cause);
+    Throwable inner = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (inner instanceof IOException || inner instanceof PrematureChannelClosureException) {
+      closedEarly(inner); // a reset, or a TLS record failure (SSLException is an IOException)
+    } else if (cause instanceof DecoderException) {
+      decoderFailure(inner);
     } else {
       fail(cause, false);
     }
@@ -244,19 +268,24 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     if (cause instanceof PrematureChannelClosureException) {
       closedEarly(cause); // the decoder noticed the close before we did
     } else {
-      fail(cause, false);
+      fail(MalformedResponses.of(pool.key, response == null ? Phase.RESPONSE_HEADERS : Phase.BODY, cause), false);
     }
   }
 
   private void closedEarly(Throwable cause) {
     if (state != State.DONE) {
-      fail(new PrematureCloseException(pool.key.toString(), response != null, cause), retryableAfterWrite());
+      fail(new PrematureCloseException(pool.key.toString(), responseStarted(), cause), retryableAfterWrite());
     }
+  }
+
+  /** Whether any byte of the response arrived: a status line cut short counts, not only complete headers. */
+  private boolean responseStarted() {
+    return response != null || decoder != null && decoder.responseStarted();
   }
 
   /** Once request bytes may have left, only an idempotent request on a reused connection may go again. */
   private boolean retryableAfterWrite() {
-    return response == null && (!written || (reused && request.isIdempotent()));
+    return !responseStarted() && (!written || (reused && request.isIdempotent()));
   }
 
   private void timeout(Phase phase, long limit) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The connections to one host, confined to one event loop: every field is read and written only on {@link #loop},
  * so the counts cannot drift. Never opens more than {@code maxConnections} (active + idle + connecting), queues at
  * most {@code maxPendingAcquires} callers each under the ACQUIRE limit, reuses idle connections LIFO (the most
- * recently used is the least likely to be stale), and evicts idle and old ones in the background.
+ * recently used is the least likely to be stale), and evicts idle and old ones in the background. A connection is
+ * handed out only when its {@link ResponseDecoder} has nothing pending.
  */
 final class HostPool {
   private static final Logger log = LoggerFactory.getLogger(HostPool.class);
@@ -254,8 +255,9 @@ final class HostPool {
   }
 
   private boolean healthy(PooledConnection c, long now) {
-    if (!c.channel.isActive()) {
-      return false;
+    ResponseDecoder decoder = ResponseDecoder.of(c.channel);
+    if (!c.channel.isActive() || decoder == null || !decoder.reusable()) {
+      return false; // closed, or bytes pending that no request asked for: handing it out would mix responses
     }
     return !config.healthCheckOnAcquire()
         || (!c.expired(now, config.idleTimeout().toNanos()) && c.channel.isWritable());

@@ -5,7 +5,8 @@ package dev.stability.netty.client;
  * connection the server closed while it sat idle in the pool.
  *
  * <p>The client already retried once where that is safe (no request bytes written, or an idempotent request on a
- * reused connection, and never after response bytes); seeing this exception means the retry was not allowed or
+ * reused connection, and never once a single response byte arrived); that retry is one of the retry policy's
+ * {@link RetryPolicy#maxAttempts() attempts}. Seeing this exception means the retry was not allowed, not left, or
  * failed too.
  */
 public final class PrematureCloseException extends StabilityHttpException {
@@ -26,7 +27,11 @@ public final class PrematureCloseException extends StabilityHttpException {
     this.responseStarted = responseStarted;
   }
 
-  /** Returns whether response bytes had arrived before the close. @return {@code true} if they had */
+  /**
+   * Returns whether any response byte had arrived before the close: a status line cut short counts.
+   *
+   * @return {@code true} if one had
+   */
   public boolean responseStarted() {
     return responseStarted;
   }

@@ -15,7 +15,12 @@ import java.util.TreeSet;
  * whose backoff plus {@link #minAttemptTime()} exceeds what is left is skipped, returning the last outcome. A
  * {@code Retry-After} header (seconds) replaces the computed backoff when honoured, capped at
  * {@link #maxRetryAfter()}. Only idempotent methods are retried unless {@link #retryNonIdempotent()} is set.
- * The once-only retry of a stale keep-alive connection is separate and does not need this policy.
+ *
+ * <p>{@link #maxAttempts()} counts every attempt, the client's once-only retry of a stale keep-alive connection
+ * included: with {@code maxAttempts(3)} the upstream sees a request at most three times, however its attempts
+ * failed. Only with {@link #none()} (one attempt) does that stale-connection retry still happen, as a second
+ * attempt, so that a keep-alive connection the server closed under the request does not fail a call that never
+ * reached it.
  */
 public final class RetryPolicy {
   private static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -66,7 +71,12 @@ public final class RetryPolicy {
     return b;
   }
 
-  /** Returns the most attempts, the first included; 1 means no retries. @return the attempt limit */
+  /**
+   * Returns the most attempts, the first and the stale-connection retry included; 1 means no retries except the
+   * stale-connection one.
+   *
+   * @return the attempt limit
+   */
   public int maxAttempts() {
     return maxAttempts;
   }

@@ -46,8 +46,13 @@ public interface StabilityHttpClient extends AutoCloseable {
 
   /**
    * Sends {@code request} and returns its complete response; failures complete the future exceptionally with a
-   * {@link StabilityHttpException}, a breaker rejection, a {@link dev.stability.context.ContextCancelledException}
-   * or an I/O exception. Never throws itself.
+   * {@link StabilityHttpException} (a response that breaks HTTP/1.1 is a {@link MalformedResponseException}, never a
+   * raw Netty or JDK parse exception), a breaker rejection, a
+   * {@link dev.stability.context.ContextCancelledException} or an I/O exception such as a refused connect. Never
+   * throws itself.
+   *
+   * <p>A connection is reused only when its response ended cleanly and nothing arrived after it; any byte the
+   * upstream sends outside a response closes the connection, so it can never reach another call.
    *
    * @param request the request; runs under its context or, without one, the current context
    * @return the future response

@@ -1,0 +1,2 @@
+/** reactor-netty hello-world server, a peer in the benchmark harness (benchmarks/peers.sh). */
+package dev.stability.benchmarks.peers.reactor;
