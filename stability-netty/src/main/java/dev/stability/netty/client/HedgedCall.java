@@ -175,10 +175,11 @@ final class HedgedCall<T> {
     release(superseded);
     if (won) {
       scheduler.latencies().record(scheduler.ticker().nanoTime() - startNanos);
+      // losers first: whoever reacts to the result finds their connections already closed
+      cancel(losers);
       if (!result.complete(answer)) {
         release(answer);
       }
-      cancel(losers);
     } else if (finish) {
       completeWithLastOutcome();
     } else if (next >= 0) {
