@@ -32,6 +32,8 @@ public final class ServerGuardConfig {
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 1 << 20;
   /** Default number of pipelined requests held back while one is being answered. */
   public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+  /** Default longest gap between two reads of a request body, in milliseconds: {@value}. */
+  public static final long DEFAULT_BODY_READ_TIMEOUT_MILLIS = 5_000;
   /** Default number of open connections when the process's descriptor limit cannot be read. */
   public static final int DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT = 10_000;
   /**
@@ -61,6 +63,7 @@ public final class ServerGuardConfig {
   private final boolean devMode;
   private final Ticker ticker;
   private final Guard guard;
+  private final Duration bodyReadTimeout;
   private final int maxConnections;
   private final Set<String> extensionMethods;
 
@@ -85,6 +88,7 @@ public final class ServerGuardConfig {
     this.devMode = b.devMode;
     this.ticker = b.ticker;
     this.guard = b.guard;
+    this.bodyReadTimeout = b.bodyReadTimeout;
     this.maxConnections = b.maxConnections;
     this.extensionMethods = b.extensionMethods;
   }
@@ -241,6 +245,16 @@ public final class ServerGuardConfig {
   }
 
   /**
+   * Returns the longest gap between two reads of a request body; a body stalled longer is answered 408 and the
+   * connection closed. The request deadline, which starts when the head is decoded, bounds the whole body too.
+   *
+   * @return the timeout
+   */
+  public Duration bodyReadTimeout() {
+    return bodyReadTimeout;
+  }
+
+  /**
    * Returns how many connections may be open at once on a server whose server channel runs
    * {@link ServerGuards#serverHandler()}; beyond it new connections are closed at once and counted. Zero is
    * unlimited. The default is {@link #defaultMaxConnections()}.
@@ -282,7 +296,7 @@ public final class ServerGuardConfig {
         + maxRequestsPerConnection + ", maxAge=" + maxConnectionAge + ", write=" + writeTimeout
         + ", request=" + defaultRequestTimeout + ", timeoutStatus=" + timeoutStatus.code() + ", dev=" + devMode
         + ", maxConnections=" + maxConnections + (extensionMethods.isEmpty() ? "" : ", extensionMethods="
-        + extensionMethods) + ')';
+        + extensionMethods) + ", bodyRead=" + bodyReadTimeout + ')';
   }
 
   /** Builds a {@link ServerGuardConfig}; every setter validates its argument at once. */
@@ -307,6 +321,7 @@ public final class ServerGuardConfig {
     private boolean devMode;
     private Ticker ticker;
     private Guard guard;
+    private Duration bodyReadTimeout = Duration.ofMillis(DEFAULT_BODY_READ_TIMEOUT_MILLIS);
     private int maxConnections = DescriptorLimit.defaultMaxConnections();
     private Set<String> extensionMethods = Set.of();
 
@@ -333,6 +348,7 @@ public final class ServerGuardConfig {
       devMode = c.devMode;
       ticker = c.ticker;
       guard = c.guard;
+      bodyReadTimeout = c.bodyReadTimeout;
       maxConnections = c.maxConnections;
       extensionMethods = c.extensionMethods;
     }
@@ -579,6 +595,20 @@ public final class ServerGuardConfig {
      */
     public Builder guard(Guard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * Sets the longest gap between two reads of a request body (default
+     * {@value ServerGuardConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
+     * answered 408 with {@code Connection: close}. A body that trickles faster is still bounded by the request
+     * deadline.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
+    public Builder bodyReadTimeout(Duration timeout) {
+      this.bodyReadTimeout = Durations.requirePositive("bodyReadTimeout", timeout);
       return this;
     }
 

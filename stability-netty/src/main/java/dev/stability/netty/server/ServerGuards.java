@@ -28,7 +28,7 @@ import java.util.Objects;
  *
  * <p>The resulting pipeline, from the socket inwards:
  * <pre>
- *   sniffer → codec → head → connection → aggregator (or continue) → exchange → [your handlers] → tail
+ *   sniffer → codec → head → connection → exchange → aggregator (or continue) → [your handlers] → tail
  * </pre>
  * and on the server channel, when {@link #serverHandler()} is installed (as {@link StabilityServer#bootstrap}
  * does), the connection limit and accept-failure guard before the bootstrap's acceptor.
@@ -140,15 +140,13 @@ public final class ServerGuards {
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
     pipeline.addAfter(codec, HandlerNames.HEAD, new HeadValidationHandler(methods));
-    String before = HandlerNames.CONNECTION;
+    // the exchange handler sees every head before the body: the deadline, body limit and expectations start there
+    pipeline.addAfter(HandlerNames.CONNECTION, HandlerNames.EXCHANGE, exchange);
     if (config.streaming()) {
-      pipeline.addAfter(before, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
-      before = HandlerNames.CONTINUE;
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
     } else {
-      pipeline.addAfter(before, HandlerNames.AGGREGATOR, new HttpObjectAggregator(config.maxContentLength()));
-      before = HandlerNames.AGGREGATOR;
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
-    pipeline.addAfter(before, HandlerNames.EXCHANGE, exchange);
     pipeline.addLast(HandlerNames.TAIL, tail);
     return pipeline;
   }

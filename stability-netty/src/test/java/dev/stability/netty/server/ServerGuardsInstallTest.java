@@ -18,8 +18,8 @@ class ServerGuardsInstallTest {
     EmbeddedChannel ch = new EmbeddedChannel();
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.head", "stability.connection",
-        "stability.aggregator", "stability.exchange", "stability.tail");
+    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.head",
+        "stability.connection", "stability.exchange", "stability.aggregator", "stability.tail");
     ch.finishAndReleaseAll();
   }
 
@@ -29,8 +29,8 @@ class ServerGuardsInstallTest {
     ch.pipeline().addLast("my-codec", new HttpServerCodec()).addLast("app", new Handlers.Echo());
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.head", "stability.connection",
-        "stability.aggregator", "stability.exchange", "app", "stability.tail");
+    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.head",
+        "stability.connection", "stability.exchange", "stability.aggregator", "app", "stability.tail");
     ch.finishAndReleaseAll();
   }
 

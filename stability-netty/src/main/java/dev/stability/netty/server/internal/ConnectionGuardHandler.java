@@ -7,7 +7,7 @@ import dev.stability.time.Ticker;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionGuardHandler.class);
+  /** How long a connection closing after an early answer keeps reading (and dropping) what the client sends. */
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** How much it drops before it gives up and closes at once. */
+  static final long LINGER_MAX_BYTES = 1 << 20;
 
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
@@ -45,6 +49,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private final long idleNanos;
   private final long maxAgeNanos;
   private final long writeTimeoutNanos;
+  private final long bodyNanos;
   private Ticker ticker;
   private SharedClock clock;
   private ChannelHandlerContext ctx;
@@ -68,6 +73,11 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private boolean closeAfterResponse;
   private ScheduledFuture<?> timer;
   private long timerAt;
+  private BodyState body = BodyState.NONE;
+  private long bodyLastRead;
+  private boolean byteSeen; // any byte on this connection: one that sends none is closed at the header timeout
+  private long lingerAt; // non-zero: answered early, output shut, dropping input until then
+  private long lingerBytes;
 
   /**
    * Creates the guard of one connection.
@@ -82,6 +92,19 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     this.idleNanos = Durations.saturatedNanos(config.idleTimeout());
     this.maxAgeNanos = Durations.saturatedNanos(config.maxConnectionAge());
     this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
+    this.bodyNanos = Durations.saturatedNanos(config.bodyReadTimeout());
+  }
+
+  /** Where the body of the request being read is; one request body is read at a time. */
+  private enum BodyState {
+    /** No body is being read: between requests, or the head declared none. */
+    NONE,
+    /** The head asked for {@code 100 Continue}: the client waits for it before sending, so no gap is timed. */
+    AWAITING_CONTINUE,
+    /** Body bytes are due; the gap between reads is timed by {@code bodyReadTimeout}. */
+    READING,
+    /** A final response went out before the body was read: every later byte is dropped, then the close. */
+    DISCARDING
   }
 
   /** Returns the clock reading shared with the exchange handler. @return the shared clock */
@@ -90,24 +113,53 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
-  public ChannelInboundHandlerAdapter sniffer() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (!awaitingHead || headTimed || clock == null || failed) {
-          c.fireChannelRead(msg);
-          return;
-        }
-        headTimed = true;
-        headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
-        ensureTimer(headDeadline);
-        try {
-          c.fireChannelRead(msg);
-        } finally {
-          clock.clear();
-        }
-      }
-    };
+  public ChannelHandler sniffer() {
+    return new InputFeeder(this);
+  }
+
+  /** Returns whether a body is being read: the feeder hands it on in larger slices. */
+  boolean readingBody() {
+    return body == BodyState.READING;
+  }
+
+  /** Raw input from the feeder, one slice at a time. */
+  void sniffed(ChannelHandlerContext c, Object msg) {
+    byteSeen = true;
+    if (body != BodyState.NONE && bodyArrived(msg)) {
+      return;
+    }
+    if (!awaitingHead || headTimed || clock == null || failed) {
+      c.fireChannelRead(msg);
+      return;
+    }
+    headTimed = true;
+    headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
+    ensureTimer(headDeadline);
+    try {
+      c.fireChannelRead(msg);
+    } finally {
+      clock.clear();
+    }
+  }
+
+  /** Raw bytes arrived while a body is read or dropped; returns {@code true} when they were dropped. */
+  private boolean bodyArrived(Object msg) {
+    if (body == BodyState.READING) {
+      bodyLastRead = ticker.nanoTime();
+      return false;
+    }
+    if (body != BodyState.DISCARDING) {
+      return false;
+    }
+    // after an early answer nothing more is decoded: body bytes can never be taken for the next request
+    if (msg instanceof io.netty.buffer.ByteBuf buf) {
+      lingerBytes += buf.readableBytes();
+    }
+    ReferenceCountUtil.release(msg);
+    if (lingerBytes > LINGER_MAX_BYTES) {
+      close("linger_bytes");
+    }
+    return true;
   }
 
   @Override
@@ -134,13 +186,26 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     started = true;
     openedAt = ticker.nanoTime();
     idleSince = openedAt;
+    if (!byteSeen) { // as Go's ReadHeaderTimeout: the first head is due from the connect, not from its first byte
+      headTimed = true;
+      headDeadline = openedAt + headerTimeoutNanos;
+    }
     check();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimer();
+    if (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE) {
+      prematureClose(null); // left mid-body (the aggregator behind us only drops what it had)
+    }
     ctx.fireChannelInactive();
+  }
+
+  private void prematureClose(Throwable cause) {
+    body = BodyState.NONE;
+    failed = true;
+    metrics.clientFault(ClientFault.PREMATURE_CLOSE, cause, ctx.channel());
   }
 
   @Override
@@ -150,7 +215,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (failed) {
+    if (failed || body == BodyState.DISCARDING) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -178,12 +243,18 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
           || (config.maxRequestsPerConnection() > 0 && requests >= config.maxRequestsPerConnection())) {
         closeWhenDrained = true;
       }
+      if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
+        body = HttpUtil.is100ContinueExpected(request) ? BodyState.AWAITING_CONTINUE : BodyState.READING;
+        bodyLastRead = clock.now();
+        ensureTimer(bodyLastRead + bodyNanos);
+      }
     } else if (closeWhenDrained && inFlight == 0) {
       ReferenceCountUtil.release(msg); // the body of a request we dropped
       return;
     }
     if (msg instanceof LastHttpContent) {
       awaitingHead = true;
+      body = BodyState.NONE;
     }
     ctx.fireChannelRead(msg);
   }
@@ -191,6 +262,10 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
     HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
     ReferenceCountUtil.release(msg);
+    if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
+      prematureClose(cause);
+      return;
+    }
     metrics.decodeFailure(status.code());
     metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
     headTimed = false;
@@ -226,6 +301,14 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     }
     if (msg instanceof HttpResponse response) {
       informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      if (informational && body == BodyState.AWAITING_CONTINUE) {
+        body = BodyState.READING; // the client sends now: time the gaps from here
+        bodyLastRead = ticker.nanoTime();
+        ensureTimer(bodyLastRead + bodyNanos);
+      }
+      if (!informational && inFlight <= 1 && (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE)) {
+        answeredEarly(); // the answer to the request whose body is still due
+      }
       if (!informational) {
         if (aged()) {
           closeWhenDrained = true;
@@ -254,6 +337,18 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * A final response is going out before its request's body was read (413, 417, 408, 504, or a streaming
+   * handler answering early). The client may send that body anyway (RFC 9110 §10.1.1), and nothing says where it
+   * ends once the decoder has been reset or the length lied: so the answer carries {@code Connection: close},
+   * nothing more is decoded, and the connection closes after a short linger.
+   */
+  private void answeredEarly() {
+    body = BodyState.DISCARDING;
+    closeWhenDrained = true;
+    metrics.connectionClosed("early_response");
+  }
+
   private void responseEnded(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     inFlight = Math.max(0, inFlight - 1);
     if (closeAfterResponse) {
@@ -261,7 +356,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
       failed = true; // nothing more goes out on this connection
       ChannelPromise p = promise.unvoid();
       ctx.write(msg, p);
-      p.addListener(ChannelFutureListener.CLOSE);
+      p.addListener(body == BodyState.DISCARDING ? f -> linger(f.isSuccess()) : ChannelFutureListener.CLOSE);
       return;
     }
     ctx.write(msg, promise);
@@ -275,6 +370,21 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
       if (idleNanos > 0) {
         ensureTimer(idleSince + idleNanos);
       }
+    }
+  }
+
+  /**
+   * Half-closes after an early answer and keeps dropping input for a while: closing with unread bytes in the
+   * socket's receive buffer sends a reset, which can destroy the answer before the client read it (the
+   * lingering close of Apache and nginx).
+   */
+  private void linger(boolean written) {
+    if (written && ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex && duplex.isActive()) {
+      lingerAt = ticker.nanoTime() + LINGER_NANOS;
+      ensureTimer(lingerAt);
+      duplex.shutdownOutput();
+    } else {
+      ctx.close();
     }
   }
 
@@ -329,7 +439,26 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   /** Acts on every limit that passed and re-arms the timer for the next one. */
   private void check() {
     long now = ticker.nanoTime();
+    if (lingerAt != 0) {
+      if (now - lingerAt >= 0) {
+        close("linger_timeout");
+      } else {
+        ensureTimer(lingerAt);
+      }
+      return;
+    }
     long next = Long.MAX_VALUE;
+    if (body == BodyState.READING) {
+      if (!ctx.channel().config().isAutoRead()) {
+        bodyLastRead = now; // we stopped reading (back-pressure): the client is not the one stalling
+      }
+      long at = bodyLastRead + bodyNanos;
+      if (now - at >= 0) {
+        bodyStalled();
+        return;
+      }
+      next = at;
+    }
     boolean quiet = inFlight == 0 && !headTimed;
     if (headTimed) {
       if (now - headDeadline >= 0) {
@@ -371,7 +500,31 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
     }
   }
 
+  /** No body byte for {@code bodyReadTimeout}: 408 and close, answered by the exchange handler when it can. */
+  private void bodyStalled() {
+    metrics.bodyTimeout();
+    log.debug("request body stalled for bodyReadTimeout={} remote={}", config.bodyReadTimeout(),
+        ctx.channel().remoteAddress());
+    body = BodyState.DISCARDING;
+    closeWhenDrained = true;
+    DecodeFailureEvent event = new DecodeFailureEvent(HttpResponseStatus.REQUEST_TIMEOUT,
+        new java.util.concurrent.TimeoutException("request body stalled"));
+    ctx.fireUserEventTriggered(event);
+    if (!event.claimed) {
+      if (inFlight <= 1) {
+        answerAndClose(HttpResponseStatus.REQUEST_TIMEOUT);
+      } else {
+        ctx.close(); // an earlier request's answer is still due: a 408 now would be taken for it
+      }
+    }
+  }
+
   private void slowHead() {
+    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for one
+      headTimed = false;
+      close("no_request");
+      return;
+    }
     metrics.slowlorisClose();
     metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
     headTimed = false;

@@ -38,7 +38,9 @@ public final class Exchange implements ChannelFutureListener {
   boolean committed;
   boolean completed;
   boolean answeredByGuard;
-  boolean rejected; // answer 400 when dispatched: a malformed deadline header
+  int rejectStatus; // answered when dispatched: 400 malformed deadline header, 413 declared body, 417 expectation
+  io.netty.util.ReferenceCounted owned; // our reference to the aggregated request the handlers got
+  boolean threw; // a handler failed with the request in hand: release what it still references
 
   Exchange(ExchangeHandler owner, String requestId, String method, String uri, long timeoutNanos, long now,
       PhaseTimeline timeline) {

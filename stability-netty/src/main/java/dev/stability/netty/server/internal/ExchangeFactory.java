@@ -60,7 +60,7 @@ final class ExchangeFactory {
     PhaseTimeline timeline = PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
     Exchange ex = new Exchange(owner, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
         timeline);
-    ex.rejected = rejected;
+    ex.rejectStatus = rejected ? 400 : 0;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .deadline(Deadline.atNanos(ticker, now + timeout)).build();
     // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at the deadline

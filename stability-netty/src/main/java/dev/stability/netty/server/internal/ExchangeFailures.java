@@ -79,6 +79,9 @@ final class ExchangeFailures {
   /** Records {@code cause} as the request's incident and answers it when nothing was committed, else closes. */
   private void failExchange(Exchange ex, Throwable cause, String kind, String stage) {
     metrics.incident(kind);
+    if (!"write_failure".equals(kind)) {
+      handler.handlerFailed(ex); // the guard owns the release of what the failed handler still holds
+    }
     if (ex.dispatched && ex.chain != null) {
       ex.chain.failed(handlersStage);
     }
@@ -145,6 +148,10 @@ final class ExchangeFailures {
   void exceptionReached(Throwable cause, String stage) {
     Exchange ex = handler.currentOrFront();
     if (ex == null) {
+      if (ClientFault.of(cause) == ClientFault.PREMATURE_CLOSE) { // the aggregator, behind us, saw the client leave
+        handler.closeConnection(); // counted by the connection guard, which saw it first
+        return;
+      }
       metrics.incident("connection_exception");
       if (cause instanceof IOException) {
         log.debug("connection error on {}: {}", handler.ctx().channel(), cause.toString());

@@ -26,7 +26,9 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Guards each request of a connection, from its head to its last response byte: the request context and its
  * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
  *
- * <p>It sits after the aggregator (or the connection guard in streaming mode) and before the user's handlers;
+ * <p>It sits after the connection guard and before the aggregator (or continue handler) and the user's handlers;
  * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
  * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
  * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
@@ -44,6 +46,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExchangeHandler extends ChannelDuplexHandler {
   static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+  /**
+   * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
+   * event loop: without it one connection pipelining thousands of requests kept the loop's task queue busy for
+   * seconds (Netty runs tasks for up to a second per turn) and every other connection on the loop waited.
+   */
+  static final int MAX_DISPATCHES_PER_TURN = 16;
 
   private final ServerGuardConfig config;
   private final ServerMetrics metrics;
@@ -69,6 +77,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   private int lastStatus;
   private String lastRoute;
   private io.micrometer.core.instrument.Timer lastTimer;
+  private Exchange firing; // the exchange whose message is being handed to the handlers right now
+  private int dispatchesThisTurn; // since the last read completed or the last deferred dispatch ran
+  private boolean dispatchDeferred;
 
   /**
    * Creates the handler of one connection.
@@ -104,6 +115,11 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
   }
 
+  /** Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator */
+  public ChannelHandler newAggregator() {
+    return new OwningAggregator(config.maxContentLength(), this);
+  }
+
   boolean inEventLoop() {
     return ctx.executor().inEventLoop();
   }
@@ -132,13 +148,20 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     long now = clock.now();
     Exchange ex = factory.create(this, request, now);
+    if (ex.rejectStatus == 0) {
+      ex.rejectStatus = BodyRules.rejectStatus(request, config.maxContentLength());
+    }
     armDeadlineTimer(now + ex.timeoutNanos);
     metrics.requestStarted();
     exchanges.addLast(ex);
-    if (exchanges.size() == 1) {
-      dispatch(ex, request, false);
-    } else {
+    if (exchanges.size() > 1) {
       hold(ex, request);
+    } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      dispatch(ex, request, false);
+    } else { // answered at once, request after request, from one read: let the other connections have a turn
+      hold(ex, request);
+      suspendReading();
+      scheduleDispatch();
     }
   }
 
@@ -149,13 +172,11 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     ex.inboundComplete = content instanceof LastHttpContent;
-    if (config.streaming()) {
-      ex.bodyBytes += content.content().readableBytes();
-      if (ex.bodyBytes > config.maxContentLength()) {
-        content.release();
-        bodyTooLarge(ex);
-        return;
-      }
+    ex.bodyBytes += content.content().readableBytes();
+    if (ex.bodyBytes > config.maxContentLength()) { // a chunked body, or one longer than it said
+      content.release();
+      bodyTooLarge(ex);
+      return;
     }
     if (!ex.dispatched) {
       hold(ex, content);
@@ -171,10 +192,37 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       ex.held = new ArrayDeque<>(2);
     }
     ex.held.addLast(msg);
-    if (!readSuspended && exchanges.size() > config.maxPipelinedRequests()) {
-      readSuspended = true; // back-pressure: a client pipelining without reading answers waits
+    if (exchanges.size() > config.maxPipelinedRequests()) {
+      suspendReading(); // back-pressure: a client pipelining without reading answers waits
+    }
+  }
+
+  /** Stops reading, and so decoding: the feeder before the codec keeps what was read until reading resumes. */
+  private void suspendReading() {
+    if (!readSuspended) {
+      readSuspended = true;
       ctx.channel().config().setAutoRead(false);
     }
+  }
+
+  /** Dispatches the next request soon: at once up to the budget of this turn, else after the loop's next I/O. */
+  private void scheduleDispatch() {
+    if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      ctx.executor().execute(this::dispatchNext);
+    } else if (!dispatchDeferred) { // a scheduled task runs after the next I/O: other connections get a turn
+      dispatchDeferred = true;
+      ctx.executor().schedule(() -> {
+        dispatchDeferred = false;
+        dispatchesThisTurn = 0;
+        dispatchNext();
+      }, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    dispatchesThisTurn = 0; // one read of this connection ended: the loop turns to the others
+    ctx.fireChannelReadComplete();
   }
 
   /**
@@ -220,9 +268,13 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
 
   private void dispatch(Exchange ex, Object head, boolean queued) {
     ex.dispatched = true;
-    if (ex.rejected) {
+    dispatchesThisTurn++;
+    if (ex.rejectStatus != 0) { // the body, if any, is never read: the connection guard closes after the answer
       ReferenceCountUtil.release(head);
-      answer(ex, ProblemDetails.of(400, ex.requestId), false);
+      if (ex.rejectStatus != 400) {
+        metrics.decodeFailure(ex.rejectStatus);
+      }
+      answer(ex, ProblemDetails.of(ex.rejectStatus, ex.requestId), ex.rejectStatus != 400);
       return;
     }
     CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
@@ -239,9 +291,65 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     fire(ex, head);
   }
 
+  /**
+   * Hands one message of {@code ex} to the handlers. A streamed body piece is retained for the call, so that a
+   * handler that throws before releasing it leaks nothing (our reference keeps the buffer from being recycled
+   * while we look at what is left of it); the aggregated request is retained by {@link #own} until the exchange
+   * ends.
+   */
   private void fire(Exchange ex, Object msg) {
+    ReferenceCounted piece = config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
+    Exchange outer = firing;
+    firing = ex;
     try (Scope ignored = ex.context.attach()) {
       ctx.fireChannelRead(msg);
+    } finally {
+      firing = outer;
+    }
+    if (piece != null) {
+      Ownership.release(piece, ex.threw);
+    }
+    if (ex.owned != null && (ex.threw || ex.completed)) {
+      releaseOwned(ex, ex.threw);
+    }
+  }
+
+  /** The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it ends. */
+  void own(Object aggregated) {
+    Exchange ex = firing;
+    if (ex != null && aggregated instanceof ReferenceCounted rc && ex.owned == null) {
+      ex.owned = rc.retain();
+    }
+  }
+
+  /** Drops our reference to what the handlers got; {@code all}: the handler failed, so theirs too. */
+  private static void releaseOwned(Exchange ex, boolean all) {
+    ReferenceCounted owned = ex.owned;
+    if (owned != null) {
+      ex.owned = null;
+      Ownership.release(owned, all);
+    }
+  }
+
+  /**
+   * A handler of {@code ex} threw (on the event loop or, through the guard, elsewhere) before the exchange
+   * ended: it is done with its request, so whatever it still references is released. During the hand-over
+   * the release waits until the call returns, as the handlers before the one that threw are still in it.
+   */
+  void handlerFailed(Exchange ex) {
+    ex.threw = true;
+    if (firing != ex) {
+      releaseOwned(ex, true);
+    }
+  }
+
+  /** The aggregator found the body over the limit (the count here normally finds it first). */
+  void oversized() {
+    Exchange ex = exchanges.peekLast();
+    if (ex != null) {
+      bodyTooLarge(ex);
+    } else {
+      closeConnection();
     }
   }
 
@@ -276,10 +384,6 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
       p.addLast(HandlerNames.TAIL, tail);
     }
   }
-
-
-
-
 
   // ---------------------------------------------------------------------------------------------- outbound
 
@@ -338,6 +442,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.completed = true;
     exchanges.remove(ex);
     lastCompleted = ex;
+    if (firing != ex) { // else fire() releases it when the handler returns
+      releaseOwned(ex, false);
+    }
     contextAttribute.compareAndSet(ex.context, null);
     recordRequest(ex, ex.status, now);
     if (ex.chain != null) {
@@ -346,7 +453,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
-      ctx.executor().execute(this::dispatchNext);
+      scheduleDispatch();
     }
   }
 
@@ -358,7 +465,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   dev.stability.chain.Exchange chainOf(Exchange ex) {
     if (ex.chain == null) {
       dev.stability.chain.Exchange c = chain.newExchange(ex.context);
-      if (ex.dispatched && !ex.rejected) {
+      if (ex.dispatched && ex.rejectStatus == 0) {
         c.enter(handlersStage);
       }
       if (ex.committed) {
@@ -505,6 +612,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held = null;
       }
       ex.completed = true;
+      releaseOwned(ex, false);
       recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
       ex.root.cancel(gone);
     }
@@ -523,6 +631,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
         ex.held.forEach(ReferenceCountUtil::release);
         ex.held = null;
       }
+      releaseOwned(ex, false);
     }
   }
 }

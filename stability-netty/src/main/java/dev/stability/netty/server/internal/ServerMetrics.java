@@ -134,6 +134,13 @@ public final class ServerMetrics {
     count("stability.server.connection.closes", "reason", reason);
   }
 
+  // ---- request bodies (issue 12: stalled bodies)
+
+  /** A request body stalled longer than {@code bodyReadTimeout}: {@code stability.server.body.timeouts}. */
+  void bodyTimeout() {
+    count("stability.server.body.timeouts", null, null);
+  }
+
   private void count(String name, String tag, String value) {
     if (registry != null) {
       counter(name, tag, value).increment();
