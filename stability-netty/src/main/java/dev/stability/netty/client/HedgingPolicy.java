@@ -13,7 +13,7 @@ import java.time.Duration;
  * recent {@link #percentile()} latency (percentile mode, the default of the builder: p95 of the last 256 answers,
  * the fixed delay until 20 answers were seen, never below {@link #minDelay()}). The first good answer wins and the
  * others are cancelled. An attempt that fails while no other is in flight starts the next one at once. A hedge is
- * only sent when all of these hold: the request is idempotent ({@link ClientRequest#idempotent()}), fewer than
+ * only sent when all of these hold: the request is idempotent ({@link ClientRequest#isIdempotent()}), fewer than
  * {@link #maxAttempts()} attempts were started, the request's remaining deadline is at least
  * {@link #minAttemptTime()} at that moment (and at least the delay plus that minimum when the call starts, or no
  * timer is armed at all), and the host's {@linkplain RetryBudgetConfig retry budget} allows one more.
