@@ -66,6 +66,7 @@ public final class Demo {
         try (Progress progress = new Progress(out, terminal, () -> status(chain, driver))) {
           scenario(chain, driver, progress);
         }
+        chain.snapshots.close(); // waits for a snapshot still being written, so that the report sees it
         report = new DemoReport(options, chain, driver, tap, System.nanoTime() - started);
         report.printTables(out);
       }
