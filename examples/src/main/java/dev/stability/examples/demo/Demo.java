@@ -23,6 +23,9 @@ import java.util.function.BooleanSupplier;
  * one that forgets to answer, one that answers twice), <b>slow</b> (inventory answers late: the breaker at
  * orders opens), <b>hang</b> (inventory never answers: deadlines end the requests), <b>recovery</b> (inventory
  * is healthy again: the breaker probes and closes).
+ *
+ * <p>A continuous JFR recording runs throughout ({@link DemoSnapshots}); the first breaker to open dumps it to a
+ * file, and the report says where it went and what reading it back found.
  */
 public final class Demo {
   private final DemoOptions options;
@@ -66,6 +69,7 @@ public final class Demo {
         try (Progress progress = new Progress(out, terminal, () -> status(chain, driver))) {
           scenario(chain, driver, progress);
         }
+        chain.snapshots.close(); // waits for a snapshot still being written, so that the report sees it
         report = new DemoReport(options, chain, driver, tap, System.nanoTime() - started);
         report.printTables(out);
       }

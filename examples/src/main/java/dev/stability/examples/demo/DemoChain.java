@@ -34,6 +34,7 @@ final class DemoChain implements AutoCloseable {
   final AtomicReference<InventoryMode> mode = new AtomicReference<>(InventoryMode.NORMAL);
   final Map<String, List<Hop>> traces = new ConcurrentHashMap<>();
   volatile String phase = "start";
+  final DemoSnapshots snapshots;
   final HttpService inventory;
   final InventoryStore store;
   final HttpService orders;
@@ -50,6 +51,7 @@ final class DemoChain implements AutoCloseable {
 
   DemoChain(DemoOptions options) throws InterruptedException, java.sql.SQLException {
     int slow = (int) options.slowDelay().toMillis();
+    snapshots = new DemoSnapshots(options.snapshotDirectory(), () -> phase); // first: its warm-up is not a phase's
     store = new InventoryStore();
     inventory = base("inventory").route("/stock", call -> {
       int delay = switch (mode.get()) {
@@ -101,6 +103,7 @@ final class DemoChain implements AutoCloseable {
             .inboundDeadlinePolicy(inbound).build())
         .clientConfig(HttpClientConfig.builder().deadlineMargin(MARGIN).build())
         .phaseLabel(() -> phase)
+        .breakerListener(snapshots.breakerListener())
         .inboundObserver(this::trace);
   }
 
@@ -144,6 +147,12 @@ final class DemoChain implements AutoCloseable {
     return orders.breakerFor(inventory.uri()).state();
   }
 
+  /** Returns the demo's breaker names (the upstream's host) and the upstream each protects. */
+  Map<String, String> breakerNames() {
+    return Map.of(orders.breakerFor(inventory.uri()).name(), "inventory", edge.breakerFor(orders.uri()).name(),
+        "orders");
+  }
+
   List<HttpService> services() {
     return List.of(edge, orders, inventory);
   }
@@ -154,5 +163,6 @@ final class DemoChain implements AutoCloseable {
     orders.close();
     inventory.close();
     store.close();
+    snapshots.close();
   }
 }

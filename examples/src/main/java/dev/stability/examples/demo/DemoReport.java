@@ -28,6 +28,7 @@ final class DemoReport {
   private final long elapsedNanos;
   private final long dbStopped;
   private final int dbActive;
+  private final SnapshotSection snapshots;
 
   DemoReport(DemoOptions options, DemoChain chain, LoadDriver driver, LogTap tap, long elapsedNanos) {
     this.options = options;
@@ -37,6 +38,7 @@ final class DemoReport {
     this.elapsedNanos = elapsedNanos;
     this.dbStopped = chain.store.cancelledQueries();
     this.dbActive = chain.store.activeConnections();
+    this.snapshots = new SnapshotSection(chain.snapshots, chain.breakerNames());
   }
 
   long requests() {
@@ -95,6 +97,8 @@ final class DemoReport {
           .forEach(x -> t.row(x.breaker(), x.arrow(), x.phase(), x.cause()));
       out.print(t.render());
     }
+
+    snapshots.print(out);
 
     out.println();
     out.println("Budget of one traced request at each hop (x-request-timeout received -> remaining at handler "
@@ -191,6 +195,9 @@ final class DemoReport {
     inv.check(opened && closed,
         "breaker opened while inventory was slow and closed after it recovered",
         "opened in slow phase: " + opened + ", closed in recovery: " + closed + ", state at the end " + now);
+
+    inv.check(snapshots.holdsBreakerOpening(),
+        "the breaker opening left a readable JFR snapshot holding the transition", snapshots.measured());
 
     Map<String, Map<Integer, Long>> faults = driver.faultStatuses();
     // a 504 is also a correct answer: on a starved machine the deadline can pass before the handler runs

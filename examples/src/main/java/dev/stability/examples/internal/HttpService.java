@@ -1,5 +1,6 @@
 package dev.stability.examples.internal;
 
+import dev.stability.breaker.CallNotPermittedException;
 import dev.stability.breaker.CircuitBreaker;
 import dev.stability.breaker.CircuitBreakerListener;
 import dev.stability.breaker.CircuitBreakerMetrics;
@@ -224,12 +225,17 @@ public final class HttpService implements AutoCloseable {
     return "HttpService(" + name + " at " + uri() + ")";
   }
 
-  /** Records transitions with the scenario phase; never throws (listener contract). */
+  /**
+   * Records transitions with the scenario phase, then passes every event on to the builder's listener; never
+   * throws (listener contract): the recorder first, so that a report never misses a transition a snapshot has.
+   */
   private final class Recorder implements CircuitBreakerListener {
     private final Supplier<String> phase;
+    private final CircuitBreakerListener next;
 
     Recorder(HttpServiceBuilder b) {
       this.phase = b.phaseLabel;
+      this.next = b.breakerListener;
     }
 
     @Override
@@ -237,6 +243,17 @@ public final class HttpService implements AutoCloseable {
         String cause, CircuitBreakerSnapshot snapshot) {
       transitions.add(new BreakerTransition(upstreamNames.getOrDefault(breakerName, breakerName), from, to, cause,
           phase.get()));
+      next.onStateTransition(breakerName, from, to, cause, snapshot);
+    }
+
+    @Override
+    public void onRejected(String breakerName, CircuitBreakerState state, CallNotPermittedException.Reason reason) {
+      next.onRejected(breakerName, state, reason);
+    }
+
+    @Override
+    public String toString() {
+      return "HttpService.Recorder(" + name + ", then " + next + ")";
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.stability.examples.internal;
 
 import dev.stability.breaker.CircuitBreakerConfig;
+import dev.stability.breaker.CircuitBreakerListener;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.server.ServerGuardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ public final class HttpServiceBuilder {
   final Map<String, Route> routes = new LinkedHashMap<>();
   Consumer<Call> inboundObserver = c -> { };
   Supplier<String> phaseLabel = () -> "-";
+  CircuitBreakerListener breakerListener = CircuitBreakerListener.NONE;
 
   HttpServiceBuilder(String name) {
     this.name = Objects.requireNonNull(name, "name");
@@ -105,6 +107,18 @@ public final class HttpServiceBuilder {
   /** Labels breaker transitions with the current scenario phase. @param label it @return this builder */
   public HttpServiceBuilder phaseLabel(Supplier<String> label) {
     this.phaseLabel = Objects.requireNonNull(label, "label");
+    return this;
+  }
+
+  /**
+   * Adds a listener of the upstream breakers, called after the service's own transition recorder (e.g.
+   * {@code IncidentSnapshots.breakerListener()}); same contract: fast, never throws.
+   *
+   * @param listener the listener
+   * @return this builder
+   */
+  public HttpServiceBuilder breakerListener(CircuitBreakerListener listener) {
+    this.breakerListener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 

@@ -7,13 +7,19 @@ import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.HttpServiceBuilder;
 import dev.stability.examples.internal.Upstreams;
+import dev.stability.jfr.IncidentSnapshots;
+import dev.stability.jfr.SnapshotConfig;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.server.ServerGuardConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,6 +42,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code format} is {@code json} or {@code md}, none may be repeated, and a target that is not valid
  * percent-encoding ({@code /%zz}) is refused; each is answered 400 problem+json through
  * {@link dev.stability.guard.BadRequestException}, never 500.
+ *
+ * <p>With {@code --jfr-snapshots DIR} it keeps an {@link IncidentSnapshots} ring (the defaults of
+ * {@link SnapshotConfig}: 2 min, 64 MiB, at most one snapshot a minute, the newest 10 kept) and dumps it into DIR
+ * when the upstream breaker opens; each file is logged at WARN with its path and
+ * counted in {@code stability_jfr_snapshots_total} on {@code /metrics}.
  */
 public final class ServeCommand implements AutoCloseable {
   /** The longest {@code ms} a fault endpoint accepts; more is answered 400, like any invalid parameter. */
@@ -44,10 +55,14 @@ public final class ServeCommand implements AutoCloseable {
   private final HttpService upstream;
   private final HttpService server;
   private final PrometheusMeterRegistry prometheus;
+  private final IncidentSnapshots snapshots; // null without --jfr-snapshots
 
-  private ServeCommand(ServeOptions options) throws InterruptedException {
+  private ServeCommand(ServeOptions options, PrometheusMeterRegistry prometheus, IncidentSnapshots snapshots)
+      throws InterruptedException {
+    this.prometheus = prometheus;
+    this.snapshots = snapshots;
     ServerGuardConfig guards = guardConfig(options);
-    upstream = HttpService.builder("upstream").guardConfig(guards)
+    upstream = withSnapshots(HttpService.builder("upstream"), snapshots).guardConfig(guards)
         .route("/slow", call -> {
           long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
           String budget = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
@@ -57,9 +72,7 @@ public final class ServeCommand implements AutoCloseable {
               + got));
         }).start();
     URI slow = upstream.uri().resolve("/slow");
-    prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmThreadMetrics().bindTo(prometheus); // the dashboard's thread-count panel
-    HttpServiceBuilder b = HttpService.builder("serve").host(options.host()).port(options.port()).registry(prometheus)
+    HttpServiceBuilder b = withSnapshots(HttpService.builder("serve"), snapshots).host(options.host()).port(options.port()).registry(prometheus)
         .guardConfig(guards).breakerConfig(upstreamBreaker())
         // give up on the upstream 50 ms before our own deadline, to answer with why instead of a bare 504
         .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
@@ -106,9 +119,49 @@ public final class ServeCommand implements AutoCloseable {
    * @param options the options
    * @return the running server
    * @throws InterruptedException when interrupted while binding
+   * @throws IllegalArgumentException when the {@code --jfr-snapshots} directory cannot be written
    */
   public static ServeCommand start(ServeOptions options) throws InterruptedException {
-    return new ServeCommand(options);
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmThreadMetrics().bindTo(prometheus); // the dashboard's thread-count panel
+    IncidentSnapshots snapshots = options.jfrSnapshots().map(dir -> startSnapshots(dir, prometheus)).orElse(null);
+    try {
+      return new ServeCommand(options, prometheus, snapshots);
+    } catch (Throwable t) { // a port in use: stop the recording, which would otherwise run until the JVM exits
+      if (snapshots != null) {
+        snapshots.close();
+      }
+      throw t;
+    }
+  }
+
+  /**
+   * Starts the ring, after making sure the directory exists and is writable: a snapshot that cannot be written
+   * is found out at the incident, too late.
+   *
+   * @throws IllegalArgumentException when the directory cannot be created or written, or JFR is not available
+   */
+  private static IncidentSnapshots startSnapshots(Path dir, PrometheusMeterRegistry prometheus) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a directory that can be "
+          + "created; " + e + ")", e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a writable directory)");
+    }
+    try {
+      return IncidentSnapshots.start(SnapshotConfig.builder().directory(dir).meterRegistry(prometheus).build());
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a JVM with JFR; "
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  private static HttpServiceBuilder withSnapshots(HttpServiceBuilder b, IncidentSnapshots snapshots) {
+    return snapshots == null ? b
+        : b.breakerListener(snapshots.breakerListener());
   }
 
   /**
@@ -126,7 +179,14 @@ public final class ServeCommand implements AutoCloseable {
       System.exit(2);
       return;
     }
-    ServeCommand running = start(options);
+    ServeCommand running;
+    try {
+      running = start(options);
+    } catch (IllegalArgumentException e) { // the snapshot directory
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.close();
@@ -135,6 +195,8 @@ public final class ServeCommand implements AutoCloseable {
     System.out.println("serving on " + running.uri() + " (max deadline " + options.maxDeadline().toMillis()
         + " ms, default " + options.defaultDeadline().toMillis() + " ms); try " + running.uri()
         + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /metrics, /chain; Ctrl-C stops");
+    running.snapshotDirectory().ifPresent(dir -> System.out.println("JFR snapshots (when the upstream breaker "
+        + "opens) go to " + dir.toAbsolutePath() + "; each one is logged at WARN with its path"));
     stopped.await();
   }
 
@@ -167,9 +229,17 @@ public final class ServeCommand implements AutoCloseable {
     return server;
   }
 
+  /** Returns where JFR snapshots go, when {@code --jfr-snapshots} is on. @return the directory */
+  public Optional<Path> snapshotDirectory() {
+    return snapshots == null ? Optional.empty() : Optional.of(snapshots.config().directory());
+  }
+
   @Override
   public void close() {
     server.close();
     upstream.close();
+    if (snapshots != null) {
+      snapshots.close(); // after the services that report to it; waits for a dump in flight
+    }
   }
 }

@@ -1,27 +1,46 @@
 package dev.stability.examples.serve;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The options of {@code serve}: where to listen and which deadlines requests get.
+ * The options of {@code serve}: where to listen, which deadlines requests get, and whether to keep a JFR ring
+ * that is dumped on incident.
  *
  * @param host the address to bind, loopback by default
  * @param port the port, 0 for any free one
  * @param maxDeadline the cap on deadlines sent by clients
  * @param defaultDeadline the deadline of requests that send none
+ * @param jfrSnapshots where JFR snapshots go when a breaker opens; empty (the
+ *     default) keeps no recording
  */
-public record ServeOptions(String host, int port, Duration maxDeadline, Duration defaultDeadline) {
+public record ServeOptions(String host, int port, Duration maxDeadline, Duration defaultDeadline,
+    Optional<Path> jfrSnapshots) {
   /** The usage text. */
   public static final String USAGE = String.join("\n",
       "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
-      "           [--max-deadline DURATION] [--default-deadline DURATION]",
+      "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
       "  --port N                    port to listen on (default 8080; 0 picks a free one)",
       "  --host ADDR                 address to bind (default 127.0.0.1)",
       "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
           + " (default 30s)",
       "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
+      "  --jfr-snapshots DIR         keep a continuous JFR recording (2 min, at most 64 MiB) and dump it into DIR"
+          + " when a breaker opens (at most one a minute, the newest 10 kept; default: off)",
       "  DURATION is 250ms, 2s or 1m");
+
+  /** Checks the components. */
+  public ServeOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(maxDeadline, "maxDeadline");
+    Objects.requireNonNull(defaultDeadline, "defaultDeadline");
+    Objects.requireNonNull(jfrSnapshots, "jfrSnapshots");
+  }
 
   /**
    * Parses command-line arguments.
@@ -35,6 +54,7 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
     int port = 8080;
     Duration max = Duration.ofSeconds(30);
     Duration def = null;
+    Path snapshots = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -49,6 +69,7 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
         case "--host" -> host = v;
         case "--max-deadline" -> max = parseDuration("--max-deadline", v);
         case "--default-deadline" -> def = parseDuration("--default-deadline", v);
+        case "--jfr-snapshots" -> snapshots = parseDirectory("--jfr-snapshots", v);
         default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
       }
     }
@@ -59,7 +80,30 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
       throw new IllegalArgumentException("--default-deadline: " + def.toMillis() + "ms (expected: <= "
           + "--max-deadline " + max.toMillis() + "ms)");
     }
-    return new ServeOptions(host, port, max, def);
+    return new ServeOptions(host, port, max, def, Optional.ofNullable(snapshots));
+  }
+
+  /**
+   * Parses a directory that may not exist yet (it is created at start); a path that names a file is refused.
+   *
+   * @param name the option, for the message
+   * @param v the value
+   * @return the path
+   */
+  static Path parseDirectory(String name, String v) {
+    Path p;
+    try {
+      p = v.isBlank() ? null : Path.of(v);
+    } catch (InvalidPathException e) {
+      p = null;
+    }
+    if (p == null) {
+      throw new IllegalArgumentException(name + ": '" + v + "' (expected: a directory path)");
+    }
+    if (Files.exists(p) && !Files.isDirectory(p)) {
+      throw new IllegalArgumentException(name + ": " + v + " (expected: a directory; this is a file)");
+    }
+    return p;
   }
 
   static int parsePort(String v) {

@@ -3,8 +3,11 @@ package dev.stability.examples.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServeOptionsTest {
   @Test
@@ -14,6 +17,24 @@ class ServeOptionsTest {
     assertThat(o.port()).isEqualTo(8080);
     assertThat(o.maxDeadline()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.defaultDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.jfrSnapshots()).isEmpty();
+  }
+
+  @Test
+  void jfrSnapshotsTakesADirectoryThatMayNotExistYet(@TempDir Path dir) {
+    assertThat(ServeOptions.parse("--jfr-snapshots", dir.resolve("later").toString()).jfrSnapshots())
+        .hasValue(dir.resolve("later"));
+  }
+
+  @Test
+  void jfrSnapshotsRefusesAFileOrAnEmptyPath(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    assertThatThrownBy(() -> ServeOptions.parse("--jfr-snapshots", file.toString()))
+        .hasMessage("--jfr-snapshots: " + file + " (expected: a directory; this is a file)");
+    assertThatThrownBy(() -> ServeOptions.parse("--jfr-snapshots", " "))
+        .hasMessage("--jfr-snapshots: ' ' (expected: a directory path)");
+    assertThatThrownBy(() -> ServeOptions.parse("--jfr-snapshots"))
+        .hasMessageStartingWith("--jfr-snapshots: missing value");
   }
 
   @Test
