@@ -2,6 +2,7 @@ package dev.stability.breaker;
 
 import dev.stability.breaker.CallNotPermittedException.Reason;
 import dev.stability.context.RequestContext;
+import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import java.util.EnumMap;
@@ -287,6 +288,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     if (log.isDebugEnabled()) {
       log.debug("circuit breaker '{}' {} -> {}: {}", name, from.kind, to.kind, cause);
     }
+    StabilityEvents.breakerTransition(name, from.kind.name(), to.kind.name(), cause);
     if (listener == CircuitBreakerListener.NONE) {
       return;
     }

@@ -3,6 +3,7 @@ package dev.stability.chain;
 import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.internal.LogLimiter;
+import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.Counter;
@@ -179,6 +180,7 @@ public final class ChainTracker {
     } catch (Throwable t) {
       log.warn("Could not count {}", v, t);
     }
+    StabilityEvents.chainViolation(name, stage.name, type.name(), policy.name(), requestId);
     try {
       listener.onViolation(v);
     } catch (Throwable t) {

@@ -2,6 +2,7 @@ package dev.stability.guard;
 
 import dev.stability.internal.LogLimiter;
 import dev.stability.internal.RouteTags;
+import dev.stability.jfr.StabilityEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ final class IncidentReporter {
           incident.threadName(), e.getClass().getName());
     }
     count(incident);
+    StabilityEvents.incident(incident.requestId(), incident.route(), incident.kind().name(), incident.status(),
+        incident.exceptionType(), incident.fingerprint());
     try {
       listener.onIncident(incident);
     } catch (Throwable t) {

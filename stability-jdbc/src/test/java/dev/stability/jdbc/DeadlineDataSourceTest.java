@@ -82,7 +82,9 @@ class DeadlineDataSourceTest {
       DatabaseDeadlineException e = catchThrowableOfType(DatabaseDeadlineException.class,
           () -> s.executeQuery("SELECT SLEEP_MS(5000)"));
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertThat(elapsedMs).isLessThan(250);
+      // far below the 5 s the query asks for; the tight 300 + 50 ms bound is PostgreSQL's test (this one runs
+      // first in a cold JVM, where a loaded 2-core box adds tens of ms of class loading)
+      assertThat(elapsedMs).isLessThan(1_000);
       assertThat(e.phase()).isEqualTo(JdbcPhase.EXECUTE);
       assertThat(e.operation()).isEqualTo("SELECT");
       assertThat(e.isDeadlineExceeded()).isTrue();

@@ -99,7 +99,7 @@ public final class HttpService implements AutoCloseable {
           }
         });
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();
-    this.loopLag = new LoopLag(group);
+    this.loopLag = new LoopLag(group, name, registry);
   }
 
   /** Returns a builder. @param name the service name, also its thread and chain name @return a new builder */

@@ -9,6 +9,7 @@ import dev.stability.examples.internal.HttpServiceBuilder;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.server.ServerGuardConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -57,6 +58,7 @@ public final class ServeCommand implements AutoCloseable {
         }).start();
     URI slow = upstream.uri().resolve("/slow");
     prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmThreadMetrics().bindTo(prometheus); // the dashboard's thread-count panel
     HttpServiceBuilder b = HttpService.builder("serve").host(options.host()).port(options.port()).registry(prometheus)
         .guardConfig(guards).breakerConfig(upstreamBreaker())
         // give up on the upstream 50 ms before our own deadline, to answer with why instead of a bare 504
