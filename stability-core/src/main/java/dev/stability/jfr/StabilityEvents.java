@@ -1,6 +1,6 @@
 package dev.stability.jfr;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 
 /**
  * Emits stability's Java Flight Recorder events; every method is safe and cheap to call on the request path.
@@ -9,7 +9,7 @@ import dev.stability.chain.PhaseTimeline;
  * does, that check is all it costs (about a nanosecond, see docs/benchmarks.md): nothing is allocated, no text is
  * rendered, no timeline is formatted. Like any event without an {@code @Enabled(false)}, they are on in every
  * recording that does not switch them off ({@code jcmd <pid> JFR.start} records them; a {@code .jfc} file or
- * {@code dev.stability.SlowRequest#enabled=false} turns one off); {@link IncidentSnapshots} keeps a ring of them.
+ * {@code dev.stability.SlowRequest#enabled=false} turns one off); {@link dev.stability.jfr.snapshot.IncidentSnapshots} keeps a ring of them.
  *
  * <p>Text fields that may come from a client (request ids, routes, causes) are cut at {@value #MAX_TEXT_CHARS}
  * characters, timelines at {@value #MAX_TIMELINE_CHARS}, so that a hostile client cannot inflate a recording.

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.breaker.CircuitBreaker;
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Exchange;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Stage;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.Guard;
@@ -58,7 +58,7 @@ class CoreEventsTest {
     ChainTracker tracker = ChainTracker.builder("jfr-chain").stages("auth", "handler")
         .meterRegistry(new SimpleMeterRegistry()).build();
     Stage handler = tracker.stage("handler");
-    Exchange ex = tracker.newExchange("req-jfr-swallow");
+    TrackedRequest ex = tracker.track("req-jfr-swallow");
     ex.enter(handler);
     ex.stageReturned(handler);
     RecordedEvent e = capture.await(StabilityEvents.CHAIN_VIOLATION,

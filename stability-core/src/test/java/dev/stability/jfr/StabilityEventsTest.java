@@ -2,8 +2,8 @@ package dev.stability.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import java.time.Duration;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class StabilityEventsTest {
     long[] now = {0};
     PhaseTimeline timeline = PhaseTimeline.start(() -> now[0]);
     now[0] += 40_000_000L;
-    timeline.mark(Phase.HANDLER_START);
+    timeline.mark(RequestPhase.HANDLER_START);
     StabilityEvents.slowRequest("req-s1", "/orders", 200, 900_000_000L, timeline);
     RecordedEvent e = capture.await(StabilityEvents.SLOW_REQUEST, ev -> "req-s1".equals(ev.getString("requestId")));
     assertThat(e.getInt("status")).isEqualTo(200);

@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.jfr;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Ticker;
 import java.time.Duration;
@@ -39,9 +39,9 @@ public class JfrEventsBenchmark {
   /** Starts the recording the parameter asks for. */
   @Setup(Level.Trial)
   public void setUp() {
-    timeline.mark(Phase.HEADERS_READ);
-    timeline.mark(Phase.HANDLER_START);
-    timeline.mark(Phase.RESPONSE_WRITTEN);
+    timeline.mark(RequestPhase.HEADERS_READ);
+    timeline.mark(RequestPhase.HANDLER_START);
+    timeline.mark(RequestPhase.RESPONSE_WRITTEN);
     if (recording.equals("none")) {
       return;
     }

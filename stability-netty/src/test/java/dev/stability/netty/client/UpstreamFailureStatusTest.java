@@ -47,7 +47,7 @@ class UpstreamFailureStatusTest {
 
   @Test
   void aTimeoutInAnyPhaseIs504() {
-    for (Phase phase : Phase.values()) {
+    for (CallPhase phase : CallPhase.values()) {
       assertMapped(new PhaseTimeoutException(phase, 1_000_000, 0, "api:443"), 504, "phase_timeout");
     }
   }
@@ -138,7 +138,7 @@ class UpstreamFailureStatusTest {
   @Test
   void wrappersAreWalkedOutermostFirst() {
     Throwable wrapped = new CompletionException(new ExecutionException(
-        new PhaseTimeoutException(Phase.BODY, 1, 0, "api:443")));
+        new PhaseTimeoutException(CallPhase.BODY, 1, 0, "api:443")));
     UpstreamFailureStatus s = map(wrapped);
     assertThat(s.status()).isEqualTo(504);
     assertThat(s.failure()).isInstanceOf(PhaseTimeoutException.class);

@@ -1,7 +1,7 @@
 package dev.stability.netty.server.internal;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Phase;
+import dev.stability.timeline.RequestPhase;
 import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
@@ -285,7 +285,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
     }
     ensureTailLast();
     if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
-      ex.timeline.mark(Phase.HANDLER_START);
+      ex.timeline.mark(RequestPhase.HANDLER_START);
     }
     contextAttribute.set(ex.context);
     fire(ex, head);
@@ -462,9 +462,9 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
    * that broke the contract.
    */
-  dev.stability.chain.Exchange chainOf(Exchange ex) {
+  dev.stability.chain.TrackedRequest chainOf(Exchange ex) {
     if (ex.chain == null) {
-      dev.stability.chain.Exchange c = chain.newExchange(ex.context);
+      dev.stability.chain.TrackedRequest c = chain.track(ex.context);
       if (ex.dispatched && ex.rejectStatus == 0) {
         c.enter(handlersStage);
       }

@@ -1,0 +1,84 @@
+package dev.stability.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stability.chain.ChainTracker;
+import dev.stability.chain.ChainViolation;
+import dev.stability.chain.Stage;
+import dev.stability.chain.TrackedRequest;
+import dev.stability.chain.Verdict;
+import dev.stability.context.RequestContext;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PhaseTimelineTest {
+  private final AtomicLong now = new AtomicLong(5_000);
+  private final PhaseTimeline timeline = PhaseTimeline.start(now::get);
+
+  private void advanceMillis(long ms) {
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  @Test
+  void rendersWhereTheTimeWentAndMarksTheLongestGap() {
+    advanceMillis(1);
+    timeline.mark(RequestPhase.HEADERS_READ);
+    advanceMillis(2);
+    timeline.mark(RequestPhase.HANDLER_START);
+    timeline.mark(RequestPhase.DOWNSTREAM_ACQUIRE);
+    advanceMillis(990);
+    timeline.mark(RequestPhase.DOWNSTREAM_CONNECT);
+    advanceMillis(7);
+
+    String text = timeline.render();
+
+    assertThat(text).startsWith("phase timeline (1000.000 ms so far):");
+    assertThat(text).containsSubsequence("accepted", "+0.000 ms", "headers_read", "+1.000 ms (+1.000)",
+        "handler_start", "downstream_acquire", "downstream_connect", "+993.000 ms (+990.000)  <- longest gap",
+        "now", "+1000.000 ms (+7.000)", "not reached: downstream_tls,");
+  }
+
+  @Test
+  void theFirstMarkOfAPhaseWins() {
+    advanceMillis(3);
+    assertThat(timeline.mark(RequestPhase.DOWNSTREAM_CONNECT)).isTrue();
+    advanceMillis(3);
+    assertThat(timeline.mark(RequestPhase.DOWNSTREAM_CONNECT)).isFalse();
+
+    assertThat(timeline.offsetNanos(RequestPhase.DOWNSTREAM_CONNECT)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
+    assertThat(timeline.offsetNanos(RequestPhase.RESPONSE_WRITTEN)).isEqualTo(-1);
+  }
+
+  @Test
+  void marksThroughTheContextAreNoOpsWithoutATimeline() {
+    RequestContext plain = RequestContext.of("r");
+    RequestContext tracked = plain.withValue(PhaseTimeline.KEY, timeline);
+
+    PhaseTimeline.mark(plain, RequestPhase.HANDLER_START);
+    PhaseTimeline.mark(tracked, RequestPhase.HANDLER_START);
+    PhaseTimeline.mark(null, RequestPhase.HANDLER_START);
+
+    assertThat(PhaseTimeline.of(plain)).isNull();
+    assertThat(timeline.offsetNanos(RequestPhase.HANDLER_START)).isZero();
+  }
+
+  @Test
+  void aSwallowAtTheDeadlineLogsTheTimelineOfTheRequest() {
+    RequestContext ctx = RequestContext.builder("slow").ticker(now::get).build()
+        .withValue(PhaseTimeline.KEY, timeline);
+    java.util.List<ChainViolation> seen = new java.util.ArrayList<>();
+    ChainTracker tracker = ChainTracker.builder("api").listener(seen::add).meterRegistry(
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+    Stage h = tracker.stage("handler");
+    TrackedRequest ex = tracker.track(ctx);
+    ex.enter(h);
+    ex.async(h);
+    timeline.mark(RequestPhase.HANDLER_START);
+    advanceMillis(1000);
+
+    assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
+    assertThat(seen).singleElement().satisfies(v -> assertThat(v.timeline())
+        .contains("handler_start", "now                   +1000.000 ms (+1000.000)  <- longest gap"));
+  }
+}
