@@ -2,7 +2,6 @@ package dev.stability.netty.server;
 
 import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.guard.Guard;
-import dev.stability.netty.server.internal.HttpMethods;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;

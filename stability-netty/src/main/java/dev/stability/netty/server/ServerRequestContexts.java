@@ -1,7 +1,6 @@
 package dev.stability.netty.server;
 
 import dev.stability.context.RequestContext;
-import dev.stability.netty.server.internal.Exchange;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

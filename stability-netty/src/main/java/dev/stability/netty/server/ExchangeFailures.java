@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Stage;
@@ -8,8 +8,6 @@ import dev.stability.context.Scope;
 import dev.stability.guard.Guard;
 import dev.stability.guard.Incident;
 import dev.stability.guard.ProblemDetails;
-import dev.stability.netty.server.ResponseDroppedException;
-import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.time.Durations;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Phase;
@@ -10,8 +10,6 @@ import dev.stability.context.Scope;
 import dev.stability.guard.Guard;
 import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerRequestContexts;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 import io.netty.channel.ChannelDuplexHandler;
@@ -44,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * and after a deadline answer the connection is closed, so a late response can never be taken for the next
  * request's.
  */
-public final class ExchangeHandler extends ChannelDuplexHandler {
+final class ExchangeHandler extends ChannelDuplexHandler {
   static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
   /**
    * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
@@ -91,7 +89,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
    *     and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  public ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+  ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
       ChannelHandler tail) {
     this.config = config;
     this.metrics = metrics;
@@ -116,7 +114,7 @@ public final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   /** Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator */
-  public ChannelHandler newAggregator() {
+  ChannelHandler newAggregator() {
     return new OwningAggregator(config.maxContentLength(), this);
   }
 

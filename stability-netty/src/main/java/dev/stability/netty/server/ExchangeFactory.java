@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.RequestContext;
@@ -8,7 +8,6 @@ import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.context.wire.InvalidTimeoutHeaderException;
 import dev.stability.context.wire.TrustPolicy;
 import dev.stability.guard.Guard;
-import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;

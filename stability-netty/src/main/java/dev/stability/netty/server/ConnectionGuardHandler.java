@@ -1,7 +1,5 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
-import dev.stability.netty.server.ResponseDroppedException;
-import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.netty.channel.ChannelDuplexHandler;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * earlier only when needed and otherwise re-armed when it fires, so a busy connection schedules almost nothing.
  * It also replaces {@code HttpServerKeepAliveHandler}: do not add that one as well.
  */
-public final class ConnectionGuardHandler extends ChannelDuplexHandler {
+final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionGuardHandler.class);
   /** How long a connection closing after an early answer keeps reading (and dropping) what the client sends. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -85,7 +83,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
    * @param config the configuration
    * @param metrics where to count closes and decode failures
    */
-  public ConnectionGuardHandler(ServerGuardConfig config, ServerMetrics metrics) {
+  ConnectionGuardHandler(ServerGuardConfig config, ServerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
     this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());
@@ -113,7 +111,7 @@ public final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
-  public ChannelHandler sniffer() {
+  ChannelHandler sniffer() {
     return new InputFeeder(this);
   }
 

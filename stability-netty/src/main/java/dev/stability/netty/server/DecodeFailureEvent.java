@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 

@@ -1,7 +1,11 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The server channel guard on an embedded "server channel" whose inbound messages are accepted children. */
 class ServerChannelGuardTest {
@@ -51,8 +56,22 @@ class ServerChannelGuardTest {
     server.runScheduledPendingTasks();
   }
 
+  private final Logger logger = (Logger) LoggerFactory.getLogger(ServerChannelGuard.class);
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  private List<String> warnings() {
+    return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        .toList();
+  }
+
+  private void captureLog() {
+    appender.start();
+    logger.addAppender(appender);
+  }
+
   @AfterEach
   void close() {
+    logger.detachAppender(appender);
     children.forEach(EmbeddedChannel::finishAndReleaseAll);
     server.finishAndReleaseAll();
   }
@@ -125,5 +144,40 @@ class ServerChannelGuardTest {
     start(5);
     Channel child = accept();
     assertThat(passed).containsExactly(child);
+  }
+
+  @Test
+  void rejectionsLogOneWarningPerIntervalThatCountsTheOnesHeldBack() {
+    start(1);
+    captureLog();
+    accept();
+    accept();
+    accept();
+    accept();
+    assertThat(warnings()).hasSize(1).first().asString().contains("(0 more since the last report)");
+
+    advanceMillis(ServerChannelGuard.LOG_INTERVAL_SECONDS * 1000L - 1);
+    accept();
+    assertThat(warnings()).hasSize(1);
+    advanceMillis(1);
+    accept();
+    assertThat(warnings()).hasSize(2).last().asString().contains("(3 more since the last report)");
+    assertThat(registry.counter("stability.server.connections.rejected").count()).isEqualTo(5);
+  }
+
+  @Test
+  void acceptFailuresLogOneWarningPerIntervalThatCountsTheOnesHeldBack() {
+    start(0);
+    captureLog();
+    for (int i = 0; i < 3; i++) {
+      server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
+    }
+    assertThat(warnings()).hasSize(1).first().asString().contains("(0 more failures since the last report)")
+        .doesNotContain("at dev.stability"); // no stack in the line
+    assertThat(appender.list.get(0).getThrowableProxy()).isNull();
+
+    advanceMillis(ServerChannelGuard.LOG_INTERVAL_SECONDS * 1000L);
+    server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
+    assertThat(warnings()).hasSize(2).last().asString().contains("(2 more failures since the last report)");
   }
 }

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 /** Decides whether a client-chosen request id may be used as is (it ends up in logs and response bodies). */
 final class RequestIds {

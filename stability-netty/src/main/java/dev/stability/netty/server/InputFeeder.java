@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

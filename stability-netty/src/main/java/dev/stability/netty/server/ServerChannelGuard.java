@@ -1,5 +1,6 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
+import dev.stability.guard.internal.LogLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * channel sits in a channel attribute, the connection count is shared by every server channel of the guards.
  */
 @ChannelHandler.Sharable
-public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
+final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
   static final int LOG_INTERVAL_SECONDS = 10;
   static final long MIN_PAUSE_MILLIS = 5;
   static final long MAX_PAUSE_MILLIS = 1000;
@@ -39,7 +40,7 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
   private final int maxConnections;
   private final ServerMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
-  private final LogThrottle rejectLog = new LogThrottle(TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS));
+  private volatile LogLimiter rejectLog; // on the first rejection: its clock is the event loop's
   private final ChannelFutureListener closed = f -> open.decrementAndGet();
 
   /**
@@ -48,14 +49,14 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
    * @param maxConnections the limit of open connections, zero for none
    * @param metrics where to count
    */
-  public ServerChannelGuard(int maxConnections, ServerMetrics metrics) {
+  ServerChannelGuard(int maxConnections, ServerMetrics metrics) {
     this.maxConnections = maxConnections;
     this.metrics = metrics;
     metrics.connectionsGauge(open);
   }
 
   /** Returns how many accepted connections are open. @return the count */
-  public int openConnections() {
+  int openConnections() {
     return open.get();
   }
 
@@ -84,8 +85,8 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
       // nothing to do
     }
     child.unsafe().closeForcibly(); // not registered yet: what the bootstrap's acceptor does on failure
-    long suppressed = rejectLog.tryAcquire(ctx.executor().ticker().nanoTime());
-    if (suppressed >= 0) {
+    long suppressed = rejectLog(ctx).acquire("reject");
+    if (suppressed != LogLimiter.SUPPRESS) {
       log.warn("connection limit reached: maxConnections={}, closing new connections at once ({} more since "
           + "the last report)", maxConnections, suppressed);
     }
@@ -98,8 +99,8 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
     metrics.acceptFailure(kind);
     AcceptState state = state(ctx);
     state.pauseMillis = state.pauseMillis == 0 ? MIN_PAUSE_MILLIS : Math.min(MAX_PAUSE_MILLIS, state.pauseMillis * 2);
-    long suppressed = state.log.tryAcquire(ctx.executor().ticker().nanoTime());
-    if (suppressed >= 0) {
+    long suppressed = state.log.acquire("accept");
+    if (suppressed != LogLimiter.SUPPRESS) {
       log.warn("accept failed: kind={} cause={}; pausing accept for {} ms, open connections={} ({} more "
           + "failures since the last report)", kind, cause.toString(), state.pauseMillis, open.get(), suppressed);
     }
@@ -122,10 +123,28 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
     return cause instanceof IOException ? "io" : "other";
   }
 
+  private LogLimiter rejectLog(ChannelHandlerContext ctx) {
+    LogLimiter limiter = rejectLog;
+    if (limiter == null) {
+      synchronized (this) { // shared by every server channel of these guards, which may accept concurrently
+        limiter = rejectLog;
+        if (limiter == null) {
+          rejectLog = limiter = limiterOn(ctx);
+        }
+      }
+    }
+    return limiter;
+  }
+
+  private static LogLimiter limiterOn(ChannelHandlerContext ctx) {
+    io.netty.util.concurrent.Ticker loop = ctx.executor().ticker();
+    return new LogLimiter(loop::nanoTime, TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS), 1);
+  }
+
   private static AcceptState state(ChannelHandlerContext ctx) {
     AcceptState s = ctx.channel().attr(STATE).get();
     if (s == null) {
-      s = new AcceptState();
+      s = new AcceptState(limiterOn(ctx));
       ctx.channel().attr(STATE).set(s); // only this server channel's event loop gets here
     }
     return s;
@@ -133,8 +152,12 @@ public final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
 
   /** What one server channel remembers between accept failures; touched on its event loop only. */
   private static final class AcceptState {
-    final LogThrottle log = new LogThrottle(TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS));
+    final LogLimiter log;
     long pauseMillis;
     boolean paused;
+
+    AcceptState(LogLimiter log) {
+      this.log = log;
+    }
   }
 }

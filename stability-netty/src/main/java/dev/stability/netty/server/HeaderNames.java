@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import dev.stability.context.wire.DeadlineHeader;
 import io.netty.util.AsciiString;

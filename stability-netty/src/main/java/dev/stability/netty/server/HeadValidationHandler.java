@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,7 +22,7 @@ import java.util.List;
  * after the pipelined requests before it, and closes; everything after it on the connection is dropped, as the
  * codec itself does after a failure.
  */
-public final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
+final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
   private final HttpMethods methods;
   private boolean rejected; // a head failed: the connection is being answered and closed, drop the rest
 
@@ -31,7 +31,7 @@ public final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
    *
    * @param methods the methods the server accepts
    */
-  public HeadValidationHandler(HttpMethods methods) {
+  HeadValidationHandler(HttpMethods methods) {
     this.methods = methods;
   }
 

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +14,7 @@ import java.util.List;
  * why it is marked sharable. It is not shared: each connection has its own.
  */
 @ChannelHandler.Sharable
-public final class TailHandler extends ChannelInboundHandlerAdapter {
+final class TailHandler extends ChannelInboundHandlerAdapter {
   private ExchangeHandler exchange;
 
   /**
@@ -22,7 +22,7 @@ public final class TailHandler extends ChannelInboundHandlerAdapter {
    *
    * @param exchange the exchange handler
    */
-  public void bind(ExchangeHandler exchange) {
+  void bind(ExchangeHandler exchange) {
     this.exchange = exchange;
   }
 

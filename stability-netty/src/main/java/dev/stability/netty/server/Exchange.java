@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import dev.stability.chain.PhaseTimeline;
 import dev.stability.context.ContextKey;
@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
  *
  * <p>Confined to the channel's event loop, except the static entry points, which hop there.
  */
-public final class Exchange implements ChannelFutureListener {
+final class Exchange implements ChannelFutureListener {
   /** Finds the exchange of a server request context. */
   static final ContextKey<Exchange> KEY = ContextKey.of("stability.server.exchange");
 
@@ -65,7 +65,7 @@ public final class Exchange implements ChannelFutureListener {
    * @param cause the failure
    * @return {@code false} when the context does not belong to a guarded server request
    */
-  public static boolean fail(RequestContext context, Throwable cause) {
+  static boolean fail(RequestContext context, Throwable cause) {
     Exchange ex = of(context);
     if (ex == null) {
       return false;
@@ -85,7 +85,7 @@ public final class Exchange implements ChannelFutureListener {
    * @param route the route template, such as {@code /users/{id}}
    * @return {@code false} when the context does not belong to a guarded server request
    */
-  public static boolean route(RequestContext context, String route) {
+  static boolean route(RequestContext context, String route) {
     Exchange ex = of(context);
     if (ex == null) {
       return false;

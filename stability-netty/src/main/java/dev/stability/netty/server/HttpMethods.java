@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -8,9 +8,9 @@ import java.util.Set;
  * extension methods its configuration names. Any other method is answered 501, and only accepted methods become
  * values of the {@code method} metric tag, so a client cannot grow the number of series.
  */
-public final class HttpMethods {
+final class HttpMethods {
   /** The tag value of every method that is neither standard nor configured. */
-  public static final String OTHER = "OTHER";
+  static final String OTHER = "OTHER";
   static final Set<String> STANDARD = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
       "TRACE", "PATCH");
 
@@ -21,7 +21,7 @@ public final class HttpMethods {
    *
    * @param extensions the configured extension methods
    */
-  public HttpMethods(Set<String> extensions) {
+  HttpMethods(Set<String> extensions) {
     Set<String> all = new HashSet<>(STANDARD);
     all.addAll(extensions);
     this.accepted = Set.copyOf(all);
@@ -43,7 +43,7 @@ public final class HttpMethods {
    * @param s the text, or {@code null}
    * @return whether it is a token
    */
-  public static boolean isToken(String s) {
+  static boolean isToken(String s) {
     if (s == null || s.isEmpty()) {
       return false;
     }

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.stability.netty.server.internal;
+package dev.stability.netty.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * channel {@code stability.server.connections.open} (gauge), {@code stability.server.connections.rejected} and
  * {@code stability.server.accept.failures} (kind).
  */
-public final class ServerMetrics {
+final class ServerMetrics {
   private final MeterRegistry registry;
   private final LongAdder active = new LongAdder(); // every event loop touches it: no shared CAS line
   private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
@@ -36,7 +36,7 @@ public final class ServerMetrics {
    *
    * @param registry the registry, or {@code null} for no metrics
    */
-  public ServerMetrics(MeterRegistry registry) {
+  ServerMetrics(MeterRegistry registry) {
     this(registry, new HttpMethods(java.util.Set.of()));
   }
 
@@ -46,7 +46,7 @@ public final class ServerMetrics {
    * @param registry the registry, or {@code null} for no metrics
    * @param methods the accepted methods: the only values of the {@code method} tag besides {@code OTHER}
    */
-  public ServerMetrics(MeterRegistry registry, HttpMethods methods) {
+  ServerMetrics(MeterRegistry registry, HttpMethods methods) {
     this.registry = registry;
     this.methods = methods;
     if (registry != null) {
@@ -103,7 +103,7 @@ public final class ServerMetrics {
   }
 
   /** Returns the number of requests in flight across all connections. @return the count */
-  public int activeRequests() {
+  int activeRequests() {
     return active.intValue();
   }
 
