@@ -1,5 +1,6 @@
 package dev.stability.netty.server;
 
+import dev.stability.guard.ProblemDetails;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.netty.channel.ChannelDuplexHandler;
@@ -64,7 +65,7 @@ final class ConnectionGuardHandler extends ChannelDuplexHandler {
   private int requests;
   private boolean closeWhenDrained;
   private boolean failed; // answered a decode failure or a slow head: drop everything after
-  private HttpResponseStatus pendingError;
+  private ProblemDetails pendingError; // a pipelined head failed: answered once the responses before it ended
   private boolean informational;
   private long http10Bits; // FIFO of in-flight requests: bit set = HTTP/1.0 asking for keep-alive
   private int http10Count;
@@ -258,7 +259,7 @@ final class ConnectionGuardHandler extends ChannelDuplexHandler {
   }
 
   private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
-    HttpResponseStatus status = DecodeFailures.statusOf(cause, msg);
+    HttpResponseStatus status = ServerAnswers.decodeFailureStatus(cause, msg);
     ReferenceCountUtil.release(msg);
     if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
       prematureClose(cause);
@@ -269,23 +270,33 @@ final class ConnectionGuardHandler extends ChannelDuplexHandler {
     headTimed = false;
     awaitingHead = false;
     closeWhenDrained = true;
-    if (inFlight == 0) {
-      answerAndClose(status);
-    } else if (msg instanceof HttpRequest) {
-      pendingError = status; // a pipelined head: answer it after the requests before it
-    } else {
+    if (inFlight == 0 || msg instanceof HttpRequest) {
+      carryOut(ServerAnswers.headDecodeFailed(status, inFlight));
+    } else { // inside a body: the exchange handler knows whether that request's response started
       DecodeFailureEvent event = new DecodeFailureEvent(status, cause);
       ctx.fireUserEventTriggered(event);
       if (!event.claimed) {
-        answerAndClose(status);
+        carryOut(ServerAnswers.unclaimedBodyFailure(status, false, inFlight));
       }
     }
   }
 
-  private void answerAndClose(HttpResponseStatus status) {
+  /**
+   * Carries out what {@link ServerAnswers} decided about the connection while no request is in hand (or the
+   * exchange handler did not claim it): the one place this handler answers.
+   */
+  private void carryOut(Decision decision) {
+    switch (decision.action()) {
+      case IGNORE, ANSWER -> { } // never decided here: every connection-level answer closes
+      case CLOSE -> ctx.close();
+      case ANSWER_AFTER_IN_FLIGHT -> pendingError = decision.problem(); // a pipelined head: after those before it
+      case ANSWER_AND_CLOSE -> answerAndClose(decision.problem());
+    }
+  }
+
+  private void answerAndClose(ProblemDetails problem) {
     failed = true;
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), status, null, true))
-        .addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, true)).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -509,30 +520,20 @@ final class ConnectionGuardHandler extends ChannelDuplexHandler {
         new java.util.concurrent.TimeoutException("request body stalled"));
     ctx.fireUserEventTriggered(event);
     if (!event.claimed) {
-      if (inFlight <= 1) {
-        answerAndClose(HttpResponseStatus.REQUEST_TIMEOUT);
-      } else {
-        ctx.close(); // an earlier request's answer is still due: a 408 now would be taken for it
-      }
+      carryOut(ServerAnswers.unclaimedBodyFailure(HttpResponseStatus.REQUEST_TIMEOUT, true, inFlight));
     }
   }
 
   private void slowHead() {
-    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for one
-      headTimed = false;
-      close("no_request");
-      return;
-    }
-    metrics.slowlorisClose();
-    metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
     headTimed = false;
-    if (inFlight == 0) {
-      failed = true;
-      ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, null, true))
-          .addListener(ChannelFutureListener.CLOSE);
+    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for one
+      metrics.connectionClosed("no_request");
+      log.debug("closing connection: reason=no_request remote={}", ctx.channel().remoteAddress());
     } else {
-      ctx.close();
+      metrics.slowlorisClose();
+      metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
     }
+    carryOut(ServerAnswers.headTimedOut(byteSeen, inFlight));
   }
 
   private void close(String reason) {

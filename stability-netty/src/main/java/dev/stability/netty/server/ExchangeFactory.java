@@ -47,7 +47,7 @@ final class ExchangeFactory {
   }
 
   /** Creates the exchange of {@code request}, arrived at {@code now}; a malformed deadline header rejects it. */
-  Exchange create(ExchangeHandler owner, HttpRequest request, long now) {
+  ServerExchange create(ExchangeHandler owner, HttpRequest request, long now) {
     boolean rejected = false;
     long timeout;
     try {
@@ -57,14 +57,14 @@ final class ExchangeFactory {
       timeout = defaultTimeoutNanos;
     }
     PhaseTimeline timeline = PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
-    Exchange ex = new Exchange(owner, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
+    ServerExchange ex = new ServerExchange(owner, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
         timeline);
-    ex.rejectStatus = rejected ? 400 : 0;
+    ex.malformedDeadline = rejected;
     ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
         .deadline(Deadline.atNanos(ticker, now + timeout)).build();
     // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at the deadline
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(Exchange.KEY, ex),
-        Guard.UNKNOWN_ROUTE, Exchange::fail);
+    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex),
+        Guard.UNKNOWN_ROUTE, ServerExchange::fail);
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
   }
@@ -97,4 +97,5 @@ final class ExchangeFactory {
     }
     return route != null && !route.isNegative() && !route.isZero() ? Durations.saturatedNanos(route)
         : defaultTimeoutNanos;
-  }}
+  }
+}

@@ -8,6 +8,7 @@ import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
 import dev.stability.guard.Guard;
+import dev.stability.guard.Incident;
 import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.time.Ticker;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * and after a deadline answer the connection is closed, so a late response can never be taken for the next
  * request's.
  */
-final class ExchangeHandler extends ChannelDuplexHandler {
+final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
   static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
   /**
    * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
@@ -58,15 +60,16 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   private final Stage ownStage;
   private final Stage handlersStage;
   private final ChannelHandler tail;
-  private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
-  private final ExchangeFailures failures;
+  private final ArrayDeque<ServerExchange> exchanges = new ArrayDeque<>(4);
+  private final FailureReports failures;
+  private final ServerAnswers answers;
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
   private Ticker ticker;
   private SharedClock clock;
   private TimerScheduler scheduler;
   private ExchangeFactory factory;
-  private Exchange lastCompleted;
+  private ServerExchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
   private TimerScheduler.Timer deadlineTimer;
@@ -75,7 +78,7 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   private int lastStatus;
   private String lastRoute;
   private io.micrometer.core.instrument.Timer lastTimer;
-  private Exchange firing; // the exchange whose message is being handed to the handlers right now
+  private ServerExchange firing; // the exchange whose message is being handed to the handlers right now
   private int dispatchesThisTurn; // since the last read completed or the last deferred dispatch ran
   private boolean dispatchDeferred;
 
@@ -97,7 +100,8 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     this.chain = chain;
     this.ownStage = chain.stage(HandlerNames.EXCHANGE);
     this.handlersStage = chain.stage(HandlerNames.HANDLERS);
-    this.failures = new ExchangeFailures(this, config, metrics, guard, chain);
+    this.failures = new FailureReports(metrics, guard, chain);
+    this.answers = new ServerAnswers(config, guard);
     this.tail = tail;
   }
 
@@ -118,11 +122,13 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     return new OwningAggregator(config.maxContentLength(), this);
   }
 
-  boolean inEventLoop() {
+  @Override
+  public boolean inEventLoop() {
     return ctx.executor().inEventLoop();
   }
 
-  void execute(Runnable task) {
+  @Override
+  public void execute(Runnable task) {
     ctx.executor().execute(task);
   }
 
@@ -145,10 +151,8 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       return;
     }
     long now = clock.now();
-    Exchange ex = factory.create(this, request, now);
-    if (ex.rejectStatus == 0) {
-      ex.rejectStatus = BodyRules.rejectStatus(request, config.maxContentLength());
-    }
+    ServerExchange ex = factory.create(this, request, now);
+    ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
     armDeadlineTimer(now + ex.timeoutNanos);
     metrics.requestStarted();
     exchanges.addLast(ex);
@@ -164,7 +168,7 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private void onContent(HttpContent content) {
-    Exchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.peekLast();
     if (ex == null || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
       content.release();
       return;
@@ -176,16 +180,16 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       bodyTooLarge(ex);
       return;
     }
-    if (!ex.dispatched) {
+    if (!ex.dispatched()) {
       hold(ex, content);
-    } else if (ex.completed) {
+    } else if (ex.completed()) {
       content.release();
     } else {
       fire(ex, content);
     }
   }
 
-  private void hold(Exchange ex, Object msg) {
+  private void hold(ServerExchange ex, Object msg) {
     if (ex.held == null) {
       ex.held = new ArrayDeque<>(2);
     }
@@ -242,10 +246,10 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     deadlineTimer = null;
     long now = ticker.nanoTime();
     long next = Long.MAX_VALUE;
-    Exchange expired = null;
-    for (Exchange ex : exchanges) {
+    ServerExchange expired = null;
+    for (ServerExchange ex : exchanges) {
       long remaining = ex.root.remainingNanos();
-      if (remaining <= 0 && expired == null && ex.dispatched) {
+      if (remaining <= 0 && expired == null && ex.dispatched()) {
         expired = ex; // the oldest: answering it may close the connection, so one at a time
       } else if (remaining > 0) {
         next = Math.min(next, now + remaining);
@@ -264,15 +268,15 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  private void dispatch(Exchange ex, Object head, boolean queued) {
-    ex.dispatched = true;
+  private void dispatch(ServerExchange ex, Object head, boolean queued) {
+    ex.dispatch();
     dispatchesThisTurn++;
     if (ex.rejectStatus != 0) { // the body, if any, is never read: the connection guard closes after the answer
       ReferenceCountUtil.release(head);
       if (ex.rejectStatus != 400) {
         metrics.decodeFailure(ex.rejectStatus);
       }
-      answer(ex, ProblemDetails.of(ex.rejectStatus, ex.requestId), ex.rejectStatus != 400);
+      carryOut(ex, ServerAnswers.rejected(ex));
       return;
     }
     CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
@@ -295,9 +299,9 @@ final class ExchangeHandler extends ChannelDuplexHandler {
    * while we look at what is left of it); the aggregated request is retained by {@link #own} until the exchange
    * ends.
    */
-  private void fire(Exchange ex, Object msg) {
+  private void fire(ServerExchange ex, Object msg) {
     ReferenceCounted piece = config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
-    Exchange outer = firing;
+    ServerExchange outer = firing;
     firing = ex;
     try (Scope ignored = ex.context.attach()) {
       ctx.fireChannelRead(msg);
@@ -305,27 +309,18 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       firing = outer;
     }
     if (piece != null) {
-      Ownership.release(piece, ex.threw);
+      Ownership.release(piece, ex.threw());
     }
-    if (ex.owned != null && (ex.threw || ex.completed)) {
-      releaseOwned(ex, ex.threw);
+    if (ex.owns() && (ex.threw() || ex.completed())) {
+      ex.releaseOwned(ex.threw());
     }
   }
 
   /** The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it ends. */
   void own(Object aggregated) {
-    Exchange ex = firing;
-    if (ex != null && aggregated instanceof ReferenceCounted rc && ex.owned == null) {
-      ex.owned = rc.retain();
-    }
-  }
-
-  /** Drops our reference to what the handlers got; {@code all}: the handler failed, so theirs too. */
-  private static void releaseOwned(Exchange ex, boolean all) {
-    ReferenceCounted owned = ex.owned;
-    if (owned != null) {
-      ex.owned = null;
-      Ownership.release(owned, all);
+    ServerExchange ex = firing;
+    if (ex != null && aggregated instanceof ReferenceCounted rc) {
+      ex.own(rc);
     }
   }
 
@@ -334,16 +329,16 @@ final class ExchangeHandler extends ChannelDuplexHandler {
    * ended: it is done with its request, so whatever it still references is released. During the hand-over
    * the release waits until the call returns, as the handlers before the one that threw are still in it.
    */
-  void handlerFailed(Exchange ex) {
-    ex.threw = true;
+  private void handlerFailed(ServerExchange ex) {
+    ex.handlerFailed();
     if (firing != ex) {
-      releaseOwned(ex, true);
+      ex.releaseOwned(true);
     }
   }
 
   /** The aggregator found the body over the limit (the count here normally finds it first). */
   void oversized() {
-    Exchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.peekLast();
     if (ex != null) {
       bodyTooLarge(ex);
     } else {
@@ -352,15 +347,15 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   }
 
   private void dispatchNext() {
-    Exchange next = exchanges.peekFirst();
-    if (next == null || next.dispatched || closing) {
+    ServerExchange next = exchanges.peekFirst();
+    if (next == null || next.dispatched() || closing) {
       return;
     }
     ArrayDeque<Object> held = next.held;
     next.held = null;
     dispatch(next, held.pollFirst(), true);
     for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
-      if (next.completed || closing) {
+      if (next.completed() || closing) {
         ReferenceCountUtil.release(msg);
       } else {
         fire(next, msg);
@@ -387,18 +382,18 @@ final class ExchangeHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    Exchange ex = exchanges.peekFirst();
-    Exchange writer = Exchange.of(RequestContext.current());
+    ServerExchange ex = exchanges.peekFirst();
+    ServerExchange writer = ServerExchange.of(RequestContext.current());
     if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
         || msg instanceof HttpContent)) {
       failures.drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
-          : writer.answeredByGuard ? "late_response" : "second_response", writer);
+          : writer.answeredByServer() ? "late_response" : "second_response", writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
-      if (ex == null || !ex.dispatched || ex.committed) {
-        Exchange blamed = ex != null && ex.committed ? ex : lastCompleted;
-        failures.drop(msg, promise, blamed != null && blamed.answeredByGuard && blamed != ex ? "late_response"
+      if (ex == null || !ex.dispatched() || ex.committed()) {
+        ServerExchange blamed = ex != null && ex.committed() ? ex : lastCompleted;
+        failures.drop(msg, promise, blamed != null && blamed.answeredByServer() && blamed != ex ? "late_response"
             : "second_response", blamed);
         return;
       }
@@ -406,14 +401,13 @@ final class ExchangeHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise); // 100-continue: the final response is still to come
         return;
       }
-      ex.committed = true;
-      ex.status = response.status().code();
+      ex.commit(response.status().code(), false);
     } else if (msg instanceof HttpContent) {
-      if (ex == null || !ex.committed) {
+      if (ex == null || !ex.committed()) {
         failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
         return;
       }
-    } else if (ex == null || ex.committed) {
+    } else if (ex == null || ex.committed()) {
       ctx.write(msg, promise); // not HTTP (e.g. a ByteBuf after an upgrade): not ours to judge
       return;
     }
@@ -432,19 +426,19 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  private void complete(Exchange ex) {
+  private void complete(ServerExchange ex) {
     complete(ex, ticker.nanoTime());
   }
 
-  private void complete(Exchange ex, long now) {
-    ex.completed = true;
+  private void complete(ServerExchange ex, long now) {
+    ex.complete();
     exchanges.remove(ex);
     lastCompleted = ex;
     if (firing != ex) { // else fire() releases it when the handler returns
-      releaseOwned(ex, false);
+      ex.releaseOwned(false);
     }
     contextAttribute.compareAndSet(ex.context, null);
-    recordRequest(ex, ex.status, now);
+    recordRequest(ex, ex.status(), now);
     if (ex.chain != null) {
       ex.chain.finish();
     }
@@ -455,29 +449,7 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     }
   }
 
-  /**
-   * Returns the chain-tracker exchange of {@code ex}, created on the first violation and brought up to date: the
-   * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
-   * that broke the contract.
-   */
-  dev.stability.chain.Exchange chainOf(Exchange ex) {
-    if (ex.chain == null) {
-      dev.stability.chain.Exchange c = chain.newExchange(ex.context);
-      if (ex.dispatched && ex.rejectStatus == 0) {
-        c.enter(handlersStage);
-      }
-      if (ex.committed) {
-        c.responded(ex.answeredByGuard ? ownStage : handlersStage);
-        if (ex.completed) {
-          c.completed();
-        }
-      }
-      ex.chain = c;
-    }
-    return ex.chain;
-  }
-
-  private void recordRequest(Exchange ex, int status, long now) {
+  private void recordRequest(ServerExchange ex, int status, long now) {
     String route = ex.route;
     if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
         || !java.util.Objects.equals(route, lastRoute)) {
@@ -489,18 +461,23 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     metrics.requestEnded(lastTimer, now - ex.startNanos);
   }
 
-  /** Writes the guard's own answer for {@code ex} and ends it. */
-  void answer(Exchange ex, ProblemDetails problem, boolean close) {
+  /** Carries out what {@link ServerAnswers} decided for {@code ex}: the one place the server answers a request. */
+  private void carryOut(ServerExchange ex, Decision decision) {
+    switch (decision.action()) {
+      case IGNORE -> { }
+      case CLOSE -> closeConnection();
+      case ANSWER -> answer(ex, decision.problem(), false);
+      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT -> answer(ex, decision.problem(), true);
+    }
+  }
+
+  /** Writes the server's own answer for {@code ex} and ends it. */
+  private void answer(ServerExchange ex, ProblemDetails problem, boolean close) {
     if (close) {
       closing = true;
     }
-    ex.answeredByGuard = true;
-    ex.committed = true;
-    ex.status = problem.status();
-    if (ex.chain != null && !ex.chain.isRepaired()) { // a repair the chain asked for is already counted
-      ex.chain.responded(ownStage);
-      ex.chain.completed(ownStage);
-    }
+    ex.commit(problem.status(), true);
+    failures.answeredByServer(ex);
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
     ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
@@ -509,28 +486,79 @@ final class ExchangeHandler extends ChannelDuplexHandler {
 
   // ---------------------------------------------------------------------------------------------- failures
 
-  /** The request's context ended abnormally; runs on the event loop. */
-  void contextEnded(Exchange ex, CancellationCause cause) {
-    failures.contextEnded(ex, cause);
+  /** The request's context ended abnormally (deadline, cancellation): answer first, report after. */
+  private void contextEnded(ServerExchange ex, CancellationCause cause) {
+    Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
+    Decision decision = answers.contextEnded(ex, cause, failedElsewhere);
+    if (decision == Decision.IGNORE) {
+      return;
+    }
+    boolean wasCommitted = ex.committed();
+    String phase = ex.phase();
+    if (wasCommitted) {
+      failures.chainOf(ex).deadlineExceeded(); // reports the response that never ended
+    }
+    carryOut(ex, decision);
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    failures.contextEnded(ex, cause, phase, wasCommitted, failedElsewhere != null, lateness);
   }
 
-  /** An exception reached the end of the pipeline, or this handler. */
+  /** Records {@code cause} as the request's incident, then answers it when nothing was committed, else closes. */
+  private void failExchange(ServerExchange ex, Throwable cause, String kind, String stage) {
+    if (!"write_failure".equals(kind)) {
+      handlerFailed(ex); // the guard owns the release of what the failed handler still holds
+    }
+    Incident incident;
+    try {
+      incident = failures.failure(ex, cause, kind, stage);
+    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
+      closeConnection();
+      throw fatal;
+    }
+    carryOut(ex, answers.failed(ex, incident));
+  }
+
+  /** An exception reached the end of the pipeline ({@link TailHandler}), or this handler. */
   void exceptionReached(Throwable cause, String stage) {
-    failures.exceptionReached(cause, stage);
+    ServerExchange ex = currentOrFront();
+    if (ex != null) {
+      failExchange(ex, cause, "exception", stage);
+      return;
+    }
+    if (ClientFault.of(cause) != ClientFault.PREMATURE_CLOSE) { // else the aggregator, behind us, saw it leave:
+      failures.connectionException(cause, ctx.channel()); // the connection guard saw it first and counted it
+    }
+    closeConnection();
   }
 
-  void writeFailed(Exchange ex, Throwable cause) {
-    failures.writeFailed(ex, cause);
+  @Override
+  public void writeFailed(ServerExchange ex, Throwable cause) {
+    if (cause instanceof ClosedChannelException || cause instanceof ResponseDroppedException
+        || !ctx.channel().isActive()) {
+      return; // the client left; channelInactive cancels the context
+    }
+    failExchange(ex, cause, "write_failure", "write");
   }
 
-  /** Application code failed the request on another thread (see ServerRequestContexts.fail). */
-  void failedElsewhere(Exchange ex, Throwable cause) {
-    failures.failedElsewhere(ex, cause);
+  @Override
+  public void failedElsewhere(ServerExchange ex, Throwable cause) {
+    failExchange(ex, cause, "async_failure", "async");
   }
 
-  /** A message reached the end of the pipeline: nobody consumed it. */
+  /** A message reached the end of the pipeline ({@link TailHandler}): nobody consumed it. */
   void unhandled(Object msg, String stage) {
-    failures.unhandled(msg, stage);
+    boolean head = msg instanceof HttpRequest;
+    ReferenceCountUtil.release(msg);
+    if (!head) {
+      failures.unconsumed(msg, stage);
+      return;
+    }
+    ServerExchange ex = currentOrFront();
+    if (ex == null || ex.committed() || !ex.dispatched()) {
+      return; // answered already and passed on, e.g. by a logging handler
+    }
+    failures.unanswered(ex, stage);
+    carryOut(ex, ServerAnswers.unanswered(ex));
   }
 
   /** Marks the connection as ending and closes it. */
@@ -539,17 +567,9 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     ctx.close();
   }
 
-  ChannelHandlerContext ctx() {
-    return ctx;
-  }
-
-  Ticker ticker() {
-    return ticker;
-  }
-
   /** Returns the request of the writing or failing code: the attached context's, else the oldest. */
-  Exchange currentOrFront() {
-    Exchange ex = Exchange.of(RequestContext.current());
+  private ServerExchange currentOrFront() {
+    ServerExchange ex = ServerExchange.of(RequestContext.current());
     return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
   }
 
@@ -571,29 +591,19 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       ctx.fireUserEventTriggered(evt);
       return;
     }
-    Exchange ex = exchanges.peekLast();
-    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched) {
+    ServerExchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched()) {
       return; // not ours: the connection guard answers
     }
     event.claimed = true;
     ex.inboundComplete = true;
-    if (!ex.committed) {
-      answer(ex, ProblemDetails.of(event.status.code(), ex.requestId), true);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    carryOut(ex, ServerAnswers.bodyFailed(ex, event.status));
   }
 
-  private void bodyTooLarge(Exchange ex) {
+  private void bodyTooLarge(ServerExchange ex) {
     metrics.decodeFailure(413);
     ex.inboundComplete = true;
-    if (ex.dispatched && !ex.committed && !ex.completed) {
-      answer(ex, ProblemDetails.of(413, ex.requestId), true);
-    } else {
-      closing = true;
-      ctx.close();
-    }
+    carryOut(ex, ServerAnswers.bodyTooLarge(ex));
   }
 
   @Override
@@ -604,14 +614,14 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       deadlineTimer = null;
     }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
-    for (Exchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
+    for (ServerExchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);
         ex.held = null;
       }
-      ex.completed = true;
-      releaseOwned(ex, false);
-      recordRequest(ex, ex.committed ? ex.status : 0, ticker.nanoTime());
+      ex.complete();
+      ex.releaseOwned(false);
+      recordRequest(ex, ex.status(), ticker.nanoTime());
       ex.root.cancel(gone);
     }
     contextAttribute.set(null);
@@ -624,12 +634,12 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       deadlineTimer.cancel();
       deadlineTimer = null;
     }
-    for (Exchange ex : exchanges) {
+    for (ServerExchange ex : exchanges) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);
         ex.held = null;
       }
-      releaseOwned(ex, false);
+      ex.releaseOwned(false);
     }
   }
 }

@@ -37,9 +37,4 @@ final class ProblemResponses {
     }
     return response;
   }
-
-  /** Returns a problem response for a status with its standard title and no request id. */
-  static FullHttpResponse of(ByteBufAllocator alloc, HttpResponseStatus status, String requestId, boolean close) {
-    return of(alloc, ProblemDetails.of(status.code(), requestId), close);
-  }
 }

@@ -41,7 +41,7 @@ public final class ServerRequestContexts {
   public static boolean fail(RequestContext context, Throwable cause) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(cause, "cause");
-    return Exchange.fail(context, cause);
+    return ServerExchange.fail(context, cause);
   }
 
   /**
@@ -55,6 +55,6 @@ public final class ServerRequestContexts {
   public static boolean route(RequestContext context, String route) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(route, "route");
-    return Exchange.route(context, route);
+    return ServerExchange.route(context, route);
   }
 }
