@@ -16,7 +16,6 @@ import dev.stability.time.TimerScheduler;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -59,7 +58,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
   private final ChainTracker chain;
   private final Stage ownStage;
   private final Stage handlersStage;
-  private final ChannelHandler tail;
+  private final TailHandler tail;
   private final ArrayDeque<ServerExchange> exchanges = new ArrayDeque<>(4);
   private final FailureReports failures;
   private final ServerAnswers answers;
@@ -72,8 +71,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
   private ServerExchange lastCompleted;
   private boolean closing;
   private boolean readSuspended;
-  private TimerScheduler.Timer deadlineTimer;
-  private long deadlineTimerAt;
+  private DeadlineTimer deadlineTimer;
   private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
   private int lastStatus;
   private String lastRoute;
@@ -93,7 +91,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
   ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
-      ChannelHandler tail) {
+      TailHandler tail) {
     this.config = config;
     this.metrics = metrics;
     this.guard = guard;
@@ -113,6 +111,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     ConnectionGuardHandler connection = ctx.pipeline().get(ConnectionGuardHandler.class);
     this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
+    this.deadlineTimer = new DeadlineTimer(scheduler, ticker, this::onDeadlineTimer);
     this.factory = new ExchangeFactory(config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
     this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
   }
@@ -153,7 +152,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     long now = clock.now();
     ServerExchange ex = factory.create(this, request, now);
     ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
-    armDeadlineTimer(now + ex.timeoutNanos);
+    deadlineTimer.armBy(now + ex.timeoutNanos);
     metrics.requestStarted();
     exchanges.addLast(ex);
     if (exchanges.size() > 1) {
@@ -227,23 +226,8 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     ctx.fireChannelReadComplete();
   }
 
-  /**
-   * One timer per connection, at the earliest deadline of its requests, re-armed when it fires: a request that
-   * ends before its deadline costs no timer work at all, instead of a schedule and a cancel each.
-   */
-  private void armDeadlineTimer(long at) {
-    if (deadlineTimer != null) {
-      if (deadlineTimerAt - at <= 0) {
-        return;
-      }
-      deadlineTimer.cancel();
-    }
-    deadlineTimerAt = at;
-    deadlineTimer = scheduler.schedule(this::onDeadlineTimer, Math.max(0, at - ticker.nanoTime()));
-  }
-
+  /** The connection's deadline timer fired: answer the oldest expired request, re-arm for the next deadline. */
   private void onDeadlineTimer() {
-    deadlineTimer = null;
     long now = ticker.nanoTime();
     long next = Long.MAX_VALUE;
     ServerExchange expired = null;
@@ -259,12 +243,12 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
       CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
       contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
       if (!closing && !exchanges.isEmpty()) {
-        armDeadlineTimer(now); // the next expired one, if any, on the next turn
+        deadlineTimer.armBy(now); // the next expired one, if any, on the next turn
       }
       return;
     }
     if (next != Long.MAX_VALUE) {
-      armDeadlineTimer(next);
+      deadlineTimer.armBy(next);
     }
   }
 
@@ -285,7 +269,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
       contextEnded(ex, ended);
       return;
     }
-    ensureTailLast();
+    TailHandler.keepLast(ctx.pipeline(), tail);
     if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
       ex.timeline.mark(Phase.HANDLER_START);
     }
@@ -365,16 +349,6 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
       readSuspended = false;
       ctx.channel().config().setAutoRead(true);
-    }
-  }
-
-  private void ensureTailLast() {
-    ChannelPipeline p = ctx.pipeline();
-    if (p.last() != tail) { // user handlers were added after install(): move the sentinel behind them
-      if (p.context(tail) != null) {
-        p.remove(tail);
-      }
-      p.addLast(HandlerNames.TAIL, tail);
     }
   }
 
@@ -611,7 +585,6 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     closing = true;
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
-      deadlineTimer = null;
     }
     CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
     for (ServerExchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
@@ -632,7 +605,6 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
   public void handlerRemoved(ChannelHandlerContext ctx) {
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
-      deadlineTimer = null;
     }
     for (ServerExchange ex : exchanges) {
       if (ex.held != null) {

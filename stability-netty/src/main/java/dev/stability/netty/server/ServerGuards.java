@@ -139,7 +139,7 @@ public final class ServerGuards {
     } else {
       pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
-    pipeline.addLast(HandlerNames.TAIL, tail);
+    TailHandler.keepLast(pipeline, tail);
     return pipeline;
   }
 
@@ -151,9 +151,8 @@ public final class ServerGuards {
    */
   public static void moveTailToEnd(ChannelPipeline pipeline) {
     ChannelHandler tail = pipeline.get(HandlerNames.TAIL);
-    if (tail != null && pipeline.last() != tail) {
-      pipeline.remove(tail);
-      pipeline.addLast(HandlerNames.TAIL, tail);
+    if (tail != null) {
+      TailHandler.keepLast(pipeline, tail);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.stability.netty.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
@@ -24,6 +25,20 @@ final class TailHandler extends ChannelInboundHandlerAdapter {
    */
   void bind(ExchangeHandler exchange) {
     this.exchange = exchange;
+  }
+
+  /**
+   * Puts {@code tail} at the end of {@code pipeline}, behind handlers added after it: the one place that decides
+   * where the tail sits ({@link ServerGuards#install}, {@link ServerGuards#moveTailToEnd} and the exchange handler,
+   * before each request is handed over, all call it).
+   */
+  static void keepLast(ChannelPipeline pipeline, ChannelHandler tail) {
+    if (pipeline.last() != tail) {
+      if (pipeline.context(tail) != null) {
+        pipeline.remove(tail);
+      }
+      pipeline.addLast(HandlerNames.TAIL, tail);
+    }
   }
 
   @Override
