@@ -1,7 +1,6 @@
 package dev.stability.breaker;
 
 import dev.stability.breaker.CallNotPermittedException.Reason;
-import dev.stability.breaker.internal.DefaultCircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -82,13 +81,10 @@ public final class CircuitBreakerMetrics implements MeterBinder {
     list.add(counter(mr, "calls", b, x -> x.snapshot().totalCancelled(), "outcome", "cancelled"));
     list.add(FunctionCounter.builder(PREFIX + "slow.calls", b, x -> x.snapshot().totalSlow()).tags("name", name)
         .description("calls that took at least the slow-call duration").register(mr));
-    if (b instanceof DefaultCircuitBreaker) {
-      DefaultCircuitBreaker d = (DefaultCircuitBreaker) b;
-      for (Reason r : Reason.values()) {
-        list.add(FunctionCounter.builder(PREFIX + "rejections", d, x -> x.rejections(r))
-            .tags("name", name, "reason", r.name().toLowerCase(java.util.Locale.ROOT))
-            .description("calls rejected without being attempted").register(mr));
-      }
+    for (Reason r : Reason.values()) {
+      list.add(FunctionCounter.builder(PREFIX + "rejections", b, x -> x.snapshot().rejections(r))
+          .tags("name", name, "reason", r.name().toLowerCase(java.util.Locale.ROOT))
+          .description("calls rejected without being attempted").register(mr));
     }
     list.add(gauge(mr, "failure.rate", b, x -> x.snapshot().failureRate()));
     list.add(gauge(mr, "slow.call.rate", b, x -> x.snapshot().slowCallRate()));

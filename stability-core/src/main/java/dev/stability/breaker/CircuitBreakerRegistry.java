@@ -1,6 +1,5 @@
 package dev.stability.breaker;
 
-import dev.stability.breaker.internal.DefaultCircuitBreaker;
 import dev.stability.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,8 +117,8 @@ public final class CircuitBreakerRegistry {
         return;
       }
       CircuitBreaker b = e.getValue();
-      if (b instanceof DefaultCircuitBreaker && ((DefaultCircuitBreaker) b).isIdleClosed(idleNanos)
-          && breakers.remove(e.getKey(), b)) {
+      long idle = b.snapshot().idleNanos();
+      if (idle >= 0 && idle >= idleNanos && breakers.remove(e.getKey(), b)) {
         log.debug("evicted idle circuit breaker '{}'", e.getKey());
         onRemoved.forEach(c -> c.accept(b));
       }

@@ -1,5 +1,8 @@
 package dev.stability.breaker;
 
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * What a circuit breaker knew at one moment: its state, the sliding window, the calls in flight and the totals
  * since it was created. Listeners receive the snapshot that caused a transition.
@@ -17,6 +20,10 @@ package dev.stability.breaker;
  * @param totalCancelled calls cancelled by their caller since creation
  * @param totalSlow slow calls since creation
  * @param totalRejected rejected calls since creation, for every reason
+ * @param rejectionsByReason rejected calls since creation per reason, every reason present (unmodifiable)
+ * @param idleNanos how long the breaker has been CLOSED with no call in flight and none started, or -1 when it
+ *     is not idle (a call in flight, another state, or a snapshot taken at a transition); a registry evicts only
+ *     breakers idle for long enough
  */
 public record CircuitBreakerSnapshot(
     CircuitBreakerState state,
@@ -31,7 +38,29 @@ public record CircuitBreakerSnapshot(
     long totalFailures,
     long totalCancelled,
     long totalSlow,
-    long totalRejected) {
+    long totalRejected,
+    Map<CallNotPermittedException.Reason, Long> rejectionsByReason,
+    long idleNanos) {
+
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException when {@code state} or {@code rejectionsByReason} is null
+   */
+  public CircuitBreakerSnapshot {
+    Objects.requireNonNull(state, "state");
+    rejectionsByReason = Map.copyOf(Objects.requireNonNull(rejectionsByReason, "rejectionsByReason"));
+  }
+
+  /**
+   * Returns the calls rejected for {@code reason} since creation.
+   *
+   * @param reason the reason
+   * @return the count, 0 when the snapshot does not name the reason
+   */
+  public long rejections(CallNotPermittedException.Reason reason) {
+    return rejectionsByReason.getOrDefault(Objects.requireNonNull(reason, "reason"), 0L);
+  }
 
   /**
    * Returns the window's failure rate in [0, 1], 0 when the window is empty.

@@ -1,6 +1,6 @@
 package dev.stability.chain;
 
-import dev.stability.guard.internal.Json;
+import dev.stability.internal.Json;
 import java.util.List;
 import java.util.Map;
 

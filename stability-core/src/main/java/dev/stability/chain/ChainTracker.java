@@ -1,7 +1,8 @@
 package dev.stability.chain;
 
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
-import dev.stability.guard.internal.LogLimiter;
+import dev.stability.internal.LogLimiter;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.Counter;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks the contract of one pipeline of named stages (every stage forwards or responds exactly once, a request
  * gets one response with a status and an end) and keeps per-stage statistics; framework-neutral, driven by an
- * adapter through one {@link Exchange} per request.
+ * adapter through one {@link TrackedRequest} per request.
  *
  * <p>Create one tracker per pipeline or service, declare its stages in order at build time (stages met later
  * are appended), and keep it for the life of the server. The no-violation path allocates only the exchange and
@@ -136,20 +137,20 @@ public final class ChainTracker {
    * Starts tracking one request.
    *
    * @param requestId the request id, named in violations
-   * @return the exchange; report every stage action to it
+   * @return the tracked request; report every stage action to it
    */
-  public Exchange newExchange(String requestId) {
-    return new Exchange(this, Objects.requireNonNull(requestId, "requestId"), null);
+  public TrackedRequest track(String requestId) {
+    return new TrackedRequest(this, Objects.requireNonNull(requestId, "requestId"), null);
   }
 
   /**
    * Starts tracking one request; violations at the deadline print the context's {@link PhaseTimeline}, if any.
    *
    * @param ctx the request's context
-   * @return the exchange
+   * @return the tracked request
    */
-  public Exchange newExchange(RequestContext ctx) {
-    return new Exchange(this, ctx.requestId(), ctx);
+  public TrackedRequest track(RequestContext ctx) {
+    return new TrackedRequest(this, ctx.requestId(), ctx);
   }
 
   /** Returns a snapshot of every stage's counters, in chain order. @return the report */
@@ -166,7 +167,7 @@ public final class ChainTracker {
   ViolationPolicy violation(ViolationType type, Stage stage, String requestId, String timeline) {
     ViolationPolicy policy = policies[type.ordinal()];
     stage.counters.violations[type.ordinal()].increment();
-    Violation v = new Violation(type, name, stage.name, requestId, policy, timeline);
+    ChainViolation v = new ChainViolation(type, name, stage.name, requestId, policy, timeline);
     long suppressed = limiter.acquire(type.name() + '/' + stage.name);
     if (suppressed != LogLimiter.SUPPRESS) {
       log.warn("{}{}{}", v.message(), suppressed == 0 ? "" : " (" + suppressed + " more since last logged)",

@@ -1,25 +1,25 @@
 package dev.stability.chain;
 
 /**
- * Thrown by an {@link Exchange} for a violation whose policy is {@link ViolationPolicy#FAIL}.
+ * Thrown by a {@link TrackedRequest} for a violation whose policy is {@link ViolationPolicy#FAIL}.
  */
 public final class ChainViolationException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Violation violation;
+  private final transient ChainViolation violation;
 
   /**
    * Creates the exception.
    *
    * @param violation the violation
    */
-  public ChainViolationException(Violation violation) {
+  public ChainViolationException(ChainViolation violation) {
     super(violation.message());
     this.violation = violation;
   }
 
   /** Returns the violation. @return the violation */
-  public Violation violation() {
+  public ChainViolation violation() {
     return violation;
   }
 }

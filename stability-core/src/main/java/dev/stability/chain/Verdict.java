@@ -1,7 +1,7 @@
 package dev.stability.chain;
 
 /**
- * What the adapter must do with the action it just reported to an {@link Exchange}.
+ * What the adapter must do with the action it just reported to a {@link TrackedRequest}.
  */
 public enum Verdict {
   /** Let the action through: no violation, or the policy only reports. */

@@ -17,5 +17,5 @@ public interface ViolationListener {
    *
    * @param violation the violation
    */
-  void onViolation(Violation violation);
+  void onViolation(ChainViolation violation);
 }

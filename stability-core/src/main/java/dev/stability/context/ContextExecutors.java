@@ -21,10 +21,11 @@ import java.util.function.Supplier;
  */
 public final class ContextExecutors {
   /**
-   * The key under which a context carries the {@link TaskFailureHandler} told about failures of tasks wrapped by
-   * this class; unset by default. The exception guard sets it so that a task's exception reaches its request.
+   * The key under which a context carries its {@link TaskFailureHandler}. Package-private so that no caller can
+   * replace the exception guard's handler through {@link RequestContext#withValue}: only
+   * {@link #withFailureHandler} sets it.
    */
-  public static final ContextKey<TaskFailureHandler> FAILURE_HANDLER = ContextKey.of("taskFailureHandler");
+  static final ContextKey<TaskFailureHandler> FAILURE_HANDLER = ContextKey.of("taskFailureHandler");
 
   private ContextExecutors() {}
 
@@ -44,6 +45,30 @@ public final class ContextExecutors {
      * @param failure what the task threw
      */
     void onTaskFailure(RequestContext ctx, Throwable failure);
+  }
+
+  /**
+   * Returns a child of {@code ctx} whose wrapped tasks report their failures to {@code handler}; the exception
+   * guard's {@code Guard.bind} calls this once per request. A nested call replaces the handler for the child's
+   * subtree only.
+   *
+   * @param ctx the context
+   * @param handler told about every failure of a task wrapped under the child
+   * @return the child
+   */
+  public static RequestContext withFailureHandler(RequestContext ctx, TaskFailureHandler handler) {
+    Objects.requireNonNull(ctx, "ctx");
+    return ctx.withValue(FAILURE_HANDLER, Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Returns the failure handler {@code ctx} carries, or {@code null} when none was set.
+   *
+   * @param ctx the context
+   * @return the handler or {@code null}
+   */
+  public static TaskFailureHandler failureHandler(RequestContext ctx) {
+    return Objects.requireNonNull(ctx, "ctx").get(FAILURE_HANDLER);
   }
 
   static void reportFailure(RequestContext ctx, Throwable failure) {

@@ -6,18 +6,12 @@ import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The deadline, cancellation and identity of one request, as a tree: each derived context is a child that can
@@ -34,35 +28,24 @@ import org.slf4j.LoggerFactory;
  * a real context with a fake {@link Ticker} instead.
  */
 public final class RequestContext {
-  private static final Logger log = LoggerFactory.getLogger(RequestContext.class);
-  private static final VarHandle CAUSE;
-
-  static {
-    try {
-      CAUSE = MethodHandles.lookup().findVarHandle(RequestContext.class, "cause", CancellationCause.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private static final byte HAS_DEADLINE = 1;
   private static final byte OWN_DEADLINE = 2;
 
-  private final RequestContext parent;
+  // The fields CancellationTree works on are package-private; nothing outside this package sees them.
+  final RequestContext parent;
   private final String requestId;
-  private final Runtime runtime;
+  final TreeClock clock;
   private final Values values;
-  private final long deadlineNanos;
+  final long deadlineNanos;
   private final byte flags;
-  @SuppressWarnings("unused") // written through the CAUSE VarHandle
-  private volatile CancellationCause cause;
-  private Links links; // guarded by this
+  volatile CancellationCause cause; // set once, through CancellationTree's VarHandle
+  Links links; // guarded by this; null until someone waits on this context
 
-  private RequestContext(RequestContext parent, String requestId, Runtime runtime, Values values,
+  private RequestContext(RequestContext parent, String requestId, TreeClock clock, Values values,
       long deadlineNanos, byte flags) {
     this.parent = parent;
     this.requestId = requestId;
-    this.runtime = runtime;
+    this.clock = clock;
     this.values = values;
     this.deadlineNanos = deadlineNanos;
     this.flags = flags;
@@ -137,12 +120,12 @@ public final class RequestContext {
 
   /** Returns the ticker this context reads. @return the ticker */
   public Ticker ticker() {
-    return runtime.ticker;
+    return clock.ticker;
   }
 
   /** Returns the scheduler that arms this context's timers. @return the scheduler */
   public TimerScheduler scheduler() {
-    return runtime.scheduler;
+    return clock.scheduler;
   }
 
   /**
@@ -171,7 +154,7 @@ public final class RequestContext {
    * @return the deadline, or empty when there is none
    */
   public Optional<Deadline> deadline() {
-    return hasDeadline() ? Optional.of(Deadline.atNanos(runtime.ticker, deadlineNanos)) : Optional.empty();
+    return hasDeadline() ? Optional.of(Deadline.atNanos(clock.ticker, deadlineNanos)) : Optional.empty();
   }
 
   /**
@@ -180,7 +163,7 @@ public final class RequestContext {
    * @return the remaining nanoseconds
    */
   public long remainingNanos() {
-    return hasDeadline() ? deadlineNanos - runtime.ticker.nanoTime() : Long.MAX_VALUE;
+    return hasDeadline() ? deadlineNanos - clock.ticker.nanoTime() : Long.MAX_VALUE;
   }
 
   /**
@@ -205,7 +188,7 @@ public final class RequestContext {
    * @return a new child
    */
   public RequestContext child() {
-    return new RequestContext(this, requestId, runtime, values, deadlineNanos, (byte) (flags & HAS_DEADLINE));
+    return new RequestContext(this, requestId, clock, values, deadlineNanos, (byte) (flags & HAS_DEADLINE));
   }
 
   /**
@@ -215,7 +198,7 @@ public final class RequestContext {
    * @return a new child that can only be shorter-lived than this context
    */
   public RequestContext withTimeout(Duration timeout) {
-    long now = runtime.ticker.nanoTime();
+    long now = clock.ticker.nanoTime();
     return withDeadlineNanos(now + Durations.clampOffset(Durations.saturatedNanos(timeout)));
   }
 
@@ -227,9 +210,9 @@ public final class RequestContext {
    */
   public RequestContext withDeadline(Deadline deadline) {
     Objects.requireNonNull(deadline, "deadline");
-    if (deadline.ticker() != runtime.ticker) {
+    if (deadline.ticker() != clock.ticker) {
       throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
-          + " (expected: this context's ticker " + runtime.ticker + ")");
+          + " (expected: this context's ticker " + clock.ticker + ")");
     }
     return withDeadlineNanos(deadline.nanos());
   }
@@ -238,7 +221,7 @@ public final class RequestContext {
     if (hasDeadline() && deadlineNanos - own <= 0) {
       return child(); // the parent is already tighter: inherit, no own deadline, no timer
     }
-    return new RequestContext(this, requestId, runtime, values, own, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+    return new RequestContext(this, requestId, clock, values, own, (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
   /**
@@ -273,7 +256,7 @@ public final class RequestContext {
     if (remaining - marginNanos < minimumNanos || remaining <= 0) {
       throw new BudgetExhaustedException(requestId, remaining, marginNanos, minimumNanos);
     }
-    return new RequestContext(this, requestId, runtime, values, deadlineNanos - marginNanos,
+    return new RequestContext(this, requestId, clock, values, deadlineNanos - marginNanos,
         (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
@@ -287,7 +270,7 @@ public final class RequestContext {
    */
   public <T> RequestContext withValue(ContextKey<T> key, T value) {
     Objects.requireNonNull(key, "key");
-    return new RequestContext(this, requestId, runtime, values.with(key, value), deadlineNanos,
+    return new RequestContext(this, requestId, clock, values.with(key, value), deadlineNanos,
         (byte) (flags & HAS_DEADLINE));
   }
 
@@ -299,7 +282,7 @@ public final class RequestContext {
    * @return a detached root context
    */
   public RequestContext fork() {
-    return new RequestContext(null, requestId, runtime, values, 0, (byte) 0);
+    return new RequestContext(null, requestId, clock, values, 0, (byte) 0);
   }
 
   /**
@@ -309,8 +292,8 @@ public final class RequestContext {
    * @return a detached root context
    */
   public RequestContext fork(Duration timeout) {
-    long deadline = runtime.ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
-    return new RequestContext(null, requestId, runtime, values, deadline, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+    long deadline = clock.ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
+    return new RequestContext(null, requestId, clock, values, deadline, (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
   // ---------------------------------------------------------------------------------------------- state
@@ -345,14 +328,14 @@ public final class RequestContext {
     if (c != null) {
       return c;
     }
-    if (hasDeadline() && deadlineNanos - runtime.ticker.nanoTime() <= 0) {
-      end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), !hasOwnDeadline());
+    if (hasDeadline() && deadlineNanos - clock.ticker.nanoTime() <= 0) {
+      CancellationTree.end(this, CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), !hasOwnDeadline());
       return cause;
     }
     if (parent != null) {
       CancellationCause inherited = parent.cancellationCause();
       if (inherited != null) {
-        end(inherited, true);
+        CancellationTree.end(this, inherited, true);
         return cause;
       }
     }
@@ -378,7 +361,7 @@ public final class RequestContext {
    * @return {@code true} when this call ended the context
    */
   public boolean cancel(CancelReason reason) {
-    return end(CancellationCause.of(reason), false);
+    return CancellationTree.end(this, CancellationCause.of(reason), false);
   }
 
   /**
@@ -388,7 +371,7 @@ public final class RequestContext {
    * @return {@code true} when this call ended the context
    */
   public boolean cancel(CancellationCause cause) {
-    return end(Objects.requireNonNull(cause, "cause"), false);
+    return CancellationTree.end(this, Objects.requireNonNull(cause, "cause"), false);
   }
 
   /**
@@ -398,82 +381,7 @@ public final class RequestContext {
    * @return {@code true} when this call ended the context
    */
   public boolean complete() {
-    return end(CancellationCause.of(CancelReason.COMPLETED), false);
-  }
-
-  private boolean end(CancellationCause newCause, boolean inherited) {
-    CancellationCause effective = inherited ? newCause.inherited() : newCause;
-    if (!CAUSE.compareAndSet(this, null, effective)) {
-      return false;
-    }
-    Links l;
-    List<Links.Listener> toRun;
-    List<RequestContext> children = null;
-    synchronized (this) {
-      l = links;
-      if (l == null) {
-        return true;
-      }
-      toRun = l.listeners;
-      l.listeners = null;
-      // Detach the whole child list under our lock (parent before child, as in unlinkChild) so that a child
-      // ending concurrently cannot cut the list while we walk it.
-      for (RequestContext c = l.firstChild; c != null; ) {
-        RequestContext next;
-        synchronized (c) {
-          next = c.links.nextSibling;
-          c.links.prevSibling = null;
-          c.links.nextSibling = null;
-          c.links.linkedToParent = false;
-        }
-        if (children == null) {
-          children = new ArrayList<>();
-        }
-        children.add(c);
-        c = next;
-      }
-      l.firstChild = null;
-      if (l.timer != null) {
-        l.timer.cancel();
-        l.timer = null;
-      }
-    }
-    if (parent != null && l.linkedToParent) {
-      parent.unlinkChild(this);
-    }
-    if (toRun != null) {
-      for (Links.Listener listener : toRun) {
-        notify(listener, effective);
-      }
-    }
-    if (children != null) {
-      for (RequestContext c : children) {
-        c.end(effective, true);
-      }
-    }
-    return true;
-  }
-
-  private static void notify(Links.Listener listener, CancellationCause cause) {
-    Runnable call = () -> {
-      try {
-        listener.callback.accept(cause);
-      } catch (RuntimeException | Error e) {
-        log.warn("cancellation listener {} of request {} threw; the other listeners still run",
-            listener.callback, listener.owner.requestId, e);
-      }
-    };
-    if (listener.executor == null) {
-      call.run();
-    } else {
-      try {
-        listener.executor.execute(call);
-      } catch (RuntimeException e) {
-        log.warn("executor rejected a cancellation listener of request {}; running it inline",
-            listener.owner.requestId, e);
-        call.run();
-      }
-    }
+    return CancellationTree.end(this, CancellationCause.of(CancelReason.COMPLETED), false);
   }
 
   // ---------------------------------------------------------------------------------------------- listeners
@@ -499,24 +407,7 @@ public final class RequestContext {
    */
   public ListenerRegistration onCancel(Consumer<CancellationCause> listener, Executor executor) {
     Objects.requireNonNull(listener, "listener");
-    Links.Listener entry = new Links.Listener(this, listener, executor);
-    CancellationCause ended = cancellationCause();
-    if (ended == null) {
-      boolean added;
-      synchronized (this) {
-        added = cause == null;
-        if (added) {
-          links().addListener(entry);
-        }
-      }
-      if (added) {
-        needWaking();
-        return entry;
-      }
-      ended = cause;
-    }
-    notify(entry, ended);
-    return entry;
+    return CancellationTree.onCancel(this, listener, executor);
   }
 
   /**
@@ -530,133 +421,15 @@ public final class RequestContext {
     return future;
   }
 
-  void removeListener(Links.Listener entry) {
-    synchronized (this) {
-      if (links != null && links.listeners != null) {
-        links.listeners.remove(entry);
-      }
-    }
+  // Visible for testing: the children linked because they need cancellation pushed to them; children nobody
+  // listens to are never linked.
+  int linkedChildCount() {
+    return CancellationTree.linkedChildCount(this);
   }
 
-  private Links links() {
-    if (links == null) {
-      links = new Links();
-    }
-    return links;
-  }
-
-  /** Someone waits on this context: link into the parent chain and arm the own deadline timer once. */
-  private void needWaking() {
-    if (parent != null) {
-      parent.linkChild(this);
-    }
-    if (hasOwnDeadline()) {
-      armTimer();
-    }
-  }
-
-  private void armTimer() {
-    synchronized (this) {
-      if (cause != null || links.timer != null) {
-        return;
-      }
-      long delay = deadlineNanos - runtime.ticker.nanoTime();
-      if (delay > 0) {
-        links.timer = runtime.scheduler.schedule(this::onTimer, delay);
-        return;
-      }
-    }
-    end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), false);
-  }
-
-  private void onTimer() {
-    long late = runtime.ticker.nanoTime() - deadlineNanos;
-    if (late < 0) { // a scheduler that fires early (coarse clocks): re-arm for the rest
-      synchronized (this) {
-        if (links != null) {
-          links.timer = null;
-        }
-      }
-      armTimer();
-      return;
-    }
-    end(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), false);
-  }
-
-  private void linkChild(RequestContext child) {
-    boolean first;
-    CancellationCause ended;
-    synchronized (this) {
-      ended = cause;
-      if (ended == null) {
-        synchronized (child) {
-          Links cl = child.links();
-          if (cl.linkedToParent || child.cause != null) {
-            return;
-          }
-          Links pl = links();
-          first = pl.firstChild == null && (pl.listeners == null || pl.listeners.isEmpty());
-          cl.nextSibling = pl.firstChild;
-          if (pl.firstChild != null) {
-            pl.firstChild.links.prevSibling = child;
-          }
-          pl.firstChild = child;
-          cl.linkedToParent = true;
-        }
-      } else {
-        first = false;
-      }
-    }
-    if (ended != null) {
-      child.end(ended, true);
-    } else if (first) {
-      needWaking(); // outside our lock: linking upwards takes the grandparent's lock first
-    }
-  }
-
-  private void unlinkChild(RequestContext child) {
-    synchronized (this) {
-      synchronized (child) {
-        Links cl = child.links;
-        if (!cl.linkedToParent) {
-          return;
-        }
-        if (cl.prevSibling != null) {
-          cl.prevSibling.links.nextSibling = cl.nextSibling;
-        } else if (links != null) {
-          links.firstChild = cl.nextSibling;
-        }
-        if (cl.nextSibling != null) {
-          cl.nextSibling.links.prevSibling = cl.prevSibling;
-        }
-        cl.prevSibling = null;
-        cl.nextSibling = null;
-        cl.linkedToParent = false;
-      }
-    }
-  }
-
-  /**
-   * Returns the number of children currently linked because they need cancellation pushed to them; for tests
-   * and diagnostics. Children nobody listens to are never linked.
-   *
-   * @return the linked child count
-   */
-  public int linkedChildCount() {
-    synchronized (this) {
-      int n = 0;
-      for (RequestContext c = links == null ? null : links.firstChild; c != null; c = c.links.nextSibling) {
-        n++;
-      }
-      return n;
-    }
-  }
-
-  /** Returns whether a deadline timer is armed; for tests and diagnostics. @return whether armed */
-  public boolean hasArmedTimer() {
-    synchronized (this) {
-      return links != null && links.timer != null;
-    }
+  // Visible for testing: whether a deadline timer is armed.
+  boolean hasArmedTimer() {
+    return CancellationTree.hasArmedTimer(this);
   }
 
   // ---------------------------------------------------------------------------------------------- threads
@@ -695,17 +468,6 @@ public final class RequestContext {
   }
 
   // ---------------------------------------------------------------------------------------------- builder
-
-  /** Immutable per-tree settings shared by every context derived from one root. */
-  static final class Runtime {
-    final Ticker ticker;
-    final TimerScheduler scheduler;
-
-    Runtime(Ticker ticker, TimerScheduler scheduler) {
-      this.ticker = ticker;
-      this.scheduler = scheduler;
-    }
-  }
 
   /** Builds a root context. */
   public static final class Builder {
@@ -774,20 +536,20 @@ public final class RequestContext {
      * @return a new root context
      */
     public RequestContext build() {
-      Runtime runtime = new Runtime(ticker, scheduler);
+      TreeClock clock = new TreeClock(ticker, scheduler);
       if (deadline != null) {
         if (deadline.ticker() != ticker) {
           throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
               + " (expected: the builder's ticker " + ticker + ")");
         }
-        return new RequestContext(null, requestId, runtime, Values.EMPTY, deadline.nanos(),
+        return new RequestContext(null, requestId, clock, Values.EMPTY, deadline.nanos(),
             (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       if (timeout != null) {
         long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
-        return new RequestContext(null, requestId, runtime, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+        return new RequestContext(null, requestId, clock, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
-      return new RequestContext(null, requestId, runtime, Values.EMPTY, 0, (byte) 0);
+      return new RequestContext(null, requestId, clock, Values.EMPTY, 0, (byte) 0);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.stability.guard;
 
-import dev.stability.guard.internal.LogText;
+import dev.stability.internal.LogText;
 import java.util.Objects;
 
 /**

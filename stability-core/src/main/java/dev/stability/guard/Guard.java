@@ -1,6 +1,6 @@
 package dev.stability.guard;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
@@ -76,7 +76,7 @@ public final class Guard {
   public RequestContext bind(RequestContext ctx, String route) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(route, "route");
-    return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route, null));
+    return ContextExecutors.withFailureHandler(ctx, new RequestIncidents(this, route, null));
   }
 
   /**
@@ -94,7 +94,7 @@ public final class Guard {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(afterRecord, "afterRecord");
-    return ctx.withValue(ContextExecutors.FAILURE_HANDLER, new RequestIncidents(this, route, afterRecord));
+    return ContextExecutors.withFailureHandler(ctx, new RequestIncidents(this, route, afterRecord));
   }
 
   /**
@@ -351,7 +351,7 @@ public final class Guard {
   }
 
   private static RequestIncidents sinkOf(RequestContext ctx) {
-    Object handler = ctx.get(ContextExecutors.FAILURE_HANDLER);
+    Object handler = ContextExecutors.failureHandler(ctx);
     return handler instanceof RequestIncidents ? (RequestIncidents) handler : null;
   }
 

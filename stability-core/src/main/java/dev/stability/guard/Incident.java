@@ -100,7 +100,7 @@ public final class Incident {
 
   /**
    * Returns, for a deadline incident (status 504), the request's rendered
-   * {@link dev.stability.chain.PhaseTimeline} at the time: where the time went. Empty otherwise, or when the
+   * {@link dev.stability.timeline.PhaseTimeline} at the time: where the time went. Empty otherwise, or when the
    * context carries no timeline.
    *
    * @return the timeline text, possibly empty

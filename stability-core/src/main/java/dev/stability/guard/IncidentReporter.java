@@ -1,6 +1,7 @@
 package dev.stability.guard;
 
-import dev.stability.guard.internal.LogLimiter;
+import dev.stability.internal.LogLimiter;
+import dev.stability.internal.RouteTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ final class IncidentReporter {
   private final MeterRegistry registry;
   private final IncidentListener listener;
   private final LogLimiter limiter;
+  private final RouteTags routeTags = new RouteTags(INCIDENTS);
 
   IncidentReporter(GuardConfig config) {
     this.registry = config.meterRegistry;
@@ -77,7 +79,7 @@ final class IncidentReporter {
    * is enough: a client can send them by the thousand, and the counter keeps the total.
    */
   private void logClientError(Incident i) {
-    long suppressed = limiter.acquire("client-error|" + i.route());
+    long suppressed = limiter.acquire("client-error|" + routeTags.tag(i.route()));
     if (suppressed == LogLimiter.SUPPRESS) {
       if (log.isDebugEnabled()) {
         log.debug("Request {} on route {} rejected as a bad request: {}", i.requestId(), i.route(), i.message());
@@ -93,7 +95,7 @@ final class IncidentReporter {
       Counter.builder(INCIDENTS)
           .description("Exceptions thrown while serving requests, by exception type, route and kind")
           .tag("exception", i.exceptionType())
-          .tag("route", i.route())
+          .tag("route", routeTags.tag(i.route()))
           .tag("kind", i.kind().name())
           .register(registry)
           .increment();

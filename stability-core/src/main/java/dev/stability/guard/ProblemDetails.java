@@ -1,6 +1,6 @@
 package dev.stability.guard;
 
-import dev.stability.guard.internal.Json;
+import dev.stability.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

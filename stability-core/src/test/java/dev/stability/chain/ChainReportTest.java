@@ -14,7 +14,7 @@ class ChainReportTest {
 
   ChainReportTest() {
     for (int i = 0; i < 3; i++) { // three good requests
-      Exchange ex = tracker.newExchange("ok-" + i);
+      TrackedRequest ex = tracker.track("ok-" + i);
       ex.enter(auth);
       ex.forwarded(auth);
       ex.enter(log);
@@ -24,11 +24,11 @@ class ChainReportTest {
       ex.completed();
       ex.finish();
     }
-    Exchange denied = tracker.newExchange("denied");
+    TrackedRequest denied = tracker.track("denied");
     denied.enter(auth);
     denied.responded(auth);
     denied.completed();
-    Exchange swallowed = tracker.newExchange("lost");
+    TrackedRequest swallowed = tracker.track("lost");
     swallowed.enter(auth);
     swallowed.forwarded(auth);
     swallowed.enter(log);

@@ -70,7 +70,7 @@ class ChainTrackerTest {
       for (int t = 0; t < threads; t++) {
         done.add(pool.submit(() -> {
           for (int i = 0; i < perThread; i++) {
-            Exchange ex = tracker.newExchange("r");
+            TrackedRequest ex = tracker.track("r");
             ex.enter(auth);
             ex.forwarded(auth);
             ex.enter(handler);
@@ -109,7 +109,7 @@ class ChainTrackerTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       for (int round = 0; round < 200; round++) {
-        Exchange ex = tracker.newExchange("r" + round);
+        TrackedRequest ex = tracker.track("r" + round);
         ex.enter(handler);
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger allowed = new AtomicInteger();

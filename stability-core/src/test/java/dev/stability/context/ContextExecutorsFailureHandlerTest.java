@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ContextExecutorsFailureHandlerTest {
   private final List<String> seen = new ArrayList<>();
-  private final RequestContext ctx = RequestContext.of("req-1").withValue(ContextExecutors.FAILURE_HANDLER,
+  private final RequestContext ctx = ContextExecutors.withFailureHandler(RequestContext.of("req-1"),
       (c, failure) -> seen.add(c.requestId() + ":" + failure.getMessage()));
 
   @Test
@@ -38,7 +38,7 @@ class ContextExecutorsFailureHandlerTest {
 
   @Test
   void aThrowingHandlerIsSuppressedIntoTheTaskFailure() {
-    RequestContext broken = RequestContext.of("r").withValue(ContextExecutors.FAILURE_HANDLER, (c, f) -> {
+    RequestContext broken = ContextExecutors.withFailureHandler(RequestContext.of("r"), (c, f) -> {
       throw new IllegalArgumentException("handler bug");
     });
     Runnable task = ContextExecutors.wrap(broken, () -> {

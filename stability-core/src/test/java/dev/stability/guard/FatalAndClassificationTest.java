@@ -158,9 +158,9 @@ class FatalAndClassificationTest {
   @Test
   void aDeadlineIncidentCarriesThePhaseTimelineOfItsRequest() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
-    dev.stability.chain.PhaseTimeline timeline = dev.stability.chain.PhaseTimeline.start(ctx.ticker());
-    RequestContext tracked = ctx.withValue(dev.stability.chain.PhaseTimeline.KEY, timeline);
-    timeline.mark(dev.stability.chain.Phase.DOWNSTREAM_CONNECT);
+    dev.stability.timeline.PhaseTimeline timeline = dev.stability.timeline.PhaseTimeline.start(ctx.ticker());
+    RequestContext tracked = ctx.withValue(dev.stability.timeline.PhaseTimeline.KEY, timeline);
+    timeline.mark(dev.stability.timeline.RequestPhase.DOWNSTREAM_CONNECT);
 
     Incident deadline = guard.report(tracked,
         new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));

@@ -3,9 +3,9 @@ package dev.stability.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Exchange;
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.chain.TrackedRequest;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.chain.Stage;
 import dev.stability.chain.Verdict;
 import dev.stability.chain.ViolationPolicy;
@@ -63,7 +63,7 @@ class GuardsAndIntegrityDocTest {
     Stage auth = tracker.stage("auth");
     Stage log = tracker.stage("log");
 
-    Exchange ex = tracker.newExchange("req-43");
+    TrackedRequest ex = tracker.track("req-43");
     ex.enter(auth);
     ex.forwarded(auth);
     ex.enter(log); // "log" forgets to call next
@@ -82,8 +82,8 @@ class GuardsAndIntegrityDocTest {
     RequestContext root = RequestContext.of("req-44");
     // --- snippet: timeline
     RequestContext ctx = root.withValue(PhaseTimeline.KEY, PhaseTimeline.start(root.ticker()));
-    PhaseTimeline.mark(ctx, Phase.HEADERS_READ);   // server
-    PhaseTimeline.mark(ctx, Phase.DOWNSTREAM_SENT); // client
+    PhaseTimeline.mark(ctx, RequestPhase.HEADERS_READ);   // server
+    PhaseTimeline.mark(ctx, RequestPhase.DOWNSTREAM_SENT); // client
     String where = PhaseTimeline.of(ctx).render();  // printed with a deadline violation
     // --- end snippet
     assertThat(where).contains("headers_read", "downstream_sent", "not reached: handler_start");

@@ -1,7 +1,7 @@
 package dev.stability.jdbc;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
@@ -36,7 +36,7 @@ final class Acquisition implements Consumer<CancellationCause> {
     if (scope == null) {
       return timed(ds, user, password, withUser, start);
     }
-    PhaseTimeline.mark(scope, Phase.DB_ACQUIRE);
+    PhaseTimeline.mark(scope, RequestPhase.DB_ACQUIRE);
     long budget = CallBudget.budgetOf(scope);
     Acquisition a = new Acquisition();
     ds.callStarted();

@@ -1,7 +1,7 @@
 package dev.stability.jdbc;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
@@ -57,7 +57,7 @@ final class StatementCall implements Consumer<CancellationCause> {
       RequestContext scope) {
     StatementCall call = new StatementCall(ds, statement, connection, scope);
     ds.callStarted();
-    PhaseTimeline.mark(scope, Phase.DB_EXECUTE);
+    PhaseTimeline.mark(scope, RequestPhase.DB_EXECUTE);
     call.registration = scope.onCancel(call, ds.cancelExecutor);
     return call;
   }
@@ -172,7 +172,7 @@ final class StatementCall implements Consumer<CancellationCause> {
     }
     scope.complete();
     ds.callEnded();
-    PhaseTimeline.mark(scope, Phase.DB_DONE);
+    PhaseTimeline.mark(scope, RequestPhase.DB_DONE);
     if (last == State.CANCELLING) {
       log.warn("Statement.cancel() still running after {} ms; returning the connection anyway",
           TimeUnit.NANOSECONDS.toMillis(CANCEL_WAIT_NANOS));

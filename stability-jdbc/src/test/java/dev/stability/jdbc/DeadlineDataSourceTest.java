@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.BudgetExhaustedException;
 import dev.stability.context.CancelReason;
 import dev.stability.context.ContextCancelledException;
@@ -218,9 +218,9 @@ class DeadlineDataSourceTest {
     try (Scope ignored = ctx.attach(); Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.executeQuery("SELECT SLEEP_MS(20)").close();
     }
-    assertThat(timeline.offsetNanos(Phase.DB_ACQUIRE)).isNotNegative();
-    assertThat(timeline.offsetNanos(Phase.DB_EXECUTE)).isGreaterThanOrEqualTo(timeline.offsetNanos(Phase.DB_ACQUIRE));
-    assertThat(timeline.offsetNanos(Phase.DB_DONE) - timeline.offsetNanos(Phase.DB_EXECUTE))
+    assertThat(timeline.offsetNanos(RequestPhase.DB_ACQUIRE)).isNotNegative();
+    assertThat(timeline.offsetNanos(RequestPhase.DB_EXECUTE)).isGreaterThanOrEqualTo(timeline.offsetNanos(RequestPhase.DB_ACQUIRE));
+    assertThat(timeline.offsetNanos(RequestPhase.DB_DONE) - timeline.offsetNanos(RequestPhase.DB_EXECUTE))
         .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
     assertThat(timeline.render()).contains("db_acquire", "db_execute", "db_done");
   }

@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.chain;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Exchange;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Stage;
 import dev.stability.chain.Verdict;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One request through a three-stage chain that behaves (auth, log, handler: enter, forward, respond, write, end,
- * three returns, finish), tracked by {@link Exchange}, against the anchor: the minimal OkHttp-style check
+ * three returns, finish), tracked by {@link TrackedRequest}, against the anchor: the minimal OkHttp-style check
  * ({@code calls++} per stage in a per-request array, checked on return).
  */
 @State(Scope.Benchmark)
@@ -33,8 +33,8 @@ public class ChainTrackerBenchmark {
    * it escapes, as it does in a channel attribute; otherwise the JIT scalar-replaces it and elides its lock.
    */
   @Benchmark
-  public Exchange exchangeNoViolation() {
-    Exchange ex = tracker.newExchange("req-1");
+  public TrackedRequest exchangeNoViolation() {
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(auth);
     ex.forwarded(auth);
     ex.enter(log);

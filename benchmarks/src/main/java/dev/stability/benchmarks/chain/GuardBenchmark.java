@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.chain;
 
-import dev.stability.chain.Phase;
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.Guard;
 import dev.stability.guard.GuardConfig;
@@ -60,10 +60,10 @@ public class GuardBenchmark {
   @Benchmark
   public void timelineFiveMarks(Blackhole bh) {
     PhaseTimeline t = PhaseTimeline.start(Ticker.system());
-    t.mark(Phase.HEADERS_READ);
-    t.mark(Phase.HANDLER_START);
-    t.mark(Phase.DOWNSTREAM_ACQUIRE);
-    t.mark(Phase.DOWNSTREAM_DONE);
-    bh.consume(t.mark(Phase.RESPONSE_WRITTEN));
+    t.mark(RequestPhase.HEADERS_READ);
+    t.mark(RequestPhase.HANDLER_START);
+    t.mark(RequestPhase.DOWNSTREAM_ACQUIRE);
+    t.mark(RequestPhase.DOWNSTREAM_DONE);
+    bh.consume(t.mark(RequestPhase.RESPONSE_WRITTEN));
   }
 }

@@ -1,6 +1,6 @@
 package dev.stability.examples.internal;
 
-import dev.stability.chain.Exchange;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Stage;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.BadRequestException;
@@ -31,13 +31,13 @@ public final class Call {
   private final HttpService service;
   private final ChannelHandlerContext ctx;
   private final RequestContext context;
-  private final Exchange exchange;
+  private final TrackedRequest exchange;
   private final Stage stage;
   private final String path;
   private final Map<String, List<String>> query;
   private final HttpHeaders headers;
 
-  Call(HttpService service, ChannelHandlerContext ctx, RequestContext context, Exchange exchange, Stage stage,
+  Call(HttpService service, ChannelHandlerContext ctx, RequestContext context, TrackedRequest exchange, Stage stage,
       String path, Map<String, List<String>> query, HttpHeaders headers) {
     this.service = service;
     this.ctx = ctx;

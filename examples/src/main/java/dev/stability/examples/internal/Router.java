@@ -1,10 +1,10 @@
 package dev.stability.examples.internal;
 
-import dev.stability.chain.Exchange;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Verdict;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.BadRequestException;
-import dev.stability.guard.internal.LogText;
+import dev.stability.internal.LogText;
 import dev.stability.netty.server.ServerRequestContexts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,7 +77,7 @@ final class Router extends ChannelInboundHandlerAdapter {
 
   private void route(ChannelHandlerContext ctx, FullHttpRequest request, RequestContext context, String path,
       Map<String, List<String>> parameters) throws Exception {
-    Exchange exchange = service.chain().newExchange(context);
+    TrackedRequest exchange = service.chain().track(context);
     exchange.enter(service.routerStage());
     Route route = service.route(path);
     Call call = new Call(service, ctx, context, exchange, route == null ? service.routerStage()

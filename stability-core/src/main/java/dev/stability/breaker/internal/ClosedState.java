@@ -130,27 +130,30 @@ final class ClosedState extends State {
     return start == Long.MAX_VALUE ? 0 : Math.max(0, now - start);
   }
 
-  /** Returns whether no call is in flight and none started for {@code idleNanos}; for registry eviction. */
-  boolean isIdle(long now, long idleNanos) {
+  /**
+   * Returns how long no call has been in flight and none started, or -1 while a call is in flight (or one whose
+   * start is not yet bounded); for registry eviction through {@link dev.stability.breaker.CircuitBreakerSnapshot}.
+   */
+  long idleNanos(long now) {
     tick(now); // seals a stale permit so that its calls get a start bound
     Epoch p = current.get();
     if (p.inFlight() > 0) {
-      return false;
+      return -1;
     }
     for (int i = 0; i < SEALED; i++) {
       Epoch s = sealed.get(i);
       if (s != null && s.inFlight() > 0) {
-        return false;
+        return -1;
       }
     }
     long lastActive = lastSealedStart;
     if (p.hasEntries()) {
       long bound = p.startedNoLaterThan();
       if (bound == Long.MAX_VALUE) {
-        return false;
+        return -1;
       }
       lastActive = Math.max(lastActive, bound);
     }
-    return now - lastActive >= idleNanos;
+    return Math.max(0, now - lastActive);
   }
 }

@@ -11,6 +11,8 @@ import dev.stability.breaker.Permit;
 import dev.stability.context.RequestContext;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultCircuitBreaker implements CircuitBreaker {
   private static final Logger log = LoggerFactory.getLogger(DefaultCircuitBreaker.class);
   private static final long ESTIMATE_REFRESH_NANOS = 100_000_000L;
+  private static final Reason[] REASONS = Reason.values();
 
   private final String name;
   private final CircuitBreakerConfig config;
@@ -295,7 +298,8 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
       return;
     }
     try {
-      listener.onStateTransition(name, from.kind, to.kind, cause, snapshotOf(from, counts, ticker.nanoTime()));
+      listener.onStateTransition(name, from.kind, to.kind, cause,
+          snapshotOf(from, counts, ticker.nanoTime(), false));
     } catch (RuntimeException e) {
       log.warn("listener {} of circuit breaker '{}' threw on {} -> {}; ignored", listener, name, from.kind, to.kind,
           e);
@@ -358,60 +362,44 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   @Override
   public CircuitBreakerSnapshot snapshot() {
     long now = ticker.nanoTime();
-    return snapshotOf(refresh(now), null, now);
+    return snapshotOf(refresh(now), null, now, true);
   }
 
-  private CircuitBreakerSnapshot snapshotOf(State s, WindowCounts known, long now) {
+  private CircuitBreakerSnapshot snapshotOf(State s, WindowCounts known, long now, boolean current) {
     WindowCounts w = known;
     int slowInFlight = 0;
     long oldest = 0;
+    long idle = -1;
     if (s instanceof ClosedState) {
       ClosedState c = (ClosedState) s;
       w = w == null ? c.window.counts() : w;
       slowInFlight = (int) Math.min(c.inFlight() & 0xFFFF_FFFFL, Integer.MAX_VALUE);
       oldest = c.oldestInFlightNanos(now);
+      idle = current ? c.idleNanos(now) : -1; // a transition snapshot: a call just finished, so not idle
     }
     w = w == null ? WindowCounts.EMPTY : w;
     return new CircuitBreakerSnapshot(s.kind, w.calls, w.failures, w.slow, slowInFlight,
         w.percentileNanos(config.latencyPercentile(), true, config.latencyMinimumCalls()),
         w.percentileNanos(0.99, true, 1), oldest, totalRecords() - totals.failures(), totals.failures(), totals.cancelled(),
-        totals.slow(), totals.rejections());
+        totals.slow(), totals.rejections(), rejectionsByReason(), idle);
   }
 
-  /**
-   * Returns the number of calls rejected for {@code reason} since creation.
-   *
-   * @param reason the reason
-   * @return the count
-   */
-  public long rejections(Reason reason) {
-    return totals.rejections(reason);
+  private Map<Reason, Long> rejectionsByReason() {
+    EnumMap<Reason, Long> byReason = new EnumMap<>(Reason.class);
+    for (Reason r : REASONS) {
+      byReason.put(r, totals.rejections(r));
+    }
+    return byReason; // the snapshot copies it
   }
 
-  /**
-   * Returns whether the breaker is CLOSED with nothing in flight and no call for {@code idleNanos}; only such a
-   * breaker may be evicted from a registry.
-   *
-   * @param idleNanos how long without calls counts as idle
-   * @return whether it is safe to drop
-   */
-  public boolean isIdleClosed(long idleNanos) {
-    State s = state.get();
-    return s instanceof ClosedState && ((ClosedState) s).isIdle(ticker.nanoTime(), idleNanos);
-  }
-
-  /** Returns the probe leases currently out; for tests and diagnostics. @return the count */
-  public int probesOut() {
+  // Visible for testing: the probe leases currently out.
+  int probesOut() {
     State s = state.get();
     return s instanceof HalfOpenState ? ((HalfOpenState) s).leasesOut() : 0;
   }
 
-  /**
-   * Returns the deadline estimate last computed, -1 with too few calls; for tests and diagnostics.
-   *
-   * @return nanoseconds
-   */
-  public long latencyEstimateNanos() {
+  // Visible for testing: the deadline estimate last computed, -1 with too few calls.
+  long latencyEstimateNanos() {
     return estimateNanos;
   }
 

@@ -29,7 +29,7 @@ final class CallExecution implements PhaseObserver {
   private int attempt;
   private boolean staleRetried;
   private boolean done;
-  private Phase phase = Phase.ACQUIRE;
+  private CallPhase phase = CallPhase.ACQUIRE;
   private long phaseLimitNanos;
   private Attempt current;
   private ScheduledFuture<?> retryTimer;
@@ -93,7 +93,7 @@ final class CallExecution implements PhaseObserver {
   }
 
   @Override
-  public void enter(Phase p, long limitNanos) {
+  public void enter(CallPhase p, long limitNanos) {
     this.phase = p;
     this.phaseLimitNanos = limitNanos;
     TimelineRecorder.record(ctx, p);
@@ -118,8 +118,8 @@ final class CallExecution implements PhaseObserver {
     Attempt a = current;
     if (a != null) {
       // a deadline that expires while the upstream works is the upstream's slowness; anything else is not
-      boolean upstreamSlow = cause.reason() == CancelReason.DEADLINE_EXCEEDED && phase != Phase.ACQUIRE
-          && phase != Phase.DNS;
+      boolean upstreamSlow = cause.reason() == CancelReason.DEADLINE_EXCEEDED && phase != CallPhase.ACQUIRE
+          && phase != CallPhase.DNS;
       a.abandon(failure, upstreamSlow);
     }
     finish(null, failure, outcome);
@@ -147,7 +147,7 @@ final class CallExecution implements PhaseObserver {
 
   private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
     if (staleRetryable || cause instanceof PoolExhaustedException
-        || cause instanceof PhaseTimeoutException p && p.phase() == Phase.ACQUIRE) {
+        || cause instanceof PhaseTimeoutException p && p.phase() == CallPhase.ACQUIRE) {
       a.permit.release(); // a stale pooled connection or local pool pressure says nothing about the upstream
     } else {
       a.permit.onFailure(cause);
@@ -188,7 +188,7 @@ final class CallExecution implements PhaseObserver {
 
   private static boolean retryable(Throwable cause) {
     if (cause instanceof PhaseTimeoutException p) {
-      return p.phase() != Phase.ACQUIRE;
+      return p.phase() != CallPhase.ACQUIRE;
     }
     return cause instanceof PrematureCloseException || cause instanceof MalformedResponseException
         || cause instanceof IOException;
@@ -259,14 +259,14 @@ final class CallExecution implements PhaseObserver {
   }
 
   /** One attempt: waits in the pool, then runs an exchange; ignores callbacks once superseded. */
-  private final class Attempt implements HostPool.Waiter, Exchange.Listener {
+  private final class Attempt implements HostPool.Waiter, ClientExchange.Listener {
     final int number;
     final Budget budget;
     final boolean fresh;
     final BreakerGate.Permit permit;
     boolean waiting = true;
     boolean over;
-    Exchange exchange;
+    ClientExchange exchange;
 
     Attempt(int number, Budget budget, boolean fresh, BreakerGate.Permit permit) {
       this.number = number;
@@ -296,7 +296,7 @@ final class CallExecution implements PhaseObserver {
         return false;
       }
       waiting = false;
-      exchange = new Exchange(runtime.exchangeSettings, pool, connection, reused, request, budget, number,
+      exchange = new ClientExchange(runtime.exchangeSettings, pool, connection, reused, request, budget, number,
           CallExecution.this, this);
       exchange.start();
       return true;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Thrown in phase {@link Phase#TLS} when a pinned host presented a chain none of whose keys is pinned; the
+ * Thrown in phase {@link CallPhase#TLS} when a pinned host presented a chain none of whose keys is pinned; the
  * connection is closed before any request byte is sent, and the call is not retried.
  *
  * <p>The message names the host, the expected pins and the chain's pins, which is what is needed to tell a
@@ -32,9 +32,9 @@ public final class CertificatePinException extends StabilityHttpException {
     this.chainPins = List.copyOf(chainPins);
   }
 
-  /** Returns {@link Phase#TLS}. @return the phase */
-  public Phase phase() {
-    return Phase.TLS;
+  /** Returns {@link CallPhase#TLS}. @return the phase */
+  public CallPhase phase() {
+    return CallPhase.TLS;
   }
 
   /** Returns the pinned host. @return the host */

@@ -51,14 +51,14 @@ final class ClientMetrics {
     count("http.client.connect.failures", "host", host);
   }
 
-  void phaseTimeout(String host, Phase phase) {
+  void phaseTimeout(String host, CallPhase phase) {
     if (registry != null) {
       Counter.builder("http.client.phase.timeouts").tag("host", host).tag("phase", phase.name())
           .register(registry).increment();
     }
   }
 
-  void malformedResponse(String host, Phase phase) {
+  void malformedResponse(String host, CallPhase phase) {
     if (registry != null) {
       Counter.builder("http.client.malformed.responses").tag("host", host).tag("phase", phase.name())
           .register(registry).increment();

@@ -34,10 +34,12 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Opens connections through the DNS, CONNECT and TLS phases, each under {@code min(limit, remaining - margin)},
- * and builds the pipeline: [TLS], {@link ResponseDecoder}, request encoder, {@link ConnectionGuard}.
+ * and builds the pipeline: [TLS], {@link ResponseDecoder}, request encoder, {@link StrayInputCloser}.
  */
 final class ConnectionFactory {
-  static final String ENCODER = "http-encoder";
+  // Handler names follow the server's style: "stability." and one lowercase word.
+  static final String TLS = "stability.tls";
+  static final String ENCODER = "stability.encoder";
 
   private final HttpClientConfig config;
   private final Supplier<SslContext> sslContext;
@@ -69,7 +71,7 @@ final class ConnectionFactory {
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast(ResponseDecoder.NAME, new ResponseDecoder(decoder.clone()));
             ch.pipeline().addLast(ENCODER, new HttpRequestEncoder());
-            ch.pipeline().addLast(ConnectionGuard.NAME, ConnectionGuard.INSTANCE);
+            ch.pipeline().addLast(StrayInputCloser.NAME, StrayInputCloser.INSTANCE);
           }
         });
   }
@@ -87,13 +89,13 @@ final class ConnectionFactory {
       }
       return promise;
     }
-    long limit = phaseLimit(budget, Phase.DNS, observer, key, promise);
+    long limit = phaseLimit(budget, CallPhase.DNS, observer, key, promise);
     if (limit <= 0) {
       return promise;
     }
     DnsNameResolver resolver = resolvers.computeIfAbsent(loop, this::newResolver);
     ScheduledFuture<?> timer = loop.schedule(() -> {
-      promise.tryFailure(timeout(Phase.DNS, limit, budget, key));
+      promise.tryFailure(timeout(CallPhase.DNS, limit, budget, key));
     }, limit, TimeUnit.NANOSECONDS);
     resolver.resolve(key.host()).addListener((Future<InetAddress> f) -> {
       timer.cancel(false);
@@ -120,7 +122,7 @@ final class ConnectionFactory {
 
   private void connect(HostKey key, InetSocketAddress address, EventLoop loop, Budget budget,
       PhaseObserver observer, Promise<Channel> promise) {
-    long limit = phaseLimit(budget, Phase.CONNECT, observer, key, promise);
+    long limit = phaseLimit(budget, CallPhase.CONNECT, observer, key, promise);
     if (limit <= 0) {
       return;
     }
@@ -129,7 +131,7 @@ final class ConnectionFactory {
     cf.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         Throwable cause = f.cause() instanceof ConnectTimeoutException
-            ? timeout(Phase.CONNECT, limit, budget, key) : f.cause();
+            ? timeout(CallPhase.CONNECT, limit, budget, key) : f.cause();
         promise.tryFailure(cause);
         return;
       }
@@ -144,7 +146,7 @@ final class ConnectionFactory {
   }
 
   private void handshake(HostKey key, Channel ch, Budget budget, PhaseObserver observer, Promise<Channel> promise) {
-    long limit = phaseLimit(budget, Phase.TLS, observer, key, promise);
+    long limit = phaseLimit(budget, CallPhase.TLS, observer, key, promise);
     if (limit <= 0) {
       ch.close();
       return;
@@ -157,7 +159,7 @@ final class ConnectionFactory {
       engine.setSSLParameters(params);
     }
     ssl.setHandshakeTimeout(Math.max(1, limit), TimeUnit.NANOSECONDS);
-    ch.pipeline().addFirst("ssl", ssl);
+    ch.pipeline().addFirst(TLS, ssl);
     ssl.handshakeFuture().addListener((Future<Channel> f) -> {
       if (f.isSuccess()) {
         CertificatePinException mismatch = PinCheck.verify(pins.get(), key.host(), ssl.engine());
@@ -170,13 +172,13 @@ final class ConnectionFactory {
       } else {
         ch.close();
         promise.tryFailure(f.cause() instanceof SslHandshakeTimeoutException
-            ? timeout(Phase.TLS, limit, budget, key) : f.cause());
+            ? timeout(CallPhase.TLS, limit, budget, key) : f.cause());
       }
     });
   }
 
   /** Enters {@code phase}; when no time is left, fails the promise and returns zero or less. */
-  private long phaseLimit(Budget budget, Phase phase, PhaseObserver observer, HostKey key,
+  private long phaseLimit(Budget budget, CallPhase phase, PhaseObserver observer, HostKey key,
       Promise<Channel> promise) {
     long limit = budget.limit(config.phaseTimeouts().limit(phase).toNanos());
     observer.enter(phase, limit);
@@ -186,7 +188,7 @@ final class ConnectionFactory {
     return limit;
   }
 
-  static PhaseTimeoutException timeout(Phase phase, long limit, Budget budget, HostKey key) {
+  static PhaseTimeoutException timeout(CallPhase phase, long limit, Budget budget, HostKey key) {
     return new PhaseTimeoutException(phase, Math.max(0, limit), budget.requestRemainingNanos(), key.toString());
   }
 

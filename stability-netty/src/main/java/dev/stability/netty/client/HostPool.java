@@ -99,9 +99,9 @@ final class HostPool {
       return;
     }
     long limit = waiter.budget().limit(acquireLimitNanos);
-    waiter.observer().enter(Phase.ACQUIRE, limit);
+    waiter.observer().enter(CallPhase.ACQUIRE, limit);
     if (limit <= 0) {
-      waiter.onAcquireFailed(ConnectionFactory.timeout(Phase.ACQUIRE, limit, waiter.budget(), key));
+      waiter.onAcquireFailed(ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
       return;
     }
     long now = ticker.nanoTime();
@@ -132,8 +132,8 @@ final class HostPool {
       p.timer = loop.schedule(() -> {
         if (pending.remove(p)) {
           publish();
-          metrics.phaseTimeout(name, Phase.ACQUIRE);
-          waiter.onAcquireFailed(ConnectionFactory.timeout(Phase.ACQUIRE, limit, waiter.budget(), key));
+          metrics.phaseTimeout(name, CallPhase.ACQUIRE);
+          waiter.onAcquireFailed(ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
         }
       }, limit, TimeUnit.NANOSECONDS);
     }

@@ -17,17 +17,17 @@ public final class MalformedResponseException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
 
   private final String target;
-  private final Phase phase;
+  private final CallPhase phase;
   private final String reason;
 
   /**
    * Creates the exception.
    *
    * @param target the host and port
-   * @param phase the phase the response was in: {@link Phase#RESPONSE_HEADERS} or {@link Phase#BODY}
+   * @param phase the phase the response was in: {@link CallPhase#RESPONSE_HEADERS} or {@link CallPhase#BODY}
    * @param reason what was wrong; escaped here, so upstream text cannot forge log lines
    */
-  public MalformedResponseException(String target, Phase phase, String reason) {
+  public MalformedResponseException(String target, CallPhase phase, String reason) {
     super("malformed response from " + target + " in phase " + Objects.requireNonNull(phase, "phase") + ": "
         + UpstreamText.escape(Objects.requireNonNull(reason, "reason")), null, false);
     this.target = target;
@@ -41,7 +41,7 @@ public final class MalformedResponseException extends StabilityHttpException {
   }
 
   /** Returns the phase the response was in when it broke. @return RESPONSE_HEADERS or BODY */
-  public Phase phase() {
+  public CallPhase phase() {
     return phase;
   }
 

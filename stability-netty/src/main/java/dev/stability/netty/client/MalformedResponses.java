@@ -15,18 +15,18 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 final class MalformedResponses {
   private MalformedResponses() {}
 
-  static MalformedResponseException of(HostKey key, Phase phase, Throwable cause) {
+  static MalformedResponseException of(HostKey key, CallPhase phase, Throwable cause) {
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new MalformedResponseException(key.toString(), phase, category(phase, cause, detail) + " (" + detail
         + ")");
   }
 
-  private static String category(Phase phase, Throwable cause, String detail) {
+  private static String category(CallPhase phase, Throwable cause, String detail) {
     if (cause instanceof TooLongHttpLineException) {
       return "status line too long";
     }
     if (cause instanceof TooLongHttpHeaderException) {
-      return phase == Phase.BODY ? "trailer block too large" : "header block too large";
+      return phase == CallPhase.BODY ? "trailer block too large" : "header block too large";
     }
     if (cause instanceof TooLongFrameException) {
       return "line too long";
@@ -38,7 +38,7 @@ final class MalformedResponses {
       return "Content-Length together with Transfer-Encoding";
     }
     if (cause instanceof NumberFormatException) {
-      return phase == Phase.BODY ? "invalid chunk size" : "invalid Content-Length";
+      return phase == CallPhase.BODY ? "invalid chunk size" : "invalid Content-Length";
     }
     if (detail.startsWith("Content-Length value")) {
       return "invalid Content-Length";
@@ -49,6 +49,6 @@ final class MalformedResponses {
     if (detail.startsWith("invalid version format") || detail.startsWith("Invalid HTTP version")) {
       return "invalid status line";
     }
-    return phase == Phase.BODY ? "invalid body framing" : "invalid status line or header";
+    return phase == CallPhase.BODY ? "invalid body framing" : "invalid status line or header";
   }
 }

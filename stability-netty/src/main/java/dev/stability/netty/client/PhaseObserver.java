@@ -11,5 +11,5 @@ interface PhaseObserver {
    * @param phase the phase now running
    * @param limitNanos its effective limit
    */
-  void enter(Phase phase, long limitNanos);
+  void enter(CallPhase phase, long limitNanos);
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
 public final class PhaseTimeoutException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
 
-  private final Phase phase;
+  private final CallPhase phase;
   private final long limitNanos;
   private final long remainingBudgetNanos;
 
@@ -25,20 +25,20 @@ public final class PhaseTimeoutException extends StabilityHttpException {
    * @param remainingBudgetNanos the request's remaining deadline when it expired, {@link Long#MAX_VALUE} if none
    * @param target the host and port, for the message
    */
-  public PhaseTimeoutException(Phase phase, long limitNanos, long remainingBudgetNanos, String target) {
+  public PhaseTimeoutException(CallPhase phase, long limitNanos, long remainingBudgetNanos, String target) {
     super(message(phase, limitNanos, remainingBudgetNanos, target), null, false);
     this.phase = Objects.requireNonNull(phase, "phase");
     this.limitNanos = limitNanos;
     this.remainingBudgetNanos = remainingBudgetNanos;
   }
 
-  private static String message(Phase phase, long limitNanos, long remaining, String target) {
+  private static String message(CallPhase phase, long limitNanos, long remaining, String target) {
     return "phase " + phase + " timed out after " + Durations.format(limitNanos) + " calling " + target
         + " (remaining budget: " + (remaining == Long.MAX_VALUE ? "no deadline" : Durations.format(remaining)) + ")";
   }
 
   /** Returns the phase that expired. @return the phase */
-  public Phase phase() {
+  public CallPhase phase() {
     return phase;
   }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The configured time limit of every {@link Phase}; immutable, built by {@link #builder()}.
+ * The configured time limit of every {@link CallPhase}; immutable, built by {@link #builder()}.
  *
  * <p>Each limit is an upper bound: at run time a phase gets {@code min(limit, remaining deadline - margin)}, so a
  * short request deadline always wins over a generous limit. Defaults follow the common client settings: DNS 2 s,
@@ -18,7 +18,7 @@ import java.util.Objects;
 public final class PhaseTimeouts {
   private static final PhaseTimeouts DEFAULTS = builder().build();
 
-  private final Map<Phase, Duration> limits;
+  private final Map<CallPhase, Duration> limits;
   private final Duration bodyGap;
 
   private PhaseTimeouts(Builder b) {
@@ -45,48 +45,48 @@ public final class PhaseTimeouts {
   }
 
   /**
-   * Returns the configured limit of {@code phase}; for {@link Phase#BODY} the total body time.
+   * Returns the configured limit of {@code phase}; for {@link CallPhase#BODY} the total body time.
    *
    * @param phase the phase
    * @return its limit
    */
-  public Duration limit(Phase phase) {
+  public Duration limit(CallPhase phase) {
     return limits.get(Objects.requireNonNull(phase, "phase"));
   }
 
   /** Returns the DNS resolution limit. @return the limit */
   public Duration dns() {
-    return limits.get(Phase.DNS);
+    return limits.get(CallPhase.DNS);
   }
 
   /** Returns the pool acquire limit. @return the limit */
   public Duration acquire() {
-    return limits.get(Phase.ACQUIRE);
+    return limits.get(CallPhase.ACQUIRE);
   }
 
   /** Returns the TCP connect limit. @return the limit */
   public Duration connect() {
-    return limits.get(Phase.CONNECT);
+    return limits.get(CallPhase.CONNECT);
   }
 
   /** Returns the TLS handshake limit. @return the limit */
   public Duration tls() {
-    return limits.get(Phase.TLS);
+    return limits.get(CallPhase.TLS);
   }
 
   /** Returns the request write limit. @return the limit */
   public Duration write() {
-    return limits.get(Phase.WRITE);
+    return limits.get(CallPhase.WRITE);
   }
 
   /** Returns the time-to-first-byte limit: until the response headers arrived. @return the limit */
   public Duration responseHeaders() {
-    return limits.get(Phase.RESPONSE_HEADERS);
+    return limits.get(CallPhase.RESPONSE_HEADERS);
   }
 
   /** Returns the limit on the whole body read. @return the limit */
   public Duration bodyTotal() {
-    return limits.get(Phase.BODY);
+    return limits.get(CallPhase.BODY);
   }
 
   /** Returns the longest allowed gap between two body reads. @return the limit */
@@ -101,27 +101,27 @@ public final class PhaseTimeouts {
 
   /** Builds {@link PhaseTimeouts}; every setter rejects zero or negative durations at once. */
   public static final class Builder {
-    private final Map<Phase, Duration> limits = new EnumMap<>(Phase.class);
+    private final Map<CallPhase, Duration> limits = new EnumMap<>(CallPhase.class);
     private Duration bodyGap = Duration.ofSeconds(10);
 
     Builder() {
-      limits.put(Phase.DNS, Duration.ofSeconds(2));
-      limits.put(Phase.ACQUIRE, Duration.ofSeconds(1));
-      limits.put(Phase.CONNECT, Duration.ofSeconds(2));
-      limits.put(Phase.TLS, Duration.ofSeconds(5));
-      limits.put(Phase.WRITE, Duration.ofSeconds(10));
-      limits.put(Phase.RESPONSE_HEADERS, Duration.ofSeconds(10));
-      limits.put(Phase.BODY, Duration.ofSeconds(30));
+      limits.put(CallPhase.DNS, Duration.ofSeconds(2));
+      limits.put(CallPhase.ACQUIRE, Duration.ofSeconds(1));
+      limits.put(CallPhase.CONNECT, Duration.ofSeconds(2));
+      limits.put(CallPhase.TLS, Duration.ofSeconds(5));
+      limits.put(CallPhase.WRITE, Duration.ofSeconds(10));
+      limits.put(CallPhase.RESPONSE_HEADERS, Duration.ofSeconds(10));
+      limits.put(CallPhase.BODY, Duration.ofSeconds(30));
     }
 
     /**
-     * Sets the limit of {@code phase} ({@link Phase#BODY}: the total body time).
+     * Sets the limit of {@code phase} ({@link CallPhase#BODY}: the total body time).
      *
      * @param phase the phase
      * @param limit a positive duration
      * @return this builder
      */
-    public Builder limit(Phase phase, Duration limit) {
+    public Builder limit(CallPhase phase, Duration limit) {
       Objects.requireNonNull(phase, "phase");
       limits.put(phase, requirePositive(phase.name().toLowerCase(java.util.Locale.ROOT), limit));
       return this;
@@ -129,37 +129,37 @@ public final class PhaseTimeouts {
 
     /** Sets the DNS limit. @param limit a positive duration @return this builder */
     public Builder dns(Duration limit) {
-      return limit(Phase.DNS, limit);
+      return limit(CallPhase.DNS, limit);
     }
 
     /** Sets the acquire limit. @param limit a positive duration @return this builder */
     public Builder acquire(Duration limit) {
-      return limit(Phase.ACQUIRE, limit);
+      return limit(CallPhase.ACQUIRE, limit);
     }
 
     /** Sets the connect limit. @param limit a positive duration @return this builder */
     public Builder connect(Duration limit) {
-      return limit(Phase.CONNECT, limit);
+      return limit(CallPhase.CONNECT, limit);
     }
 
     /** Sets the TLS handshake limit. @param limit a positive duration @return this builder */
     public Builder tls(Duration limit) {
-      return limit(Phase.TLS, limit);
+      return limit(CallPhase.TLS, limit);
     }
 
     /** Sets the write limit. @param limit a positive duration @return this builder */
     public Builder write(Duration limit) {
-      return limit(Phase.WRITE, limit);
+      return limit(CallPhase.WRITE, limit);
     }
 
     /** Sets the time-to-first-byte limit. @param limit a positive duration @return this builder */
     public Builder responseHeaders(Duration limit) {
-      return limit(Phase.RESPONSE_HEADERS, limit);
+      return limit(CallPhase.RESPONSE_HEADERS, limit);
     }
 
     /** Sets the total body limit. @param limit a positive duration @return this builder */
     public Builder bodyTotal(Duration limit) {
-      return limit(Phase.BODY, limit);
+      return limit(CallPhase.BODY, limit);
     }
 
     /** Sets the longest gap between two body reads. @param limit a positive duration @return this builder */
@@ -175,9 +175,9 @@ public final class PhaseTimeouts {
      * @throws IllegalArgumentException when the body gap exceeds the total body limit
      */
     public PhaseTimeouts build() {
-      if (bodyGap.compareTo(limits.get(Phase.BODY)) > 0) {
+      if (bodyGap.compareTo(limits.get(CallPhase.BODY)) > 0) {
         throw new IllegalArgumentException("bodyGap: " + bodyGap + " (expected: <= bodyTotal "
-            + limits.get(Phase.BODY) + ")");
+            + limits.get(CallPhase.BODY) + ")");
       }
       return new PhaseTimeouts(this);
     }

@@ -3,7 +3,7 @@ package dev.stability.netty.client;
 /**
  * Thrown at once when a host's pool is full and its queue of pending acquires is full too: the call is rejected
  * instead of queueing without bound. A call that did queue but waited too long fails with a
- * {@link PhaseTimeoutException} for {@link Phase#ACQUIRE} instead.
+ * {@link PhaseTimeoutException} for {@link CallPhase#ACQUIRE} instead.
  */
 public final class PoolExhaustedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The response decoder of one client connection, which also guards the response boundary: it decodes only while
- * an {@link Exchange} awaits a response and treats every byte outside one as poison.
+ * a {@link ClientExchange} awaits a response and treats every byte outside one as poison.
  *
  * <p>RFC 9112 §6.3: data after a complete response must not be processed as a separate response. Netty's decoder
  * keeps bytes that do not yet form a header block (the body of a 204, the tail of an over-long body, a half header
@@ -23,7 +23,7 @@ import java.util.List;
  * CONNECT answer is read without a body and a 1xx cannot shift the queue. Confined to the channel's event loop.
  */
 final class ResponseDecoder extends HttpResponseDecoder {
-  static final String NAME = "http-decoder";
+  static final String NAME = "stability.decoder";
 
   private enum State {
     /** No request outstanding: any byte is poison. */

@@ -1,7 +1,8 @@
 package dev.stability.netty.client;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
+import dev.stability.timeline.RequestPhase;
 
 /**
  * Records the call's phases into the request context's {@link PhaseTimeline} (acquire, connect, TLS, sent, first
@@ -11,16 +12,16 @@ import dev.stability.context.RequestContext;
 final class TimelineRecorder {
   private TimelineRecorder() {}
 
-  static void record(RequestContext ctx, Phase phase) {
+  static void record(RequestContext ctx, CallPhase phase) {
     if (ctx == null) {
       return;
     }
-    dev.stability.chain.Phase mark = switch (phase) {
-      case ACQUIRE -> dev.stability.chain.Phase.DOWNSTREAM_ACQUIRE;
-      case CONNECT -> dev.stability.chain.Phase.DOWNSTREAM_CONNECT;
-      case TLS -> dev.stability.chain.Phase.DOWNSTREAM_TLS;
-      case RESPONSE_HEADERS -> dev.stability.chain.Phase.DOWNSTREAM_SENT; // entered once the request was written
-      case BODY -> dev.stability.chain.Phase.DOWNSTREAM_FIRST_BYTE; // entered when the headers arrived
+    RequestPhase mark = switch (phase) {
+      case ACQUIRE -> RequestPhase.DOWNSTREAM_ACQUIRE;
+      case CONNECT -> RequestPhase.DOWNSTREAM_CONNECT;
+      case TLS -> RequestPhase.DOWNSTREAM_TLS;
+      case RESPONSE_HEADERS -> RequestPhase.DOWNSTREAM_SENT; // entered once the request was written
+      case BODY -> RequestPhase.DOWNSTREAM_FIRST_BYTE; // entered when the headers arrived
       default -> null;
     };
     if (mark != null) {
@@ -30,7 +31,7 @@ final class TimelineRecorder {
 
   static void done(RequestContext ctx) {
     if (ctx != null) {
-      PhaseTimeline.mark(ctx, dev.stability.chain.Phase.DOWNSTREAM_DONE);
+      PhaseTimeline.mark(ctx, RequestPhase.DOWNSTREAM_DONE);
     }
   }
 }

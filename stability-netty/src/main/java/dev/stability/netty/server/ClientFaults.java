@@ -1,8 +1,8 @@
 package dev.stability.netty.server;
 
 import dev.stability.guard.GuardConfig;
-import dev.stability.guard.internal.LogLimiter;
-import dev.stability.guard.internal.LogText;
+import dev.stability.internal.LogLimiter;
+import dev.stability.internal.LogText;
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.stability.netty.server;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadline;

@@ -1,7 +1,7 @@
 package dev.stability.netty.server;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Phase;
+import dev.stability.timeline.RequestPhase;
 import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
@@ -271,7 +271,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     }
     TailHandler.keepLast(ctx.pipeline(), tail);
     if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
-      ex.timeline.mark(Phase.HANDLER_START);
+      ex.timeline.mark(RequestPhase.HANDLER_START);
     }
     contextAttribute.set(ex.context);
     fire(ex, head);

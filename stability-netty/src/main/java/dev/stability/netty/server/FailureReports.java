@@ -42,9 +42,9 @@ final class FailureReports {
    * happy path never touches the tracker (about 100 ns a request), so its stage statistics count only requests
    * that broke the contract.
    */
-  dev.stability.chain.Exchange chainOf(ServerExchange ex) {
+  dev.stability.chain.TrackedRequest chainOf(ServerExchange ex) {
     if (ex.chain == null) {
-      dev.stability.chain.Exchange c = chain.newExchange(ex.context);
+      dev.stability.chain.TrackedRequest c = chain.track(ex.context);
       if (ex.dispatched() && ex.rejectStatus == 0) {
         c.enter(handlersStage);
       }

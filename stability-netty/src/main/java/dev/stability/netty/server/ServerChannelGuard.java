@@ -1,6 +1,6 @@
 package dev.stability.netty.server;
 
-import dev.stability.guard.internal.LogLimiter;
+import dev.stability.internal.LogLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;

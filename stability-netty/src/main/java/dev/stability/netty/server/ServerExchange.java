@@ -1,9 +1,9 @@
 package dev.stability.netty.server;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.ContextKey;
 import dev.stability.context.RequestContext;
-import dev.stability.guard.internal.LogText;
+import dev.stability.internal.LogText;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCounted;
@@ -45,7 +45,7 @@ final class ServerExchange implements ChannelFutureListener {
   final long timeoutNanos;
   final long startNanos;
   final PhaseTimeline timeline;
-  dev.stability.chain.Exchange chain;
+  dev.stability.chain.TrackedRequest chain;
   RequestContext root;
   RequestContext context;
   volatile String route;

@@ -66,7 +66,7 @@ class CertificatePinningTest {
       upstream.behave(TestUpstream.ok("never"));
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))))
           .isInstanceOfSatisfying(CertificatePinException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.TLS);
+            assertThat(e.phase()).isEqualTo(CallPhase.TLS);
             assertThat(e.host()).isEqualTo("127.0.0.1");
             assertThat(e.expectedPins()).containsExactly(pin('A'));
             assertThat(e.chainPins()).containsExactly(leaf.pin(), CertificatePins.spkiSha256(pki.ca()));

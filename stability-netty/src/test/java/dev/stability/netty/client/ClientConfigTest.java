@@ -15,7 +15,7 @@ class ClientConfigTest {
     HttpClientConfig c = HttpClientConfig.ofDefaults();
     assertThat(c.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retryPolicy().maxAttempts()).isEqualTo(1);
-    assertThat(c.phaseTimeouts().limit(Phase.RESPONSE_HEADERS)).isEqualTo(c.phaseTimeouts().responseHeaders());
+    assertThat(c.phaseTimeouts().limit(CallPhase.RESPONSE_HEADERS)).isEqualTo(c.phaseTimeouts().responseHeaders());
     assertThat(c.insecureTrustAllCertificates()).isFalse();
   }
 

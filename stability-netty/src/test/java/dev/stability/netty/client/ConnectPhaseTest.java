@@ -39,7 +39,7 @@ class ConnectPhaseTest {
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.CONNECT);
+            assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
             assertThat(e.getMessage()).contains("CONNECT");
           });
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(450L, 2_500L);
@@ -56,7 +56,7 @@ class ConnectPhaseTest {
     try (StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).config(config).build()) {
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.CONNECT);
+            assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
             assertThat(e.getMessage()).contains("no deadline");
           });
     }

@@ -27,7 +27,7 @@ class DnsPhaseTest {
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.DNS);
+            assertThat(e.phase()).isEqualTo(CallPhase.DNS);
             assertThat(e.getMessage()).contains("orders.stability-test.invalid");
           });
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(450L, 3_000L);

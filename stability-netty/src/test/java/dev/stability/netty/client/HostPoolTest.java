@@ -77,7 +77,7 @@ class HostPoolTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> upstream.requests.get() == 1);
 
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
-        .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.ACQUIRE));
+        .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(CallPhase.ACQUIRE));
     assertThat(client.poolStats(uri).opened()).isEqualTo(1);
     assertThat(upstream.accepted.get()).isEqualTo(1);
     holder.cancel(true);

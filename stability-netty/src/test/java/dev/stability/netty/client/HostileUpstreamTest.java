@@ -31,7 +31,7 @@ class HostileUpstreamTest {
     upstream.close();
   }
 
-  private PhaseTimeoutException timesOutIn(Phase phase, HostileUpstream.Script script) throws Exception {
+  private PhaseTimeoutException timesOutIn(CallPhase phase, HostileUpstream.Script script) throws Exception {
     upstream.assertNextCallGetsItsOwnAnswer(client); // warm: class loading must not count against the bound
     upstream.script(script);
     long start = System.nanoTime();
@@ -46,12 +46,12 @@ class HostileUpstreamTest {
 
   @Test
   void hangingUpstreamTimesOutWaitingForHeaders() throws Exception {
-    timesOutIn(Phase.RESPONSE_HEADERS, (c, r) -> c.holdUntilClientCloses());
+    timesOutIn(CallPhase.RESPONSE_HEADERS, (c, r) -> c.holdUntilClientCloses());
   }
 
   @Test
   void stalledStatusLineTimesOutWaitingForHeaders() throws Exception {
-    timesOutIn(Phase.RESPONSE_HEADERS, (c, r) -> {
+    timesOutIn(CallPhase.RESPONSE_HEADERS, (c, r) -> {
       c.write("HTTP/1.1 2");
       c.holdUntilClientCloses();
     });
@@ -59,13 +59,13 @@ class HostileUpstreamTest {
 
   @Test
   void headersTrickledByteByByteStillTimeOutAtTheHeaderLimit() throws Exception {
-    timesOutIn(Phase.RESPONSE_HEADERS, (c, r) -> c.trickle("HTTP/1.1 200 OK\r\n" + "x-slow: 1\r\n".repeat(200),
+    timesOutIn(CallPhase.RESPONSE_HEADERS, (c, r) -> c.trickle("HTTP/1.1 200 OK\r\n" + "x-slow: 1\r\n".repeat(200),
         Duration.ofMillis(20)));
   }
 
   @Test
   void endlessInformationalResponsesTimeOutWaitingForHeaders() throws Exception {
-    timesOutIn(Phase.RESPONSE_HEADERS, (c, r) -> {
+    timesOutIn(CallPhase.RESPONSE_HEADERS, (c, r) -> {
       for (int i = 0; i < 1_000_000 && !c.closed; i++) {
         c.write("HTTP/1.1 100 Continue\r\n\r\n");
       }
@@ -85,7 +85,7 @@ class HostileUpstreamTest {
 
   @Test
   void bodyShorterThanItsLengthThatStallsTimesOutInTheBody() throws Exception {
-    timesOutIn(Phase.BODY, (c, r) -> {
+    timesOutIn(CallPhase.BODY, (c, r) -> {
       c.write("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc");
       c.holdUntilClientCloses();
     });
@@ -93,7 +93,7 @@ class HostileUpstreamTest {
 
   @Test
   void bodyTrickledSlowerThanTheGapTimesOutInTheBody() throws Exception {
-    PhaseTimeoutException e = timesOutIn(Phase.BODY, (c, r) -> {
+    PhaseTimeoutException e = timesOutIn(CallPhase.BODY, (c, r) -> {
       c.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n");
       c.trickle("x".repeat(100), Duration.ofMillis(400));
     });
@@ -226,7 +226,7 @@ class HostileUpstreamTest {
       assertThat(full).as("accept backlog filled").isTrue();
       Throwable failure = HostileUpstream.failureOf(client, ClientRequest.get(stuck.uri("/ok/stuck")));
       assertThat(failure).isInstanceOfSatisfying(PhaseTimeoutException.class,
-          e -> assertThat(e.phase()).isEqualTo(Phase.CONNECT));
+          e -> assertThat(e.phase()).isEqualTo(CallPhase.CONNECT));
 
       for (Socket s : fillers) {
         s.close();

@@ -28,7 +28,7 @@ class MalformedResponseTest {
   }
 
   /** Answers {@code /bad} with {@code bytes} and returns the failure, checked for host, phase and escaping. */
-  private MalformedResponseException malformed(String bytes, Phase phase) throws Exception {
+  private MalformedResponseException malformed(String bytes, CallPhase phase) throws Exception {
     upstream.script((c, r) -> c.write(bytes));
     Throwable failure = HostileUpstream.failureOf(client, ClientRequest.get(upstream.uri("/bad")));
     assertThat(failure).isInstanceOf(MalformedResponseException.class);
@@ -44,7 +44,7 @@ class MalformedResponseTest {
 
   @Test
   void garbageInsteadOfAStatusLineIsMalformed() throws Exception {
-    MalformedResponseException e = malformed("HELLO\u001b[31m\u00ff WORLD\r\n\r\n", Phase.RESPONSE_HEADERS);
+    MalformedResponseException e = malformed("HELLO\u001b[31m\u00ff WORLD\r\n\r\n", CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("invalid status line").contains("\\x1b").doesNotContain("\u001b");
   }
 
@@ -53,49 +53,49 @@ class MalformedResponseTest {
   void statusOutside100To599IsMalformed(int status) throws Exception {
     String code = String.format("%03d", status);
     MalformedResponseException e = malformed("HTTP/1.1 " + code + " Odd\r\ncontent-length: 0\r\n\r\n",
-        Phase.RESPONSE_HEADERS);
+        CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).isEqualTo("status " + status + " (expected: 100-599)");
   }
 
   @Test
   void unsolicitedSwitchingProtocolsIsMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
-        + "connection: upgrade\r\n\r\nraw-bytes", Phase.RESPONSE_HEADERS);
+        + "connection: upgrade\r\n\r\nraw-bytes", CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).contains("101");
   }
 
   @Test
   void chunkSizeBeyondLongIsMalformedInPhaseBody() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
-        + "fffffffffffffffffff\r\n", Phase.BODY);
+        + "fffffffffffffffffff\r\n", CallPhase.BODY);
     assertThat(e.reason()).startsWith("invalid chunk size");
   }
 
   @Test
   void conflictingContentLengthsAreMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 5\r\n\r\n"
-        + "ok", Phase.RESPONSE_HEADERS);
+        + "ok", CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("conflicting Content-Length values");
   }
 
   @Test
   void contentLengthTogetherWithTransferEncodingIsMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n"
-        + "transfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", Phase.RESPONSE_HEADERS);
+        + "transfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("Content-Length together with Transfer-Encoding");
   }
 
   @Test
   void contentLengthBeyondLongIsMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 OK\r\ncontent-length: 99999999999999999999999\r\n\r\n",
-        Phase.RESPONSE_HEADERS);
+        CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("invalid Content-Length");
   }
 
   @Test
   void negativeContentLengthIsMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 OK\r\ncontent-length: -5\r\n\r\nHELLO",
-        Phase.RESPONSE_HEADERS);
+        CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("invalid Content-Length");
   }
 
@@ -105,20 +105,20 @@ class MalformedResponseTest {
     for (int i = 0; i < 2_000; i++) {
       flood.append("x-flood-").append(i).append(": ").append("a".repeat(32)).append("\r\n");
     }
-    MalformedResponseException e = malformed(flood.append("\r\n").toString(), Phase.RESPONSE_HEADERS);
+    MalformedResponseException e = malformed(flood.append("\r\n").toString(), CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("header block too large");
   }
 
   @Test
   void statusLineLongerThanTheLineLimitIsMalformed() throws Exception {
     MalformedResponseException e = malformed("HTTP/1.1 200 " + "O".repeat(10_000) + "\r\n\r\n",
-        Phase.RESPONSE_HEADERS);
+        CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("status line too long");
   }
 
   @Test
   void bareLineFeedsAreMalformed() throws Exception {
-    MalformedResponseException e = malformed("HTTP/1.1 200 OK\ncontent-length: 2\n\nok", Phase.RESPONSE_HEADERS);
+    MalformedResponseException e = malformed("HTTP/1.1 200 OK\ncontent-length: 2\n\nok", CallPhase.RESPONSE_HEADERS);
     assertThat(e.reason()).startsWith("line not ended by CRLF");
   }
 

@@ -3,9 +3,10 @@ package dev.stability.netty.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stability.chain.PhaseTimeline;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.time.Ticker;
+import dev.stability.timeline.RequestPhase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class ObservabilityTest {
     RequestContext ctx = RequestContext.of("t", Duration.ofSeconds(10));
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
         .isInstanceOfSatisfying(PhaseTimeoutException.class,
-            e -> assertThat(e.phase()).as(e.getMessage()).isEqualTo(Phase.RESPONSE_HEADERS));
+            e -> assertThat(e.phase()).as(e.getMessage()).isEqualTo(CallPhase.RESPONSE_HEADERS));
     String host = "http://127.0.0.1:" + uri.getPort();
     assertThat(registry.get("http.client.phase.timeouts").tag("host", host).tag("phase", "RESPONSE_HEADERS")
         .counter().count()).isEqualTo(1);
@@ -64,16 +65,16 @@ class ObservabilityTest {
     RequestContext ctx = RequestContext.of("timeline", Duration.ofSeconds(5)).withValue(PhaseTimeline.KEY, timeline);
     client.executeBlocking(ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build());
 
-    long acquire = timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_ACQUIRE);
-    long connect = timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_CONNECT);
-    long sent = timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_SENT);
-    long firstByte = timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_FIRST_BYTE);
-    long done = timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_DONE);
+    long acquire = timeline.offsetNanos(RequestPhase.DOWNSTREAM_ACQUIRE);
+    long connect = timeline.offsetNanos(RequestPhase.DOWNSTREAM_CONNECT);
+    long sent = timeline.offsetNanos(RequestPhase.DOWNSTREAM_SENT);
+    long firstByte = timeline.offsetNanos(RequestPhase.DOWNSTREAM_FIRST_BYTE);
+    long done = timeline.offsetNanos(RequestPhase.DOWNSTREAM_DONE);
     assertThat(acquire).isNotNegative();
     assertThat(connect).isGreaterThanOrEqualTo(acquire);
     assertThat(sent).isGreaterThanOrEqualTo(connect);
     assertThat(firstByte).isGreaterThanOrEqualTo(sent);
     assertThat(done).isGreaterThanOrEqualTo(firstByte);
-    assertThat(timeline.offsetNanos(dev.stability.chain.Phase.DOWNSTREAM_TLS)).isEqualTo(-1);
+    assertThat(timeline.offsetNanos(RequestPhase.DOWNSTREAM_TLS)).isEqualTo(-1);
   }
 }

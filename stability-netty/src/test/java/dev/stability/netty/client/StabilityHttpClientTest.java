@@ -81,7 +81,7 @@ class StabilityHttpClientTest {
         client.execute(ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build());
     assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .cause().isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-          assertThat(e.phase()).isEqualTo(Phase.RESPONSE_HEADERS);
+          assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
           assertThat(e.remainingBudgetNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
           assertThat(e.getMessage()).contains("RESPONSE_HEADERS").contains("remaining budget");
         });
@@ -97,7 +97,7 @@ class StabilityHttpClientTest {
       RequestContext ctx = RequestContext.of("tight", Duration.ofSeconds(30));
       assertThatThrownBy(() -> tight.executeBlocking(ClientRequest.builder("GET", upstream.uri("/")).context(ctx)
           .build())).isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.RESPONSE_HEADERS);
+            assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
             assertThat(e.remainingBudgetNanos()).isGreaterThan(TimeUnit.SECONDS.toNanos(20));
           });
     }

@@ -88,7 +88,7 @@ class TlsTest {
       Warm.up(client);
       RequestContext ctx = RequestContext.of("tls", Duration.ofMillis(500));
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
-          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.TLS));
+          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(CallPhase.TLS));
     }
   }
 }

@@ -22,7 +22,7 @@ class WriteAndBodyPhaseTest {
       URI uri = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/upload");
       byte[] body = new byte[64 * 1024 * 1024];
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("PUT", uri).body(body).build()))
-          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.WRITE));
+          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(CallPhase.WRITE));
     }
   }
 
@@ -36,7 +36,7 @@ class WriteAndBodyPhaseTest {
       long start = System.nanoTime();
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.uri("/"))))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.BODY);
+            assertThat(e.phase()).isEqualTo(CallPhase.BODY);
             assertThat(e.limitNanos()).isEqualTo(Duration.ofMillis(150).toNanos());
           });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -62,7 +62,7 @@ class WriteAndBodyPhaseTest {
       });
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.uri("/"))))
           .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(Phase.BODY);
+            assertThat(e.phase()).isEqualTo(CallPhase.BODY);
             assertThat(e.limitNanos()).isEqualTo(Duration.ofMillis(300).toNanos());
           });
     }

@@ -1,7 +1,7 @@
 package dev.stability.testkit.alignment;
 
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.client.Phase;
+import dev.stability.netty.client.CallPhase;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.RetryPolicy;
 import java.time.Duration;
@@ -67,7 +67,7 @@ public final class ClientTimeouts {
     Duration perTry = retry.perTryTimeout();
     if (retry.maxAttempts() == 1) { // the client applies no per-try limit to a lone attempt: its phases bound it
       perTry = Duration.ZERO;
-      for (Phase phase : Phase.values()) {
+      for (CallPhase phase : CallPhase.values()) {
         perTry = perTry.plus(limits.limit(phase));
       }
     }
@@ -75,7 +75,7 @@ public final class ClientTimeouts {
         .perTryTimeout(perTry)
         .maxAttempts(retry.maxAttempts())
         .backoff(retry.initialBackoff(), retry.maxBackoff(), retry.multiplier());
-    for (Phase phase : Phase.values()) {
+    for (CallPhase phase : CallPhase.values()) {
       b.phase(phase.name().toLowerCase(Locale.ROOT), limits.limit(phase));
     }
     b.phase("body gap", limits.bodyGap());

@@ -23,19 +23,19 @@ public final class TimeoutAlignment {
    * @param layers the model
    * @return the violations
    */
-  public static List<Violation> check(TimeoutLayers layers) {
-    List<Violation> out = new ArrayList<>();
+  public static List<AlignmentViolation> check(TimeoutLayers layers) {
+    List<AlignmentViolation> out = new ArrayList<>();
     ServerTimeouts server = layers.server();
     Duration request = server.requestTimeout();
     server.maxRequestTimeout().ifPresent(max -> {
       if (request.compareTo(max) > 0) {
-        out.add(new Violation(AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, "server", "<= " + format(max) + " (max)",
+        out.add(new AlignmentViolation(AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, "server", "<= " + format(max) + " (max)",
             format(request) + " (request timeout)", "lower the request timeout or raise the cap"));
       }
     });
     server.headerReadTimeout().ifPresent(header -> {
       if (header.compareTo(request) >= 0) {
-        out.add(new Violation(AlignmentRule.HEADER_READ_BEFORE_REQUEST, "server", "< " + format(request)
+        out.add(new AlignmentViolation(AlignmentRule.HEADER_READ_BEFORE_REQUEST, "server", "< " + format(request)
             + " (request timeout)", format(header) + " (header-read timeout)",
             "cut slow request heads off sooner than the request timeout"));
       }
@@ -44,11 +44,11 @@ public final class TimeoutAlignment {
     Duration budget = handler.budgetUnder(request);
     Duration margin = handler.marginUnder(request);
     if (budget.compareTo(request) >= 0 || budget.isNegative() || budget.isZero()) {
-      out.add(new Violation(AlignmentRule.HANDLER_INSIDE_REQUEST, "handler", "0 < budget < " + format(request)
+      out.add(new AlignmentViolation(AlignmentRule.HANDLER_INSIDE_REQUEST, "handler", "0 < budget < " + format(request)
           + " (request timeout)", format(budget) + " (handler budget)",
           "derive the handler budget from the request deadline: ctx.budget(margin)"));
     } else if (margin.compareTo(handler.minimumMargin()) < 0) {
-      out.add(new Violation(AlignmentRule.HANDLER_MARGIN, "handler", ">= " + format(handler.minimumMargin())
+      out.add(new AlignmentViolation(AlignmentRule.HANDLER_MARGIN, "handler", ">= " + format(handler.minimumMargin())
           + " (minimum margin)", format(margin) + " = " + format(request) + " - " + format(budget),
           "keep more time back to write the handler's own answer"));
     }
@@ -61,7 +61,7 @@ public final class TimeoutAlignment {
     return out;
   }
 
-  private static void checkClient(ClientTimeouts client, Duration budget, List<Violation> out) {
+  private static void checkClient(ClientTimeouts client, Duration budget, List<AlignmentViolation> out) {
     String layer = "client " + client.name();
     List<String> unbounded = new ArrayList<>();
     if (client.perTryTimeout().isEmpty() || Times.isUnbounded(client.perTryTimeout().get())) {
@@ -73,18 +73,18 @@ public final class TimeoutAlignment {
       }
     }
     if (!unbounded.isEmpty()) {
-      out.add(new Violation(AlignmentRule.CLIENT_HAS_TIMEOUTS, layer, "a finite timeout everywhere",
+      out.add(new AlignmentViolation(AlignmentRule.CLIENT_HAS_TIMEOUTS, layer, "a finite timeout everywhere",
           "none for " + String.join(", ", unbounded), "set every phase and a per-try timeout"));
     }
     client.perTryTimeout().filter(t -> !Times.isUnbounded(t)).ifPresent(perTry -> {
       if (perTry.compareTo(budget) > 0) {
-        out.add(new Violation(AlignmentRule.PER_TRY_WITHIN_BUDGET, layer, "<= " + format(budget)
+        out.add(new AlignmentViolation(AlignmentRule.PER_TRY_WITHIN_BUDGET, layer, "<= " + format(budget)
             + " (handler budget)", format(perTry) + " (per-try timeout)",
             "shorten the per-try timeout below the handler budget"));
       } else {
         Duration total = client.worstCaseTotal().orElseThrow();
         if (total.compareTo(budget) > 0) {
-          out.add(new Violation(AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET, layer, "<= " + format(budget)
+          out.add(new AlignmentViolation(AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET, layer, "<= " + format(budget)
               + " (handler budget)", describeTotal(client, perTry, total) + "; only " + attemptsThatFit(client,
               perTry, budget) + " of " + client.maxAttempts() + " attempts fit",
               "fewer attempts, a shorter per-try timeout or shorter backoffs"));
@@ -93,7 +93,7 @@ public final class TimeoutAlignment {
       for (Map.Entry<String, Duration> phase : client.phases().entrySet()) {
         Duration limit = phase.getValue();
         if (!Times.isUnbounded(limit) && limit.compareTo(perTry) > 0) {
-          out.add(new Violation(AlignmentRule.PHASE_WITHIN_PER_TRY, layer, "<= " + format(perTry)
+          out.add(new AlignmentViolation(AlignmentRule.PHASE_WITHIN_PER_TRY, layer, "<= " + format(perTry)
               + " (per-try timeout)", format(limit) + " (" + phase.getKey() + ")",
               "a phase can never use more than its attempt: lower it to make the limit honest"));
         }
@@ -103,14 +103,14 @@ public final class TimeoutAlignment {
       Duration idle = client.idleTimeout().get();
       Duration keepAlive = client.upstreamKeepAlive().get();
       if (idle.compareTo(keepAlive) >= 0) {
-        out.add(new Violation(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE, layer, "< " + format(keepAlive)
+        out.add(new AlignmentViolation(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE, layer, "< " + format(keepAlive)
             + " (upstream keep-alive)", format(idle) + " (client idle timeout)",
             "drop idle connections before the server does, or requests meet closed connections"));
       }
     }
   }
 
-  private static void checkSequence(List<ClientTimeouts> clients, Duration budget, List<Violation> out) {
+  private static void checkSequence(List<ClientTimeouts> clients, Duration budget, List<AlignmentViolation> out) {
     Duration sum = Duration.ZERO;
     List<String> parts = new ArrayList<>();
     for (ClientTimeouts c : clients) {
@@ -122,7 +122,7 @@ public final class TimeoutAlignment {
       parts.add(c.name() + " " + format(total.get()));
     }
     if (sum.compareTo(budget) > 0) {
-      out.add(new Violation(AlignmentRule.SEQUENTIAL_CLIENTS_WITHIN_BUDGET, "clients in sequence", "<= "
+      out.add(new AlignmentViolation(AlignmentRule.SEQUENTIAL_CLIENTS_WITHIN_BUDGET, "clients in sequence", "<= "
           + format(budget) + " (handler budget)", String.join(" + ", parts) + " = " + format(sum),
           "give each call its share of the budget, or call them in parallel"));
     }
@@ -157,7 +157,7 @@ public final class TimeoutAlignment {
    * @param violations the violations
    * @return the table, or an empty string when there are none
    */
-  public static String table(List<Violation> violations) {
+  public static String table(List<AlignmentViolation> violations) {
     if (violations.isEmpty()) {
       return "";
     }
@@ -166,7 +166,7 @@ public final class TimeoutAlignment {
     for (int i = 0; i < head.length; i++) {
       width[i] = head[i].length();
     }
-    for (Violation v : violations) {
+    for (AlignmentViolation v : violations) {
       String[] row = row(v);
       for (int i = 0; i < row.length; i++) {
         width[i] = Math.max(width[i], row[i].length());
@@ -179,18 +179,18 @@ public final class TimeoutAlignment {
       rule[i] = "-".repeat(width[i]);
     }
     appendRow(sb, rule, width);
-    for (Violation v : violations) {
+    for (AlignmentViolation v : violations) {
       appendRow(sb, row(v), width);
     }
     sb.append("fixes:\n");
-    for (Violation v : violations) {
+    for (AlignmentViolation v : violations) {
       sb.append("  ").append(v.rule().id()).append(" [").append(v.layer()).append("]: ").append(v.fix())
           .append('\n');
     }
     return sb.toString();
   }
 
-  private static String[] row(Violation v) {
+  private static String[] row(AlignmentViolation v) {
     return new String[] {v.rule().id(), v.layer(), v.expected(), v.actual()};
   }
 

@@ -22,7 +22,7 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
    */
   public TimeoutAlignmentAssert areAligned() {
     isNotNull();
-    List<Violation> violations = TimeoutAlignment.check(actual);
+    List<AlignmentViolation> violations = TimeoutAlignment.check(actual);
     if (!violations.isEmpty()) {
       failWithMessage("%s", "expected timeouts to be aligned (each inner layer gives up before the outer one) but "
           + violations.size() + (violations.size() == 1 ? " rule is" : " rules are") + " violated:\n"
@@ -39,7 +39,7 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
    */
   public TimeoutAlignmentAssert violates(AlignmentRule rule) {
     isNotNull();
-    List<Violation> violations = TimeoutAlignment.check(actual);
+    List<AlignmentViolation> violations = TimeoutAlignment.check(actual);
     if (violations.stream().noneMatch(v -> v.rule() == rule)) {
       failWithMessage("expected rule %s to be violated but it holds; violations: %s", rule.id(), violations);
     }
@@ -54,7 +54,7 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
    */
   public TimeoutAlignmentAssert satisfies(AlignmentRule rule) {
     isNotNull();
-    List<Violation> broken = TimeoutAlignment.check(actual).stream().filter(v -> v.rule() == rule).toList();
+    List<AlignmentViolation> broken = TimeoutAlignment.check(actual).stream().filter(v -> v.rule() == rule).toList();
     if (!broken.isEmpty()) {
       failWithMessage("%s", "expected rule " + rule.id() + " to hold but:\n" + TimeoutAlignment.table(broken));
     }

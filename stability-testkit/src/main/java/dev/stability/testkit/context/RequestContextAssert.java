@@ -123,14 +123,17 @@ public final class RequestContextAssert extends AbstractAssert<RequestContextAss
   }
 
   /**
-   * Verifies that no deadline timer is left armed: a finished context must not keep a scheduled task.
+   * Verifies that no deadline timer can be left armed: the context ended, and ending a context disarms its timer
+   * before {@code cancel} or {@code complete} returns. An active context fails this assertion even when no timer
+   * is armed yet, because a listener or waiter may arm one at any time.
    *
    * @return this assertion
    */
   public RequestContextAssert hasNoArmedTimer() {
     isNotNull();
-    if (actual.hasArmedTimer()) {
-      failWithMessage("expected %s to have no armed deadline timer: end the context with complete()", actual);
+    if (!actual.isDone()) {
+      failWithMessage("expected %s to have no armed deadline timer, but it is still active and may hold one: "
+          + "end the context with complete()", actual);
     }
     return this;
   }

@@ -33,7 +33,7 @@ class TimeoutAlignmentTest {
   }
 
   private static List<AlignmentRule> broken(TimeoutLayers layers) {
-    return TimeoutAlignment.check(layers).stream().map(Violation::rule).toList();
+    return TimeoutAlignment.check(layers).stream().map(AlignmentViolation::rule).toList();
   }
 
   @Test

@@ -4,7 +4,7 @@ import static dev.stability.testkit.pipeline.PipelineAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.Exchange;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.netty.server.ServerGuardConfig;
 import dev.stability.netty.server.ServerGuards;
 import dev.stability.netty.server.StabilityServer;
@@ -116,7 +116,7 @@ class PipelineProbeTest {
   void chainTrackerViolationsFailTheProbe() {
     probe = PipelineProbe.of(time.channel(new Echo()));
     ChainTracker tracker = ChainTracker.builder("probe").stages("auth").listener(probe.violationListener()).build();
-    Exchange exchange = tracker.newExchange("r-1");
+    TrackedRequest exchange = tracker.track("r-1");
     exchange.enter(tracker.stage("auth"));
     exchange.responded(tracker.stage("auth"));
     exchange.responded(tracker.stage("auth"));

@@ -2,4 +2,4 @@
  * Implementation details of the guard and chain packages (JSON escaping, log storm control). Everything here may
  * change without notice; do not use it from outside stability.
  */
-package dev.stability.guard.internal;
+package dev.stability.internal;

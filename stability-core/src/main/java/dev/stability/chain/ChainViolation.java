@@ -1,9 +1,10 @@
 package dev.stability.chain;
 
+import dev.stability.timeline.PhaseTimeline;
 /**
  * One detected violation: its type, the stage that caused it, the request and the chain.
  */
-public final class Violation {
+public final class ChainViolation {
   private final ViolationType type;
   private final String chain;
   private final String stage;
@@ -11,7 +12,7 @@ public final class Violation {
   private final ViolationPolicy policy;
   private final String timeline;
 
-  Violation(ViolationType type, String chain, String stage, String requestId, ViolationPolicy policy,
+  ChainViolation(ViolationType type, String chain, String stage, String requestId, ViolationPolicy policy,
       String timeline) {
     this.type = type;
     this.chain = chain;
@@ -93,7 +94,7 @@ public final class Violation {
 
   @Override
   public String toString() {
-    return "Violation(" + type + ", stage=" + stage + ", request=" + requestId + ", chain=" + chain + ", policy="
+    return "ChainViolation(" + type + ", stage=" + stage + ", request=" + requestId + ", chain=" + chain + ", policy="
         + policy + ")";
   }
 }

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * response that breaks HTTP/1.1 fails as a {@link MalformedResponseException}, and response bytes count as soon as
  * the decoder saw one, so a close after a partial status line is never taken for a stale connection.
  */
-final class Exchange extends ChannelInboundHandlerAdapter {
-  static final String NAME = "stability-exchange";
+final class ClientExchange extends ChannelInboundHandlerAdapter {
+  static final String NAME = "stability.exchange";
 
   /** Receives the outcome exactly once, on the event loop. */
   interface Listener {
@@ -65,7 +65,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
   private byte[] body = new byte[0];
   private int bodyLength;
 
-  Exchange(ExchangeSettings settings, HostPool pool, PooledConnection connection, boolean reused,
+  ClientExchange(ExchangeSettings settings, HostPool pool, PooledConnection connection, boolean reused,
       ClientRequest request, Budget budget, int attempt, PhaseObserver observer, Listener listener) {
     this.settings = settings;
     this.pool = pool;
@@ -87,14 +87,14 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       fail(new PrematureCloseException(pool.key.toString(), false, null), true);
       return;
     }
-    channel.pipeline().addBefore(ConnectionGuard.NAME, NAME, this);
+    channel.pipeline().addBefore(StrayInputCloser.NAME, NAME, this);
     long limit = budget.limit(settings.writeNanos);
-    observer.enter(Phase.WRITE, limit);
+    observer.enter(CallPhase.WRITE, limit);
     if (limit <= 0) {
-      timeout(Phase.WRITE, limit);
+      timeout(CallPhase.WRITE, limit);
       return;
     }
-    phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
+    phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
     written = true;
     decoder.expect(request.method()); // before the first byte leaves: an early answer is still this request's
     channel.writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
@@ -114,12 +114,12 @@ final class Exchange extends ChannelInboundHandlerAdapter {
       cancelTimers();
       state = State.AWAIT_HEADERS;
       long limit = budget.limit(settings.headersNanos);
-      observer.enter(Phase.RESPONSE_HEADERS, limit);
+      observer.enter(CallPhase.RESPONSE_HEADERS, limit);
       if (limit <= 0) {
-        timeout(Phase.RESPONSE_HEADERS, limit);
+        timeout(CallPhase.RESPONSE_HEADERS, limit);
         return;
       }
-      phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.RESPONSE_HEADERS, limit), limit,
+      phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.RESPONSE_HEADERS, limit), limit,
           TimeUnit.NANOSECONDS);
     }
   }
@@ -151,12 +151,12 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     int code = r.status().code();
     if (code < 100 || code > 599) {
       // RFC 9110 §15: an unknown class; trusting it would mean guessing what the upstream meant
-      fail(new MalformedResponseException(pool.key.toString(), Phase.RESPONSE_HEADERS,
+      fail(new MalformedResponseException(pool.key.toString(), CallPhase.RESPONSE_HEADERS,
           "status " + code + " (expected: 100-599)"), false);
       return;
     }
     if (code == 101) {
-      fail(new MalformedResponseException(pool.key.toString(), Phase.RESPONSE_HEADERS,
+      fail(new MalformedResponseException(pool.key.toString(), CallPhase.RESPONSE_HEADERS,
           "unsolicited 101 Switching Protocols (the client never asks to upgrade)"), false);
       return;
     }
@@ -169,9 +169,9 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     state = State.BODY;
     bodyLimitNanos = budget.limit(settings.bodyNanos);
     gapLimitNanos = Math.min(settings.bodyGapNanos, bodyLimitNanos);
-    observer.enter(Phase.BODY, bodyLimitNanos);
+    observer.enter(CallPhase.BODY, bodyLimitNanos);
     if (bodyLimitNanos <= 0) {
-      timeout(Phase.BODY, bodyLimitNanos);
+      timeout(CallPhase.BODY, bodyLimitNanos);
       return;
     }
     // HEAD, 204 and 304 answers announce a length but carry no body
@@ -186,7 +186,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     }
     // System.nanoTime, not the context's ticker: these timers run on the event loop's own clock
     lastReadNanos = System.nanoTime();
-    phaseTimer = channel.eventLoop().schedule(() -> timeout(Phase.BODY, bodyLimitNanos), bodyLimitNanos,
+    phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.BODY, bodyLimitNanos), bodyLimitNanos,
         TimeUnit.NANOSECONDS);
     if (gapLimitNanos < bodyLimitNanos) {
       gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos, TimeUnit.NANOSECONDS);
@@ -199,7 +199,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     }
     long idleFor = System.nanoTime() - lastReadNanos;
     if (idleFor >= gapLimitNanos) {
-      timeout(Phase.BODY, gapLimitNanos);
+      timeout(CallPhase.BODY, gapLimitNanos);
     } else {
       gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos - idleFor, TimeUnit.NANOSECONDS);
     }
@@ -268,7 +268,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     if (cause instanceof PrematureChannelClosureException) {
       closedEarly(cause); // the decoder noticed the close before we did
     } else {
-      fail(MalformedResponses.of(pool.key, response == null ? Phase.RESPONSE_HEADERS : Phase.BODY, cause), false);
+      fail(MalformedResponses.of(pool.key, response == null ? CallPhase.RESPONSE_HEADERS : CallPhase.BODY, cause), false);
     }
   }
 
@@ -288,7 +288,7 @@ final class Exchange extends ChannelInboundHandlerAdapter {
     return !responseStarted() && (!written || (reused && request.isIdempotent()));
   }
 
-  private void timeout(Phase phase, long limit) {
+  private void timeout(CallPhase phase, long limit) {
     if (state == State.DONE) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.stability.guard.internal;
+package dev.stability.internal;
 
 import dev.stability.time.Ticker;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,16 +6,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of every client connection: bytes or failures that arrive while no exchange owns the
+ * The last handler of every client connection (named {@value #NAME}, as the server's last handler): bytes or failures that arrive while no exchange owns the
  * connection mean it can no longer be trusted, so it is closed (and leaves the pool) rather than left for the
  * next caller to read a stray response. Never lets a message or exception reach the pipeline tail.
  */
 @ChannelHandler.Sharable
-final class ConnectionGuard extends ChannelInboundHandlerAdapter {
-  static final ConnectionGuard INSTANCE = new ConnectionGuard();
-  static final String NAME = "stability-guard";
+final class StrayInputCloser extends ChannelInboundHandlerAdapter {
+  static final StrayInputCloser INSTANCE = new StrayInputCloser();
+  static final String NAME = "stability.tail";
 
-  private ConnectionGuard() {}
+  private StrayInputCloser() {}
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -1,4 +1,4 @@
-package dev.stability.guard.internal;
+package dev.stability.internal;
 
 /**
  * Minimal JSON string escaping for the problem and report renderers, so that core needs no JSON library.

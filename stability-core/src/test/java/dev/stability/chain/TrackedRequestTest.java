@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ExchangeTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<Violation> violations = new CopyOnWriteArrayList<>();
+  private final List<ChainViolation> violations = new CopyOnWriteArrayList<>();
 
   private ChainTracker tracker(ViolationPolicy policy) {
     return ChainTracker.builder("api").stages("auth", "log", "handler").policy(policy).listener(violations::add)
@@ -30,8 +30,8 @@ class ExchangeTest {
   }
 
   /** auth -> log -> handler, handler answers. */
-  private Exchange throughToHandler() {
-    Exchange ex = tracker.newExchange("req-1");
+  private TrackedRequest throughToHandler() {
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(auth);
     assertThat(ex.forwarded(auth)).isEqualTo(Verdict.ALLOW);
     ex.enter(logStage);
@@ -42,7 +42,7 @@ class ExchangeTest {
 
   @Test
   void aWellBehavedChainHasNoViolationsAndAllowsEverything() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     assertThat(ex.responded(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.completed()).isEqualTo(Verdict.ALLOW);
@@ -58,7 +58,7 @@ class ExchangeTest {
 
   @Test
   void aStageThatReturnsWithoutForwardingOrRespondingSwallowedTheRequest() {
-    Exchange ex = tracker.newExchange("req-1");
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(auth);
     ex.forwarded(auth);
     ex.enter(logStage); // log forgets to call next
@@ -75,7 +75,7 @@ class ExchangeTest {
 
   @Test
   void repairAnswersASwallowedRequestExactlyOnce() {
-    Exchange ex = tracker.newExchange("req-1");
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(auth);
     ex.forwarded(auth);
     ex.enter(logStage);
@@ -96,7 +96,7 @@ class ExchangeTest {
     tracker = ChainTracker.builder("api").stages("auth", "handler").policy(ViolationType.DOUBLE_RESPONSE,
         ViolationPolicy.REPORT).listener(violations::add).meterRegistry(registry).build();
     Stage h = tracker.stage("handler");
-    Exchange ex = tracker.newExchange("req-1");
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(h);
     ex.async(h);
     assertThat(ex.stageReturned(h)).isEqualTo(Verdict.ALLOW);
@@ -104,13 +104,13 @@ class ExchangeTest {
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
     assertThat(ex.responded(h)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(Violation::type)
+    assertThat(violations).extracting(ChainViolation::type)
         .containsExactly(ViolationType.SWALLOWED, ViolationType.DOUBLE_RESPONSE);
   }
 
   @Test
   void aRequestThatNobodyAnsweredByTheDeadlineIsSwallowedByTheInnermostHolder() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.async(handler);
     ex.stageReturned(handler);
     ex.stageReturned(logStage);
@@ -127,7 +127,7 @@ class ExchangeTest {
 
   @Test
   void aSecondResponseIsDroppedAndNamesTheStage() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
     ex.completed();
 
@@ -141,7 +141,7 @@ class ExchangeTest {
 
   @Test
   void aSecondResponseWhileTheFirstIsStreamingClosesTheConnection() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
 
     assertThat(ex.responded(handler)).isEqualTo(Verdict.DROP_AND_CLOSE);
@@ -149,21 +149,21 @@ class ExchangeTest {
 
   @Test
   void writingAfterTheEndIsDropped() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
     ex.completed(handler);
 
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.DROP);
     assertThat(ex.completed(handler)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(Violation::type, Violation::stage).containsExactly(
+    assertThat(violations).extracting(ChainViolation::type, ChainViolation::stage).containsExactly(
         org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"),
         org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"));
   }
 
   @Test
   void forwardingTwiceIsDroppedAndNamesTheStage() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
 
     assertThat(ex.forwarded(logStage)).isEqualTo(Verdict.DROP);
 
@@ -175,7 +175,7 @@ class ExchangeTest {
 
   @Test
   void forwardingAfterAResponseIsDropped() {
-    Exchange ex = tracker.newExchange("req-1");
+    TrackedRequest ex = tracker.track("req-1");
     ex.enter(auth);
     ex.responded(auth); // 401
     ex.completed(auth);
@@ -190,19 +190,19 @@ class ExchangeTest {
 
   @Test
   void aBodyWithoutStatusIsAnsweredWith500() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
 
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.ANSWER_500);
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(Violation::type)
+    assertThat(violations).extracting(ChainViolation::type)
         .containsExactly(ViolationType.NO_STATUS, ViolationType.WRITE_AFTER_END);
     assertThat(violations.get(0).stage()).isEqualTo("handler");
   }
 
   @Test
   void aResponseThatNeverEndsIsClosedAtTheDeadline() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
     ex.wrote(handler);
 
@@ -217,23 +217,23 @@ class ExchangeTest {
 
   @Test
   void aResponseThatNeverEndsIsReportedWhenTheExchangeFinishes() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
 
     assertThat(ex.finish()).isEqualTo(Verdict.DROP_AND_CLOSE);
-    assertThat(violations).extracting(Violation::type).containsExactly(ViolationType.MISSING_END);
+    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.MISSING_END);
   }
 
   @Test
   void reportOnlyLetsEverythingThroughButStillReports() {
     use(ViolationPolicy.REPORT);
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.responded(handler);
 
     assertThat(ex.responded(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.forwarded(auth)).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(Violation::type)
+    assertThat(violations).extracting(ChainViolation::type)
         .containsExactly(ViolationType.DOUBLE_RESPONSE, ViolationType.DOUBLE_FORWARD);
     assertThat(registry.get(ChainTracker.VIOLATIONS_METER).tag("stage", "handler")
         .tag("type", "DOUBLE_RESPONSE").counter().count()).isEqualTo(1.0);
@@ -242,7 +242,7 @@ class ExchangeTest {
   @Test
   void failPolicyThrowsNamingTheStage() {
     use(ViolationPolicy.FAIL);
-    Exchange ex = tracker.newExchange("req-9");
+    TrackedRequest ex = tracker.track("req-9");
     ex.enter(auth);
 
     assertThatThrownBy(() -> ex.stageReturned(auth)).isInstanceOf(ChainViolationException.class)
@@ -252,7 +252,7 @@ class ExchangeTest {
 
   @Test
   void aStageThatFailedIsNotASwallowBecauseTheGuardAnswersForIt() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.failed(handler);
 
     assertThat(ex.stageReturned(handler)).isEqualTo(Verdict.ALLOW);
@@ -262,7 +262,7 @@ class ExchangeTest {
   @Test
   void stagesOfAnotherTrackerAreRejected() {
     Stage foreign = ChainTracker.of("other", "auth").stage("auth");
-    Exchange ex = tracker.newExchange("r");
+    TrackedRequest ex = tracker.track("r");
 
     assertThatThrownBy(() -> ex.enter(foreign)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected: a stage of ChainTracker(api");
@@ -274,7 +274,7 @@ class ExchangeTest {
       throw new IllegalStateException("bug");
     }).meterRegistry(registry).build();
     Stage s = tracker.stage("only");
-    Exchange ex = tracker.newExchange("r");
+    TrackedRequest ex = tracker.track("r");
     ex.enter(s);
 
     assertThat(ex.stageReturned(s)).isEqualTo(Verdict.ANSWER_500);
@@ -282,7 +282,7 @@ class ExchangeTest {
 
   @Test
   void aRequestForwardedOffTheEndOfTheChainIsBlamedOnTheLastStage() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
     ex.forwarded(handler); // to the pipeline tail, where Netty drops it silently
 
     assertThat(ex.finish()).isEqualTo(Verdict.ANSWER_500);
@@ -294,7 +294,7 @@ class ExchangeTest {
 
   @Test
   void anExchangeNoStageEverSawIsNotBlamedOnAnyStage() {
-    Exchange ex = tracker.newExchange("never-dispatched");
+    TrackedRequest ex = tracker.track("never-dispatched");
 
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
     assertThat(violations).isEmpty();
@@ -306,25 +306,25 @@ class ExchangeTest {
   @Test
   void aReportedSwallowIsCountedOnceEvenWhenTheDeadlineFindsItAgain() {
     use(ViolationPolicy.REPORT);
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
 
     assertThat(ex.stageReturned(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ALLOW);
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(Violation::type).containsExactly(ViolationType.SWALLOWED);
+    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.SWALLOWED);
     assertThat(tracker.report().stages().get(2).violations()).isEqualTo(1);
   }
 
   @Test
   void aFullResponseEndsTheExchangeInOneCall() {
-    Exchange ex = throughToHandler();
+    TrackedRequest ex = throughToHandler();
 
     assertThat(ex.respondedFully(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.isEnded()).isTrue();
     assertThat(ex.respondedFully(logStage)).isEqualTo(Verdict.DROP);
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(Violation::type).containsExactly(ViolationType.DOUBLE_RESPONSE);
+    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.DOUBLE_RESPONSE);
   }
 }

@@ -1,4 +1,4 @@
-package dev.stability.guard.internal;
+package dev.stability.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.stability.chain;
+package dev.stability.timeline;
 
 import java.util.Locale;
 
 /**
  * A point in the life of a request recorded in its {@link PhaseTimeline}, server side then downstream.
  */
-public enum Phase {
+public enum RequestPhase {
   /** The connection or stream was accepted for this request. */
   ACCEPTED,
   /** The request head was decoded. */

@@ -1,4 +1,4 @@
-package dev.stability.chain;
+package dev.stability.timeline;
 
 import dev.stability.context.ContextKey;
 import dev.stability.context.RequestContext;
@@ -9,18 +9,18 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each {@link Phase} of one request happened, so that a deadline violation can say where the time went:
+ * When each {@link RequestPhase} of one request happened, so that a deadline violation can say where the time went:
  * {@code "handler_start +1.2 ms ... downstream_connect +3.0 ms (+1.8) ... now +1000.4 ms (+997.4) <- longest"}.
  *
  * <p>The server creates one per request with {@link #start(Ticker)} and stores it in the request's context under
- * {@link #KEY}; the server and client record phases with {@link #mark(RequestContext, Phase)}, which does nothing
+ * {@link #KEY}; the server and client record phases with {@link #mark(RequestContext, RequestPhase)}, which does nothing
  * when the context carries no timeline. The first mark of a phase wins (a retry does not move
  * {@code downstream_connect}). Marks are thread-safe and allocation-free.
  */
 public final class PhaseTimeline {
   /** The context key the timeline is stored under. */
   public static final ContextKey<PhaseTimeline> KEY = ContextKey.of("phaseTimeline");
-  private static final Phase[] PHASES = Phase.values();
+  private static final RequestPhase[] PHASES = RequestPhase.values();
 
   private final Ticker ticker;
   private final long origin;
@@ -32,14 +32,14 @@ public final class PhaseTimeline {
   }
 
   /**
-   * Starts a timeline now and marks {@link Phase#ACCEPTED} at its origin.
+   * Starts a timeline now and marks {@link RequestPhase#ACCEPTED} at its origin.
    *
    * @param ticker the ticker; the request context's, so that deadlines and phases agree
    * @return the new timeline
    */
   public static PhaseTimeline start(Ticker ticker) {
     PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"));
-    t.offsets.set(Phase.ACCEPTED.ordinal(), 1);
+    t.offsets.set(RequestPhase.ACCEPTED.ordinal(), 1);
     return t;
   }
 
@@ -59,7 +59,7 @@ public final class PhaseTimeline {
    * @param ctx the request's context, may be {@code null}
    * @param phase the phase
    */
-  public static void mark(RequestContext ctx, Phase phase) {
+  public static void mark(RequestContext ctx, RequestPhase phase) {
     PhaseTimeline t = of(ctx);
     if (t != null) {
       t.mark(phase);
@@ -72,7 +72,7 @@ public final class PhaseTimeline {
    * @param phase the phase
    * @return whether this call recorded it
    */
-  public boolean mark(Phase phase) {
+  public boolean mark(RequestPhase phase) {
     long offset = Math.max(0, ticker.nanoTime() - origin);
     return offsets.compareAndSet(phase.ordinal(), 0, offset + 1);
   }
@@ -83,7 +83,7 @@ public final class PhaseTimeline {
    * @param phase the phase
    * @return the offset in nanoseconds, or -1
    */
-  public long offsetNanos(Phase phase) {
+  public long offsetNanos(RequestPhase phase) {
     return offsets.get(phase.ordinal()) - 1;
   }
 

@@ -1,4 +1,4 @@
-package dev.stability.guard.internal;
+package dev.stability.internal;
 
 /**
  * Renders text a client sent (a path, a query value, a header) for a log line or an error detail: quoted,

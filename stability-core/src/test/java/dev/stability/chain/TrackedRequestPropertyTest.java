@@ -21,7 +21,7 @@ class ExchangePropertyTest {
   }
 
   private static void runScript(List<Integer> script) {
-    Exchange ex = TRACKER.newExchange("r");
+    TrackedRequest ex = TRACKER.track("r");
     int onWire = 0;
     boolean enteredAny = false;
     for (int code : script) {

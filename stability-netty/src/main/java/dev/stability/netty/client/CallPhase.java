@@ -6,7 +6,7 @@ package dev.stability.netty.client;
  * <p>A phase's effective limit is {@code min(configured limit, remaining deadline - margin)}, so a call never
  * waits in any phase longer than its caller can afford.
  */
-public enum Phase {
+public enum CallPhase {
   /** Resolving the host name to an address (Netty resolver query timeout). */
   DNS,
   /** Waiting for a pooled connection or a free slot in the per-host pool. */

@@ -1,5 +1,6 @@
 package dev.stability.chain;
 
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ import java.util.Objects;
  * the no-violation path: bit operations on a few fields plus the stage's counters. Do not reuse an exchange for
  * another request.
  */
-public final class Exchange {
+public final class TrackedRequest {
   private final ChainTracker tracker;
   private final String requestId;
   private final RequestContext ctx;
@@ -35,7 +36,7 @@ public final class Exchange {
   private boolean checked;
   private boolean swallowReported;
 
-  Exchange(ChainTracker tracker, String requestId, RequestContext ctx) {
+  TrackedRequest(ChainTracker tracker, String requestId, RequestContext ctx) {
     this.tracker = tracker;
     this.requestId = requestId;
     this.ctx = ctx;
@@ -324,6 +325,6 @@ public final class Exchange {
 
   @Override
   public synchronized String toString() {
-    return "Exchange(" + requestId + ", responded=" + headSent + ", ended=" + ended + ", repaired=" + repaired + ")";
+    return "TrackedRequest(" + requestId + ", responded=" + headSent + ", ended=" + ended + ", repaired=" + repaired + ")";
   }
 }

@@ -1,7 +1,12 @@
-package dev.stability.chain;
+package dev.stability.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.chain.ChainTracker;
+import dev.stability.chain.ChainViolation;
+import dev.stability.chain.Stage;
+import dev.stability.chain.TrackedRequest;
+import dev.stability.chain.Verdict;
 import dev.stability.context.RequestContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,12 +23,12 @@ class PhaseTimelineTest {
   @Test
   void rendersWhereTheTimeWentAndMarksTheLongestGap() {
     advanceMillis(1);
-    timeline.mark(Phase.HEADERS_READ);
+    timeline.mark(RequestPhase.HEADERS_READ);
     advanceMillis(2);
-    timeline.mark(Phase.HANDLER_START);
-    timeline.mark(Phase.DOWNSTREAM_ACQUIRE);
+    timeline.mark(RequestPhase.HANDLER_START);
+    timeline.mark(RequestPhase.DOWNSTREAM_ACQUIRE);
     advanceMillis(990);
-    timeline.mark(Phase.DOWNSTREAM_CONNECT);
+    timeline.mark(RequestPhase.DOWNSTREAM_CONNECT);
     advanceMillis(7);
 
     String text = timeline.render();
@@ -37,12 +42,12 @@ class PhaseTimelineTest {
   @Test
   void theFirstMarkOfAPhaseWins() {
     advanceMillis(3);
-    assertThat(timeline.mark(Phase.DOWNSTREAM_CONNECT)).isTrue();
+    assertThat(timeline.mark(RequestPhase.DOWNSTREAM_CONNECT)).isTrue();
     advanceMillis(3);
-    assertThat(timeline.mark(Phase.DOWNSTREAM_CONNECT)).isFalse();
+    assertThat(timeline.mark(RequestPhase.DOWNSTREAM_CONNECT)).isFalse();
 
-    assertThat(timeline.offsetNanos(Phase.DOWNSTREAM_CONNECT)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
-    assertThat(timeline.offsetNanos(Phase.RESPONSE_WRITTEN)).isEqualTo(-1);
+    assertThat(timeline.offsetNanos(RequestPhase.DOWNSTREAM_CONNECT)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
+    assertThat(timeline.offsetNanos(RequestPhase.RESPONSE_WRITTEN)).isEqualTo(-1);
   }
 
   @Test
@@ -50,26 +55,26 @@ class PhaseTimelineTest {
     RequestContext plain = RequestContext.of("r");
     RequestContext tracked = plain.withValue(PhaseTimeline.KEY, timeline);
 
-    PhaseTimeline.mark(plain, Phase.HANDLER_START);
-    PhaseTimeline.mark(tracked, Phase.HANDLER_START);
-    PhaseTimeline.mark(null, Phase.HANDLER_START);
+    PhaseTimeline.mark(plain, RequestPhase.HANDLER_START);
+    PhaseTimeline.mark(tracked, RequestPhase.HANDLER_START);
+    PhaseTimeline.mark(null, RequestPhase.HANDLER_START);
 
     assertThat(PhaseTimeline.of(plain)).isNull();
-    assertThat(timeline.offsetNanos(Phase.HANDLER_START)).isZero();
+    assertThat(timeline.offsetNanos(RequestPhase.HANDLER_START)).isZero();
   }
 
   @Test
   void aSwallowAtTheDeadlineLogsTheTimelineOfTheRequest() {
     RequestContext ctx = RequestContext.builder("slow").ticker(now::get).build()
         .withValue(PhaseTimeline.KEY, timeline);
-    java.util.List<Violation> seen = new java.util.ArrayList<>();
+    java.util.List<ChainViolation> seen = new java.util.ArrayList<>();
     ChainTracker tracker = ChainTracker.builder("api").listener(seen::add).meterRegistry(
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
     Stage h = tracker.stage("handler");
-    Exchange ex = tracker.newExchange(ctx);
+    TrackedRequest ex = tracker.track(ctx);
     ex.enter(h);
     ex.async(h);
-    timeline.mark(Phase.HANDLER_START);
+    timeline.mark(RequestPhase.HANDLER_START);
     advanceMillis(1000);
 
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
