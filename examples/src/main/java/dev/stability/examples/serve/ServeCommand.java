@@ -8,7 +8,7 @@ import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.HttpServiceBuilder;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -45,7 +45,7 @@ public final class ServeCommand implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus;
 
   private ServeCommand(ServeOptions options) throws InterruptedException {
-    ServerGuardConfig guards = guardConfig(options);
+    ServerConfig guards = guardConfig(options);
     upstream = HttpService.builder("upstream").guardConfig(guards)
         .route("/slow", call -> {
           long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
@@ -141,10 +141,10 @@ public final class ServeCommand implements AutoCloseable {
         + report.toMermaid() + "```\n";
   }
 
-  private static ServerGuardConfig guardConfig(ServeOptions options) {
+  private static ServerConfig guardConfig(ServeOptions options) {
     InboundDeadlinePolicy inbound = InboundDeadlinePolicy.builder().maxTimeout(options.maxDeadline())
         .defaultTimeout(options.defaultDeadline()).build();
-    return ServerGuardConfig.builder().defaultRequestTimeout(options.defaultDeadline())
+    return ServerConfig.builder().defaultRequestTimeout(options.defaultDeadline())
         .inboundDeadlinePolicy(inbound).build();
   }
 

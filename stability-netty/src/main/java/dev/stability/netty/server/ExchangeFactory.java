@@ -25,9 +25,9 @@ import org.slf4j.Logger;
  * guard binding. Confined to the channel's event loop.
  */
 final class ExchangeFactory {
-  private static final Logger log = ExchangeHandler.log;
+  private static final Logger log = Http1ExchangeHandler.log;
 
-  private final ServerGuardConfig config;
+  private final ServerConfig config;
   private final Guard guard;
   private final Ticker ticker;
   private final TimerScheduler scheduler;
@@ -36,7 +36,7 @@ final class ExchangeFactory {
   private final AsciiString requestIdHeader;
   private long sequence;
 
-  ExchangeFactory(ServerGuardConfig config, Guard guard, Ticker ticker, TimerScheduler scheduler, String idPrefix) {
+  ExchangeFactory(ServerConfig config, Guard guard, Ticker ticker, TimerScheduler scheduler, String idPrefix) {
     this.config = config;
     this.guard = guard;
     this.ticker = ticker;
@@ -47,7 +47,7 @@ final class ExchangeFactory {
   }
 
   /** Creates the exchange of {@code request}, arrived at {@code now}; a malformed deadline header rejects it. */
-  ServerExchange create(ExchangeHandler owner, HttpRequest request, long now) {
+  ServerExchange create(Http1ExchangeHandler owner, HttpRequest request, long now) {
     boolean rejected = false;
     long timeout;
     try {

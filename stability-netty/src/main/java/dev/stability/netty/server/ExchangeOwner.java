@@ -2,7 +2,7 @@ package dev.stability.netty.server;
 
 /**
  * The connection-side driver of {@link ServerExchange}s: what an exchange needs from the protocol handler that
- * created it. The HTTP/1.1 {@link ExchangeHandler} is one; an HTTP/2 stream handler would be another.
+ * created it. The HTTP/1.1 {@link Http1ExchangeHandler} is one; an HTTP/2 stream handler would be another.
  */
 interface ExchangeOwner {
   /** Returns whether the caller runs on the connection's event loop. */

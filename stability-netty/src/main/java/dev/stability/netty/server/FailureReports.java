@@ -18,10 +18,10 @@ import org.slf4j.event.Level;
 /**
  * Reports what went wrong with the requests of a connection: meters, log lines, the exception guard's incidents
  * and the chain tracker's violations. It decides nothing ({@link ServerAnswers} does) and calls no handler back;
- * the {@link ExchangeHandler} calls it, then carries out the decision. Confined to the channel's event loop.
+ * the {@link Http1ExchangeHandler} calls it, then carries out the decision. Confined to the channel's event loop.
  */
 final class FailureReports {
-  private static final Logger log = ExchangeHandler.log;
+  private static final Logger log = Http1ExchangeHandler.log;
 
   private final ServerMetrics metrics;
   private final Guard guard;

@@ -20,11 +20,11 @@ final class InputFeeder extends ChannelDuplexHandler {
   /** A slice while a body is read: few pieces for large uploads. */
   static final int BODY_SLICE = 16 * 1024;
 
-  private final ConnectionGuardHandler guard;
+  private final ConnectionLifecycleHandler guard;
   private ByteBuf pending;
   private boolean feedQueued;
 
-  InputFeeder(ConnectionGuardHandler guard) {
+  InputFeeder(ConnectionLifecycleHandler guard) {
     this.guard = guard;
   }
 

@@ -23,7 +23,7 @@ final class Ownership {
       }
     } catch (IllegalReferenceCountException raced) {
       // another thread released its reference between the read and ours: nothing is left to free
-      ExchangeHandler.log.debug("request released concurrently: {}", raced.toString());
+      Http1ExchangeHandler.log.debug("request released concurrently: {}", raced.toString());
     }
   }
 }

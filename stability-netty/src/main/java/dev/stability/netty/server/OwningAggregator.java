@@ -16,9 +16,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
  * (what Netty's own 413 and 417 paths do, and what made a rejected body be parsed as the next request).
  */
 final class OwningAggregator extends HttpObjectAggregator {
-  private final ExchangeHandler exchange;
+  private final Http1ExchangeHandler exchange;
 
-  OwningAggregator(int maxContentLength, ExchangeHandler exchange) {
+  OwningAggregator(int maxContentLength, Http1ExchangeHandler exchange) {
     super(maxContentLength);
     this.exchange = exchange;
   }

@@ -19,8 +19,8 @@ import java.util.List;
 /**
  * Decides every answer the server writes on its own (400, 408, 413, 414, 417, 431, 500, 501, 503, 504, 505) and
  * when it closes instead: each rule takes what happened and returns a {@link Decision}; the handler that asked
- * carries it out in one method ({@link ConnectionGuardHandler} before a request is in hand,
- * {@link ExchangeHandler} for a request). Reporting (metrics, logs, incidents) stays with the handlers; this
+ * carries it out in one method ({@link ConnectionLifecycleHandler} before a request is in hand,
+ * {@link Http1ExchangeHandler} for a request). Reporting (metrics, logs, incidents) stays with the handlers; this
  * class only decides. Thread-safe: immutable.
  */
 final class ServerAnswers {
@@ -28,7 +28,7 @@ final class ServerAnswers {
   private final int timeoutStatus;
   private final int maxContentLength;
 
-  ServerAnswers(ServerGuardConfig config, Guard guard) {
+  ServerAnswers(ServerConfig config, Guard guard) {
     this.guard = guard;
     this.timeoutStatus = config.timeoutStatus().code();
     this.maxContentLength = config.maxContentLength();

@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
 /**
  * One request and its response, whatever the protocol: its context and deadline, how far its response got, and
  * the release of what the handlers were given. The connection handler that drives it (today the HTTP/1.1
- * {@link ExchangeHandler}; an HTTP/2 stream handler would drive the same type) decides ordering and keep-alive;
+ * {@link Http1ExchangeHandler}; an HTTP/2 stream handler would drive the same type) decides ordering and keep-alive;
  * nothing here knows about pipelining.
  *
  * <p>The state only moves forward, through the transition methods: {@link State#QUEUED} (the head arrived, the

@@ -9,27 +9,27 @@ import java.util.List;
 
 /**
  * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed request at DEBUG,
- * an exception at WARN, leaving the client hanging) it hands to the {@link ExchangeHandler} to be answered.
+ * an exception at WARN, leaving the client hanging) it hands to the {@link Http1ExchangeHandler} to be answered.
  *
  * <p>The exchange handler moves it back to the end whenever handlers were added behind it; that re-adding is
  * why it is marked sharable. It is not shared: each connection has its own.
  */
 @ChannelHandler.Sharable
 final class TailHandler extends ChannelInboundHandlerAdapter {
-  private ExchangeHandler exchange;
+  private Http1ExchangeHandler exchange;
 
   /**
    * Binds the sentinel to the exchange handler of its connection.
    *
    * @param exchange the exchange handler
    */
-  void bind(ExchangeHandler exchange) {
+  void bind(Http1ExchangeHandler exchange) {
     this.exchange = exchange;
   }
 
   /**
    * Puts {@code tail} at the end of {@code pipeline}, behind handlers added after it: the one place that decides
-   * where the tail sits ({@link ServerGuards#install}, {@link ServerGuards#moveTailToEnd} and the exchange handler,
+   * where the tail sits ({@link StabilityServer#install}, {@link StabilityServer#moveTailToEnd} and the exchange handler,
    * before each request is handed over, all call it).
    */
   static void keepLast(ChannelPipeline pipeline, ChannelHandler tail) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * {@link #writeTimeout()} disables that limit; {@code 0} disables {@link #maxRequestsPerConnection()}. Build it
  * with {@link #builder()}; derive variants with {@link #toBuilder()}.
  */
-public final class ServerGuardConfig {
+public final class ServerConfig {
   /** Default longest request line, as Netty's codec. */
   public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
   /** Default largest header block, as Netty's codec. */
@@ -66,7 +66,7 @@ public final class ServerGuardConfig {
   private final int maxConnections;
   private final Set<String> extensionMethods;
 
-  ServerGuardConfig(Builder b) {
+  ServerConfig(Builder b) {
     this.maxInitialLineLength = b.maxInitialLineLength;
     this.maxHeaderSize = b.maxHeaderSize;
     this.maxChunkSize = b.maxChunkSize;
@@ -107,7 +107,7 @@ public final class ServerGuardConfig {
    *
    * @return the default configuration
    */
-  public static ServerGuardConfig ofDefaults() {
+  public static ServerConfig ofDefaults() {
     return builder().build();
   }
 
@@ -255,7 +255,7 @@ public final class ServerGuardConfig {
 
   /**
    * Returns how many connections may be open at once on a server whose server channel runs
-   * {@link ServerGuards#serverHandler()}; beyond it new connections are closed at once and counted. Zero is
+   * {@link StabilityServer#serverHandler()}; beyond it new connections are closed at once and counted. Zero is
    * unlimited. The default is {@link #defaultMaxConnections()}.
    *
    * @return the limit, or zero
@@ -289,7 +289,7 @@ public final class ServerGuardConfig {
 
   @Override
   public String toString() {
-    return "ServerGuardConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
+    return "ServerConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
         + maxChunkSize + ", body=" + maxContentLength + (streaming ? " streaming" : " aggregated")
         + ", headerRead=" + headerReadTimeout + ", idle=" + idleTimeout + ", maxRequests="
         + maxRequestsPerConnection + ", maxAge=" + maxConnectionAge + ", write=" + writeTimeout
@@ -298,7 +298,7 @@ public final class ServerGuardConfig {
         + extensionMethods) + ", bodyRead=" + bodyReadTimeout + ')';
   }
 
-  /** Builds a {@link ServerGuardConfig}; every setter validates its argument at once. */
+  /** Builds a {@link ServerConfig}; every setter validates its argument at once. */
   public static final class Builder {
     private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
@@ -326,7 +326,7 @@ public final class ServerGuardConfig {
 
     Builder() {}
 
-    Builder(ServerGuardConfig c) {
+    Builder(ServerConfig c) {
       maxInitialLineLength = c.maxInitialLineLength;
       maxHeaderSize = c.maxHeaderSize;
       maxChunkSize = c.maxChunkSize;
@@ -599,7 +599,7 @@ public final class ServerGuardConfig {
 
     /**
      * Sets the longest gap between two reads of a request body (default
-     * {@value ServerGuardConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
+     * {@value ServerConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
      * answered 408 with {@code Connection: close}. A body that trickles faster is still bounded by the request
      * deadline.
      *
@@ -612,7 +612,7 @@ public final class ServerGuardConfig {
     }
 
     /**
-     * Sets how many connections may be open at once (counted by {@link ServerGuards#serverHandler()} on the
+     * Sets how many connections may be open at once (counted by {@link StabilityServer#serverHandler()} on the
      * server channel); a connection over it is closed at once, before any byte is read, and counted in
      * {@code stability.server.connections.rejected}.
      *
@@ -649,12 +649,12 @@ public final class ServerGuardConfig {
      * @return the immutable configuration
      * @throws IllegalArgumentException when the header timeout is not shorter than a non-zero idle timeout
      */
-    public ServerGuardConfig build() {
+    public ServerConfig build() {
       if (!idleTimeout.isZero() && headerReadTimeout.compareTo(idleTimeout) > 0) {
         throw new IllegalArgumentException("headerReadTimeout: " + headerReadTimeout
             + " (expected: <= idleTimeout " + idleTimeout + ")");
       }
-      return new ServerGuardConfig(this);
+      return new ServerConfig(this);
     }
   }
 }

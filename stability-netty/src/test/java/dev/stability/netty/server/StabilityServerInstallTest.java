@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheckExtension.class)
-class ServerGuardsInstallTest {
-  private final ServerGuards guards = StabilityServer.guards(ServerGuardConfig.ofDefaults());
+class StabilityServerInstallTest {
+  private final StabilityServer guards = StabilityServer.create(ServerConfig.ofDefaults());
 
   @Test
   void installAddsTheCodecAndGuardsInOrderWhenThePipelineHasNone() {
@@ -37,7 +37,7 @@ class ServerGuardsInstallTest {
   @Test
   void streamingModeReplacesTheAggregatorWithTheContinueHandler() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    StabilityServer.guards(ServerGuardConfig.builder().streaming(true).build()).install(ch.pipeline());
+    StabilityServer.create(ServerConfig.builder().streaming(true).build()).install(ch.pipeline());
 
     assertThat(ch.pipeline().names()).contains("stability.continue").doesNotContain("stability.aggregator");
     ch.finishAndReleaseAll();
@@ -55,8 +55,7 @@ class ServerGuardsInstallTest {
 
   @Test
   void initializerPutsTheTailBehindTheUsersHandlers() {
-    EmbeddedChannel ch = new EmbeddedChannel(StabilityServer.initializer(guards,
-        p -> p.addLast("app", new Handlers.Echo())));
+    EmbeddedChannel ch = new EmbeddedChannel(guards.initializer(p -> p.addLast("app", new Handlers.Echo())));
 
     java.util.List<String> names = ch.pipeline().names();
     assertThat(names.subList(names.size() - 3, names.size() - 1)).containsExactly("app", "stability.tail");

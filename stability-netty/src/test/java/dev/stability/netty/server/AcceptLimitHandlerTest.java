@@ -20,16 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The server channel guard on an embedded "server channel" whose inbound messages are accepted children. */
-class ServerChannelGuardTest {
+class AcceptLimitHandlerTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Object> passed = new ArrayList<>();
   private final List<Throwable> exceptions = new ArrayList<>();
   private final List<EmbeddedChannel> children = new ArrayList<>();
   private EmbeddedChannel server;
-  private ServerChannelGuard guard;
+  private AcceptLimitHandler guard;
 
   private void start(int maxConnections) {
-    guard = new ServerChannelGuard(maxConnections, new ServerMetrics(registry));
+    guard = new AcceptLimitHandler(maxConnections, new ServerMetrics(registry));
     server = new EmbeddedChannel(guard, new ChannelInboundHandlerAdapter() { // stands for the acceptor
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -56,7 +56,7 @@ class ServerChannelGuardTest {
     server.runScheduledPendingTasks();
   }
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(ServerChannelGuard.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(AcceptLimitHandler.class);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   private List<String> warnings() {
@@ -112,7 +112,7 @@ class ServerChannelGuardTest {
     assertThat(exceptions).isEmpty(); // neither the acceptor's 1 s pause nor the tail's WARN
     assertThat(registry.counter("stability.server.accept.failures", "kind", "descriptors").count()).isEqualTo(1);
     assertThat(server.config().isAutoRead()).isFalse();
-    advanceMillis(ServerChannelGuard.MIN_PAUSE_MILLIS - 1);
+    advanceMillis(AcceptLimitHandler.MIN_PAUSE_MILLIS - 1);
     assertThat(server.config().isAutoRead()).isFalse();
     advanceMillis(1);
     assertThat(server.config().isAutoRead()).isTrue();
@@ -121,20 +121,20 @@ class ServerChannelGuardTest {
   @Test
   void consecutiveFailuresDoubleThePauseUpToTheMaximumAndAnAcceptResetsIt() {
     start(0);
-    long expected = ServerChannelGuard.MIN_PAUSE_MILLIS;
+    long expected = AcceptLimitHandler.MIN_PAUSE_MILLIS;
     for (int i = 0; i < 12; i++) {
       server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
       advanceMillis(expected - 1);
       assertThat(server.config().isAutoRead()).as("paused for %d ms after failure %d", expected, i).isFalse();
       advanceMillis(1);
       assertThat(server.config().isAutoRead()).isTrue();
-      expected = Math.min(ServerChannelGuard.MAX_PAUSE_MILLIS, expected * 2);
+      expected = Math.min(AcceptLimitHandler.MAX_PAUSE_MILLIS, expected * 2);
     }
-    assertThat(expected).isEqualTo(ServerChannelGuard.MAX_PAUSE_MILLIS);
+    assertThat(expected).isEqualTo(AcceptLimitHandler.MAX_PAUSE_MILLIS);
 
     accept();
     server.pipeline().fireExceptionCaught(new IOException("Connection aborted"));
-    advanceMillis(ServerChannelGuard.MIN_PAUSE_MILLIS);
+    advanceMillis(AcceptLimitHandler.MIN_PAUSE_MILLIS);
     assertThat(server.config().isAutoRead()).isTrue();
     assertThat(registry.counter("stability.server.accept.failures", "kind", "io").count()).isEqualTo(1);
   }
@@ -156,7 +156,7 @@ class ServerChannelGuardTest {
     accept();
     assertThat(warnings()).hasSize(1).first().asString().contains("(0 more since the last report)");
 
-    advanceMillis(ServerChannelGuard.LOG_INTERVAL_SECONDS * 1000L - 1);
+    advanceMillis(AcceptLimitHandler.LOG_INTERVAL_SECONDS * 1000L - 1);
     accept();
     assertThat(warnings()).hasSize(1);
     advanceMillis(1);
@@ -176,7 +176,7 @@ class ServerChannelGuardTest {
         .doesNotContain("at dev.stability"); // no stack in the line
     assertThat(appender.list.get(0).getThrowableProxy()).isNull();
 
-    advanceMillis(ServerChannelGuard.LOG_INTERVAL_SECONDS * 1000L);
+    advanceMillis(AcceptLimitHandler.LOG_INTERVAL_SECONDS * 1000L);
     server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
     assertThat(warnings()).hasSize(2).last().asString().contains("(2 more failures since the last report)");
   }

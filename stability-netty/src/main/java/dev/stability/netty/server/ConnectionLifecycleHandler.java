@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
  * earlier only when needed and otherwise re-armed when it fires, so a busy connection schedules almost nothing.
  * It also replaces {@code HttpServerKeepAliveHandler}: do not add that one as well.
  */
-final class ConnectionGuardHandler extends ChannelDuplexHandler {
-  private static final Logger log = LoggerFactory.getLogger(ConnectionGuardHandler.class);
+final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycleHandler.class);
   /** How long a connection closing after an early answer keeps reading (and dropping) what the client sends. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** How much it drops before it gives up and closes at once. */
   static final long LINGER_MAX_BYTES = 1 << 20;
 
-  private final ServerGuardConfig config;
+  private final ServerConfig config;
   private final ServerMetrics metrics;
   private final long headerTimeoutNanos;
   private final long idleNanos;
@@ -84,7 +84,7 @@ final class ConnectionGuardHandler extends ChannelDuplexHandler {
    * @param config the configuration
    * @param metrics where to count closes and decode failures
    */
-  ConnectionGuardHandler(ServerGuardConfig config, ServerMetrics metrics) {
+  ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
     this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());

@@ -7,11 +7,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ServerGuardConfigTest {
+class ServerConfigTest {
 
   @Test
   void defaultsMatchNettysCodecAndAreReadableThroughPlainGetters() {
-    ServerGuardConfig c = ServerGuardConfig.ofDefaults();
+    ServerConfig c = ServerConfig.ofDefaults();
 
     assertThat(c.maxInitialLineLength()).isEqualTo(4096);
     assertThat(c.maxHeaderSize()).isEqualTo(8192);
@@ -24,19 +24,19 @@ class ServerGuardConfigTest {
 
   @Test
   void settersRejectBadValuesAtOnceWithTheExpectedRange() {
-    assertThatThrownBy(() -> ServerGuardConfig.builder().maxHeaderSize(10))
+    assertThatThrownBy(() -> ServerConfig.builder().maxHeaderSize(10))
         .hasMessage("maxHeaderSize: 10 (expected: >= 64)");
-    assertThatThrownBy(() -> ServerGuardConfig.builder().defaultRequestTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> ServerConfig.builder().defaultRequestTimeout(Duration.ZERO))
         .hasMessage("defaultRequestTimeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> ServerGuardConfig.builder().timeoutStatus(HttpResponseStatus.OK))
+    assertThatThrownBy(() -> ServerConfig.builder().timeoutStatus(HttpResponseStatus.OK))
         .hasMessage("timeoutStatus: 200 (expected: 504, 503 or 408)");
-    assertThatThrownBy(() -> ServerGuardConfig.builder().idleTimeout(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> ServerConfig.builder().idleTimeout(Duration.ofSeconds(-1)))
         .hasMessageStartingWith("idleTimeout: ");
   }
 
   @Test
   void headerTimeoutLongerThanIdleTimeoutIsRejectedAtBuild() {
-    ServerGuardConfig.Builder b = ServerGuardConfig.builder().idleTimeout(Duration.ofSeconds(5))
+    ServerConfig.Builder b = ServerConfig.builder().idleTimeout(Duration.ofSeconds(5))
         .headerReadTimeout(Duration.ofSeconds(6));
 
     assertThatThrownBy(b::build).hasMessage("headerReadTimeout: PT6S (expected: <= idleTimeout PT5S)");
@@ -44,9 +44,9 @@ class ServerGuardConfigTest {
 
   @Test
   void toBuilderKeepsEverySettingAndDerivesIndependently() {
-    ServerGuardConfig base = ServerGuardConfig.builder().maxContentLength(5).streaming(true)
+    ServerConfig base = ServerConfig.builder().maxContentLength(5).streaming(true)
         .maxRequestsPerConnection(3).devMode(true).build();
-    ServerGuardConfig derived = base.toBuilder().maxContentLength(7).build();
+    ServerConfig derived = base.toBuilder().maxContentLength(7).build();
 
     assertThat(derived.maxContentLength()).isEqualTo(7);
     assertThat(derived.streaming()).isTrue();

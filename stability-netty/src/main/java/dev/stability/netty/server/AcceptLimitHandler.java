@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * channel sits in a channel attribute, the connection count is shared by every server channel of the guards.
  */
 @ChannelHandler.Sharable
-final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
+final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
   static final int LOG_INTERVAL_SECONDS = 10;
   static final long MIN_PAUSE_MILLIS = 5;
   static final long MAX_PAUSE_MILLIS = 1000;
-  private static final Logger log = LoggerFactory.getLogger(ServerChannelGuard.class);
-  private static final AttributeKey<AcceptState> STATE = AttributeKey.valueOf(ServerChannelGuard.class, "state");
+  private static final Logger log = LoggerFactory.getLogger(AcceptLimitHandler.class);
+  private static final AttributeKey<AcceptState> STATE = AttributeKey.valueOf(AcceptLimitHandler.class, "state");
 
   private final int maxConnections;
   private final ServerMetrics metrics;
@@ -49,7 +49,7 @@ final class ServerChannelGuard extends ChannelInboundHandlerAdapter {
    * @param maxConnections the limit of open connections, zero for none
    * @param metrics where to count
    */
-  ServerChannelGuard(int maxConnections, ServerMetrics metrics) {
+  AcceptLimitHandler(int maxConnections, ServerMetrics metrics) {
     this.maxConnections = maxConnections;
     this.metrics = metrics;
     metrics.connectionsGauge(open);

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * and after a deadline answer the connection is closed, so a late response can never be taken for the next
  * request's.
  */
-final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
-  static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+final class Http1ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
+  static final Logger log = LoggerFactory.getLogger(Http1ExchangeHandler.class);
   /**
    * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
    * event loop: without it one connection pipelining thousands of requests kept the loop's task queue busy for
@@ -52,7 +52,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
    */
   static final int MAX_DISPATCHES_PER_TURN = 16;
 
-  private final ServerGuardConfig config;
+  private final ServerConfig config;
   private final ServerMetrics metrics;
   private final Guard guard;
   private final ChainTracker chain;
@@ -90,7 +90,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
    *     and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  ExchangeHandler(ServerGuardConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+  Http1ExchangeHandler(ServerConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
       TailHandler tail) {
     this.config = config;
     this.metrics = metrics;
@@ -108,7 +108,7 @@ final class ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwne
     this.ctx = ctx;
     Ticker configured = config.ticker();
     this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
-    ConnectionGuardHandler connection = ctx.pipeline().get(ConnectionGuardHandler.class);
+    ConnectionLifecycleHandler connection = ctx.pipeline().get(ConnectionLifecycleHandler.class);
     this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
     this.deadlineTimer = new DeadlineTimer(scheduler, ticker, this::onDeadlineTimer);
