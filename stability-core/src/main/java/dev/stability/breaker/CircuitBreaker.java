@@ -1,6 +1,5 @@
 package dev.stability.breaker;
 
-import dev.stability.breaker.internal.DefaultCircuitBreaker;
 import dev.stability.context.RequestContext;
 import dev.stability.time.Ticker;
 import java.util.Objects;

@@ -1,7 +1,5 @@
 package dev.stability.context;
 
-import dev.stability.context.internal.ContextStorage;
-import dev.stability.context.internal.Values;
 import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;

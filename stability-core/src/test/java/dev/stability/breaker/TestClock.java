@@ -4,10 +4,9 @@ import dev.stability.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A fake ticker for breaker tests (core cannot depend on the testkit), plus a compact base config; public for the tests in
- * {@code breaker.internal}. */
-public final class TestClock implements Ticker {
-  public static final long MS = 1_000_000L;
+/** A fake ticker for breaker tests (core cannot depend on the testkit), plus a compact base config. */
+final class TestClock implements Ticker {
+  static final long MS = 1_000_000L;
   private final AtomicLong now = new AtomicLong(7_000_000_000L);
 
   @Override
@@ -15,16 +14,16 @@ public final class TestClock implements Ticker {
     return now.get();
   }
 
-  public void advanceMillis(long millis) {
+  void advanceMillis(long millis) {
     now.addAndGet(millis * MS);
   }
 
-  public void advanceMicros(long micros) {
+  void advanceMicros(long micros) {
     now.addAndGet(micros * 1_000L);
   }
 
   /** Window of 10, every condition judged from 10 calls, 1 s slow, p99 >= 2 s, open 1 s to 8 s, 1 probe. */
-  public CircuitBreakerConfig.Builder config() {
+  CircuitBreakerConfig.Builder config() {
     return CircuitBreakerConfig.builder()
         .ticker(this)
         .countWindow(10)
