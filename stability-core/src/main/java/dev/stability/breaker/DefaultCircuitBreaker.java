@@ -51,7 +51,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
    * @param config the settings
    * @param listener the listener
    */
-  public DefaultCircuitBreaker(String name, CircuitBreakerConfig config, CircuitBreakerListener listener) {
+  DefaultCircuitBreaker(String name, CircuitBreakerConfig config, CircuitBreakerListener listener) {
     this.name = name;
     this.config = config;
     this.ticker = config.ticker();
