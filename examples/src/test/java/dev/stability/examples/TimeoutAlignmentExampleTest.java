@@ -14,7 +14,7 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.RetryPolicy;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.VirtualTimeExtension;
 import dev.stability.testkit.alignment.ClientTimeouts;
 import dev.stability.testkit.alignment.HandlerBudget;
@@ -46,7 +46,7 @@ class TimeoutAlignmentExampleTest {
 
   // The service: 3 s per request, 300 ms kept back to answer, the inventory client retries once within 2.7 s:
   // 2 attempts x 800 ms + 100 ms backoff = 1.7 s, so a hung inventory is given up on with time to spare.
-  static final ServerGuardConfig SERVER = ServerGuardConfig.builder()
+  static final ServerConfig SERVER = ServerConfig.builder()
       .defaultRequestTimeout(ofSeconds(3))
       .headerReadTimeout(ofSeconds(1))
       .idleTimeout(ofSeconds(15))

@@ -51,7 +51,7 @@ class ConnectionFloodTest {
   private static void assertQuiet(Outcome o) {
     assertThat(o.log).noneMatch(l -> l.contains("reached at the tail")); // Netty's per-failure tail WARN
     long seconds = Math.max(1, o.runMillis / 1000);
-    long guardWarns = o.log.stream().filter(l -> l.contains(" WARN ") && l.contains("ServerChannelGuard")).count();
+    long guardWarns = o.log.stream().filter(l -> l.contains(" WARN ") && l.contains("AcceptLimitHandler")).count();
     assertThat(guardWarns).as("rate-limited to one per 10 s and kind").isLessThanOrEqualTo(2 * (1 + seconds / 10));
     assertThat(o.resumeMillis).isLessThan(HEADER_TIMEOUT.toMillis());
   }

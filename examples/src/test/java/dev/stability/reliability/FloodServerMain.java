@@ -2,8 +2,8 @@ package dev.stability.reliability;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,15 +44,15 @@ final class FloodServerMain {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
     Duration header = Duration.ofMillis(Long.parseLong(args[1]));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ServerGuardConfig.Builder config = ServerGuardConfig.builder().headerReadTimeout(header).idleTimeout(header)
+    ServerConfig.Builder config = ServerConfig.builder().headerReadTimeout(header).idleTimeout(header)
         .meterRegistry(registry);
     if (!args[0].equals("default")) {
       config.maxConnections(Integer.parseInt(args[0]));
     }
-    ServerGuards guards = StabilityServer.guards(config.build());
+    StabilityServer guards = StabilityServer.create(config.build());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    Channel channel = StabilityServer.bootstrap(new ServerBootstrap().group(group)
-        .channel(NioServerSocketChannel.class).option(ChannelOption.SO_BACKLOG, 2048), guards,
+    Channel channel = guards.bootstrap(new ServerBootstrap().group(group)
+        .channel(NioServerSocketChannel.class).option(ChannelOption.SO_BACKLOG, 2048),
         p -> p.addLast(new App(registry, guards))).bind(new InetSocketAddress("127.0.0.1", 0))
         .syncUninterruptibly().channel();
     System.out.println("PORT " + ((InetSocketAddress) channel.localAddress()).getPort() + " maxConnections="
@@ -68,9 +68,9 @@ final class FloodServerMain {
   /** {@code /stats}: the edge counters as {@code key=value} lines; anything else: hello. */
   private static final class App extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final SimpleMeterRegistry registry;
-    private final ServerGuards guards;
+    private final StabilityServer guards;
 
-    App(SimpleMeterRegistry registry, ServerGuards guards) {
+    App(SimpleMeterRegistry registry, StabilityServer guards) {
       this.registry = registry;
       this.guards = guards;
     }

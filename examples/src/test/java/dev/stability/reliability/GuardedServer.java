@@ -1,7 +1,7 @@
 package dev.stability.reliability;
 
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -24,11 +24,11 @@ import java.util.function.Supplier;
 final class GuardedServer implements AutoCloseable {
   static final String LATENESS = "stability.server.deadline.lateness";
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final ServerGuards guards;
+  final StabilityServer guards;
   private final EventLoopGroup group;
   private final Channel channel;
 
-  private GuardedServer(ServerGuardConfig.Builder config, int threads, Supplier<ChannelHandler> app) {
+  private GuardedServer(ServerConfig.Builder config, int threads, Supplier<ChannelHandler> app) {
     registry.config().meterFilter(new MeterFilter() { // before the guards register their meters
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
@@ -36,14 +36,14 @@ final class GuardedServer implements AutoCloseable {
             .build().merge(config) : config;
       }
     });
-    guards = StabilityServer.guards(config.meterRegistry(registry).build());
+    guards = StabilityServer.create(config.meterRegistry(registry).build());
     group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.initializer(guards, p -> p.addLast("app", app.get())))
+        .childHandler(guards.initializer(p -> p.addLast("app", app.get())))
         .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
   }
 
-  static GuardedServer start(ServerGuardConfig.Builder config, int threads, Supplier<ChannelHandler> app) {
+  static GuardedServer start(ServerConfig.Builder config, int threads, Supplier<ChannelHandler> app) {
     return new GuardedServer(config, threads, app);
   }
 

@@ -3,7 +3,7 @@ package dev.stability.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.context.wire.InboundDeadlinePolicy;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class MalformedInputTest {
 
   @BeforeAll
   static void startServer() {
-    server = GuardedServer.start(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1))
+    server = GuardedServer.start(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1))
         .headerReadTimeout(Duration.ofSeconds(2)).idleTimeout(Duration.ofSeconds(10))
         .inboundDeadlinePolicy(InboundDeadlinePolicy.builder().maxTimeout(MAX_INBOUND)
             .defaultTimeout(Duration.ofSeconds(1)).build()), 2,

@@ -2,7 +2,7 @@ package dev.stability.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +33,7 @@ class SlowlorisTest {
   void tricklingConnectionsAreClosedWithinHeaderTimeoutAndOthersKeepTheirLatency() throws Exception {
     int attackers = Sizing.pick("reliability.slowloris.connections", 500, 2_000);
     int probes = Sizing.pick("reliability.slowloris.probes", 1_000, 5_000);
-    try (GuardedServer server = GuardedServer.start(ServerGuardConfig.builder().headerReadTimeout(HEADER_TIMEOUT)
+    try (GuardedServer server = GuardedServer.start(ServerConfig.builder().headerReadTimeout(HEADER_TIMEOUT)
         .idleTimeout(Duration.ofSeconds(30)), 2, () -> new AppHandler(null, null));
         RawConnection good = RawConnection.open(server.port(), 10_000)) {
       measure(good, probes); // warm-up: JIT, allocator, connection

@@ -7,7 +7,7 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.PoolStats;
 import dev.stability.netty.client.StabilityHttpClient;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import dev.stability.testkit.upstream.FaultyUpstream;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class SoakTest {
     HttpClientConfig clientConfig = HttpClientConfig.builder()
         .pool(PoolConfig.builder().maxConnections(256).maxPendingAcquires(4096).build()).build();
     try (StabilityHttpClient client = StabilityHttpClient.builder().config(clientConfig).ioThreads(1).build();
-        GuardedServer server = GuardedServer.start(ServerGuardConfig.builder()
+        GuardedServer server = GuardedServer.start(ServerConfig.builder()
             .defaultRequestTimeout(Duration.ofSeconds(10))
             .headerReadTimeout(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(30)), 2,
             () -> new AppHandler(client, upstream::uri))) {

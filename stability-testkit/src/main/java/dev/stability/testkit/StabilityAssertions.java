@@ -2,7 +2,7 @@ package dev.stability.testkit;
 
 import dev.stability.context.RequestContext;
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.alignment.HandlerBudget;
 import dev.stability.testkit.alignment.RuntimeAlignmentAssert;
 import dev.stability.testkit.alignment.RuntimeAlignmentResult;
@@ -50,7 +50,7 @@ public final class StabilityAssertions {
    * @param clients the configurations of the clients the handler calls
    * @return the assertion
    */
-  public static TimeoutAlignmentAssert assertThatTimeouts(ServerGuardConfig server, HandlerBudget handler,
+  public static TimeoutAlignmentAssert assertThatTimeouts(ServerConfig server, HandlerBudget handler,
       HttpClientConfig... clients) {
     return TimeoutAssertions.assertThatTimeouts(server, handler, clients);
   }

@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.precision;
 
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -103,10 +103,10 @@ public final class DeadlinePrecision {
 
   private static Channel bind(EventLoopGroup group, Duration timeout, SimpleMeterRegistry registry)
       throws InterruptedException {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder().defaultRequestTimeout(timeout)
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder().defaultRequestTimeout(timeout)
         .meterRegistry(registry).build());
     return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.initializer(guards, p -> p.addLast("hung", HungHandler.INSTANCE)))
+        .childHandler(guards.initializer(p -> p.addLast("hung", HungHandler.INSTANCE)))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
   }
 

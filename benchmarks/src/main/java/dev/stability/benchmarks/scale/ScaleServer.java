@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.scale;
 
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,7 +59,7 @@ public final class ScaleServer {
     }
     boolean bare = mode.equals("bare");
     ScaleHandler handler = new ScaleHandler(bare ? DEADLINE : null);
-    ServerGuards guards = bare ? null : StabilityServer.guards(ServerGuardConfig.builder()
+    StabilityServer guards = bare ? null : StabilityServer.create(ServerConfig.builder()
         .meterRegistry(new SimpleMeterRegistry()).idleTimeout(DEADLINE).defaultRequestTimeout(DEADLINE)
         .maxConnections(MAX_CONNECTIONS).build());
     AtomicInteger channels = new AtomicInteger();
@@ -80,7 +80,7 @@ public final class ScaleServer {
               } else {
                 guards.install(p);
                 p.addLast(handler);
-                ServerGuards.moveTailToEnd(p);
+                StabilityServer.moveTailToEnd(p);
               }
             }
           })

@@ -1,6 +1,6 @@
 package dev.stability.benchmarks.server;
 
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.StabilityServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -29,7 +29,7 @@ public final class HelloServer {
     String mode = args.length > 0 ? args[0] : "guarded";
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    ServerGuards guards = Pipelines.guards();
+    StabilityServer guards = Pipelines.guards();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     try {
       Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

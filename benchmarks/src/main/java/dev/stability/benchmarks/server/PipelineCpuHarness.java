@@ -1,6 +1,6 @@
 package dev.stability.benchmarks.server;
 
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,7 +39,7 @@ public final class PipelineCpuHarness {
     Pipelines.bare(bare.pipeline());
     EmbeddedChannel guarded = new EmbeddedChannel();
     boolean metrics = args.length <= 2 || !args[2].equals("no-metrics");
-    Pipelines.guarded(metrics ? Pipelines.guards() : StabilityServer.guards(ServerGuardConfig.ofDefaults()),
+    Pipelines.guarded(metrics ? Pipelines.guards() : StabilityServer.create(ServerConfig.ofDefaults()),
         guarded.pipeline());
     ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(REQUEST));
     for (int i = 0; i < 5; i++) { // warm-up

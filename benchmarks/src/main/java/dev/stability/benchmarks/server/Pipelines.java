@@ -1,7 +1,7 @@
 package dev.stability.benchmarks.server;
 
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelPipeline;
@@ -22,13 +22,13 @@ final class Pipelines {
   }
 
   /** Guards with metrics on, as a production server would run them. */
-  static ServerGuards guards() {
-    return StabilityServer.guards(ServerGuardConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
+  static StabilityServer guards() {
+    return StabilityServer.create(ServerConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
   }
 
-  static void guarded(ServerGuards guards, ChannelPipeline p) {
+  static void guarded(StabilityServer guards, ChannelPipeline p) {
     guards.install(p);
     p.addLast(HelloHandler.INSTANCE);
-    ServerGuards.moveTailToEnd(p);
+    StabilityServer.moveTailToEnd(p);
   }
 }

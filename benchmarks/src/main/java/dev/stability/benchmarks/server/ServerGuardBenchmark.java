@@ -1,6 +1,6 @@
 package dev.stability.benchmarks.server;
 
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.StabilityServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -41,7 +41,7 @@ public class ServerGuardBenchmark {
     if (pipeline.equals("bare")) {
       Pipelines.bare(channel.pipeline());
     } else {
-      ServerGuards guards = Pipelines.guards();
+      StabilityServer guards = Pipelines.guards();
       Pipelines.guarded(guards, channel.pipeline());
     }
     request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(REQUEST));

@@ -10,7 +10,7 @@ import dev.stability.examples.internal.Meters;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.netty.client.UpstreamServerErrorException;
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -99,7 +99,7 @@ final class DemoChain implements AutoCloseable {
         .defaultTimeout(Duration.ofSeconds(2)).build();
     return HttpService.builder(name)
         .registry(Meters.withLatenessPercentiles(new SimpleMeterRegistry()))
-        .guardConfig(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofSeconds(2))
+        .guardConfig(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(2))
             .inboundDeadlinePolicy(inbound).build())
         .clientConfig(HttpClientConfig.builder().deadlineMargin(MARGIN).build())
         .phaseLabel(() -> phase)

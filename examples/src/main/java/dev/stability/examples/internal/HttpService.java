@@ -15,8 +15,8 @@ import dev.stability.context.RequestContext;
 import dev.stability.netty.client.ClientRequest;
 import dev.stability.netty.client.ClientResponse;
 import dev.stability.netty.client.StabilityHttpClient;
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,7 +52,7 @@ public final class HttpService implements AutoCloseable {
   private final String name;
   private final MeterRegistry registry;
   private final EventLoopGroup group;
-  private final ServerGuards guards;
+  private final StabilityServer guards;
   private final StabilityHttpClient client;
   private final CircuitBreakerRegistry breakers;
   private final ChainTracker chain;
@@ -73,8 +73,8 @@ public final class HttpService implements AutoCloseable {
     this.inboundObserver = b.inboundObserver;
     this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory(name, true),
         NioIoHandler.newFactory());
-    ServerGuardConfig guardConfig = b.guardConfig.toBuilder().meterRegistry(registry).build();
-    this.guards = StabilityServer.guards(guardConfig);
+    ServerConfig guardConfig = b.guardConfig.toBuilder().meterRegistry(registry).build();
+    this.guards = StabilityServer.create(guardConfig);
     this.chain = ChainTracker.builder(name).stages("router", "handler").meterRegistry(registry)
         .logInterval(Duration.ofSeconds(10))
         // the server guard repairs duplicates on the wire; the chain reports them and repairs only swallows
@@ -145,7 +145,7 @@ public final class HttpService implements AutoCloseable {
   }
 
   /** Returns the server guards. @return the guards */
-  public ServerGuards guards() {
+  public StabilityServer guards() {
     return guards;
   }
 

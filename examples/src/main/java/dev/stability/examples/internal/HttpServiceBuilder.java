@@ -3,7 +3,7 @@ package dev.stability.examples.internal;
 import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.breaker.CircuitBreakerListener;
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ public final class HttpServiceBuilder {
   int port;
   int ioThreads = 1;
   MeterRegistry registry = new SimpleMeterRegistry();
-  ServerGuardConfig guardConfig = ServerGuardConfig.ofDefaults();
+  ServerConfig guardConfig = ServerConfig.ofDefaults();
   CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.ofDefaults();
   HttpClientConfig clientConfig = HttpClientConfig.ofDefaults();
   final Map<String, Route> routes = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ public final class HttpServiceBuilder {
   }
 
   /** Sets the server guards' settings; the registry is set by the service. @param config it @return this */
-  public HttpServiceBuilder guardConfig(ServerGuardConfig config) {
+  public HttpServiceBuilder guardConfig(ServerConfig config) {
     this.guardConfig = Objects.requireNonNull(config, "config");
     return this;
   }

@@ -10,7 +10,7 @@ import dev.stability.examples.internal.Upstreams;
 import dev.stability.jfr.IncidentSnapshots;
 import dev.stability.jfr.SnapshotConfig;
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,7 +61,7 @@ public final class ServeCommand implements AutoCloseable {
       throws InterruptedException {
     this.prometheus = prometheus;
     this.snapshots = snapshots;
-    ServerGuardConfig guards = guardConfig(options);
+    ServerConfig guards = guardConfig(options);
     upstream = withSnapshots(HttpService.builder("upstream"), snapshots).guardConfig(guards)
         .route("/slow", call -> {
           long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
@@ -205,10 +205,10 @@ public final class ServeCommand implements AutoCloseable {
         + report.toMermaid() + "```\n";
   }
 
-  private static ServerGuardConfig guardConfig(ServeOptions options) {
+  private static ServerConfig guardConfig(ServeOptions options) {
     InboundDeadlinePolicy inbound = InboundDeadlinePolicy.builder().maxTimeout(options.maxDeadline())
         .defaultTimeout(options.defaultDeadline()).build();
-    return ServerGuardConfig.builder().defaultRequestTimeout(options.defaultDeadline())
+    return ServerConfig.builder().defaultRequestTimeout(options.defaultDeadline())
         .inboundDeadlinePolicy(inbound).build();
   }
 

@@ -1,8 +1,8 @@
 package dev.stability.examples.snippets;
 
 import dev.stability.context.RequestContext;
-import dev.stability.netty.server.ServerGuards;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.StabilityServer;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -35,11 +35,11 @@ public final class HelloServer {
    */
   // --8<-- [start:server]
   public static Channel start(EventLoopGroup group, int port) throws InterruptedException {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder()
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder()
         .defaultRequestTimeout(Duration.ofSeconds(2))   // when the caller sends no deadline
         .build());
     return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.initializer(guards, p -> p.addLast(new Hello())))
+        .childHandler(guards.initializer(p -> p.addLast(new Hello())))
         .bind("127.0.0.1", port).sync().channel();
   }
 

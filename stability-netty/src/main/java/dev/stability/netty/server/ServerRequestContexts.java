@@ -1,7 +1,6 @@
 package dev.stability.netty.server;
 
 import dev.stability.context.RequestContext;
-import dev.stability.netty.server.internal.Exchange;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Objects;
@@ -42,7 +41,7 @@ public final class ServerRequestContexts {
   public static boolean fail(RequestContext context, Throwable cause) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(cause, "cause");
-    return Exchange.fail(context, cause);
+    return ServerExchange.fail(context, cause);
   }
 
   /**
@@ -56,6 +55,6 @@ public final class ServerRequestContexts {
   public static boolean route(RequestContext context, String route) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(route, "route");
-    return Exchange.route(context, route);
+    return ServerExchange.route(context, route);
   }
 }

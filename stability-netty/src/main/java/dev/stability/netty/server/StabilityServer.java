@@ -1,86 +1,247 @@
 package dev.stability.netty.server;
 
+import dev.stability.chain.ChainTracker;
+import dev.stability.guard.Guard;
+import dev.stability.guard.GuardConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Entry point: protects a Netty HTTP/1.1 server in one line.
+ * The entry point: protects a Netty HTTP/1.1 server against malformed and slow clients, request deadlines,
+ * exceptions and broken handler chains. Create one per server with {@link #create} and reuse it for every channel:
+ * it owns the meters, the exception guard and the chain tracker all its connections share.
  *
  * <pre>{@code
- * ServerGuards guards = StabilityServer.guards(ServerGuardConfig.ofDefaults());
- * bootstrap.childHandler(StabilityServer.initializer(guards, p -> p.addLast(new MyHandler())));
- * // or, in your own initChannel: guards.install(ch.pipeline()); ch.pipeline().addLast(new MyHandler());
- * bootstrap.handler(guards.serverHandler()); // the connection limit and accept-failure guard
- * // or both at once: StabilityServer.bootstrap(bootstrap, guards, p -> p.addLast(new MyHandler()));
+ * StabilityServer server = StabilityServer.create(ServerConfig.ofDefaults());
+ * server.bootstrap(bootstrap, p -> p.addLast(new MyHandler()));  // server channel handler + child initializer
+ * // or: bootstrap.childHandler(server.initializer(p -> p.addLast(new MyHandler())))
+ * //     .handler(server.serverHandler());                         // the connection limit
+ * // or, in your own initChannel: server.install(ch.pipeline()); ch.pipeline().addLast(new MyHandler());
  * }</pre>
+ *
+ * <p>The resulting pipeline, from the socket inwards:
+ * <pre>
+ *   sniffer → codec → head → connection → exchange → aggregator (or continue) → [your handlers] → tail
+ * </pre>
+ * and on the server channel, when {@link #serverHandler()} is installed (as {@link #bootstrap} does), the
+ * connection limit and accept-failure handling before the bootstrap's acceptor. Do not add
+ * {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection handler does
+ * keep-alive, and the aggregator is already there (or deliberately absent in streaming mode).
  *
  * <p>Do not block the event loop in a handler: the deadline timer runs on it, so a sleeping handler is answered
  * only when it returns. Offload blocking work and write the response from any thread.
  */
 public final class StabilityServer {
-  private StabilityServer() {}
+  private final ServerConfig config;
+  private final ServerMetrics metrics;
+  private final Guard guard;
+  private final ChainTracker chain;
+  private final HttpMethods methods;
+  private final AcceptLimitHandler serverHandler;
 
-  /**
-   * Returns the guards for {@code config}; create them once per server.
-   *
-   * @param config the configuration
-   * @return the guards
-   */
-  public static ServerGuards guards(ServerGuardConfig config) {
-    return new ServerGuards(Objects.requireNonNull(config, "config"));
+  private StabilityServer(ServerConfig config) {
+    this.config = config;
+    this.methods = new HttpMethods(config.extensionMethods());
+    this.metrics = new ServerMetrics(config.meterRegistry(), methods);
+    this.serverHandler = new AcceptLimitHandler(config.maxConnections(), metrics);
+    if (config.guard() != null) {
+      this.guard = config.guard();
+    } else {
+      GuardConfig.Builder b = GuardConfig.builder().devMode(config.devMode());
+      if (config.meterRegistry() != null) {
+        b.meterRegistry(config.meterRegistry());
+      }
+      this.guard = Guard.of(b.build());
+    }
+    ChainTracker.Builder chainBuilder = ChainTracker.builder("http-server")
+        .stages(HandlerNames.EXCHANGE, HandlerNames.HANDLERS);
+    if (config.meterRegistry() != null) {
+      chainBuilder.meterRegistry(config.meterRegistry());
+    }
+    this.chain = chainBuilder.build();
   }
 
   /**
-   * Returns a channel initializer that installs the codec and the guards, then lets {@code userHandlers} add the
-   * application's handlers behind them.
+   * Returns the server for {@code config}; create one per server and share it by all its channels.
    *
-   * @param guards the guards, shared by all channels
+   * @param config the configuration
+   * @return the server
+   */
+  public static StabilityServer create(ServerConfig config) {
+    return new StabilityServer(Objects.requireNonNull(config, "config"));
+  }
+
+  /**
+   * Returns a channel initializer that installs the codec and the server's handlers, then lets
+   * {@code userHandlers} add the application's handlers behind them.
+   *
    * @param userHandlers adds the application's handlers with {@code addLast}
    * @return the initializer, usable as a server bootstrap's child handler
    */
-  public static ChannelInitializer<Channel> initializer(ServerGuards guards, Consumer<ChannelPipeline> userHandlers) {
-    Objects.requireNonNull(guards, "guards");
+  public ChannelInitializer<Channel> initializer(Consumer<ChannelPipeline> userHandlers) {
     Objects.requireNonNull(userHandlers, "userHandlers");
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        guards.install(ch.pipeline());
+        install(ch.pipeline());
         userHandlers.accept(ch.pipeline());
-        ServerGuards.moveTailToEnd(ch.pipeline());
+        moveTailToEnd(ch.pipeline());
       }
     };
   }
 
   /**
-   * Configures {@code bootstrap} with the guards: {@link ServerGuards#serverHandler()} as the server channel's
-   * handler (connection limit, accept failures) and {@link #initializer(ServerGuards, Consumer)} as the child
-   * handler. It replaces a handler set before; to keep your own, add both to a server channel initializer.
+   * Configures {@code bootstrap}: {@link #serverHandler()} as the server channel's handler (connection limit,
+   * accept failures) and {@link #initializer(Consumer)} as the child handler. It replaces a handler set before;
+   * to keep your own, add both to a server channel initializer.
    *
    * @param bootstrap the bootstrap, with its group and channel set or to be set
-   * @param guards the guards, shared by all channels
    * @param userHandlers adds the application's handlers with {@code addLast}
    * @return the bootstrap, for chaining
    */
-  public static ServerBootstrap bootstrap(ServerBootstrap bootstrap, ServerGuards guards,
-      Consumer<ChannelPipeline> userHandlers) {
+  public ServerBootstrap bootstrap(ServerBootstrap bootstrap, Consumer<ChannelPipeline> userHandlers) {
     Objects.requireNonNull(bootstrap, "bootstrap");
-    Objects.requireNonNull(guards, "guards");
-    return bootstrap.handler(guards.serverHandler()).childHandler(initializer(guards, userHandlers));
+    return bootstrap.handler(serverHandler).childHandler(initializer(userHandlers));
   }
 
   /**
-   * Returns a channel initializer with guards built from {@code config}.
+   * Returns the chain tracker that reports this server's integrity violations (stage {@code handlers} for the
+   * application's handlers, or the name of the handler that passed a request into the void); read
+   * {@code chain().report()} for per-stage statistics.
    *
-   * @param config the configuration
-   * @param userHandlers adds the application's handlers with {@code addLast}
-   * @return the initializer
+   * @return the tracker
    */
-  public static ChannelInitializer<Channel> initializer(ServerGuardConfig config,
-      Consumer<ChannelPipeline> userHandlers) {
-    return initializer(guards(config), userHandlers);
+  public ChainTracker chain() {
+    return chain;
+  }
+
+  /** Returns the exception guard that records this server's incidents. @return the guard */
+  public Guard guard() {
+    return guard;
+  }
+
+  /** Returns the configuration. @return the configuration */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Returns how many requests are in flight across all guarded connections. @return the count */
+  public int activeRequests() {
+    return metrics.activeRequests();
+  }
+
+  /**
+   * Returns the handler of the server channel: it closes connections over {@link ServerConfig#maxConnections()}
+   * at once and counts them, and handles accept failures (descriptors exhausted) with a paused, resumed accept and
+   * a rate-limited log line. {@link #bootstrap} installs it; with your own bootstrap call
+   * {@code bootstrap.handler(server.serverHandler())}, or add it first in your own server channel initializer.
+   * Without it there is no connection limit. Sharable: one for every server channel of this server.
+   *
+   * @return the server channel handler
+   */
+  public ChannelHandler serverHandler() {
+    return serverHandler;
+  }
+
+  /** Returns how many connections the server handler counts as open. @return the count */
+  public int openConnections() {
+    return serverHandler.openConnections();
+  }
+
+  /**
+   * Installs the server's handlers into a channel's pipeline: after the user's {@code HttpServerCodec} (or decoder and
+   * encoder) when there is one, else together with a codec built from {@link ServerConfig#decoderConfig()}.
+   * Handlers already behind the codec stay behind them; handlers added later are fine too, the tail
+   * sentinel moves itself behind them.
+   *
+   * @param pipeline the pipeline of a new server channel, on its event loop (e.g. in {@code initChannel})
+   * @return the pipeline, for chaining
+   * @throws IllegalStateException when the pipeline holds an {@code HttpServerKeepAliveHandler} or aggregator
+   */
+  public ChannelPipeline install(ChannelPipeline pipeline) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    for (Class<? extends ChannelHandler> forbidden
+        : List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {
+      if (pipeline.get(forbidden) != null) {
+        throw new IllegalStateException("pipeline: contains " + forbidden.getSimpleName()
+            + " (expected: none; the stability server provides it)");
+      }
+    }
+    String codec = lastCodecName(pipeline);
+    if (codec == null) {
+      pipeline.addLast(HandlerNames.CODEC, new HttpServerCodec(config.decoderConfig()));
+      codec = HandlerNames.CODEC;
+    }
+    ConnectionLifecycleHandler connection = new ConnectionLifecycleHandler(config, metrics);
+    TailHandler tail = new TailHandler();
+    Http1ExchangeHandler exchange = new Http1ExchangeHandler(config, metrics, guard, chain, tail);
+    tail.bind(exchange);
+    pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
+    pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
+    pipeline.addAfter(codec, HandlerNames.HEAD, new HeadValidationHandler(methods));
+    // the exchange handler sees every head before the body: the deadline, body limit and expectations start there
+    pipeline.addAfter(HandlerNames.CONNECTION, HandlerNames.EXCHANGE, exchange);
+    if (config.streaming()) {
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
+    } else {
+      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
+    }
+    TailHandler.keepLast(pipeline, tail);
+    return pipeline;
+  }
+
+  /**
+   * Moves the tail sentinel behind every handler; call it after adding handlers behind {@link #install} if you
+   * want the pipeline final at once (the guard otherwise does it when the first request arrives).
+   *
+   * @param pipeline a pipeline the server was installed into
+   */
+  public static void moveTailToEnd(ChannelPipeline pipeline) {
+    ChannelHandler tail = pipeline.get(HandlerNames.TAIL);
+    if (tail != null) {
+      TailHandler.keepLast(pipeline, tail);
+    }
+  }
+
+  private static boolean isCodec(ChannelHandler h) {
+    return h instanceof HttpServerCodec || h instanceof HttpRequestDecoder || h instanceof HttpResponseEncoder;
+  }
+
+  private static String lastCodecName(ChannelPipeline pipeline) {
+    String found = null;
+    for (String name : pipeline.names()) {
+      ChannelHandler h = pipeline.get(name);
+      if (h != null && isCodec(h)) {
+        found = name;
+      }
+    }
+    return found;
+  }
+
+  private static String firstCodecName(ChannelPipeline pipeline) {
+    for (String name : pipeline.names()) {
+      ChannelHandler h = pipeline.get(name);
+      if (h != null && isCodec(h)) {
+        return name;
+      }
+    }
+    throw new IllegalStateException("no codec in " + pipeline.names());
+  }
+
+  @Override
+  public String toString() {
+    return "StabilityServer(" + config + ")";
   }
 }

@@ -29,7 +29,7 @@ class AsyncResponseTest {
   @Test
   void responseWrittenFromAnotherThreadIsDeliveredAndEndsTheRequest() throws Exception {
     RequestContext[] captured = new RequestContext[1];
-    server = new Embedded(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build(),
+    server = new Embedded(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build(),
         new SimpleChannelInboundHandler<FullHttpRequest>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {

@@ -27,7 +27,7 @@ class BodyLimitTest {
 
   @Test
   void aggregatedBodyOverTheLimitIsAnswered413() {
-    server = new Embedded(ServerGuardConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+    server = new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
     server.send(post(101));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(413);
@@ -35,7 +35,7 @@ class BodyLimitTest {
 
   @Test
   void aggregatedBodyWithinTheLimitIsServed() {
-    server = new Embedded(ServerGuardConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+    server = new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
     server.send(post(100));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(200);
@@ -44,7 +44,7 @@ class BodyLimitTest {
   @Test
   void streamingModeHandsUpPiecesAndStillEnforcesTheLimit() {
     List<Object> seen = new ArrayList<>();
-    server = new Embedded(ServerGuardConfig.builder().streaming(true).maxContentLength(100).build(),
+    server = new Embedded(ServerConfig.builder().streaming(true).maxContentLength(100).build(),
         new SimpleChannelInboundHandler<HttpObject>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {

@@ -25,7 +25,7 @@ class BodyReadTimeoutTest {
     server.finish();
   }
 
-  private Embedded start(ServerGuardConfig.Builder config) {
+  private Embedded start(ServerConfig.Builder config) {
     server = new Embedded(config.meterRegistry(registry).build(), new SimpleChannelInboundHandler<FullHttpRequest>() {
       @Override
       protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
@@ -42,7 +42,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void stalledAggregatedBodyIsAnswered408AndClosed() {
-    start(ServerGuardConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
     server.send(postHead("/up", 100_000) + "abc").advance(999);
     assertThat(server.output()).isEmpty();
 
@@ -58,7 +58,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void eachBodyReadRestartsTheGap() {
-    start(ServerGuardConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
     server.send(postHead("/up", 3));
     server.advance(800).send("a").advance(800).send("b").advance(800).send("c");
 
@@ -68,7 +68,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void requestDeadlineRunsFromTheHeadWhileAChunkedBodyTrickles() {
-    start(ServerGuardConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000))
+    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000))
         .defaultRequestTimeout(Duration.ofMillis(2_000)));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 3; i++) { // one chunk every 600 ms: never a gap, but the deadline passes
@@ -87,7 +87,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void requestWhoseBodyIsStillArrivingCountsAsActive() {
-    start(ServerGuardConfig.builder());
+    start(ServerConfig.builder());
     server.send(postHead("/up", 10) + "12345");
     assertThat(server.guards.activeRequests()).isEqualTo(1);
 
@@ -98,7 +98,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void bodyGapIsNotTimedWhileTheClientWaitsFor100Continue() {
-    start(ServerGuardConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
     assertThat(server.output()).startsWith("HTTP/1.1 100 Continue");
 
@@ -108,7 +108,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void connectionThatSendsNoByteIsClosedAfterTheHeaderTimeout() {
-    start(ServerGuardConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
+    start(ServerConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
     server.advance(499);
     assertThat(server.channel.isOpen()).isTrue();
 
@@ -122,7 +122,7 @@ class BodyReadTimeoutTest {
 
   @Test
   void firstRequestHeadIsDueWithinTheHeaderTimeoutOfTheConnect() {
-    start(ServerGuardConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
+    start(ServerConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
     server.advance(400).send("GET /late HTTP/1.1\r\n").advance(100);
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(408);

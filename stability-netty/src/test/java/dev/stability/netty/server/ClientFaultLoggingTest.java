@@ -63,7 +63,7 @@ class ClientFaultLoggingTest {
   }
 
   /** A connection of {@code guards}: the rate limit is per server, so every connection must share them. */
-  private static EmbeddedChannel connection(ServerGuards guards, ChannelHandler... handlers) {
+  private static EmbeddedChannel connection(StabilityServer guards, ChannelHandler... handlers) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.freezeTime();
     guards.install(channel.pipeline());
@@ -78,7 +78,7 @@ class ClientFaultLoggingTest {
 
   @Test
   void aClientLeavingMidBodyIsCountedAsPrematureCloseWithoutWarnOrStack() {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder().meterRegistry(registry).build());
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 20; i++) {
       EmbeddedChannel channel = connection(guards, new Handlers.Echo());
       send(channel, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc");
@@ -94,7 +94,7 @@ class ClientFaultLoggingTest {
 
   @Test
   void decodeFailuresAreCountedByKindAndStatusAndLoggedOnce() {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder().meterRegistry(registry).build());
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 20; i++) {
       EmbeddedChannel channel = connection(guards);
       send(channel, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: banana\r\n\r\n");
@@ -110,7 +110,7 @@ class ClientFaultLoggingTest {
 
   @Test
   void aBadRequestExceptionIsAnswered400WithItsDetailAndTheConnectionKept() {
-    Embedded server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new Validating());
+    Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Validating());
     try {
       server.send(Embedded.get("/x?n=abc")).send(Embedded.get("/x?n=%0d%0aforged")).send(Embedded.get("/x?n=7"));
 
@@ -132,7 +132,7 @@ class ClientFaultLoggingTest {
 
   @Test
   void repeatedDeadlineHeadersGiveTheEarliestAndAMalformedOneIs400() {
-    Embedded server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(),
+    Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(),
         new Handlers.Silent()); // the 504 closes: a second connection for the malformed case
     try {
       server.send("GET /silent/a HTTP/1.1\r\nHost: x\r\nx-request-timeout: 1500m\r\nx-request-timeout: 100m\r\n\r\n");
@@ -143,7 +143,7 @@ class ClientFaultLoggingTest {
     } finally {
       server.finish();
     }
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
     try {
       server.send("GET /silent/b HTTP/1.1\r\nHost: x\r\nx-request-timeout: 100m\r\nx-request-timeout: 1500\r\n\r\n");
       assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(400);

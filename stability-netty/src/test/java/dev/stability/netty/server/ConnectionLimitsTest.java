@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class ConnectionLimitsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerGuardConfig config = ServerGuardConfig.builder()
+  private final ServerConfig config = ServerConfig.builder()
       .headerReadTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(5))
       .defaultRequestTimeout(Duration.ofSeconds(30)).meterRegistry(registry).build();
   private Embedded server;

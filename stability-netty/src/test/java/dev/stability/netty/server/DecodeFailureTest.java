@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class DecodeFailureTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerGuardConfig config = ServerGuardConfig.builder().maxInitialLineLength(128)
+  private final ServerConfig config = ServerConfig.builder().maxInitialLineLength(128)
       .maxHeaderSize(256).meterRegistry(registry).build();
   private final Embedded server = new Embedded(config, new Handlers.Echo());
 

@@ -44,7 +44,7 @@ class EarlyAnswerTest {
     }
   }
 
-  private Embedded start(ServerGuardConfig.Builder config) {
+  private Embedded start(ServerConfig.Builder config) {
     server = new Embedded(config.build(), new Recorder());
     return server;
   }
@@ -64,7 +64,7 @@ class EarlyAnswerTest {
 
   @Test
   void unsupportedExpectationIsAnswered417AndItsBodyIsNeverParsedAsARequest() {
-    start(ServerGuardConfig.builder());
+    start(ServerConfig.builder());
     server.send(head("Expect: something-else\r\n", SMUGGLED.length()) + SMUGGLED);
 
     assertOnlyAnswer(417);
@@ -73,7 +73,7 @@ class EarlyAnswerTest {
 
   @Test
   void declaredBodyOverTheLimitWithExpectContinueIsAnswered413AndTheBodySentAnywayIsDropped() {
-    start(ServerGuardConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().maxContentLength(16));
     server.send(head("Expect: 100-continue\r\n", SMUGGLED.length()) + SMUGGLED); // sent without waiting
 
     assertOnlyAnswer(413);
@@ -81,7 +81,7 @@ class EarlyAnswerTest {
 
   @Test
   void declaredBodyOverTheLimitWithoutExpectIsAnswered413AndClosed() {
-    start(ServerGuardConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().maxContentLength(16));
     server.send(head("", SMUGGLED.length()) + SMUGGLED);
 
     assertOnlyAnswer(413);
@@ -89,7 +89,7 @@ class EarlyAnswerTest {
 
   @Test
   void chunkedBodyGrowingOverTheLimitIsAnswered413AndTheRestIsDropped() {
-    start(ServerGuardConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().maxContentLength(16));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     server.send(Integer.toHexString(SMUGGLED.length()) + "\r\n" + SMUGGLED + "\r\n0\r\n\r\n" + SMUGGLED);
 
@@ -98,7 +98,7 @@ class EarlyAnswerTest {
 
   @Test
   void deadlineAnswerBeforeTheBodyArrivedClosesAndDropsTheBody() {
-    start(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofMillis(500)));
+    start(ServerConfig.builder().defaultRequestTimeout(Duration.ofMillis(500)));
     server.send(head("", SMUGGLED.length()) + "GET /smug").advance(500);
 
     assertOnlyAnswer(504); // closed: the rest of the body has nowhere to go (on a socket it is read and dropped)
@@ -106,7 +106,7 @@ class EarlyAnswerTest {
 
   @Test
   void streamingHandlerAnsweringBeforeTheBodyClosesTheConnection() {
-    start(ServerGuardConfig.builder().streaming(true));
+    start(ServerConfig.builder().streaming(true));
     server.send("POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: " + SMUGGLED.length() + "\r\n\r\n"
         + SMUGGLED);
 
@@ -119,7 +119,7 @@ class EarlyAnswerTest {
 
   @Test
   void streamingHandlerAnsweringAGetOnItsHeadKeepsTheConnection() {
-    start(ServerGuardConfig.builder().streaming(true));
+    start(ServerConfig.builder().streaming(true));
     server.send("GET /early HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /early2 HTTP/1.1\r\nHost: x\r\n\r\n");
 
     List<HttpText.Response> responses = server.responses();
@@ -130,7 +130,7 @@ class EarlyAnswerTest {
 
   @Test
   void bodyWithinTheLimitKeepsTheConnectionAndTheNextRequestIsServed() {
-    start(ServerGuardConfig.builder().maxContentLength(100));
+    start(ServerConfig.builder().maxContentLength(100));
     server.send(head("Expect: 100-continue\r\n", 5) + "hello" + Embedded.get("/next"));
 
     assertThat(server.output()).contains("100 Continue").contains("served /up").contains("served /next");

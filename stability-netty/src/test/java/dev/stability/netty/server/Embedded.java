@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 /** An EmbeddedChannel with frozen time and the guards installed, speaking raw HTTP text. */
 final class Embedded {
   final EmbeddedChannel channel;
-  final ServerGuards guards;
+  final StabilityServer guards;
 
-  Embedded(ServerGuardConfig config, ChannelHandler... handlers) {
+  Embedded(ServerConfig config, ChannelHandler... handlers) {
     channel = new EmbeddedChannel();
     channel.freezeTime();
-    guards = StabilityServer.guards(config);
+    guards = StabilityServer.create(config);
     guards.install(channel.pipeline());
     channel.pipeline().addLast(handlers);
   }

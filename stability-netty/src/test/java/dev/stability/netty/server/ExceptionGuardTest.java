@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class ExceptionGuardTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerGuardConfig config = ServerGuardConfig.builder().meterRegistry(registry).build();
+  private final ServerConfig config = ServerConfig.builder().meterRegistry(registry).build();
   private Embedded server;
 
   @AfterEach

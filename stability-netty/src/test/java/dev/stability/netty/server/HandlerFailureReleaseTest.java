@@ -60,7 +60,7 @@ class HandlerFailureReleaseTest {
 
   @Test
   void handlerThatThrowsHoldingTheAggregatedRequestLeaksNothing() {
-    server = new Embedded(ServerGuardConfig.ofDefaults(), new LeakyThrower());
+    server = new Embedded(ServerConfig.ofDefaults(), new LeakyThrower());
     server.send(post("/%zz"));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);
@@ -69,7 +69,7 @@ class HandlerFailureReleaseTest {
 
   @Test
   void handlerThatReleasedBeforeThrowingIsNotReleasedTwice() {
-    server = new Embedded(ServerGuardConfig.ofDefaults(), new LeakyThrower());
+    server = new Embedded(ServerConfig.ofDefaults(), new LeakyThrower());
     server.send(post("/released")).send(post("/ok"));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500, 200);
@@ -78,7 +78,7 @@ class HandlerFailureReleaseTest {
 
   @Test
   void handlerThatFailsOnAnotherThreadHoldingTheRequestLeaksNothing() {
-    server = new Embedded(ServerGuardConfig.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build(),
+    server = new Embedded(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build(),
         new LeakyThrower());
     server.send(post("/async"));
 
@@ -91,7 +91,7 @@ class HandlerFailureReleaseTest {
 
   @Test
   void successfulRequestIsReleasedExactlyOnceByItsHandler() {
-    server = new Embedded(ServerGuardConfig.ofDefaults(), new LeakyThrower());
+    server = new Embedded(ServerConfig.ofDefaults(), new LeakyThrower());
     server.send(post("/ok"));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(200);
@@ -101,7 +101,7 @@ class HandlerFailureReleaseTest {
   @Test
   void streamingHandlerThatThrowsHoldingABodyPieceLeaksNothing() {
     AtomicReference<HttpContent> piece = new AtomicReference<>();
-    server = new Embedded(ServerGuardConfig.builder().streaming(true).build(), new ChannelInboundHandlerAdapter() {
+    server = new Embedded(ServerConfig.builder().streaming(true).build(), new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpContent c) {

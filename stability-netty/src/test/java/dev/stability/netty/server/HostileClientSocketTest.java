@@ -45,10 +45,10 @@ class HostileClientSocketTest {
   @BeforeAll
   void start() throws InterruptedException {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ServerGuardConfig config = ServerGuardConfig.builder().bodyReadTimeout(Duration.ofMillis(300))
+    ServerConfig config = ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(300))
         .maxContentLength(1024).build();
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.initializer(config, p -> p.addLast(
+        .childHandler(StabilityServer.create(config).initializer(p -> p.addLast(
             new SimpleChannelInboundHandler<FullHttpRequest>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {

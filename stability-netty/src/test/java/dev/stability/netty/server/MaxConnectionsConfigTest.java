@@ -14,27 +14,27 @@ class MaxConnectionsConfigTest {
     assertThat(DescriptorLimit.derive(200)).isEqualTo(72);
     assertThat(DescriptorLimit.derive(256)).isEqualTo(128);
     assertThat(DescriptorLimit.derive(50)).isEqualTo(1);
-    assertThat(DescriptorLimit.derive(-1)).isEqualTo(ServerGuardConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
+    assertThat(DescriptorLimit.derive(-1)).isEqualTo(ServerConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
   }
 
   @Test
   void defaultIsDerivedFromThisProcessLimit() {
     long limit = DescriptorLimit.read();
-    assertThat(ServerGuardConfig.ofDefaults().maxConnections()).isEqualTo(DescriptorLimit.derive(limit))
-        .isEqualTo(ServerGuardConfig.defaultMaxConnections());
+    assertThat(ServerConfig.ofDefaults().maxConnections()).isEqualTo(DescriptorLimit.derive(limit))
+        .isEqualTo(ServerConfig.defaultMaxConnections());
   }
 
   @Test
   void negativeMaxConnectionsIsRejectedWithTheExpectedRange() {
-    assertThatThrownBy(() -> ServerGuardConfig.builder().maxConnections(-1))
+    assertThatThrownBy(() -> ServerConfig.builder().maxConnections(-1))
         .hasMessage("maxConnections: -1 (expected: >= 0)");
   }
 
   @Test
   void extensionMethodsMustBeTokens() {
-    assertThatThrownBy(() -> ServerGuardConfig.builder().extensionMethods(Set.of("BAD METHOD")))
+    assertThatThrownBy(() -> ServerConfig.builder().extensionMethods(Set.of("BAD METHOD")))
         .hasMessage("extensionMethods: \"BAD METHOD\" (expected: a method token of 1 to 32 characters)");
-    assertThat(ServerGuardConfig.builder().extensionMethods(Set.of("PURGE")).build().toBuilder().build()
+    assertThat(ServerConfig.builder().extensionMethods(Set.of("PURGE")).build().toBuilder().build()
         .extensionMethods()).containsExactly("PURGE");
   }
 }

@@ -30,17 +30,17 @@ class MaxConnectionsTest {
   private static final int MAX = 3;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Socket> sockets = new ArrayList<>();
-  private ServerGuards guards;
+  private StabilityServer guards;
   private EventLoopGroup group;
   private Channel channel;
 
   @BeforeEach
   void start() {
-    guards = StabilityServer.guards(ServerGuardConfig.builder().maxConnections(MAX).meterRegistry(registry)
+    guards = StabilityServer.create(ServerConfig.builder().maxConnections(MAX).meterRegistry(registry)
         .build());
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    channel = StabilityServer.bootstrap(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class),
-        guards, p -> p.addLast(new Handlers.Echo())).bind(new InetSocketAddress("127.0.0.1", 0))
+    channel = guards.bootstrap(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class),
+        p -> p.addLast(new Handlers.Echo())).bind(new InetSocketAddress("127.0.0.1", 0))
         .syncUninterruptibly().channel();
   }
 

@@ -46,13 +46,13 @@ class MetricTagBoundsTest {
 
   @Test
   void tenThousandUniqueMethodsAddNoSeries() {
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new Handlers.Echo());
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Echo());
     server.send(Embedded.get("/warm"));
     server.output();
     long before = series();
     long meters = registry.getMeters().size();
     for (int i = 0; i < 10_000; i++) {
-      Embedded one = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new Handlers.Echo());
+      Embedded one = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Echo());
       try {
         one.send("M" + i + " /p" + i + " HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(one.responses().get(0).status()).isEqualTo(501);
@@ -67,7 +67,7 @@ class MetricTagBoundsTest {
 
   @Test
   void routesNamedFromRawPathsStopAtTheBoundAndLongOnesAreOther() {
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new RawRouteNamer());
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new RawRouteNamer());
     StringBuilder batch = new StringBuilder();
     for (int i = 0; i < 3_000; i++) {
       batch.append(Embedded.get("/users/" + i));
@@ -86,7 +86,7 @@ class MetricTagBoundsTest {
 
   @Test
   void configuredExtensionMethodIsItsOwnTagValue() {
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).extensionMethods(Set.of("PURGE"))
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).extensionMethods(Set.of("PURGE"))
         .build(), new Handlers.Echo());
     server.send("PURGE /a HTTP/1.1\r\nHost: a\r\n\r\n" + Embedded.get("/b"));
     server.output();

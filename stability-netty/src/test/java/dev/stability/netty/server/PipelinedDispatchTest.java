@@ -30,7 +30,7 @@ class PipelinedDispatchTest {
 
   @Test
   void aThousandPipelinedRequestsAreDecodedOnlyUpToThePipeliningLimitAtOnce() {
-    server = new Embedded(ServerGuardConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+    server = new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
     server.channel.pipeline().fireChannelRead(Unpooled.copiedBuffer(Embedded.get("/p").repeat(1_000), StandardCharsets.ISO_8859_1));
 
     // one slice beyond the limit at most: not the thousand requests of the buffer, each with its context
@@ -40,7 +40,7 @@ class PipelinedDispatchTest {
 
   @Test
   void pipelinedRequestsAreDispatchedABoundedNumberPerTurnAndAllAnswered() {
-    server = new Embedded(ServerGuardConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+    server = new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
     server.channel.pipeline().fireChannelRead(Unpooled.copiedBuffer(Embedded.get("/p").repeat(200), StandardCharsets.ISO_8859_1));
 
     // answered inline while that one read is decoded: a budget per read, the rest waits for later turns

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class RequestDeadlineTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerGuardConfig config = ServerGuardConfig.builder()
+  private final ServerConfig config = ServerConfig.builder()
       .defaultRequestTimeout(Duration.ofMillis(500)).meterRegistry(registry).build();
   private final List<RequestContext> seen = new ArrayList<>();
   private final AtomicReference<ChannelHandlerContext> handlerCtx = new AtomicReference<>();

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestHeadTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<String> seen = new ArrayList<>();
-  private final Embedded server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry)
+  private final Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry)
       .extensionMethods(Set.of("PURGE")).build(), new Recorder());
 
   @AfterEach
@@ -113,7 +113,7 @@ class RequestHeadTest {
   @Test
   void asteriskFormIsServedOnlyForOptions() {
     assertThat(only("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
-    Embedded other = new Embedded(ServerGuardConfig.ofDefaults(), new Handlers.Echo());
+    Embedded other = new Embedded(ServerConfig.ofDefaults(), new Handlers.Echo());
     try {
       other.send("GET * HTTP/1.1\r\nHost: a\r\n\r\n");
       assertThat(other.responses()).extracting(HttpText.Response::status).containsExactly(400);

@@ -28,13 +28,13 @@ class ServerDocSnippetTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       // --- docs/server.md, quick start
-      ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder()
+      StabilityServer stability = StabilityServer.create(ServerConfig.builder()
           .defaultRequestTimeout(Duration.ofSeconds(2))
           .meterRegistry(registry)
           .build());
 
       Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(StabilityServer.initializer(guards, p -> p.addLast(new Handlers.Echo())))
+          .childHandler(stability.initializer(p -> p.addLast(new Handlers.Echo())))
           // --- end of snippet
           .bind("127.0.0.1", 0).sync().channel();
       try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {

@@ -23,7 +23,7 @@ class ServerMetricsTest {
 
   @Test
   void requestTimerCarriesMethodStatusOutcomeAndTheRouteTheHandlerNamed() {
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(),
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(),
         new SimpleChannelInboundHandler<FullHttpRequest>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
@@ -42,7 +42,7 @@ class ServerMetricsTest {
 
   @Test
   void requestWhoseClientLeftIsRecordedAsClientClosed() {
-    server = new Embedded(ServerGuardConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
+    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
     server.send(Embedded.get("/silent"));
     server.channel.close();
 
@@ -53,7 +53,7 @@ class ServerMetricsTest {
   @Test
   void clientChosenRequestIdIsUsedWhenSaneAndReplacedWhenNot() {
     String[] ids = new String[2];
-    server = new Embedded(ServerGuardConfig.ofDefaults(), new SimpleChannelInboundHandler<FullHttpRequest>() {
+    server = new Embedded(ServerConfig.ofDefaults(), new SimpleChannelInboundHandler<FullHttpRequest>() {
       @Override
       protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         ids[msg.uri().equals("/a") ? 0 : 1] = RequestContext.current().requestId();

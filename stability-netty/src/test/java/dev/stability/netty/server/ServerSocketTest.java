@@ -86,13 +86,13 @@ class ServerSocketTest {
   void start() throws InterruptedException {
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     offload = Executors.newFixedThreadPool(2);
-    ServerGuardConfig config = ServerGuardConfig.builder()
+    ServerConfig config = ServerConfig.builder()
         .defaultRequestTimeout(Duration.ofMillis(DEADLINE_MS))
         .headerReadTimeout(Duration.ofMillis(HEADER_TIMEOUT_MS))
         .maxInitialLineLength(256).maxHeaderSize(512)
         .meterRegistry(registry).build();
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.initializer(config, p -> p.addLast(new Routes())))
+        .childHandler(StabilityServer.create(config).initializer(p -> p.addLast(new Routes())))
         .bind("127.0.0.1", 0).sync().channel();
     port = ((InetSocketAddress) server.localAddress()).getPort();
   }

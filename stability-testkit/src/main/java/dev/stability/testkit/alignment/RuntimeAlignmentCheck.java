@@ -3,7 +3,7 @@ package dev.stability.testkit.alignment;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.StabilityHttpClient;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import dev.stability.testkit.upstream.FaultyUpstream;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,13 +47,13 @@ public final class RuntimeAlignmentCheck {
   /** The path the check scripts to hang on the upstream. */
   public static final String HANG_PATH = "/stability-alignment-hang";
 
-  private final ServerGuardConfig server;
+  private final ServerConfig server;
   private final HandlerBudget handler;
   private final HttpClientConfig client;
   private Duration callerTimeout;
   private boolean callerSendsDeadline;
 
-  private RuntimeAlignmentCheck(ServerGuardConfig server, HandlerBudget handler, HttpClientConfig client) {
+  private RuntimeAlignmentCheck(ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
     this.server = server;
     this.handler = handler;
     this.client = client;
@@ -68,7 +68,7 @@ public final class RuntimeAlignmentCheck {
    * @param client the configuration of the client the handler uses
    * @return the check
    */
-  public static RuntimeAlignmentCheck of(ServerGuardConfig server, HandlerBudget handler, HttpClientConfig client) {
+  public static RuntimeAlignmentCheck of(ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
     return new RuntimeAlignmentCheck(Objects.requireNonNull(server, "server"),
         Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(client, "client"));
   }
@@ -112,7 +112,7 @@ public final class RuntimeAlignmentCheck {
       Channel listener = new ServerBootstrap()
           .group(group)
           .channel(NioServerSocketChannel.class)
-          .childHandler(StabilityServer.initializer(server,
+          .childHandler(StabilityServer.create(server).initializer(
               p -> p.addLast(new AlignmentProbeHandler(handler, http, target, recorder))))
           .bind(new InetSocketAddress("127.0.0.1", 0))
           .syncUninterruptibly()

@@ -1,6 +1,6 @@
 package dev.stability.testkit.alignment;
 
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * The outermost layer: the timeouts a server applies to each request and connection.
  *
  * <p>Build it by hand for any server, or read it from stability's own configuration with
- * {@link #from(ServerGuardConfig)}. Only the request timeout is required; a timeout left unset is "unknown" and
+ * {@link #from(ServerConfig)}. Only the request timeout is required; a timeout left unset is "unknown" and
  * the rules that need it are skipped.
  */
 public final class ServerTimeouts {
@@ -41,7 +41,7 @@ public final class ServerTimeouts {
    * @param config the server configuration
    * @return the server layer
    */
-  public static ServerTimeouts from(ServerGuardConfig config) {
+  public static ServerTimeouts from(ServerConfig config) {
     Objects.requireNonNull(config, "config");
     Builder b = builder()
         .requestTimeout(config.defaultRequestTimeout())

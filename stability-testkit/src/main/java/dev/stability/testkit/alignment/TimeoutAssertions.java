@@ -1,7 +1,7 @@
 package dev.stability.testkit.alignment;
 
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 
 /**
  * Entry points for timeout-alignment assertions.
@@ -31,7 +31,7 @@ public final class TimeoutAssertions {
    * @param clients the client configurations
    * @return the assertion
    */
-  public static TimeoutAlignmentAssert assertThatTimeouts(ServerGuardConfig server, HandlerBudget handler,
+  public static TimeoutAlignmentAssert assertThatTimeouts(ServerConfig server, HandlerBudget handler,
       HttpClientConfig... clients) {
     return new TimeoutAlignmentAssert(TimeoutLayers.of(server, handler, clients));
   }

@@ -1,7 +1,7 @@
 package dev.stability.testkit.alignment;
 
 import dev.stability.netty.client.HttpClientConfig;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Build it by hand for any server and client, or from stability's configs with
- * {@link #of(ServerGuardConfig, HandlerBudget, HttpClientConfig...)}.
+ * {@link #of(ServerConfig, HandlerBudget, HttpClientConfig...)}.
  */
 public final class TimeoutLayers {
   private final ServerTimeouts server;
@@ -51,7 +51,7 @@ public final class TimeoutLayers {
    * @param clients the configurations of the clients the handler calls
    * @return the layers
    */
-  public static TimeoutLayers of(ServerGuardConfig server, HandlerBudget handler, HttpClientConfig... clients) {
+  public static TimeoutLayers of(ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
     Builder b = builder().server(ServerTimeouts.from(server)).handler(handler);
     for (int i = 0; i < clients.length; i++) {
       b.client(ClientTimeouts.from("client-" + (i + 1), clients[i]));

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.upstream.FaultyUpstream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,8 @@ class RuntimeAlignmentCheckTest {
   @RegisterExtension
   final FaultyUpstream upstream = FaultyUpstream.create();
 
-  private static ServerGuardConfig server(Duration requestTimeout) {
-    return ServerGuardConfig.builder().defaultRequestTimeout(requestTimeout)
+  private static ServerConfig server(Duration requestTimeout) {
+    return ServerConfig.builder().defaultRequestTimeout(requestTimeout)
         .headerReadTimeout(requestTimeout.dividedBy(2)).build();
   }
 

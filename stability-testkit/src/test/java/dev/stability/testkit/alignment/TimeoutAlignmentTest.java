@@ -11,7 +11,7 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.RetryPolicy;
-import dev.stability.netty.server.ServerGuardConfig;
+import dev.stability.netty.server.ServerConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -136,7 +136,7 @@ class TimeoutAlignmentTest {
 
   @Test
   void realConfigsAreReadThroughTheirGetters() {
-    ServerGuardConfig server = ServerGuardConfig.builder().defaultRequestTimeout(ofSeconds(2))
+    ServerConfig server = ServerConfig.builder().defaultRequestTimeout(ofSeconds(2))
         .headerReadTimeout(ofSeconds(1)).idleTimeout(ofSeconds(15))
         .inboundDeadlinePolicy(InboundDeadlinePolicy.builder().maxTimeout(ofSeconds(5)).defaultTimeout(ofSeconds(2)).build()).build();
     HttpClientConfig client = HttpClientConfig.builder()
@@ -173,14 +173,14 @@ class TimeoutAlignmentTest {
 
   @Test
   void serverWithoutKeepAliveLeavesItUnknown() {
-    ServerGuardConfig noIdle = ServerGuardConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
+    ServerConfig noIdle = ServerConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
     assertThat(ServerTimeouts.from(noIdle).keepAliveTimeout()).isEmpty();
   }
 
   @Test
   void defaultConfigsAreNotAligned() {
     // defaults are generous on both sides: a lone attempt bounded by 60 s of phases cannot fit a 10 s request timeout
-    assertThatTimeouts(ServerGuardConfig.ofDefaults(), HandlerBudget.margin(ofMillis(100)),
+    assertThatTimeouts(ServerConfig.ofDefaults(), HandlerBudget.margin(ofMillis(100)),
         HttpClientConfig.ofDefaults())
         .violates(AlignmentRule.PER_TRY_WITHIN_BUDGET);
   }

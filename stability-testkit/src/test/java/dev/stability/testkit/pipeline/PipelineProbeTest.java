@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.TrackedRequest;
-import dev.stability.netty.server.ServerGuardConfig;
-import dev.stability.netty.server.ServerGuards;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
 import dev.stability.netty.server.StabilityServer;
 import dev.stability.testkit.VirtualTimeExtension;
 import io.netty.buffer.Unpooled;
@@ -126,7 +126,7 @@ class PipelineProbeTest {
 
   @Test
   void guardedServerAnswersAHungHandlerWith504OnVirtualTime() {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder()
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder()
         .defaultRequestTimeout(Duration.ofSeconds(2)).headerReadTimeout(Duration.ofSeconds(1)).build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());
@@ -146,7 +146,7 @@ class PipelineProbeTest {
 
   @Test
   void guardedServerBlocksADoubleResponseAndTheProbeReportsTheViolation() {
-    ServerGuards guards = StabilityServer.guards(ServerGuardConfig.builder()
+    StabilityServer guards = StabilityServer.create(ServerConfig.builder()
         .defaultRequestTimeout(Duration.ofSeconds(2)).headerReadTimeout(Duration.ofSeconds(1)).build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());

@@ -1,0 +1,544 @@
+package dev.stability.netty.server;
+
+import dev.stability.guard.ProblemDetails;
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards one connection between requests: decode failures, the header-read deadline (slowloris), keep-alive idle,
+ * maximum requests and age, and a stalled outbound buffer.
+ *
+ * <p>It sits right after the codec so that it sees every decoded request head and every final response, also the
+ * 413 and 100-continue answers of the aggregator behind it; a small {@link #sniffer() sniffer} before the codec
+ * tells it when the first raw byte of a request head arrives. Its timers share one scheduled task that is moved
+ * earlier only when needed and otherwise re-armed when it fires, so a busy connection schedules almost nothing.
+ * It also replaces {@code HttpServerKeepAliveHandler}: do not add that one as well.
+ */
+final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycleHandler.class);
+  /** How long a connection closing after an early answer keeps reading (and dropping) what the client sends. */
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** How much it drops before it gives up and closes at once. */
+  static final long LINGER_MAX_BYTES = 1 << 20;
+
+  private final ServerConfig config;
+  private final ServerMetrics metrics;
+  private final long headerTimeoutNanos;
+  private final long idleNanos;
+  private final long maxAgeNanos;
+  private final long writeTimeoutNanos;
+  private final long bodyNanos;
+  private Ticker ticker;
+  private SharedClock clock;
+  private ChannelHandlerContext ctx;
+
+  private long openedAt;
+  private long idleSince;
+  private long headDeadline;
+  private boolean headTimed; // a head is being read and its deadline runs
+  private boolean started;
+  private long unwritableSince;
+  private boolean unwritable;
+  private boolean awaitingHead = true;
+  private int inFlight;
+  private int requests;
+  private boolean closeWhenDrained;
+  private boolean failed; // answered a decode failure or a slow head: drop everything after
+  private ProblemDetails pendingError; // a pipelined head failed: answered once the responses before it ended
+  private boolean informational;
+  private long http10Bits; // FIFO of in-flight requests: bit set = HTTP/1.0 asking for keep-alive
+  private int http10Count;
+  private boolean closeAfterResponse;
+  private ScheduledFuture<?> timer;
+  private long timerAt;
+  private BodyState body = BodyState.NONE;
+  private long bodyLastRead;
+  private boolean byteSeen; // any byte on this connection: one that sends none is closed at the header timeout
+  private long lingerAt; // non-zero: answered early, output shut, dropping input until then
+  private long lingerBytes;
+
+  /**
+   * Creates the guard of one connection.
+   *
+   * @param config the configuration
+   * @param metrics where to count closes and decode failures
+   */
+  ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());
+    this.idleNanos = Durations.saturatedNanos(config.idleTimeout());
+    this.maxAgeNanos = Durations.saturatedNanos(config.maxConnectionAge());
+    this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
+    this.bodyNanos = Durations.saturatedNanos(config.bodyReadTimeout());
+  }
+
+  /** Where the body of the request being read is; one request body is read at a time. */
+  private enum BodyState {
+    /** No body is being read: between requests, or the head declared none. */
+    NONE,
+    /** The head asked for {@code 100 Continue}: the client waits for it before sending, so no gap is timed. */
+    AWAITING_CONTINUE,
+    /** Body bytes are due; the gap between reads is timed by {@code bodyReadTimeout}. */
+    READING,
+    /** A final response went out before the body was read: every later byte is dropped, then the close. */
+    DISCARDING
+  }
+
+  /** Returns the clock reading shared with the exchange handler. @return the shared clock */
+  SharedClock clock() {
+    return clock;
+  }
+
+  /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
+  ChannelHandler sniffer() {
+    return new InputFeeder(this);
+  }
+
+  /** Returns whether a body is being read: the feeder hands it on in larger slices. */
+  boolean readingBody() {
+    return body == BodyState.READING;
+  }
+
+  /** Raw input from the feeder, one slice at a time. */
+  void sniffed(ChannelHandlerContext c, Object msg) {
+    byteSeen = true;
+    if (body != BodyState.NONE && bodyArrived(msg)) {
+      return;
+    }
+    if (!awaitingHead || headTimed || clock == null || failed) {
+      c.fireChannelRead(msg);
+      return;
+    }
+    headTimed = true;
+    headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
+    ensureTimer(headDeadline);
+    try {
+      c.fireChannelRead(msg);
+    } finally {
+      clock.clear();
+    }
+  }
+
+  /** Raw bytes arrived while a body is read or dropped; returns {@code true} when they were dropped. */
+  private boolean bodyArrived(Object msg) {
+    if (body == BodyState.READING) {
+      bodyLastRead = ticker.nanoTime();
+      return false;
+    }
+    if (body != BodyState.DISCARDING) {
+      return false;
+    }
+    // after an early answer nothing more is decoded: body bytes can never be taken for the next request
+    if (msg instanceof io.netty.buffer.ByteBuf buf) {
+      lingerBytes += buf.readableBytes();
+    }
+    ReferenceCountUtil.release(msg);
+    if (lingerBytes > LINGER_MAX_BYTES) {
+      close("linger_bytes");
+    }
+    return true;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Ticker configured = config.ticker();
+    this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    this.clock = new SharedClock(ticker);
+    if (ctx.channel().isActive()) {
+      start();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    start();
+    ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    openedAt = ticker.nanoTime();
+    idleSince = openedAt;
+    if (!byteSeen) { // as Go's ReadHeaderTimeout: the first head is due from the connect, not from its first byte
+      headTimed = true;
+      headDeadline = openedAt + headerTimeoutNanos;
+    }
+    check();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimer();
+    if (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE) {
+      prematureClose(null); // left mid-body (the aggregator behind us only drops what it had)
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void prematureClose(Throwable cause) {
+    body = BodyState.NONE;
+    failed = true;
+    metrics.clientFault(ClientFault.PREMATURE_CLOSE, cause, ctx.channel());
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimer();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (failed || body == BodyState.DISCARDING) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
+      decodeFailed(ctx, (HttpObject) msg, p.decoderResult().cause());
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      if (closeWhenDrained) { // past the request limit, or the client said close: it must retry elsewhere
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      awaitingHead = false;
+      headTimed = false;
+      inFlight++;
+      requests++;
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (http10Count < Long.SIZE) { // more pipelined than that is refused by the exchange handler anyway
+        if (keepAlive && request.protocolVersion() == HttpVersion.HTTP_1_0) {
+          http10Bits |= 1L << http10Count;
+        }
+        http10Count++;
+      }
+      if (!keepAlive
+          || (config.maxRequestsPerConnection() > 0 && requests >= config.maxRequestsPerConnection())) {
+        closeWhenDrained = true;
+      }
+      if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
+        body = HttpUtil.is100ContinueExpected(request) ? BodyState.AWAITING_CONTINUE : BodyState.READING;
+        bodyLastRead = clock.now();
+        ensureTimer(bodyLastRead + bodyNanos);
+      }
+    } else if (closeWhenDrained && inFlight == 0) {
+      ReferenceCountUtil.release(msg); // the body of a request we dropped
+      return;
+    }
+    if (msg instanceof LastHttpContent) {
+      awaitingHead = true;
+      body = BodyState.NONE;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
+    HttpResponseStatus status = ServerAnswers.decodeFailureStatus(cause, msg);
+    ReferenceCountUtil.release(msg);
+    if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
+      prematureClose(cause);
+      return;
+    }
+    metrics.decodeFailure(status.code());
+    metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
+    headTimed = false;
+    awaitingHead = false;
+    closeWhenDrained = true;
+    if (inFlight == 0 || msg instanceof HttpRequest) {
+      carryOut(ServerAnswers.headDecodeFailed(status, inFlight));
+    } else { // inside a body: the exchange handler knows whether that request's response started
+      DecodeFailureEvent event = new DecodeFailureEvent(status, cause);
+      ctx.fireUserEventTriggered(event);
+      if (!event.claimed) {
+        carryOut(ServerAnswers.unclaimedBodyFailure(status, false, inFlight));
+      }
+    }
+  }
+
+  /**
+   * Carries out what {@link ServerAnswers} decided about the connection while no request is in hand (or the
+   * exchange handler did not claim it): the one place this handler answers.
+   */
+  private void carryOut(Decision decision) {
+    switch (decision.action()) {
+      case IGNORE, ANSWER -> { } // never decided here: every connection-level answer closes
+      case CLOSE -> ctx.close();
+      case ANSWER_AFTER_IN_FLIGHT -> pendingError = decision.problem(); // a pipelined head: after those before it
+      case ANSWER_AND_CLOSE -> answerAndClose(decision.problem());
+    }
+  }
+
+  private void answerAndClose(ProblemDetails problem) {
+    failed = true;
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, true)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (failed && msg instanceof HttpObject) { // we answered the failure ourselves and are closing
+      ReferenceCountUtil.release(msg);
+      if (!promise.isVoid()) {
+        promise.tryFailure(ResponseDroppedException.of("connection_closing"));
+      }
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      if (informational && body == BodyState.AWAITING_CONTINUE) {
+        body = BodyState.READING; // the client sends now: time the gaps from here
+        bodyLastRead = ticker.nanoTime();
+        ensureTimer(bodyLastRead + bodyNanos);
+      }
+      if (!informational && inFlight <= 1 && (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE)) {
+        answeredEarly(); // the answer to the request whose body is still due
+      }
+      if (!informational) {
+        if (aged()) {
+          closeWhenDrained = true;
+        }
+        closeAfterResponse = inFlight <= 1 && closeWhenDrained && pendingError == null
+            || !HttpUtil.isKeepAlive(response) || !selfDelimited(response);
+        boolean http10KeepAlive = (http10Bits & 1) != 0;
+        if (http10Count > 0) {
+          http10Bits >>>= 1;
+          http10Count--;
+        }
+        if (closeAfterResponse) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10KeepAlive) { // an HTTP/1.0 client assumes close unless told otherwise
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+      }
+    }
+    if (!(msg instanceof LastHttpContent)) {
+      ctx.write(msg, promise);
+    } else if (informational) {
+      informational = false;
+      ctx.write(msg, promise);
+    } else {
+      responseEnded(ctx, msg, promise);
+    }
+  }
+
+  /**
+   * A final response is going out before its request's body was read (413, 417, 408, 504, or a streaming
+   * handler answering early). The client may send that body anyway (RFC 9110 §10.1.1), and nothing says where it
+   * ends once the decoder has been reset or the length lied: so the answer carries {@code Connection: close},
+   * nothing more is decoded, and the connection closes after a short linger.
+   */
+  private void answeredEarly() {
+    body = BodyState.DISCARDING;
+    closeWhenDrained = true;
+    metrics.connectionClosed("early_response");
+  }
+
+  private void responseEnded(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    inFlight = Math.max(0, inFlight - 1);
+    if (closeAfterResponse) {
+      closeAfterResponse = false;
+      failed = true; // nothing more goes out on this connection
+      ChannelPromise p = promise.unvoid();
+      ctx.write(msg, p);
+      p.addListener(body == BodyState.DISCARDING ? f -> linger(f.isSuccess()) : ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.write(msg, promise);
+    if (inFlight == 0) {
+      if (pendingError != null) {
+        ctx.flush();
+        answerAndClose(pendingError);
+        return;
+      }
+      idleSince = clock.now(); // offered by the exchange handler that is writing this response
+      if (idleNanos > 0) {
+        ensureTimer(idleSince + idleNanos);
+      }
+    }
+  }
+
+  /**
+   * Half-closes after an early answer and keeps dropping input for a while: closing with unread bytes in the
+   * socket's receive buffer sends a reset, which can destroy the answer before the client read it (the
+   * lingering close of Apache and nginx).
+   */
+  private void linger(boolean written) {
+    if (written && ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex && duplex.isActive()) {
+      lingerAt = ticker.nanoTime() + LINGER_NANOS;
+      ensureTimer(lingerAt);
+      duplex.shutdownOutput();
+    } else {
+      ctx.close();
+    }
+  }
+
+  private static boolean selfDelimited(HttpResponse response) {
+    return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
+        || response.status().code() == 204 || response.status().code() == 304;
+  }
+
+  private boolean aged() {
+    return maxAgeNanos > 0 && ticker.nanoTime() - openedAt >= maxAgeNanos;
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      unwritable = false;
+    } else if (!unwritable && writeTimeoutNanos > 0) {
+      unwritable = true;
+      unwritableSince = ticker.nanoTime();
+      ensureTimer(unwritableSince + writeTimeoutNanos);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  // ---------------------------------------------------------------------------------------------- timer
+
+  private void ensureTimer(long at) {
+    if (timer != null) {
+      if (timerAt - at <= 0) {
+        return; // fires earlier and re-evaluates then
+      }
+      timer.cancel(false);
+    }
+    timerAt = at;
+    timer = ctx.executor().schedule(this::onTimer, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (ctx.channel().isActive()) {
+      check();
+    }
+  }
+
+  /** Acts on every limit that passed and re-arms the timer for the next one. */
+  private void check() {
+    long now = ticker.nanoTime();
+    if (lingerAt != 0) {
+      if (now - lingerAt >= 0) {
+        close("linger_timeout");
+      } else {
+        ensureTimer(lingerAt);
+      }
+      return;
+    }
+    long next = Long.MAX_VALUE;
+    if (body == BodyState.READING) {
+      if (!ctx.channel().config().isAutoRead()) {
+        bodyLastRead = now; // we stopped reading (back-pressure): the client is not the one stalling
+      }
+      long at = bodyLastRead + bodyNanos;
+      if (now - at >= 0) {
+        bodyStalled();
+        return;
+      }
+      next = at;
+    }
+    boolean quiet = inFlight == 0 && !headTimed;
+    if (headTimed) {
+      if (now - headDeadline >= 0) {
+        slowHead();
+        return;
+      }
+      next = headDeadline;
+    }
+    if (quiet && idleNanos > 0) {
+      long at = idleSince + idleNanos;
+      if (now - at >= 0) {
+        close("idle");
+        return;
+      }
+      next = Math.min(next, at);
+    }
+    if (maxAgeNanos > 0 && !closeWhenDrained) {
+      long at = openedAt + maxAgeNanos;
+      if (now - at >= 0) {
+        if (quiet) {
+          close("max_age");
+          return;
+        }
+        closeWhenDrained = true;
+      } else {
+        next = Math.min(next, at);
+      }
+    }
+    if (unwritable) {
+      long at = unwritableSince + writeTimeoutNanos;
+      if (now - at >= 0) {
+        close("write_timeout");
+        return;
+      }
+      next = Math.min(next, at);
+    }
+    if (next != Long.MAX_VALUE) {
+      ensureTimer(next);
+    }
+  }
+
+  /** No body byte for {@code bodyReadTimeout}: 408 and close, answered by the exchange handler when it can. */
+  private void bodyStalled() {
+    metrics.bodyTimeout();
+    log.debug("request body stalled for bodyReadTimeout={} remote={}", config.bodyReadTimeout(),
+        ctx.channel().remoteAddress());
+    body = BodyState.DISCARDING;
+    closeWhenDrained = true;
+    DecodeFailureEvent event = new DecodeFailureEvent(HttpResponseStatus.REQUEST_TIMEOUT,
+        new java.util.concurrent.TimeoutException("request body stalled"));
+    ctx.fireUserEventTriggered(event);
+    if (!event.claimed) {
+      carryOut(ServerAnswers.unclaimedBodyFailure(HttpResponseStatus.REQUEST_TIMEOUT, true, inFlight));
+    }
+  }
+
+  private void slowHead() {
+    headTimed = false;
+    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for one
+      metrics.connectionClosed("no_request");
+      log.debug("closing connection: reason=no_request remote={}", ctx.channel().remoteAddress());
+    } else {
+      metrics.slowlorisClose();
+      metrics.clientFault(ClientFault.HEADER_TIMEOUT, null, ctx.channel());
+    }
+    carryOut(ServerAnswers.headTimedOut(byteSeen, inFlight));
+  }
+
+  private void close(String reason) {
+    metrics.connectionClosed(reason);
+    log.debug("closing connection: reason={} remote={}", reason, ctx.channel().remoteAddress());
+    ctx.close();
+  }
+}

@@ -1,0 +1,617 @@
+package dev.stability.netty.server;
+
+import dev.stability.chain.ChainTracker;
+import dev.stability.timeline.RequestPhase;
+import dev.stability.chain.Stage;
+import dev.stability.context.CancelReason;
+import dev.stability.context.CancellationCause;
+import dev.stability.context.RequestContext;
+import dev.stability.context.Scope;
+import dev.stability.guard.Guard;
+import dev.stability.guard.Incident;
+import dev.stability.guard.ProblemDetails;
+import dev.stability.netty.EventLoopTimerScheduler;
+import dev.stability.time.Ticker;
+import dev.stability.time.TimerScheduler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.Attribute;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards each request of a connection, from its head to its last response byte: the request context and its
+ * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
+ *
+ * <p>It sits after the connection guard and before the aggregator (or continue handler) and the user's handlers;
+ * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
+ * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
+ * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
+ * paired with the oldest unanswered request unless the writing thread has another request's context attached,
+ * and after a deadline answer the connection is closed, so a late response can never be taken for the next
+ * request's.
+ */
+final class Http1ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
+  static final Logger log = LoggerFactory.getLogger(Http1ExchangeHandler.class);
+  /**
+   * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
+   * event loop: without it one connection pipelining thousands of requests kept the loop's task queue busy for
+   * seconds (Netty runs tasks for up to a second per turn) and every other connection on the loop waited.
+   */
+  static final int MAX_DISPATCHES_PER_TURN = 16;
+
+  private final ServerConfig config;
+  private final ServerMetrics metrics;
+  private final Guard guard;
+  private final ChainTracker chain;
+  private final Stage ownStage;
+  private final Stage handlersStage;
+  private final TailHandler tail;
+  private final ArrayDeque<ServerExchange> exchanges = new ArrayDeque<>(4);
+  private final FailureReports failures;
+  private final ServerAnswers answers;
+  private ChannelHandlerContext ctx;
+  private Attribute<RequestContext> contextAttribute;
+  private Ticker ticker;
+  private SharedClock clock;
+  private TimerScheduler scheduler;
+  private ExchangeFactory factory;
+  private ServerExchange lastCompleted;
+  private boolean closing;
+  private boolean readSuspended;
+  private DeadlineTimer deadlineTimer;
+  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private int lastStatus;
+  private String lastRoute;
+  private io.micrometer.core.instrument.Timer lastTimer;
+  private ServerExchange firing; // the exchange whose message is being handed to the handlers right now
+  private int dispatchesThisTurn; // since the last read completed or the last deferred dispatch ran
+  private boolean dispatchDeferred;
+
+  /**
+   * Creates the handler of one connection.
+   *
+   * @param config the configuration
+   * @param metrics the meters
+   * @param guard the exception guard that records incidents and renders problems
+   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
+   *     and {@link HandlerNames#HANDLERS}
+   * @param tail the tail sentinel this handler keeps at the end of the pipeline
+   */
+  Http1ExchangeHandler(ServerConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+      TailHandler tail) {
+    this.config = config;
+    this.metrics = metrics;
+    this.guard = guard;
+    this.chain = chain;
+    this.ownStage = chain.stage(HandlerNames.EXCHANGE);
+    this.handlersStage = chain.stage(HandlerNames.HANDLERS);
+    this.failures = new FailureReports(metrics, guard, chain);
+    this.answers = new ServerAnswers(config, guard);
+    this.tail = tail;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    Ticker configured = config.ticker();
+    this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
+    ConnectionLifecycleHandler connection = ctx.pipeline().get(ConnectionLifecycleHandler.class);
+    this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
+    this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
+    this.deadlineTimer = new DeadlineTimer(scheduler, ticker, this::onDeadlineTimer);
+    this.factory = new ExchangeFactory(config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
+    this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
+  }
+
+  /** Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator */
+  ChannelHandler newAggregator() {
+    return new OwningAggregator(config.maxContentLength(), this);
+  }
+
+  @Override
+  public boolean inEventLoop() {
+    return ctx.executor().inEventLoop();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    ctx.executor().execute(task);
+  }
+
+  // ---------------------------------------------------------------------------------------------- inbound
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onHead(request);
+    } else if (msg instanceof HttpContent content) {
+      onContent(content);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void onHead(HttpRequest request) {
+    if (closing) {
+      ReferenceCountUtil.release(request);
+      return;
+    }
+    long now = clock.now();
+    ServerExchange ex = factory.create(this, request, now);
+    ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
+    deadlineTimer.armBy(now + ex.timeoutNanos);
+    metrics.requestStarted();
+    exchanges.addLast(ex);
+    if (exchanges.size() > 1) {
+      hold(ex, request);
+    } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      dispatch(ex, request, false);
+    } else { // answered at once, request after request, from one read: let the other connections have a turn
+      hold(ex, request);
+      suspendReading();
+      scheduleDispatch();
+    }
+  }
+
+  private void onContent(HttpContent content) {
+    ServerExchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
+      content.release();
+      return;
+    }
+    ex.inboundComplete = content instanceof LastHttpContent;
+    ex.bodyBytes += content.content().readableBytes();
+    if (ex.bodyBytes > config.maxContentLength()) { // a chunked body, or one longer than it said
+      content.release();
+      bodyTooLarge(ex);
+      return;
+    }
+    if (!ex.dispatched()) {
+      hold(ex, content);
+    } else if (ex.completed()) {
+      content.release();
+    } else {
+      fire(ex, content);
+    }
+  }
+
+  private void hold(ServerExchange ex, Object msg) {
+    if (ex.held == null) {
+      ex.held = new ArrayDeque<>(2);
+    }
+    ex.held.addLast(msg);
+    if (exchanges.size() > config.maxPipelinedRequests()) {
+      suspendReading(); // back-pressure: a client pipelining without reading answers waits
+    }
+  }
+
+  /** Stops reading, and so decoding: the feeder before the codec keeps what was read until reading resumes. */
+  private void suspendReading() {
+    if (!readSuspended) {
+      readSuspended = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** Dispatches the next request soon: at once up to the budget of this turn, else after the loop's next I/O. */
+  private void scheduleDispatch() {
+    if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
+      ctx.executor().execute(this::dispatchNext);
+    } else if (!dispatchDeferred) { // a scheduled task runs after the next I/O: other connections get a turn
+      dispatchDeferred = true;
+      ctx.executor().schedule(() -> {
+        dispatchDeferred = false;
+        dispatchesThisTurn = 0;
+        dispatchNext();
+      }, 0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    dispatchesThisTurn = 0; // one read of this connection ended: the loop turns to the others
+    ctx.fireChannelReadComplete();
+  }
+
+  /** The connection's deadline timer fired: answer the oldest expired request, re-arm for the next deadline. */
+  private void onDeadlineTimer() {
+    long now = ticker.nanoTime();
+    long next = Long.MAX_VALUE;
+    ServerExchange expired = null;
+    for (ServerExchange ex : exchanges) {
+      long remaining = ex.root.remainingNanos();
+      if (remaining <= 0 && expired == null && ex.dispatched()) {
+        expired = ex; // the oldest: answering it may close the connection, so one at a time
+      } else if (remaining > 0) {
+        next = Math.min(next, now + remaining);
+      }
+    }
+    if (expired != null) {
+      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      if (!closing && !exchanges.isEmpty()) {
+        deadlineTimer.armBy(now); // the next expired one, if any, on the next turn
+      }
+      return;
+    }
+    if (next != Long.MAX_VALUE) {
+      deadlineTimer.armBy(next);
+    }
+  }
+
+  private void dispatch(ServerExchange ex, Object head, boolean queued) {
+    ex.dispatch();
+    dispatchesThisTurn++;
+    if (ex.rejectStatus != 0) { // the body, if any, is never read: the connection guard closes after the answer
+      ReferenceCountUtil.release(head);
+      if (ex.rejectStatus != 400) {
+        metrics.decodeFailure(ex.rejectStatus);
+      }
+      carryOut(ex, ServerAnswers.rejected(ex));
+      return;
+    }
+    CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
+    if (ended != null) { // expired or cancelled while queued behind another request
+      ReferenceCountUtil.release(head);
+      contextEnded(ex, ended);
+      return;
+    }
+    TailHandler.keepLast(ctx.pipeline(), tail);
+    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
+      ex.timeline.mark(RequestPhase.HANDLER_START);
+    }
+    contextAttribute.set(ex.context);
+    fire(ex, head);
+  }
+
+  /**
+   * Hands one message of {@code ex} to the handlers. A streamed body piece is retained for the call, so that a
+   * handler that throws before releasing it leaks nothing (our reference keeps the buffer from being recycled
+   * while we look at what is left of it); the aggregated request is retained by {@link #own} until the exchange
+   * ends.
+   */
+  private void fire(ServerExchange ex, Object msg) {
+    ReferenceCounted piece = config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
+    ServerExchange outer = firing;
+    firing = ex;
+    try (Scope ignored = ex.context.attach()) {
+      ctx.fireChannelRead(msg);
+    } finally {
+      firing = outer;
+    }
+    if (piece != null) {
+      Ownership.release(piece, ex.threw());
+    }
+    if (ex.owns() && (ex.threw() || ex.completed())) {
+      ex.releaseOwned(ex.threw());
+    }
+  }
+
+  /** The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it ends. */
+  void own(Object aggregated) {
+    ServerExchange ex = firing;
+    if (ex != null && aggregated instanceof ReferenceCounted rc) {
+      ex.own(rc);
+    }
+  }
+
+  /**
+   * A handler of {@code ex} threw (on the event loop or, through the guard, elsewhere) before the exchange
+   * ended: it is done with its request, so whatever it still references is released. During the hand-over
+   * the release waits until the call returns, as the handlers before the one that threw are still in it.
+   */
+  private void handlerFailed(ServerExchange ex) {
+    ex.handlerFailed();
+    if (firing != ex) {
+      ex.releaseOwned(true);
+    }
+  }
+
+  /** The aggregator found the body over the limit (the count here normally finds it first). */
+  void oversized() {
+    ServerExchange ex = exchanges.peekLast();
+    if (ex != null) {
+      bodyTooLarge(ex);
+    } else {
+      closeConnection();
+    }
+  }
+
+  private void dispatchNext() {
+    ServerExchange next = exchanges.peekFirst();
+    if (next == null || next.dispatched() || closing) {
+      return;
+    }
+    ArrayDeque<Object> held = next.held;
+    next.held = null;
+    dispatch(next, held.pollFirst(), true);
+    for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
+      if (next.completed() || closing) {
+        ReferenceCountUtil.release(msg);
+      } else {
+        fire(next, msg);
+      }
+    }
+    ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+    if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
+      readSuspended = false;
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- outbound
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    ServerExchange ex = exchanges.peekFirst();
+    ServerExchange writer = ServerExchange.of(RequestContext.current());
+    if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
+        || msg instanceof HttpContent)) {
+      failures.drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
+          : writer.answeredByServer() ? "late_response" : "second_response", writer);
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      if (ex == null || !ex.dispatched() || ex.committed()) {
+        ServerExchange blamed = ex != null && ex.committed() ? ex : lastCompleted;
+        failures.drop(msg, promise, blamed != null && blamed.answeredByServer() && blamed != ex ? "late_response"
+            : "second_response", blamed);
+        return;
+      }
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        ctx.write(msg, promise); // 100-continue: the final response is still to come
+        return;
+      }
+      ex.commit(response.status().code(), false);
+    } else if (msg instanceof HttpContent) {
+      if (ex == null || !ex.committed()) {
+        failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
+        return;
+      }
+    } else if (ex == null || ex.committed()) {
+      ctx.write(msg, promise); // not HTTP (e.g. a ByteBuf after an upgrade): not ours to judge
+      return;
+    }
+    ChannelPromise p = promise.unvoid();
+    p.addListener(ex);
+    if (msg instanceof LastHttpContent) {
+      long now = clock.offer(); // the connection guard's keep-alive bookkeeping reuses it
+      try {
+        ctx.write(msg, p);
+      } finally {
+        clock.clear();
+      }
+      complete(ex, now);
+    } else {
+      ctx.write(msg, p);
+    }
+  }
+
+  private void complete(ServerExchange ex) {
+    complete(ex, ticker.nanoTime());
+  }
+
+  private void complete(ServerExchange ex, long now) {
+    ex.complete();
+    exchanges.remove(ex);
+    lastCompleted = ex;
+    if (firing != ex) { // else fire() releases it when the handler returns
+      ex.releaseOwned(false);
+    }
+    contextAttribute.compareAndSet(ex.context, null);
+    recordRequest(ex, ex.status(), now);
+    if (ex.chain != null) {
+      ex.chain.finish();
+    }
+    ex.root.complete();
+    if (!exchanges.isEmpty() && !closing) {
+      // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
+      scheduleDispatch();
+    }
+  }
+
+  private void recordRequest(ServerExchange ex, int status, long now) {
+    String route = ex.route;
+    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+        || !java.util.Objects.equals(route, lastRoute)) {
+      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastMethod = ex.method;
+      lastStatus = status;
+      lastRoute = route;
+    }
+    metrics.requestEnded(lastTimer, now - ex.startNanos);
+  }
+
+  /** Carries out what {@link ServerAnswers} decided for {@code ex}: the one place the server answers a request. */
+  private void carryOut(ServerExchange ex, Decision decision) {
+    switch (decision.action()) {
+      case IGNORE -> { }
+      case CLOSE -> closeConnection();
+      case ANSWER -> answer(ex, decision.problem(), false);
+      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT -> answer(ex, decision.problem(), true);
+    }
+  }
+
+  /** Writes the server's own answer for {@code ex} and ends it. */
+  private void answer(ServerExchange ex, ProblemDetails problem, boolean close) {
+    if (close) {
+      closing = true;
+    }
+    ex.commit(problem.status(), true);
+    failures.answeredByServer(ex);
+    ChannelPromise p = ctx.newPromise();
+    p.addListener(ex);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
+    complete(ex);
+  }
+
+  // ---------------------------------------------------------------------------------------------- failures
+
+  /** The request's context ended abnormally (deadline, cancellation): answer first, report after. */
+  private void contextEnded(ServerExchange ex, CancellationCause cause) {
+    Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
+    Decision decision = answers.contextEnded(ex, cause, failedElsewhere);
+    if (decision == Decision.IGNORE) {
+      return;
+    }
+    boolean wasCommitted = ex.committed();
+    String phase = ex.phase();
+    if (wasCommitted) {
+      failures.chainOf(ex).deadlineExceeded(); // reports the response that never ended
+    }
+    carryOut(ex, decision);
+    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    failures.contextEnded(ex, cause, phase, wasCommitted, failedElsewhere != null, lateness);
+  }
+
+  /** Records {@code cause} as the request's incident, then answers it when nothing was committed, else closes. */
+  private void failExchange(ServerExchange ex, Throwable cause, String kind, String stage) {
+    if (!"write_failure".equals(kind)) {
+      handlerFailed(ex); // the guard owns the release of what the failed handler still holds
+    }
+    Incident incident;
+    try {
+      incident = failures.failure(ex, cause, kind, stage);
+    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
+      closeConnection();
+      throw fatal;
+    }
+    carryOut(ex, answers.failed(ex, incident));
+  }
+
+  /** An exception reached the end of the pipeline ({@link TailHandler}), or this handler. */
+  void exceptionReached(Throwable cause, String stage) {
+    ServerExchange ex = currentOrFront();
+    if (ex != null) {
+      failExchange(ex, cause, "exception", stage);
+      return;
+    }
+    if (ClientFault.of(cause) != ClientFault.PREMATURE_CLOSE) { // else the aggregator, behind us, saw it leave:
+      failures.connectionException(cause, ctx.channel()); // the connection guard saw it first and counted it
+    }
+    closeConnection();
+  }
+
+  @Override
+  public void writeFailed(ServerExchange ex, Throwable cause) {
+    if (cause instanceof ClosedChannelException || cause instanceof ResponseDroppedException
+        || !ctx.channel().isActive()) {
+      return; // the client left; channelInactive cancels the context
+    }
+    failExchange(ex, cause, "write_failure", "write");
+  }
+
+  @Override
+  public void failedElsewhere(ServerExchange ex, Throwable cause) {
+    failExchange(ex, cause, "async_failure", "async");
+  }
+
+  /** A message reached the end of the pipeline ({@link TailHandler}): nobody consumed it. */
+  void unhandled(Object msg, String stage) {
+    boolean head = msg instanceof HttpRequest;
+    ReferenceCountUtil.release(msg);
+    if (!head) {
+      failures.unconsumed(msg, stage);
+      return;
+    }
+    ServerExchange ex = currentOrFront();
+    if (ex == null || ex.committed() || !ex.dispatched()) {
+      return; // answered already and passed on, e.g. by a logging handler
+    }
+    failures.unanswered(ex, stage);
+    carryOut(ex, ServerAnswers.unanswered(ex));
+  }
+
+  /** Marks the connection as ending and closes it. */
+  void closeConnection() {
+    closing = true;
+    ctx.close();
+  }
+
+  /** Returns the request of the writing or failing code: the attached context's, else the oldest. */
+  private ServerExchange currentOrFront() {
+    ServerExchange ex = ServerExchange.of(RequestContext.current());
+    return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ClientFault fault = ClientFault.of(cause); // the client reset, vanished or left mid-request: not a server bug
+    if (fault != null) {
+      metrics.clientFault(fault, cause, ctx.channel());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    exceptionReached(cause, "before " + ctx.name());
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof DecodeFailureEvent event)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    ServerExchange ex = exchanges.peekLast();
+    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched()) {
+      return; // not ours: the connection guard answers
+    }
+    event.claimed = true;
+    ex.inboundComplete = true;
+    carryOut(ex, ServerAnswers.bodyFailed(ex, event.status));
+  }
+
+  private void bodyTooLarge(ServerExchange ex) {
+    metrics.decodeFailure(413);
+    ex.inboundComplete = true;
+    carryOut(ex, ServerAnswers.bodyTooLarge(ex));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+    }
+    CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
+    for (ServerExchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+      ex.complete();
+      ex.releaseOwned(false);
+      recordRequest(ex, ex.status(), ticker.nanoTime());
+      ex.root.cancel(gone);
+    }
+    contextAttribute.set(null);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+    }
+    for (ServerExchange ex : exchanges) {
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+      ex.releaseOwned(false);
+    }
+  }
+}
