@@ -1,9 +1,9 @@
 package dev.stability.examples.demo;
 
 import dev.stability.breaker.CircuitBreakerListener;
-import dev.stability.jfr.IncidentSnapshots;
-import dev.stability.jfr.SnapshotConfig;
-import dev.stability.jfr.SnapshotTrigger;
+import dev.stability.jfr.snapshot.IncidentSnapshots;
+import dev.stability.jfr.snapshot.SnapshotConfig;
+import dev.stability.jfr.snapshot.SnapshotTrigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
