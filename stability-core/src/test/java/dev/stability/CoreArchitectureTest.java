@@ -3,14 +3,22 @@ package dev.stability;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import org.junit.jupiter.api.Test;
 
-/** The rules of {@link ArchitectureRules} on stability-core, plus core's own: it never needs Netty or JUnit. */
+/**
+ * The rules of {@link ArchitectureRules} on stability-core, plus core's own: it never needs Netty
+ * or JUnit.
+ */
 class CoreArchitectureTest {
   private static final JavaClasses CORE = ArchitectureRules.mainClasses();
 
   @Test
   void coreNeverImportsNettyOrJunit() {
-    ArchitectureRules.noDependencyOn("core must run without Netty and outside tests (STYLE 1)", "io.netty..",
-        "org.junit..", "org.opentest4j..", "org.assertj..").check(CORE);
+    ArchitectureRules.noDependencyOn(
+            "core must run without Netty and outside tests (STYLE 1)",
+            "io.netty..",
+            "org.junit..",
+            "org.opentest4j..",
+            "org.assertj..")
+        .check(CORE);
   }
 
   @Test
@@ -30,6 +38,7 @@ class CoreArchitectureTest {
 
   @Test
   void coreHasClassesToCheck() {
-    org.assertj.core.api.Assertions.assertThat(CORE.containPackage("dev.stability.context")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(CORE.containPackage("dev.stability.context"))
+        .isTrue();
   }
 }

@@ -8,8 +8,9 @@ import dev.stability.examples.tls.TlsCheckCommand;
 import java.util.Arrays;
 
 /**
- * Entry point of {@code stability-examples.jar}: with no argument runs the demo and exits 0 only when its
- * invariants hold; {@code serve --port N} runs one guarded server with fault endpoints until stopped.
+ * Entry point of {@code stability-examples.jar}: with no argument runs the demo and exits 0 only
+ * when its invariants hold; {@code serve --port N} runs one guarded server with fault endpoints
+ * until stopped.
  */
 public final class Main {
   private Main() {}
@@ -33,12 +34,16 @@ public final class Main {
       ServeCommand.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    if (args.length > 1 || (args.length == 1 && !args[0].equals("--quick") && !args[0].equals("demo"))) {
-      System.err.println("usage: java -jar stability-examples.jar [demo | --quick | serve --help | tls-check host:port]");
+    if (args.length > 1
+        || (args.length == 1 && !args[0].equals("--quick") && !args[0].equals("demo"))) {
+      System.err.println(
+          "usage: java -jar stability-examples.jar [demo | --quick | serve --help | tls-check host:port]");
       System.exit(2);
     }
-    DemoOptions options = args.length == 1 && args[0].equals("--quick") ? DemoOptions.quick()
-        : DemoOptions.standard();
+    DemoOptions options =
+        args.length == 1 && args[0].equals("--quick")
+            ? DemoOptions.quick()
+            : DemoOptions.standard();
     DemoResult result = Demo.run(options, System.out, System.console() != null);
     System.exit(result.exitCode());
   }

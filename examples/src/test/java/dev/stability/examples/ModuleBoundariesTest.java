@@ -15,28 +15,50 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The architecture rules across modules, checked here because the examples module is the only one whose class
- * path holds every module's main classes (core, netty, testkit, jdbc and the examples themselves).
+ * The architecture rules across modules, checked here because the examples module is the only one
+ * whose class path holds every module's main classes (core, netty, testkit, jdbc and the examples
+ * themselves).
  */
 class ModuleBoundariesTest {
   private static final JavaClasses ALL = ArchitectureRules.mainClasses();
-  private static final String[] NOT_CORE = {"dev.stability.netty..", "dev.stability.testkit..",
-      "dev.stability.jdbc..", "dev.stability.etcd..", "dev.stability.examples.."};
+  private static final String[] NOT_CORE = {
+    "dev.stability.netty..",
+    "dev.stability.testkit..",
+    "dev.stability.jdbc..",
+    "dev.stability.etcd..",
+    "dev.stability.examples.."
+  };
   private static final Pattern MODULE = Pattern.compile("/(stability-[a-z]+|examples)/target/");
 
   @Test
   void coreDependsOnNoOtherModule() {
-    noClasses().that().resideInAnyPackage("dev.stability..").and().resideOutsideOfPackages(NOT_CORE)
-        .should().dependOnClassesThat().resideInAnyPackage(NOT_CORE).check(ALL);
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.stability..")
+        .and()
+        .resideOutsideOfPackages(NOT_CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(NOT_CORE)
+        .check(ALL);
   }
 
   @Test
   void productModulesNeverDependOnTheTestkitOrTheExamples() {
-    noClasses().that().resideInAnyPackage("dev.stability.netty..", "dev.stability.jdbc..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.stability.testkit..", "dev.stability.examples..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.stability.netty..", "dev.stability.jdbc..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.stability.testkit..", "dev.stability.examples..")
         .check(ALL);
-    noClasses().that().resideInAPackage("dev.stability.testkit..").should().dependOnClassesThat()
-        .resideInAPackage("dev.stability.examples..").check(ALL);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.stability.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.stability.examples..")
+        .check(ALL);
   }
 
   @Test
@@ -46,9 +68,13 @@ class ModuleBoundariesTest {
 
   @Test
   void noPackageCycleSpansModules() {
-    // TODO(issue 13, server part): drop the server exclusion once server.internal is folded into server.
-    ArchitectureRules.noPackageCycles("dev.stability").check(ALL.that(com.tngtech.archunit.base.DescribedPredicate
-        .not(ArchitectureRules.inPackageTree("dev.stability.netty.server"))));
+    // TODO(issue 13, server part): drop the server exclusion once server.internal is folded into
+    // server.
+    ArchitectureRules.noPackageCycles("dev.stability")
+        .check(
+            ALL.that(
+                com.tngtech.archunit.base.DescribedPredicate.not(
+                    ArchitectureRules.inPackageTree("dev.stability.netty.server"))));
   }
 
   @Test
@@ -57,10 +83,19 @@ class ModuleBoundariesTest {
     for (JavaClass c : ALL) {
       String location = c.getSource().map(s -> s.getUri().toString()).orElse("");
       Matcher m = MODULE.matcher(location);
-      modulesByPackage.computeIfAbsent(c.getPackageName(), k -> new TreeSet<>()).add(m.find() ? m.group(1) : location);
+      modulesByPackage
+          .computeIfAbsent(c.getPackageName(), k -> new TreeSet<>())
+          .add(m.find() ? m.group(1) : location);
     }
-    assertThat(modulesByPackage).as("packages seen").containsKeys("dev.stability.context",
-        "dev.stability.netty.client", "dev.stability.testkit", "dev.stability.jdbc", "dev.stability.examples");
-    assertThat(modulesByPackage).allSatisfy((pkg, modules) -> assertThat(modules).as(pkg).hasSize(1));
+    assertThat(modulesByPackage)
+        .as("packages seen")
+        .containsKeys(
+            "dev.stability.context",
+            "dev.stability.netty.client",
+            "dev.stability.testkit",
+            "dev.stability.jdbc",
+            "dev.stability.examples");
+    assertThat(modulesByPackage)
+        .allSatisfy((pkg, modules) -> assertThat(modules).as(pkg).hasSize(1));
   }
 }

@@ -31,35 +31,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * How a service checks that its timeouts nest: the server's request timeout outside, the handler's budget inside
- * it, the downstream client's attempts inside that; first on paper, then for real against a hung dependency.
+ * How a service checks that its timeouts nest: the server's request timeout outside, the handler's
+ * budget inside it, the downstream client's attempts inside that; first on paper, then for real
+ * against a hung dependency.
  */
 class TimeoutAlignmentExampleTest {
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
-  @RegisterExtension
-  final VirtualTimeExtension time = VirtualTimeExtension.create();
+  @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
 
-  @RegisterExtension
-  final FaultyUpstream inventory = FaultyUpstream.create();
+  @RegisterExtension final FaultyUpstream inventory = FaultyUpstream.create();
 
-  // The service: 3 s per request, 300 ms kept back to answer, the inventory client retries once within 2.7 s:
-  // 2 attempts x 800 ms + 100 ms backoff = 1.7 s, so a hung inventory is given up on with time to spare.
-  static final ServerConfig SERVER = ServerConfig.builder()
-      .defaultRequestTimeout(ofSeconds(3))
-      .headerReadTimeout(ofSeconds(1))
-      .idleTimeout(ofSeconds(15))
-      .build();
+  // The service: 3 s per request, 300 ms kept back to answer, the inventory client retries once
+  // within 2.7 s:
+  // 2 attempts x 800 ms + 100 ms backoff = 1.7 s, so a hung inventory is given up on with time to
+  // spare.
+  static final ServerConfig SERVER =
+      ServerConfig.builder()
+          .defaultRequestTimeout(ofSeconds(3))
+          .headerReadTimeout(ofSeconds(1))
+          .idleTimeout(ofSeconds(15))
+          .build();
   static final HandlerBudget HANDLER = HandlerBudget.margin(ofMillis(300));
-  static final HttpClientConfig INVENTORY_CLIENT = HttpClientConfig.builder()
-      .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(800))
-          .backoff(ofMillis(100), ofMillis(100), 1).build())
-      .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(200)).acquire(ofMillis(200)).connect(ofMillis(300))
-          .tls(ofMillis(500)).write(ofMillis(300)).responseHeaders(ofMillis(800)).bodyTotal(ofMillis(800))
-          .bodyGap(ofMillis(400)).build())
-      .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
-      .build();
+  static final HttpClientConfig INVENTORY_CLIENT =
+      HttpClientConfig.builder()
+          .retryPolicy(
+              RetryPolicy.builder()
+                  .maxAttempts(2)
+                  .perTryTimeout(ofMillis(800))
+                  .backoff(ofMillis(100), ofMillis(100), 1)
+                  .build())
+          .phaseTimeouts(
+              PhaseTimeouts.builder()
+                  .dns(ofMillis(200))
+                  .acquire(ofMillis(200))
+                  .connect(ofMillis(300))
+                  .tls(ofMillis(500))
+                  .write(ofMillis(300))
+                  .responseHeaders(ofMillis(800))
+                  .bodyTotal(ofMillis(800))
+                  .bodyGap(ofMillis(400))
+                  .build())
+          .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
+          .build();
 
   @Test
   void serviceTimeoutsAreAligned() {
@@ -68,21 +82,28 @@ class TimeoutAlignmentExampleTest {
 
   @Test
   void aFourthAttemptWouldNotFitTheBudget() {
-    HttpClientConfig greedy = INVENTORY_CLIENT.toBuilder()
-        .retryPolicy(INVENTORY_CLIENT.retryPolicy().toBuilder().maxAttempts(4).build())
-        .build();
+    HttpClientConfig greedy =
+        INVENTORY_CLIENT.toBuilder()
+            .retryPolicy(INVENTORY_CLIENT.retryPolicy().toBuilder().maxAttempts(4).build())
+            .build();
     assertThatThrownBy(() -> assertThatTimeouts(SERVER, HANDLER, greedy).areAligned())
         .hasMessageContaining("client-total-within-budget")
-        .hasMessageContaining("4 x 800 ms + 100 ms + 100 ms + 100 ms = 3.5 s; only 3 of 4 attempts fit");
+        .hasMessageContaining(
+            "4 x 800 ms + 100 ms + 100 ms + 100 ms = 3.5 s; only 3 of 4 attempts fit");
   }
 
   @Test
   void aClientOfAnotherLibraryIsCheckedThroughTheModel() {
-    TimeoutLayers layers = TimeoutLayers.builder()
-        .server(ServerTimeouts.from(SERVER))
-        .handler(HANDLER)
-        .client(ClientTimeouts.builder("legacy-pricing").perTryTimeout(ofMillis(800)).noTimeout("read").build())
-        .build();
+    TimeoutLayers layers =
+        TimeoutLayers.builder()
+            .server(ServerTimeouts.from(SERVER))
+            .handler(HANDLER)
+            .client(
+                ClientTimeouts.builder("legacy-pricing")
+                    .perTryTimeout(ofMillis(800))
+                    .noTimeout("read")
+                    .build())
+            .build();
     assertThatThrownBy(() -> assertThatTimeouts(layers).areAligned())
         .hasMessageContaining("client-has-timeouts")
         .hasMessageContaining("none for read");
@@ -90,7 +111,10 @@ class TimeoutAlignmentExampleTest {
 
   @Test
   void whenInventoryHangsTheClientGivesUpFirstAndTheCallerGetsAnAnswer() {
-    var run = RuntimeAlignmentCheck.of(SERVER, HANDLER, INVENTORY_CLIENT).callerTimeout(ofSeconds(6)).run(inventory);
+    var run =
+        RuntimeAlignmentCheck.of(SERVER, HANDLER, INVENTORY_CLIENT)
+            .callerTimeout(ofSeconds(6))
+            .run(inventory);
     assertThat(run).innermostFiredFirst().callerAnsweredInTime().callerGotStatus(504);
   }
 
@@ -104,7 +128,8 @@ class TimeoutAlignmentExampleTest {
     } finally {
       pool.shutdown();
     }
-    assertThat(capture.await(ofSeconds(10))).ranWithRequestId("order-42")
+    assertThat(capture.await(ofSeconds(10)))
+        .ranWithRequestId("order-42")
         .ranWithinDeadline(request.deadline().orElseThrow());
 
     request.whenDone();

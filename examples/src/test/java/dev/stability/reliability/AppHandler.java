@@ -22,8 +22,10 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code /throw}: the handler throws, with a message that must never reach a body;
- *   <li>{@code /deadline}: answers {@code remaining-nanos=N}, the time left on the request's deadline;
- *   <li>{@code /up/<path>}: calls {@code <upstream>/<path>} with the request's context and relays the body;
+ *   <li>{@code /deadline}: answers {@code remaining-nanos=N}, the time left on the request's
+ *       deadline;
+ *   <li>{@code /up/<path>}: calls {@code <upstream>/<path>} with the request's context and relays
+ *       the body;
  *   <li>anything else: {@code 200 ok}.
  * </ul>
  */
@@ -45,7 +47,8 @@ final class AppHandler extends ChannelInboundHandlerAdapter {
     }
     String path;
     try {
-      String uri = request.uri(); // not decoded: a bad %-escape must not turn into an application exception
+      String uri =
+          request.uri(); // not decoded: a bad %-escape must not turn into an application exception
       int query = uri.indexOf('?');
       path = query < 0 ? uri : uri.substring(0, query);
     } finally {
@@ -59,22 +62,30 @@ final class AppHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(ok("remaining-nanos=" + remaining));
     } else if (path.startsWith("/up/") && client != null) {
       RequestContext rc = RequestContext.current();
-      client.execute(ClientRequest.builder("GET", upstream.get().resolve(path.substring(3))).context(rc).build())
-          .whenComplete((response, failure) -> {
-            if (failure != null) {
-              ServerRequestContexts.fail(rc, failure);
-            } else {
-              ctx.writeAndFlush(ok(response.bodyAsString()));
-            }
-          });
+      client
+          .execute(
+              ClientRequest.builder("GET", upstream.get().resolve(path.substring(3)))
+                  .context(rc)
+                  .build())
+          .whenComplete(
+              (response, failure) -> {
+                if (failure != null) {
+                  ServerRequestContexts.fail(rc, failure);
+                } else {
+                  ctx.writeAndFlush(ok(response.bodyAsString()));
+                }
+              });
     } else {
       ctx.writeAndFlush(ok("ok"));
     }
   }
 
   static FullHttpResponse ok(String body) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     return r;

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures what stability's own loggers write at INFO and above during a test class, so that a test can assert
- * what an attack makes the server log: how many lines, at which level, with or without a stack, and that the
- * attacker's text never appears unescaped. Restores the level after the class.
+ * Captures what stability's own loggers write at INFO and above during a test class, so that a test
+ * can assert what an attack makes the server log: how many lines, at which level, with or without a
+ * stack, and that the attacker's text never appears unescaped. Restores the level after the class.
  */
 final class CapturedLogs implements BeforeAllCallback, AfterAllCallback {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -43,9 +43,13 @@ final class CapturedLogs implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /** Returns a copy of the events captured since the last {@link #clear()} that match {@code filter}. */
+  /**
+   * Returns a copy of the events captured since the last {@link #clear()} that match {@code
+   * filter}.
+   */
   List<ILoggingEvent> events(Predicate<ILoggingEvent> filter) {
-    synchronized (appender) { // ListAppender appends under its own lock: AppenderBase.doAppend is synchronized
+    synchronized (appender) { // ListAppender appends under its own lock: AppenderBase.doAppend is
+      // synchronized
       return appender.list.stream().filter(filter).toList();
     }
   }

@@ -2,14 +2,24 @@ package dev.stability.reliability;
 
 import java.lang.management.ManagementFactory;
 
-/** Prints a test's figures to stdout (surefire keeps them in {@code *-output.txt}) in one greppable block. */
+/**
+ * Prints a test's figures to stdout (surefire keeps them in {@code *-output.txt}) in one greppable
+ * block.
+ */
 final class Figures {
   private final StringBuilder text = new StringBuilder();
 
   private Figures(String test) {
-    text.append("=== reliability figures: ").append(test).append(" (mode=").append(Sizing.mode())
-        .append(", cores=").append(Runtime.getRuntime().availableProcessors())
-        .append(", jdk=").append(System.getProperty("java.version")).append(", load=").append(loadAverage())
+    text.append("=== reliability figures: ")
+        .append(test)
+        .append(" (mode=")
+        .append(Sizing.mode())
+        .append(", cores=")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(", jdk=")
+        .append(System.getProperty("java.version"))
+        .append(", load=")
+        .append(loadAverage())
         .append(")\n");
   }
 

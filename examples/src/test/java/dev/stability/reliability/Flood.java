@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Idle loopback connections that send nothing, watched with one selector until the server closes or resets each:
- * the flood of {@link ConnectionFloodTest}. Connecting succeeds even when the server does not accept (the kernel
- * completes the handshake into the backlog), as with a real flood.
+ * Idle loopback connections that send nothing, watched with one selector until the server closes or
+ * resets each: the flood of {@link ConnectionFloodTest}. Connecting succeeds even when the server
+ * does not accept (the kernel completes the handshake into the backlog), as with a real flood.
  */
 final class Flood implements AutoCloseable {
   private final Selector selector;
@@ -44,7 +44,10 @@ final class Flood implements AutoCloseable {
     return closedByServer;
   }
 
-  /** Reads what arrived (a 408 perhaps) for up to {@code millis}, counting connections the server ended. */
+  /**
+   * Reads what arrived (a 408 perhaps) for up to {@code millis}, counting connections the server
+   * ended.
+   */
   void poll(long millis) throws IOException {
     if (selector.select(Math.max(1, millis)) == 0) {
       return;

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
-import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,9 +30,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * The child JVM of {@link ConnectionFloodTest}: a guarded server on 127.0.0.1 installed with
- * {@link StabilityServer#bootstrap}, answering {@code /hello} and {@code /stats} (its edge counters). It prints
- * {@code PORT n} once bound and stops when its standard input closes.
+ * The child JVM of {@link ConnectionFloodTest}: a guarded server on 127.0.0.1 installed with {@link
+ * StabilityServer#bootstrap}, answering {@code /hello} and {@code /stats} (its edge counters). It
+ * prints {@code PORT n} once bound and stops when its standard input closes.
  *
  * <p>Arguments: maxConnections (or {@code default}), header timeout in ms.
  */
@@ -44,19 +43,32 @@ final class FloodServerMain {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
     Duration header = Duration.ofMillis(Long.parseLong(args[1]));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ServerConfig.Builder config = ServerConfig.builder().headerReadTimeout(header).idleTimeout(header)
-        .meterRegistry(registry);
+    ServerConfig.Builder config =
+        ServerConfig.builder()
+            .headerReadTimeout(header)
+            .idleTimeout(header)
+            .meterRegistry(registry);
     if (!args[0].equals("default")) {
       config.maxConnections(Integer.parseInt(args[0]));
     }
     StabilityServer guards = StabilityServer.create(config.build());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    Channel channel = guards.bootstrap(new ServerBootstrap().group(group)
-        .channel(NioServerSocketChannel.class).option(ChannelOption.SO_BACKLOG, 2048),
-        p -> p.addLast(new App(registry, guards))).bind(new InetSocketAddress("127.0.0.1", 0))
-        .syncUninterruptibly().channel();
-    System.out.println("PORT " + ((InetSocketAddress) channel.localAddress()).getPort() + " maxConnections="
-        + guards.config().maxConnections());
+    Channel channel =
+        guards
+            .bootstrap(
+                new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 2048),
+                p -> p.addLast(new App(registry, guards)))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .syncUninterruptibly()
+            .channel();
+    System.out.println(
+        "PORT "
+            + ((InetSocketAddress) channel.localAddress()).getPort()
+            + " maxConnections="
+            + guards.config().maxConnections());
     System.out.flush();
     while (System.in.read() >= 0) {
       // runs until the parent closes our stdin or destroys us
@@ -79,15 +91,24 @@ final class FloodServerMain {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
       String body = "hello";
       if (msg.uri().equals("/stats")) {
-        double failures = registry.find("stability.server.accept.failures").counters().stream()
-            .mapToDouble(Counter::count).sum();
+        double failures =
+            registry.find("stability.server.accept.failures").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
         Counter rejected = registry.find("stability.server.connections.rejected").counter();
-        body = "acceptFailures=" + (long) failures + "\nrejected=" + (rejected == null ? 0 : (long) rejected.count())
-            + "\nopen=" + guards.openConnections() + "\n";
+        body =
+            "acceptFailures="
+                + (long) failures
+                + "\nrejected="
+                + (rejected == null ? 0 : (long) rejected.count())
+                + "\nopen="
+                + guards.openConnections()
+                + "\n";
       }
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-          Unpooled.wrappedBuffer(bytes));
+      FullHttpResponse r =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
       ctx.writeAndFlush(r);
     }

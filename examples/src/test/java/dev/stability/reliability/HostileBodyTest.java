@@ -19,15 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 12 items 1-3 against serve mode, over raw sockets: stalled and trickled bodies, early answers whose body
- * the client sends anyway (never parsed as a request), clients that leave mid-body, and a handler that throws
- * holding a 1 MiB request. Every case is bounded in time by the socket read timeout.
+ * Issue 12 items 1-3 against serve mode, over raw sockets: stalled and trickled bodies, early
+ * answers whose body the client sends anyway (never parsed as a request), clients that leave
+ * mid-body, and a handler that throws holding a 1 MiB request. Every case is bounded in time by the
+ * socket read timeout.
  */
 class HostileBodyTest {
-  @RegisterExtension
-  static final QuietLogs quiet = new QuietLogs();
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final QuietLogs quiet = new QuietLogs();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   private static final long BODY_TIMEOUT_MS = ServerConfig.DEFAULT_BODY_READ_TIMEOUT_MILLIS;
@@ -37,7 +36,9 @@ class HostileBodyTest {
 
   @BeforeAll
   static void start() throws InterruptedException {
-    serve = ServeCommand.start(ServeOptions.parse("--port", "0", "--max-deadline", "8s", "--default-deadline", "8s"));
+    serve =
+        ServeCommand.start(
+            ServeOptions.parse("--port", "0", "--max-deadline", "8s", "--default-deadline", "8s"));
     port = serve.uri().getPort();
   }
 
@@ -51,7 +52,8 @@ class HostileBodyTest {
   }
 
   private static String post(String path, String... headers) {
-    StringBuilder sb = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    StringBuilder sb =
+        new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for (String h : headers) {
       sb.append(h).append("\r\n");
     }
@@ -81,9 +83,13 @@ class HostileBodyTest {
         }
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
-      Figures.of("hostile body: stalled").add("stalled bodies", clients + " x (Content-Length 100000, 3 sent)")
-          .add("body read timeout", BODY_TIMEOUT_MS + " ms").add("answered 408 + close", answered408)
-          .add("closed by the server", closed).add("all done after", ms + " ms").print();
+      Figures.of("hostile body: stalled")
+          .add("stalled bodies", clients + " x (Content-Length 100000, 3 sent)")
+          .add("body read timeout", BODY_TIMEOUT_MS + " ms")
+          .add("answered 408 + close", answered408)
+          .add("closed by the server", closed)
+          .add("all done after", ms + " ms")
+          .print();
       assertThat(answered408).isEqualTo(clients);
       assertThat(closed).isEqualTo(clients);
       assertThat(ms).isBetween(BODY_TIMEOUT_MS - 100, BODY_TIMEOUT_MS + ALLOWANCE_MS);
@@ -104,15 +110,19 @@ class HostileBodyTest {
         } catch (IOException closed) {
           break;
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L); // the client's pace, not a wait
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            300_000_000L); // the client's pace, not a wait
         if ((System.nanoTime() - start) / 1_000_000 > 1_500) {
           break;
         }
       }
       r = c.read();
       long ms = (System.nanoTime() - start) / 1_000_000;
-      Figures.of("hostile body: trickled chunks").add("pace", "1 chunk / 300 ms").add("deadline", "1500 ms")
-          .add("answer", r == null ? "none" : r.status() + (r.closes() ? " + close" : "")).add("after", ms + " ms")
+      Figures.of("hostile body: trickled chunks")
+          .add("pace", "1 chunk / 300 ms")
+          .add("deadline", "1500 ms")
+          .add("answer", r == null ? "none" : r.status() + (r.closes() ? " + close" : ""))
+          .add("after", ms + " ms")
           .print();
       assertThat(r).isNotNull();
       assertThat(r.status()).isEqualTo(504);
@@ -124,7 +134,10 @@ class HostileBodyTest {
   @Test
   void unsupportedExpectationIsAnswered417AndItsBodyIsNeverARequest() throws Exception {
     try (RawConnection c = RawConnection.open(port, 5_000)) {
-      c.send(ascii(post("/hello", "Expect: something-else", "Content-Length: " + SMUGGLED.length()) + SMUGGLED));
+      c.send(
+          ascii(
+              post("/hello", "Expect: something-else", "Content-Length: " + SMUGGLED.length())
+                  + SMUGGLED));
       RawResponse r = c.read();
       assertThat(r.status()).isEqualTo(417);
       assertThat(r.closes()).isTrue();
@@ -138,7 +151,10 @@ class HostileBodyTest {
     for (String expect : new String[] {"Expect: 100-continue", "X-No-Expect: 1"}) {
       try (RawConnection c = RawConnection.open(port, 5_000)) {
         c.send(ascii(post("/hello", expect, "Content-Length: " + body.length())));
-        c.send(ascii(body.substring(0, 64 * 1024))); // without waiting for 100 Continue, as RFC 9110 allows
+        c.send(
+            ascii(
+                body.substring(
+                    0, 64 * 1024))); // without waiting for 100 Continue, as RFC 9110 allows
         RawResponse r = c.read();
         assertThat(r.status()).as(expect).isEqualTo(413);
         assertThat(r.closes()).isTrue();
@@ -168,10 +184,15 @@ class HostileBodyTest {
       }
     }
     long grownMb = (PlatformDependent.usedDirectMemory() - before) >> 20;
-    Figures.of("hostile body: throwing handler").add("requests", requests + " x POST /%zz of 1 MiB")
-        .add("answered 4xx/5xx", answered).add("direct memory growth", grownMb + " MiB").print();
+    Figures.of("hostile body: throwing handler")
+        .add("requests", requests + " x POST /%zz of 1 MiB")
+        .add("answered 4xx/5xx", answered)
+        .add("direct memory growth", grownMb + " MiB")
+        .print();
     assertThat(answered).isEqualTo(requests);
-    assertThat(grownMb).as("60 MiB of bodies went through; what stays is pooled arenas").isLessThan(32);
+    assertThat(grownMb)
+        .as("60 MiB of bodies went through; what stays is pooled arenas")
+        .isLessThan(32);
   }
 
   @Test
@@ -194,7 +215,8 @@ class HostileBodyTest {
       c.send(RawConnection.get("/metrics"));
       for (String line : c.read().body().split("\n")) {
         if (line.startsWith("http_server_active_requests")) {
-          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) - 1; // minus this scrape
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))
+              - 1; // minus this scrape
         }
       }
       return -1;

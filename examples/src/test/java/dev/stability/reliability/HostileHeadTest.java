@@ -21,14 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Hostile request heads against serve mode over raw loopback sockets: Host, versions, target bytes and forms,
- * unknown methods, and a cardinality attack of unique methods and paths on {@code /metrics}.
+ * Hostile request heads against serve mode over raw loopback sockets: Host, versions, target bytes
+ * and forms, unknown methods, and a cardinality attack of unique methods and paths on {@code
+ * /metrics}.
  */
 class HostileHeadTest {
-  @RegisterExtension
-  static final QuietLogs quiet = new QuietLogs();
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final QuietLogs quiet = new QuietLogs();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
   private static final int READ_TIMEOUT_MS = 5_000;
 
   static ServeCommand serve;
@@ -50,7 +49,9 @@ class HostileHeadTest {
     }
   }
 
-  /** Sends {@code raw} and asserts the answer, that it says close, and that the server then closed. */
+  /**
+   * Sends {@code raw} and asserts the answer, that it says close, and that the server then closed.
+   */
   private static void assertAnsweredAndClosed(String raw, int status) throws IOException {
     try (RawConnection c = RawConnection.open(serve.server().port(), READ_TIMEOUT_MS)) {
       c.send(raw.getBytes(StandardCharsets.ISO_8859_1));
@@ -63,19 +64,22 @@ class HostileHeadTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "no Host on HTTP/1.1          | GET /hello HTTP/1.1\\r\\n\\r\\n                                | 400",
-      "two Host headers             | GET /hello HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n          | 400",
-      "invalid Host                 | GET /hello HTTP/1.1\\r\\nHost: a b/c\\r\\n\\r\\n                  | 400",
-      "Host with userinfo           | GET /hello HTTP/1.1\\r\\nHost: u@h\\r\\n\\r\\n                    | 400",
-      "HTTP/2.0 on HTTP/1           | GET /hello HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                      | 505",
-      "HTTP/3.0 on HTTP/1           | GET /hello HTTP/3.0\\r\\nHost: a\\r\\n\\r\\n                      | 505",
-      "lower-case version           | GET /hello http/1.1\\r\\nHost: a\\r\\n\\r\\n                      | 400",
-      "unknown method               | BREW /hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                     | 501",
-      "lower-case method            | get /hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                      | 501",
-      "absolute-form with userinfo  | GET http://u@127.0.0.1/hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n     | 400",
-      "absolute-form other scheme   | GET ftp://127.0.0.1/hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n       | 400",
-      "relative target              | GET hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                        | 400"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "no Host on HTTP/1.1          | GET /hello HTTP/1.1\\r\\n\\r\\n                                | 400",
+        "two Host headers             | GET /hello HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n          | 400",
+        "invalid Host                 | GET /hello HTTP/1.1\\r\\nHost: a b/c\\r\\n\\r\\n                  | 400",
+        "Host with userinfo           | GET /hello HTTP/1.1\\r\\nHost: u@h\\r\\n\\r\\n                    | 400",
+        "HTTP/2.0 on HTTP/1           | GET /hello HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                      | 505",
+        "HTTP/3.0 on HTTP/1           | GET /hello HTTP/3.0\\r\\nHost: a\\r\\n\\r\\n                      | 505",
+        "lower-case version           | GET /hello http/1.1\\r\\nHost: a\\r\\n\\r\\n                      | 400",
+        "unknown method               | BREW /hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                     | 501",
+        "lower-case method            | get /hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                      | 501",
+        "absolute-form with userinfo  | GET http://u@127.0.0.1/hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n     | 400",
+        "absolute-form other scheme   | GET ftp://127.0.0.1/hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n       | 400",
+        "relative target              | GET hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                        | 400"
+      })
   void badHeadIsAnsweredAndClosed(String name, String raw, int status) throws IOException {
     assertAnsweredAndClosed(unescape(raw.strip()), status);
   }
@@ -83,12 +87,14 @@ class HostileHeadTest {
   @ParameterizedTest(name = "byte 0x{0} in the target")
   @CsvSource({"00", "01", "1f", "7f", "ff"})
   void rawControlByteInTargetIsAnswered400(String hex) throws IOException {
-    assertAnsweredAndClosed("GET /hel" + (char) Integer.parseInt(hex, 16) + "lo HTTP/1.1\r\nHost: a\r\n\r\n", 400);
+    assertAnsweredAndClosed(
+        "GET /hel" + (char) Integer.parseInt(hex, 16) + "lo HTTP/1.1\r\nHost: a\r\n\r\n", 400);
   }
 
   @Test
   void absoluteFormTargetIsServedAndItsAuthorityWins() throws IOException {
-    RawResponse r = exchange("GET http://127.0.0.1/hello HTTP/1.1\r\nHost: elsewhere.invalid\r\n\r\n");
+    RawResponse r =
+        exchange("GET http://127.0.0.1/hello HTTP/1.1\r\nHost: elsewhere.invalid\r\n\r\n");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("hello");
   }
@@ -96,9 +102,11 @@ class HostileHeadTest {
   @Test
   void badHeadAfterAGoodOneIsAnsweredInOrderAndNothingAfterItIsServed() throws IOException {
     try (RawConnection c = RawConnection.open(serve.server().port(), READ_TIMEOUT_MS)) {
-      c.send(("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"
-          + "POST /hello HTTP/1.1\r\nContent-Length: 38\r\n\r\n" // no Host
-          + "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      c.send(
+          ("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"
+                  + "POST /hello HTTP/1.1\r\nContent-Length: 38\r\n\r\n" // no Host
+                  + "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       assertThat(c.read().status()).isEqualTo(200);
       assertThat(c.read().status()).isEqualTo(400);
       assertThat(c.peerClosed()).isTrue();
@@ -130,15 +138,18 @@ class HostileHeadTest {
       }
       String after = metrics();
       long seriesAfter = series(after);
-      Figures.of("cardinality").add("unique methods", n + " (each answered 501, connection closed)")
+      Figures.of("cardinality")
+          .add("unique methods", n + " (each answered 501, connection closed)")
           .add("unique paths", n + " (404 on keep-alive connections)")
           .add("http.server.requests series", seriesBefore + " before, " + seriesAfter + " after")
           .add("/metrics size", before.length() + " B before, " + after.length() + " B after")
-          .add("elapsed", (System.nanoTime() - start) / 1_000_000 + " ms").print();
+          .add("elapsed", (System.nanoTime() - start) / 1_000_000 + " ms")
+          .print();
       assertThat(statuses[0]).isEqualTo(n);
       assertThat(statuses[1]).isEqualTo(n);
       assertThat(seriesAfter).isEqualTo(seriesBefore);
-      assertThat(after.length()).isLessThan(before.length() + 2_048); // counters grow in value, not in number
+      assertThat(after.length())
+          .isLessThan(before.length() + 2_048); // counters grow in value, not in number
     } finally {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -158,7 +169,12 @@ class HostileHeadTest {
         StringBuilder batch = new StringBuilder();
         int end = Math.min(to, i + 50);
         for (int j = i; j < end; j++) {
-          batch.append("GET /p").append(j).append("?q=").append(j).append(" HTTP/1.1\r\nHost: a\r\n\r\n");
+          batch
+              .append("GET /p")
+              .append(j)
+              .append("?q=")
+              .append(j)
+              .append(" HTTP/1.1\r\nHost: a\r\n\r\n");
         }
         c.send(batch.toString().getBytes(StandardCharsets.ISO_8859_1));
         for (int j = i; j < end; j++) {
@@ -176,7 +192,10 @@ class HostileHeadTest {
   }
 
   private static long series(String prometheus) {
-    return prometheus.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")).count();
+    return prometheus
+        .lines()
+        .filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+        .count();
   }
 
   private static String unescape(String s) {

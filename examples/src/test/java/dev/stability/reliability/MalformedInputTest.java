@@ -19,29 +19,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Malformed input: a hand-written corpus and seeded random request lines, header blocks and deadline headers,
- * each sent as raw bytes on its own connection. Every case must be answered with one of the statuses the guards
- * stand for (or 200 for input that turns out valid), never with internals in the body, and a deadline a client
- * sends must never exceed the server's cap.
+ * Malformed input: a hand-written corpus and seeded random request lines, header blocks and
+ * deadline headers, each sent as raw bytes on its own connection. Every case must be answered with
+ * one of the statuses the guards stand for (or 200 for input that turns out valid), never with
+ * internals in the body, and a deadline a client sends must never exceed the server's cap.
  */
 class MalformedInputTest {
-  @RegisterExtension
-  static final QuietLogs quiet = new QuietLogs();
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final QuietLogs quiet = new QuietLogs();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   private static final Duration MAX_INBOUND = Duration.ofSeconds(2);
   private static final Set<Integer> GUARD_STATUSES = Set.of(200, 400, 413, 414, 431, 501, 505);
-  private static final long SEED = Long.getLong("reliability.seed", Sizing.LONG ? System.nanoTime() : 20261125L);
+  private static final long SEED =
+      Long.getLong("reliability.seed", Sizing.LONG ? System.nanoTime() : 20261125L);
   private static GuardedServer server;
 
   @BeforeAll
   static void startServer() {
-    server = GuardedServer.start(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1))
-        .headerReadTimeout(Duration.ofSeconds(2)).idleTimeout(Duration.ofSeconds(10))
-        .inboundDeadlinePolicy(InboundDeadlinePolicy.builder().maxTimeout(MAX_INBOUND)
-            .defaultTimeout(Duration.ofSeconds(1)).build()), 2,
-        () -> new AppHandler(null, null));
+    server =
+        GuardedServer.start(
+            ServerConfig.builder()
+                .defaultRequestTimeout(Duration.ofSeconds(1))
+                .headerReadTimeout(Duration.ofSeconds(2))
+                .idleTimeout(Duration.ofSeconds(10))
+                .inboundDeadlinePolicy(
+                    InboundDeadlinePolicy.builder()
+                        .maxTimeout(MAX_INBOUND)
+                        .defaultTimeout(Duration.ofSeconds(1))
+                        .build()),
+            2,
+            () -> new AppHandler(null, null));
   }
 
   @AfterAll
@@ -76,8 +83,13 @@ class MalformedInputTest {
   @Test
   void randomDeadlineHeadersAreRejectedOrCappedAtTheServerMaximum() {
     int n = Sizing.pick("reliability.fuzz.deadlines", 2_500, 25_000);
-    // 504: a valid but tiny deadline (1n) may pass before the handler runs; that answer is right too
-    fuzz("fuzzed deadline headers", n, new RequestFuzzer(SEED + 2)::deadlineHeaders, Set.of(200, 400, 504));
+    // 504: a valid but tiny deadline (1n) may pass before the handler runs; that answer is right
+    // too
+    fuzz(
+        "fuzzed deadline headers",
+        n,
+        new RequestFuzzer(SEED + 2)::deadlineHeaders,
+        Set.of(200, 400, 504));
   }
 
   private static void fuzz(String name, int n, Supplier<byte[]> cases, Set<Integer> allowed) {
@@ -89,7 +101,9 @@ class MalformedInputTest {
     tally.printAndAssert();
   }
 
-  /** Counts outcomes, checks bodies and deadlines, and keeps a few failing cases for the message. */
+  /**
+   * Counts outcomes, checks bodies and deadlines, and keeps a few failing cases for the message.
+   */
   private static final class Tally {
     private final String name;
     private final Map<String, Integer> outcomes = new TreeMap<>();
@@ -130,19 +144,30 @@ class MalformedInputTest {
       if (failures.size() < 10) {
         String shown = new String(bytes, StandardCharsets.ISO_8859_1);
         shown = shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
-        failures.add(id + " " + what + " for " + shown.replace("\r", "\\r").replace("\n", "\\n")
-            .replace("\0", "\\0"));
+        failures.add(
+            id
+                + " "
+                + what
+                + " for "
+                + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0"));
       }
     }
 
     void printAndAssert() {
       long ms = (System.nanoTime() - start) / 1_000_000;
-      Figures.of(name).add("cases", cases).add("seed", SEED).add("elapsed", ms + " ms")
-          .add("outcomes", outcomes).add("bodies leaking internals", leakyBodies)
+      Figures.of(name)
+          .add("cases", cases)
+          .add("seed", SEED)
+          .add("elapsed", ms + " ms")
+          .add("outcomes", outcomes)
+          .add("bodies leaking internals", leakyBodies)
           .add("deadlines checked", deadlinesChecked)
-          .add("largest granted deadline", String.format("%.3f s (cap %d s)", maxGrantedNanos / 1e9,
-              MAX_INBOUND.toSeconds()))
-          .add("deadlines above cap", deadlinesAboveCap).add("failing cases (first 10)", failures).print();
+          .add(
+              "largest granted deadline",
+              String.format("%.3f s (cap %d s)", maxGrantedNanos / 1e9, MAX_INBOUND.toSeconds()))
+          .add("deadlines above cap", deadlinesAboveCap)
+          .add("failing cases (first 10)", failures)
+          .print();
       try (RawConnection c = RawConnection.open(server.port(), 5_000)) {
         c.send(RawConnection.get("/ok"));
         RawResponse r = c.read();

@@ -35,12 +35,14 @@ final class Percentiles {
 
   /** Formats in microseconds, for samples far below a millisecond. */
   String micros() {
-    return String.format("n=%d p50=%.1f us p99=%.1f us max=%.1f us", count(), ms(0.50) * 1e3, ms(0.99) * 1e3,
-        maxMs() * 1e3);
+    return String.format(
+        "n=%d p50=%.1f us p99=%.1f us max=%.1f us",
+        count(), ms(0.50) * 1e3, ms(0.99) * 1e3, maxMs() * 1e3);
   }
 
   @Override
   public String toString() {
-    return String.format("n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms", count(), ms(0.50), ms(0.99), maxMs());
+    return String.format(
+        "n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms", count(), ms(0.50), ms(0.99), maxMs());
   }
 }

@@ -17,18 +17,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 12 item 4 against serve mode (one event loop): one connection pipelines 20 000 requests in one write
- * while another client asks for {@code /hello} one request at a time; its p99 must stay close to what it was.
+ * Issue 12 item 4 against serve mode (one event loop): one connection pipelines 20 000 requests in
+ * one write while another client asks for {@code /hello} one request at a time; its p99 must stay
+ * close to what it was.
  */
 class PipelineFairnessTest {
-  @RegisterExtension
-  static final QuietLogs quiet = new QuietLogs();
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final QuietLogs quiet = new QuietLogs();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
-  /** The floor of the p99 bound on a shared 2-core box, where any thread can miss a few scheduler slices. */
-  private static final double P99_FLOOR_MS = Double.parseDouble(System.getProperty("reliability.fairnessP99FloorMs",
-      "50"));
+  /**
+   * The floor of the p99 bound on a shared 2-core box, where any thread can miss a few scheduler
+   * slices.
+   */
+  private static final double P99_FLOOR_MS =
+      Double.parseDouble(System.getProperty("reliability.fairnessP99FloorMs", "50"));
 
   @Test
   void pipeliningConnectionDoesNotStarveAnotherClientOnTheSameLoop() throws Exception {
@@ -44,17 +46,25 @@ class PipelineFairnessTest {
       Percentiles during = measure(victim, 50_000, flood);
       int answered = flood.get(60, TimeUnit.SECONDS);
       double bound = Math.max(P99_FLOOR_MS, 2 * baseline.ms(0.99));
-      Figures.of("pipeline fairness").add("pipelined on one connection", pipelined).add("answered", answered)
-          .add("other client before", baseline).add("other client during", during)
-          .add("p99 bound", String.format("%.2f ms (2x before, floor %.0f ms)", bound, P99_FLOOR_MS)).print();
+      Figures.of("pipeline fairness")
+          .add("pipelined on one connection", pipelined)
+          .add("answered", answered)
+          .add("other client before", baseline)
+          .add("other client during", during)
+          .add(
+              "p99 bound", String.format("%.2f ms (2x before, floor %.0f ms)", bound, P99_FLOOR_MS))
+          .print();
       assertThat(answered).isEqualTo(pipelined);
-      assertThat(during.count()).as("requests of the other client while the flood was served").isGreaterThan(100);
+      assertThat(during.count())
+          .as("requests of the other client while the flood was served")
+          .isGreaterThan(100);
       assertThat(during.ms(0.99)).isLessThanOrEqualTo(bound);
     }
   }
 
   /** Sequential {@code /hello}s: {@code n}, or until {@code until} is done (at least 100). */
-  private static Percentiles measure(RawConnection c, int n, CompletableFuture<?> until) throws IOException {
+  private static Percentiles measure(RawConnection c, int n, CompletableFuture<?> until)
+      throws IOException {
     long[] t = new long[n];
     int i = 0;
     while (i < n && (until == null || !until.isDone() || i < 100)) {
@@ -67,27 +77,39 @@ class PipelineFairnessTest {
     return Percentiles.of(t, i);
   }
 
-  /** One connection, {@code n} pipelined requests in one write, every answer read on another thread. */
+  /**
+   * One connection, {@code n} pipelined requests in one write, every answer read on another thread.
+   */
   private static CompletableFuture<Integer> flood(int port, int n) throws IOException {
     Socket s = new Socket();
     s.setSoTimeout(30_000);
     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    byte[] burst = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(n).getBytes(StandardCharsets.ISO_8859_1);
+    byte[] burst =
+        "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            .repeat(n)
+            .getBytes(StandardCharsets.ISO_8859_1);
     CompletableFuture<Integer> answered = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (s) {
-        answered.complete(countResponses(new BufferedInputStream(s.getInputStream(), 64 * 1024), n));
-      } catch (IOException | RuntimeException e) {
-        answered.completeExceptionally(e);
-      }
-    }, "flood-reader");
-    Thread writer = new Thread(() -> {
-      try {
-        s.getOutputStream().write(burst);
-      } catch (IOException e) {
-        answered.completeExceptionally(e);
-      }
-    }, "flood-writer");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (s) {
+                answered.complete(
+                    countResponses(new BufferedInputStream(s.getInputStream(), 64 * 1024), n));
+              } catch (IOException | RuntimeException e) {
+                answered.completeExceptionally(e);
+              }
+            },
+            "flood-reader");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                s.getOutputStream().write(burst);
+              } catch (IOException e) {
+                answered.completeExceptionally(e);
+              }
+            },
+            "flood-writer");
     reader.setDaemon(true);
     writer.setDaemon(true);
     reader.start();
@@ -95,7 +117,9 @@ class PipelineFairnessTest {
     return answered;
   }
 
-  /** Counts {@code HTTP/1.1 200} status lines of identical small responses (each "hello", 5 bytes). */
+  /**
+   * Counts {@code HTTP/1.1 200} status lines of identical small responses (each "hello", 5 bytes).
+   */
   private static int countResponses(InputStream in, int n) throws IOException {
     byte[] marker = "HTTP/1.1 200".getBytes(StandardCharsets.ISO_8859_1);
     int count = 0;

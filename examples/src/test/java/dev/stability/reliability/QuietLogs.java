@@ -8,10 +8,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a reliability test's output readable and restores the log levels after its class, so that other tests in
- * the same JVM log as before: logback's default is DEBUG for everything, and a soak makes the guards log one
- * incident per thrown handler and one WARN per deadline answer, by design and by the thousand. The tests count
- * those outcomes instead; errors from other code still print.
+ * Keeps a reliability test's output readable and restores the log levels after its class, so that
+ * other tests in the same JVM log as before: logback's default is DEBUG for everything, and a soak
+ * makes the guards log one incident per thrown handler and one WARN per deadline answer, by design
+ * and by the thousand. The tests count those outcomes instead; errors from other code still print.
  */
 final class QuietLogs implements BeforeAllCallback, AfterAllCallback {
   private Level root;

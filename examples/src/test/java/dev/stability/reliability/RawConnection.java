@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A blocking HTTP/1.1 connection over {@link Socket} on 127.0.0.1 that sends exactly the bytes it is given, so
- * that tests control every byte, and reads responses with a small, strict parser.
+ * A blocking HTTP/1.1 connection over {@link Socket} on 127.0.0.1 that sends exactly the bytes it
+ * is given, so that tests control every byte, and reads responses with a small, strict parser.
  */
 final class RawConnection implements AutoCloseable {
   private static final int MAX_LINE = 16 * 1024;
@@ -44,7 +44,8 @@ final class RawConnection implements AutoCloseable {
   }
 
   static byte[] get(String path, String... headerLines) {
-    StringBuilder sb = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    StringBuilder sb =
+        new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for (String h : headerLines) {
       sb.append(h).append("\r\n");
     }
@@ -59,7 +60,8 @@ final class RawConnection implements AutoCloseable {
   /**
    * Reads one response.
    *
-   * @return the response, or {@code null} when the server closed the connection before a status line
+   * @return the response, or {@code null} when the server closed the connection before a status
+   *     line
    * @throws java.net.SocketTimeoutException when nothing complete arrived in time
    */
   RawResponse read() throws IOException {
@@ -67,9 +69,11 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * Reads one response to a request of which {@code head} says whether it was a HEAD (no body follows).
+   * Reads one response to a request of which {@code head} says whether it was a HEAD (no body
+   * follows).
    *
-   * @return the response, or {@code null} when the server closed the connection before a status line
+   * @return the response, or {@code null} when the server closed the connection before a status
+   *     line
    */
   RawResponse read(boolean head) throws IOException {
     String statusLine = readLine(true);
@@ -86,7 +90,9 @@ final class RawConnection implements AutoCloseable {
       if (colon <= 0) {
         throw new IOException("bad header line: " + line);
       }
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     String body;
     if (head) {
@@ -143,7 +149,8 @@ final class RawConnection implements AutoCloseable {
       }
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int len =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
       }
       if (line.size() >= MAX_LINE) {

@@ -4,22 +4,60 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Generates request heads from a seed, property-test style: random request lines, random header blocks and
- * random deadline headers, each head complete (ending in an empty line) and free of bodies, so that every case
- * must be answered rather than waited on. The same seed yields the same cases.
+ * Generates request heads from a seed, property-test style: random request lines, random header
+ * blocks and random deadline headers, each head complete (ending in an empty line) and free of
+ * bodies, so that every case must be answered rather than waited on. The same seed yields the same
+ * cases.
  */
 final class RequestFuzzer {
-  private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "get", "G ET", "", "GET\0",
-      "\u00ffGET", "PRI", "CONNECT", "OPTIONS", "X".repeat(40)};
-  private static final String[] VERSIONS = {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.x", "http/1.1", "",
-      "HTTP/1.1 extra", "HTTP/01.1", "HTTP/1.1\0", "HTTP/9.9", "HTTP/"};
+  private static final String[] METHODS = {
+    "GET",
+    "POST",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "get",
+    "G ET",
+    "",
+    "GET\0",
+    "\u00ffGET",
+    "PRI",
+    "CONNECT",
+    "OPTIONS",
+    "X".repeat(40)
+  };
+  private static final String[] VERSIONS = {
+    "HTTP/1.1",
+    "HTTP/1.0",
+    "HTTP/2.0",
+    "HTTP/1.x",
+    "http/1.1",
+    "",
+    "HTTP/1.1 extra",
+    "HTTP/01.1",
+    "HTTP/1.1\0",
+    "HTTP/9.9",
+    "HTTP/"
+  };
   private static final String[] SEPARATORS = {" ", " ", " ", "  ", "\t", ""};
-  private static final String[] DEADLINE_HEADERS = {"x-request-timeout", "grpc-timeout",
-      "x-envoy-expected-rq-timeout-ms", "connect-timeout-ms", "X-Request-Timeout", "GRPC-TIMEOUT"};
+  private static final String[] DEADLINE_HEADERS = {
+    "x-request-timeout",
+    "grpc-timeout",
+    "x-envoy-expected-rq-timeout-ms",
+    "connect-timeout-ms",
+    "X-Request-Timeout",
+    "GRPC-TIMEOUT"
+  };
   private static final String SEPARATOR_CHARS = " :;,\"()<>@[]{}/?=\\";
   private static final String UNITS = "HMSmunxs ";
-  /** Header names the fuzzer leaves alone: they would make the server wait for a body or switch protocols. */
-  private static final String[] RESERVED = {"content-length", "transfer-encoding", "expect", "upgrade"};
+
+  /**
+   * Header names the fuzzer leaves alone: they would make the server wait for a body or switch
+   * protocols.
+   */
+  private static final String[] RESERVED = {
+    "content-length", "transfer-encoding", "expect", "upgrade"
+  };
 
   private final SplittableRandom random;
 
@@ -37,7 +75,9 @@ final class RequestFuzzer {
     int n = random.nextInt(12);
     for (int i = 0; i < n; i++) {
       String name = headerName();
-      sb.append(name).append(random.nextInt(8) == 0 ? "" : ":").append(random.nextInt(3) == 0 ? "" : " ")
+      sb.append(name)
+          .append(random.nextInt(8) == 0 ? "" : ":")
+          .append(random.nextInt(3) == 0 ? "" : " ")
           .append(text(random.nextInt(20) == 0 ? 9_000 : random.nextInt(60), true));
       sb.append(random.nextInt(15) == 0 ? "\n" : "\r\n");
       if (random.nextInt(20) == 0) {
@@ -66,7 +106,9 @@ final class RequestFuzzer {
         return text(random.nextInt(12), false);
       default:
         String v = (random.nextInt(10) == 0 ? "-" : "") + digits(1 + random.nextInt(10));
-        return v + UNITS.charAt(random.nextInt(UNITS.length())) + (random.nextInt(10) == 0 ? "m" : "");
+        return v
+            + UNITS.charAt(random.nextInt(UNITS.length()))
+            + (random.nextInt(10) == 0 ? "m" : "");
     }
   }
 
@@ -87,7 +129,10 @@ final class RequestFuzzer {
 
   private String headerName() {
     while (true) {
-      String name = random.nextInt(4) == 0 ? text(1 + random.nextInt(20), true) : token(1 + random.nextInt(20));
+      String name =
+          random.nextInt(4) == 0
+              ? text(1 + random.nextInt(20), true)
+              : token(1 + random.nextInt(20));
       String lower = name.toLowerCase(java.util.Locale.ROOT).trim();
       boolean reserved = false;
       for (String r : RESERVED) {
@@ -100,7 +145,8 @@ final class RequestFuzzer {
   }
 
   private String token(int n) {
-    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#$%&'*+^`|~";
+    String alphabet =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#$%&'*+^`|~";
     StringBuilder sb = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
       sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
@@ -108,14 +154,20 @@ final class RequestFuzzer {
     return sb.toString();
   }
 
-  /** Printable ASCII mostly, with CTLs, NUL, DEL, non-ASCII bytes and (if asked) separators sprinkled in. */
+  /**
+   * Printable ASCII mostly, with CTLs, NUL, DEL, non-ASCII bytes and (if asked) separators
+   * sprinkled in.
+   */
   private String text(int n, boolean separators) {
     StringBuilder sb = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
       int kind = random.nextInt(20);
       char ch;
       if (kind == 0) {
-        ch = (char) random.nextInt(0x20); // CTL, NUL included; never CR LF pairs on purpose, but possible
+        ch =
+            (char)
+                random.nextInt(
+                    0x20); // CTL, NUL included; never CR LF pairs on purpose, but possible
       } else if (kind == 1) {
         ch = (char) (0x7f + random.nextInt(0x81)); // DEL and non-ASCII bytes
       } else if (kind == 2 && separators) {
@@ -124,7 +176,8 @@ final class RequestFuzzer {
         ch = (char) ('!' + random.nextInt(94));
       }
       if (ch == '\r' || ch == '\n') {
-        ch = ' '; // a line break would end the head early and leave the rest as a second, partial request
+        ch = ' '; // a line break would end the head early and leave the rest as a second, partial
+        // request
       }
       sb.append(ch);
     }

@@ -28,28 +28,37 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code 200 ok} upstream on 127.0.0.1 that can be stopped (listener and every connection closed) and started
- * again on the same port, so that a client sees a real outage and a real return. The testkit's
- * {@code FaultyUpstream} rebinds to a new ephemeral port on restart, which would hide the return from a client
- * that keeps its target.
+ * A {@code 200 ok} upstream on 127.0.0.1 that can be stopped (listener and every connection closed)
+ * and started again on the same port, so that a client sees a real outage and a real return. The
+ * testkit's {@code FaultyUpstream} rebinds to a new ephemeral port on restart, which would hide the
+ * return from a client that keeps its target.
  */
 final class RestartableUpstream implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private Channel listener;
   private int port;
 
   synchronized RestartableUpstream start() {
-    listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            connections.add(ch);
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Ok());
-          }
-        })
-        .bind(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
+    listener =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Ok());
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", port))
+            .syncUninterruptibly()
+            .channel();
     port = ((InetSocketAddress) listener.localAddress()).getPort();
     return this;
   }
@@ -73,8 +82,11 @@ final class RestartableUpstream implements AutoCloseable {
   private static final class Ok extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-          Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
+      FullHttpResponse r =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.OK,
+              Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
       ctx.writeAndFlush(r);
     }

@@ -14,17 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Drives the soak: {@code connections} keep-alive raw connections share {@code requests} requests whose kind is
- * fixed by their number (per 100: 5 throwing, 5 hung upstream, 5 slow upstream, 1 reset by the client after
- * sending, 1 reset by the upstream, 83 plain upstream calls), and tally what came back. Hung requests carry their
- * deadline in {@code x-request-timeout}, so that only they run on the short deadline whose lateness is measured.
+ * Drives the soak: {@code connections} keep-alive raw connections share {@code requests} requests
+ * whose kind is fixed by their number (per 100: 5 throwing, 5 hung upstream, 5 slow upstream, 1
+ * reset by the client after sending, 1 reset by the upstream, 83 plain upstream calls), and tally
+ * what came back. Hung requests carry their deadline in {@code x-request-timeout}, so that only
+ * they run on the short deadline whose lateness is measured.
  */
 final class SoakLoad {
   enum Kind {
-    // a hung call is answered 504 whether the server's deadline or the client's deadline-bounded phase timeout
+    // a hung call is answered 504 whether the server's deadline or the client's deadline-bounded
+    // phase timeout
     // fires first: the guard maps a failure that surfaces after the deadline passed to 504
-    THROW("/throw", 500), HANG("/up/hang", 504), SLOW("/up/slow", 200), RESET("/up/slow", -1),
-    UPSTREAM_RESET("/up/reset", 500), OK("/up/ok", 200);
+    THROW("/throw", 500),
+    HANG("/up/hang", 504),
+    SLOW("/up/slow", 200),
+    RESET("/up/slow", -1),
+    UPSTREAM_RESET("/up/reset", 500),
+    OK("/up/ok", 200);
 
     final String path;
     final int expected;
@@ -36,7 +42,9 @@ final class SoakLoad {
 
     static Kind of(int i) {
       int r = Math.floorMod(i * 37, 100); // spreads each kind over the run instead of in bursts
-      return r < 5 ? THROW : r < 10 ? HANG : r < 15 ? SLOW : r < 16 ? RESET : r < 17 ? UPSTREAM_RESET : OK;
+      return r < 5
+          ? THROW
+          : r < 10 ? HANG : r < 15 ? SLOW : r < 16 ? RESET : r < 17 ? UPSTREAM_RESET : OK;
     }
   }
 
@@ -62,10 +70,13 @@ final class SoakLoad {
     this.deadlineMillis = deadlineNanos / 1_000_000;
   }
 
-  /** Runs {@code requests} requests over {@code connections} connections and waits for all of them. */
+  /**
+   * Runs {@code requests} requests over {@code connections} connections and waits for all of them.
+   */
   SoakLoad run(int requests, int connections) throws Exception {
     AtomicInteger next = new AtomicInteger();
-    ExecutorService workers = Executors.newFixedThreadPool(connections, r -> new Thread(r, "soak-client"));
+    ExecutorService workers =
+        Executors.newFixedThreadPool(connections, r -> new Thread(r, "soak-client"));
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
@@ -107,8 +118,10 @@ final class SoakLoad {
           connectionsOpened.incrementAndGet();
         }
         long start = System.nanoTime();
-        conn.send(kind == Kind.HANG ? RawConnection.get(kind.path, "x-request-timeout: " + deadlineMillis + "m")
-            : RawConnection.get(kind.path));
+        conn.send(
+            kind == Kind.HANG
+                ? RawConnection.get(kind.path, "x-request-timeout: " + deadlineMillis + "m")
+                : RawConnection.get(kind.path));
         sent.incrementAndGet();
         if (kind == Kind.RESET) {
           conn.reset();
@@ -158,7 +171,9 @@ final class SoakLoad {
   }
 
   private void check(Kind kind, RawResponse response) {
-    statuses.computeIfAbsent(kind + " " + response.status(), k -> new AtomicInteger()).incrementAndGet();
+    statuses
+        .computeIfAbsent(kind + " " + response.status(), k -> new AtomicInteger())
+        .incrementAndGet();
     if (response.status() != kind.expected) {
       wrongStatus.incrementAndGet();
       sample(kind + " answered " + response.status() + ": " + response.body());

@@ -11,8 +11,8 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The slowloris: one thread holds many connections that each send a request line and then one header byte per
- * tick, never finishing the head, and records when the server closes each of them.
+ * The slowloris: one thread holds many connections that each send a request line and then one
+ * header byte per tick, never finishing the head, and records when the server closes each of them.
  */
 final class Trickler implements AutoCloseable {
   private static final byte[] START =
@@ -39,7 +39,10 @@ final class Trickler implements AutoCloseable {
     }
   }
 
-  /** Trickles one byte per {@code tickMillis} to every open connection until all are closed or time is up. */
+  /**
+   * Trickles one byte per {@code tickMillis} to every open connection until all are closed or time
+   * is up.
+   */
   void run(long tickMillis, long maxMillis) throws IOException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
     long nextTick = System.nanoTime();

@@ -5,7 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The OPEN wait: {@code base x multiplier^attempt}, capped, then scaled by a random factor in
- * {@code [1 - jitter, 1 + jitter]} (and capped again) so that many clients do not probe in lockstep.
+ * {@code [1 - jitter, 1 + jitter]} (and capped again) so that many clients do not probe in
+ * lockstep.
  */
 final class Backoff {
   private final long baseNanos;
@@ -20,7 +21,10 @@ final class Backoff {
     jitter = c.jitterFactor();
   }
 
-  /** Returns the wait before the next probe round after {@code attempt} failed rounds (0 after a trip). */
+  /**
+   * Returns the wait before the next probe round after {@code attempt} failed rounds (0 after a
+   * trip).
+   */
   long waitNanos(int attempt) {
     double raw = baseNanos * Math.pow(multiplier, Math.min(attempt, 64));
     double capped = Math.min(raw, (double) maxNanos);

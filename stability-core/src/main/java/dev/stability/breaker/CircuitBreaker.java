@@ -7,10 +7,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * A latency-aware circuit breaker: it stops calls to an upstream that fails, slows down or hangs, and rejects at
- * once calls whose deadline is too short to finish.
+ * A latency-aware circuit breaker: it stops calls to an upstream that fails, slows down or hangs,
+ * and rejects at once calls whose deadline is too short to finish.
  *
  * <p>Guard a call by hand (the async path):
+ *
  * <pre>{@code
  * Permit permit = breaker.acquire(ctx);          // throws CallNotPermittedException
  * long start = breaker.ticker().nanoTime();
@@ -22,9 +23,10 @@ import java.util.function.Supplier;
  *   throw t;
  * }
  * }</pre>
- * or let {@link #executeSupplier} / {@link #executeCompletionStage} do it. In the CLOSED state acquiring and
- * recording is lock-free and allocation-free. Breakers are thread-safe. Do not create one per request: get it
- * from a {@link CircuitBreakerRegistry} or keep it in a field.
+ *
+ * or let {@link #executeSupplier} / {@link #executeCompletionStage} do it. In the CLOSED state
+ * acquiring and recording is lock-free and allocation-free. Breakers are thread-safe. Do not create
+ * one per request: get it from a {@link CircuitBreakerRegistry} or keep it in a field.
  */
 public interface CircuitBreaker {
 
@@ -47,12 +49,15 @@ public interface CircuitBreaker {
    * @param listener receives transitions and rejections
    * @return a new breaker, CLOSED
    */
-  static CircuitBreaker of(String name, CircuitBreakerConfig config, CircuitBreakerListener listener) {
+  static CircuitBreaker of(
+      String name, CircuitBreakerConfig config, CircuitBreakerListener listener) {
     Objects.requireNonNull(name, "name");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("name: \"\" (expected: a non-empty name)");
     }
-    return new DefaultCircuitBreaker(name, Objects.requireNonNull(config, "config"),
+    return new DefaultCircuitBreaker(
+        name,
+        Objects.requireNonNull(config, "config"),
         Objects.requireNonNull(listener, "listener"));
   }
 
@@ -91,8 +96,9 @@ public interface CircuitBreaker {
   Permit acquire();
 
   /**
-   * Asks permission for one call on behalf of {@code ctx}: a call whose remaining deadline is shorter than the
-   * upstream's recent latency is rejected with {@link CallNotPermittedException.Reason#DEADLINE_TOO_SHORT}.
+   * Asks permission for one call on behalf of {@code ctx}: a call whose remaining deadline is
+   * shorter than the upstream's recent latency is rejected with {@link
+   * CallNotPermittedException.Reason#DEADLINE_TOO_SHORT}.
    *
    * @param ctx the caller's context, or {@code null} for none
    * @return the permit to report the outcome on
@@ -101,8 +107,9 @@ public interface CircuitBreaker {
   Permit acquire(RequestContext ctx);
 
   /**
-   * Runs {@code supplier} through the breaker with the {@linkplain RequestContext#current() current context}:
-   * acquires, times the call, records the result or the throwable ({@link Error}s included) and rethrows.
+   * Runs {@code supplier} through the breaker with the {@linkplain RequestContext#current() current
+   * context}: acquires, times the call, records the result or the throwable ({@link Error}s
+   * included) and rethrows.
    *
    * @param supplier the call
    * @param <T> the result type
@@ -112,12 +119,14 @@ public interface CircuitBreaker {
   <T> T executeSupplier(Supplier<T> supplier);
 
   /**
-   * Starts the asynchronous call {@code supplier} through the breaker and records its outcome when the stage
-   * completes; a {@link java.util.concurrent.CancellationException} returns the permit without recording.
+   * Starts the asynchronous call {@code supplier} through the breaker and records its outcome when
+   * the stage completes; a {@link java.util.concurrent.CancellationException} returns the permit
+   * without recording.
    *
    * @param supplier starts the call
    * @param <T> the result type
-   * @return the call's stage, or a failed stage with {@link CallNotPermittedException} when rejected
+   * @return the call's stage, or a failed stage with {@link CallNotPermittedException} when
+   *     rejected
    */
   <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier);
 

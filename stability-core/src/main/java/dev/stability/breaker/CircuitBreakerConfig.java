@@ -8,17 +8,20 @@ import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
- * The immutable settings of a circuit breaker: sliding window, trip conditions, open-state backoff, half-open
- * probes and deadline-aware admission.
+ * The immutable settings of a circuit breaker: sliding window, trip conditions, open-state backoff,
+ * half-open probes and deadline-aware admission.
  *
- * <p>A breaker trips (CLOSED to OPEN) when any one of three conditions holds, each over the sliding window and
- * each only once the window holds its own minimum number of calls:
+ * <p>A breaker trips (CLOSED to OPEN) when any one of three conditions holds, each over the sliding
+ * window and each only once the window holds its own minimum number of calls:
+ *
  * <ul>
- *   <li>failure rate &ge; {@link #failureRateThreshold()};</li>
- *   <li>slow-call rate &ge; {@link #slowCallRateThreshold()}, where a call is slow when it took at least
- *       {@link #slowCallDuration()}, and calls still in flight that are already that old count as slow too;</li>
- *   <li>the {@link #latencyPercentile()} latency (p99 by default) &ge; {@link #latencyThreshold()}.</li>
+ *   <li>failure rate &ge; {@link #failureRateThreshold()};
+ *   <li>slow-call rate &ge; {@link #slowCallRateThreshold()}, where a call is slow when it took at
+ *       least {@link #slowCallDuration()}, and calls still in flight that are already that old
+ *       count as slow too;
+ *   <li>the {@link #latencyPercentile()} latency (p99 by default) &ge; {@link #latencyThreshold()}.
  * </ul>
+ *
  * Build with {@link #builder()}, derive with {@link #toBuilder()}. Every setter validates at once.
  */
 public final class CircuitBreakerConfig {
@@ -90,8 +93,9 @@ public final class CircuitBreakerConfig {
   }
 
   /**
-   * Returns the default config: count window of 100, trips at 50% failures, 50% slow calls (&ge; 1 s) or
-   * p99 &ge; 2 s; open 5 s doubling up to 60 s with 20% jitter; 3 probes, 3 successes to close.
+   * Returns the default config: count window of 100, trips at 50% failures, 50% slow calls (&ge; 1
+   * s) or p99 &ge; 2 s; open 5 s doubling up to 60 s with 20% jitter; 3 probes, 3 successes to
+   * close.
    *
    * @return the shared default config
    */
@@ -137,32 +141,48 @@ public final class CircuitBreakerConfig {
     return bucketWidth;
   }
 
-  /** Returns the failure rate, in (0, 1], at or above which the breaker trips. @return the threshold */
+  /**
+   * Returns the failure rate, in (0, 1], at or above which the breaker trips. @return the threshold
+   */
   public double failureRateThreshold() {
     return failureRateThreshold;
   }
 
-  /** Returns how many calls the window needs before the failure rate is judged. @return the minimum */
+  /**
+   * Returns how many calls the window needs before the failure rate is judged. @return the minimum
+   */
   public int failureMinimumCalls() {
     return failureMinimumCalls;
   }
 
-  /** Returns the duration from which a call, finished or still in flight, counts as slow. @return the duration */
+  /**
+   * Returns the duration from which a call, finished or still in flight, counts as slow. @return
+   * the duration
+   */
   public Duration slowCallDuration() {
     return slowCallDuration;
   }
 
-  /** Returns the slow-call rate, in (0, 1], at or above which the breaker trips. @return the threshold */
+  /**
+   * Returns the slow-call rate, in (0, 1], at or above which the breaker trips. @return the
+   * threshold
+   */
   public double slowCallRateThreshold() {
     return slowCallRateThreshold;
   }
 
-  /** Returns how many calls (in flight included) are needed before the slow rate is judged. @return the minimum */
+  /**
+   * Returns how many calls (in flight included) are needed before the slow rate is judged. @return
+   * the minimum
+   */
   public int slowCallMinimumCalls() {
     return slowCallMinimumCalls;
   }
 
-  /** Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. @return the quantile */
+  /**
+   * Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. @return
+   * the quantile
+   */
   public double latencyPercentile() {
     return latencyPercentile;
   }
@@ -172,7 +192,10 @@ public final class CircuitBreakerConfig {
     return latencyThreshold;
   }
 
-  /** Returns how many calls the window needs before the percentile is judged or estimated. @return the minimum */
+  /**
+   * Returns how many calls the window needs before the percentile is judged or estimated. @return
+   * the minimum
+   */
   public int latencyMinimumCalls() {
     return latencyMinimumCalls;
   }
@@ -192,7 +215,10 @@ public final class CircuitBreakerConfig {
     return backoffMultiplier;
   }
 
-  /** Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. @return the jitter */
+  /**
+   * Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. @return
+   * the jitter
+   */
   public double jitterFactor() {
     return jitterFactor;
   }
@@ -207,22 +233,32 @@ public final class CircuitBreakerConfig {
     return successesToClose;
   }
 
-  /** Returns how long a probe lease lives before it is taken back and counted as failed. @return the timeout */
+  /**
+   * Returns how long a probe lease lives before it is taken back and counted as failed. @return the
+   * timeout
+   */
   public Duration probeTimeout() {
     return probeTimeout;
   }
 
-  /** Returns whether calls whose deadline is shorter than the recent latency are rejected. @return the flag */
+  /**
+   * Returns whether calls whose deadline is shorter than the recent latency are rejected. @return
+   * the flag
+   */
   public boolean deadlineAware() {
     return deadlineAware;
   }
 
-  /** Returns the latency percentile a caller's remaining time is compared with. @return the quantile */
+  /**
+   * Returns the latency percentile a caller's remaining time is compared with. @return the quantile
+   */
   public double deadlinePercentile() {
     return deadlinePercentile;
   }
 
-  /** Returns the predicate that decides which exceptions count as failures. @return the predicate */
+  /**
+   * Returns the predicate that decides which exceptions count as failures. @return the predicate
+   */
   public Predicate<Throwable> failurePredicate() {
     return failurePredicate;
   }
@@ -232,7 +268,10 @@ public final class CircuitBreakerConfig {
     return resultFailurePredicate;
   }
 
-  /** Returns the predicate that decides which HTTP status codes count as failures. @return the predicate */
+  /**
+   * Returns the predicate that decides which HTTP status codes count as failures. @return the
+   * predicate
+   */
   public IntPredicate statusFailurePredicate() {
     return statusFailurePredicate;
   }
@@ -244,13 +283,37 @@ public final class CircuitBreakerConfig {
 
   @Override
   public String toString() {
-    String window = windowType == WindowType.COUNT_BASED ? "count(" + windowSize + ")"
-        : "time(" + bucketCount + "x" + Durations.format(bucketWidth.toNanos()) + ")";
-    return "CircuitBreakerConfig(window=" + window + ", failureRate>=" + failureRateThreshold + "/"
-        + failureMinimumCalls + ", slowRate>=" + slowCallRateThreshold + "@" + slowCallDuration + "/"
-        + slowCallMinimumCalls + ", p" + (latencyPercentile * 100) + ">=" + latencyThreshold + "/"
-        + latencyMinimumCalls + ", open=" + waitInOpenState + ".." + maxWaitInOpenState + ", probes="
-        + permittedProbes + "/" + successesToClose + ")";
+    String window =
+        windowType == WindowType.COUNT_BASED
+            ? "count(" + windowSize + ")"
+            : "time(" + bucketCount + "x" + Durations.format(bucketWidth.toNanos()) + ")";
+    return "CircuitBreakerConfig(window="
+        + window
+        + ", failureRate>="
+        + failureRateThreshold
+        + "/"
+        + failureMinimumCalls
+        + ", slowRate>="
+        + slowCallRateThreshold
+        + "@"
+        + slowCallDuration
+        + "/"
+        + slowCallMinimumCalls
+        + ", p"
+        + (latencyPercentile * 100)
+        + ">="
+        + latencyThreshold
+        + "/"
+        + latencyMinimumCalls
+        + ", open="
+        + waitInOpenState
+        + ".."
+        + maxWaitInOpenState
+        + ", probes="
+        + permittedProbes
+        + "/"
+        + successesToClose
+        + ")";
   }
 
   /** Builds a {@link CircuitBreakerConfig}; each setter validates its argument at once. */
@@ -319,8 +382,8 @@ public final class CircuitBreakerConfig {
      */
     public Builder countWindow(int size) {
       if (size < 1 || size > MAX_COUNT_WINDOW) {
-        throw new IllegalArgumentException("windowSize: " + size + " (expected: >= 1 and <= " + MAX_COUNT_WINDOW
-            + ")");
+        throw new IllegalArgumentException(
+            "windowSize: " + size + " (expected: >= 1 and <= " + MAX_COUNT_WINDOW + ")");
       }
       windowType = WindowType.COUNT_BASED;
       windowSize = size;
@@ -336,11 +399,14 @@ public final class CircuitBreakerConfig {
      */
     public Builder timeWindow(int bucketCount, Duration bucketWidth) {
       if (bucketCount < 1 || bucketCount > 1024) {
-        throw new IllegalArgumentException("bucketCount: " + bucketCount + " (expected: >= 1 and <= 1024)");
+        throw new IllegalArgumentException(
+            "bucketCount: " + bucketCount + " (expected: >= 1 and <= 1024)");
       }
       Objects.requireNonNull(bucketWidth, "bucketWidth");
-      if (bucketWidth.compareTo(Duration.ofMillis(1)) < 0 || bucketWidth.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("bucketWidth: " + bucketWidth + " (expected: >= 1ms and <= 1h)");
+      if (bucketWidth.compareTo(Duration.ofMillis(1)) < 0
+          || bucketWidth.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "bucketWidth: " + bucketWidth + " (expected: >= 1ms and <= 1h)");
       }
       windowType = WindowType.TIME_BASED;
       this.bucketCount = bucketCount;
@@ -349,7 +415,8 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Trips when at least {@code minimumCalls} calls are in the window and the failure rate reaches {@code rate}.
+     * Trips when at least {@code minimumCalls} calls are in the window and the failure rate reaches
+     * {@code rate}.
      *
      * @param rate the threshold in (0, 1], default 0.5
      * @param minimumCalls the minimum number of calls, default 20
@@ -362,7 +429,8 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Counts calls as slow from {@code slowCallDuration} and trips when the slow rate reaches {@code rate}.
+     * Counts calls as slow from {@code slowCallDuration} and trips when the slow rate reaches
+     * {@code rate}.
      *
      * @param slowCallDuration the duration from which a call is slow, default 1 s
      * @param rate the threshold in (0, 1], default 0.5
@@ -377,7 +445,8 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Trips when the {@code percentile} latency of the window reaches {@code threshold}, e.g. p99 &ge; 2 s.
+     * Trips when the {@code percentile} latency of the window reaches {@code threshold}, e.g. p99
+     * &ge; 2 s.
      *
      * <p>Pass a very long threshold to turn this condition off.
      *
@@ -394,8 +463,9 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Sets the OPEN wait: {@code base} after a trip, times {@code multiplier} after each failed probe round, capped
-     * at {@code max}, each scaled by a random factor in {@code [1 - jitter, 1 + jitter]}; reset when it closes.
+     * Sets the OPEN wait: {@code base} after a trip, times {@code multiplier} after each failed
+     * probe round, capped at {@code max}, each scaled by a random factor in {@code [1 - jitter, 1 +
+     * jitter]}; reset when it closes.
      *
      * @param base the first wait, default 5 s
      * @param max the cap, default 60 s
@@ -407,7 +477,8 @@ public final class CircuitBreakerConfig {
       waitInOpenState = Durations.requirePositive("waitInOpenState", base);
       maxWaitInOpenState = Durations.requirePositive("maxWaitInOpenState", max);
       if (!(multiplier >= 1.0) || multiplier > 1000) {
-        throw new IllegalArgumentException("backoffMultiplier: " + multiplier + " (expected: >= 1 and <= 1000)");
+        throw new IllegalArgumentException(
+            "backoffMultiplier: " + multiplier + " (expected: >= 1 and <= 1000)");
       }
       if (!(jitter >= 0.0 && jitter < 1.0)) {
         throw new IllegalArgumentException("jitterFactor: " + jitter + " (expected: >= 0 and < 1)");
@@ -418,12 +489,14 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Sets the HALF_OPEN probing: each round admits exactly {@code permittedProbes} probes (a cancelled probe gives
-     * its admission back) and closes after {@code successesToClose} successful, not slow, probes; any failed,
-     * slow or expired probe reopens. A lease expires after {@code probeTimeout}.
+     * Sets the HALF_OPEN probing: each round admits exactly {@code permittedProbes} probes (a
+     * cancelled probe gives its admission back) and closes after {@code successesToClose}
+     * successful, not slow, probes; any failed, slow or expired probe reopens. A lease expires
+     * after {@code probeTimeout}.
      *
      * @param permittedProbes probes per round, default 3
-     * @param successesToClose successes that close the breaker, at most {@code permittedProbes}, default 3
+     * @param successesToClose successes that close the breaker, at most {@code permittedProbes},
+     *     default 3
      * @param probeTimeout the life of a lease, default 10 s
      * @return this builder
      */
@@ -435,7 +508,8 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Rejects calls whose remaining deadline is below the window's {@code percentile} latency (default on, p50).
+     * Rejects calls whose remaining deadline is below the window's {@code percentile} latency
+     * (default on, p50).
      *
      * @param enabled whether admission looks at the caller's deadline
      * @param percentile the latency quantile in (0, 1) a call needs time for
@@ -448,7 +522,8 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Decides which exceptions count as failures; the others count as successes (default: every exception).
+     * Decides which exceptions count as failures; the others count as successes (default: every
+     * exception).
      *
      * @param predicate returns {@code true} for a failure; must be fast and must not throw
      * @return this builder
@@ -471,8 +546,9 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Decides which HTTP status codes reported with {@link Permit#onStatus} count as failures (default: 500 and
-     * above): a 503 is a failure, a 404 or a 429 is not; add 429 with {@code s -> s >= 500 || s == 429}.
+     * Decides which HTTP status codes reported with {@link Permit#onStatus} count as failures
+     * (default: 500 and above): a 503 is a failure, a 404 or a 429 is not; add 429 with {@code s ->
+     * s >= 500 || s == 429}.
      *
      * @param predicate returns {@code true} for a failure; must be fast and must not throw
      * @return this builder
@@ -497,22 +573,36 @@ public final class CircuitBreakerConfig {
      * Builds the config after the cross-field checks.
      *
      * @return the config
-     * @throws IllegalArgumentException when the max wait is below the base wait, or a minimum exceeds a count window
+     * @throws IllegalArgumentException when the max wait is below the base wait, or a minimum
+     *     exceeds a count window
      */
     public CircuitBreakerConfig build() {
       if (maxWaitInOpenState.compareTo(waitInOpenState) < 0) {
-        throw new IllegalArgumentException("maxWaitInOpenState: " + maxWaitInOpenState + " (expected: >= "
-            + "waitInOpenState " + waitInOpenState + ")");
+        throw new IllegalArgumentException(
+            "maxWaitInOpenState: "
+                + maxWaitInOpenState
+                + " (expected: >= "
+                + "waitInOpenState "
+                + waitInOpenState
+                + ")");
       }
       if (successesToClose > permittedProbes) {
-        throw new IllegalArgumentException("successesToClose: " + successesToClose + " (expected: <= permittedProbes "
-            + permittedProbes + ", or a round could never close)");
+        throw new IllegalArgumentException(
+            "successesToClose: "
+                + successesToClose
+                + " (expected: <= permittedProbes "
+                + permittedProbes
+                + ", or a round could never close)");
       }
       if (windowType == WindowType.COUNT_BASED) {
         int largest = Math.max(failureMinimumCalls, latencyMinimumCalls);
         if (largest > windowSize) {
-          throw new IllegalArgumentException("minimumCalls: " + largest + " (expected: <= windowSize " + windowSize
-              + ", or the condition can never hold)");
+          throw new IllegalArgumentException(
+              "minimumCalls: "
+                  + largest
+                  + " (expected: <= windowSize "
+                  + windowSize
+                  + ", or the condition can never hold)");
         }
       }
       return new CircuitBreakerConfig(this);

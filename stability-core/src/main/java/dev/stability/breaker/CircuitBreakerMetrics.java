@@ -16,22 +16,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Publishes circuit breakers to Micrometer, tagged {@code name=<breaker>}; follows a registry as it creates and
- * evicts breakers.
+ * Publishes circuit breakers to Micrometer, tagged {@code name=<breaker>}; follows a registry as it
+ * creates and evicts breakers.
  *
- * <p>Meters: {@code stability.circuitbreaker.state} (one gauge per {@code state} tag, 1 for the current one),
- * {@code stability.circuitbreaker.calls} ({@code outcome=success|failure|cancelled}),
- * {@code stability.circuitbreaker.slow.calls}, {@code stability.circuitbreaker.rejections}
- * ({@code reason=open|forced_open|half_open_full|deadline_too_short}), {@code stability.circuitbreaker.failure.rate},
- * {@code stability.circuitbreaker.slow.call.rate}, {@code stability.circuitbreaker.slow.in.flight} and
- * {@code stability.circuitbreaker.latency.p99} (seconds). Reading them takes a snapshot, never the hot path.
+ * <p>Meters: {@code stability.circuitbreaker.state} (one gauge per {@code state} tag, 1 for the
+ * current one), {@code stability.circuitbreaker.calls} ({@code outcome=success|failure|cancelled}),
+ * {@code stability.circuitbreaker.slow.calls}, {@code stability.circuitbreaker.rejections} ({@code
+ * reason=open|forced_open|half_open_full|deadline_too_short}), {@code
+ * stability.circuitbreaker.failure.rate}, {@code stability.circuitbreaker.slow.call.rate}, {@code
+ * stability.circuitbreaker.slow.in.flight} and {@code stability.circuitbreaker.latency.p99}
+ * (seconds). Reading them takes a snapshot, never the hot path.
  */
 public final class CircuitBreakerMetrics implements MeterBinder {
   private static final String PREFIX = "stability.circuitbreaker.";
 
   private final CircuitBreakerRegistry registry;
   private final List<CircuitBreaker> fixed;
-  private final Map<MeterRegistry, Map<CircuitBreaker, List<Meter>>> meters = new ConcurrentHashMap<>();
+  private final Map<MeterRegistry, Map<CircuitBreaker, List<Meter>>> meters =
+      new ConcurrentHashMap<>();
 
   private CircuitBreakerMetrics(CircuitBreakerRegistry registry, List<CircuitBreaker> fixed) {
     this.registry = registry;
@@ -39,7 +41,8 @@ public final class CircuitBreakerMetrics implements MeterBinder {
   }
 
   /**
-   * Returns a binder for every breaker of {@code registry}, present and future; evicted ones are removed.
+   * Returns a binder for every breaker of {@code registry}, present and future; evicted ones are
+   * removed.
    *
    * @param registry the registry to follow
    * @return the binder
@@ -72,35 +75,56 @@ public final class CircuitBreakerMetrics implements MeterBinder {
     List<Meter> list = new ArrayList<>();
     String name = b.name();
     for (CircuitBreakerState s : CircuitBreakerState.values()) {
-      list.add(Gauge.builder(PREFIX + "state", b, x -> x.state() == s ? 1 : 0)
-          .tags("name", name, "state", s.name().toLowerCase(java.util.Locale.ROOT))
-          .description("1 for the breaker's current state").register(mr));
+      list.add(
+          Gauge.builder(PREFIX + "state", b, x -> x.state() == s ? 1 : 0)
+              .tags("name", name, "state", s.name().toLowerCase(java.util.Locale.ROOT))
+              .description("1 for the breaker's current state")
+              .register(mr));
     }
     list.add(counter(mr, "calls", b, x -> x.snapshot().totalSuccesses(), "outcome", "success"));
     list.add(counter(mr, "calls", b, x -> x.snapshot().totalFailures(), "outcome", "failure"));
     list.add(counter(mr, "calls", b, x -> x.snapshot().totalCancelled(), "outcome", "cancelled"));
-    list.add(FunctionCounter.builder(PREFIX + "slow.calls", b, x -> x.snapshot().totalSlow()).tags("name", name)
-        .description("calls that took at least the slow-call duration").register(mr));
+    list.add(
+        FunctionCounter.builder(PREFIX + "slow.calls", b, x -> x.snapshot().totalSlow())
+            .tags("name", name)
+            .description("calls that took at least the slow-call duration")
+            .register(mr));
     for (Reason r : Reason.values()) {
-      list.add(FunctionCounter.builder(PREFIX + "rejections", b, x -> x.snapshot().rejections(r))
-          .tags("name", name, "reason", r.name().toLowerCase(java.util.Locale.ROOT))
-          .description("calls rejected without being attempted").register(mr));
+      list.add(
+          FunctionCounter.builder(PREFIX + "rejections", b, x -> x.snapshot().rejections(r))
+              .tags("name", name, "reason", r.name().toLowerCase(java.util.Locale.ROOT))
+              .description("calls rejected without being attempted")
+              .register(mr));
     }
     list.add(gauge(mr, "failure.rate", b, x -> x.snapshot().failureRate()));
     list.add(gauge(mr, "slow.call.rate", b, x -> x.snapshot().slowCallRate()));
     list.add(gauge(mr, "slow.in.flight", b, x -> x.snapshot().slowInFlight()));
-    list.add(TimeGauge.builder(PREFIX + "latency.p99", b, TimeUnit.NANOSECONDS,
-        x -> Math.max(0, x.snapshot().p99Nanos())).tags("name", name)
-        .description("p99 latency of the sliding window (bucket upper bound)").register(mr));
+    list.add(
+        TimeGauge.builder(
+                PREFIX + "latency.p99",
+                b,
+                TimeUnit.NANOSECONDS,
+                x -> Math.max(0, x.snapshot().p99Nanos()))
+            .tags("name", name)
+            .description("p99 latency of the sliding window (bucket upper bound)")
+            .register(mr));
     meters.computeIfAbsent(mr, k -> new ConcurrentHashMap<>()).put(b, list);
   }
 
-  private static Meter counter(MeterRegistry mr, String suffix, CircuitBreaker b, ToDoubleFunction<CircuitBreaker> f,
-      String tag, String value) {
-    return FunctionCounter.builder(PREFIX + suffix, b, f).tags("name", b.name(), tag, value).register(mr);
+  private static Meter counter(
+      MeterRegistry mr,
+      String suffix,
+      CircuitBreaker b,
+      ToDoubleFunction<CircuitBreaker> f,
+      String tag,
+      String value) {
+    return FunctionCounter.builder(PREFIX + suffix, b, f)
+        .tags("name", b.name(), tag, value)
+        .register(mr);
   }
 
-  private static Meter gauge(MeterRegistry mr, String suffix, CircuitBreaker b, ToDoubleFunction<CircuitBreaker> f) {
+  private static Meter gauge(
+      MeterRegistry mr, String suffix, CircuitBreaker b, ToDoubleFunction<CircuitBreaker> f) {
     return Gauge.builder(PREFIX + suffix, b, f).tags("name", b.name()).register(mr);
   }
 

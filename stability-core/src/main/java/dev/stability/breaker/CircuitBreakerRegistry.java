@@ -18,15 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Circuit breakers by name, typically one per upstream host, created on first use with a config inherited from
- * the registry's default and optionally customised per name.
+ * Circuit breakers by name, typically one per upstream host, created on first use with a config
+ * inherited from the registry's default and optionally customised per name.
  *
- * <p>The registry is bounded: when it holds {@code maxSize} breakers, creating another first evicts breakers that
- * are CLOSED, have nothing in flight and saw no call for {@code idleTimeout}. It never evicts an OPEN, HALF_OPEN,
- * FORCED_OPEN, DISABLED or busy breaker, because that would silently drop protection from a failing upstream;
- * when nothing can be evicted it grows past the bound and logs a warning (at most once a minute).
- * {@code get(host)} is one {@link ConcurrentHashMap} lookup when the breaker exists. Key breakers by upstream
- * host (or host and port), never by URL or request: every key is a breaker with its own window and meters.
+ * <p>The registry is bounded: when it holds {@code maxSize} breakers, creating another first evicts
+ * breakers that are CLOSED, have nothing in flight and saw no call for {@code idleTimeout}. It
+ * never evicts an OPEN, HALF_OPEN, FORCED_OPEN, DISABLED or busy breaker, because that would
+ * silently drop protection from a failing upstream; when nothing can be evicted it grows past the
+ * bound and logs a warning (at most once a minute). {@code get(host)} is one {@link
+ * ConcurrentHashMap} lookup when the breaker exists. Key breakers by upstream host (or host and
+ * port), never by URL or request: every key is a breaker with its own window and meters.
  */
 public final class CircuitBreakerRegistry {
   private static final Logger log = LoggerFactory.getLogger(CircuitBreakerRegistry.class);
@@ -53,7 +54,8 @@ public final class CircuitBreakerRegistry {
   }
 
   /**
-   * Returns a registry with the default config, at most 10,000 breakers and a 10 minute idle timeout.
+   * Returns a registry with the default config, at most 10,000 breakers and a 10 minute idle
+   * timeout.
    *
    * @return a new registry
    */
@@ -96,8 +98,9 @@ public final class CircuitBreakerRegistry {
       evictIdle();
     }
     CircuitBreaker[] created = new CircuitBreaker[1];
-    CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> created[0] = CircuitBreaker.of(n, configFor(n),
-        listener));
+    CircuitBreaker breaker =
+        breakers.computeIfAbsent(
+            name, n -> created[0] = CircuitBreaker.of(n, configFor(n), listener));
     if (created[0] != null) {
       onAdded.forEach(c -> c.accept(created[0]));
     }
@@ -132,8 +135,11 @@ public final class CircuitBreakerRegistry {
   private void warnOverBound(long now) {
     long last = lastWarn.get();
     if ((last == Long.MIN_VALUE || now - last >= WARN_NANOS) && lastWarn.compareAndSet(last, now)) {
-      log.warn("circuit breaker registry holds {} breakers (bound {}) and none is idle and CLOSED; growing past the "
-          + "bound rather than dropping protection", breakers.size(), maxSize);
+      log.warn(
+          "circuit breaker registry holds {} breakers (bound {}) and none is idle and CLOSED; growing past the "
+              + "bound rather than dropping protection",
+          breakers.size(),
+          maxSize);
     }
   }
 
@@ -176,7 +182,8 @@ public final class CircuitBreakerRegistry {
   /** Builds a {@link CircuitBreakerRegistry}. */
   public static final class Builder {
     private CircuitBreakerConfig defaultConfig = CircuitBreakerConfig.ofDefaults();
-    private final Map<String, UnaryOperator<CircuitBreakerConfig.Builder>> customizers = new HashMap<>();
+    private final Map<String, UnaryOperator<CircuitBreakerConfig.Builder>> customizers =
+        new HashMap<>();
     private final Map<String, CircuitBreakerConfig> overrides = new HashMap<>();
     private CircuitBreakerListener listener = CircuitBreakerListener.NONE;
     private int maxSize = 10_000;
@@ -196,15 +203,16 @@ public final class CircuitBreakerRegistry {
     }
 
     /**
-     * Derives the config of the breaker named {@code name} from the default, e.g.
-     * {@code configure("slow-host", b -> b.slowCallRateThreshold(Duration.ofSeconds(5), 0.5, 20))}.
+     * Derives the config of the breaker named {@code name} from the default, e.g. {@code
+     * configure("slow-host", b -> b.slowCallRateThreshold(Duration.ofSeconds(5), 0.5, 20))}.
      *
      * @param name the breaker's name
      * @param customizer changes applied to a copy of the default config's builder
      * @return this builder
      */
     public Builder configure(String name, UnaryOperator<CircuitBreakerConfig.Builder> customizer) {
-      customizers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(customizer, "customizer"));
+      customizers.put(
+          Objects.requireNonNull(name, "name"), Objects.requireNonNull(customizer, "customizer"));
       return this;
     }
 
@@ -234,7 +242,8 @@ public final class CircuitBreakerRegistry {
     }
 
     /**
-     * Sets how long without calls a CLOSED breaker must be before it may be evicted (default 10 minutes).
+     * Sets how long without calls a CLOSED breaker must be before it may be evicted (default 10
+     * minutes).
      *
      * @param idleTimeout the idle time, at least zero
      * @return this builder
@@ -251,8 +260,12 @@ public final class CircuitBreakerRegistry {
      */
     public CircuitBreakerRegistry build() {
       overrides.clear();
-      customizers.forEach((name, c) -> overrides.put(name, Objects.requireNonNull(
-          c.apply(defaultConfig.toBuilder()), "customizer result").build()));
+      customizers.forEach(
+          (name, c) ->
+              overrides.put(
+                  name,
+                  Objects.requireNonNull(c.apply(defaultConfig.toBuilder()), "customizer result")
+                      .build()));
       return new CircuitBreakerRegistry(this);
     }
   }

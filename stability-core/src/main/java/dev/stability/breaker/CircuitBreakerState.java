@@ -3,10 +3,10 @@ package dev.stability.breaker;
 /**
  * The states of a circuit breaker: three automatic ones and two that only an operator sets.
  *
- * <p>Automatic transitions: {@code CLOSED -> OPEN} when a trip condition holds, {@code OPEN -> HALF_OPEN} when the
- * (backed-off) wait has passed, {@code HALF_OPEN -> CLOSED} after enough successful probes and
- * {@code HALF_OPEN -> OPEN} on a failed or timed-out probe. {@link #FORCED_OPEN} and {@link #DISABLED} stay until
- * an operator changes them.
+ * <p>Automatic transitions: {@code CLOSED -> OPEN} when a trip condition holds, {@code OPEN ->
+ * HALF_OPEN} when the (backed-off) wait has passed, {@code HALF_OPEN -> CLOSED} after enough
+ * successful probes and {@code HALF_OPEN -> OPEN} on a failed or timed-out probe. {@link
+ * #FORCED_OPEN} and {@link #DISABLED} stay until an operator changes them.
  */
 public enum CircuitBreakerState {
   /** Calls flow and are recorded in the sliding window. */

@@ -1,9 +1,9 @@
 package dev.stability.breaker;
 
-
 /**
- * A CLOSED-state permit, shared by many calls: one of the three of an {@link Epoch} (untracked, exact or sampled),
- * so acquiring allocates nothing. Reporting releases the call from its epoch and records it in the window.
+ * A CLOSED-state permit, shared by many calls: one of the three of an {@link Epoch} (untracked,
+ * exact or sampled), so acquiring allocates nothing. Reporting releases the call from its epoch and
+ * records it in the window.
  */
 final class ClosedPermit implements Permit {
   static final int UNTRACKED = 0;

@@ -5,14 +5,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * CLOSED: the sliding window plus the calls in flight, grouped by the {@link Epoch} they started in.
+ * CLOSED: the sliding window plus the calls in flight, grouped by the {@link Epoch} they started
+ * in.
  *
- * <p>The current epoch takes new calls; a timed acquire seals it once it is an epoch old and opens the next. The
- * last {@value #SEALED} sealed epochs with calls in flight are kept: calls in flight longer than that (8 slow-call
- * durations) are forgotten, so a permit a caller lost can never hold the breaker open forever. Once per
- * epoch a timed acquire scans them: calls that started no later than {@code now - slowCallDuration} are "slow in
- * flight" and count towards the slow-call rate, so an upstream that hangs trips the breaker before any call
- * returns; calls older than the latency threshold count towards the percentile.
+ * <p>The current epoch takes new calls; a timed acquire seals it once it is an epoch old and opens
+ * the next. The last {@value #SEALED} sealed epochs with calls in flight are kept: calls in flight
+ * longer than that (8 slow-call durations) are forgotten, so a permit a caller lost can never hold
+ * the breaker open forever. Once per epoch a timed acquire scans them: calls that started no later
+ * than {@code now - slowCallDuration} are "slow in flight" and count towards the slow-call rate, so
+ * an upstream that hangs trips the breaker before any call returns; calls older than the latency
+ * threshold count towards the percentile.
  */
 final class ClosedState extends State {
   static final int SEALED = 64;
@@ -42,7 +44,10 @@ final class ClosedState extends State {
     this.current.set(new Epoch(this, nowNanos));
   }
 
-  /** Hands out a permit of the current epoch; only tracked calls read the ticker (see {@link Epoch}). */
+  /**
+   * Hands out a permit of the current epoch; only tracked calls read the ticker (see {@link
+   * Epoch}).
+   */
   ClosedPermit enter() {
     Epoch e = current.get();
     ClosedPermit p = e.enter();
@@ -60,7 +65,9 @@ final class ClosedState extends State {
     return p;
   }
 
-  /** Seals the current permit when it is an epoch old and scans the calls in flight once per epoch. */
+  /**
+   * Seals the current permit when it is an epoch old and scans the calls in flight once per epoch.
+   */
   void tick(long now) {
     Epoch e = current.get();
     if (now - e.openedNanos >= epochNanos) {
@@ -94,7 +101,8 @@ final class ClosedState extends State {
       long n = p == null ? 0 : p.inFlight();
       if (n <= 0) {
         if (p != null && i < SEALED) {
-          sealed.compareAndSet(i, p, null); // nothing left in flight: keep only permits that matter (memory)
+          sealed.compareAndSet(
+              i, p, null); // nothing left in flight: keep only permits that matter (memory)
         }
         continue;
       }
@@ -118,7 +126,10 @@ final class ClosedState extends State {
     }
   }
 
-  /** Returns the slow and above-threshold calls in flight at the last scan, packed by {@link Thresholds}. */
+  /**
+   * Returns the slow and above-threshold calls in flight at the last scan, packed by {@link
+   * Thresholds}.
+   */
   long inFlight() {
     return inFlight;
   }
@@ -130,8 +141,9 @@ final class ClosedState extends State {
   }
 
   /**
-   * Returns how long no call has been in flight and none started, or -1 while a call is in flight (or one whose
-   * start is not yet bounded); for registry eviction through {@link dev.stability.breaker.CircuitBreakerSnapshot}.
+   * Returns how long no call has been in flight and none started, or -1 while a call is in flight
+   * (or one whose start is not yet bounded); for registry eviction through {@link
+   * dev.stability.breaker.CircuitBreakerSnapshot}.
    */
   long idleNanos(long now) {
     tick(now); // seals a stale permit so that its calls get a start bound

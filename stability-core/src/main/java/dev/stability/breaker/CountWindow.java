@@ -3,19 +3,21 @@ package dev.stability.breaker;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The last N calls, lock-free and allocation-free, with counts that stay exact under any concurrency.
+ * The last N calls, lock-free and allocation-free, with counts that stay exact under any
+ * concurrency.
  *
  * <p>A shared cursor hands each record its own slot ({@code getAndIncrement}); the slot is swapped
- * ({@code getAndSet}) and the aggregate moves by exactly the difference between the new and the replaced slot, so
- * the aggregate always converges to the sum of the slots whatever the interleaving. While two records are in
- * progress a field may briefly borrow from its neighbour (a swap-out applied before the matching swap-in); such an
- * aggregate has a field above the call count, and is never judged. The four counts (calls,
- * failures, slow, above the latency threshold) are packed into 16-bit fields of one long, which is why the window
- * holds at most 65,535 calls. A call that replaces an identical slot touches nothing else. The cursor and the
- * aggregate share one cache line (two threads move one line per call, not two); in windows of up to 128 calls
- * each slot has a line of its own (8 KB at most), larger windows pack slots densely.
- * The latency histogram is not kept up to date on the hot path: percentiles are read from the slots' buckets when
- * a snapshot or the deadline estimate (at most every 100 ms) needs them.
+ * ({@code getAndSet}) and the aggregate moves by exactly the difference between the new and the
+ * replaced slot, so the aggregate always converges to the sum of the slots whatever the
+ * interleaving. While two records are in progress a field may briefly borrow from its neighbour (a
+ * swap-out applied before the matching swap-in); such an aggregate has a field above the call
+ * count, and is never judged. The four counts (calls, failures, slow, above the latency threshold)
+ * are packed into 16-bit fields of one long, which is why the window holds at most 65,535 calls. A
+ * call that replaces an identical slot touches nothing else. The cursor and the aggregate share one
+ * cache line (two threads move one line per call, not two); in windows of up to 128 calls each slot
+ * has a line of its own (8 KB at most), larger windows pack slots densely. The latency histogram is
+ * not kept up to date on the hot path: percentiles are read from the slots' buckets when a snapshot
+ * or the deadline estimate (at most every 100 ms) needs them.
  */
 final class CountWindow implements Window {
   private static final int PAD = 8;
@@ -35,7 +37,8 @@ final class CountWindow implements Window {
   CountWindow(int size, Thresholds thresholds) {
     this.size = size;
     this.thresholds = thresholds;
-    this.stride = size <= PADDED_UP_TO ? PAD : 1; // a line per slot only where it costs little memory
+    this.stride =
+        size <= PADDED_UP_TO ? PAD : 1; // a line per slot only where it costs little memory
     this.slots = new AtomicLongArray((size + 2) * stride);
     this.fastModMultiplier = Long.divideUnsigned(-1L, size) + 1;
   }
@@ -92,8 +95,12 @@ final class CountWindow implements Window {
       Thread.onSpinWait();
       a = counters.get(AGGREGATE);
     }
-    return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
-        (int) (a >>> 48), histogramFromSlots());
+    return new WindowCounts(
+        (int) (a & 0xFFFF),
+        (int) ((a >>> 16) & 0xFFFF),
+        (int) ((a >>> 32) & 0xFFFF),
+        (int) (a >>> 48),
+        histogramFromSlots());
   }
 
   private long[] histogramFromSlots() {
@@ -107,14 +114,21 @@ final class CountWindow implements Window {
     return h;
   }
 
-  /** Recomputes the counts from the slots themselves; for tests that check the aggregate never drifts. */
+  /**
+   * Recomputes the counts from the slots themselves; for tests that check the aggregate never
+   * drifts.
+   */
   WindowCounts recount() {
     long a = 0;
     for (int i = 1; i <= size; i++) {
       a += packed(slots.get(i * stride));
     }
-    return new WindowCounts((int) (a & 0xFFFF), (int) ((a >>> 16) & 0xFFFF), (int) ((a >>> 32) & 0xFFFF),
-        (int) (a >>> 48), histogramFromSlots());
+    return new WindowCounts(
+        (int) (a & 0xFFFF),
+        (int) ((a >>> 16) & 0xFFFF),
+        (int) ((a >>> 32) & 0xFFFF),
+        (int) (a >>> 48),
+        histogramFromSlots());
   }
 
   private static boolean consistent(long a) {
@@ -124,6 +138,9 @@ final class CountWindow implements Window {
 
   /** Spreads a slot's four flag bits into the four 16-bit fields of the aggregate. */
   private static long packed(long slot) {
-    return (slot & 1L) | ((slot >>> 1) & 1L) << 16 | ((slot >>> 2) & 1L) << 32 | ((slot >>> 3) & 1L) << 48;
+    return (slot & 1L)
+        | ((slot >>> 1) & 1L) << 16
+        | ((slot >>> 2) & 1L) << 32
+        | ((slot >>> 3) & 1L) << 48;
   }
 }

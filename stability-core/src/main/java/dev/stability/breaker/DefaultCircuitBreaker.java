@@ -14,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The circuit breaker state machine: one {@link AtomicReference} to an immutable-identity {@link State}, moved by
- * compare-and-set, so that only the thread that wins a transition reports it.
+ * The circuit breaker state machine: one {@link AtomicReference} to an immutable-identity {@link
+ * State}, moved by compare-and-set, so that only the thread that wins a transition reports it.
  *
- * <p>The CLOSED hot path is a state read, the current {@link Epoch}'s per-stripe counter and the window's record
- * (cursor and slot swap); only tracked calls also read the ticker and count themselves in flight. No lock, no
- * allocation. Every other state is rare and may allocate. Transitions are lazy (no
- * timer thread): OPEN becomes HALF_OPEN when an acquire or {@link #state()} sees the wait has passed.
+ * <p>The CLOSED hot path is a state read, the current {@link Epoch}'s per-stripe counter and the
+ * window's record (cursor and slot swap); only tracked calls also read the ticker and count
+ * themselves in flight. No lock, no allocation. Every other state is rare and may allocate.
+ * Transitions are lazy (no timer thread): OPEN becomes HALF_OPEN when an acquire or {@link
+ * #state()} sees the wait has passed.
  */
 final class DefaultCircuitBreaker implements CircuitBreaker {
   private static final Logger log = LoggerFactory.getLogger(DefaultCircuitBreaker.class);
@@ -61,21 +62,31 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     this.backoff = new Backoff(config);
     this.probeTimeoutNanos = Durations.saturatedNanos(config.probeTimeout());
     rejectOpen = CallNotPermittedException.shared(name, CircuitBreakerState.OPEN, Reason.OPEN);
-    rejectForced = CallNotPermittedException.shared(name, CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN);
-    rejectHalfOpenFull = CallNotPermittedException.shared(name, CircuitBreakerState.HALF_OPEN, Reason.HALF_OPEN_FULL);
-    rejectDeadlineClosed = CallNotPermittedException.shared(name, CircuitBreakerState.CLOSED,
-        Reason.DEADLINE_TOO_SHORT);
-    rejectDeadlineHalfOpen = CallNotPermittedException.shared(name, CircuitBreakerState.HALF_OPEN,
-        Reason.DEADLINE_TOO_SHORT);
+    rejectForced =
+        CallNotPermittedException.shared(name, CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN);
+    rejectHalfOpenFull =
+        CallNotPermittedException.shared(
+            name, CircuitBreakerState.HALF_OPEN, Reason.HALF_OPEN_FULL);
+    rejectDeadlineClosed =
+        CallNotPermittedException.shared(
+            name, CircuitBreakerState.CLOSED, Reason.DEADLINE_TOO_SHORT);
+    rejectDeadlineHalfOpen =
+        CallNotPermittedException.shared(
+            name, CircuitBreakerState.HALF_OPEN, Reason.DEADLINE_TOO_SHORT);
     long now = ticker.nanoTime();
     estimateAt = now - ESTIMATE_REFRESH_NANOS;
     state.set(newClosed(now));
   }
 
   private ClosedState newClosed(long now) {
-    Window window = config.windowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
-        ? new CountWindow(config.windowSize(), thresholds)
-        : new TimeWindow(config.bucketCount(), Durations.saturatedNanos(config.bucketWidth()), thresholds, ticker);
+    Window window =
+        config.windowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+            ? new CountWindow(config.windowSize(), thresholds)
+            : new TimeWindow(
+                config.bucketCount(),
+                Durations.saturatedNanos(config.bucketWidth()),
+                thresholds,
+                ticker);
     return new ClosedState(this, window, now, thresholds.slowNanos);
   }
 
@@ -108,7 +119,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         if (now - open.untilNanos < 0) {
           return s;
         }
-        transition(s, new HalfOpenState(open.attempt, config.permittedProbes()), "open wait elapsed", null);
+        transition(
+            s,
+            new HalfOpenState(open.attempt, config.permittedProbes()),
+            "open wait elapsed",
+            null);
       } else if (s instanceof HalfOpenState) {
         HalfOpenState h = (HalfOpenState) s;
         if (h.expireLeases(now, probeTimeoutNanos)) {
@@ -118,7 +133,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         return s;
       } else {
         if (s instanceof ClosedState) {
-          ((ClosedState) s).tick(now); // seals permits and scans calls in flight even without new calls
+          ((ClosedState) s)
+              .tick(now); // seals permits and scans calls in flight even without new calls
           if (state.get() != s) {
             continue;
           }
@@ -128,7 +144,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- acquire
+  // ----------------------------------------------------------------------------------------------
+  // acquire
 
   @Override
   public Permit acquire() {
@@ -175,12 +192,18 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return estimate > 0 && ctx.remainingNanos() < estimate;
   }
 
-  /** Recomputes the deadline estimate from the window, at most every 100 ms; called by timed acquires. */
+  /**
+   * Recomputes the deadline estimate from the window, at most every 100 ms; called by timed
+   * acquires.
+   */
   void refreshEstimate(ClosedState owner, long now) {
     if (config.deadlineAware() && now - estimateAt >= ESTIMATE_REFRESH_NANOS) {
       estimateAt = now;
-      estimateNanos = owner.window.counts()
-          .percentileNanos(config.deadlinePercentile(), false, config.latencyMinimumCalls());
+      estimateNanos =
+          owner
+              .window
+              .counts()
+              .percentileNanos(config.deadlinePercentile(), false, config.latencyMinimumCalls());
     }
   }
 
@@ -189,18 +212,21 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     try {
       listener.onRejected(name, e.state(), e.reason());
     } catch (RuntimeException ex) {
-      log.warn("listener {} of circuit breaker '{}' threw on a rejection; ignored", listener, name, ex);
+      log.warn(
+          "listener {} of circuit breaker '{}' threw on a rejection; ignored", listener, name, ex);
     }
     return e;
   }
 
-  // ---------------------------------------------------------------------------------------------- record
+  // ----------------------------------------------------------------------------------------------
+  // record
 
   boolean isFailure(Throwable error) {
     try {
       return config.failurePredicate().test(error);
     } catch (RuntimeException e) {
-      log.warn("failure predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      log.warn(
+          "failure predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
       return true;
     }
   }
@@ -209,7 +235,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     try {
       return config.resultFailurePredicate().test(result);
     } catch (RuntimeException e) {
-      log.warn("result predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      log.warn(
+          "result predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
       return true;
     }
   }
@@ -218,7 +245,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     try {
       return config.statusFailurePredicate().test(status);
     } catch (RuntimeException e) {
-      log.warn("status predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
+      log.warn(
+          "status predicate of circuit breaker '{}' threw; counting the call as failed", name, e);
       return true;
     }
   }
@@ -226,7 +254,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   void recordClosed(ClosedState owner, long durationNanos, boolean failure) {
     totals.outcome(failure, durationNanos >= thresholds.slowNanos);
     if (state.get() != owner) {
-      totals.record(); // the call started in an earlier CLOSED period or the breaker tripped meanwhile
+      totals.record(); // the call started in an earlier CLOSED period or the breaker tripped
+      // meanwhile
       return;
     }
     int condition = owner.window.recordAndCheck(durationNanos, failure, owner.inFlight());
@@ -242,7 +271,10 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     countTotals(durationNanos, failure);
     long now = ticker.nanoTime();
     if (failure || durationNanos >= thresholds.slowNanos) {
-      reopen(owner, now, failure ? "probe failed" : "probe was slow (" + Durations.format(durationNanos) + ")");
+      reopen(
+          owner,
+          now,
+          failure ? "probe failed" : "probe was slow (" + Durations.format(durationNanos) + ")");
     } else if (owner.successes.incrementAndGet() >= config.successesToClose()) {
       transition(owner, newClosed(now), owner.successes.get() + " probes succeeded", null);
     }
@@ -261,7 +293,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     totals.outcome(failure, durationNanos >= thresholds.slowNanos);
   }
 
-  // ---------------------------------------------------------------------------------------------- transitions
+  // ----------------------------------------------------------------------------------------------
+  // transitions
 
   void tripFromClosed(ClosedState owner, int condition) {
     long now = ticker.nanoTime();
@@ -293,10 +326,15 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
       return;
     }
     try {
-      listener.onStateTransition(name, from.kind, to.kind, cause,
-          snapshotOf(from, counts, ticker.nanoTime(), false));
+      listener.onStateTransition(
+          name, from.kind, to.kind, cause, snapshotOf(from, counts, ticker.nanoTime(), false));
     } catch (RuntimeException e) {
-      log.warn("listener {} of circuit breaker '{}' threw on {} -> {}; ignored", listener, name, from.kind, to.kind,
+      log.warn(
+          "listener {} of circuit breaker '{}' threw on {} -> {}; ignored",
+          listener,
+          name,
+          from.kind,
+          to.kind,
           e);
     }
   }
@@ -340,7 +378,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     force(newClosed(ticker.nanoTime()), "closed by operator");
   }
 
-  // ---------------------------------------------------------------------------------------------- helpers
+  // ----------------------------------------------------------------------------------------------
+  // helpers
 
   @Override
   public <T> T executeSupplier(Supplier<T> supplier) {
@@ -348,11 +387,13 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   @Override
-  public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+  public <T> CompletionStage<T> executeCompletionStage(
+      Supplier<? extends CompletionStage<T>> supplier) {
     return Executions.completionStage(this, supplier);
   }
 
-  // ---------------------------------------------------------------------------------------------- snapshots
+  // ----------------------------------------------------------------------------------------------
+  // snapshots
 
   @Override
   public CircuitBreakerSnapshot snapshot() {
@@ -360,7 +401,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return snapshotOf(refresh(now), null, now, true);
   }
 
-  private CircuitBreakerSnapshot snapshotOf(State s, WindowCounts known, long now, boolean current) {
+  private CircuitBreakerSnapshot snapshotOf(
+      State s, WindowCounts known, long now, boolean current) {
     WindowCounts w = known;
     int slowInFlight = 0;
     long oldest = 0;
@@ -370,13 +412,28 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
       w = w == null ? c.window.counts() : w;
       slowInFlight = (int) Math.min(c.inFlight() & 0xFFFF_FFFFL, Integer.MAX_VALUE);
       oldest = c.oldestInFlightNanos(now);
-      idle = current ? c.idleNanos(now) : -1; // a transition snapshot: a call just finished, so not idle
+      idle =
+          current
+              ? c.idleNanos(now)
+              : -1; // a transition snapshot: a call just finished, so not idle
     }
     w = w == null ? WindowCounts.EMPTY : w;
-    return new CircuitBreakerSnapshot(s.kind, w.calls, w.failures, w.slow, slowInFlight,
+    return new CircuitBreakerSnapshot(
+        s.kind,
+        w.calls,
+        w.failures,
+        w.slow,
+        slowInFlight,
         w.percentileNanos(config.latencyPercentile(), true, config.latencyMinimumCalls()),
-        w.percentileNanos(0.99, true, 1), oldest, totalRecords() - totals.failures(), totals.failures(), totals.cancelled(),
-        totals.slow(), totals.rejections(), rejectionsByReason(), idle);
+        w.percentileNanos(0.99, true, 1),
+        oldest,
+        totalRecords() - totals.failures(),
+        totals.failures(),
+        totals.cancelled(),
+        totals.slow(),
+        totals.rejections(),
+        rejectionsByReason(),
+        idle);
   }
 
   private Map<Reason, Long> rejectionsByReason() {

@@ -1,7 +1,9 @@
 package dev.stability.breaker;
 
-
-/** The shared permit of the DISABLED state: it only counts totals, so metrics still show the traffic. */
+/**
+ * The shared permit of the DISABLED state: it only counts totals, so metrics still show the
+ * traffic.
+ */
 final class DisabledPermit implements Permit {
   private final DefaultCircuitBreaker breaker;
 

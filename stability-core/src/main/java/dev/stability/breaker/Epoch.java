@@ -3,17 +3,17 @@ package dev.stability.breaker;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The calls that started during one epoch of the CLOSED state (1/8 of the slow-call duration), counted in flight
- * cheaply enough for the hot path.
+ * The calls that started during one epoch of the CLOSED state (1/8 of the slow-call duration),
+ * counted in flight cheaply enough for the hot path.
  *
- * <p>Per stripe (by thread) a plain, racy counter numbers the calls that entered. The first
- * {@value #ALWAYS_TIMED} of a stripe, and then one in {@value #ALWAYS_TIMED}, read the ticker and are tracked in
- * flight with an atomic counter: the first ones with weight 1 (exact), the sampled ones with weight
- * {@value #ALWAYS_TIMED}, one for each complete block of 16. The other calls touch no atomic at all on acquire or
- * release. So up to 16 calls per epoch and stripe the count in flight is exact; above that it is a sample (the
- * tracked call stands for its block, an incomplete last block is not counted). A lost increment of
- * the racy counter only makes one more call exact or sampled. A call released on another thread decrements that
- * thread's stripe: the sums stay exact.
+ * <p>Per stripe (by thread) a plain, racy counter numbers the calls that entered. The first {@value
+ * #ALWAYS_TIMED} of a stripe, and then one in {@value #ALWAYS_TIMED}, read the ticker and are
+ * tracked in flight with an atomic counter: the first ones with weight 1 (exact), the sampled ones
+ * with weight {@value #ALWAYS_TIMED}, one for each complete block of 16. The other calls touch no
+ * atomic at all on acquire or release. So up to 16 calls per epoch and stripe the count in flight
+ * is exact; above that it is a sample (the tracked call stands for its block, an incomplete last
+ * block is not counted). A lost increment of the racy counter only makes one more call exact or
+ * sampled. A call released on another thread decrements that thread's stripe: the sums stay exact.
  */
 final class Epoch {
   static final int ALWAYS_TIMED = 16;
@@ -41,7 +41,10 @@ final class Epoch {
     this.sampled = new ClosedPermit(this, ClosedPermit.SAMPLED);
   }
 
-  /** Enters one call and returns its permit; a tracked (exact or sampled) permit means: read the ticker. */
+  /**
+   * Enters one call and returns its permit; a tracked (exact or sampled) permit means: read the
+   * ticker.
+   */
   ClosedPermit enter() {
     int base = stripe();
     long n = cells.getPlain(base + ENTERED);
@@ -50,7 +53,8 @@ final class Epoch {
       cells.getAndIncrement(base + EXACT);
       return exact;
     }
-    if ((n & (ALWAYS_TIMED - 1)) == ALWAYS_TIMED - 1) { // the last call of each block of 16 stands for the block
+    if ((n & (ALWAYS_TIMED - 1))
+        == ALWAYS_TIMED - 1) { // the last call of each block of 16 stands for the block
       cells.getAndIncrement(base + SAMPLED);
       return sampled;
     }
@@ -100,18 +104,25 @@ final class Epoch {
     return false;
   }
 
-  /** Closes the epoch to new calls at {@code now} and fixes the latest start of the calls it holds. */
+  /**
+   * Closes the epoch to new calls at {@code now} and fixes the latest start of the calls it holds.
+   */
   void seal(long now) {
     sealBound = hasUntimedCalls() ? now : latestTimedStart;
   }
 
-  /** Returns a time no call of this epoch started after, or {@code Long.MAX_VALUE} while that is unknown. */
+  /**
+   * Returns a time no call of this epoch started after, or {@code Long.MAX_VALUE} while that is
+   * unknown.
+   */
   long startedNoLaterThan() {
     long sealed = sealBound;
     if (sealed != Long.MAX_VALUE) {
       return sealed;
     }
-    return hasUntimedCalls() ? Long.MAX_VALUE : latestTimedStart; // untimed calls may have started just now
+    return hasUntimedCalls()
+        ? Long.MAX_VALUE
+        : latestTimedStart; // untimed calls may have started just now
   }
 
   private static int stripe() {

@@ -27,8 +27,8 @@ final class Executions {
     return result;
   }
 
-  static <T> CompletionStage<T> completionStage(CircuitBreaker breaker,
-      Supplier<? extends CompletionStage<T>> supplier) {
+  static <T> CompletionStage<T> completionStage(
+      CircuitBreaker breaker, Supplier<? extends CompletionStage<T>> supplier) {
     Ticker ticker = breaker.ticker();
     Permit permit;
     try {
@@ -44,16 +44,20 @@ final class Executions {
       permit.onFailure(ticker.nanoTime() - start, e);
       return CompletableFuture.failedFuture(e);
     }
-    return stage.whenComplete((result, error) -> {
-      long duration = ticker.nanoTime() - start;
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof CancellationException) {
-        permit.onCancel();
-      } else if (cause != null) {
-        permit.onFailure(duration, cause);
-      } else {
-        permit.onResult(duration, result);
-      }
-    });
+    return stage.whenComplete(
+        (result, error) -> {
+          long duration = ticker.nanoTime() - start;
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          if (cause instanceof CancellationException) {
+            permit.onCancel();
+          } else if (cause != null) {
+            permit.onFailure(duration, cause);
+          } else {
+            permit.onResult(duration, result);
+          }
+        });
   }
 }

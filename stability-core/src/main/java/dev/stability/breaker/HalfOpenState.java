@@ -4,13 +4,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * HALF_OPEN: a round of exactly {@code permittedProbes} probe leases, each holding a slot until it settles.
+ * HALF_OPEN: a round of exactly {@code permittedProbes} probe leases, each holding a slot until it
+ * settles.
  *
- * <p>A round admits that many probes in all: a settled probe frees its slot (so it can no longer expire) but not
- * its admission, except a cancelled one, which never tested the upstream and so gives its admission back.
+ * <p>A round admits that many probes in all: a settled probe frees its slot (so it can no longer
+ * expire) but not its admission, except a cancelled one, which never tested the upstream and so
+ * gives its admission back.
  *
- * <p>A lease that is never reported (a caller that lost it, an {@link Error} outside the breaker's helpers) is
- * taken back once it is older than the probe timeout and counted as failed, so this state can never be stuck.
+ * <p>A lease that is never reported (a caller that lost it, an {@link Error} outside the breaker's
+ * helpers) is taken back once it is older than the probe timeout and counted as failed, so this
+ * state can never be stuck.
  */
 final class HalfOpenState extends State {
   final int attempt;
@@ -24,7 +27,10 @@ final class HalfOpenState extends State {
     this.leases = new AtomicReferenceArray<>(permittedProbes);
   }
 
-  /** Takes an admission and a free slot, or returns {@code null} when the round admitted all its probes. */
+  /**
+   * Takes an admission and a free slot, or returns {@code null} when the round admitted all its
+   * probes.
+   */
   ProbeLease tryLease(DefaultCircuitBreaker breaker, long now) {
     int n;
     do {

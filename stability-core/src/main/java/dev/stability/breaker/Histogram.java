@@ -1,8 +1,8 @@
 package dev.stability.breaker;
 
 /**
- * Log-bucketed latency buckets: four sub-buckets per power of two of microseconds, so any latency from 1 us to
- * about 2 h falls in one of {@value #BUCKETS} buckets with at most 25% relative error.
+ * Log-bucketed latency buckets: four sub-buckets per power of two of microseconds, so any latency
+ * from 1 us to about 2 h falls in one of {@value #BUCKETS} buckets with at most 25% relative error.
  *
  * <p>Only the bucket arithmetic lives here; windows keep the counts in their own atomic arrays.
  */
@@ -38,7 +38,8 @@ final class Histogram {
   }
 
   /**
-   * Returns the bucket holding the {@code q} quantile (nearest rank) of {@code counts}, or -1 when empty.
+   * Returns the bucket holding the {@code q} quantile (nearest rank) of {@code counts}, or -1 when
+   * empty.
    *
    * @param counts per-bucket counts
    * @param total their sum

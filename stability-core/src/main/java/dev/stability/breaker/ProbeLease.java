@@ -3,10 +3,11 @@ package dev.stability.breaker;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One HALF_OPEN probe: settles exactly once, by the caller's report or by its own timeout, and frees its slot.
+ * One HALF_OPEN probe: settles exactly once, by the caller's report or by its own timeout, and
+ * frees its slot.
  *
- * <p>A probe succeeds only if it neither failed nor was slow: a probe that answers in 2 s after a latency trip
- * proves nothing.
+ * <p>A probe succeeds only if it neither failed nor was slow: a probe that answers in 2 s after a
+ * latency trip proves nothing.
  */
 final class ProbeLease implements Permit {
   final long startNanos;
@@ -66,13 +67,18 @@ final class ProbeLease implements Permit {
   @Override
   public void onCancel() {
     if (release()) {
-      owner.admitted.decrementAndGet(); // a cancelled probe tested nothing: the round may admit another
+      owner.admitted
+          .decrementAndGet(); // a cancelled probe tested nothing: the round may admit another
       breaker.recordCancelled();
     }
   }
 
   @Override
   public String toString() {
-    return "Permit(" + breaker.name() + ", HALF_OPEN probe " + slot + (settled.get() ? ", settled)" : ")");
+    return "Permit("
+        + breaker.name()
+        + ", HALF_OPEN probe "
+        + slot
+        + (settled.get() ? ", settled)" : ")");
   }
 }

@@ -1,7 +1,9 @@
 package dev.stability.breaker;
 
-
-/** One immutable-identity state of the state machine; a transition is a compare-and-set of the reference. */
+/**
+ * One immutable-identity state of the state machine; a transition is a compare-and-set of the
+ * reference.
+ */
 abstract class State {
   final CircuitBreakerState kind;
 
@@ -9,7 +11,10 @@ abstract class State {
     this.kind = kind;
   }
 
-  /** OPEN: rejects until {@code untilNanos}; {@code attempt} counts the failed probe rounds since it last closed. */
+  /**
+   * OPEN: rejects until {@code untilNanos}; {@code attempt} counts the failed probe rounds since it
+   * last closed.
+   */
   static final class Open extends State {
     final long untilNanos;
     final int attempt;

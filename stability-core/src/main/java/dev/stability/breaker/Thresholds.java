@@ -3,10 +3,12 @@ package dev.stability.breaker;
 import dev.stability.time.Durations;
 
 /**
- * The trip conditions of a config in the form the hot path needs: nanoseconds and plain comparisons.
+ * The trip conditions of a config in the form the hot path needs: nanoseconds and plain
+ * comparisons.
  *
- * <p>The percentile condition needs no histogram scan: "p99 &ge; T" holds exactly when more calls took at least
- * T than the top 1% of the window may hold, so each call carries an "above T" bit and the check is one compare.
+ * <p>The percentile condition needs no histogram scan: "p99 &ge; T" holds exactly when more calls
+ * took at least T than the top 1% of the window may hold, so each call carries an "above T" bit and
+ * the check is one compare.
  */
 final class Thresholds {
   static final int NONE = 0;
@@ -37,10 +39,11 @@ final class Thresholds {
   /**
    * Returns which condition holds first (failure, slow, latency), or {@link #NONE}.
    *
-   * <p>{@code inFlight} packs the calls still in flight that are already older than the slow threshold (low 32
-   * bits) and older than the latency threshold (high 32 bits). They are the newest calls: in a count window of
-   * {@code capacity} they push out as many of the oldest finished calls, assumed to be a fair sample of the
-   * finished ones; a time window has room for all of them ({@code capacity = Long.MAX_VALUE}).
+   * <p>{@code inFlight} packs the calls still in flight that are already older than the slow
+   * threshold (low 32 bits) and older than the latency threshold (high 32 bits). They are the
+   * newest calls: in a count window of {@code capacity} they push out as many of the oldest
+   * finished calls, assumed to be a fair sample of the finished ones; a time window has room for
+   * all of them ({@code capacity = Long.MAX_VALUE}).
    */
   int check(long calls, long failures, long slow, long above, long inFlight, long capacity) {
     if (failures > 0 && calls >= failureMin && failures >= failureRate * calls) {
@@ -73,10 +76,16 @@ final class Thresholds {
     return Math.min(slow, Integer.MAX_VALUE) | Math.min(above, Integer.MAX_VALUE) << 32;
   }
 
-  /** Encodes one finished call as a count-window slot: present, failure, slow and above bits, then the bucket. */
+  /**
+   * Encodes one finished call as a count-window slot: present, failure, slow and above bits, then
+   * the bucket.
+   */
   long encode(long durationNanos, boolean failure) {
-    return 1L | (failure ? 2L : 0L) | (durationNanos >= slowNanos ? 4L : 0L)
-        | (durationNanos >= latencyNanos ? 8L : 0L) | ((long) Histogram.bucketOf(durationNanos) << 8);
+    return 1L
+        | (failure ? 2L : 0L)
+        | (durationNanos >= slowNanos ? 4L : 0L)
+        | (durationNanos >= latencyNanos ? 8L : 0L)
+        | ((long) Histogram.bucketOf(durationNanos) << 8);
   }
 
   /** Describes a tripped condition for events and logs. */
@@ -85,14 +94,32 @@ final class Thresholds {
     long aboveInFlight = inFlight >>> 32;
     switch (condition) {
       case FAILURE_RATE:
-        return String.format(java.util.Locale.ROOT, "failure rate %.3f >= %s over %d calls",
-            (double) w.failures / Math.max(1, w.calls), failureRate, w.calls);
+        return String.format(
+            java.util.Locale.ROOT,
+            "failure rate %.3f >= %s over %d calls",
+            (double) w.failures / Math.max(1, w.calls),
+            failureRate,
+            w.calls);
       case SLOW_RATE:
-        return String.format(java.util.Locale.ROOT, "slow-call rate >= %s (%d slow of %d calls, %d slow in flight)",
-            slowRate, w.slow, w.calls, slowInFlight);
+        return String.format(
+            java.util.Locale.ROOT,
+            "slow-call rate >= %s (%d slow of %d calls, %d slow in flight)",
+            slowRate,
+            w.slow,
+            w.calls,
+            slowInFlight);
       case LATENCY:
-        return "p" + (latencyQ * 100) + " latency >= " + Durations.format(latencyNanos) + " (" + w.above
-            + " of " + w.calls + " calls at or above it, " + aboveInFlight + " in flight)";
+        return "p"
+            + (latencyQ * 100)
+            + " latency >= "
+            + Durations.format(latencyNanos)
+            + " ("
+            + w.above
+            + " of "
+            + w.calls
+            + " calls at or above it, "
+            + aboveInFlight
+            + " in flight)";
       default:
         return "none";
     }

@@ -4,13 +4,15 @@ import dev.stability.time.Ticker;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The calls of the last {@code buckets x width}, as a ring of buckets; lock-free and allocation-free.
+ * The calls of the last {@code buckets x width}, as a ring of buckets; lock-free and
+ * allocation-free.
  *
- * <p>Every cell carries, in its top 16 bits, the lap (epoch / buckets) it belongs to, so a record into a bucket
- * left over from an earlier lap resets it with the same compare-and-set that adds to it: no bucket is ever cleared
- * by a separate step that could lose a concurrent record. Readers ignore cells of any other lap. Per bucket: cell 0
- * packs calls and failures (24 bits each), cell 1 slow and above-threshold calls, then one cell per histogram
- * bucket (48-bit count). A bucket therefore counts at most 16.7 million calls; more are dropped, not wrapped.
+ * <p>Every cell carries, in its top 16 bits, the lap (epoch / buckets) it belongs to, so a record
+ * into a bucket left over from an earlier lap resets it with the same compare-and-set that adds to
+ * it: no bucket is ever cleared by a separate step that could lose a concurrent record. Readers
+ * ignore cells of any other lap. Per bucket: cell 0 packs calls and failures (24 bits each), cell 1
+ * slow and above-threshold calls, then one cell per histogram bucket (48-bit count). A bucket
+ * therefore counts at most 16.7 million calls; more are dropped, not wrapped.
  */
 final class TimeWindow implements Window {
   private static final int CELLS = 2 + Histogram.BUCKETS;
@@ -113,15 +115,22 @@ final class TimeWindow implements Window {
         }
       }
     }
-    return new WindowCounts((int) Math.min(calls, Integer.MAX_VALUE), (int) Math.min(failures, Integer.MAX_VALUE),
-        (int) Math.min(slow, Integer.MAX_VALUE), (int) Math.min(above, Integer.MAX_VALUE), h);
+    return new WindowCounts(
+        (int) Math.min(calls, Integer.MAX_VALUE),
+        (int) Math.min(failures, Integer.MAX_VALUE),
+        (int) Math.min(slow, Integer.MAX_VALUE),
+        (int) Math.min(above, Integer.MAX_VALUE),
+        h);
   }
 
   private long epoch(long now) {
     return Math.max(0, now - origin) / widthNanos;
   }
 
-  /** Returns the lap that bucket {@code i} must carry to belong to the window ending at {@code epoch}. */
+  /**
+   * Returns the lap that bucket {@code i} must carry to belong to the window ending at {@code
+   * epoch}.
+   */
   private long expectedLap(long epoch, int i) {
     long newest = epoch - Math.floorMod(epoch - i, (long) buckets);
     return newest < 0 ? -1 : (newest / buckets) & 0xFFFF;
@@ -149,6 +158,7 @@ final class TimeWindow implements Window {
     if (cell % CELLS >= 2) {
       return (v & COUNT48) == COUNT48;
     }
-    return ((v & FIELD) + (delta & FIELD)) > FIELD || (((v >>> 24) & FIELD) + ((delta >>> 24) & FIELD)) > FIELD;
+    return ((v & FIELD) + (delta & FIELD)) > FIELD
+        || (((v >>> 24) & FIELD) + ((delta >>> 24) & FIELD)) > FIELD;
   }
 }

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A breaker's counts since creation, for metrics: each finished call is counted exactly once.
  *
- * <p>Calls recorded by a CLOSED count window are counted by its cursor, which is folded in here atomically when
- * the state changes ({@link Window#fold()}); every other finished call goes to {@code records}. Failures and slow
- * calls are rare on a healthy path and have their own adders, so a success costs no extra atomic.
+ * <p>Calls recorded by a CLOSED count window are counted by its cursor, which is folded in here
+ * atomically when the state changes ({@link Window#fold()}); every other finished call goes to
+ * {@code records}. Failures and slow calls are rare on a healthy path and have their own adders, so
+ * a success costs no extra atomic.
  */
 final class Totals {
   private final LongAdder records = new LongAdder();
@@ -24,7 +25,10 @@ final class Totals {
     }
   }
 
-  /** Counts the rare parts of an outcome; the call itself is counted by a window or {@link #record()}. */
+  /**
+   * Counts the rare parts of an outcome; the call itself is counted by a window or {@link
+   * #record()}.
+   */
   void outcome(boolean failure, boolean isSlow) {
     if (failure) {
       failures.increment();
@@ -51,7 +55,10 @@ final class Totals {
     rejections[reason.ordinal()].increment();
   }
 
-  /** Returns the finished calls, given the live count of the current window (0 when it does not count). */
+  /**
+   * Returns the finished calls, given the live count of the current window (0 when it does not
+   * count).
+   */
   long finished(long liveWindowRecords) {
     return liveWindowRecords + folded.sum() + records.sum();
   }

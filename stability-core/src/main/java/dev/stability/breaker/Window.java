@@ -10,7 +10,8 @@ interface Window {
    *
    * @param durationNanos the call's duration
    * @param failure whether it failed
-   * @param inFlight slow and above-threshold calls in flight from the last scan, see {@link Thresholds#check}
+   * @param inFlight slow and above-threshold calls in flight from the last scan, see {@link
+   *     Thresholds#check}
    */
   int recordAndCheck(long durationNanos, boolean failure, long inFlight);
 
@@ -18,8 +19,9 @@ interface Window {
   int check(long inFlight);
 
   /**
-   * Stops counting records and returns how many this window counted, atomically: a record that races with the
-   * fold is either included here or gets {@link #FOLDED}. Windows that do not count records return 0.
+   * Stops counting records and returns how many this window counted, atomically: a record that
+   * races with the fold is either included here or gets {@link #FOLDED}. Windows that do not count
+   * records return 0.
    */
   long fold();
 

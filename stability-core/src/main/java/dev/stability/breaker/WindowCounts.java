@@ -1,6 +1,9 @@
 package dev.stability.breaker;
 
-/** A copy of a window's counts and latency histogram, for snapshots and percentile estimates (allocates). */
+/**
+ * A copy of a window's counts and latency histogram, for snapshots and percentile estimates
+ * (allocates).
+ */
 final class WindowCounts {
   static final WindowCounts EMPTY = new WindowCounts(0, 0, 0, 0, new long[Histogram.BUCKETS]);
 
@@ -18,7 +21,10 @@ final class WindowCounts {
     this.histogram = histogram;
   }
 
-  /** Returns the latency at quantile {@code q}, the bucket's lower or upper bound, or -1 below {@code minCalls}. */
+  /**
+   * Returns the latency at quantile {@code q}, the bucket's lower or upper bound, or -1 below
+   * {@code minCalls}.
+   */
   long percentileNanos(double q, boolean upper, int minCalls) {
     long total = 0;
     for (long c : histogram) {

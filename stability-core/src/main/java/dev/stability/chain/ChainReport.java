@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The stages of a chain in order with their counters, as observed from real traffic, rendered as JSON, a
- * Markdown table or a Mermaid flowchart: a call graph with coverage, produced at runtime.
+ * The stages of a chain in order with their counters, as observed from real traffic, rendered as
+ * JSON, a Markdown table or a Mermaid flowchart: a call graph with coverage, produced at runtime.
  *
- * <p>A report is an immutable snapshot; counters taken while traffic flows are each exact but not mutually
- * consistent (a request may be counted as entered in one stage and not yet in the next).
+ * <p>A report is an immutable snapshot; counters taken while traffic flows are each exact but not
+ * mutually consistent (a request may be counted as entered in one stage and not yet in the next).
  */
 public final class ChainReport {
   private final String chain;
@@ -31,8 +31,8 @@ public final class ChainReport {
   }
 
   /**
-   * Renders the report as one JSON object: {@code {"chain":..,"stages":[{"name":..,"entered":..,...,
-   * "violations":{"SWALLOWED":1}}]}}.
+   * Renders the report as one JSON object: {@code
+   * {"chain":..,"stages":[{"name":..,"entered":..,..., "violations":{"SWALLOWED":1}}]}}.
    *
    * @return the JSON text
    */
@@ -42,14 +42,21 @@ public final class ChainReport {
     for (int i = 0; i < stages.size(); i++) {
       StageStats s = stages.get(i);
       Json.appendString(sb.append(i == 0 ? "{" : ",{").append("\"name\":"), s.name());
-      sb.append(",\"entered\":").append(s.entered())
-          .append(",\"forwarded\":").append(s.forwarded())
-          .append(",\"responded\":").append(s.responded())
-          .append(",\"failed\":").append(s.failed())
+      sb.append(",\"entered\":")
+          .append(s.entered())
+          .append(",\"forwarded\":")
+          .append(s.forwarded())
+          .append(",\"responded\":")
+          .append(s.responded())
+          .append(",\"failed\":")
+          .append(s.failed())
           .append(",\"violations\":{");
       boolean first = true;
       for (Map.Entry<ViolationType, Long> e : s.violationsByType().entrySet()) {
-        sb.append(first ? "\"" : ",\"").append(e.getKey().name()).append("\":").append(e.getValue());
+        sb.append(first ? "\"" : ",\"")
+            .append(e.getKey().name())
+            .append("\":")
+            .append(e.getValue());
         first = false;
       }
       sb.append("}}");
@@ -68,16 +75,28 @@ public final class ChainReport {
     sb.append("|---|---|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < stages.size(); i++) {
       StageStats s = stages.get(i);
-      sb.append("| ").append(i + 1).append(" | ").append(markdownCell(s.name())).append(" | ")
-          .append(s.entered()).append(" | ").append(s.forwarded()).append(" | ").append(s.responded())
-          .append(" | ").append(s.failed()).append(" | ").append(violationText(s)).append(" |\n");
+      sb.append("| ")
+          .append(i + 1)
+          .append(" | ")
+          .append(markdownCell(s.name()))
+          .append(" | ")
+          .append(s.entered())
+          .append(" | ")
+          .append(s.forwarded())
+          .append(" | ")
+          .append(s.responded())
+          .append(" | ")
+          .append(s.failed())
+          .append(" | ")
+          .append(violationText(s))
+          .append(" |\n");
     }
     return sb.toString();
   }
 
   /**
-   * Renders the report as Mermaid flowchart text: one node per stage in order with its counters, edges labelled
-   * with the forwarded count, and stages with violations highlighted.
+   * Renders the report as Mermaid flowchart text: one node per stage in order with its counters,
+   * edges labelled with the forwarded count, and stages with violations highlighted.
    *
    * @return the Mermaid source, ending with a newline
    */
@@ -87,12 +106,20 @@ public final class ChainReport {
     sb.append("  classDef violation stroke:#d00,stroke-width:3px\n");
     for (int i = 0; i < stages.size(); i++) {
       StageStats s = stages.get(i);
-      sb.append("  s").append(i).append("[\"").append(mermaidText(s.name()))
-          .append("<br/>entered ").append(s.entered())
-          .append("<br/>forwarded ").append(s.forwarded())
-          .append("<br/>responded ").append(s.responded())
-          .append("<br/>failed ").append(s.failed())
-          .append("<br/>violations ").append(s.violations());
+      sb.append("  s")
+          .append(i)
+          .append("[\"")
+          .append(mermaidText(s.name()))
+          .append("<br/>entered ")
+          .append(s.entered())
+          .append("<br/>forwarded ")
+          .append(s.forwarded())
+          .append("<br/>responded ")
+          .append(s.responded())
+          .append("<br/>failed ")
+          .append(s.failed())
+          .append("<br/>violations ")
+          .append(s.violations());
       if (s.violations() > 0) {
         sb.append(": ").append(violationText(s));
       }
@@ -103,7 +130,12 @@ public final class ChainReport {
       sb.append('\n');
     }
     for (int i = 0; i + 1 < stages.size(); i++) {
-      sb.append("  s").append(i).append(" -->|").append(stages.get(i).forwarded()).append("| s").append(i + 1)
+      sb.append("  s")
+          .append(i)
+          .append(" -->|")
+          .append(stages.get(i).forwarded())
+          .append("| s")
+          .append(i + 1)
           .append('\n');
     }
     return sb.toString();
@@ -115,7 +147,10 @@ public final class ChainReport {
     }
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<ViolationType, Long> e : s.violationsByType().entrySet()) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(e.getKey().name()).append(' ').append(e.getValue());
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(e.getKey().name())
+          .append(' ')
+          .append(e.getValue());
     }
     return sb.toString();
   }
@@ -130,12 +165,24 @@ public final class ChainReport {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '"': sb.append("#quot;"); break;
-        case '<': sb.append("#lt;"); break;
-        case '>': sb.append("#gt;"); break;
-        case '#': sb.append("#35;"); break;
-        case '\n': case '\r': sb.append(' '); break;
-        default: sb.append(c);
+        case '"':
+          sb.append("#quot;");
+          break;
+        case '<':
+          sb.append("#lt;");
+          break;
+        case '>':
+          sb.append("#gt;");
+          break;
+        case '#':
+          sb.append("#35;");
+          break;
+        case '\n':
+        case '\r':
+          sb.append(' ');
+          break;
+        default:
+          sb.append(c);
       }
     }
     return sb.toString();

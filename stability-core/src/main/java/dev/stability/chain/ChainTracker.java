@@ -1,11 +1,11 @@
 package dev.stability.chain;
 
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.internal.LogLimiter;
 import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
+import dev.stability.timeline.PhaseTimeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -21,22 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks the contract of one pipeline of named stages (every stage forwards or responds exactly once, a request
- * gets one response with a status and an end) and keeps per-stage statistics; framework-neutral, driven by an
- * adapter through one {@link TrackedRequest} per request.
+ * Checks the contract of one pipeline of named stages (every stage forwards or responds exactly
+ * once, a request gets one response with a status and an end) and keeps per-stage statistics;
+ * framework-neutral, driven by an adapter through one {@link TrackedRequest} per request.
  *
- * <p>Create one tracker per pipeline or service, declare its stages in order at build time (stages met later
- * are appended), and keep it for the life of the server. The no-violation path allocates only the exchange and
- * updates {@code LongAdder} counters. Each violation is logged (once per stage and type per log interval, the
- * rest counted), counted in Micrometer as {@value #VIOLATIONS_METER} with tags {@code chain}, {@code stage},
- * {@code type}, passed to the {@link ViolationListener}, and handled by the {@link ViolationPolicy} of its type
- * ({@link ViolationPolicy#REPAIR} by default). Thread-safe.
+ * <p>Create one tracker per pipeline or service, declare its stages in order at build time (stages
+ * met later are appended), and keep it for the life of the server. The no-violation path allocates
+ * only the exchange and updates {@code LongAdder} counters. Each violation is logged (once per
+ * stage and type per log interval, the rest counted), counted in Micrometer as {@value
+ * #VIOLATIONS_METER} with tags {@code chain}, {@code stage}, {@code type}, passed to the {@link
+ * ViolationListener}, and handled by the {@link ViolationPolicy} of its type ({@link
+ * ViolationPolicy#REPAIR} by default). Thread-safe.
  */
 public final class ChainTracker {
   /** The Micrometer counter of violations. */
   public static final String VIOLATIONS_METER = "stability.chain.violations";
+
   /** The most stages one tracker can hold: {@value}. */
   public static final int MAX_STAGES = 64;
+
   private static final Logger log = LoggerFactory.getLogger(ChainTracker.class);
 
   private final String name;
@@ -104,8 +107,16 @@ public final class ChainTracker {
     }
     Stage[] current = stages;
     if (current.length >= MAX_STAGES) {
-      throw new IllegalStateException("chain '" + name + "' has " + current.length + " stages, cannot add '"
-          + stageName + "' (expected: at most " + MAX_STAGES + ")");
+      throw new IllegalStateException(
+          "chain '"
+              + name
+              + "' has "
+              + current.length
+              + " stages, cannot add '"
+              + stageName
+              + "' (expected: at most "
+              + MAX_STAGES
+              + ")");
     }
     s = new Stage(this, stageName, current.length);
     Stage[] next = Arrays.copyOf(current, current.length + 1);
@@ -145,7 +156,8 @@ public final class ChainTracker {
   }
 
   /**
-   * Starts tracking one request; violations at the deadline print the context's {@link PhaseTimeline}, if any.
+   * Starts tracking one request; violations at the deadline print the context's {@link
+   * PhaseTimeline}, if any.
    *
    * @param ctx the request's context
    * @return the tracked request
@@ -171,12 +183,20 @@ public final class ChainTracker {
     ChainViolation v = new ChainViolation(type, name, stage.name, requestId, policy, timeline);
     long suppressed = limiter.acquire(type.name() + '/' + stage.name);
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.warn("{}{}{}", v.message(), suppressed == 0 ? "" : " (" + suppressed + " more since last logged)",
+      log.warn(
+          "{}{}{}",
+          v.message(),
+          suppressed == 0 ? "" : " (" + suppressed + " more since last logged)",
           timeline == null ? "" : "\n" + timeline);
     }
     try {
-      Counter.builder(VIOLATIONS_METER).description("Chain contract violations by chain, stage and type")
-          .tag("chain", name).tag("stage", stage.name).tag("type", type.name()).register(registry).increment();
+      Counter.builder(VIOLATIONS_METER)
+          .description("Chain contract violations by chain, stage and type")
+          .tag("chain", name)
+          .tag("stage", stage.name)
+          .tag("type", type.name())
+          .register(registry)
+          .increment();
     } catch (Throwable t) {
       log.warn("Could not count {}", v, t);
     }
@@ -225,12 +245,14 @@ public final class ChainTracker {
       for (String n : Objects.requireNonNull(names, "names")) {
         Objects.requireNonNull(n, "names contains null");
         if (stageNames.contains(n)) {
-          throw new IllegalArgumentException("stages: duplicate '" + n + "' (expected: unique stage names)");
+          throw new IllegalArgumentException(
+              "stages: duplicate '" + n + "' (expected: unique stage names)");
         }
         stageNames.add(n);
       }
       if (stageNames.size() > MAX_STAGES) {
-        throw new IllegalArgumentException("stages: " + stageNames.size() + " (expected: <= " + MAX_STAGES + ")");
+        throw new IllegalArgumentException(
+            "stages: " + stageNames.size() + " (expected: <= " + MAX_STAGES + ")");
       }
       return this;
     }
@@ -254,7 +276,8 @@ public final class ChainTracker {
      * @return this builder
      */
     public Builder policy(ViolationType type, ViolationPolicy policy) {
-      policies[Objects.requireNonNull(type, "type").ordinal()] = Objects.requireNonNull(policy, "policy");
+      policies[Objects.requireNonNull(type, "type").ordinal()] =
+          Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -281,7 +304,8 @@ public final class ChainTracker {
     }
 
     /**
-     * Sets the interval in which one stage and violation type is logged once; zero logs every violation.
+     * Sets the interval in which one stage and violation type is logged once; zero logs every
+     * violation.
      *
      * @param interval the interval, zero or positive
      * @return this builder

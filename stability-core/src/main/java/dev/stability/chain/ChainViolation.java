@@ -1,9 +1,8 @@
 package dev.stability.chain;
 
 import dev.stability.timeline.PhaseTimeline;
-/**
- * One detected violation: its type, the stage that caused it, the request and the chain.
- */
+
+/** One detected violation: its type, the stage that caused it, the request and the chain. */
 public final class ChainViolation {
   private final ViolationType type;
   private final String chain;
@@ -12,7 +11,12 @@ public final class ChainViolation {
   private final ViolationPolicy policy;
   private final String timeline;
 
-  ChainViolation(ViolationType type, String chain, String stage, String requestId, ViolationPolicy policy,
+  ChainViolation(
+      ViolationType type,
+      String chain,
+      String stage,
+      String requestId,
+      ViolationPolicy policy,
       String timeline) {
     this.type = type;
     this.chain = chain;
@@ -48,8 +52,8 @@ public final class ChainViolation {
   }
 
   /**
-   * Returns the request's rendered {@link PhaseTimeline} at detection time, or an empty string when the exchange
-   * was created without a context carrying one.
+   * Returns the request's rendered {@link PhaseTimeline} at detection time, or an empty string when
+   * the exchange was created without a context carrying one.
    *
    * @return the timeline text, possibly empty
    */
@@ -66,7 +70,8 @@ public final class ChainViolation {
     String s = "stage '" + stage + "'";
     switch (type) {
       case SWALLOWED:
-        s += " neither forwarded nor responded to the request (it must do one of them exactly once)";
+        s +=
+            " neither forwarded nor responded to the request (it must do one of them exactly once)";
         break;
       case DOUBLE_RESPONSE:
         s += " sent a second response (a request gets exactly one)";
@@ -94,7 +99,16 @@ public final class ChainViolation {
 
   @Override
   public String toString() {
-    return "ChainViolation(" + type + ", stage=" + stage + ", request=" + requestId + ", chain=" + chain + ", policy="
-        + policy + ")";
+    return "ChainViolation("
+        + type
+        + ", stage="
+        + stage
+        + ", request="
+        + requestId
+        + ", chain="
+        + chain
+        + ", policy="
+        + policy
+        + ")";
   }
 }

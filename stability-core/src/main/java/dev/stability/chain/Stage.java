@@ -1,8 +1,9 @@
 package dev.stability.chain;
 
 /**
- * A named stage of one {@link ChainTracker}, such as a filter or the handler; obtained from
- * {@link ChainTracker#stage(String)} once, at pipeline build time, and passed to every {@link TrackedRequest} call.
+ * A named stage of one {@link ChainTracker}, such as a filter or the handler; obtained from {@link
+ * ChainTracker#stage(String)} once, at pipeline build time, and passed to every {@link
+ * TrackedRequest} call.
  *
  * <p>Do not share stages between trackers: an exchange rejects a stage of another tracker.
  */

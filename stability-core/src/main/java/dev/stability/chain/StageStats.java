@@ -4,9 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
-/**
- * A snapshot of one stage's counters since its tracker was created.
- */
+/** A snapshot of one stage's counters since its tracker was created. */
 public final class StageStats {
   private final String name;
   private final long entered;
@@ -15,7 +13,12 @@ public final class StageStats {
   private final long failed;
   private final Map<ViolationType, Long> violations;
 
-  StageStats(String name, long entered, long forwarded, long responded, long failed,
+  StageStats(
+      String name,
+      long entered,
+      long forwarded,
+      long responded,
+      long failed,
       Map<ViolationType, Long> violations) {
     this.name = name;
     this.entered = entered;
@@ -34,7 +37,8 @@ public final class StageStats {
         v.put(type, n);
       }
     }
-    return new StageStats(stage.name, c.entered.sum(), c.forwarded.sum(), c.responded.sum(), c.failed.sum(), v);
+    return new StageStats(
+        stage.name, c.entered.sum(), c.forwarded.sum(), c.responded.sum(), c.failed.sum(), v);
   }
 
   /** Returns the stage name. @return the name */
@@ -88,7 +92,17 @@ public final class StageStats {
 
   @Override
   public String toString() {
-    return name + "(entered=" + entered + ", forwarded=" + forwarded + ", responded=" + responded + ", failed="
-        + failed + ", violations=" + violations + ")";
+    return name
+        + "(entered="
+        + entered
+        + ", forwarded="
+        + forwarded
+        + ", responded="
+        + responded
+        + ", failed="
+        + failed
+        + ", violations="
+        + violations
+        + ")";
   }
 }

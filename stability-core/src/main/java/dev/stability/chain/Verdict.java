@@ -1,18 +1,24 @@
 package dev.stability.chain;
 
-/**
- * What the adapter must do with the action it just reported to a {@link TrackedRequest}.
- */
+/** What the adapter must do with the action it just reported to a {@link TrackedRequest}. */
 public enum Verdict {
   /** Let the action through: no violation, or the policy only reports. */
   ALLOW,
   /** Drop the action (release its message); the exchange stays usable. */
   DROP,
-  /** Drop the action and close the connection: the response on the wire cannot be completed correctly. */
+  /**
+   * Drop the action and close the connection: the response on the wire cannot be completed
+   * correctly.
+   */
   DROP_AND_CLOSE,
-  /** Answer the request with a 500 problem response now: a stage swallowed it or wrote a body without status. */
+  /**
+   * Answer the request with a 500 problem response now: a stage swallowed it or wrote a body
+   * without status.
+   */
   ANSWER_500,
-  /** Answer the request with a 504 problem response now: nothing answered it before its deadline. */
+  /**
+   * Answer the request with a 504 problem response now: nothing answered it before its deadline.
+   */
   ANSWER_504;
 
   /**

@@ -1,10 +1,10 @@
 package dev.stability.chain;
 
-/**
- * A broken chain contract, always attributed to one stage.
- */
+/** A broken chain contract, always attributed to one stage. */
 public enum ViolationType {
-  /** A stage returned (or the deadline passed) without forwarding the request or responding to it. */
+  /**
+   * A stage returned (or the deadline passed) without forwarding the request or responding to it.
+   */
   SWALLOWED,
   /** A stage sent a response status after one had already been sent for the request. */
   DOUBLE_RESPONSE,

@@ -12,8 +12,11 @@ final class ConfigNames {
   static String check(String name) {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("name: '" + name + "' (expected: 1 to 64 of [A-Za-z0-9._-], "
-          + "starting with a letter or digit)");
+      throw new IllegalArgumentException(
+          "name: '"
+              + name
+              + "' (expected: 1 to 64 of [A-Za-z0-9._-], "
+              + "starting with a letter or digit)");
     }
     return name;
   }

@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * Says why an update of a {@link ConfigSource} was rejected; the last good value stayed in force.
  *
- * <p>The message reads {@code config 'client-pins' update from /etc/pins.json rejected, keeping the last good
- * value: pins: [] (expected: ...)}; {@link #reason()} is the builder's own message alone. Created without a stack
- * trace: the message says everything, and a poller could otherwise fill logs with identical traces.
+ * <p>The message reads {@code config 'client-pins' update from /etc/pins.json rejected, keeping the
+ * last good value: pins: [] (expected: ...)}; {@link #reason()} is the builder's own message alone.
+ * Created without a stack trace: the message says everything, and a poller could otherwise fill
+ * logs with identical traces.
  */
 public final class ConfigRejectedException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -25,7 +26,13 @@ public final class ConfigRejectedException extends IllegalArgumentException {
    * @param cause the exception that carried the reason, or {@code null}
    */
   public ConfigRejectedException(String source, String origin, String reason, Throwable cause) {
-    super("config '" + source + "' update from " + origin + " rejected, keeping the last good value: " + reason,
+    super(
+        "config '"
+            + source
+            + "' update from "
+            + origin
+            + " rejected, keeping the last good value: "
+            + reason,
         cause);
     this.source = Objects.requireNonNull(source, "source");
     this.origin = Objects.requireNonNull(origin, "origin");
@@ -42,12 +49,17 @@ public final class ConfigRejectedException extends IllegalArgumentException {
     return source;
   }
 
-  /** Returns where the rejected update came from. @return a path, a key, or what the caller passed */
+  /**
+   * Returns where the rejected update came from. @return a path, a key, or what the caller passed
+   */
   public String origin() {
     return origin;
   }
 
-  /** Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. @return the reason */
+  /**
+   * Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. @return
+   * the reason
+   */
   public String reason() {
     return reason;
   }

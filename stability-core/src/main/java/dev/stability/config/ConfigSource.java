@@ -3,11 +3,13 @@ package dev.stability.config;
 import java.util.Objects;
 
 /**
- * A named value that may be replaced at run time by a validated update; readers always see the last good value.
+ * A named value that may be replaced at run time by a validated update; readers always see the last
+ * good value.
  *
- * <p>{@link #current()} is a volatile read, cheap enough for every request: read it where the value is used rather
- * than caching it, or {@linkplain #subscribe(ConfigListener) subscribe} to rebuild something derived from it.
- * An update that fails validation never becomes current: it is rejected, counted and reported to listeners.
+ * <p>{@link #current()} is a volatile read, cheap enough for every request: read it where the value
+ * is used rather than caching it, or {@linkplain #subscribe(ConfigListener) subscribe} to rebuild
+ * something derived from it. An update that fails validation never becomes current: it is rejected,
+ * counted and reported to listeners.
  *
  * @param <T> the immutable value type, typically a config built by a validating builder
  */
@@ -28,20 +30,23 @@ public interface ConfigSource<T> extends AutoCloseable {
   T current();
 
   /**
-   * Registers {@code listener} for later updates and rejections; it is not called for the current value.
+   * Registers {@code listener} for later updates and rejections; it is not called for the current
+   * value.
    *
    * @param listener called on the thread that applied the update; must be fast and must not throw
    * @return a handle that removes the listener
    */
   Subscription subscribe(ConfigListener<? super T> listener);
 
-  /** Stops watching for updates; {@link #current()} keeps answering the last good value. Idempotent. */
+  /**
+   * Stops watching for updates; {@link #current()} keeps answering the last good value. Idempotent.
+   */
   @Override
   void close();
 
   /**
-   * Returns a source whose value never changes: for tests, and for callers that accept a source but have a
-   * fixed value.
+   * Returns a source whose value never changes: for tests, and for callers that accept a source but
+   * have a fixed value.
    *
    * @param name the name
    * @param value the value

@@ -1,8 +1,8 @@
 package dev.stability.config;
 
 /**
- * A check across the current and the candidate value that a builder cannot make alone, for example "the new pin
- * set still contains a pin of the certificate in service".
+ * A check across the current and the candidate value that a builder cannot make alone, for example
+ * "the new pin set still contains a pin of the certificate in service".
  *
  * @param <T> the value type
  */

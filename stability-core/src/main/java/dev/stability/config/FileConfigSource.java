@@ -12,14 +12,16 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * A {@link ConfigSource} read from one UTF-8 file and re-read when its content changes: the embedded default.
+ * A {@link ConfigSource} read from one UTF-8 file and re-read when its content changes: the
+ * embedded default.
  *
  * <p>At {@link Builder#build()} the file is read and parsed; when that fails the build throws the
- * {@link ConfigRejectedException}, unless a {@linkplain Builder#fallback(Object) fallback} was given, which is then
- * current (and the rejection counted). After that a {@link FileWatcher} polls the file; every changed content is
- * offered to a {@link ReloadableConfig}, so an invalid edit, a deleted file or an oversized one is rejected with a
- * message naming the bad value, counted in {@code stability.config.updates{outcome=rejected}}, logged once, and
- * the last good value stays in force.
+ * {@link ConfigRejectedException}, unless a {@linkplain Builder#fallback(Object) fallback} was
+ * given, which is then current (and the rejection counted). After that a {@link FileWatcher} polls
+ * the file; every changed content is offered to a {@link ReloadableConfig}, so an invalid edit, a
+ * deleted file or an oversized one is rejected with a message naming the bad value, counted in
+ * {@code stability.config.updates{outcome=rejected}}, logged once, and the last good value stays in
+ * force.
  *
  * @param <T> the value type
  */
@@ -31,8 +33,8 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
   private FileConfigSource(Builder<T> b) {
     this.path = b.path;
     Sink sink = new Sink(path);
-    FileWatcher.Builder wb = FileWatcher.builder(List.of(path), sink).pollInterval(b.pollInterval)
-        .maxBytes(b.maxBytes);
+    FileWatcher.Builder wb =
+        FileWatcher.builder(List.of(path), sink).pollInterval(b.pollInterval).maxBytes(b.maxBytes);
     if (b.scheduler != null) {
       wb.scheduler(b.scheduler);
     }
@@ -42,8 +44,11 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
     if (initial == null) {
       initial = parseFirst(b, sink);
     }
-    ReloadableConfig.Builder<T> rb = ReloadableConfig.<T>builder(b.name, initial).parser(b.parser)
-        .validator(b.validator).listener(b.listener);
+    ReloadableConfig.Builder<T> rb =
+        ReloadableConfig.<T>builder(b.name, initial)
+            .parser(b.parser)
+            .validator(b.validator)
+            .listener(b.listener);
     if (b.meterRegistry != null) {
       rb.meterRegistry(b.meterRegistry);
     }
@@ -58,16 +63,20 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
   private static <T> T parseFirst(Builder<T> b, Sink sink) {
     String origin = b.path.toString();
     if (sink.firstError != null) {
-      throw new ConfigRejectedException(b.name, origin, sink.firstError + "; no last good value", null);
+      throw new ConfigRejectedException(
+          b.name, origin, sink.firstError + "; no last good value", null);
     }
     try {
       return Objects.requireNonNull(b.parser.parse(sink.firstText), "parser returned null");
     } catch (RuntimeException e) {
-      throw new ConfigRejectedException(b.name, origin, ReloadableConfig.reasonOf(e) + "; no last good value", e);
+      throw new ConfigRejectedException(
+          b.name, origin, ReloadableConfig.reasonOf(e) + "; no last good value", e);
     }
   }
 
-  /** Remembers the first read (there is no config to offer it to yet), then offers every later one. */
+  /**
+   * Remembers the first read (there is no config to offer it to yet), then offers every later one.
+   */
   private static final class Sink implements FileWatcher.Handler {
     private final Path path;
     volatile ReloadableConfig<?> target;
@@ -114,8 +123,12 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
 
   static String utf8(byte[] bytes, Path path) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("file: " + path + " (expected: UTF-8 text)", e);
     }
@@ -202,7 +215,8 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
     }
 
     /**
-     * Sets the value used when the file cannot be read or parsed at start; without it the build throws.
+     * Sets the value used when the file cannot be read or parsed at start; without it the build
+     * throws.
      *
      * @param value the fallback
      * @return this builder
@@ -212,13 +226,19 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
       return this;
     }
 
-    /** Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the check @return this */
+    /**
+     * Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the
+     * check @return this
+     */
     public Builder<T> validator(ConfigValidator<? super T> value) {
       this.validator = Objects.requireNonNull(value, "validator");
       return this;
     }
 
-    /** Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return this */
+    /**
+     * Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return
+     * this
+     */
     public Builder<T> listener(ConfigListener<? super T> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;

@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
  * Polls a small set of files and reports when their combined content changes: the file half of
  * {@link FileConfigSource} and of the TLS certificate reloader.
  *
- * <p>Polling the content, not a {@code WatchService}: watch events do not fire for the symlink swap with which
- * Kubernetes updates a mounted ConfigMap or Secret, are lost on some network file systems, and modification times
- * can be too coarse to see two writes in one second. Reading a few kilobytes once per interval sees all of these.
- * Each poll reads every file (at most {@link Builder#maxBytes(int)} each); the handler is called only when the
- * bytes differ from the last poll, and an unreadable file is reported once until its reason changes. Replace
- * files atomically (write a temporary file, then rename): a half-written file is read as it is.
+ * <p>Polling the content, not a {@code WatchService}: watch events do not fire for the symlink swap
+ * with which Kubernetes updates a mounted ConfigMap or Secret, are lost on some network file
+ * systems, and modification times can be too coarse to see two writes in one second. Reading a few
+ * kilobytes once per interval sees all of these. Each poll reads every file (at most {@link
+ * Builder#maxBytes(int)} each); the handler is called only when the bytes differ from the last
+ * poll, and an unreadable file is reported once until its reason changes. Replace files atomically
+ * (write a temporary file, then rename): a half-written file is read as it is.
  */
 public final class FileWatcher implements AutoCloseable {
   /** The default time between two polls: {@value} ms. */
   public static final long DEFAULT_POLL_INTERVAL_MILLIS = 1_000;
+
   /** The default largest file read: {@value} bytes; a larger one is reported unreadable. */
   public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
@@ -85,8 +87,9 @@ public final class FileWatcher implements AutoCloseable {
   }
 
   /**
-   * Reads the files now and calls the handler when their content changed since the last read; this is what every
-   * poll does, and what to call on demand (on SIGHUP, after a deploy step, from a test).
+   * Reads the files now and calls the handler when their content changed since the last read; this
+   * is what every poll does, and what to call on demand (on SIGHUP, after a deploy step, from a
+   * test).
    *
    * @return {@code true} when the handler was called
    */
@@ -126,7 +129,8 @@ public final class FileWatcher implements AutoCloseable {
     try (InputStream in = Files.newInputStream(p)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
-        throw new IllegalArgumentException("file: " + p + " (expected: at most " + maxBytes + " bytes)");
+        throw new IllegalArgumentException(
+            "file: " + p + " (expected: at most " + maxBytes + " bytes)");
       }
       return bytes;
     }
@@ -141,7 +145,10 @@ public final class FileWatcher implements AutoCloseable {
     return true;
   }
 
-  /** Starts polling every interval on the scheduler; the first poll comes one interval from now. @return this */
+  /**
+   * Starts polling every interval on the scheduler; the first poll comes one interval from
+   * now. @return this
+   */
   public FileWatcher start() {
     synchronized (lock) {
       if (closed || task != null) {
@@ -157,7 +164,8 @@ public final class FileWatcher implements AutoCloseable {
     try {
       refresh();
     } catch (RuntimeException e) {
-      // a throwing handler must not end the schedule: scheduleWithFixedDelay stops after an exception
+      // a throwing handler must not end the schedule: scheduleWithFixedDelay stops after an
+      // exception
       log.error("watching {} failed; polling goes on", paths, e);
     }
   }
@@ -199,8 +207,10 @@ public final class FileWatcher implements AutoCloseable {
     public Builder pollInterval(Duration value) {
       Objects.requireNonNull(value, "pollInterval");
       if (value.compareTo(Duration.ofMillis(10)) < 0 || value.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("pollInterval: " + Durations.format(value.toNanos())
-            + " (expected: >= 10ms and <= 1h)");
+        throw new IllegalArgumentException(
+            "pollInterval: "
+                + Durations.format(value.toNanos())
+                + " (expected: >= 10ms and <= 1h)");
       }
       this.pollInterval = value;
       return this;
@@ -214,15 +224,16 @@ public final class FileWatcher implements AutoCloseable {
      */
     public Builder maxBytes(int value) {
       if (value < 1 || value > 64 << 20) {
-        throw new IllegalArgumentException("maxBytes: " + value + " (expected: >= 1 and <= 67108864)");
+        throw new IllegalArgumentException(
+            "maxBytes: " + value + " (expected: >= 1 and <= 67108864)");
       }
       this.maxBytes = value;
       return this;
     }
 
     /**
-     * Polls on {@code value} instead of the shared daemon poller thread; the watcher never shuts it down.
-     * Tests pass a scheduler they control, or none and call {@link FileWatcher#refresh()}.
+     * Polls on {@code value} instead of the shared daemon poller thread; the watcher never shuts it
+     * down. Tests pass a scheduler they control, or none and call {@link FileWatcher#refresh()}.
      *
      * @param value the scheduler
      * @return this builder
@@ -240,10 +251,12 @@ public final class FileWatcher implements AutoCloseable {
 
   /** One daemon thread polls every watcher that has no scheduler of its own; reads are small. */
   private static final class SharedPoller {
-    static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "stability-config-poller");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ScheduledExecutorService INSTANCE =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "stability-config-poller");
+              t.setDaemon(true);
+              return t;
+            });
   }
 }

@@ -8,14 +8,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine of every {@link ConfigSource}: takes offered updates, validates them, and either makes them current
- * or rejects them with the builder's message, counting both.
+ * The engine of every {@link ConfigSource}: takes offered updates, validates them, and either makes
+ * them current or rejects them with the builder's message, counting both.
  *
- * <p>Feed it from anywhere: {@link FileConfigSource} and the etcd module do, and so can an admin endpoint. An offer
- * is parsed (for text) with the {@link ConfigParser}, which runs the value's own builder checks, then checked by the
- * {@link ConfigValidator} against the current value; only then does it replace the current value, under a lock so
- * two concurrent offers cannot both validate against the same predecessor. A rejection logs one ERROR, increments
- * {@code stability.config.updates{source, outcome=rejected}}, and tells listeners; the last good value stays.
+ * <p>Feed it from anywhere: {@link FileConfigSource} and the etcd module do, and so can an admin
+ * endpoint. An offer is parsed (for text) with the {@link ConfigParser}, which runs the value's own
+ * builder checks, then checked by the {@link ConfigValidator} against the current value; only then
+ * does it replace the current value, under a lock so two concurrent offers cannot both validate
+ * against the same predecessor. A rejection logs one ERROR, increments {@code
+ * stability.config.updates{source, outcome=rejected}}, and tells listeners; the last good value
+ * stays.
  *
  * @param <T> the value type; {@code equals} decides {@link UpdateOutcome#UNCHANGED}
  */
@@ -25,7 +27,8 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
   private final String name;
   private final ConfigParser<? extends T> parser;
   private final ConfigValidator<? super T> validator;
-  private final CopyOnWriteArrayList<ConfigListener<? super T>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ConfigListener<? super T>> listeners =
+      new CopyOnWriteArrayList<>();
   private final Counter applied;
   private final Counter rejected;
   private final Object lock = new Object();
@@ -44,8 +47,11 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
   }
 
   private Counter counter(MeterRegistry registry, String outcome) {
-    return Counter.builder("stability.config.updates").tag("source", name).tag("outcome", outcome)
-        .description("Configuration updates offered to a source, by outcome").register(registry);
+    return Counter.builder("stability.config.updates")
+        .tag("source", name)
+        .tag("outcome", outcome)
+        .description("Configuration updates offered to a source, by outcome")
+        .register(registry);
   }
 
   /**
@@ -71,7 +77,8 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
   }
 
   /**
-   * Parses {@code text} with the builder's {@link Builder#parser(ConfigParser) parser} and offers the result.
+   * Parses {@code text} with the builder's {@link Builder#parser(ConfigParser) parser} and offers
+   * the result.
    *
    * @param origin where the text came from, for messages (a path, a key and revision)
    * @param text the whole text of the update
@@ -82,7 +89,8 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(text, "text");
     if (parser == null) {
-      throw new IllegalStateException("config '" + name + "' has no parser: offer parsed values instead");
+      throw new IllegalStateException(
+          "config '" + name + "' has no parser: offer parsed values instead");
     }
     T candidate;
     try {
@@ -122,7 +130,8 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
         try {
           l.onApplied(name, previous, candidate);
         } catch (RuntimeException e) {
-          log.error("config '{}' listener {} threw on an update; the update stays applied", name, l, e);
+          log.error(
+              "config '{}' listener {} threw on an update; the update stays applied", name, l, e);
         }
       }
       return UpdateOutcome.APPLIED;
@@ -130,15 +139,16 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
   }
 
   /**
-   * Rejects an update that could not even be read (a missing file, an unreachable key) the same way as an
-   * invalid one: counted, logged once, reported to listeners; the current value stays.
+   * Rejects an update that could not even be read (a missing file, an unreachable key) the same way
+   * as an invalid one: counted, logged once, reported to listeners; the current value stays.
    *
    * @param origin where the update should have come from
    * @param reason why it is rejected, {@code "name: value (expected: ...)"}
    * @return {@link UpdateOutcome#REJECTED}
    */
   public UpdateOutcome reject(String origin, String reason) {
-    return reject(Objects.requireNonNull(origin, "origin"), Objects.requireNonNull(reason, "reason"), null);
+    return reject(
+        Objects.requireNonNull(origin, "origin"), Objects.requireNonNull(reason, "reason"), null);
   }
 
   private UpdateOutcome reject(String origin, String reason, Throwable cause) {
@@ -157,9 +167,14 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
     return UpdateOutcome.REJECTED;
   }
 
-  /** The builders' message as it is; anything else (a NumberFormatException too) with its class name. */
+  /**
+   * The builders' message as it is; anything else (a NumberFormatException too) with its class
+   * name.
+   */
   static String reasonOf(RuntimeException e) {
-    return e.getClass() == IllegalArgumentException.class && e.getMessage() != null ? e.getMessage() : e.toString();
+    return e.getClass() == IllegalArgumentException.class && e.getMessage() != null
+        ? e.getMessage()
+        : e.toString();
   }
 
   @Override
@@ -202,19 +217,28 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
       return this;
     }
 
-    /** Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the check @return this */
+    /**
+     * Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the
+     * check @return this
+     */
     public Builder<T> validator(ConfigValidator<? super T> value) {
       this.validator = Objects.requireNonNull(value, "validator");
       return this;
     }
 
-    /** Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return this */
+    /**
+     * Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return
+     * this
+     */
     public Builder<T> listener(ConfigListener<? super T> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 
-    /** Counts updates in {@code value}; without it nothing is counted. @param value the registry @return this */
+    /**
+     * Counts updates in {@code value}; without it nothing is counted. @param value the
+     * registry @return this
+     */
     public Builder<T> meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
       return this;

@@ -3,10 +3,11 @@ package dev.stability.context;
 import dev.stability.time.Durations;
 
 /**
- * Thrown by {@link RequestContext#budget} when the time left is too small to be worth starting the work.
+ * Thrown by {@link RequestContext#budget} when the time left is too small to be worth starting the
+ * work.
  *
- * <p>Failing fast here is the point: starting a downstream call with 3 ms left only adds load to a dependency
- * whose answer will arrive after the caller gave up.
+ * <p>Failing fast here is the point: starting a downstream call with 3 ms left only adds load to a
+ * dependency whose answer will arrive after the caller gave up.
  */
 public final class BudgetExhaustedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -23,9 +24,17 @@ public final class BudgetExhaustedException extends RuntimeException {
    * @param marginNanos the margin the caller reserves for its own work
    * @param minimumNanos the smallest budget worth starting the work with
    */
-  public BudgetExhaustedException(String requestId, long remainingNanos, long marginNanos, long minimumNanos) {
-    super("request " + requestId + " has " + Durations.format(remainingNanos) + " left, which does not cover margin "
-        + Durations.format(marginNanos) + " + minimum " + Durations.format(minimumNanos));
+  public BudgetExhaustedException(
+      String requestId, long remainingNanos, long marginNanos, long minimumNanos) {
+    super(
+        "request "
+            + requestId
+            + " has "
+            + Durations.format(remainingNanos)
+            + " left, which does not cover margin "
+            + Durations.format(marginNanos)
+            + " + minimum "
+            + Durations.format(minimumNanos));
     this.remainingNanos = remainingNanos;
     this.marginNanos = marginNanos;
     this.minimumNanos = minimumNanos;

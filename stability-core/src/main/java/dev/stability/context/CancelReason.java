@@ -3,9 +3,9 @@ package dev.stability.context;
 /**
  * Why a {@link RequestContext} ended.
  *
- * <p>Only {@link #COMPLETED} is a normal end; every other reason means the work should stop. Whether the reason
- * started in this context or came from an ancestor is told by {@link CancellationCause#isInherited()}, so a
- * handler can tell its own timeout from the caller's.
+ * <p>Only {@link #COMPLETED} is a normal end; every other reason means the work should stop.
+ * Whether the reason started in this context or came from an ancestor is told by {@link
+ * CancellationCause#isInherited()}, so a handler can tell its own timeout from the caller's.
  */
 public enum CancelReason {
   /** The work finished normally and released its context. */

@@ -7,13 +7,16 @@ import java.util.Objects;
 /**
  * The immutable record of why and where a {@link RequestContext} ended.
  *
- * <p>Causes without a message or throwable are shared constants, so cancelling allocates nothing. A cause reaching
- * a descendant is {@linkplain #isInherited() inherited}: a handler's own 900 ms budget running out reads
- * {@code DEADLINE_EXCEEDED}, while the caller's 1 s deadline running out reads inherited {@code DEADLINE_EXCEEDED}.
+ * <p>Causes without a message or throwable are shared constants, so cancelling allocates nothing. A
+ * cause reaching a descendant is {@linkplain #isInherited() inherited}: a handler's own 900 ms
+ * budget running out reads {@code DEADLINE_EXCEEDED}, while the caller's 1 s deadline running out
+ * reads inherited {@code DEADLINE_EXCEEDED}.
  */
 public final class CancellationCause {
-  private static final Map<CancelReason, CancellationCause> LOCAL = new EnumMap<>(CancelReason.class);
-  private static final Map<CancelReason, CancellationCause> INHERITED = new EnumMap<>(CancelReason.class);
+  private static final Map<CancelReason, CancellationCause> LOCAL =
+      new EnumMap<>(CancelReason.class);
+  private static final Map<CancelReason, CancellationCause> INHERITED =
+      new EnumMap<>(CancelReason.class);
 
   static {
     for (CancelReason reason : CancelReason.values()) {
@@ -27,7 +30,8 @@ public final class CancellationCause {
   private final String message;
   private final Throwable throwable;
 
-  private CancellationCause(CancelReason reason, boolean inherited, String message, Throwable throwable) {
+  private CancellationCause(
+      CancelReason reason, boolean inherited, String message, Throwable throwable) {
     this.reason = reason;
     this.inherited = inherited;
     this.message = message;
@@ -53,7 +57,8 @@ public final class CancellationCause {
    * @return a new cause
    */
   public static CancellationCause of(CancelReason reason, String message, Throwable throwable) {
-    return new CancellationCause(Objects.requireNonNull(reason, "reason"), false, message, throwable);
+    return new CancellationCause(
+        Objects.requireNonNull(reason, "reason"), false, message, throwable);
   }
 
   /**

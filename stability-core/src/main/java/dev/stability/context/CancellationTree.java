@@ -9,14 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How cancellation travels through a tree of {@link RequestContext}s: ending a context once, running its
- * listeners, pushing the cause to the children that need it, and arming the deadline timer only when someone
- * waits (grpc keeps its {@code CancellableContext} apart from {@code Context} in the same way).
+ * How cancellation travels through a tree of {@link RequestContext}s: ending a context once,
+ * running its listeners, pushing the cause to the children that need it, and arming the deadline
+ * timer only when someone waits (grpc keeps its {@code CancellableContext} apart from {@code
+ * Context} in the same way).
  *
- * <p>A child is linked into its parent's intrusive list (see {@link Links}) only once a listener or waiter needs
- * to be woken; an unlinked child notices an ended ancestor or a passed deadline when asked
- * ({@link RequestContext#cancellationCause()}). Monitors are always taken parent before child, and nothing is
- * called (listeners, children, the parent) while holding one.
+ * <p>A child is linked into its parent's intrusive list (see {@link Links}) only once a listener or
+ * waiter needs to be woken; an unlinked child notices an ended ancestor or a passed deadline when
+ * asked ({@link RequestContext#cancellationCause()}). Monitors are always taken parent before
+ * child, and nothing is called (listeners, children, the parent) while holding one.
  */
 final class CancellationTree {
   private static final Logger log = LoggerFactory.getLogger(RequestContext.class);
@@ -24,7 +25,9 @@ final class CancellationTree {
 
   static {
     try {
-      CAUSE = MethodHandles.lookup().findVarHandle(RequestContext.class, "cause", CancellationCause.class);
+      CAUSE =
+          MethodHandles.lookup()
+              .findVarHandle(RequestContext.class, "cause", CancellationCause.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -33,8 +36,8 @@ final class CancellationTree {
   private CancellationTree() {}
 
   /**
-   * Ends {@code ctx} with {@code newCause} (marked inherited when it came from an ancestor), then its listeners
-   * and linked children; returns whether this call ended it.
+   * Ends {@code ctx} with {@code newCause} (marked inherited when it came from an ancestor), then
+   * its listeners and linked children; returns whether this call ended it.
    */
   static boolean end(RequestContext ctx, CancellationCause newCause, boolean inherited) {
     CancellationCause effective = inherited ? newCause.inherited() : newCause;
@@ -71,8 +74,11 @@ final class CancellationTree {
     return true;
   }
 
-  /** Registers {@code callback} on {@code ctx}, or runs it at once when {@code ctx} already ended. */
-  static ListenerRegistration onCancel(RequestContext ctx, Consumer<CancellationCause> callback, Executor executor) {
+  /**
+   * Registers {@code callback} on {@code ctx}, or runs it at once when {@code ctx} already ended.
+   */
+  static ListenerRegistration onCancel(
+      RequestContext ctx, Consumer<CancellationCause> callback, Executor executor) {
     Links.Listener entry = new Links.Listener(ctx, callback, executor);
     CancellationCause ended = ctx.cancellationCause();
     if (ended == null) {
@@ -101,7 +107,8 @@ final class CancellationTree {
     }
   }
 
-  // Visible for testing (through RequestContext): the children linked because they need cancellation pushed.
+  // Visible for testing (through RequestContext): the children linked because they need
+  // cancellation pushed.
   static int linkedChildCount(RequestContext ctx) {
     synchronized (ctx) {
       return ctx.links == null ? 0 : ctx.links.childCount();
@@ -123,28 +130,37 @@ final class CancellationTree {
   }
 
   private static void notify(Links.Listener listener, CancellationCause cause) {
-    Runnable call = () -> {
-      try {
-        listener.callback.accept(cause);
-      } catch (RuntimeException | Error e) {
-        log.warn("cancellation listener {} of request {} threw; the other listeners still run",
-            listener.callback, listener.owner.requestId(), e);
-      }
-    };
+    Runnable call =
+        () -> {
+          try {
+            listener.callback.accept(cause);
+          } catch (RuntimeException | Error e) {
+            log.warn(
+                "cancellation listener {} of request {} threw; the other listeners still run",
+                listener.callback,
+                listener.owner.requestId(),
+                e);
+          }
+        };
     if (listener.executor == null) {
       call.run();
     } else {
       try {
         listener.executor.execute(call);
       } catch (RuntimeException e) {
-        log.warn("executor rejected a cancellation listener of request {}; running it inline",
-            listener.owner.requestId(), e);
+        log.warn(
+            "executor rejected a cancellation listener of request {}; running it inline",
+            listener.owner.requestId(),
+            e);
         call.run();
       }
     }
   }
 
-  /** Someone waits on {@code ctx}: link it into the parent chain and arm its own deadline timer once. */
+  /**
+   * Someone waits on {@code ctx}: link it into the parent chain and arm its own deadline timer
+   * once.
+   */
   private static void needWaking(RequestContext ctx) {
     if (ctx.parent != null) {
       linkChild(ctx.parent, ctx);

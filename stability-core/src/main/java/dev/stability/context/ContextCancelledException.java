@@ -3,8 +3,8 @@ package dev.stability.context;
 /**
  * Thrown when work is started or continued under a {@link RequestContext} that has already ended.
  *
- * <p>The message names the request id and the cause. For hot paths use {@link #stackless(CancellationCause)},
- * which skips the stack trace.
+ * <p>The message names the request id and the cause. For hot paths use {@link
+ * #stackless(CancellationCause)}, which skips the stack trace.
  */
 public final class ContextCancelledException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -22,7 +22,8 @@ public final class ContextCancelledException extends RuntimeException {
   }
 
   private ContextCancelledException(String requestId, CancellationCause cause, boolean stackTrace) {
-    super("request " + requestId + " was cancelled: " + cause, cause.throwable(), false, stackTrace);
+    super(
+        "request " + requestId + " was cancelled: " + cause, cause.throwable(), false, stackTrace);
     this.cause = cause;
   }
 

@@ -11,29 +11,32 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Carries the {@link RequestContext} across threads: wrapped tasks run attached to the context that was current
- * when they were wrapped (or submitted), with its request id in the MDC, and detach afterwards.
+ * Carries the {@link RequestContext} across threads: wrapped tasks run attached to the context that
+ * was current when they were wrapped (or submitted), with its request id in the MDC, and detach
+ * afterwards.
  *
- * <p>Use {@link #propagating(Executor)} for executors handed to {@code CompletableFuture.*Async} and for pools;
- * use the {@code wrap} methods for single callbacks. When {@link StrictDeadlines} is on globally, submitting work
- * under a context without a deadline throws {@link MissingDeadlineException} at the submitting call site. Do not
- * wrap a task twice: the inner wrapper wins.
+ * <p>Use {@link #propagating(Executor)} for executors handed to {@code CompletableFuture.*Async}
+ * and for pools; use the {@code wrap} methods for single callbacks. When {@link StrictDeadlines} is
+ * on globally, submitting work under a context without a deadline throws {@link
+ * MissingDeadlineException} at the submitting call site. Do not wrap a task twice: the inner
+ * wrapper wins.
  */
 public final class ContextExecutors {
   /**
-   * The key under which a context carries its {@link TaskFailureHandler}. Package-private so that no caller can
-   * replace the exception guard's handler through {@link RequestContext#withValue}: only
-   * {@link #withFailureHandler} sets it.
+   * The key under which a context carries its {@link TaskFailureHandler}. Package-private so that
+   * no caller can replace the exception guard's handler through {@link RequestContext#withValue}:
+   * only {@link #withFailureHandler} sets it.
    */
   static final ContextKey<TaskFailureHandler> FAILURE_HANDLER = ContextKey.of("taskFailureHandler");
 
   private ContextExecutors() {}
 
   /**
-   * Observes the exception or error that escapes a wrapped task; the task's failure is rethrown afterwards, so
-   * futures and uncaught-exception handlers see it as before.
+   * Observes the exception or error that escapes a wrapped task; the task's failure is rethrown
+   * afterwards, so futures and uncaught-exception handlers see it as before.
    *
-   * <p>Implementations must be fast and must not throw: whatever they throw is suppressed into the failure.
+   * <p>Implementations must be fast and must not throw: whatever they throw is suppressed into the
+   * failure.
    */
   @FunctionalInterface
   public interface TaskFailureHandler {
@@ -48,9 +51,9 @@ public final class ContextExecutors {
   }
 
   /**
-   * Returns a child of {@code ctx} whose wrapped tasks report their failures to {@code handler}; the exception
-   * guard's {@code Guard.bind} calls this once per request. A nested call replaces the handler for the child's
-   * subtree only.
+   * Returns a child of {@code ctx} whose wrapped tasks report their failures to {@code handler};
+   * the exception guard's {@code Guard.bind} calls this once per request. A nested call replaces
+   * the handler for the child's subtree only.
    *
    * @param ctx the context
    * @param handler told about every failure of a task wrapped under the child
@@ -96,7 +99,8 @@ public final class ContextExecutors {
   }
 
   /**
-   * Returns an executor service that runs each submitted task under the submitter's current context.
+   * Returns an executor service that runs each submitted task under the submitter's current
+   * context.
    *
    * @param delegate the service that runs the tasks
    * @return the propagating service; shutting it down shuts down the delegate

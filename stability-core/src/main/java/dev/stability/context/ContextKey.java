@@ -3,12 +3,13 @@ package dev.stability.context;
 import java.util.Objects;
 
 /**
- * A typed key for a value carried by a {@link RequestContext}; identity, not the name, tells keys apart.
+ * A typed key for a value carried by a {@link RequestContext}; identity, not the name, tells keys
+ * apart.
  *
- * <p>Values are for request-scoped data such as a tenant or a trace id. A value can never replace the request id,
- * the deadline or the cancellation state: those are fields of the context, not entries of its value map (the
- * anti-pattern of overwriting a cancel function through a value store cannot happen). Keep keys in
- * {@code static final} fields; do not create a key per request.
+ * <p>Values are for request-scoped data such as a tenant or a trace id. A value can never replace
+ * the request id, the deadline or the cancellation state: those are fields of the context, not
+ * entries of its value map (the anti-pattern of overwriting a cancel function through a value store
+ * cannot happen). Keep keys in {@code static final} fields; do not create a key per request.
  *
  * @param <T> the type of the value
  */

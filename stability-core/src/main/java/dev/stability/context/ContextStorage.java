@@ -6,9 +6,11 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The thread-local slot behind {@code RequestContext.current()} and the MDC entry that mirrors its request id.
+ * The thread-local slot behind {@code RequestContext.current()} and the MDC entry that mirrors its
+ * request id.
  *
- * <p>Generic over the context type: it keeps no knowledge of {@link RequestContext} beyond storing it.
+ * <p>Generic over the context type: it keeps no knowledge of {@link RequestContext} beyond storing
+ * it.
  */
 final class ContextStorage {
   /** The MDC key under which the attached request id is visible to log patterns. */
@@ -49,11 +51,16 @@ final class ContextStorage {
   static void detach(AttachedScope scope) {
     Object actual = CURRENT.get();
     if (actual != scope.context && MISMATCH_LOGGED.compareAndSet(false, true)) {
-      log.error("RequestContext scopes closed out of order: closing a scope of {} while {} is attached; "
+      log.error(
+          "RequestContext scopes closed out of order: closing a scope of {} while {} is attached; "
               + "restoring the previous context. Use try-with-resources around attach(). "
-              + "(logged once per JVM)", scope.context, actual, new IllegalStateException("mismatched detach"));
+              + "(logged once per JVM)",
+          scope.context,
+          actual,
+          new IllegalStateException("mismatched detach"));
     }
-    // set(null), not remove(): remove() followed by the next set() allocates a new map entry per request
+    // set(null), not remove(): remove() followed by the next set() allocates a new map entry per
+    // request
     CURRENT.set(scope.previous);
     if (scope.previousId == null) {
       MDC.remove(MDC_KEY);

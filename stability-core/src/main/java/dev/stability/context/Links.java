@@ -7,23 +7,29 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * The mutable part of a context that only exists once something must be woken: its listeners, its place in the
- * parent's intrusive child list, the head of its own child list and the deadline timer. Contexts that nobody
- * listens to never allocate it.
+ * The mutable part of a context that only exists once something must be woken: its listeners, its
+ * place in the parent's intrusive child list, the head of its own child list and the deadline
+ * timer. Contexts that nobody listens to never allocate it.
  *
- * <p>Every method runs under the owning context's monitor; the list operations that touch a child or a sibling
- * run under that context's monitor too, always taken parent before child (see {@link CancellationTree}).
+ * <p>Every method runs under the owning context's monitor; the list operations that touch a child
+ * or a sibling run under that context's monitor too, always taken parent before child (see {@link
+ * CancellationTree}).
  */
 final class Links {
   /** Listeners in registration order; {@code null} until the first one. */
   private List<Listener> listeners;
+
   /** Head of the intrusive list of children that need to be told about cancellation. */
   private RequestContext firstChild;
+
   /** Siblings in the parent's child list; both {@code null} when unlinked. */
   private RequestContext prevSibling;
+
   private RequestContext nextSibling;
+
   /** Whether this context is in its parent's child list. */
   private boolean linkedToParent;
+
   /** The armed deadline timer, or {@code null}. */
   private TimerScheduler.Timer timer;
 
@@ -47,7 +53,9 @@ final class Links {
     return taken;
   }
 
-  /** Whether linking a first child must make this context reachable from its own parent and timer. */
+  /**
+   * Whether linking a first child must make this context reachable from its own parent and timer.
+   */
   boolean waitsOnNothing() {
     return firstChild == null && (listeners == null || listeners.isEmpty());
   }
@@ -56,7 +64,10 @@ final class Links {
     return linkedToParent;
   }
 
-  /** Pushes {@code child} (whose links are {@code cl}, under its monitor) at the head of this child list. */
+  /**
+   * Pushes {@code child} (whose links are {@code cl}, under its monitor) at the head of this child
+   * list.
+   */
   void pushChild(RequestContext child, Links cl) {
     cl.nextSibling = firstChild;
     if (firstChild != null) {
@@ -85,8 +96,9 @@ final class Links {
   }
 
   /**
-   * Unlinks every child and returns them, taking each child's monitor in turn (parent before child) so that a
-   * child ending concurrently cannot cut the list while it is walked; {@code null} when there are none.
+   * Unlinks every child and returns them, taking each child's monitor in turn (parent before child)
+   * so that a child ending concurrently cannot cut the list while it is walked; {@code null} when
+   * there are none.
    */
   List<RequestContext> detachChildren() {
     List<RequestContext> children = null;

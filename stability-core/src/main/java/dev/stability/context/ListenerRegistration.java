@@ -3,7 +3,8 @@ package dev.stability.context;
 /**
  * A registered cancellation listener; {@link #remove()} it when the work it guards finished first.
  *
- * <p>Long-lived contexts (a connection, a background job) would otherwise keep one listener per finished call.
+ * <p>Long-lived contexts (a connection, a background job) would otherwise keep one listener per
+ * finished call.
  */
 @FunctionalInterface
 public interface ListenerRegistration {

@@ -16,7 +16,11 @@ public final class MissingDeadlineException extends RuntimeException {
    * @param operation what was about to start
    */
   public MissingDeadlineException(String requestId, String operation) {
-    super("strict deadlines: '" + operation + "' would run under request " + requestId
-        + " without a deadline (expected: a context with a deadline, e.g. ctx.withTimeout(...))");
+    super(
+        "strict deadlines: '"
+            + operation
+            + "' would run under request "
+            + requestId
+            + " without a deadline (expected: a context with a deadline, e.g. ctx.withTimeout(...))");
   }
 }

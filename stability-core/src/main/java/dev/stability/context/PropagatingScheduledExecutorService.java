@@ -26,13 +26,15 @@ final class PropagatingScheduledExecutorService extends PropagatingExecutorServi
   }
 
   @Override
-  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleAtFixedRate(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     return delegate.scheduleAtFixedRate(ContextExecutors.wrap(command), initialDelay, period, unit);
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
-      TimeUnit unit) {
-    return delegate.scheduleWithFixedDelay(ContextExecutors.wrap(command), initialDelay, delay, unit);
+  public ScheduledFuture<?> scheduleWithFixedDelay(
+      Runnable command, long initialDelay, long delay, TimeUnit unit) {
+    return delegate.scheduleWithFixedDelay(
+        ContextExecutors.wrap(command), initialDelay, delay, unit);
   }
 }

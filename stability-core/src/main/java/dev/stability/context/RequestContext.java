@@ -12,24 +12,27 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * The deadline, cancellation and identity of one request, as a tree: each derived context is a child that can
- * only shorten its parent's deadline and is cancelled, with a cause, whenever its parent is.
+ * The deadline, cancellation and identity of one request, as a tree: each derived context is a
+ * child that can only shorten its parent's deadline and is cancelled, with a cause, whenever its
+ * parent is.
  *
- * <p>Contexts are immutable except for their one-way transition to "ended" ({@link #cancel}, {@link #complete},
- * or the deadline passing). Deriving is cheap: a child that nobody listens to is one small object with no timer
- * and no link in its parent; it notices a cancelled ancestor or a passed deadline when asked. A timer is armed
- * only when a listener or waiter needs to be woken, and disarmed when the context ends, so a million finished
- * contexts leave nothing behind. Every context must be ended: call {@link #complete()} when the work is done.
+ * <p>Contexts are immutable except for their one-way transition to "ended" ({@link #cancel}, {@link
+ * #complete}, or the deadline passing). Deriving is cheap: a child that nobody listens to is one
+ * small object with no timer and no link in its parent; it notices a cancelled ancestor or a passed
+ * deadline when asked. A timer is armed only when a listener or waiter needs to be woken, and
+ * disarmed when the context ends, so a million finished contexts leave nothing behind. Every
+ * context must be ended: call {@link #complete()} when the work is done.
  *
- * <p>Make a context current on a thread with {@code try (Scope s = ctx.attach()) { ... }}; carry it to other
- * threads with {@link ContextExecutors}. Do not store contexts in static fields, and do not mock this class: use
- * a real context with a fake {@link Ticker} instead.
+ * <p>Make a context current on a thread with {@code try (Scope s = ctx.attach()) { ... }}; carry it
+ * to other threads with {@link ContextExecutors}. Do not store contexts in static fields, and do
+ * not mock this class: use a real context with a fake {@link Ticker} instead.
  */
 public final class RequestContext {
   private static final byte HAS_DEADLINE = 1;
   private static final byte OWN_DEADLINE = 2;
 
-  // The fields CancellationTree works on are package-private; nothing outside this package sees them.
+  // The fields CancellationTree works on are package-private; nothing outside this package sees
+  // them.
   final RequestContext parent;
   private final String requestId;
   final TreeClock clock;
@@ -39,8 +42,13 @@ public final class RequestContext {
   volatile CancellationCause cause; // set once, through CancellationTree's VarHandle
   Links links; // guarded by this; null until someone waits on this context
 
-  private RequestContext(RequestContext parent, String requestId, TreeClock clock, Values values,
-      long deadlineNanos, byte flags) {
+  private RequestContext(
+      RequestContext parent,
+      String requestId,
+      TreeClock clock,
+      Values values,
+      long deadlineNanos,
+      byte flags) {
     this.parent = parent;
     this.requestId = requestId;
     this.clock = clock;
@@ -98,13 +106,16 @@ public final class RequestContext {
   public static RequestContext requireCurrent() {
     RequestContext ctx = current();
     if (ctx == null) {
-      throw new IllegalStateException("no RequestContext is attached to thread " + Thread.currentThread().getName()
-          + " (expected: run inside ctx.attach() or a task wrapped by ContextExecutors)");
+      throw new IllegalStateException(
+          "no RequestContext is attached to thread "
+              + Thread.currentThread().getName()
+              + " (expected: run inside ctx.attach() or a task wrapped by ContextExecutors)");
     }
     return ctx;
   }
 
-  // ---------------------------------------------------------------------------------------------- identity
+  // ----------------------------------------------------------------------------------------------
+  // identity
 
   /** Returns the request id, shared by every descendant and fork. @return the id */
   public String requestId() {
@@ -139,9 +150,12 @@ public final class RequestContext {
     return values.contains(key) ? (T) values.get(key) : key.defaultValue();
   }
 
-  // ---------------------------------------------------------------------------------------------- deadline
+  // ----------------------------------------------------------------------------------------------
+  // deadline
 
-  /** Returns whether this context has a deadline, its own or inherited. @return whether one is set */
+  /**
+   * Returns whether this context has a deadline, its own or inherited. @return whether one is set
+   */
   public boolean hasDeadline() {
     return (flags & HAS_DEADLINE) != 0;
   }
@@ -152,11 +166,14 @@ public final class RequestContext {
    * @return the deadline, or empty when there is none
    */
   public Optional<Deadline> deadline() {
-    return hasDeadline() ? Optional.of(Deadline.atNanos(clock.ticker, deadlineNanos)) : Optional.empty();
+    return hasDeadline()
+        ? Optional.of(Deadline.atNanos(clock.ticker, deadlineNanos))
+        : Optional.empty();
   }
 
   /**
-   * Returns the nanoseconds left before the deadline, negative once passed, {@link Long#MAX_VALUE} without one.
+   * Returns the nanoseconds left before the deadline, negative once passed, {@link Long#MAX_VALUE}
+   * without one.
    *
    * @return the remaining nanoseconds
    */
@@ -173,12 +190,16 @@ public final class RequestContext {
     return hasDeadline() ? Optional.of(Duration.ofNanos(remainingNanos())) : Optional.empty();
   }
 
-  /** Returns whether the deadline was set by this context rather than inherited. @return whether it is own */
+  /**
+   * Returns whether the deadline was set by this context rather than inherited. @return whether it
+   * is own
+   */
   public boolean hasOwnDeadline() {
     return (flags & OWN_DEADLINE) != 0;
   }
 
-  // ---------------------------------------------------------------------------------------------- derivation
+  // ----------------------------------------------------------------------------------------------
+  // derivation
 
   /**
    * Returns a child that inherits everything and ends when this context ends.
@@ -186,11 +207,13 @@ public final class RequestContext {
    * @return a new child
    */
   public RequestContext child() {
-    return new RequestContext(this, requestId, clock, values, deadlineNanos, (byte) (flags & HAS_DEADLINE));
+    return new RequestContext(
+        this, requestId, clock, values, deadlineNanos, (byte) (flags & HAS_DEADLINE));
   }
 
   /**
-   * Returns a child whose deadline is {@code timeout} from now, or this context's deadline if that is earlier.
+   * Returns a child whose deadline is {@code timeout} from now, or this context's deadline if that
+   * is earlier.
    *
    * @param timeout the child's own budget
    * @return a new child that can only be shorter-lived than this context
@@ -201,7 +224,8 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a child whose deadline is {@code deadline}, or this context's deadline if that is earlier.
+   * Returns a child whose deadline is {@code deadline}, or this context's deadline if that is
+   * earlier.
    *
    * @param deadline the child's own deadline; must come from this context's ticker
    * @return a new child
@@ -209,8 +233,14 @@ public final class RequestContext {
   public RequestContext withDeadline(Deadline deadline) {
     Objects.requireNonNull(deadline, "deadline");
     if (deadline.ticker() != clock.ticker) {
-      throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
-          + " (expected: this context's ticker " + clock.ticker + ")");
+      throw new IllegalArgumentException(
+          "deadline: "
+              + deadline
+              + " uses ticker "
+              + deadline.ticker()
+              + " (expected: this context's ticker "
+              + clock.ticker
+              + ")");
     }
     return withDeadlineNanos(deadline.nanos());
   }
@@ -219,12 +249,13 @@ public final class RequestContext {
     if (hasDeadline() && deadlineNanos - own <= 0) {
       return child(); // the parent is already tighter: inherit, no own deadline, no timer
     }
-    return new RequestContext(this, requestId, clock, values, own, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+    return new RequestContext(
+        this, requestId, clock, values, own, (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
   /**
-   * Returns a child that reserves {@code margin} of the remaining time for the caller's own work, failing fast
-   * when less than 1 ms would be left for the child.
+   * Returns a child that reserves {@code margin} of the remaining time for the caller's own work,
+   * failing fast when less than 1 ms would be left for the child.
    *
    * @param margin time kept back for the caller, e.g. to write its response
    * @return a child whose deadline is {@code margin} earlier than this one's
@@ -235,8 +266,9 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a child that reserves {@code margin} for the caller, failing fast when less than {@code minimum}
-   * would be left for the child. Without a deadline the child has none either (see {@link StrictDeadlines}).
+   * Returns a child that reserves {@code margin} for the caller, failing fast when less than {@code
+   * minimum} would be left for the child. Without a deadline the child has none either (see {@link
+   * StrictDeadlines}).
    *
    * @param margin time kept back for the caller
    * @param minimum the smallest budget worth starting the child's work with
@@ -254,7 +286,12 @@ public final class RequestContext {
     if (remaining - marginNanos < minimumNanos || remaining <= 0) {
       throw new BudgetExhaustedException(requestId, remaining, marginNanos, minimumNanos);
     }
-    return new RequestContext(this, requestId, clock, values, deadlineNanos - marginNanos,
+    return new RequestContext(
+        this,
+        requestId,
+        clock,
+        values,
+        deadlineNanos - marginNanos,
         (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
@@ -268,14 +305,19 @@ public final class RequestContext {
    */
   public <T> RequestContext withValue(ContextKey<T> key, T value) {
     Objects.requireNonNull(key, "key");
-    return new RequestContext(this, requestId, clock, values.with(key, value), deadlineNanos,
+    return new RequestContext(
+        this,
+        requestId,
+        clock,
+        values.with(key, value),
+        deadlineNanos,
         (byte) (flags & HAS_DEADLINE));
   }
 
   /**
-   * Returns a new root with the same request id and values but neither deadline nor cancellation: for work that
-   * must outlive the request, such as an audit write. Prefer {@link #fork(Duration)}: work without a deadline
-   * is what strict mode rejects.
+   * Returns a new root with the same request id and values but neither deadline nor cancellation:
+   * for work that must outlive the request, such as an audit write. Prefer {@link #fork(Duration)}:
+   * work without a deadline is what strict mode rejects.
    *
    * @return a detached root context
    */
@@ -284,17 +326,21 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a new root with the same request id and values, its own deadline and no link to this context.
+   * Returns a new root with the same request id and values, its own deadline and no link to this
+   * context.
    *
    * @param timeout the fork's own budget
    * @return a detached root context
    */
   public RequestContext fork(Duration timeout) {
-    long deadline = clock.ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
-    return new RequestContext(null, requestId, clock, values, deadline, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+    long deadline =
+        clock.ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
+    return new RequestContext(
+        null, requestId, clock, values, deadline, (byte) (HAS_DEADLINE | OWN_DEADLINE));
   }
 
-  // ---------------------------------------------------------------------------------------------- state
+  // ----------------------------------------------------------------------------------------------
+  // state
 
   /**
    * Returns whether the context ended, for any reason including {@link CancelReason#COMPLETED}.
@@ -316,8 +362,8 @@ public final class RequestContext {
   }
 
   /**
-   * Returns why the context ended, or {@code null} while it is active. Notices a passed deadline or an ended
-   * ancestor even when no timer was armed.
+   * Returns why the context ended, or {@code null} while it is active. Notices a passed deadline or
+   * an ended ancestor even when no timer was armed.
    *
    * @return the cause, or {@code null}
    */
@@ -327,7 +373,8 @@ public final class RequestContext {
       return c;
     }
     if (hasDeadline() && deadlineNanos - clock.ticker.nanoTime() <= 0) {
-      CancellationTree.end(this, CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), !hasOwnDeadline());
+      CancellationTree.end(
+          this, CancellationCause.of(CancelReason.DEADLINE_EXCEEDED), !hasOwnDeadline());
       return cause;
     }
     if (parent != null) {
@@ -373,8 +420,9 @@ public final class RequestContext {
   }
 
   /**
-   * Ends this context normally: listeners run with {@link CancelReason#COMPLETED}, descendants still running are
-   * ended with the inherited cause, the timer is disarmed, and the context leaves its parent's child list.
+   * Ends this context normally: listeners run with {@link CancelReason#COMPLETED}, descendants
+   * still running are ended with the inherited cause, the timer is disarmed, and the context leaves
+   * its parent's child list.
    *
    * @return {@code true} when this call ended the context
    */
@@ -382,12 +430,13 @@ public final class RequestContext {
     return CancellationTree.end(this, CancellationCause.of(CancelReason.COMPLETED), false);
   }
 
-  // ---------------------------------------------------------------------------------------------- listeners
+  // ----------------------------------------------------------------------------------------------
+  // listeners
 
   /**
-   * Runs {@code listener} exactly once when this context ends, for any reason; at once on this thread if it
-   * already ended. The listener must be fast and must not throw (a throwing listener is logged and the others
-   * still run).
+   * Runs {@code listener} exactly once when this context ends, for any reason; at once on this
+   * thread if it already ended. The listener must be fast and must not throw (a throwing listener
+   * is logged and the others still run).
    *
    * @param listener receives the cause
    * @return a handle to remove the listener when the guarded work finished first
@@ -409,7 +458,8 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a future completed with the cause when this context ends; it arms the deadline timer like a listener.
+   * Returns a future completed with the cause when this context ends; it arms the deadline timer
+   * like a listener.
    *
    * @return a future of the cause
    */
@@ -419,7 +469,8 @@ public final class RequestContext {
     return future;
   }
 
-  // Visible for testing: the children linked because they need cancellation pushed to them; children nobody
+  // Visible for testing: the children linked because they need cancellation pushed to them;
+  // children nobody
   // listens to are never linked.
   int linkedChildCount() {
     return CancellationTree.linkedChildCount(this);
@@ -430,11 +481,12 @@ public final class RequestContext {
     return CancellationTree.hasArmedTimer(this);
   }
 
-  // ---------------------------------------------------------------------------------------------- threads
+  // ----------------------------------------------------------------------------------------------
+  // threads
 
   /**
-   * Makes this context {@link #current()} on this thread, with its request id in the SLF4J MDC, until the
-   * returned scope is closed.
+   * Makes this context {@link #current()} on this thread, with its request id in the SLF4J MDC,
+   * until the returned scope is closed.
    *
    * @return the scope to close, in try-with-resources
    */
@@ -465,7 +517,8 @@ public final class RequestContext {
     return sb.append(')').toString();
   }
 
-  // ---------------------------------------------------------------------------------------------- builder
+  // ----------------------------------------------------------------------------------------------
+  // builder
 
   /** Builds a root context. */
   public static final class Builder {
@@ -537,15 +590,27 @@ public final class RequestContext {
       TreeClock clock = new TreeClock(ticker, scheduler);
       if (deadline != null) {
         if (deadline.ticker() != ticker) {
-          throw new IllegalArgumentException("deadline: " + deadline + " uses ticker " + deadline.ticker()
-              + " (expected: the builder's ticker " + ticker + ")");
+          throw new IllegalArgumentException(
+              "deadline: "
+                  + deadline
+                  + " uses ticker "
+                  + deadline.ticker()
+                  + " (expected: the builder's ticker "
+                  + ticker
+                  + ")");
         }
-        return new RequestContext(null, requestId, clock, Values.EMPTY, deadline.nanos(),
+        return new RequestContext(
+            null,
+            requestId,
+            clock,
+            Values.EMPTY,
+            deadline.nanos(),
             (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       if (timeout != null) {
         long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
-        return new RequestContext(null, requestId, clock, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+        return new RequestContext(
+            null, requestId, clock, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       return new RequestContext(null, requestId, clock, Values.EMPTY, 0, (byte) 0);
     }

@@ -3,9 +3,10 @@ package dev.stability.context;
 /**
  * The strict-mode policy: refuse to start work under a context that has no deadline.
  *
- * <p>Off by default. Turn it on for the whole process with {@link #enableGlobally(boolean)} (typically in tests
- * and staging, to find call sites that forgot a deadline), or at one call site with {@link #require}. Library
- * components (context executors, the HTTP client) call {@link #check} before starting work.
+ * <p>Off by default. Turn it on for the whole process with {@link #enableGlobally(boolean)}
+ * (typically in tests and staging, to find call sites that forgot a deadline), or at one call site
+ * with {@link #require}. Library components (context executors, the HTTP client) call {@link
+ * #check} before starting work.
  */
 public final class StrictDeadlines {
   private static volatile boolean global;
@@ -27,7 +28,8 @@ public final class StrictDeadlines {
   }
 
   /**
-   * Rejects {@code operation} when strict mode is on globally and {@code ctx} is {@code null} or has no deadline.
+   * Rejects {@code operation} when strict mode is on globally and {@code ctx} is {@code null} or
+   * has no deadline.
    *
    * @param ctx the context the work would run under, or {@code null}
    * @param operation what is about to start, named in the exception
@@ -40,7 +42,8 @@ public final class StrictDeadlines {
   }
 
   /**
-   * Rejects {@code operation} when {@code ctx} is {@code null} or has no deadline, whatever the global setting.
+   * Rejects {@code operation} when {@code ctx} is {@code null} or has no deadline, whatever the
+   * global setting.
    *
    * @param ctx the context the work would run under, or {@code null}
    * @param operation what is about to start, named in the exception

@@ -3,8 +3,8 @@ package dev.stability.context;
 import java.util.Arrays;
 
 /**
- * An immutable copy-on-write list of key/value pairs; contexts carry a handful of values, so a linear scan of a
- * flat array beats a map in both time and allocation.
+ * An immutable copy-on-write list of key/value pairs; contexts carry a handful of values, so a
+ * linear scan of a flat array beats a map in both time and allocation.
  */
 final class Values {
   /** No values. */
@@ -47,7 +47,8 @@ final class Values {
   }
 
   /**
-   * Returns a copy with {@code key} set to {@code value}, replacing an earlier value of the same key.
+   * Returns a copy with {@code key} set to {@code value}, replacing an earlier value of the same
+   * key.
    *
    * @param key the key
    * @param value the value, may be {@code null}

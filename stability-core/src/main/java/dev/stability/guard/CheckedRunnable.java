@@ -1,8 +1,6 @@
 package dev.stability.guard;
 
-/**
- * A task without a result that may throw checked exceptions, for {@link Guard#run}.
- */
+/** A task without a result that may throw checked exceptions, for {@link Guard#run}. */
 @FunctionalInterface
 public interface CheckedRunnable {
 

@@ -31,8 +31,8 @@ final class Classifier {
   }
 
   /**
-   * Looks down the cause chain for a fatal type, because an OOM wrapped in a runtime exception is still an OOM;
-   * a StackOverflowError anywhere stays recoverable.
+   * Looks down the cause chain for a fatal type, because an OOM wrapped in a runtime exception is
+   * still an OOM; a StackOverflowError anywhere stays recoverable.
    */
   IncidentKind classify(Throwable t) {
     Throwable current = t;
@@ -62,13 +62,17 @@ final class Classifier {
     if (t instanceof BadRequestException) {
       return 400;
     }
-    // The deadline types are looked for down the cause chain: a JDBC or client failure that wraps the request's
-    // own ContextCancelledException / BudgetExhaustedException is still "the request ran out of time" (504),
+    // The deadline types are looked for down the cause chain: a JDBC or client failure that wraps
+    // the request's
+    // own ContextCancelledException / BudgetExhaustedException is still "the request ran out of
+    // time" (504),
     // also in the margin before the deadline itself passes.
     Throwable current = t;
     for (int i = 0; i < MAX_DEPTH && current != null; i++) {
       if (current instanceof ContextCancelledException) {
-        return ((ContextCancelledException) current).cancellationCause().isDeadlineExceeded() ? 504 : 503;
+        return ((ContextCancelledException) current).cancellationCause().isDeadlineExceeded()
+            ? 504
+            : 503;
       }
       if (current instanceof BudgetExhaustedException) {
         return 504;

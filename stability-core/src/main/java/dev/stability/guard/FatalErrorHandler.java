@@ -1,10 +1,11 @@
 package dev.stability.guard;
 
 /**
- * The escalation hook for {@link IncidentKind#FATAL} errors, e.g. to mark the instance unhealthy or to halt it.
+ * The escalation hook for {@link IncidentKind#FATAL} errors, e.g. to mark the instance unhealthy or
+ * to halt it.
  *
- * <p>Runs on the thread that caught the error, which may be low on memory: allocate little, do not block, and
- * do not throw (what it throws is added as suppressed to the error and logged).
+ * <p>Runs on the thread that caught the error, which may be low on memory: allocate little, do not
+ * block, and do not throw (what it throws is added as suppressed to the error and logged).
  */
 @FunctionalInterface
 public interface FatalErrorHandler {
@@ -19,8 +20,8 @@ public interface FatalErrorHandler {
   void onFatalError(Incident incident);
 
   /**
-   * Returns a handler that halts the JVM with {@code status} without running shutdown hooks, for deployments
-   * where an orchestrator restarts the process; never use it in tests.
+   * Returns a handler that halts the JVM with {@code status} without running shutdown hooks, for
+   * deployments where an orchestrator restarts the process; never use it in tests.
    *
    * @param status the exit status
    * @return the halting handler

@@ -1,10 +1,10 @@
 package dev.stability.guard;
 
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
 import dev.stability.context.Scope;
+import dev.stability.timeline.PhaseTimeline;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,21 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every exception thrown while serving a request, on any thread, into exactly one {@link Incident} for
- * that request: logged (with storm control), counted, published, and answerable as a {@link ProblemDetails}.
+ * Turns every exception thrown while serving a request, on any thread, into exactly one {@link
+ * Incident} for that request: logged (with storm control), counted, published, and answerable as a
+ * {@link ProblemDetails}.
  *
- * <p>Bind each request once with {@link #bind(RequestContext, String)}; the bound context then collects the
- * request's incidents, also from tasks wrapped by {@link ContextExecutors} on other threads (those still rethrow,
- * so futures fail as usual). Run request code through {@link #run}, {@link #call}, {@link #callAsync},
- * {@link #watch} or {@link #wrap}. The same throwable seen twice in one request (from a wrapped task and again
- * from its future) is one incident. {@link IncidentKind#FATAL} errors are logged, counted, handed to the
- * {@link FatalErrorHandler} and, with {@link FatalErrorPolicy#RETHROW}, rethrown; an
- * {@link InterruptedException} caught on its own thread gets the interrupt flag restored. Nothing is swallowed
- * silently. One guard serves many requests concurrently; do not create one per request.
+ * <p>Bind each request once with {@link #bind(RequestContext, String)}; the bound context then
+ * collects the request's incidents, also from tasks wrapped by {@link ContextExecutors} on other
+ * threads (those still rethrow, so futures fail as usual). Run request code through {@link #run},
+ * {@link #call}, {@link #callAsync}, {@link #watch} or {@link #wrap}. The same throwable seen twice
+ * in one request (from a wrapped task and again from its future) is one incident. {@link
+ * IncidentKind#FATAL} errors are logged, counted, handed to the {@link FatalErrorHandler} and, with
+ * {@link FatalErrorPolicy#RETHROW}, rethrown; an {@link InterruptedException} caught on its own
+ * thread gets the interrupt flag restored. Nothing is swallowed silently. One guard serves many
+ * requests concurrently; do not create one per request.
  */
 public final class Guard {
   /** The route recorded for requests that were never bound. */
   public static final String UNKNOWN_ROUTE = "unknown";
+
   private static final Logger log = LoggerFactory.getLogger(Guard.class);
 
   private final GuardConfig config;
@@ -66,11 +69,13 @@ public final class Guard {
   }
 
   /**
-   * Returns a child of {@code ctx} that records this request's incidents under {@code route} and receives the
-   * failures of tasks wrapped by {@link ContextExecutors} under it; call once per request, at its start.
+   * Returns a child of {@code ctx} that records this request's incidents under {@code route} and
+   * receives the failures of tasks wrapped by {@link ContextExecutors} under it; call once per
+   * request, at its start.
    *
    * @param ctx the request's context
-   * @param route the route template, e.g. {@code "GET /orders/{id}"}; never the raw path (metric cardinality)
+   * @param route the route template, e.g. {@code "GET /orders/{id}"}; never the raw path (metric
+   *     cardinality)
    * @return the bound child; use it for everything the request does
    */
   public RequestContext bind(RequestContext ctx, String route) {
@@ -81,16 +86,18 @@ public final class Guard {
 
   /**
    * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} that also tells
-   * {@code afterRecord} about every failure of a task wrapped by {@link ContextExecutors} under it, once the
-   * incident is recorded: the hook through which a server answers such a failure at once instead of at the
-   * deadline. The hook runs on the failing task's thread; it must be fast and thread-safe.
+   * {@code afterRecord} about every failure of a task wrapped by {@link ContextExecutors} under it,
+   * once the incident is recorded: the hook through which a server answers such a failure at once
+   * instead of at the deadline. The hook runs on the failing task's thread; it must be fast and
+   * thread-safe.
    *
    * @param ctx the request's context
    * @param route the route template, or {@value #UNKNOWN_ROUTE} until the router knows it
    * @param afterRecord told after the incident is recorded
    * @return the bound child
    */
-  public RequestContext bind(RequestContext ctx, String route, ContextExecutors.TaskFailureHandler afterRecord) {
+  public RequestContext bind(
+      RequestContext ctx, String route, ContextExecutors.TaskFailureHandler afterRecord) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(afterRecord, "afterRecord");
@@ -99,8 +106,8 @@ public final class Guard {
 
   /**
    * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} with route
-   * {@value #UNKNOWN_ROUTE}, for adapters that learn the route later: set it with
-   * {@link #route(RequestContext, String)}.
+   * {@value #UNKNOWN_ROUTE}, for adapters that learn the route later: set it with {@link
+   * #route(RequestContext, String)}.
    *
    * @param ctx the request's context
    * @return the bound child
@@ -110,8 +117,8 @@ public final class Guard {
   }
 
   /**
-   * Sets the route of the request bound in {@code ctx}, once the router has matched it; incidents recorded
-   * afterwards carry it.
+   * Sets the route of the request bound in {@code ctx}, once the router has matched it; incidents
+   * recorded afterwards carry it.
    *
    * @param ctx a bound context (or a descendant)
    * @param route the route template
@@ -168,7 +175,8 @@ public final class Guard {
   }
 
   /**
-   * Calls {@code task} attached to {@code ctx}, returning its value or the incident its exception became.
+   * Calls {@code task} attached to {@code ctx}, returning its value or the incident its exception
+   * became.
    *
    * @param ctx the request's context
    * @param task the task
@@ -186,17 +194,19 @@ public final class Guard {
   }
 
   /**
-   * Starts {@code task} attached to {@code ctx} and completes with its value or with the incident that its
-   * synchronous throw or its stage's failure became; the returned future never completes exceptionally.
+   * Starts {@code task} attached to {@code ctx} and completes with its value or with the incident
+   * that its synchronous throw or its stage's failure became; the returned future never completes
+   * exceptionally.
    *
    * @param ctx the request's context
    * @param task starts the asynchronous work
    * @param <T> the value type
    * @return the future outcome
-   * @throws Error a fatal error thrown synchronously, when the policy is {@link FatalErrorPolicy#RETHROW}
+   * @throws Error a fatal error thrown synchronously, when the policy is {@link
+   *     FatalErrorPolicy#RETHROW}
    */
-  public <T> CompletableFuture<Outcome<T>> callAsync(RequestContext ctx,
-      Supplier<? extends CompletionStage<T>> task) {
+  public <T> CompletableFuture<Outcome<T>> callAsync(
+      RequestContext ctx, Supplier<? extends CompletionStage<T>> task) {
     Objects.requireNonNull(task, "task");
     CompletionStage<T> stage;
     try (Scope ignored = attach(ctx)) {
@@ -205,13 +215,18 @@ public final class Guard {
       return CompletableFuture.completedFuture(Outcome.failure(report(ctx, t)));
     }
     CompletableFuture<Outcome<T>> result = new CompletableFuture<>();
-    stage.whenComplete((value, failure) -> result.complete(failure == null
-        ? Outcome.success(value) : Outcome.failure(record(ctx, sinkOf(ctx), failure, false))));
+    stage.whenComplete(
+        (value, failure) ->
+            result.complete(
+                failure == null
+                    ? Outcome.success(value)
+                    : Outcome.failure(record(ctx, sinkOf(ctx), failure, false))));
     return result;
   }
 
   /**
-   * Returns a future that completes like {@code stage}, after recording its failure, if any, as an incident.
+   * Returns a future that completes like {@code stage}, after recording its failure, if any, as an
+   * incident.
    *
    * @param ctx the request's context
    * @param stage the stage to watch
@@ -222,20 +237,21 @@ public final class Guard {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(stage, "stage");
     CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete((value, failure) -> {
-      if (failure == null) {
-        result.complete(value);
-      } else {
-        record(ctx, sinkOf(ctx), failure, false);
-        result.completeExceptionally(failure);
-      }
-    });
+    stage.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            result.complete(value);
+          } else {
+            record(ctx, sinkOf(ctx), failure, false);
+            result.completeExceptionally(failure);
+          }
+        });
     return result;
   }
 
   /**
-   * Returns {@code task} bound to {@code ctx}: it runs attached to it, and what it throws becomes the request's
-   * incident instead of reaching the executor (fatal errors are still rethrown under
+   * Returns {@code task} bound to {@code ctx}: it runs attached to it, and what it throws becomes
+   * the request's incident instead of reaching the executor (fatal errors are still rethrown under
    * {@link FatalErrorPolicy#RETHROW}).
    *
    * @param ctx the request's context
@@ -262,12 +278,14 @@ public final class Guard {
   }
 
   /**
-   * Records {@code failure}, caught on the current thread, as an incident of the request of {@code ctx}, then
-   * applies the fatal policy; use it where the adapter catches exceptions itself.
+   * Records {@code failure}, caught on the current thread, as an incident of the request of {@code
+   * ctx}, then applies the fatal policy; use it where the adapter catches exceptions itself.
    *
    * @param ctx the request's context
-   * @param failure what was thrown; {@code CompletionException} and {@code ExecutionException} are unwrapped
-   * @return the incident (the existing one when this throwable was already recorded for this request)
+   * @param failure what was thrown; {@code CompletionException} and {@code ExecutionException} are
+   *     unwrapped
+   * @return the incident (the existing one when this throwable was already recorded for this
+   *     request)
    * @throws Error a fatal error, when the policy is {@link FatalErrorPolicy#RETHROW}
    */
   public Incident report(RequestContext ctx, Throwable failure) {
@@ -293,7 +311,8 @@ public final class Guard {
     return cause != null && cause.isDeadlineExceeded();
   }
 
-  Incident record(RequestContext ctx, RequestIncidents sink, Throwable failure, boolean onCatchingThread) {
+  Incident record(
+      RequestContext ctx, RequestIncidents sink, Throwable failure, boolean onCatchingThread) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(failure, "failure");
     Throwable t = Classifier.unwrap(failure);
@@ -309,14 +328,25 @@ public final class Guard {
     }
     int status = Classifier.statusOf(t);
     if (status == 500 && kind != IncidentKind.FATAL && deadlinePassed(ctx)) {
-      // a failure that surfaces once the request's deadline has passed is the deadline's echo, typically a
-      // downstream call cut short by it: the caller must see 504, whichever of the two was reported first
+      // a failure that surfaces once the request's deadline has passed is the deadline's echo,
+      // typically a
+      // downstream call cut short by it: the caller must see 504, whichever of the two was reported
+      // first
       status = 504;
     }
-    Incident incident = new Incident(ctx.requestId(), sink == null ? UNKNOWN_ROUTE : sink.route, kind, status,
-        t.getClass().getName(), Classifier.sanitize(messageOf(t), config.maxMessageLength),
-        StackFingerprint.of(t, config.fingerprintFrames), Instant.now(config.clock),
-        Thread.currentThread().getName(), t, status == 504 ? timelineOf(ctx) : null);
+    Incident incident =
+        new Incident(
+            ctx.requestId(),
+            sink == null ? UNKNOWN_ROUTE : sink.route,
+            kind,
+            status,
+            t.getClass().getName(),
+            Classifier.sanitize(messageOf(t), config.maxMessageLength),
+            StackFingerprint.of(t, config.fingerprintFrames),
+            Instant.now(config.clock),
+            Thread.currentThread().getName(),
+            t,
+            status == 504 ? timelineOf(ctx) : null);
     if (sink != null && sink.add(incident) != incident) {
       return sink.find(t); // another thread recorded the same throwable first
     }

@@ -12,19 +12,25 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Immutable settings of a {@link Guard}: fatal classification and policy, metrics, log storm control, the
- * listener, and the dev-mode switch for problem bodies.
+ * Immutable settings of a {@link Guard}: fatal classification and policy, metrics, log storm
+ * control, the listener, and the dev-mode switch for problem bodies.
  *
- * <p>Metrics go to Micrometer's {@link Metrics#globalRegistry} by default: a composite that records nothing until
- * an application adds a registry to it, so a library user pays nothing for metrics they do not export, and an
- * application that exports the global registry gets the guard's counters without wiring. Pass an explicit
- * registry (for tests, a {@code SimpleMeterRegistry}) to keep them separate.
+ * <p>Metrics go to Micrometer's {@link Metrics#globalRegistry} by default: a composite that records
+ * nothing until an application adds a registry to it, so a library user pays nothing for metrics
+ * they do not export, and an application that exports the global registry gets the guard's counters
+ * without wiring. Pass an explicit registry (for tests, a {@code SimpleMeterRegistry}) to keep them
+ * separate.
  */
 public final class GuardConfig {
-  /** Default interval during which repeats of one fingerprint are counted instead of logged: {@value} s. */
+  /**
+   * Default interval during which repeats of one fingerprint are counted instead of logged:
+   * {@value} s.
+   */
   public static final long DEFAULT_LOG_INTERVAL_SECONDS = 60;
+
   /** Default number of top stack frames hashed into a fingerprint: {@value}. */
   public static final int DEFAULT_FINGERPRINT_FRAMES = 5;
+
   /** Default cap on the sanitized message length: {@value} characters. */
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256;
 
@@ -141,8 +147,13 @@ public final class GuardConfig {
   /** Builds a {@link GuardConfig}; every setter validates its argument at once. */
   public static final class Builder {
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private Set<Class<? extends Throwable>> fatalTypes = new LinkedHashSet<>(
-        List.of(OutOfMemoryError.class, InternalError.class, UnknownError.class, LinkageError.class));
+    private Set<Class<? extends Throwable>> fatalTypes =
+        new LinkedHashSet<>(
+            List.of(
+                OutOfMemoryError.class,
+                InternalError.class,
+                UnknownError.class,
+                LinkageError.class));
     private FatalErrorPolicy fatalPolicy = FatalErrorPolicy.RETHROW;
     private FatalErrorHandler fatalHandler = FatalErrorHandler.NONE;
     private IncidentListener listener = IncidentListener.NONE;
@@ -167,9 +178,9 @@ public final class GuardConfig {
     }
 
     /**
-     * Replaces the fatal types; {@link StackOverflowError} is always recoverable, whatever is listed here.
-     * For example, drop {@link LinkageError} when plugins are loaded dynamically and a missing class only
-     * breaks one route.
+     * Replaces the fatal types; {@link StackOverflowError} is always recoverable, whatever is
+     * listed here. For example, drop {@link LinkageError} when plugins are loaded dynamically and a
+     * missing class only breaks one route.
      *
      * @param types the fatal types, subtypes included
      * @return this builder
@@ -217,8 +228,8 @@ public final class GuardConfig {
     }
 
     /**
-     * Sets the log storm control interval: one full log line per fingerprint per interval; zero logs every
-     * incident in full.
+     * Sets the log storm control interval: one full log line per fingerprint per interval; zero
+     * logs every incident in full.
      *
      * @param interval the interval, zero or positive
      * @return this builder
@@ -236,7 +247,8 @@ public final class GuardConfig {
      */
     public Builder fingerprintFrames(int frames) {
       if (frames < 0 || frames > 64) {
-        throw new IllegalArgumentException("fingerprintFrames: " + frames + " (expected: >= 0 and <= 64)");
+        throw new IllegalArgumentException(
+            "fingerprintFrames: " + frames + " (expected: >= 0 and <= 64)");
       }
       this.fingerprintFrames = frames;
       return this;
@@ -250,15 +262,16 @@ public final class GuardConfig {
      */
     public Builder maxMessageLength(int length) {
       if (length < 16 || length > 65536) {
-        throw new IllegalArgumentException("maxMessageLength: " + length + " (expected: >= 16 and <= 65536)");
+        throw new IllegalArgumentException(
+            "maxMessageLength: " + length + " (expected: >= 16 and <= 65536)");
       }
       this.maxMessageLength = length;
       return this;
     }
 
     /**
-     * Sets whether problem bodies carry the sanitized message, exception type and fingerprint. Only for local
-     * development: it leaks implementation details to clients.
+     * Sets whether problem bodies carry the sanitized message, exception type and fingerprint. Only
+     * for local development: it leaks implementation details to clients.
      *
      * @param devMode whether dev mode is on
      * @return this builder
@@ -297,8 +310,9 @@ public final class GuardConfig {
      */
     public GuardConfig build() {
       if (fatalPolicy == FatalErrorPolicy.ESCALATE && fatalHandler == FatalErrorHandler.NONE) {
-        throw new IllegalStateException("fatalPolicy: ESCALATE with fatalHandler NONE "
-            + "(expected: a fatalHandler that escalates, or fatalPolicy RETHROW)");
+        throw new IllegalStateException(
+            "fatalPolicy: ESCALATE with fatalHandler NONE "
+                + "(expected: a fatalHandler that escalates, or fatalPolicy RETHROW)");
       }
       return new GuardConfig(this);
     }

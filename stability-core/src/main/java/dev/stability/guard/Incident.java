@@ -3,12 +3,14 @@ package dev.stability.guard;
 import java.time.Instant;
 
 /**
- * The record of one exception thrown while serving one request: who, where, what, when, and on which thread.
+ * The record of one exception thrown while serving one request: who, where, what, when, and on
+ * which thread.
  *
- * <p>Each incident belongs to exactly one request; there is no global "last incident". The message is sanitized
- * (control characters replaced, length capped) and is meant for logs only: never put {@link #message()},
- * {@link #exceptionType()} or {@link #throwable()} into a client-facing body; use
- * {@link ProblemDetails#forIncident(Incident, boolean)}, which leaves them out unless dev mode is on.
+ * <p>Each incident belongs to exactly one request; there is no global "last incident". The message
+ * is sanitized (control characters replaced, length capped) and is meant for logs only: never put
+ * {@link #message()}, {@link #exceptionType()} or {@link #throwable()} into a client-facing body;
+ * use {@link ProblemDetails#forIncident(Incident, boolean)}, which leaves them out unless dev mode
+ * is on.
  */
 public final class Incident {
   private final String requestId;
@@ -23,8 +25,18 @@ public final class Incident {
   private final Throwable throwable;
   private final String timeline;
 
-  Incident(String requestId, String route, IncidentKind kind, int status, String exceptionType, String message,
-      String fingerprint, Instant timestamp, String threadName, Throwable throwable, String timeline) {
+  Incident(
+      String requestId,
+      String route,
+      IncidentKind kind,
+      int status,
+      String exceptionType,
+      String message,
+      String fingerprint,
+      Instant timestamp,
+      String threadName,
+      Throwable throwable,
+      String timeline) {
     this.requestId = requestId;
     this.route = route;
     this.kind = kind;
@@ -43,7 +55,10 @@ public final class Incident {
     return requestId;
   }
 
-  /** Returns the route template (not the raw path) the request was bound to, or {@code "unknown"}. @return it */
+  /**
+   * Returns the route template (not the raw path) the request was bound to, or {@code
+   * "unknown"}. @return it
+   */
   public String route() {
     return route;
   }
@@ -53,29 +68,40 @@ public final class Incident {
     return kind;
   }
 
-  /** Returns whether the throwable was classified {@link IncidentKind#FATAL}. @return whether fatal */
+  /**
+   * Returns whether the throwable was classified {@link IncidentKind#FATAL}. @return whether fatal
+   */
   public boolean isFatal() {
     return kind == IncidentKind.FATAL;
   }
 
-  /** Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. @return the status */
+  /**
+   * Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. @return the
+   * status
+   */
   public int status() {
     return status;
   }
 
-  /** Returns the fully qualified class name of the (unwrapped) throwable; for logs only. @return the type */
+  /**
+   * Returns the fully qualified class name of the (unwrapped) throwable; for logs only. @return the
+   * type
+   */
   public String exceptionType() {
     return exceptionType;
   }
 
-  /** Returns the sanitized message, possibly empty; for logs only, never for a response body. @return it */
+  /**
+   * Returns the sanitized message, possibly empty; for logs only, never for a response
+   * body. @return it
+   */
   public String message() {
     return message;
   }
 
   /**
-   * Returns the stack fingerprint: a stable hash of the exception type and its top frames, equal for repeats of
-   * the same failure (see {@link StackFingerprint}).
+   * Returns the stack fingerprint: a stable hash of the exception type and its top frames, equal
+   * for repeats of the same failure (see {@link StackFingerprint}).
    *
    * @return 16 lowercase hex digits
    */
@@ -83,7 +109,10 @@ public final class Incident {
     return fingerprint;
   }
 
-  /** Returns when the incident was recorded (wall clock, for correlating logs). @return the timestamp */
+  /**
+   * Returns when the incident was recorded (wall clock, for correlating logs). @return the
+   * timestamp
+   */
   public Instant timestamp() {
     return timestamp;
   }
@@ -93,15 +122,18 @@ public final class Incident {
     return threadName;
   }
 
-  /** Returns the (unwrapped) throwable, for logging and tests; never serialize it to a client. @return it */
+  /**
+   * Returns the (unwrapped) throwable, for logging and tests; never serialize it to a
+   * client. @return it
+   */
   public Throwable throwable() {
     return throwable;
   }
 
   /**
-   * Returns, for a deadline incident (status 504), the request's rendered
-   * {@link dev.stability.timeline.PhaseTimeline} at the time: where the time went. Empty otherwise, or when the
-   * context carries no timeline.
+   * Returns, for a deadline incident (status 504), the request's rendered {@link
+   * dev.stability.timeline.PhaseTimeline} at the time: where the time went. Empty otherwise, or
+   * when the context carries no timeline.
    *
    * @return the timeline text, possibly empty
    */
@@ -111,7 +143,22 @@ public final class Incident {
 
   @Override
   public String toString() {
-    return "Incident(" + requestId + ", route=" + route + ", " + kind + ", status=" + status + ", "
-        + exceptionType + ", fingerprint=" + fingerprint + ", thread=" + threadName + ", at=" + timestamp + ")";
+    return "Incident("
+        + requestId
+        + ", route="
+        + route
+        + ", "
+        + kind
+        + ", status="
+        + status
+        + ", "
+        + exceptionType
+        + ", fingerprint="
+        + fingerprint
+        + ", thread="
+        + threadName
+        + ", at="
+        + timestamp
+        + ")";
   }
 }

@@ -3,10 +3,12 @@ package dev.stability.guard;
 import java.util.Objects;
 
 /**
- * Told about every incident the guard records, after logging and metrics: for tests, alerting or tracing.
+ * Told about every incident the guard records, after logging and metrics: for tests, alerting or
+ * tracing.
  *
- * <p>Listeners must be fast and must not throw; whatever a listener throws is logged and ignored so it can
- * never break the request. Do not respond to the client from a listener: the adapter does that.
+ * <p>Listeners must be fast and must not throw; whatever a listener throws is logged and ignored so
+ * it can never break the request. Do not respond to the client from a listener: the adapter does
+ * that.
  */
 @FunctionalInterface
 public interface IncidentListener {

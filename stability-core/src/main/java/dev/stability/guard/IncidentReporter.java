@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs, counts and publishes incidents: one full log line with the stack per fingerprint per interval (fatal
- * errors always), a DEBUG line for the repeats, Micrometer counters, then the listener. Client errors get one
- * INFO line without a stack per route per interval.
+ * Logs, counts and publishes incidents: one full log line with the stack per fingerprint per
+ * interval (fatal errors always), a DEBUG line for the repeats, Micrometer counters, then the
+ * listener. Client errors get one INFO line without a stack per route per interval.
  */
 final class IncidentReporter {
   static final String INCIDENTS = "stability.guard.incidents";
@@ -33,14 +33,26 @@ final class IncidentReporter {
   void report(Incident incident) {
     try {
       logIncident(incident);
-    } catch (RuntimeException e) { // e.g. a throwable whose getMessage() throws inside the logging backend
-      log.error("Request {} on route {} failed with {} [fingerprint={} thread={}] (its stack could not be logged: {})",
-          incident.requestId(), incident.route(), incident.exceptionType(), incident.fingerprint(),
-          incident.threadName(), e.getClass().getName());
+    } catch (
+        RuntimeException
+            e) { // e.g. a throwable whose getMessage() throws inside the logging backend
+      log.error(
+          "Request {} on route {} failed with {} [fingerprint={} thread={}] (its stack could not be logged: {})",
+          incident.requestId(),
+          incident.route(),
+          incident.exceptionType(),
+          incident.fingerprint(),
+          incident.threadName(),
+          e.getClass().getName());
     }
     count(incident);
-    StabilityEvents.incident(incident.requestId(), incident.route(), incident.kind().name(), incident.status(),
-        incident.exceptionType(), incident.fingerprint());
+    StabilityEvents.incident(
+        incident.requestId(),
+        incident.route(),
+        incident.kind().name(),
+        incident.status(),
+        incident.exceptionType(),
+        incident.fingerprint());
     try {
       listener.onIncident(incident);
     } catch (Throwable t) {
@@ -50,8 +62,15 @@ final class IncidentReporter {
 
   private void logIncident(Incident i) {
     if (i.isFatal()) {
-      log.error("FATAL {} in request {} on route {} [fingerprint={} thread={}]: {}", i.exceptionType(),
-          i.requestId(), i.route(), i.fingerprint(), i.threadName(), i.message(), i.throwable());
+      log.error(
+          "FATAL {} in request {} on route {} [fingerprint={} thread={}]: {}",
+          i.exceptionType(),
+          i.requestId(),
+          i.route(),
+          i.fingerprint(),
+          i.threadName(),
+          i.message(),
+          i.throwable());
       return;
     }
     if (i.kind() == IncidentKind.CLIENT_ERROR) {
@@ -61,42 +80,75 @@ final class IncidentReporter {
     long suppressed = limiter.acquire(i.fingerprint());
     if (suppressed == LogLimiter.SUPPRESS) {
       if (log.isDebugEnabled()) {
-        log.debug("Request {} on route {} failed again with {} [fingerprint={}] (stack logged earlier)",
-            i.requestId(), i.route(), i.exceptionType(), i.fingerprint());
+        log.debug(
+            "Request {} on route {} failed again with {} [fingerprint={}] (stack logged earlier)",
+            i.requestId(),
+            i.route(),
+            i.exceptionType(),
+            i.fingerprint());
       }
       return;
     }
-    String repeats = suppressed == 0 ? "" : " (" + suppressed + " more since the last full log of this fingerprint)";
+    String repeats =
+        suppressed == 0
+            ? ""
+            : " (" + suppressed + " more since the last full log of this fingerprint)";
     if (i.status() == 500) {
-      log.error("Request {} on route {} failed with {} [fingerprint={} thread={}]{}: {}", i.requestId(), i.route(),
-          i.exceptionType(), i.fingerprint(), i.threadName(), repeats, i.message(), i.throwable());
+      log.error(
+          "Request {} on route {} failed with {} [fingerprint={} thread={}]{}: {}",
+          i.requestId(),
+          i.route(),
+          i.exceptionType(),
+          i.fingerprint(),
+          i.threadName(),
+          repeats,
+          i.message(),
+          i.throwable());
     } else {
-      log.warn("Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}{}", i.requestId(),
-          i.route(), i.exceptionType(), i.status(), i.fingerprint(), i.threadName(), repeats, i.message(),
+      log.warn(
+          "Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}{}",
+          i.requestId(),
+          i.route(),
+          i.exceptionType(),
+          i.status(),
+          i.fingerprint(),
+          i.threadName(),
+          repeats,
+          i.message(),
           i.timeline().isEmpty() ? "" : "\n" + i.timeline());
     }
   }
 
   /**
-   * A client error has no stack worth logging (the exception is stackless) and one line per route per interval
-   * is enough: a client can send them by the thousand, and the counter keeps the total.
+   * A client error has no stack worth logging (the exception is stackless) and one line per route
+   * per interval is enough: a client can send them by the thousand, and the counter keeps the
+   * total.
    */
   private void logClientError(Incident i) {
     long suppressed = limiter.acquire("client-error|" + routeTags.tag(i.route()));
     if (suppressed == LogLimiter.SUPPRESS) {
       if (log.isDebugEnabled()) {
-        log.debug("Request {} on route {} rejected as a bad request: {}", i.requestId(), i.route(), i.message());
+        log.debug(
+            "Request {} on route {} rejected as a bad request: {}",
+            i.requestId(),
+            i.route(),
+            i.message());
       }
       return;
     }
-    log.info("Request {} on route {} rejected as a bad request{}: {}", i.requestId(), i.route(),
-        suppressed == 0 ? "" : " (" + suppressed + " more on this route since the last line)", i.message());
+    log.info(
+        "Request {} on route {} rejected as a bad request{}: {}",
+        i.requestId(),
+        i.route(),
+        suppressed == 0 ? "" : " (" + suppressed + " more on this route since the last line)",
+        i.message());
   }
 
   private void count(Incident i) {
     try {
       Counter.builder(INCIDENTS)
-          .description("Exceptions thrown while serving requests, by exception type, route and kind")
+          .description(
+              "Exceptions thrown while serving requests, by exception type, route and kind")
           .tag("exception", i.exceptionType())
           .tag("route", routeTags.tag(i.route()))
           .tag("kind", i.kind().name())

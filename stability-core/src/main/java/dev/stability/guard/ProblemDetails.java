@@ -5,16 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * A client-facing error body in the RFC 9457 {@code application/problem+json} format, with the status, a
- * generic title and the request id, so that the client can quote the id and operators can find the incident.
+ * A client-facing error body in the RFC 9457 {@code application/problem+json} format, with the
+ * status, a generic title and the request id, so that the client can quote the id and operators can
+ * find the incident.
  *
- * <p>By default the body never contains an exception message, class name or stack trace: those stay in the
- * server's logs. Only {@link #forIncident(Incident, boolean)} with {@code devMode} set adds a {@code detail}
- * (the sanitized message), the {@code exception} type and the {@code fingerprint}; never enable it in
- * production. Example: {@code {"title":"Internal Server Error","status":500,"requestId":"r-42"}}. The one
- * exception is a {@link BadRequestException}: its message is written for the client and always becomes the
- * {@code detail}, e.g. {@code {"title":"Bad Request","status":400,"requestId":"r-7","detail":"ms: \"abc\"
- * (expected: an integer from 0 to 60000)"}}.
+ * <p>By default the body never contains an exception message, class name or stack trace: those stay
+ * in the server's logs. Only {@link #forIncident(Incident, boolean)} with {@code devMode} set adds
+ * a {@code detail} (the sanitized message), the {@code exception} type and the {@code fingerprint};
+ * never enable it in production. Example: {@code {"title":"Internal Server
+ * Error","status":500,"requestId":"r-42"}}. The one exception is a {@link BadRequestException}: its
+ * message is written for the client and always becomes the {@code detail}, e.g. {@code
+ * {"title":"Bad Request","status":400,"requestId":"r-7","detail":"ms: \"abc\" (expected: an integer
+ * from 0 to 60000)"}}.
  */
 public final class ProblemDetails {
   /** The media type of the body. */
@@ -27,7 +29,12 @@ public final class ProblemDetails {
   private final String exceptionType;
   private final String fingerprint;
 
-  private ProblemDetails(int status, String title, String requestId, String detail, String exceptionType,
+  private ProblemDetails(
+      int status,
+      String title,
+      String requestId,
+      String detail,
+      String exceptionType,
       String fingerprint) {
     this.status = status;
     this.title = title;
@@ -49,7 +56,8 @@ public final class ProblemDetails {
   }
 
   /**
-   * Returns the problem with a custom title; keep titles generic (they must not describe the exception).
+   * Returns the problem with a custom title; keep titles generic (they must not describe the
+   * exception).
    *
    * @param status an HTTP status from 400 to 599
    * @param title a short, human-readable, generic summary
@@ -60,7 +68,8 @@ public final class ProblemDetails {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("status: " + status + " (expected: 400-599)");
     }
-    return new ProblemDetails(status, Objects.requireNonNull(title, "title"), requestId, null, null, null);
+    return new ProblemDetails(
+        status, Objects.requireNonNull(title, "title"), requestId, null, null, null);
   }
 
   /**
@@ -74,15 +83,26 @@ public final class ProblemDetails {
   public static ProblemDetails forIncident(Incident incident, boolean devMode) {
     Objects.requireNonNull(incident, "incident");
     int status = incident.status();
-    if (incident.kind() == IncidentKind.CLIENT_ERROR) { // the handler wrote this detail for the client
-      return new ProblemDetails(status, titleOf(status), incident.requestId(), incident.message(),
-          devMode ? incident.exceptionType() : null, null);
+    if (incident.kind()
+        == IncidentKind.CLIENT_ERROR) { // the handler wrote this detail for the client
+      return new ProblemDetails(
+          status,
+          titleOf(status),
+          incident.requestId(),
+          incident.message(),
+          devMode ? incident.exceptionType() : null,
+          null);
     }
     if (!devMode) {
       return new ProblemDetails(status, titleOf(status), incident.requestId(), null, null, null);
     }
-    return new ProblemDetails(status, titleOf(status), incident.requestId(), incident.message(),
-        incident.exceptionType(), incident.fingerprint());
+    return new ProblemDetails(
+        status,
+        titleOf(status),
+        incident.requestId(),
+        incident.message(),
+        incident.exceptionType(),
+        incident.fingerprint());
   }
 
   /**
@@ -93,23 +113,40 @@ public final class ProblemDetails {
    */
   public static String titleOf(int status) {
     switch (status) {
-      case 400: return "Bad Request";
-      case 401: return "Unauthorized";
-      case 403: return "Forbidden";
-      case 404: return "Not Found";
-      case 405: return "Method Not Allowed";
-      case 408: return "Request Timeout";
-      case 409: return "Conflict";
-      case 413: return "Content Too Large";
-      case 414: return "URI Too Long";
-      case 429: return "Too Many Requests";
-      case 431: return "Request Header Fields Too Large";
-      case 500: return "Internal Server Error";
-      case 501: return "Not Implemented";
-      case 502: return "Bad Gateway";
-      case 503: return "Service Unavailable";
-      case 504: return "Gateway Timeout";
-      default: return status >= 500 ? "Server Error" : "Client Error";
+      case 400:
+        return "Bad Request";
+      case 401:
+        return "Unauthorized";
+      case 403:
+        return "Forbidden";
+      case 404:
+        return "Not Found";
+      case 405:
+        return "Method Not Allowed";
+      case 408:
+        return "Request Timeout";
+      case 409:
+        return "Conflict";
+      case 413:
+        return "Content Too Large";
+      case 414:
+        return "URI Too Long";
+      case 429:
+        return "Too Many Requests";
+      case 431:
+        return "Request Header Fields Too Large";
+      case 500:
+        return "Internal Server Error";
+      case 501:
+        return "Not Implemented";
+      case 502:
+        return "Bad Gateway";
+      case 503:
+        return "Service Unavailable";
+      case 504:
+        return "Gateway Timeout";
+      default:
+        return status >= 500 ? "Server Error" : "Client Error";
     }
   }
 

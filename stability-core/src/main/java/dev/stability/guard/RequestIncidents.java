@@ -6,14 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The incidents of one request, carried in its context: the per-request record that replaces a global "last
- * panic". Also the context's task failure handler, so wrapped executor tasks report here.
+ * The incidents of one request, carried in its context: the per-request record that replaces a
+ * global "last panic". Also the context's task failure handler, so wrapped executor tasks report
+ * here.
  */
 final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
   final Guard guard;
   volatile String route; // set at bind time, refined once the router knows the template
-  private final ContextExecutors.TaskFailureHandler afterRecord; // e.g. the server answering at once; may be null
-  private List<Incident> incidents; // guarded by this; allocated by the first incident, most requests have none
+  private final ContextExecutors.TaskFailureHandler
+      afterRecord; // e.g. the server answering at once; may be null
+  private List<Incident>
+      incidents; // guarded by this; allocated by the first incident, most requests have none
 
   RequestIncidents(Guard guard, String route, ContextExecutors.TaskFailureHandler afterRecord) {
     this.guard = guard;
@@ -29,7 +32,10 @@ final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
     }
   }
 
-  /** Returns the incident already recorded for this exact throwable, so one exception is one incident. */
+  /**
+   * Returns the incident already recorded for this exact throwable, so one exception is one
+   * incident.
+   */
   synchronized Incident find(Throwable unwrapped) {
     if (incidents == null) {
       return null;
@@ -42,7 +48,10 @@ final class RequestIncidents implements ContextExecutors.TaskFailureHandler {
     return null;
   }
 
-  /** Adds {@code incident} unless one for the same throwable won a race; returns the one that counts. */
+  /**
+   * Adds {@code incident} unless one for the same throwable won a race; returns the one that
+   * counts.
+   */
   synchronized Incident add(Incident incident) {
     Incident existing = find(incident.throwable());
     if (existing != null) {

@@ -3,11 +3,12 @@ package dev.stability.guard;
 import java.util.Objects;
 
 /**
- * Computes stack fingerprints: a 64-bit FNV-1a hash of the exception type and its top frames (class, method and
- * line), written as 16 hex digits.
+ * Computes stack fingerprints: a 64-bit FNV-1a hash of the exception type and its top frames
+ * (class, method and line), written as 16 hex digits.
  *
- * <p>The same failure at the same place gets the same fingerprint on every request and every run of the same
- * build, so it works as a grouping and log-deduplication key. Messages are not hashed: they often carry ids.
+ * <p>The same failure at the same place gets the same fingerprint on every request and every run of
+ * the same build, so it works as a grouping and log-deduplication key. Messages are not hashed:
+ * they often carry ids.
  */
 public final class StackFingerprint {
   private static final long OFFSET = 0xcbf29ce484222325L;

@@ -5,11 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Log storm control: the first occurrence of a key in each interval is logged in full, the others are only
- * counted, and the count is reported with the next full log line of that key.
+ * Log storm control: the first occurrence of a key in each interval is logged in full, the others
+ * are only counted, and the count is reported with the next full log line of that key.
  *
- * <p>The key map is bounded: past {@code maxKeys} distinct keys it is cleared, which at worst logs a key in full
- * once more. Thread-safe and lock-free on the suppressed path.
+ * <p>The key map is bounded: past {@code maxKeys} distinct keys it is cleared, which at worst logs
+ * a key in full once more. Thread-safe and lock-free on the suppressed path.
  */
 public final class LogLimiter {
   /** Returned by {@link #acquire(String)} when the occurrence must only be counted. */
@@ -37,7 +37,8 @@ public final class LogLimiter {
    * Decides whether this occurrence of {@code key} is logged in full.
    *
    * @param key e.g. a stack fingerprint
-   * @return {@link #SUPPRESS}, or the number of occurrences suppressed since the last full line (0 or more)
+   * @return {@link #SUPPRESS}, or the number of occurrences suppressed since the last full line (0
+   *     or more)
    */
   public long acquire(String key) {
     if (intervalNanos == 0) {

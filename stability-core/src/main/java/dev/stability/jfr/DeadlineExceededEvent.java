@@ -7,7 +7,10 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
-/** A request answered because its deadline passed; emitted through {@link StabilityEvents#deadlineExceeded}. */
+/**
+ * A request answered because its deadline passed; emitted through {@link
+ * StabilityEvents#deadlineExceeded}.
+ */
 @Name(StabilityEvents.DEADLINE_EXCEEDED)
 @Label("Deadline Exceeded")
 @Category({"Stability", "Deadlines"})

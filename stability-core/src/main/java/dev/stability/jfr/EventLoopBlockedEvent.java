@@ -12,7 +12,8 @@ import jdk.jfr.Timespan;
 @Label("Event Loop Blocked")
 @Category({"Stability", "Event Loop"})
 @Description("An event loop could not run its tasks on time: a blocking call, GC or CPU starvation")
-@StackTrace(false) // the watcher's stack; the blocked loop's own stack is in the recording's thread samples
+@StackTrace(
+    false) // the watcher's stack; the blocked loop's own stack is in the recording's thread samples
 final class EventLoopBlockedEvent extends jdk.jfr.Event {
   @Label("Loop")
   @Description("The event loop's thread name")

@@ -11,7 +11,8 @@ import jdk.jfr.StackTrace;
 @Label("Incident")
 @Category({"Stability", "Guard"})
 @Description("An exception thrown while serving a request, turned into an answer by the guard")
-@StackTrace(false) // the reporter's stack says nothing; the fingerprint names the thrower's top frames
+@StackTrace(
+    false) // the reporter's stack says nothing; the fingerprint names the thrower's top frames
 final class IncidentEvent extends jdk.jfr.Event {
   @Label("Request Id")
   String requestId;
@@ -31,6 +32,7 @@ final class IncidentEvent extends jdk.jfr.Event {
   String exceptionType;
 
   @Label("Fingerprint")
-  @Description("Hash of the exception type and its top stack frames: the same bug has the same fingerprint")
+  @Description(
+      "Hash of the exception type and its top stack frames: the same bug has the same fingerprint")
   String fingerprint;
 }

@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * An immutable point in monotonic time after which work should stop.
  *
- * <p>Deadlines are read through a {@link Ticker}, never the wall clock, so they are immune to clock steps; that
- * also means a deadline is meaningless on another machine: send the {@linkplain #remaining() remaining time}
- * across the wire, never the deadline itself. Arithmetic saturates: a timeout of {@code Duration.ofDays(10_000_000)}
- * is clamped to about 100 years instead of overflowing. Do not compare deadlines made by different tickers.
+ * <p>Deadlines are read through a {@link Ticker}, never the wall clock, so they are immune to clock
+ * steps; that also means a deadline is meaningless on another machine: send the {@linkplain
+ * #remaining() remaining time} across the wire, never the deadline itself. Arithmetic saturates: a
+ * timeout of {@code Duration.ofDays(10_000_000)} is clamped to about 100 years instead of
+ * overflowing. Do not compare deadlines made by different tickers.
  */
 public final class Deadline implements Comparable<Deadline> {
   private final Ticker ticker;
@@ -42,7 +43,8 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   /**
-   * Returns a deadline {@code nanos} from now on the given ticker; the offset is clamped to about 100 years.
+   * Returns a deadline {@code nanos} from now on the given ticker; the offset is clamped to about
+   * 100 years.
    *
    * @param nanos how long from now in nanoseconds
    * @param ticker the ticker to read
@@ -54,7 +56,8 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   /**
-   * Returns the deadline at an absolute reading of {@code ticker}; used by contexts that store raw nanos.
+   * Returns the deadline at an absolute reading of {@code ticker}; used by contexts that store raw
+   * nanos.
    *
    * @param ticker the ticker the reading belongs to
    * @param deadlineNanos the absolute ticker reading
@@ -69,7 +72,10 @@ public final class Deadline implements Comparable<Deadline> {
     return ticker;
   }
 
-  /** Returns the absolute ticker reading of this deadline. @return nanoseconds in the ticker's time base */
+  /**
+   * Returns the absolute ticker reading of this deadline. @return nanoseconds in the ticker's time
+   * base
+   */
   public long nanos() {
     return deadlineNanos;
   }
@@ -112,7 +118,8 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   /**
-   * Returns the earlier of the two deadlines: the rule by which nesting can only shorten a deadline.
+   * Returns the earlier of the two deadlines: the rule by which nesting can only shorten a
+   * deadline.
    *
    * @param other a deadline of the same ticker
    * @return {@code this} or {@code other}, whichever expires first

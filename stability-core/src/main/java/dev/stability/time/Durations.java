@@ -6,11 +6,15 @@ import java.util.Objects;
 /**
  * Saturating conversions and validation for {@link Duration} values that cross the public API.
  *
- * <p>{@link Duration#toNanos()} throws beyond about 292 years; timeouts from configuration or the wire must never
- * overflow, so every conversion here saturates instead. Do not use this for durations that must stay exact.
+ * <p>{@link Duration#toNanos()} throws beyond about 292 years; timeouts from configuration or the
+ * wire must never overflow, so every conversion here saturates instead. Do not use this for
+ * durations that must stay exact.
  */
 public final class Durations {
-  /** The largest offset a deadline may have from now: about 100 years, far from {@code long} overflow. */
+  /**
+   * The largest offset a deadline may have from now: about 100 years, far from {@code long}
+   * overflow.
+   */
   public static final long MAX_OFFSET_NANOS = 100L * 365 * 24 * 3600 * 1_000_000_000L;
 
   private Durations() {}
@@ -76,7 +80,8 @@ public final class Durations {
   }
 
   /**
-   * Formats nanoseconds for humans, with millisecond precision: {@code 880ms}, {@code 1.5s}, {@code -3ms}.
+   * Formats nanoseconds for humans, with millisecond precision: {@code 880ms}, {@code 1.5s}, {@code
+   * -3ms}.
    *
    * @param nanos the value to format
    * @return a short human-readable string

@@ -1,6 +1,8 @@
 package dev.stability.time;
 
-/** The {@link System#nanoTime()} ticker; a singleton so identity checks between tickers stay cheap. */
+/**
+ * The {@link System#nanoTime()} ticker; a singleton so identity checks between tickers stay cheap.
+ */
 enum SystemTicker implements Ticker {
   INSTANCE;
 

@@ -1,11 +1,12 @@
 package dev.stability.time;
 
 /**
- * A source of monotonic nanoseconds, read by deadlines, contexts and breakers instead of the wall clock.
+ * A source of monotonic nanoseconds, read by deadlines, contexts and breakers instead of the wall
+ * clock.
  *
- * <p>Values only make sense as differences between two reads of the same ticker, like {@link System#nanoTime()}.
- * Production code uses {@link #system()}; inject another ticker only in tests (the testkit's {@code FakeTicker}),
- * and do not mix deadlines made by different tickers.
+ * <p>Values only make sense as differences between two reads of the same ticker, like {@link
+ * System#nanoTime()}. Production code uses {@link #system()}; inject another ticker only in tests
+ * (the testkit's {@code FakeTicker}), and do not mix deadlines made by different tickers.
  */
 @FunctionalInterface
 public interface Ticker {

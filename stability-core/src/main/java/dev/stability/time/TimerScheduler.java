@@ -3,10 +3,10 @@ package dev.stability.time;
 /**
  * Runs a task once after a delay; the seam through which contexts arm their deadline timers.
  *
- * <p>The default, {@link #shared()}, is one daemon thread shared by the whole JVM whose cancelled tasks leave the
- * queue at once. The Netty module plugs the channel's event loop instead, so a request's timer fires on the
- * thread that owns the channel. Implementations must be thread-safe and must not run the task on the caller's
- * thread; do not block inside a task.
+ * <p>The default, {@link #shared()}, is one daemon thread shared by the whole JVM whose cancelled
+ * tasks leave the queue at once. The Netty module plugs the channel's event loop instead, so a
+ * request's timer fires on the thread that owns the channel. Implementations must be thread-safe
+ * and must not run the task on the caller's thread; do not block inside a task.
  */
 @FunctionalInterface
 public interface TimerScheduler {

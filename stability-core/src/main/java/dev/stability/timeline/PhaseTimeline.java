@@ -9,22 +9,26 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each {@link RequestPhase} of one request happened, so that a deadline violation can say where the time went:
- * {@code "handler_start +1.2 ms ... downstream_connect +3.0 ms (+1.8) ... now +1000.4 ms (+997.4) <- longest"}.
+ * When each {@link RequestPhase} of one request happened, so that a deadline violation can say
+ * where the time went: {@code "handler_start +1.2 ms ... downstream_connect +3.0 ms (+1.8) ... now
+ * +1000.4 ms (+997.4) <- longest"}.
  *
- * <p>The server creates one per request with {@link #start(Ticker)} and stores it in the request's context under
- * {@link #KEY}; the server and client record phases with {@link #mark(RequestContext, RequestPhase)}, which does nothing
- * when the context carries no timeline. The first mark of a phase wins (a retry does not move
- * {@code downstream_connect}). Marks are thread-safe and allocation-free.
+ * <p>The server creates one per request with {@link #start(Ticker)} and stores it in the request's
+ * context under {@link #KEY}; the server and client record phases with {@link #mark(RequestContext,
+ * RequestPhase)}, which does nothing when the context carries no timeline. The first mark of a
+ * phase wins (a retry does not move {@code downstream_connect}). Marks are thread-safe and
+ * allocation-free.
  */
 public final class PhaseTimeline {
   /** The context key the timeline is stored under. */
   public static final ContextKey<PhaseTimeline> KEY = ContextKey.of("phaseTimeline");
+
   private static final RequestPhase[] PHASES = RequestPhase.values();
 
   private final Ticker ticker;
   private final long origin;
-  private final AtomicLongArray offsets = new AtomicLongArray(PHASES.length); // 0 = unset, else offset + 1
+  private final AtomicLongArray offsets =
+      new AtomicLongArray(PHASES.length); // 0 = unset, else offset + 1
 
   private PhaseTimeline(Ticker ticker) {
     this.ticker = ticker;
@@ -93,8 +97,8 @@ public final class PhaseTimeline {
   }
 
   /**
-   * Renders the reached phases in time order, each with its offset from the start and the gap since the phase
-   * before, then "now", marking the longest gap and listing the phases not reached.
+   * Renders the reached phases in time order, each with its offset from the start and the gap since
+   * the phase before, then "now", marking the longest gap and listing the phases not reached.
    *
    * @return a multi-line text for logs
    */
@@ -127,8 +131,14 @@ public final class PhaseTimeline {
     for (int k = 0; k <= n; k++) {
       long at = k < n ? marks[order[k]] : now;
       String label = k < n ? PHASES[order[k]].label() : "now";
-      sb.append("\n  ").append(label).append(" ".repeat(Math.max(1, 22 - label.length())))
-          .append('+').append(ms(at)).append(" ms (+").append(ms(at - previous)).append(')');
+      sb.append("\n  ")
+          .append(label)
+          .append(" ".repeat(Math.max(1, 22 - label.length())))
+          .append('+')
+          .append(ms(at))
+          .append(" ms (+")
+          .append(ms(at - previous))
+          .append(')');
       if (k == longestAt && n > 0) {
         sb.append("  <- longest gap");
       }

@@ -3,7 +3,8 @@ package dev.stability.timeline;
 import java.util.Locale;
 
 /**
- * A point in the life of a request recorded in its {@link PhaseTimeline}, server side then downstream.
+ * A point in the life of a request recorded in its {@link PhaseTimeline}, server side then
+ * downstream.
  */
 public enum RequestPhase {
   /** The connection or stream was accepted for this request. */
@@ -24,7 +25,9 @@ public enum RequestPhase {
   DOWNSTREAM_FIRST_BYTE,
   /** A downstream call completed. */
   DOWNSTREAM_DONE,
-  /** A database call asked its pool for a connection (the first one of the request; stability-jdbc). */
+  /**
+   * A database call asked its pool for a connection (the first one of the request; stability-jdbc).
+   */
   DB_ACQUIRE,
   /** A database statement started executing (the first one of the request). */
   DB_EXECUTE,
@@ -35,7 +38,10 @@ public enum RequestPhase {
 
   private final String label = name().toLowerCase(Locale.ROOT);
 
-  /** Returns the lowercase name used in rendered timelines, e.g. {@code headers_read}. @return the label */
+  /**
+   * Returns the lowercase name used in rendered timelines, e.g. {@code headers_read}. @return the
+   * label
+   */
   public String label() {
     return label;
   }

@@ -16,7 +16,10 @@ class CircuitBreakerAdmissionTest {
   private final TestClock clock = new TestClock();
 
   private RequestContext ctx(long remainingMillis) {
-    return RequestContext.builder("req").ticker(clock).timeout(Duration.ofMillis(remainingMillis)).build();
+    return RequestContext.builder("req")
+        .ticker(clock)
+        .timeout(Duration.ofMillis(remainingMillis))
+        .build();
   }
 
   @Test
@@ -26,13 +29,19 @@ class CircuitBreakerAdmissionTest {
       breaker.acquire().onSuccess(200 * MS);
     }
     clock.advanceMillis(100); // the estimate is refreshed at most every 100 ms
-    assertThatThrownBy(() -> breaker.acquire(ctx(50))).isInstanceOfSatisfying(CallNotPermittedException.class, e -> {
-      assertThat(e.reason()).isEqualTo(Reason.DEADLINE_TOO_SHORT);
-      assertThat(e.state()).isEqualTo(CircuitBreakerState.CLOSED);
-      assertThat(e).hasMessageContaining("'orders' is CLOSED").hasMessageContaining("DEADLINE_TOO_SHORT");
-    });
+    assertThatThrownBy(() -> breaker.acquire(ctx(50)))
+        .isInstanceOfSatisfying(
+            CallNotPermittedException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.DEADLINE_TOO_SHORT);
+              assertThat(e.state()).isEqualTo(CircuitBreakerState.CLOSED);
+              assertThat(e)
+                  .hasMessageContaining("'orders' is CLOSED")
+                  .hasMessageContaining("DEADLINE_TOO_SHORT");
+            });
     assertThat(breaker.acquire(ctx(500))).isNotNull();
-    assertThat(breaker.acquire(RequestContext.builder("no-deadline").ticker(clock).build())).isNotNull();
+    assertThat(breaker.acquire(RequestContext.builder("no-deadline").ticker(clock).build()))
+        .isNotNull();
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
   }
 
@@ -48,7 +57,8 @@ class CircuitBreakerAdmissionTest {
 
   @Test
   void deadlineAwarenessCanBeTurnedOff() {
-    CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().deadlineAware(false, 0.5).build());
+    CircuitBreaker breaker =
+        CircuitBreaker.of("orders", clock.config().deadlineAware(false, 0.5).build());
     for (int i = 0; i < 10; i++) {
       breaker.acquire().onSuccess(200 * MS);
     }
@@ -68,7 +78,9 @@ class CircuitBreakerAdmissionTest {
     CallNotPermittedException second = catchRejection(breaker);
     assertThat(first).isSameAs(second);
     assertThat(first.getStackTrace()).isEmpty();
-    assertThat(first).hasMessage("CircuitBreaker 'orders' is OPEN and does not permit further calls (reason: OPEN)");
+    assertThat(first)
+        .hasMessage(
+            "CircuitBreaker 'orders' is OPEN and does not permit further calls (reason: OPEN)");
     assertThat(breaker.snapshot().totalRejected()).isEqualTo(2);
   }
 
@@ -86,8 +98,10 @@ class CircuitBreakerAdmissionTest {
     CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build());
     breaker.transitionToForcedOpen();
     clock.advanceMillis(60_000);
-    assertThatThrownBy(breaker::acquire).isInstanceOfSatisfying(CallNotPermittedException.class,
-        e -> assertThat(e.reason()).isEqualTo(Reason.FORCED_OPEN));
+    assertThatThrownBy(breaker::acquire)
+        .isInstanceOfSatisfying(
+            CallNotPermittedException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.FORCED_OPEN));
     breaker.transitionToDisabled();
     for (int i = 0; i < 50; i++) {
       breaker.acquire().onFailure(MS, new RuntimeException());
@@ -98,18 +112,23 @@ class CircuitBreakerAdmissionTest {
 
   @Test
   void throwingListenerNeverReachesTheCaller() {
-    CircuitBreakerListener angry = new CircuitBreakerListener() {
-      @Override
-      public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to, String cause,
-          CircuitBreakerSnapshot snapshot) {
-        throw new IllegalStateException("listener bug");
-      }
+    CircuitBreakerListener angry =
+        new CircuitBreakerListener() {
+          @Override
+          public void onStateTransition(
+              String name,
+              CircuitBreakerState from,
+              CircuitBreakerState to,
+              String cause,
+              CircuitBreakerSnapshot snapshot) {
+            throw new IllegalStateException("listener bug");
+          }
 
-      @Override
-      public void onRejected(String name, CircuitBreakerState state, Reason reason) {
-        throw new IllegalStateException("listener bug");
-      }
-    };
+          @Override
+          public void onRejected(String name, CircuitBreakerState state, Reason reason) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
     CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build(), angry);
     for (int i = 0; i < 10; i++) {
       breaker.acquire().onFailure(MS, new RuntimeException());
@@ -125,7 +144,8 @@ class CircuitBreakerAdmissionTest {
     CompletionStage<String> stage = breaker.executeCompletionStage(() -> cancelled);
     cancelled.cancel(false);
     assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
-    breaker.executeCompletionStage(() -> CompletableFuture.failedFuture(new RuntimeException("down")));
+    breaker.executeCompletionStage(
+        () -> CompletableFuture.failedFuture(new RuntimeException("down")));
     breaker.executeCompletionStage(() -> CompletableFuture.completedFuture("ok"));
     CircuitBreakerSnapshot snapshot = breaker.snapshot();
     assertThat(snapshot.totalCancelled()).isEqualTo(1);
@@ -140,10 +160,13 @@ class CircuitBreakerAdmissionTest {
   void rejectedCompletionStageFailsWithoutCallingTheSupplier() {
     CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build());
     breaker.transitionToForcedOpen();
-    CompletionStage<String> stage = breaker.executeCompletionStage(() -> {
-      throw new AssertionError("must not be called");
-    });
+    CompletionStage<String> stage =
+        breaker.executeCompletionStage(
+            () -> {
+              throw new AssertionError("must not be called");
+            });
     assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
-    assertThatThrownBy(() -> stage.toCompletableFuture().join()).hasCauseInstanceOf(CallNotPermittedException.class);
+    assertThatThrownBy(() -> stage.toCompletableFuture().join())
+        .hasCauseInstanceOf(CallNotPermittedException.class);
   }
 }

@@ -1,9 +1,9 @@
 package dev.stability.breaker;
 
-import dev.stability.testing.Concurrently;
 import static dev.stability.breaker.TestClock.MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.testing.Concurrently;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,27 +14,31 @@ class CircuitBreakerConcurrencyTest {
   @Test
   void concurrentCallsKeepWindowAndTotalsExact() throws Exception {
     TestClock clock = new TestClock();
-    CircuitBreakerConfig config = clock.config()
-        .countWindow(CircuitBreakerConfig.MAX_COUNT_WINDOW) // large enough to hold every call
-        .failureRateThreshold(1.0, 100) // never trips: not every call fails
-        .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 100)
-        .latencyThreshold(0.99, Duration.ofHours(1), 100)
-        .build();
+    CircuitBreakerConfig config =
+        clock
+            .config()
+            .countWindow(CircuitBreakerConfig.MAX_COUNT_WINDOW) // large enough to hold every call
+            .failureRateThreshold(1.0, 100) // never trips: not every call fails
+            .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 100)
+            .latencyThreshold(0.99, Duration.ofHours(1), 100)
+            .build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
-    Concurrently.run(THREADS, t -> {
-      for (int i = 0; i < CALLS; i++) {
-        Permit p = breaker.acquire();
-        if (i % 4 == 0) {
-          p.onFailure(MS, new RuntimeException());
-        } else if (i % 4 == 1) {
-          p.onSuccess(150 * MS); // slow
-        } else if (i % 4 == 2) {
-          p.onCancel();
-        } else {
-          p.onResult(2 * MS, "ok");
-        }
-      }
-    });
+    Concurrently.run(
+        THREADS,
+        t -> {
+          for (int i = 0; i < CALLS; i++) {
+            Permit p = breaker.acquire();
+            if (i % 4 == 0) {
+              p.onFailure(MS, new RuntimeException());
+            } else if (i % 4 == 1) {
+              p.onSuccess(150 * MS); // slow
+            } else if (i % 4 == 2) {
+              p.onCancel();
+            } else {
+              p.onResult(2 * MS, "ok");
+            }
+          }
+        });
     CircuitBreakerSnapshot s = breaker.snapshot();
     int quarter = THREADS * CALLS / 4;
     assertThat(s.state()).isEqualTo(CircuitBreakerState.CLOSED);
@@ -45,7 +49,8 @@ class CircuitBreakerConcurrencyTest {
     assertThat(s.totalSuccesses()).isEqualTo(2 * quarter);
     assertThat(s.totalCancelled()).isEqualTo(quarter);
     assertThat(s.totalSlow()).isEqualTo(quarter);
-    clock.advanceMillis(200); // every call of the run would now be slow if one were still counted in flight
+    clock.advanceMillis(
+        200); // every call of the run would now be slow if one were still counted in flight
     breaker.acquire().onCancel(); // the first acquire of a new epoch rescans what is in flight
     assertThat(breaker.snapshot().slowInFlight()).as("no permit leaked").isZero();
     assertThat(breaker.snapshot().oldestInFlightNanos()).isLessThan(100 * MS);

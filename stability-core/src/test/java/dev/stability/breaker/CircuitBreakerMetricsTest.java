@@ -25,29 +25,63 @@ class CircuitBreakerMetricsTest {
     } catch (CallNotPermittedException expected) {
       // counted below
     }
-    assertThat(meters.get("stability.circuitbreaker.state").tags("name", "orders", "state", "open").gauge().value())
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.state")
+                .tags("name", "orders", "state", "open")
+                .gauge()
+                .value())
         .isEqualTo(1);
-    assertThat(meters.get("stability.circuitbreaker.state").tags("name", "orders", "state", "closed").gauge()
-        .value()).isZero();
-    assertThat(meters.get("stability.circuitbreaker.calls").tags("name", "orders", "outcome", "failure")
-        .functionCounter().count()).isEqualTo(10);
-    assertThat(meters.get("stability.circuitbreaker.rejections").tags("name", "orders", "reason", "open")
-        .functionCounter().count()).isEqualTo(1);
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.state")
+                .tags("name", "orders", "state", "closed")
+                .gauge()
+                .value())
+        .isZero();
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.calls")
+                .tags("name", "orders", "outcome", "failure")
+                .functionCounter()
+                .count())
+        .isEqualTo(10);
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.rejections")
+                .tags("name", "orders", "reason", "open")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
     breaker.transitionToClosed();
     for (int i = 0; i < 4; i++) {
       breaker.acquire().onSuccess(300 * MS);
     }
     breaker.acquire().onFailure(300 * MS, new RuntimeException());
-    assertThat(meters.get("stability.circuitbreaker.failure.rate").tags("name", "orders").gauge().value())
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.failure.rate")
+                .tags("name", "orders")
+                .gauge()
+                .value())
         .isEqualTo(0.2);
-    assertThat(meters.get("stability.circuitbreaker.latency.p99").tags("name", "orders").timeGauge()
-        .value(TimeUnit.MILLISECONDS)).isBetween(300.0, 375.0);
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.latency.p99")
+                .tags("name", "orders")
+                .timeGauge()
+                .value(TimeUnit.MILLISECONDS))
+        .isBetween(300.0, 375.0);
   }
 
   @Test
   void evictedBreakersLoseTheirMeters() {
-    CircuitBreakerRegistry registry = CircuitBreakerRegistry.builder().defaultConfig(clock.config().build())
-        .maxSize(1).idleTimeout(Duration.ofSeconds(1)).build();
+    CircuitBreakerRegistry registry =
+        CircuitBreakerRegistry.builder()
+            .defaultConfig(clock.config().build())
+            .maxSize(1)
+            .idleTimeout(Duration.ofSeconds(1))
+            .build();
     CircuitBreakerMetrics.of(registry).bindTo(meters);
     registry.get("a");
     assertThat(meters.find("stability.circuitbreaker.calls").tags("name", "a").meters()).hasSize(3);

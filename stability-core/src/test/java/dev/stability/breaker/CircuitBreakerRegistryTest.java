@@ -11,8 +11,11 @@ class CircuitBreakerRegistryTest {
   private final TestClock clock = new TestClock();
 
   private CircuitBreakerRegistry registry(int maxSize) {
-    return CircuitBreakerRegistry.builder().defaultConfig(clock.config().build()).maxSize(maxSize)
-        .idleTimeout(Duration.ofMinutes(1)).build();
+    return CircuitBreakerRegistry.builder()
+        .defaultConfig(clock.config().build())
+        .maxSize(maxSize)
+        .idleTimeout(Duration.ofMinutes(1))
+        .build();
   }
 
   private static void trip(CircuitBreaker breaker) {
@@ -24,7 +27,9 @@ class CircuitBreakerRegistryTest {
   @Test
   void getReturnsTheSameBreakerPerName() {
     CircuitBreakerRegistry registry = registry(10);
-    assertThat(registry.get("a.example")).isSameAs(registry.get("a.example")).isNotSameAs(registry.get("b"));
+    assertThat(registry.get("a.example"))
+        .isSameAs(registry.get("a.example"))
+        .isNotSameAs(registry.get("b"));
     assertThat(registry.size()).isEqualTo(2);
     assertThat(registry.find("c")).isEmpty();
   }
@@ -38,7 +43,8 @@ class CircuitBreakerRegistryTest {
     Permit inFlight = busy.acquire();
     CircuitBreaker idle = registry.get("idle");
     idle.acquire().onSuccess(MS);
-    clock.advanceMillis(61_000); // idleness is judged at epoch precision (1/8 of the slow-call duration)
+    clock.advanceMillis(
+        61_000); // idleness is judged at epoch precision (1/8 of the slow-call duration)
     CircuitBreaker fresh = registry.get("fresh");
     assertThat(registry.find("idle")).as("idle and CLOSED: evicted").isEmpty();
     assertThat(registry.find("open")).containsSame(open);
@@ -74,8 +80,11 @@ class CircuitBreakerRegistryTest {
   @Test
   void perNameConfigInheritsTheDefault() {
     CircuitBreakerConfig base = clock.config().build();
-    CircuitBreakerRegistry registry = CircuitBreakerRegistry.builder().defaultConfig(base)
-        .configure("slow.example", b -> b.slowCallRateThreshold(Duration.ofSeconds(5), 0.8, 10)).build();
+    CircuitBreakerRegistry registry =
+        CircuitBreakerRegistry.builder()
+            .defaultConfig(base)
+            .configure("slow.example", b -> b.slowCallRateThreshold(Duration.ofSeconds(5), 0.8, 10))
+            .build();
     CircuitBreakerConfig derived = registry.get("slow.example").config();
     assertThat(derived.slowCallDuration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(derived.slowCallRateThreshold()).isEqualTo(0.8);

@@ -12,13 +12,18 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTripTest {
   private final TestClock clock = new TestClock();
   private final List<String> causes = new ArrayList<>();
-  private final CircuitBreakerListener recorder = new CircuitBreakerListener() {
-    @Override
-    public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to, String cause,
-        CircuitBreakerSnapshot snapshot) {
-      causes.add(from + "->" + to + ": " + cause + " calls=" + snapshot.calls());
-    }
-  };
+  private final CircuitBreakerListener recorder =
+      new CircuitBreakerListener() {
+        @Override
+        public void onStateTransition(
+            String name,
+            CircuitBreakerState from,
+            CircuitBreakerState to,
+            String cause,
+            CircuitBreakerSnapshot snapshot) {
+          causes.add(from + "->" + to + ": " + cause + " calls=" + snapshot.calls());
+        }
+      };
 
   @Test
   void tripsOnFailureRateOnlyOnceMinimumCallsAreInTheWindow() {
@@ -26,10 +31,14 @@ class CircuitBreakerTripTest {
     for (int i = 0; i < 9; i++) {
       breaker.acquire().onFailure(5 * MS, new RuntimeException("boom"));
     }
-    assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED); // 9 of 9 failed, but 10 are needed
+    assertThat(breaker.state())
+        .isEqualTo(CircuitBreakerState.CLOSED); // 9 of 9 failed, but 10 are needed
     breaker.acquire().onFailure(5 * MS, new RuntimeException("boom"));
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-    assertThat(causes).singleElement().asString().startsWith("CLOSED->OPEN: failure rate 1.000 >= 0.5")
+    assertThat(causes)
+        .singleElement()
+        .asString()
+        .startsWith("CLOSED->OPEN: failure rate 1.000 >= 0.5")
         .endsWith("calls=10");
   }
 
@@ -57,36 +66,51 @@ class CircuitBreakerTripTest {
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
     breaker.acquire().onSuccess(2_300 * MS); // 6 of 10 took >= 1 s
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-    assertThat(causes).singleElement().asString().contains("slow-call rate >= 0.5 (6 slow of 10 calls, 0 slow in flight)");
+    assertThat(causes)
+        .singleElement()
+        .asString()
+        .contains("slow-call rate >= 0.5 (6 slow of 10 calls, 0 slow in flight)");
   }
 
   @Test
   void tripsWhenP99ReachesTheLatencyThreshold() {
-    CircuitBreakerConfig config = clock.config().countWindow(100)
-        .slowCallRateThreshold(Duration.ofSeconds(1), 1.0, 100) // only the percentile may trip here
-        .latencyThreshold(0.99, Duration.ofMillis(500), 100).build();
+    CircuitBreakerConfig config =
+        clock
+            .config()
+            .countWindow(100)
+            .slowCallRateThreshold(
+                Duration.ofSeconds(1), 1.0, 100) // only the percentile may trip here
+            .latencyThreshold(0.99, Duration.ofMillis(500), 100)
+            .build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
     for (int i = 0; i < 99; i++) {
       breaker.acquire().onSuccess(120 * MS);
     }
     breaker.acquire().onSuccess(600 * MS);
-    assertThat(breaker.state()).as("only the max is >= 500 ms: p99 is still 120 ms")
+    assertThat(breaker.state())
+        .as("only the max is >= 500 ms: p99 is still 120 ms")
         .isEqualTo(CircuitBreakerState.CLOSED);
     breaker.acquire().onSuccess(600 * MS); // replaces a 120 ms call: now p99 is 600 ms
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-    assertThat(causes).singleElement().asString().contains("p99.0 latency >= 500ms (2 of 100 calls");
+    assertThat(causes)
+        .singleElement()
+        .asString()
+        .contains("p99.0 latency >= 500ms (2 of 100 calls");
   }
 
   @Test
   void hungCallsInFlightTripTheBreakerBeforeAnyReturns() {
-    CircuitBreakerConfig config = clock.config().slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 5).build();
+    CircuitBreakerConfig config =
+        clock.config().slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 5).build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
     for (int i = 0; i < 5; i++) {
       breaker.acquire(); // the upstream hangs: these never come back
     }
     clock.advanceMillis(900);
     breaker.acquire();
-    assertThat(breaker.state()).as("900 ms old: not slow yet").isEqualTo(CircuitBreakerState.CLOSED);
+    assertThat(breaker.state())
+        .as("900 ms old: not slow yet")
+        .isEqualTo(CircuitBreakerState.CLOSED);
     clock.advanceMillis(150);
     breaker.acquire(); // the first acquire of a new epoch looks at the calls in flight
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
@@ -98,7 +122,9 @@ class CircuitBreakerTripTest {
   void hungCallsPushTheOldestFinishedCallsOutOfAFullCountWindow() {
     CircuitBreaker breaker = CircuitBreaker.of("orders", clock.config().build(), recorder);
     for (int i = 0; i < 10; i++) {
-      breaker.acquire().onSuccess(120 * MS); // a full window of healthy calls that nothing will replace
+      breaker
+          .acquire()
+          .onSuccess(120 * MS); // a full window of healthy calls that nothing will replace
     }
     for (int i = 0; i < 4; i++) {
       breaker.acquire();
@@ -107,7 +133,9 @@ class CircuitBreakerTripTest {
     breaker.acquire();
     clock.advanceMillis(900);
     breaker.acquire();
-    assertThat(breaker.state()).as("4 of the newest 10 are slow").isEqualTo(CircuitBreakerState.CLOSED);
+    assertThat(breaker.state())
+        .as("4 of the newest 10 are slow")
+        .isEqualTo(CircuitBreakerState.CLOSED);
     clock.advanceMillis(150);
     breaker.acquire(); // 5 calls are now older than 1 s: half of the last 10 calls
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
@@ -116,9 +144,13 @@ class CircuitBreakerTripTest {
 
   @Test
   void callsInFlightOlderThanTheLatencyThresholdCountForThePercentile() {
-    CircuitBreakerConfig config = clock.config().countWindow(100)
-        .slowCallRateThreshold(Duration.ofSeconds(1), 1.0, 100)
-        .latencyThreshold(0.99, Duration.ofSeconds(2), 100).build();
+    CircuitBreakerConfig config =
+        clock
+            .config()
+            .countWindow(100)
+            .slowCallRateThreshold(Duration.ofSeconds(1), 1.0, 100)
+            .latencyThreshold(0.99, Duration.ofSeconds(2), 100)
+            .build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
     for (int i = 0; i < 100; i++) {
       clock.advanceMillis(10);
@@ -132,20 +164,29 @@ class CircuitBreakerTripTest {
     clock.advanceMillis(300);
     breaker.acquire();
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-    assertThat(causes).singleElement().asString().contains("p99.0 latency >= 2000ms").contains("2 in flight");
+    assertThat(causes)
+        .singleElement()
+        .asString()
+        .contains("p99.0 latency >= 2000ms")
+        .contains("2 in flight");
   }
 
   @Test
   void hangAtHighRateIsCaughtSoonAfterTheSlowDurationThoughFewCallsReadTheClock() {
-    CircuitBreakerConfig config = clock.config().countWindow(100)
-        .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 20).build();
+    CircuitBreakerConfig config =
+        clock
+            .config()
+            .countWindow(100)
+            .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 20)
+            .build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config, recorder);
     for (int i = 0; i < 100; i++) {
       breaker.acquire().onSuccess(120 * MS);
     }
     long elapsedMicros = 0;
     boolean rejected = false;
-    while (!rejected && elapsedMicros < 5_000_000) { // no state() calls here: they would read the clock
+    while (!rejected
+        && elapsedMicros < 5_000_000) { // no state() calls here: they would read the clock
       clock.advanceMicros(1_250); // 800 calls/s, none of which returns
       elapsedMicros += 1_250;
       try {
@@ -155,19 +196,23 @@ class CircuitBreakerTripTest {
       }
     }
     assertThat(causes).singleElement().asString().contains("slow in flight");
-    // lag: the permit is sealed up to an epoch (125 ms) + 16 calls late, and scanned once per epoch (+ 16 calls)
-    assertThat(elapsedMicros).isBetween(1_000_000L, 1_000_000L + 2 * (125_000 + 16 * 1_250) + 1_250);
+    // lag: the permit is sealed up to an epoch (125 ms) + 16 calls late, and scanned once per epoch
+    // (+ 16 calls)
+    assertThat(elapsedMicros)
+        .isBetween(1_000_000L, 1_000_000L + 2 * (125_000 + 16 * 1_250) + 1_250);
   }
 
   @Test
   void slowCallsInFlightAreVisibleInTheSnapshot() {
-    CircuitBreakerConfig config = clock.config().slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10).build();
+    CircuitBreakerConfig config =
+        clock.config().slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10).build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
     breaker.acquire();
     clock.advanceMillis(1_500);
     breaker.acquire();
     CircuitBreakerSnapshot snapshot = breaker.snapshot();
-    assertThat(snapshot.state()).isEqualTo(CircuitBreakerState.CLOSED); // 1 slow of 1 but 10 calls needed
+    assertThat(snapshot.state())
+        .isEqualTo(CircuitBreakerState.CLOSED); // 1 slow of 1 but 10 calls needed
     assertThat(snapshot.slowInFlight()).isEqualTo(1);
     assertThat(snapshot.oldestInFlightNanos()).isBetween(1_375 * MS, 1_500 * MS);
   }
@@ -224,7 +269,8 @@ class CircuitBreakerTripTest {
 
   @Test
   void exceptionPredicateDecidesWhatIsAFailure() {
-    CircuitBreakerConfig config = clock.config().failureWhen(t -> !(t instanceof IllegalArgumentException)).build();
+    CircuitBreakerConfig config =
+        clock.config().failureWhen(t -> !(t instanceof IllegalArgumentException)).build();
     CircuitBreaker breaker = CircuitBreaker.of("orders", config);
     for (int i = 0; i < 20; i++) {
       breaker.acquire().onFailure(5 * MS, new IllegalArgumentException("caller's fault"));

@@ -2,22 +2,24 @@ package dev.stability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.testing.RandomCases;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import dev.stability.testing.RandomCases;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CountWindowPropertiesTest {
   private static final long MS = 1_000_000L;
-  private final Thresholds thresholds = new Thresholds(CircuitBreakerConfig.builder()
-      .countWindow(300)
-      .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 300)
-      .latencyThreshold(0.99, Duration.ofMillis(500), 300)
-      .failureRateThreshold(1.0, 300)
-      .build());
+  private final Thresholds thresholds =
+      new Thresholds(
+          CircuitBreakerConfig.builder()
+              .countWindow(300)
+              .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 300)
+              .latencyThreshold(0.99, Duration.ofMillis(500), 300)
+              .failureRateThreshold(1.0, 300)
+              .build());
 
   /** One finished call: duration in ms and whether it failed. */
   record Call(long millis, boolean failure) {}
@@ -26,8 +28,10 @@ class CountWindowPropertiesTest {
   record Script(int size, List<Call> calls) {}
 
   private static Script script(Random r) {
-    return new Script(1 + r.nextInt(300),
-        RandomCases.list(r, 1_000, x -> new Call(RandomCases.longBetween(x, 0, 3_000), x.nextBoolean())));
+    return new Script(
+        1 + r.nextInt(300),
+        RandomCases.list(
+            r, 1_000, x -> new Call(RandomCases.longBetween(x, 0, 3_000), x.nextBoolean())));
   }
 
   @Test

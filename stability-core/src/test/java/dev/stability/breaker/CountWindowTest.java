@@ -1,19 +1,21 @@
 package dev.stability.breaker;
 
-import dev.stability.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.testing.Concurrently;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CountWindowTest {
   private static final long MS = 1_000_000L;
-  private final Thresholds thresholds = new Thresholds(CircuitBreakerConfig.builder()
-      .countWindow(1_000)
-      .failureRateThreshold(1.0, 1_000)
-      .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 1_000)
-      .latencyThreshold(0.99, Duration.ofMillis(500), 1_000)
-      .build());
+  private final Thresholds thresholds =
+      new Thresholds(
+          CircuitBreakerConfig.builder()
+              .countWindow(1_000)
+              .failureRateThreshold(1.0, 1_000)
+              .slowCallRateThreshold(Duration.ofMillis(100), 1.0, 1_000)
+              .latencyThreshold(0.99, Duration.ofMillis(500), 1_000)
+              .build());
 
   @Test
   void windowKeepsOnlyTheLastNCalls() {
@@ -35,13 +37,22 @@ class CountWindowTest {
 
   @Test
   void transientBorrowBetweenInProgressRecordsIsNeverJudged() throws Exception {
-    CountWindow window = new CountWindow(10, new Thresholds(CircuitBreakerConfig.builder().countWindow(10)
-        .failureRateThreshold(0.5, 1).latencyThreshold(0.99, java.time.Duration.ofSeconds(2), 1).build()));
+    CountWindow window =
+        new CountWindow(
+            10,
+            new Thresholds(
+                CircuitBreakerConfig.builder()
+                    .countWindow(10)
+                    .failureRateThreshold(0.5, 1)
+                    .latencyThreshold(0.99, java.time.Duration.ofSeconds(2), 1)
+                    .build()));
     window.recordAndCheck(MS, false, 0);
-    // a swap-out of a failure applied before its swap-in: the failure field borrows from the slow field
+    // a swap-out of a failure applied before its swap-in: the failure field borrows from the slow
+    // field
     java.lang.reflect.Field f = CountWindow.class.getDeclaredField("counters");
     f.setAccessible(true);
-    java.util.concurrent.atomic.AtomicLongArray counters = (java.util.concurrent.atomic.AtomicLongArray) f.get(window);
+    java.util.concurrent.atomic.AtomicLongArray counters =
+        (java.util.concurrent.atomic.AtomicLongArray) f.get(window);
     counters.addAndGet(9, -(1L << 16));
     assertThat(window.check(0)).isEqualTo(Thresholds.NONE);
     counters.addAndGet(9, 1L << 16);
@@ -77,12 +88,14 @@ class CountWindowTest {
     CountWindow window = new CountWindow(1_000, thresholds);
     int threads = 4;
     int perThread = 20_000;
-    Concurrently.run(threads, seed -> {
-      for (int i = 0; i < perThread; i++) {
-        int k = (i + seed) % 7;
-        window.recordAndCheck(k * 100 * MS, k % 2 == 0, 0);
-      }
-    });
+    Concurrently.run(
+        threads,
+        seed -> {
+          for (int i = 0; i < perThread; i++) {
+            int k = (i + seed) % 7;
+            window.recordAndCheck(k * 100 * MS, k % 2 == 0, 0);
+          }
+        });
     WindowCounts c = window.counts();
     WindowCounts truth = window.recount();
     assertThat(c.calls).isEqualTo(1_000).isEqualTo(truth.calls);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class EpochTest {
   private final DefaultCircuitBreaker breaker =
-      new DefaultCircuitBreaker("epoch", CircuitBreakerConfig.ofDefaults(), CircuitBreakerListener.NONE);
+      new DefaultCircuitBreaker(
+          "epoch", CircuitBreakerConfig.ofDefaults(), CircuitBreakerListener.NONE);
   private final ClosedState owner =
       new ClosedState(breaker, new CountWindow(100, breaker.thresholds), 0, 1_000_000_000L);
 
@@ -35,7 +36,9 @@ class EpochTest {
     }
     assertThat(timed).isEqualTo(16 + 5); // calls 31, 47, 63, 79, 95
     assertThat(epoch.inFlight()).isEqualTo(16 + 5 * 16).isLessThanOrEqualTo(100);
-    assertThat(epoch.startedNoLaterThan()).as("untimed calls may have started just now").isEqualTo(Long.MAX_VALUE);
+    assertThat(epoch.startedNoLaterThan())
+        .as("untimed calls may have started just now")
+        .isEqualTo(Long.MAX_VALUE);
     epoch.seal(42);
     assertThat(epoch.startedNoLaterThan()).isEqualTo(42);
   }

@@ -13,7 +13,8 @@ class HistogramTest {
       assertThat(Histogram.lowerBoundNanos(b)).isLessThanOrEqualTo(nanos);
       assertThat(Histogram.upperBoundNanos(b)).isGreaterThan(nanos);
       if (b >= 4) {
-        assertThat((double) Histogram.upperBoundNanos(b) / Histogram.lowerBoundNanos(b)).isLessThanOrEqualTo(1.25);
+        assertThat((double) Histogram.upperBoundNanos(b) / Histogram.lowerBoundNanos(b))
+            .isLessThanOrEqualTo(1.25);
       }
     }
   }

@@ -4,7 +4,9 @@ import dev.stability.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A fake ticker for breaker tests (core cannot depend on the testkit), plus a compact base config. */
+/**
+ * A fake ticker for breaker tests (core cannot depend on the testkit), plus a compact base config.
+ */
 final class TestClock implements Ticker {
   static final long MS = 1_000_000L;
   private final AtomicLong now = new AtomicLong(7_000_000_000L);
@@ -22,7 +24,10 @@ final class TestClock implements Ticker {
     now.addAndGet(micros * 1_000L);
   }
 
-  /** Window of 10, every condition judged from 10 calls, 1 s slow, p99 >= 2 s, open 1 s to 8 s, 1 probe. */
+  /**
+   * Window of 10, every condition judged from 10 calls, 1 s slow, p99 >= 2 s, open 1 s to 8 s, 1
+   * probe.
+   */
   CircuitBreakerConfig.Builder config() {
     return CircuitBreakerConfig.builder()
         .ticker(this)

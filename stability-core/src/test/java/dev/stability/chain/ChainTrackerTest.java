@@ -23,14 +23,17 @@ class ChainTrackerTest {
 
     Stage late = tracker.stage("metrics");
 
-    assertThat(tracker.stages()).extracting(Stage::name).containsExactly("auth", "handler", "metrics");
+    assertThat(tracker.stages())
+        .extracting(Stage::name)
+        .containsExactly("auth", "handler", "metrics");
     assertThat(late.index()).isEqualTo(2);
     assertThat(tracker.stage("auth")).isSameAs(tracker.stages().get(0));
   }
 
   @Test
   void builderRejectsBadInputAtOnce() {
-    assertThatThrownBy(() -> ChainTracker.builder("")).hasMessage("name: \"\" (expected: a non-empty name)");
+    assertThatThrownBy(() -> ChainTracker.builder(""))
+        .hasMessage("name: \"\" (expected: a non-empty name)");
     assertThatThrownBy(() -> ChainTracker.builder("x").stages("a", "a"))
         .hasMessage("stages: duplicate 'a' (expected: unique stage names)");
     assertThatThrownBy(() -> ChainTracker.builder("x").logInterval(java.time.Duration.ofMillis(-1)))
@@ -44,14 +47,15 @@ class ChainTrackerTest {
       tracker.stage("s" + i);
     }
 
-    assertThatThrownBy(() -> tracker.stage("one-too-many")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> tracker.stage("one-too-many"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("expected: at most 64");
   }
 
   @Test
   void policiesDefaultToRepairAndCanBeSetPerType() {
-    ChainTracker tracker = ChainTracker.builder("api").policy(ViolationType.MISSING_END, ViolationPolicy.FAIL)
-        .build();
+    ChainTracker tracker =
+        ChainTracker.builder("api").policy(ViolationType.MISSING_END, ViolationPolicy.FAIL).build();
 
     assertThat(tracker.policy(ViolationType.SWALLOWED)).isEqualTo(ViolationPolicy.REPAIR);
     assertThat(tracker.policy(ViolationType.MISSING_END)).isEqualTo(ViolationPolicy.FAIL);
@@ -59,7 +63,8 @@ class ChainTrackerTest {
 
   @Test
   void concurrentExchangesAreCountedExactly() throws Exception {
-    ChainTracker tracker = ChainTracker.builder("api").stages("auth", "handler").meterRegistry(registry).build();
+    ChainTracker tracker =
+        ChainTracker.builder("api").stages("auth", "handler").meterRegistry(registry).build();
     Stage auth = tracker.stage("auth");
     Stage handler = tracker.stage("handler");
     int threads = 8;
@@ -68,22 +73,24 @@ class ChainTrackerTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            TrackedRequest ex = tracker.track("r");
-            ex.enter(auth);
-            ex.forwarded(auth);
-            ex.enter(handler);
-            if (i % 10 == 0) {
-              ex.stageReturned(handler); // swallowed
-            } else {
-              ex.responded(handler);
-              ex.completed();
-            }
-            ex.finish();
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    TrackedRequest ex = tracker.track("r");
+                    ex.enter(auth);
+                    ex.forwarded(auth);
+                    ex.enter(handler);
+                    if (i % 10 == 0) {
+                      ex.stageReturned(handler); // swallowed
+                    } else {
+                      ex.responded(handler);
+                      ex.completed();
+                    }
+                    ex.finish();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(30, TimeUnit.SECONDS);
@@ -98,7 +105,8 @@ class ChainTrackerTest {
     assertThat(h.entered()).isEqualTo(total);
     assertThat(h.responded()).isEqualTo(total - total / 10);
     assertThat(h.violations(ViolationType.SWALLOWED)).isEqualTo(total / 10);
-    assertThat(registry.get(ChainTracker.VIOLATIONS_METER).tag("stage", "handler").counter().count())
+    assertThat(
+            registry.get(ChainTracker.VIOLATIONS_METER).tag("stage", "handler").counter().count())
         .isEqualTo(total / 10);
   }
 
@@ -115,13 +123,15 @@ class ChainTrackerTest {
         AtomicInteger allowed = new AtomicInteger();
         List<Future<?>> racers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-          racers.add(pool.submit(() -> {
-            start.await();
-            if (ex.responded(handler) == Verdict.ALLOW) {
-              allowed.incrementAndGet();
-            }
-            return null;
-          }));
+          racers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    if (ex.responded(handler) == Verdict.ALLOW) {
+                      allowed.incrementAndGet();
+                    }
+                    return null;
+                  }));
         }
         start.countDown();
         for (Future<?> f : racers) {

@@ -2,21 +2,27 @@ package dev.stability.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.testing.RandomCases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import dev.stability.testing.RandomCases;
 import org.junit.jupiter.api.Test;
 
 /** Whatever the stages do, under repair exactly one response reaches the client. */
 class ExchangePropertyTest {
   private static final int ACTIONS = 9;
-  private static final ChainTracker TRACKER = ChainTracker.builder("prop").stages("a", "b", "c")
-      .meterRegistry(new SimpleMeterRegistry()).logInterval(Duration.ofHours(1)).build();
+  private static final ChainTracker TRACKER =
+      ChainTracker.builder("prop")
+          .stages("a", "b", "c")
+          .meterRegistry(new SimpleMeterRegistry())
+          .logInterval(Duration.ofHours(1))
+          .build();
 
   @Test
   void underRepairAtMostOneResponseReachesTheWireAndExactlyOneOnceFinished() {
-    RandomCases.forAll(2_000, r -> RandomCases.list(r, 40, x -> x.nextInt(3 * ACTIONS)),
+    RandomCases.forAll(
+        2_000,
+        r -> RandomCases.list(r, 40, x -> x.nextInt(3 * ACTIONS)),
         ExchangePropertyTest::runScript);
   }
 
@@ -63,7 +69,9 @@ class ExchangePropertyTest {
     }
     onWire += ex.finish().answerStatus() != 0 ? 1 : 0;
 
-    assertThat(onWire).as("responses on the wire after %s and finish", script).isLessThanOrEqualTo(1);
+    assertThat(onWire)
+        .as("responses on the wire after %s and finish", script)
+        .isLessThanOrEqualTo(1);
     if (enteredAny) {
       assertThat(onWire).as("responses on the wire after %s and finish", script).isEqualTo(1);
     }

@@ -13,8 +13,12 @@ class ExchangeTest {
   private final List<ChainViolation> violations = new CopyOnWriteArrayList<>();
 
   private ChainTracker tracker(ViolationPolicy policy) {
-    return ChainTracker.builder("api").stages("auth", "log", "handler").policy(policy).listener(violations::add)
-        .meterRegistry(registry).build();
+    return ChainTracker.builder("api")
+        .stages("auth", "log", "handler")
+        .policy(policy)
+        .listener(violations::add)
+        .meterRegistry(registry)
+        .build();
   }
 
   private ChainTracker tracker = tracker(ViolationPolicy.REPAIR);
@@ -65,12 +69,15 @@ class ExchangeTest {
 
     assertThat(ex.stageReturned(logStage)).isEqualTo(Verdict.ANSWER_500);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
-      assertThat(v.stage()).isEqualTo("log");
-      assertThat(v.requestId()).isEqualTo("req-1");
-      assertThat(v.message()).startsWith("stage 'log' neither forwarded nor responded");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
+              assertThat(v.stage()).isEqualTo("log");
+              assertThat(v.requestId()).isEqualTo("req-1");
+              assertThat(v.message()).startsWith("stage 'log' neither forwarded nor responded");
+            });
   }
 
   @Test
@@ -81,8 +88,13 @@ class ExchangeTest {
     ex.enter(logStage);
 
     int answers = 0;
-    for (Verdict v : List.of(ex.stageReturned(logStage), ex.stageReturned(auth), ex.deadlineExceeded(),
-        ex.finish(), ex.finish())) {
+    for (Verdict v :
+        List.of(
+            ex.stageReturned(logStage),
+            ex.stageReturned(auth),
+            ex.deadlineExceeded(),
+            ex.finish(),
+            ex.finish())) {
       answers += v.answerStatus() != 0 ? 1 : 0;
     }
 
@@ -93,8 +105,13 @@ class ExchangeTest {
 
   @Test
   void aLateResponseAfterARepairIsDroppedEvenWhenDoubleResponsesAreOnlyReported() {
-    tracker = ChainTracker.builder("api").stages("auth", "handler").policy(ViolationType.DOUBLE_RESPONSE,
-        ViolationPolicy.REPORT).listener(violations::add).meterRegistry(registry).build();
+    tracker =
+        ChainTracker.builder("api")
+            .stages("auth", "handler")
+            .policy(ViolationType.DOUBLE_RESPONSE, ViolationPolicy.REPORT)
+            .listener(violations::add)
+            .meterRegistry(registry)
+            .build();
     Stage h = tracker.stage("handler");
     TrackedRequest ex = tracker.track("req-1");
     ex.enter(h);
@@ -104,7 +121,8 @@ class ExchangeTest {
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
     assertThat(ex.responded(h)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(ChainViolation::type)
+    assertThat(violations)
+        .extracting(ChainViolation::type)
         .containsExactly(ViolationType.SWALLOWED, ViolationType.DOUBLE_RESPONSE);
   }
 
@@ -119,10 +137,13 @@ class ExchangeTest {
 
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
-      assertThat(v.stage()).isEqualTo("handler");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
+              assertThat(v.stage()).isEqualTo("handler");
+            });
   }
 
   @Test
@@ -133,10 +154,13 @@ class ExchangeTest {
 
     assertThat(ex.responded(logStage)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.DOUBLE_RESPONSE);
-      assertThat(v.stage()).isEqualTo("log");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.DOUBLE_RESPONSE);
+              assertThat(v.stage()).isEqualTo("log");
+            });
   }
 
   @Test
@@ -156,9 +180,11 @@ class ExchangeTest {
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.DROP);
     assertThat(ex.completed(handler)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(ChainViolation::type, ChainViolation::stage).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"),
-        org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"));
+    assertThat(violations)
+        .extracting(ChainViolation::type, ChainViolation::stage)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"),
+            org.assertj.core.groups.Tuple.tuple(ViolationType.WRITE_AFTER_END, "handler"));
   }
 
   @Test
@@ -167,10 +193,13 @@ class ExchangeTest {
 
     assertThat(ex.forwarded(logStage)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.DOUBLE_FORWARD);
-      assertThat(v.stage()).isEqualTo("log");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.DOUBLE_FORWARD);
+              assertThat(v.stage()).isEqualTo("log");
+            });
   }
 
   @Test
@@ -182,10 +211,13 @@ class ExchangeTest {
 
     assertThat(ex.forwarded(auth)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.FORWARD_AFTER_RESPONSE);
-      assertThat(v.stage()).isEqualTo("auth");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.FORWARD_AFTER_RESPONSE);
+              assertThat(v.stage()).isEqualTo("auth");
+            });
   }
 
   @Test
@@ -195,7 +227,8 @@ class ExchangeTest {
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.ANSWER_500);
     assertThat(ex.wrote(handler)).isEqualTo(Verdict.DROP);
 
-    assertThat(violations).extracting(ChainViolation::type)
+    assertThat(violations)
+        .extracting(ChainViolation::type)
         .containsExactly(ViolationType.NO_STATUS, ViolationType.WRITE_AFTER_END);
     assertThat(violations.get(0).stage()).isEqualTo("handler");
   }
@@ -209,10 +242,13 @@ class ExchangeTest {
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.DROP_AND_CLOSE);
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.MISSING_END);
-      assertThat(v.stage()).isEqualTo("handler");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.MISSING_END);
+              assertThat(v.stage()).isEqualTo("handler");
+            });
   }
 
   @Test
@@ -221,7 +257,9 @@ class ExchangeTest {
     ex.responded(handler);
 
     assertThat(ex.finish()).isEqualTo(Verdict.DROP_AND_CLOSE);
-    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.MISSING_END);
+    assertThat(violations)
+        .extracting(ChainViolation::type)
+        .containsExactly(ViolationType.MISSING_END);
   }
 
   @Test
@@ -233,10 +271,17 @@ class ExchangeTest {
     assertThat(ex.responded(handler)).isEqualTo(Verdict.ALLOW);
     assertThat(ex.forwarded(auth)).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(ChainViolation::type)
+    assertThat(violations)
+        .extracting(ChainViolation::type)
         .containsExactly(ViolationType.DOUBLE_RESPONSE, ViolationType.DOUBLE_FORWARD);
-    assertThat(registry.get(ChainTracker.VIOLATIONS_METER).tag("stage", "handler")
-        .tag("type", "DOUBLE_RESPONSE").counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get(ChainTracker.VIOLATIONS_METER)
+                .tag("stage", "handler")
+                .tag("type", "DOUBLE_RESPONSE")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -245,8 +290,10 @@ class ExchangeTest {
     TrackedRequest ex = tracker.track("req-9");
     ex.enter(auth);
 
-    assertThatThrownBy(() -> ex.stageReturned(auth)).isInstanceOf(ChainViolationException.class)
-        .hasMessageContaining("stage 'auth'").hasMessageContaining("SWALLOWED")
+    assertThatThrownBy(() -> ex.stageReturned(auth))
+        .isInstanceOf(ChainViolationException.class)
+        .hasMessageContaining("stage 'auth'")
+        .hasMessageContaining("SWALLOWED")
         .hasMessageContaining("req-9");
   }
 
@@ -264,15 +311,21 @@ class ExchangeTest {
     Stage foreign = ChainTracker.of("other", "auth").stage("auth");
     TrackedRequest ex = tracker.track("r");
 
-    assertThatThrownBy(() -> ex.enter(foreign)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ex.enter(foreign))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected: a stage of ChainTracker(api");
   }
 
   @Test
   void aListenerThatThrowsDoesNotBreakTheAdapter() {
-    tracker = ChainTracker.builder("api").listener(v -> {
-      throw new IllegalStateException("bug");
-    }).meterRegistry(registry).build();
+    tracker =
+        ChainTracker.builder("api")
+            .listener(
+                v -> {
+                  throw new IllegalStateException("bug");
+                })
+            .meterRegistry(registry)
+            .build();
     Stage s = tracker.stage("only");
     TrackedRequest ex = tracker.track("r");
     ex.enter(s);
@@ -286,10 +339,13 @@ class ExchangeTest {
     ex.forwarded(handler); // to the pipeline tail, where Netty drops it silently
 
     assertThat(ex.finish()).isEqualTo(Verdict.ANSWER_500);
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
-      assertThat(v.stage()).isEqualTo("handler");
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.type()).isEqualTo(ViolationType.SWALLOWED);
+              assertThat(v.stage()).isEqualTo("handler");
+            });
   }
 
   @Test
@@ -299,7 +355,8 @@ class ExchangeTest {
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
     assertThat(violations).isEmpty();
     assertThat(tracker.stages()).hasSize(3);
-    assertThatThrownBy(ex::completed).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(ex::completed)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("before any stage was entered");
   }
 
@@ -312,7 +369,9 @@ class ExchangeTest {
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ALLOW);
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.SWALLOWED);
+    assertThat(violations)
+        .extracting(ChainViolation::type)
+        .containsExactly(ViolationType.SWALLOWED);
     assertThat(tracker.report().stages().get(2).violations()).isEqualTo(1);
   }
 
@@ -325,6 +384,8 @@ class ExchangeTest {
     assertThat(ex.respondedFully(logStage)).isEqualTo(Verdict.DROP);
     assertThat(ex.finish()).isEqualTo(Verdict.ALLOW);
 
-    assertThat(violations).extracting(ChainViolation::type).containsExactly(ViolationType.DOUBLE_RESPONSE);
+    assertThat(violations)
+        .extracting(ChainViolation::type)
+        .containsExactly(ViolationType.DOUBLE_RESPONSE);
   }
 }

@@ -40,8 +40,10 @@ class FileConfigSourceTest {
   }
 
   private FileConfigSource.Builder<CircuitBreakerConfig> builder() {
-    return FileConfigSource.builder("breakers", file(), BreakerText.PARSER).meterRegistry(meters)
-        .scheduler(scheduler).pollInterval(Duration.ofHours(1));
+    return FileConfigSource.builder("breakers", file(), BreakerText.PARSER)
+        .meterRegistry(meters)
+        .scheduler(scheduler)
+        .pollInterval(Duration.ofHours(1));
   }
 
   private double rejected() {
@@ -68,7 +70,9 @@ class FileConfigSourceTest {
       source.refresh();
       source.refresh();
       assertThat(source.current().failureRateThreshold()).isEqualTo(0.4);
-      assertThat(rejected()).as("an unchanged bad file is not rejected again on every poll").isEqualTo(1);
+      assertThat(rejected())
+          .as("an unchanged bad file is not rejected again on every poll")
+          .isEqualTo(1);
       write("failureRateThreshold=0.3");
       source.refresh();
       assertThat(source.current().failureRateThreshold()).isEqualTo(0.3);
@@ -92,10 +96,13 @@ class FileConfigSourceTest {
 
   @Test
   void unusableFileAtStartFailsTheBuildWithTheReason() throws IOException {
-    assertThatThrownBy(() -> builder().build()).isInstanceOf(ConfigRejectedException.class)
-        .hasMessageContaining("file: " + file() + " (expected: an existing file); no last good value");
+    assertThatThrownBy(() -> builder().build())
+        .isInstanceOf(ConfigRejectedException.class)
+        .hasMessageContaining(
+            "file: " + file() + " (expected: an existing file); no last good value");
     write("failureRateThreshold=0");
-    assertThatThrownBy(() -> builder().build()).isInstanceOf(ConfigRejectedException.class)
+    assertThatThrownBy(() -> builder().build())
+        .isInstanceOf(ConfigRejectedException.class)
         .hasMessageContaining("failureRateThreshold: 0.0 (expected: ");
   }
 
@@ -114,10 +121,12 @@ class FileConfigSourceTest {
   @Test
   void pollerPicksUpAnEditWithoutRefreshAndStopsOnClose() throws IOException {
     write("failureRateThreshold=0.4");
-    FileConfigSource<CircuitBreakerConfig> source = builder().pollInterval(Duration.ofMillis(20)).build();
+    FileConfigSource<CircuitBreakerConfig> source =
+        builder().pollInterval(Duration.ofMillis(20)).build();
     try {
       write("failureRateThreshold=0.2");
-      await().atMost(Duration.ofSeconds(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> source.current().failureRateThreshold() == 0.2);
     } finally {
       source.close();
@@ -130,6 +139,7 @@ class FileConfigSourceTest {
   void builderRejectsOutOfRangeSettings() {
     assertThatThrownBy(() -> builder().pollInterval(Duration.ofMillis(1)))
         .hasMessageStartingWith("pollInterval: 1ms (expected: >= 10ms and <= 1h)");
-    assertThatThrownBy(() -> builder().maxBytes(0)).hasMessage("maxBytes: 0 (expected: >= 1 and <= 67108864)");
+    assertThatThrownBy(() -> builder().maxBytes(0))
+        .hasMessage("maxBytes: 0 (expected: >= 1 and <= 67108864)");
   }
 }

@@ -10,14 +10,19 @@ import org.junit.jupiter.api.Test;
 
 class ContextExecutorsFailureHandlerTest {
   private final List<String> seen = new ArrayList<>();
-  private final RequestContext ctx = ContextExecutors.withFailureHandler(RequestContext.of("req-1"),
-      (c, failure) -> seen.add(c.requestId() + ":" + failure.getMessage()));
+  private final RequestContext ctx =
+      ContextExecutors.withFailureHandler(
+          RequestContext.of("req-1"),
+          (c, failure) -> seen.add(c.requestId() + ":" + failure.getMessage()));
 
   @Test
   void aWrappedTaskReportsItsFailureToTheContextAndStillThrows() {
-    Runnable task = ContextExecutors.wrap(ctx, () -> {
-      throw new IllegalStateException("boom");
-    });
+    Runnable task =
+        ContextExecutors.wrap(
+            ctx,
+            () -> {
+              throw new IllegalStateException("boom");
+            });
 
     assertThatThrownBy(task::run).isInstanceOf(IllegalStateException.class).hasMessage("boom");
     assertThat(seen).containsExactly("req-1:boom");
@@ -27,9 +32,11 @@ class ContextExecutorsFailureHandlerTest {
   void wrappedCallablesReportCheckedExceptionsToo() throws Exception {
     Callable<String> task;
     try (Scope ignored = ctx.attach()) {
-      task = ContextExecutors.wrap(() -> {
-        throw new java.io.IOException("io");
-      });
+      task =
+          ContextExecutors.wrap(
+              () -> {
+                throw new java.io.IOException("io");
+              });
     }
 
     assertThatThrownBy(task::call).isInstanceOf(java.io.IOException.class);
@@ -38,23 +45,39 @@ class ContextExecutorsFailureHandlerTest {
 
   @Test
   void aThrowingHandlerIsSuppressedIntoTheTaskFailure() {
-    RequestContext broken = ContextExecutors.withFailureHandler(RequestContext.of("r"), (c, f) -> {
-      throw new IllegalArgumentException("handler bug");
-    });
-    Runnable task = ContextExecutors.wrap(broken, () -> {
-      throw new IllegalStateException("task");
-    });
+    RequestContext broken =
+        ContextExecutors.withFailureHandler(
+            RequestContext.of("r"),
+            (c, f) -> {
+              throw new IllegalArgumentException("handler bug");
+            });
+    Runnable task =
+        ContextExecutors.wrap(
+            broken,
+            () -> {
+              throw new IllegalStateException("task");
+            });
 
-    assertThatThrownBy(task::run).hasMessage("task")
-        .satisfies(t -> assertThat(t.getSuppressed()).singleElement().isInstanceOf(IllegalArgumentException.class));
+    assertThatThrownBy(task::run)
+        .hasMessage("task")
+        .satisfies(
+            t ->
+                assertThat(t.getSuppressed())
+                    .singleElement()
+                    .isInstanceOf(IllegalArgumentException.class));
   }
 
   @Test
   void contextsWithoutAHandlerBehaveAsBefore() {
-    Runnable task = ContextExecutors.wrap(RequestContext.of("plain"), () -> {
-      throw new IllegalStateException("plain");
-    });
+    Runnable task =
+        ContextExecutors.wrap(
+            RequestContext.of("plain"),
+            () -> {
+              throw new IllegalStateException("plain");
+            });
 
-    assertThatThrownBy(task::run).hasMessage("plain").satisfies(t -> assertThat(t.getSuppressed()).isEmpty());
+    assertThatThrownBy(task::run)
+        .hasMessage("plain")
+        .satisfies(t -> assertThat(t.getSuppressed()).isEmpty());
   }
 }

@@ -42,7 +42,8 @@ class ContextExecutorsTest {
       assertThat(snapshot()).containsExactly("outer", "outer");
     }
     assertThat(snapshot()).containsExactly(null, null);
-    assertThatThrownBy(RequestContext::requireCurrent).hasMessageContaining("no RequestContext is attached");
+    assertThatThrownBy(RequestContext::requireCurrent)
+        .hasMessageContaining("no RequestContext is attached");
   }
 
   @Test
@@ -55,7 +56,8 @@ class ContextExecutorsTest {
     }
     assertThat(seen).containsExactly("r-exec", "r-exec");
     // the pool thread is clean again: a task submitted without a context sees nothing
-    assertThat(pool.submit(ContextExecutorsTest::snapshot).get(5, TimeUnit.SECONDS)).containsExactly(null, null);
+    assertThat(pool.submit(ContextExecutorsTest::snapshot).get(5, TimeUnit.SECONDS))
+        .containsExactly(null, null);
   }
 
   @Test
@@ -63,9 +65,11 @@ class ContextExecutorsTest {
     RequestContext ctx = RequestContext.of("r-cf", Duration.ofSeconds(5));
     CompletableFuture<String[]> result;
     try (Scope s = ctx.attach()) {
-      result = CompletableFuture.supplyAsync(ContextExecutors.wrapSupplier(() -> "x"), ContextExecutors.propagating(
-              (java.util.concurrent.Executor) pool))
-          .thenApplyAsync(ContextExecutors.wrapFunction(x -> snapshot()), pool);
+      result =
+          CompletableFuture.supplyAsync(
+                  ContextExecutors.wrapSupplier(() -> "x"),
+                  ContextExecutors.propagating((java.util.concurrent.Executor) pool))
+              .thenApplyAsync(ContextExecutors.wrapFunction(x -> snapshot()), pool);
     }
     assertThat(result.orTimeout(5, TimeUnit.SECONDS).join()).containsExactly("r-cf", "r-cf");
   }
@@ -75,8 +79,10 @@ class ContextExecutorsTest {
     ScheduledExecutorService propagating = ContextExecutors.propagating(scheduled);
     RequestContext ctx = RequestContext.of("r-sched");
     try (Scope s = ctx.attach()) {
-      String[] seen = propagating.schedule(ContextExecutorsTest::snapshot, 1, TimeUnit.MILLISECONDS)
-          .get(5, TimeUnit.SECONDS);
+      String[] seen =
+          propagating
+              .schedule(ContextExecutorsTest::snapshot, 1, TimeUnit.MILLISECONDS)
+              .get(5, TimeUnit.SECONDS);
       assertThat(seen).containsExactly("r-sched", "r-sched");
     }
   }
@@ -104,7 +110,7 @@ class ContextExecutorsTest {
 
   @Test
   void wrappingWithoutAContextReturnsTheTaskUnchanged() {
-    Runnable task = () -> { };
+    Runnable task = () -> {};
     assertThat(ContextExecutors.wrap(task)).isSameAs(task);
   }
 
@@ -112,14 +118,18 @@ class ContextExecutorsTest {
   void strictModeRejectsWorkWithoutADeadlineAtTheCallSite() {
     StrictDeadlines.enableGlobally(true);
     try (Scope s = RequestContext.of("r-strict").attach()) {
-      assertThatThrownBy(() -> ContextExecutors.propagating((java.util.concurrent.Executor) pool).execute(() -> { }))
+      assertThatThrownBy(
+              () ->
+                  ContextExecutors.propagating((java.util.concurrent.Executor) pool)
+                      .execute(() -> {}))
           .isInstanceOf(MissingDeadlineException.class)
           .hasMessageContaining("request r-strict without a deadline");
     } finally {
       StrictDeadlines.enableGlobally(false);
     }
     assertThatThrownBy(() -> StrictDeadlines.require(null, "call inventory"))
-        .hasMessageStartingWith("strict deadlines: 'call inventory' would run under request <none>");
+        .hasMessageStartingWith(
+            "strict deadlines: 'call inventory' would run under request <none>");
     StrictDeadlines.require(RequestContext.of("ok", Duration.ofSeconds(1)), "fine");
   }
 }

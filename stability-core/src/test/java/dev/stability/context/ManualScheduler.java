@@ -34,13 +34,14 @@ final class ManualScheduler implements TimerScheduler {
     now.addAndGet(millis * 1_000_000L);
     List<Task> due = new ArrayList<>();
     synchronized (this) {
-      tasks.removeIf(t -> {
-        if (t.at - now.get() <= 0) {
-          due.add(t);
-          return true;
-        }
-        return false;
-      });
+      tasks.removeIf(
+          t -> {
+            if (t.at - now.get() <= 0) {
+              due.add(t);
+              return true;
+            }
+            return false;
+          });
     }
     due.forEach(t -> t.runnable.run());
   }

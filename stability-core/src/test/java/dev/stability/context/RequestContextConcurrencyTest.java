@@ -30,26 +30,30 @@ class RequestContextConcurrencyTest {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
           int offset = t;
-          futures.add(pool.submit(() -> {
-            start.await();
-            for (int i = offset; i < children; i += 4) {
-              AtomicInteger counter = new AtomicInteger();
-              perChild[i] = counter;
-              RequestContext child = parent.withTimeout(Duration.ofSeconds(10)).child();
-              child.onCancel(c -> {
-                counter.incrementAndGet();
-                calls.incrementAndGet();
-              });
-              created.incrementAndGet();
-              if (i % 3 == 0) {
-                child.complete();
-              }
-            }
-            return null;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    for (int i = offset; i < children; i += 4) {
+                      AtomicInteger counter = new AtomicInteger();
+                      perChild[i] = counter;
+                      RequestContext child = parent.withTimeout(Duration.ofSeconds(10)).child();
+                      child.onCancel(
+                          c -> {
+                            counter.incrementAndGet();
+                            calls.incrementAndGet();
+                          });
+                      created.incrementAndGet();
+                      if (i % 3 == 0) {
+                        child.complete();
+                      }
+                    }
+                    return null;
+                  }));
         }
         start.countDown();
-        // cancel while the workers are mid-way, so that linking, completing and cascading really overlap
+        // cancel while the workers are mid-way, so that linking, completing and cascading really
+        // overlap
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (created.get() < children / 2 && System.nanoTime() < giveUp) {
           Thread.onSpinWait();

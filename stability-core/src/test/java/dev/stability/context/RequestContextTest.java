@@ -13,7 +13,11 @@ class RequestContextTest {
   private final ManualScheduler clock = new ManualScheduler();
 
   private RequestContext root(Duration timeout) {
-    return RequestContext.builder("req-1").ticker(clock.ticker).scheduler(clock).timeout(timeout).build();
+    return RequestContext.builder("req-1")
+        .ticker(clock.ticker)
+        .scheduler(clock)
+        .timeout(timeout)
+        .build();
   }
 
   @Test
@@ -68,7 +72,7 @@ class RequestContextTest {
   void cancellingAChildNeverTouchesTheParent() {
     RequestContext parent = root(Duration.ofSeconds(1));
     RequestContext child = parent.child();
-    child.onCancel(c -> { });
+    child.onCancel(c -> {});
     child.cancel(CancelReason.CANCELLED);
     assertThat(parent.isDone()).isFalse();
     assertThat(parent.linkedChildCount()).isZero();
@@ -94,9 +98,10 @@ class RequestContextTest {
     RequestContext ctx = root(Duration.ofSeconds(1));
     AtomicInteger ran = new AtomicInteger();
     ctx.onCancel(c -> ran.incrementAndGet());
-    ctx.onCancel(c -> {
-      throw new IllegalStateException("boom");
-    });
+    ctx.onCancel(
+        c -> {
+          throw new IllegalStateException("boom");
+        });
     ctx.onCancel(c -> ran.incrementAndGet());
     ctx.cancel(CancelReason.CANCELLED);
     assertThat(ran).hasValue(2);
@@ -130,12 +135,16 @@ class RequestContextTest {
     List<CancellationCause> seen = new ArrayList<>();
     child.onCancel(seen::add);
     assertThat(child.hasArmedTimer()).isTrue();
-    assertThat(ctx.hasArmedTimer()).isTrue(); // the parent's own deadline must wake the linked child too
+    assertThat(ctx.hasArmedTimer())
+        .isTrue(); // the parent's own deadline must wake the linked child too
     clock.advanceMillis(29);
     assertThat(seen).isEmpty();
     clock.advanceMillis(1);
-    assertThat(seen).extracting(CancellationCause::reason).containsExactly(CancelReason.DEADLINE_EXCEEDED);
-    assertThat(clock.pending()).isEqualTo(1); // the parent's timer, still needed by nobody but harmless
+    assertThat(seen)
+        .extracting(CancellationCause::reason)
+        .containsExactly(CancelReason.DEADLINE_EXCEEDED);
+    assertThat(clock.pending())
+        .isEqualTo(1); // the parent's timer, still needed by nobody but harmless
     ctx.complete();
     assertThat(clock.pending()).isZero();
   }
@@ -248,9 +257,12 @@ class RequestContextTest {
     assertThatThrownBy(ctx::throwIfCancelled)
         .isInstanceOf(ContextCancelledException.class)
         .hasMessage("request req-1 was cancelled: DEADLINE_EXCEEDED")
-        .satisfies(e -> assertThat(((ContextCancelledException) e).cancellationCause().reason())
-            .isEqualTo(CancelReason.DEADLINE_EXCEEDED));
-    assertThat(ContextCancelledException.stackless(ctx.cancellationCause()).getStackTrace()).isEmpty();
+        .satisfies(
+            e ->
+                assertThat(((ContextCancelledException) e).cancellationCause().reason())
+                    .isEqualTo(CancelReason.DEADLINE_EXCEEDED));
+    assertThat(ContextCancelledException.stackless(ctx.cancellationCause()).getStackTrace())
+        .isEmpty();
   }
 
   @Test
@@ -259,7 +271,8 @@ class RequestContextTest {
     RequestContext child = ctx.child();
     IllegalStateException failure = new IllegalStateException("db down");
     ctx.cancel(CancellationCause.of(CancelReason.SHUTDOWN, "draining", failure));
-    assertThat(child.cancellationCause()).hasToString("SHUTDOWN (inherited): draining [IllegalStateException]");
+    assertThat(child.cancellationCause())
+        .hasToString("SHUTDOWN (inherited): draining [IllegalStateException]");
     assertThat(child.cancellationCause().throwable()).isSameAs(failure);
   }
 
@@ -268,7 +281,9 @@ class RequestContextTest {
     RequestContext ctx = root(Duration.ZERO);
     List<CancellationCause> seen = new ArrayList<>();
     ctx.onCancel(seen::add);
-    assertThat(seen).extracting(CancellationCause::reason).containsExactly(CancelReason.DEADLINE_EXCEEDED);
+    assertThat(seen)
+        .extracting(CancellationCause::reason)
+        .containsExactly(CancelReason.DEADLINE_EXCEEDED);
     assertThat(clock.pending()).isZero();
   }
 
@@ -283,10 +298,12 @@ class RequestContextTest {
 
   @Test
   void builderValidatesItsInputs() {
-    assertThatThrownBy(() -> RequestContext.builder("")).hasMessage("requestId: \"\" (expected: a non-empty id)");
+    assertThatThrownBy(() -> RequestContext.builder(""))
+        .hasMessage("requestId: \"\" (expected: a non-empty id)");
     assertThatThrownBy(() -> RequestContext.builder(null)).isInstanceOf(NullPointerException.class);
     RequestContext other = RequestContext.of("x", Duration.ofSeconds(1));
-    assertThatThrownBy(() -> root(Duration.ofSeconds(1)).withDeadline(other.deadline().orElseThrow()))
+    assertThatThrownBy(
+            () -> root(Duration.ofSeconds(1)).withDeadline(other.deadline().orElseThrow()))
         .hasMessageContaining("(expected: this context's ticker");
   }
 

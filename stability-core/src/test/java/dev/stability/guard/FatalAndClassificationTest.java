@@ -21,8 +21,12 @@ class FatalAndClassificationTest {
   private final RequestContext ctx = RequestContext.of("req-1");
 
   private Guard guard(FatalErrorPolicy policy) {
-    return Guard.of(GuardConfig.builder().meterRegistry(registry).fatalPolicy(policy)
-        .fatalHandler(escalated::add).build());
+    return Guard.of(
+        GuardConfig.builder()
+            .meterRegistry(registry)
+            .fatalPolicy(policy)
+            .fatalHandler(escalated::add)
+            .build());
   }
 
   @Test
@@ -31,27 +35,43 @@ class FatalAndClassificationTest {
     RequestContext bound = guard.bind(ctx, "GET /big");
     OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
 
-    assertThatThrownBy(() -> guard.run(bound, () -> {
-      throw oom;
-    })).isSameAs(oom);
+    assertThatThrownBy(
+            () ->
+                guard.run(
+                    bound,
+                    () -> {
+                      throw oom;
+                    }))
+        .isSameAs(oom);
 
-    assertThat(escalated).singleElement().satisfies(i -> {
-      assertThat(i.kind()).isEqualTo(IncidentKind.FATAL);
-      assertThat(i.isFatal()).isTrue();
-      assertThat(i.throwable()).isSameAs(oom);
-    });
+    assertThat(escalated)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.kind()).isEqualTo(IncidentKind.FATAL);
+              assertThat(i.isFatal()).isTrue();
+              assertThat(i.throwable()).isSameAs(oom);
+            });
     assertThat(Guard.incidents(bound)).hasSize(1);
-    assertThat(registry.get("stability.guard.fatal").tag("exception", OutOfMemoryError.class.getName())
-        .counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("stability.guard.fatal")
+                .tag("exception", OutOfMemoryError.class.getName())
+                .counter()
+                .count())
+        .isEqualTo(1.0);
   }
 
   @Test
   void escalatePolicyHandsTheErrorToTheHookAndReturnsTheIncident() {
     Guard guard = guard(FatalErrorPolicy.ESCALATE);
 
-    Optional<Incident> incident = guard.run(ctx, () -> {
-      throw new InternalError("jit");
-    });
+    Optional<Incident> incident =
+        guard.run(
+            ctx,
+            () -> {
+              throw new InternalError("jit");
+            });
 
     assertThat(incident).hasValueSatisfying(i -> assertThat(i.isFatal()).isTrue());
     assertThat(escalated).containsExactly(incident.get());
@@ -60,16 +80,24 @@ class FatalAndClassificationTest {
   @Test
   void escalateWithoutAHandlerIsRejectedAtBuildTime() {
     assertThatThrownBy(() -> GuardConfig.builder().fatalPolicy(FatalErrorPolicy.ESCALATE).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("fatalPolicy: ESCALATE");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("fatalPolicy: ESCALATE");
   }
 
   @Test
   void everyDefaultFatalTypeTakesTheFatalPath() {
     Guard guard = guard(FatalErrorPolicy.ESCALATE);
 
-    for (Throwable t : List.of(new OutOfMemoryError(), new InternalError(), new UnknownError(),
-        new NoClassDefFoundError("gone"), new ExceptionInInitializerError("static init"))) {
-      assertThat(guard.report(ctx, t).kind()).as(t.getClass().getName()).isEqualTo(IncidentKind.FATAL);
+    for (Throwable t :
+        List.of(
+            new OutOfMemoryError(),
+            new InternalError(),
+            new UnknownError(),
+            new NoClassDefFoundError("gone"),
+            new ExceptionInInitializerError("static init"))) {
+      assertThat(guard.report(ctx, t).kind())
+          .as(t.getClass().getName())
+          .isEqualTo(IncidentKind.FATAL);
     }
     assertThat(escalated).hasSize(5);
   }
@@ -78,7 +106,9 @@ class FatalAndClassificationTest {
   void anOutOfMemoryErrorWrappedInARuntimeExceptionIsStillFatal() {
     Guard guard = guard(FatalErrorPolicy.ESCALATE);
 
-    Incident incident = guard.report(ctx, new CompletionException(new IllegalStateException(new OutOfMemoryError())));
+    Incident incident =
+        guard.report(
+            ctx, new CompletionException(new IllegalStateException(new OutOfMemoryError())));
 
     assertThat(incident.kind()).isEqualTo(IncidentKind.FATAL);
     assertThat(incident.exceptionType()).isEqualTo(IllegalStateException.class.getName());
@@ -86,11 +116,17 @@ class FatalAndClassificationTest {
 
   @Test
   void linkageErrorCanBeConfiguredRecoverable() {
-    Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry)
-        .fatalTypes(Set.of(OutOfMemoryError.class)).build());
+    Guard guard =
+        Guard.of(
+            GuardConfig.builder()
+                .meterRegistry(registry)
+                .fatalTypes(Set.of(OutOfMemoryError.class))
+                .build());
 
-    assertThat(guard.report(ctx, new NoClassDefFoundError("plugin")).kind()).isEqualTo(IncidentKind.RECOVERABLE);
-    assertThatThrownBy(() -> guard.report(ctx, new OutOfMemoryError())).isInstanceOf(OutOfMemoryError.class);
+    assertThat(guard.report(ctx, new NoClassDefFoundError("plugin")).kind())
+        .isEqualTo(IncidentKind.RECOVERABLE);
+    assertThatThrownBy(() -> guard.report(ctx, new OutOfMemoryError()))
+        .isInstanceOf(OutOfMemoryError.class);
   }
 
   @Test
@@ -99,31 +135,42 @@ class FatalAndClassificationTest {
 
     Optional<Incident> incident = guard.run(ctx, FatalAndClassificationTest::recurse);
 
-    assertThat(incident).hasValueSatisfying(i -> {
-      assertThat(i.kind()).isEqualTo(IncidentKind.RECOVERABLE);
-      assertThat(i.exceptionType()).isEqualTo(StackOverflowError.class.getName());
-      assertThat(i.status()).isEqualTo(500);
-    });
+    assertThat(incident)
+        .hasValueSatisfying(
+            i -> {
+              assertThat(i.kind()).isEqualTo(IncidentKind.RECOVERABLE);
+              assertThat(i.exceptionType()).isEqualTo(StackOverflowError.class.getName());
+              assertThat(i.status()).isEqualTo(500);
+            });
     assertThat(escalated).isEmpty();
   }
 
   @Test
   void stackOverflowErrorStaysRecoverableEvenWhenListedAsFatal() {
-    Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry)
-        .fatalTypes(Set.of(VirtualMachineError.class)).build());
+    Guard guard =
+        Guard.of(
+            GuardConfig.builder()
+                .meterRegistry(registry)
+                .fatalTypes(Set.of(VirtualMachineError.class))
+                .build());
 
-    assertThat(guard.report(ctx, new StackOverflowError()).kind()).isEqualTo(IncidentKind.RECOVERABLE);
+    assertThat(guard.report(ctx, new StackOverflowError()).kind())
+        .isEqualTo(IncidentKind.RECOVERABLE);
   }
 
   @Test
   void interruptedExceptionRestoresTheInterruptFlag() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
     try {
-      Optional<Incident> incident = guard.run(ctx, () -> {
-        throw new InterruptedException("stop");
-      });
+      Optional<Incident> incident =
+          guard.run(
+              ctx,
+              () -> {
+                throw new InterruptedException("stop");
+              });
 
-      assertThat(incident).hasValueSatisfying(i -> assertThat(i.kind()).isEqualTo(IncidentKind.INTERRUPTED));
+      assertThat(incident)
+          .hasValueSatisfying(i -> assertThat(i.kind()).isEqualTo(IncidentKind.INTERRUPTED));
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted(); // leave the test thread clean
@@ -134,10 +181,14 @@ class FatalAndClassificationTest {
   void deadlineCancellationAnswers504AndOtherCancellations503() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
 
-    Incident deadline = guard.report(ctx,
-        new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
-    Incident cancelled = guard.report(ctx,
-        new ContextCancelledException("r", CancellationCause.of(CancelReason.CANCELLED)));
+    Incident deadline =
+        guard.report(
+            ctx,
+            new ContextCancelledException(
+                "r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
+    Incident cancelled =
+        guard.report(
+            ctx, new ContextCancelledException("r", CancellationCause.of(CancelReason.CANCELLED)));
 
     assertThat(deadline.status()).isEqualTo(504);
     assertThat(cancelled.status()).isEqualTo(503);
@@ -146,9 +197,13 @@ class FatalAndClassificationTest {
   @Test
   void aFailureCausedByTheRequestsOwnDeadlineAnswers504EvenWhenWrapped() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
-    // e.g. a JDBC SQLTimeoutException whose cause is the request's deadline, thrown in the margin before it
-    Exception wrapped = new java.sql.SQLTimeoutException("db execute SELECT stopped",
-        new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
+    // e.g. a JDBC SQLTimeoutException whose cause is the request's deadline, thrown in the margin
+    // before it
+    Exception wrapped =
+        new java.sql.SQLTimeoutException(
+            "db execute SELECT stopped",
+            new ContextCancelledException(
+                "r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
     Exception plain = new IllegalStateException("boom", new RuntimeException("no deadline here"));
 
     assertThat(guard.report(ctx, wrapped).status()).isEqualTo(504);
@@ -158,12 +213,16 @@ class FatalAndClassificationTest {
   @Test
   void aDeadlineIncidentCarriesThePhaseTimelineOfItsRequest() {
     Guard guard = guard(FatalErrorPolicy.RETHROW);
-    dev.stability.timeline.PhaseTimeline timeline = dev.stability.timeline.PhaseTimeline.start(ctx.ticker());
+    dev.stability.timeline.PhaseTimeline timeline =
+        dev.stability.timeline.PhaseTimeline.start(ctx.ticker());
     RequestContext tracked = ctx.withValue(dev.stability.timeline.PhaseTimeline.KEY, timeline);
     timeline.mark(dev.stability.timeline.RequestPhase.DOWNSTREAM_CONNECT);
 
-    Incident deadline = guard.report(tracked,
-        new ContextCancelledException("r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
+    Incident deadline =
+        guard.report(
+            tracked,
+            new ContextCancelledException(
+                "r", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)));
     Incident bug = guard.report(tracked, new IllegalStateException("bug"));
 
     assertThat(deadline.timeline()).contains("downstream_connect", "now");
@@ -172,9 +231,15 @@ class FatalAndClassificationTest {
 
   @Test
   void aThrowingFatalHandlerDoesNotHideTheError() {
-    Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).fatalHandler(i -> {
-      throw new IllegalStateException("handler bug");
-    }).build());
+    Guard guard =
+        Guard.of(
+            GuardConfig.builder()
+                .meterRegistry(registry)
+                .fatalHandler(
+                    i -> {
+                      throw new IllegalStateException("handler bug");
+                    })
+                .build());
     OutOfMemoryError oom = new OutOfMemoryError();
 
     assertThatThrownBy(() -> guard.report(ctx, oom)).isSameAs(oom);

@@ -32,7 +32,8 @@ class GuardConfigTest {
 
   @Test
   void toBuilderKeepsEverySetting() {
-    GuardConfig config = GuardConfig.builder().devMode(true).logInterval(Duration.ofSeconds(5)).build();
+    GuardConfig config =
+        GuardConfig.builder().devMode(true).logInterval(Duration.ofSeconds(5)).build();
 
     GuardConfig copy = config.toBuilder().build();
 

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 class GuardTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Incident> published = new CopyOnWriteArrayList<>();
-  private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).listener(published::add)
-      .build());
-  private final ExecutorService pool = ContextExecutors.propagating(Executors.newFixedThreadPool(4));
+  private final Guard guard =
+      Guard.of(GuardConfig.builder().meterRegistry(registry).listener(published::add).build());
+  private final ExecutorService pool =
+      ContextExecutors.propagating(Executors.newFixedThreadPool(4));
 
   @AfterEach
   void shutDown() throws InterruptedException {
@@ -38,25 +39,31 @@ class GuardTest {
     RequestContext b = guard.bind(RequestContext.of("req-b"), "GET /b");
     Future<?> failing;
     try (var ignored = a.attach()) {
-      failing = pool.submit(() -> {
-        throw new IllegalStateException("boom in a");
-      });
+      failing =
+          pool.submit(
+              () -> {
+                throw new IllegalStateException("boom in a");
+              });
     }
     Future<?> fine;
     try (var ignored = b.attach()) {
-      fine = pool.submit(() -> { });
+      fine = pool.submit(() -> {});
     }
 
-    assertThatThrownBy(failing::get).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(failing::get)
+        .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IllegalStateException.class); // the future still fails as usual
     fine.get();
-    assertThat(Guard.incidents(a)).singleElement().satisfies(i -> {
-      assertThat(i.requestId()).isEqualTo("req-a");
-      assertThat(i.route()).isEqualTo("GET /a");
-      assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName());
-      assertThat(i.message()).isEqualTo("boom in a");
-      assertThat(i.threadName()).isNotEqualTo(Thread.currentThread().getName());
-    });
+    assertThat(Guard.incidents(a))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.requestId()).isEqualTo("req-a");
+              assertThat(i.route()).isEqualTo("GET /a");
+              assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName());
+              assertThat(i.message()).isEqualTo("boom in a");
+              assertThat(i.threadName()).isNotEqualTo(Thread.currentThread().getName());
+            });
     assertThat(Guard.incidents(b)).isEmpty();
   }
 
@@ -65,9 +72,11 @@ class GuardTest {
     RequestContext ctx = guard.bind(RequestContext.of("req-1"), "GET /x");
     Future<?> f;
     try (var ignored = ctx.attach()) {
-      f = pool.submit(() -> {
-        throw new IllegalArgumentException("once");
-      });
+      f =
+          pool.submit(
+              () -> {
+                throw new IllegalArgumentException("once");
+              });
     }
     Throwable thrown = null;
     try {
@@ -94,18 +103,27 @@ class GuardTest {
         RequestContext ctx = guard.bind(RequestContext.of("req-" + i), "POST /orders");
         contexts[i] = ctx;
         String id = "req-" + i;
-        done[i] = CompletableFuture.runAsync(guard.wrap(ctx, () -> {
-          throw new IllegalStateException("failed " + id);
-        }), many);
+        done[i] =
+            CompletableFuture.runAsync(
+                guard.wrap(
+                    ctx,
+                    () -> {
+                      throw new IllegalStateException("failed " + id);
+                    }),
+                many);
       }
       CompletableFuture.allOf(done).get(30, TimeUnit.SECONDS);
 
       for (int i = 0; i < requests; i++) {
-        assertThat(Guard.incidents(contexts[i])).singleElement().satisfies(incident -> {
-          assertThat(incident.message()).isEqualTo("failed " + incident.requestId());
-          assertThat(incident.route()).isEqualTo("POST /orders");
-        });
-        assertThat(Guard.firstIncident(contexts[i]).orElseThrow().requestId()).isEqualTo("req-" + i);
+        assertThat(Guard.incidents(contexts[i]))
+            .singleElement()
+            .satisfies(
+                incident -> {
+                  assertThat(incident.message()).isEqualTo("failed " + incident.requestId());
+                  assertThat(incident.route()).isEqualTo("POST /orders");
+                });
+        assertThat(Guard.firstIncident(contexts[i]).orElseThrow().requestId())
+            .isEqualTo("req-" + i);
       }
       assertThat(published).hasSize(requests);
     } finally {
@@ -118,20 +136,28 @@ class GuardTest {
     RequestContext ctx = guard.bind(RequestContext.of("req-async"), "GET /async");
     CompletableFuture<String> f;
     try (var ignored = ctx.attach()) {
-      f = CompletableFuture.supplyAsync(ContextExecutors.wrapSupplier(() -> {
-        throw new IllegalStateException("supplier failed");
-      }), Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "one-shot");
-        t.setDaemon(true);
-        return t;
-      }));
+      f =
+          CompletableFuture.supplyAsync(
+              ContextExecutors.wrapSupplier(
+                  () -> {
+                    throw new IllegalStateException("supplier failed");
+                  }),
+              Executors.newSingleThreadExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "one-shot");
+                    t.setDaemon(true);
+                    return t;
+                  }));
     }
 
     assertThatThrownBy(f::join).hasCauseInstanceOf(IllegalStateException.class);
-    assertThat(Guard.incidents(ctx)).singleElement().satisfies(i -> {
-      assertThat(i.requestId()).isEqualTo("req-async");
-      assertThat(i.threadName()).isEqualTo("one-shot");
-    });
+    assertThat(Guard.incidents(ctx))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.requestId()).isEqualTo("req-async");
+              assertThat(i.threadName()).isEqualTo("one-shot");
+            });
   }
 
   @Test
@@ -145,10 +171,12 @@ class GuardTest {
         contexts[i] = guard.bind(RequestContext.of("req-" + i), "GET /r");
         try (var ignored = contexts[i].attach()) {
           String id = "req-" + i;
-          tasks.add(shared.submit(() -> {
-            throw new IllegalStateException(id);
-          }));
-          tasks.add(shared.submit(() -> { })); // a healthy task of the same request on the same pool
+          tasks.add(
+              shared.submit(
+                  () -> {
+                    throw new IllegalStateException(id);
+                  }));
+          tasks.add(shared.submit(() -> {})); // a healthy task of the same request on the same pool
         }
       }
       for (Future<?> t : tasks) {
@@ -160,7 +188,8 @@ class GuardTest {
       }
 
       for (RequestContext ctx : contexts) {
-        assertThat(Guard.incidents(ctx)).singleElement()
+        assertThat(Guard.incidents(ctx))
+            .singleElement()
             .satisfies(i -> assertThat(i.message()).isEqualTo(ctx.requestId()));
       }
       assertThat(registry.get("stability.guard.incidents").counter().count()).isEqualTo(requests);
@@ -173,12 +202,16 @@ class GuardTest {
   void runReturnsTheIncidentAndEmptyOnSuccess() {
     RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
 
-    assertThat(guard.run(ctx, () -> { })).isEmpty();
-    Optional<Incident> failed = guard.run(ctx, () -> {
-      throw new IOException("disk");
-    });
+    assertThat(guard.run(ctx, () -> {})).isEmpty();
+    Optional<Incident> failed =
+        guard.run(
+            ctx,
+            () -> {
+              throw new IOException("disk");
+            });
 
-    assertThat(failed).hasValueSatisfying(i -> assertThat(i.exceptionType()).isEqualTo("java.io.IOException"));
+    assertThat(failed)
+        .hasValueSatisfying(i -> assertThat(i.exceptionType()).isEqualTo("java.io.IOException"));
     assertThat(failed.get().status()).isEqualTo(500);
     assertThat(failed.get().kind()).isEqualTo(IncidentKind.RECOVERABLE);
   }
@@ -199,9 +232,12 @@ class GuardTest {
     RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
 
     assertThat(guard.call(ctx, () -> 42).value()).isEqualTo(42);
-    Outcome<Integer> failed = guard.call(ctx, () -> {
-      throw new UnsupportedOperationException("nope");
-    });
+    Outcome<Integer> failed =
+        guard.call(
+            ctx,
+            () -> {
+              throw new UnsupportedOperationException("nope");
+            });
 
     assertThat(failed.isSuccess()).isFalse();
     assertThat(failed.incident()).isPresent();
@@ -216,7 +252,8 @@ class GuardTest {
     CompletableFuture<Outcome<String>> outcome = guard.callAsync(ctx, () -> stage);
     stage.completeExceptionally(new IllegalStateException("late"));
 
-    assertThat(outcome.get().incident()).hasValueSatisfying(i -> assertThat(i.message()).isEqualTo("late"));
+    assertThat(outcome.get().incident())
+        .hasValueSatisfying(i -> assertThat(i.message()).isEqualTo("late"));
     assertThat(Guard.incidents(ctx)).hasSize(1);
   }
 
@@ -224,9 +261,12 @@ class GuardTest {
   void callAsyncTurnsASynchronousThrowIntoAnIncident() throws Exception {
     RequestContext ctx = guard.bind(RequestContext.of("r"), "GET /");
 
-    CompletableFuture<Outcome<String>> outcome = guard.callAsync(ctx, () -> {
-      throw new IllegalStateException("before the stage");
-    });
+    CompletableFuture<Outcome<String>> outcome =
+        guard.callAsync(
+            ctx,
+            () -> {
+              throw new IllegalStateException("before the stage");
+            });
 
     assertThat(outcome.get().isSuccess()).isFalse();
   }
@@ -240,8 +280,10 @@ class GuardTest {
     stage.completeExceptionally(new IllegalStateException("downstream"));
 
     assertThat(watched).isCompletedExceptionally();
-    assertThat(Guard.incidents(ctx)).singleElement()
-        .satisfies(i -> assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName()));
+    assertThat(Guard.incidents(ctx))
+        .singleElement()
+        .satisfies(
+            i -> assertThat(i.exceptionType()).isEqualTo(IllegalStateException.class.getName()));
   }
 
   @Test
@@ -251,11 +293,14 @@ class GuardTest {
     try {
       List<Throwable> uncaught = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> ran = new CompletableFuture<>();
-      guard.executor(ctx, raw).execute(() -> {
-        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-        ran.complete(null);
-        throw new IllegalStateException("in pool");
-      });
+      guard
+          .executor(ctx, raw)
+          .execute(
+              () -> {
+                Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+                ran.complete(null);
+                throw new IllegalStateException("in pool");
+              });
       ran.get(10, TimeUnit.SECONDS);
       raw.shutdown();
       assertThat(raw.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -285,28 +330,49 @@ class GuardTest {
     guard.report(a, new IllegalStateException());
     guard.report(b, new IOException());
 
-    assertThat(registry.get("stability.guard.incidents").tag("route", "GET /a")
-        .tag("exception", IllegalStateException.class.getName()).counter().count()).isEqualTo(2.0);
-    assertThat(registry.get("stability.guard.incidents").tag("route", "GET /b")
-        .tag("exception", IOException.class.getName()).counter().count()).isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("stability.guard.incidents")
+                .tag("route", "GET /a")
+                .tag("exception", IllegalStateException.class.getName())
+                .counter()
+                .count())
+        .isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("stability.guard.incidents")
+                .tag("route", "GET /b")
+                .tag("exception", IOException.class.getName())
+                .counter()
+                .count())
+        .isEqualTo(1.0);
     assertThat(registry.find("stability.guard.fatal").counter()).isNull();
   }
 
   @Test
   void messagesAreSanitizedAndCapped() {
-    Guard small = Guard.of(GuardConfig.builder().meterRegistry(registry).maxMessageLength(16).build());
+    Guard small =
+        Guard.of(GuardConfig.builder().meterRegistry(registry).maxMessageLength(16).build());
 
-    Incident incident = small.report(RequestContext.of("r"),
-        new IllegalStateException("line1\r\nFAKE LOG LINE and much more text"));
+    Incident incident =
+        small.report(
+            RequestContext.of("r"),
+            new IllegalStateException("line1\r\nFAKE LOG LINE and much more text"));
 
     assertThat(incident.message()).doesNotContain("\r", "\n").hasSize(17).endsWith("\u2026");
   }
 
   @Test
   void aListenerThatThrowsDoesNotBreakTheCaller() {
-    Guard noisy = Guard.of(GuardConfig.builder().meterRegistry(registry).listener(i -> {
-      throw new IllegalStateException("listener bug");
-    }).build());
+    Guard noisy =
+        Guard.of(
+            GuardConfig.builder()
+                .meterRegistry(registry)
+                .listener(
+                    i -> {
+                      throw new IllegalStateException("listener bug");
+                    })
+                .build());
 
     Incident incident = noisy.report(RequestContext.of("r"), new IOException("x"));
 
@@ -328,28 +394,35 @@ class GuardTest {
 
   @Test
   void anExceptionWhoseGetMessageThrowsIsStillRecorded() {
-    RuntimeException hostile = new RuntimeException() {
-      private static final long serialVersionUID = 1L;
+    RuntimeException hostile =
+        new RuntimeException() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public String getMessage() {
-        throw new IllegalStateException("gotcha");
-      }
-    };
+          @Override
+          public String getMessage() {
+            throw new IllegalStateException("gotcha");
+          }
+        };
 
     Incident incident = guard.report(guard.bind(RequestContext.of("r"), "GET /"), hostile);
 
-    assertThat(incident.message()).isEqualTo("(getMessage() threw java.lang.IllegalStateException)");
+    assertThat(incident.message())
+        .isEqualTo("(getMessage() threw java.lang.IllegalStateException)");
   }
 
   @Test
   void failureAfterTheDeadlinePassedIsAnsweredGatewayTimeoutNotServerError() {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
-    RequestContext ctx = guard.bind(RequestContext.builder("late").ticker(now::get)
-        .timeout(java.time.Duration.ofMillis(100)).build());
+    RequestContext ctx =
+        guard.bind(
+            RequestContext.builder("late")
+                .ticker(now::get)
+                .timeout(java.time.Duration.ofMillis(100))
+                .build());
     Incident before = guard.report(ctx, new IllegalStateException("downstream reset"));
     now.addAndGet(100_000_000L);
-    Incident after = guard.report(ctx, new IllegalStateException("downstream timed out with the deadline"));
+    Incident after =
+        guard.report(ctx, new IllegalStateException("downstream timed out with the deadline"));
     assertThat(before.status()).isEqualTo(500);
     assertThat(after.status()).isEqualTo(504);
   }

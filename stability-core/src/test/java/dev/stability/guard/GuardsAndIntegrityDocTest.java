@@ -3,15 +3,15 @@ package dev.stability.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.TrackedRequest;
-import dev.stability.timeline.RequestPhase;
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.chain.Stage;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Verdict;
 import dev.stability.chain.ViolationPolicy;
 import dev.stability.chain.ViolationType;
 import dev.stability.context.ContextExecutors;
 import dev.stability.context.RequestContext;
+import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,19 +29,25 @@ class GuardsAndIntegrityDocTest {
     ExecutorService workers = ContextExecutors.propagating(Executors.newFixedThreadPool(2));
     try {
       // --- snippet: guard
-      Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).build()); // one per server
+      Guard guard =
+          Guard.of(GuardConfig.builder().meterRegistry(registry).build()); // one per server
 
-      RequestContext ctx = guard.bind(RequestContext.of("req-42", Duration.ofSeconds(1)), "GET /orders/{id}");
+      RequestContext ctx =
+          guard.bind(RequestContext.of("req-42", Duration.ofSeconds(1)), "GET /orders/{id}");
       CompletableFuture<String> lookup;
       try (var scope = ctx.attach()) {
-        lookup = CompletableFuture.supplyAsync(() -> {
-          throw new IllegalStateException("no such order 17"); // on a worker thread
-        }, workers);
+        lookup =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  throw new IllegalStateException("no such order 17"); // on a worker thread
+                },
+                workers);
       }
       Outcome<String> outcome = guard.callAsync(ctx, () -> lookup).join(); // one incident, not two
       if (!outcome.isSuccess()) {
         ProblemDetails problem = guard.problem(outcome.incident().orElseThrow());
-        byte[] body = problem.toUtf8(); // {"title":"Internal Server Error","status":500,"requestId":"req-42"}
+        byte[] body =
+            problem.toUtf8(); // {"title":"Internal Server Error","status":500,"requestId":"req-42"}
         // write `body` with Content-Type ProblemDetails.CONTENT_TYPE and status problem.status()
         assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("order 17");
       }
@@ -55,11 +61,12 @@ class GuardsAndIntegrityDocTest {
   @Test
   void quickStartChain() {
     // --- snippet: chain
-    ChainTracker tracker = ChainTracker.builder("orders-api")
-        .stages("auth", "log", "handler")
-        .policy(ViolationType.DOUBLE_FORWARD, ViolationPolicy.FAIL)
-        .meterRegistry(new SimpleMeterRegistry())
-        .build();
+    ChainTracker tracker =
+        ChainTracker.builder("orders-api")
+            .stages("auth", "log", "handler")
+            .policy(ViolationType.DOUBLE_FORWARD, ViolationPolicy.FAIL)
+            .meterRegistry(new SimpleMeterRegistry())
+            .build();
     Stage auth = tracker.stage("auth");
     Stage log = tracker.stage("log");
 
@@ -82,9 +89,9 @@ class GuardsAndIntegrityDocTest {
     RequestContext root = RequestContext.of("req-44");
     // --- snippet: timeline
     RequestContext ctx = root.withValue(PhaseTimeline.KEY, PhaseTimeline.start(root.ticker()));
-    PhaseTimeline.mark(ctx, RequestPhase.HEADERS_READ);   // server
+    PhaseTimeline.mark(ctx, RequestPhase.HEADERS_READ); // server
     PhaseTimeline.mark(ctx, RequestPhase.DOWNSTREAM_SENT); // client
-    String where = PhaseTimeline.of(ctx).render();  // printed with a deadline violation
+    String where = PhaseTimeline.of(ctx).render(); // printed with a deadline violation
     // --- end snippet
     assertThat(where).contains("headers_read", "downstream_sent", "not reached: handler_start");
   }
@@ -94,18 +101,23 @@ class GuardsAndIntegrityDocTest {
     Guard guard = Guard.ofDefaults();
     RequestContext ctx = guard.bind(RequestContext.of("r-7"), "/slow");
     String value = "abc";
-    Outcome<Long> outcome = guard.call(ctx, () -> {
-      // --- docs/guards-and-integrity.md, client errors
-      long ms;
-      try {
-        ms = Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        throw BadRequestException.invalid("ms", value, "an integer from 0 to 600000");
-      }
-      // --- end snippet
-      return ms;
-    });
-    assertThat(guard.problem(outcome.incident().orElseThrow()).toJson()).isEqualTo("{\"title\":\"Bad Request\","
-        + "\"status\":400,\"requestId\":\"r-7\",\"detail\":\"ms: \\\"abc\\\" (expected: an integer from 0 to 600000)\"}");
+    Outcome<Long> outcome =
+        guard.call(
+            ctx,
+            () -> {
+              // --- docs/guards-and-integrity.md, client errors
+              long ms;
+              try {
+                ms = Long.parseLong(value);
+              } catch (NumberFormatException e) {
+                throw BadRequestException.invalid("ms", value, "an integer from 0 to 600000");
+              }
+              // --- end snippet
+              return ms;
+            });
+    assertThat(guard.problem(outcome.incident().orElseThrow()).toJson())
+        .isEqualTo(
+            "{\"title\":\"Bad Request\","
+                + "\"status\":400,\"requestId\":\"r-7\",\"detail\":\"ms: \\\"abc\\\" (expected: an integer from 0 to 600000)\"}");
   }
 }

@@ -20,8 +20,14 @@ import org.slf4j.LoggerFactory;
 class IncidentLoggingTest {
   private final AtomicLong now = new AtomicLong();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).ticker(now::get)
-      .logInterval(Duration.ofSeconds(10)).fingerprintFrames(1).build());
+  private final Guard guard =
+      Guard.of(
+          GuardConfig.builder()
+              .meterRegistry(registry)
+              .ticker(now::get)
+              .logInterval(Duration.ofSeconds(10))
+              .fingerprintFrames(1)
+              .build());
   private final Logger logger = (Logger) LoggerFactory.getLogger(Guard.class);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -42,7 +48,9 @@ class IncidentLoggingTest {
   }
 
   private List<ILoggingEvent> fullLines() {
-    return appender.list.stream().filter(e -> e.getLevel() == Level.ERROR).collect(Collectors.toList());
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == Level.ERROR)
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -51,17 +59,22 @@ class IncidentLoggingTest {
       reportSameFailure(i);
     }
 
-    assertThat(fullLines()).singleElement().satisfies(e -> {
-      assertThat(e.getThrowableProxy()).isNotNull();
-      assertThat(e.getFormattedMessage()).contains("r0", IllegalStateException.class.getName());
-    });
+    assertThat(fullLines())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getThrowableProxy()).isNotNull();
+              assertThat(e.getFormattedMessage())
+                  .contains("r0", IllegalStateException.class.getName());
+            });
     assertThat(registry.get("stability.guard.incidents").counter().count()).isEqualTo(5.0);
 
     now.addAndGet(Duration.ofSeconds(10).toNanos());
     reportSameFailure(5);
 
     assertThat(fullLines()).hasSize(2);
-    assertThat(fullLines().get(1).getFormattedMessage()).contains("r5", "(4 more since the last full log");
+    assertThat(fullLines().get(1).getFormattedMessage())
+        .contains("r5", "(4 more since the last full log");
   }
 
   @Test
@@ -74,20 +87,30 @@ class IncidentLoggingTest {
 
   @Test
   void fatalErrorsAreAlwaysLoggedInFull() {
-    Guard escalating = Guard.of(GuardConfig.builder().meterRegistry(registry).ticker(now::get)
-        .fatalPolicy(FatalErrorPolicy.ESCALATE).fatalHandler(i -> { }).build());
+    Guard escalating =
+        Guard.of(
+            GuardConfig.builder()
+                .meterRegistry(registry)
+                .ticker(now::get)
+                .fatalPolicy(FatalErrorPolicy.ESCALATE)
+                .fatalHandler(i -> {})
+                .build());
     for (int i = 0; i < 3; i++) {
       escalating.report(RequestContext.of("r" + i), new OutOfMemoryError("heap"));
     }
 
-    assertThat(fullLines()).hasSize(3).allSatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("FATAL"));
+    assertThat(fullLines())
+        .hasSize(3)
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("FATAL"));
   }
 
   @Test
   void logLinesCannotBeForgedThroughTheMessage() {
-    guard.report(RequestContext.of("r"), new IllegalStateException("ok\n12:00:00 INFO forged line"));
+    guard.report(
+        RequestContext.of("r"), new IllegalStateException("ok\n12:00:00 INFO forged line"));
 
-    assertThat(fullLines()).singleElement()
+    assertThat(fullLines())
+        .singleElement()
         .satisfies(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
   }
 }

@@ -14,13 +14,16 @@ class IncidentRouteTagTest {
   private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(registry).build());
 
   private void failOn(String route) {
-    guard.run(guard.bind(RequestContext.of("r"), route), () -> {
-      throw new IllegalStateException("boom");
-    });
+    guard.run(
+        guard.bind(RequestContext.of("r"), route),
+        () -> {
+          throw new IllegalStateException("boom");
+        });
   }
 
   private Set<String> routeTags() {
-    return registry.find("stability.guard.incidents").counters().stream().map(c -> c.getId().getTag("route"))
+    return registry.find("stability.guard.incidents").counters().stream()
+        .map(c -> c.getId().getTag("route"))
         .collect(Collectors.toSet());
   }
 
@@ -30,7 +33,9 @@ class IncidentRouteTagTest {
       failOn("GET /users/" + i); // a caller that passes the raw path instead of the template
     }
 
-    assertThat(routeTags()).hasSize(1_001).contains("OTHER", "GET /users/0", "GET /users/999")
+    assertThat(routeTags())
+        .hasSize(1_001)
+        .contains("OTHER", "GET /users/0", "GET /users/999")
         .doesNotContain("GET /users/1000");
     Counter other = registry.get("stability.guard.incidents").tag("route", "OTHER").counter();
     assertThat(other.count()).isEqualTo(200.0);

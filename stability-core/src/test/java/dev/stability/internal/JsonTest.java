@@ -8,8 +8,8 @@ class JsonTest {
 
   @Test
   void escapesQuotesBackslashesAndControlCharacters() {
-    assertThat(Json.quote("a\"b\\c\n\r\t\u0000\u001f\u007f\u2028")).isEqualTo(
-        "\"a\\\"b\\\\c\\n\\r\\t\\u0000\\u001f\\u007f\\u2028\"");
+    assertThat(Json.quote("a\"b\\c\n\r\t\u0000\u001f\u007f\u2028"))
+        .isEqualTo("\"a\\\"b\\\\c\\n\\r\\t\\u0000\\u001f\\u007f\\u2028\"");
   }
 
   @Test

@@ -12,7 +12,8 @@ class LogTextTest {
 
   @Test
   void controlAndNonAsciiCharactersBecomeEscapes() {
-    assertThat(LogText.quote("a\nb\u001b[31m\u00e9\"\\")).isEqualTo("\"a\\u000ab\\u001b[31m\\u00e9\\\"\\\\\"");
+    assertThat(LogText.quote("a\nb\u001b[31m\u00e9\"\\"))
+        .isEqualTo("\"a\\u000ab\\u001b[31m\\u00e9\\\"\\\\\"");
   }
 
   @Test

@@ -19,7 +19,8 @@ class RouteTagsTest {
 
   @Test
   void aRouteLongerThanTheLimitIsOther() {
-    assertThat(tags.tag("x".repeat(RouteTags.MAX_ROUTE_LENGTH))).hasSize(RouteTags.MAX_ROUTE_LENGTH);
+    assertThat(tags.tag("x".repeat(RouteTags.MAX_ROUTE_LENGTH)))
+        .hasSize(RouteTags.MAX_ROUTE_LENGTH);
     assertThat(tags.tag("x".repeat(RouteTags.MAX_ROUTE_LENGTH + 1))).isEqualTo(RouteTags.OTHER);
   }
 }

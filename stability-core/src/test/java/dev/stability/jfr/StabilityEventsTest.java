@@ -2,16 +2,20 @@ package dev.stability.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stability.timeline.RequestPhase;
 import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import java.time.Duration;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StabilityEventsTest {
-  private final EventCapture capture = new EventCapture(StabilityEvents.DEADLINE_EXCEEDED,
-      StabilityEvents.EVENT_LOOP_BLOCKED, StabilityEvents.SLOW_REQUEST, StabilityEvents.INCIDENT);
+  private final EventCapture capture =
+      new EventCapture(
+          StabilityEvents.DEADLINE_EXCEEDED,
+          StabilityEvents.EVENT_LOOP_BLOCKED,
+          StabilityEvents.SLOW_REQUEST,
+          StabilityEvents.INCIDENT);
 
   @AfterEach
   void stop() {
@@ -21,7 +25,9 @@ class StabilityEventsTest {
   @Test
   void deadlineExceededCarriesRouteBudgetLatenessAndPhase() {
     StabilityEvents.deadlineExceeded("req-d1", "/users/{id}", 250_000_000L, 3_000_000L, "handler");
-    RecordedEvent e = capture.await(StabilityEvents.DEADLINE_EXCEEDED, ev -> "req-d1".equals(ev.getString("requestId")));
+    RecordedEvent e =
+        capture.await(
+            StabilityEvents.DEADLINE_EXCEEDED, ev -> "req-d1".equals(ev.getString("requestId")));
     assertThat(e.getString("route")).isEqualTo("/users/{id}");
     assertThat(e.getDuration("budget")).isEqualTo(Duration.ofMillis(250));
     assertThat(e.getDuration("lateness")).isEqualTo(Duration.ofMillis(3));
@@ -32,7 +38,9 @@ class StabilityEventsTest {
   @Test
   void eventLoopBlockedNamesTheLoopAndHowLate() {
     StabilityEvents.eventLoopBlocked("serve-1-2", 120_000_000L);
-    RecordedEvent e = capture.await(StabilityEvents.EVENT_LOOP_BLOCKED, ev -> "serve-1-2".equals(ev.getString("loop")));
+    RecordedEvent e =
+        capture.await(
+            StabilityEvents.EVENT_LOOP_BLOCKED, ev -> "serve-1-2".equals(ev.getString("loop")));
     assertThat(e.getDuration("blocked")).isEqualTo(Duration.ofMillis(120));
   }
 
@@ -43,7 +51,9 @@ class StabilityEventsTest {
     now[0] += 40_000_000L;
     timeline.mark(RequestPhase.HANDLER_START);
     StabilityEvents.slowRequest("req-s1", "/orders", 200, 900_000_000L, timeline);
-    RecordedEvent e = capture.await(StabilityEvents.SLOW_REQUEST, ev -> "req-s1".equals(ev.getString("requestId")));
+    RecordedEvent e =
+        capture.await(
+            StabilityEvents.SLOW_REQUEST, ev -> "req-s1".equals(ev.getString("requestId")));
     assertThat(e.getInt("status")).isEqualTo(200);
     assertThat(e.getDuration("elapsed")).isEqualTo(Duration.ofMillis(900));
     assertThat(e.getString("timeline")).isEqualTo(timeline.render()).contains("40");
@@ -52,8 +62,10 @@ class StabilityEventsTest {
   @Test
   void hostileTextIsCappedSoThatAClientCannotInflateTheRecording() {
     String huge = "x".repeat(100_000);
-    StabilityEvents.incident("req-big", huge, "RECOVERABLE", 500, "java.lang.IllegalStateException", "abcd");
-    RecordedEvent e = capture.await(StabilityEvents.INCIDENT, ev -> "req-big".equals(ev.getString("requestId")));
+    StabilityEvents.incident(
+        "req-big", huge, "RECOVERABLE", 500, "java.lang.IllegalStateException", "abcd");
+    RecordedEvent e =
+        capture.await(StabilityEvents.INCIDENT, ev -> "req-big".equals(ev.getString("requestId")));
     assertThat(e.getString("route")).hasSize(StabilityEvents.MAX_TEXT_CHARS + 3).endsWith("...");
   }
 
@@ -61,8 +73,10 @@ class StabilityEventsTest {
   void nullTextIsRecordedAsNullNotAFailure() {
     StabilityEvents.deadlineExceeded(null, null, 1, 0, null);
     StabilityEvents.slowRequest("req-null-timeline", null, 504, 1, null);
-    RecordedEvent e = capture.await(StabilityEvents.SLOW_REQUEST,
-        ev -> "req-null-timeline".equals(ev.getString("requestId")));
+    RecordedEvent e =
+        capture.await(
+            StabilityEvents.SLOW_REQUEST,
+            ev -> "req-null-timeline".equals(ev.getString("requestId")));
     assertThat(e.getString("timeline")).isEmpty();
   }
 }

@@ -27,11 +27,13 @@ public final class Concurrently {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int index = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          task.accept(index);
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  task.accept(index);
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {

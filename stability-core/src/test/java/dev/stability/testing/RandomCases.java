@@ -7,16 +7,18 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Seeded random test cases for property-style tests in plain JUnit: the seed is printed on failure, so any
- * failing case can be replayed with {@code -Dstability.seed=N}.
+ * Seeded random test cases for property-style tests in plain JUnit: the seed is printed on failure,
+ * so any failing case can be replayed with {@code -Dstability.seed=N}.
  */
 public final class RandomCases {
-  private static final String ALPHABET = "0123456789 +-._,;:/\\\"'\t\r\n\u0000\u00a0HMSmunxyz\u0665\uff15\ud83d\ude00";
+  private static final String ALPHABET =
+      "0123456789 +-._,;:/\\\"'\t\r\n\u0000\u00a0HMSmunxyz\u0665\uff15\ud83d\ude00";
 
   private RandomCases() {}
 
   /**
-   * Runs {@code check} on {@code tries} random cases made by {@code generator}; the failure names seed and case.
+   * Runs {@code check} on {@code tries} random cases made by {@code generator}; the failure names
+   * seed and case.
    *
    * @param tries how many cases
    * @param generator makes one case from the random source
@@ -31,15 +33,22 @@ public final class RandomCases {
       try {
         check.accept(value);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("property failed for case #" + i + " " + describe(value) + " (replay with -Dstability.seed="
-            + seed + ")", e);
+        throw new AssertionError(
+            "property failed for case #"
+                + i
+                + " "
+                + describe(value)
+                + " (replay with -Dstability.seed="
+                + seed
+                + ")",
+            e);
       }
     }
   }
 
   /**
-   * Returns a random string of up to {@code maxLength} characters, biased towards digits, units, signs, blanks
-   * and odd code points, and sometimes an arbitrary one.
+   * Returns a random string of up to {@code maxLength} characters, biased towards digits, units,
+   * signs, blanks and odd code points, and sometimes an arbitrary one.
    *
    * @param random the source
    * @param maxLength the longest string
@@ -49,7 +58,10 @@ public final class RandomCases {
     int length = random.nextInt(maxLength + 1);
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      sb.append(random.nextInt(8) == 0 ? (char) random.nextInt(0x3000) : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+      sb.append(
+          random.nextInt(8) == 0
+              ? (char) random.nextInt(0x3000)
+              : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
     }
     return sb.toString();
   }
@@ -69,7 +81,8 @@ public final class RandomCases {
       case 1:
         return max;
       default:
-        double fraction = Math.pow(random.nextDouble(), 3); // more small values, as real timeouts are
+        double fraction =
+            Math.pow(random.nextDouble(), 3); // more small values, as real timeouts are
         return min + (long) ((max - min) * fraction);
     }
   }

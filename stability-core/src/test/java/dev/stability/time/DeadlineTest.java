@@ -45,8 +45,10 @@ class DeadlineTest {
   @Test
   void offsetMovesTheDeadlineBothWays() {
     Deadline deadline = Deadline.after(Duration.ofMillis(100), ticker);
-    assertThat(deadline.offset(Duration.ofMillis(-40)).remaining()).isEqualTo(Duration.ofMillis(60));
-    assertThat(deadline.offset(Duration.ofMillis(40)).remaining()).isEqualTo(Duration.ofMillis(140));
+    assertThat(deadline.offset(Duration.ofMillis(-40)).remaining())
+        .isEqualTo(Duration.ofMillis(60));
+    assertThat(deadline.offset(Duration.ofMillis(40)).remaining())
+        .isEqualTo(Duration.ofMillis(140));
   }
 
   @Test

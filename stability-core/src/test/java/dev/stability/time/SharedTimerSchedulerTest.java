@@ -15,7 +15,7 @@ class SharedTimerSchedulerTest {
     int before = SharedTimerScheduler.INSTANCE.pendingTasks();
     for (int i = 0; i < 100_000; i++) {
       RequestContext ctx = RequestContext.of("r" + i, Duration.ofMinutes(5));
-      ctx.onCancel(cause -> { }); // arms a real timer on the shared daemon thread
+      ctx.onCancel(cause -> {}); // arms a real timer on the shared daemon thread
       ctx.complete(); // and this disarms it
     }
     assertThat(SharedTimerScheduler.INSTANCE.pendingTasks()).isEqualTo(before);
@@ -25,10 +25,13 @@ class SharedTimerSchedulerTest {
   void timerFiresOnTheSharedDaemonThread() throws InterruptedException {
     CountDownLatch fired = new CountDownLatch(1);
     String[] thread = new String[1];
-    TimerScheduler.shared().schedule(() -> {
-      thread[0] = Thread.currentThread().getName();
-      fired.countDown();
-    }, TimeUnit.MILLISECONDS.toNanos(1));
+    TimerScheduler.shared()
+        .schedule(
+            () -> {
+              thread[0] = Thread.currentThread().getName();
+              fired.countDown();
+            },
+            TimeUnit.MILLISECONDS.toNanos(1));
     assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(thread[0]).isEqualTo("stability-timer");
   }
@@ -36,9 +39,13 @@ class SharedTimerSchedulerTest {
   @Test
   void cancelledTimerNeverRuns() {
     int before = SharedTimerScheduler.INSTANCE.pendingTasks();
-    TimerScheduler.Timer timer = TimerScheduler.shared().schedule(() -> {
-      throw new AssertionError("must not run");
-    }, TimeUnit.MINUTES.toNanos(1));
+    TimerScheduler.Timer timer =
+        TimerScheduler.shared()
+            .schedule(
+                () -> {
+                  throw new AssertionError("must not run");
+                },
+                TimeUnit.MINUTES.toNanos(1));
     assertThat(timer.cancel()).isTrue();
     assertThat(timer.cancel()).isFalse();
     assertThat(SharedTimerScheduler.INSTANCE.pendingTasks()).isEqualTo(before);

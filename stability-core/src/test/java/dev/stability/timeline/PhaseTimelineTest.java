@@ -34,9 +34,19 @@ class PhaseTimelineTest {
     String text = timeline.render();
 
     assertThat(text).startsWith("phase timeline (1000.000 ms so far):");
-    assertThat(text).containsSubsequence("accepted", "+0.000 ms", "headers_read", "+1.000 ms (+1.000)",
-        "handler_start", "downstream_acquire", "downstream_connect", "+993.000 ms (+990.000)  <- longest gap",
-        "now", "+1000.000 ms (+7.000)", "not reached: downstream_tls,");
+    assertThat(text)
+        .containsSubsequence(
+            "accepted",
+            "+0.000 ms",
+            "headers_read",
+            "+1.000 ms (+1.000)",
+            "handler_start",
+            "downstream_acquire",
+            "downstream_connect",
+            "+993.000 ms (+990.000)  <- longest gap",
+            "now",
+            "+1000.000 ms (+7.000)",
+            "not reached: downstream_tls,");
   }
 
   @Test
@@ -46,7 +56,8 @@ class PhaseTimelineTest {
     advanceMillis(3);
     assertThat(timeline.mark(RequestPhase.DOWNSTREAM_CONNECT)).isFalse();
 
-    assertThat(timeline.offsetNanos(RequestPhase.DOWNSTREAM_CONNECT)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
+    assertThat(timeline.offsetNanos(RequestPhase.DOWNSTREAM_CONNECT))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
     assertThat(timeline.offsetNanos(RequestPhase.RESPONSE_WRITTEN)).isEqualTo(-1);
   }
 
@@ -65,11 +76,17 @@ class PhaseTimelineTest {
 
   @Test
   void aSwallowAtTheDeadlineLogsTheTimelineOfTheRequest() {
-    RequestContext ctx = RequestContext.builder("slow").ticker(now::get).build()
-        .withValue(PhaseTimeline.KEY, timeline);
+    RequestContext ctx =
+        RequestContext.builder("slow")
+            .ticker(now::get)
+            .build()
+            .withValue(PhaseTimeline.KEY, timeline);
     java.util.List<ChainViolation> seen = new java.util.ArrayList<>();
-    ChainTracker tracker = ChainTracker.builder("api").listener(seen::add).meterRegistry(
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+    ChainTracker tracker =
+        ChainTracker.builder("api")
+            .listener(seen::add)
+            .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+            .build();
     Stage h = tracker.stage("handler");
     TrackedRequest ex = tracker.track(ctx);
     ex.enter(h);
@@ -78,7 +95,13 @@ class PhaseTimelineTest {
     advanceMillis(1000);
 
     assertThat(ex.deadlineExceeded()).isEqualTo(Verdict.ANSWER_504);
-    assertThat(seen).singleElement().satisfies(v -> assertThat(v.timeline())
-        .contains("handler_start", "now                   +1000.000 ms (+1000.000)  <- longest gap"));
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.timeline())
+                    .contains(
+                        "handler_start",
+                        "now                   +1000.000 ms (+1000.000)  <- longest gap"));
   }
 }

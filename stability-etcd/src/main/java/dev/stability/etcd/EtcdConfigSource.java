@@ -27,28 +27,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ConfigSource} whose value is the UTF-8 text of one etcd key, parsed by the value's builder and
- * re-parsed on every change the watch delivers.
+ * A {@link ConfigSource} whose value is the UTF-8 text of one etcd key, parsed by the value's
+ * builder and re-parsed on every change the watch delivers.
  *
- * <p>At {@link Builder#build()} the key is read (bounded by {@link Builder#startTimeout(Duration)}); a missing,
- * unreachable or invalid key fails the build unless a {@linkplain Builder#fallback(Object) fallback} was given.
- * The watch then starts at the revision after that read, so no change between the read and the watch is lost.
- * A put is offered to a {@link ReloadableConfig}: an invalid value is rejected with the builder's
- * {@code "name: value (expected: ...)"} message, counted in {@code stability.config.updates}, and the last good value
+ * <p>At {@link Builder#build()} the key is read (bounded by {@link
+ * Builder#startTimeout(Duration)}); a missing, unreachable or invalid key fails the build unless a
+ * {@linkplain Builder#fallback(Object) fallback} was given. The watch then starts at the revision
+ * after that read, so no change between the read and the watch is lost. A put is offered to a
+ * {@link ReloadableConfig}: an invalid value is rejected with the builder's {@code "name: value
+ * (expected: ...)"} message, counted in {@code stability.config.updates}, and the last good value
  * stays. A delete is rejected the same way (a missing key is never "no config").
  *
- * <p>Connection loss: jetcd re-opens a watch after some stream errors by itself, but a stopped etcd (measured with
- * jetcd 0.8.5 against a restarted etcd 3.4) ends the watch with "Network closed for unknown reason". So whenever
- * jetcd ends a watch, this source waits {@link Builder#retryDelay(Duration)}, reads the key again (applying what
- * changed meanwhile) and watches from the revision after that read, repeating until etcd answers or the source is
- * closed. The {@link Client} belongs to the caller: closing this source
- * cancels its watch but never closes the client.
+ * <p>Connection loss: jetcd re-opens a watch after some stream errors by itself, but a stopped etcd
+ * (measured with jetcd 0.8.5 against a restarted etcd 3.4) ends the watch with "Network closed for
+ * unknown reason". So whenever jetcd ends a watch, this source waits {@link
+ * Builder#retryDelay(Duration)}, reads the key again (applying what changed meanwhile) and watches
+ * from the revision after that read, repeating until etcd answers or the source is closed. The
+ * {@link Client} belongs to the caller: closing this source cancels its watch but never closes the
+ * client.
  *
  * @param <T> the value type
  */
 public final class EtcdConfigSource<T> implements ConfigSource<T> {
   /** The default bound on the first read of the key: {@value} ms. */
   public static final long DEFAULT_START_TIMEOUT_MILLIS = 5_000;
+
   /** The default wait before watching again after jetcd gave up on a watch: {@value} ms. */
   public static final long DEFAULT_RETRY_DELAY_MILLIS = 1_000;
 
@@ -88,17 +91,22 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
     if (initial == null) {
       initial = parseFirst(b, first);
     }
-    ReloadableConfig.Builder<T> rb = ReloadableConfig.<T>builder(b.name, initial).parser(b.parser)
-        .validator(b.validator).listener(b.listener);
+    ReloadableConfig.Builder<T> rb =
+        ReloadableConfig.<T>builder(b.name, initial)
+            .parser(b.parser)
+            .validator(b.validator)
+            .listener(b.listener);
     if (b.meterRegistry != null) {
       rb.meterRegistry(b.meterRegistry);
     }
     this.config = rb.build();
-    this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "stability-etcd-" + b.name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.retries =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "stability-etcd-" + b.name);
+              t.setDaemon(true);
+              return t;
+            });
     if (b.fallback != null) {
       if (firstError != null) {
         config.reject(origin(0), firstError);
@@ -111,16 +119,21 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
 
   private T parseFirst(Builder<T> b, GetResponse first) {
     if (first.getKvs().isEmpty()) {
-      throw new ConfigRejectedException(b.name, origin(first.getHeader().getRevision()),
-          "key: " + keyText + " (expected: present in etcd); no last good value", null);
+      throw new ConfigRejectedException(
+          b.name,
+          origin(first.getHeader().getRevision()),
+          "key: " + keyText + " (expected: present in etcd); no last good value",
+          null);
     }
     KeyValue kv = first.getKvs().get(0);
     try {
-      return Objects.requireNonNull(b.parser.parse(kv.getValue().toString(StandardCharsets.UTF_8)),
-          "parser returned null");
+      return Objects.requireNonNull(
+          b.parser.parse(kv.getValue().toString(StandardCharsets.UTF_8)), "parser returned null");
     } catch (RuntimeException e) {
-      String reason = e.getClass() == IllegalArgumentException.class ? e.getMessage() : e.toString();
-      throw new ConfigRejectedException(b.name, origin(kv.getModRevision()), reason + "; no last good value", e);
+      String reason =
+          e.getClass() == IllegalArgumentException.class ? e.getMessage() : e.toString();
+      throw new ConfigRejectedException(
+          b.name, origin(kv.getModRevision()), reason + "; no last good value", e);
     }
   }
 
@@ -137,13 +150,24 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
 
   private ConfigRejectedException unreachable(Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    return new ConfigRejectedException(name, origin(0),
-        "key: " + keyText + " (expected: readable within " + startTimeout.toMillis() + " ms; " + cause + ")", cause);
+    return new ConfigRejectedException(
+        name,
+        origin(0),
+        "key: "
+            + keyText
+            + " (expected: readable within "
+            + startTimeout.toMillis()
+            + " ms; "
+            + cause
+            + ")",
+        cause);
   }
 
   private void apply(GetResponse response) {
     if (response.getKvs().isEmpty()) {
-      config.reject(origin(response.getHeader().getRevision()), "key: " + keyText + " (expected: present in etcd)");
+      config.reject(
+          origin(response.getHeader().getRevision()),
+          "key: " + keyText + " (expected: present in etcd)");
     } else {
       KeyValue kv = response.getKvs().get(0);
       config.offerText(origin(kv.getModRevision()), kv.getValue().toString(StandardCharsets.UTF_8));
@@ -162,9 +186,20 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
       if (watcher != null) {
         watcher.close();
       }
-      WatchOption option = revision > 0 ? WatchOption.builder().withRevision(revision).build() : WatchOption.DEFAULT;
-      watcher = client.getWatchClient().watch(key, option, Watch.listener(this::onResponse, this::onWatchError,
-          () -> onWatchError(new IllegalStateException("watch completed by the server"))));
+      WatchOption option =
+          revision > 0 ? WatchOption.builder().withRevision(revision).build() : WatchOption.DEFAULT;
+      watcher =
+          client
+              .getWatchClient()
+              .watch(
+                  key,
+                  option,
+                  Watch.listener(
+                      this::onResponse,
+                      this::onWatchError,
+                      () ->
+                          onWatchError(
+                              new IllegalStateException("watch completed by the server"))));
     }
   }
 
@@ -172,9 +207,12 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       if (event.getEventType() == WatchEvent.EventType.PUT) {
-        config.offerText(origin(kv.getModRevision()), kv.getValue().toString(StandardCharsets.UTF_8));
+        config.offerText(
+            origin(kv.getModRevision()), kv.getValue().toString(StandardCharsets.UTF_8));
       } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-        config.reject(origin(kv.getModRevision()), "key: " + keyText + " (expected: present; it was deleted)");
+        config.reject(
+            origin(kv.getModRevision()),
+            "key: " + keyText + " (expected: present; it was deleted)");
       }
     }
   }
@@ -184,8 +222,12 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
       if (closed) {
         return;
       }
-      log.warn("etcd watch of {} for config '{}' ended ({}); reading the key again in {} ms", keyText,
-          config.name(), error.toString(), retryDelay.toMillis());
+      log.warn(
+          "etcd watch of {} for config '{}' ended ({}); reading the key again in {} ms",
+          keyText,
+          config.name(),
+          error.toString(),
+          retryDelay.toMillis());
       retries.schedule(this::rewatch, retryDelay.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
@@ -195,7 +237,11 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
     try {
       response = read();
     } catch (ConfigRejectedException e) {
-      log.warn("config '{}': {}; trying again in {} ms", config.name(), e.reason(), retryDelay.toMillis());
+      log.warn(
+          "config '{}': {}; trying again in {} ms",
+          config.name(),
+          e.reason(),
+          retryDelay.toMillis());
       synchronized (lock) {
         if (!closed) {
           retries.schedule(this::rewatch, retryDelay.toNanos(), TimeUnit.NANOSECONDS);
@@ -217,7 +263,8 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
    * @param <T> the value type
    * @return the builder
    */
-  public static <T> Builder<T> builder(String name, Client client, String key, ConfigParser<? extends T> parser) {
+  public static <T> Builder<T> builder(
+      String name, Client client, String key, ConfigParser<? extends T> parser) {
     return new Builder<>(name, client, key, parser);
   }
 
@@ -285,19 +332,28 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
       this.parser = Objects.requireNonNull(parser, "parser");
     }
 
-    /** Sets the value used while the key is missing, unreachable or invalid at start. @param value it @return this */
+    /**
+     * Sets the value used while the key is missing, unreachable or invalid at start. @param value
+     * it @return this
+     */
     public Builder<T> fallback(T value) {
       this.fallback = Objects.requireNonNull(value, "fallback");
       return this;
     }
 
-    /** Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the check @return this */
+    /**
+     * Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the
+     * check @return this
+     */
     public Builder<T> validator(ConfigValidator<? super T> value) {
       this.validator = Objects.requireNonNull(value, "validator");
       return this;
     }
 
-    /** Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return this */
+    /**
+     * Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return
+     * this
+     */
     public Builder<T> listener(ConfigListener<? super T> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;
@@ -321,7 +377,8 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
     }
 
     /**
-     * Sets the wait before watching again after jetcd gave up; default {@value #DEFAULT_RETRY_DELAY_MILLIS} ms.
+     * Sets the wait before watching again after jetcd gave up; default {@value
+     * #DEFAULT_RETRY_DELAY_MILLIS} ms.
      *
      * @param value 1 ms to 10 minutes
      * @return this builder
@@ -333,7 +390,8 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
 
     private static Duration requireRange(String name, Duration value) {
       Objects.requireNonNull(value, name);
-      if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofMinutes(10)) > 0) {
+      if (value.compareTo(Duration.ofMillis(1)) < 0
+          || value.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1ms and <= 10m)");
       }
       return value;

@@ -26,17 +26,20 @@ class EtcdConfigSourceTest {
   record Limits(int maxConnections) {
     Limits {
       if (maxConnections < 1 || maxConnections > 10_000) {
-        throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1 and <= 10000)");
+        throw new IllegalArgumentException(
+            "maxConnections: " + maxConnections + " (expected: >= 1 and <= 10000)");
       }
     }
 
-    static final ConfigParser<Limits> PARSER = text -> {
-      String[] kv = text.strip().split("=", 2);
-      if (kv.length != 2 || !kv[0].equals("maxConnections")) {
-        throw new IllegalArgumentException("text: '" + text.strip() + "' (expected: maxConnections=<n>)");
-      }
-      return new Limits(Integer.parseInt(kv[1]));
-    };
+    static final ConfigParser<Limits> PARSER =
+        text -> {
+          String[] kv = text.strip().split("=", 2);
+          if (kv.length != 2 || !kv[0].equals("maxConnections")) {
+            throw new IllegalArgumentException(
+                "text: '" + text.strip() + "' (expected: maxConnections=<n>)");
+          }
+          return new Limits(Integer.parseInt(kv[1]));
+        };
   }
 
   @TempDir static Path dir;
@@ -48,7 +51,11 @@ class EtcdConfigSourceTest {
   @BeforeAll
   static void startEtcd() {
     etcd = EtcdProcess.start(dir);
-    client = Client.builder().endpoints(etcd.endpoint()).retryMaxDuration(Duration.ofSeconds(30)).build();
+    client =
+        Client.builder()
+            .endpoints(etcd.endpoint())
+            .retryMaxDuration(Duration.ofSeconds(30))
+            .build();
   }
 
   @AfterAll
@@ -62,21 +69,29 @@ class EtcdConfigSourceTest {
   }
 
   private static void put(String key, String value) throws Exception {
-    client.getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8),
-        ByteSequence.from(value, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    client
+        .getKVClient()
+        .put(
+            ByteSequence.from(key, StandardCharsets.UTF_8),
+            ByteSequence.from(value, StandardCharsets.UTF_8))
+        .get(10, TimeUnit.SECONDS);
   }
 
   private EtcdConfigSource<Limits> source(String key) {
-    return EtcdConfigSource.builder("limits", client, key, Limits.PARSER).meterRegistry(meters)
-        .retryDelay(Duration.ofMillis(100)).listener(new ConfigListener<Limits>() {
-          @Override
-          public void onApplied(String source, Limits previous, Limits current) {}
+    return EtcdConfigSource.builder("limits", client, key, Limits.PARSER)
+        .meterRegistry(meters)
+        .retryDelay(Duration.ofMillis(100))
+        .listener(
+            new ConfigListener<Limits>() {
+              @Override
+              public void onApplied(String source, Limits previous, Limits current) {}
 
-          @Override
-          public void onRejected(ConfigRejectedException rejection) {
-            rejections.add(rejection.reason());
-          }
-        }).build();
+              @Override
+              public void onRejected(ConfigRejectedException rejection) {
+                rejections.add(rejection.reason());
+              }
+            })
+        .build();
   }
 
   private double rejected() {
@@ -101,7 +116,10 @@ class EtcdConfigSourceTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> rejected() == 1);
       assertThat(rejections).containsExactly("maxConnections: 0 (expected: >= 1 and <= 10000)");
       assertThat(source.current().maxConnections()).isEqualTo(10);
-      client.getKVClient().delete(ByteSequence.from("/svc/b", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      client
+          .getKVClient()
+          .delete(ByteSequence.from("/svc/b", StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> rejected() == 2);
       assertThat(source.current().maxConnections()).isEqualTo(10);
       put("/svc/b", "maxConnections=30");
@@ -111,7 +129,8 @@ class EtcdConfigSourceTest {
 
   @Test
   void missingKeyWithoutFallbackFailsTheBuildNamingTheKey() {
-    assertThatThrownBy(() -> source("/svc/absent")).isInstanceOf(ConfigRejectedException.class)
+    assertThatThrownBy(() -> source("/svc/absent"))
+        .isInstanceOf(ConfigRejectedException.class)
         .hasMessageContaining("key: /svc/absent (expected: present in etcd); no last good value");
   }
 

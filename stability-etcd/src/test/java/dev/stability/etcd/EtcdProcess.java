@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real etcd on loopback for integration tests: temporary data dir, free client and peer ports, started and
- * stopped through its own process handle. Without the binary a test is skipped with a message, or fails under
- * {@code CI=true}, where {@code .ci/run} installs Debian's {@code etcd-server}.
+ * A real etcd on loopback for integration tests: temporary data dir, free client and peer ports,
+ * started and stopped through its own process handle. Without the binary a test is skipped with a
+ * message, or fails under {@code CI=true}, where {@code .ci/run} installs Debian's {@code
+ * etcd-server}.
  */
 final class EtcdProcess implements AutoCloseable {
   private final Path binary;
@@ -40,10 +41,14 @@ final class EtcdProcess implements AutoCloseable {
 
   /** Starts etcd in {@code dir}, or skips (fails under CI) when no binary is installed. */
   static EtcdProcess start(Path dir) {
-    Path binary = List.of(Path.of("/usr/bin/etcd"), Path.of("/usr/local/bin/etcd")).stream()
-        .filter(Files::isExecutable).findFirst().orElse(null);
+    Path binary =
+        List.of(Path.of("/usr/bin/etcd"), Path.of("/usr/local/bin/etcd")).stream()
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElse(null);
     if (binary == null) {
-      String message = "no etcd binary in /usr/bin or /usr/local/bin: apt-get install -y etcd-server";
+      String message =
+          "no etcd binary in /usr/bin or /usr/local/bin: apt-get install -y etcd-server";
       if ("true".equals(System.getenv("CI"))) {
         throw new AssertionError(message + " (CI=true: .ci/run must install it)");
       }
@@ -61,26 +66,51 @@ final class EtcdProcess implements AutoCloseable {
   void start() {
     String client = endpoint();
     String peer = "http://127.0.0.1:" + peerPort;
-    ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--name", "default",
-        "--data-dir", dataDir.toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "default=" + peer, "--log-level", "warn")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                binary.toString(),
+                "--name",
+                "default",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "default=" + peer,
+                "--log-level",
+                "warn")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     try {
       process = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
-      if (!process.isAlive()) {
-        throw new AssertionError("etcd exited with " + process.exitValue() + ": " + Files.readString(logFile));
-      }
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(client + "/health"))
-          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 && r.body().contains("true");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError(
+                    "etcd exited with " + process.exitValue() + ": " + Files.readString(logFile));
+              }
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(client + "/health"))
+                          .timeout(Duration.ofSeconds(1))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              return r.statusCode() == 200 && r.body().contains("true");
+            });
   }
 
   /** Stops this etcd (and only it) by its process handle; the data dir stays for a restart. */

@@ -1,26 +1,30 @@
 package dev.stability.jdbc;
 
-import dev.stability.timeline.RequestPhase;
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
+import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 
 /**
- * One bounded {@code getConnection()}: the waiting thread is interrupted when the call's budget runs out or the
- * request is cancelled. HikariCP, like most pools, stops waiting when interrupted and throws; a connection that
- * arrives anyway after the interrupt goes straight back to the pool.
+ * One bounded {@code getConnection()}: the waiting thread is interrupted when the call's budget
+ * runs out or the request is cancelled. HikariCP, like most pools, stops waiting when interrupted
+ * and throws; a connection that arrives anyway after the interrupt goes straight back to the pool.
  *
- * <p>The interrupt is ours to take back: {@link #finish} clears it under the same lock that sent it, so the
- * thread never leaves with a stray interrupt that would break its next blocking call.
+ * <p>The interrupt is ours to take back: {@link #finish} clears it under the same lock that sent
+ * it, so the thread never leaves with a stray interrupt that would break its next blocking call.
  */
 final class Acquisition implements Consumer<CancellationCause> {
   static final String OPERATION = "CONNECTION";
 
-  enum State { WAITING, INTERRUPTED, DONE }
+  enum State {
+    WAITING,
+    INTERRUPTED,
+    DONE
+  }
 
   private final Thread thread = Thread.currentThread();
   private State state = State.WAITING; // guarded by this
@@ -40,11 +44,13 @@ final class Acquisition implements Consumer<CancellationCause> {
     long budget = CallBudget.budgetOf(scope);
     Acquisition a = new Acquisition();
     ds.callStarted();
-    ListenerRegistration registration = scope.onCancel(a); // inline: an interrupt is cheap and never blocks
+    ListenerRegistration registration =
+        scope.onCancel(a); // inline: an interrupt is cheap and never blocks
     Connection connection = null;
     SQLException failure = null;
     try {
-      connection = withUser ? ds.delegate.getConnection(user, password) : ds.delegate.getConnection();
+      connection =
+          withUser ? ds.delegate.getConnection(user, password) : ds.delegate.getConnection();
     } catch (SQLException e) {
       failure = e;
     } finally {
@@ -52,14 +58,16 @@ final class Acquisition implements Consumer<CancellationCause> {
     }
     CancellationCause stoppedBy = a.finish();
     if (stoppedBy == null && failure != null) {
-      CancellationCause c = scope.cancellationCause(); // e.g. the pool's own timeout fired just after ours
+      CancellationCause c =
+          scope.cancellationCause(); // e.g. the pool's own timeout fired just after ours
       stoppedBy = c != null && c.reason().isAbnormal() ? c : null;
     }
     scope.complete();
     ds.callEnded();
     long elapsed = ds.ticker.nanoTime() - start;
     if (stoppedBy == null) {
-      ds.metrics.acquire(failure == null ? JdbcMetrics.NO_ERROR : failure.getClass().getName(), elapsed);
+      ds.metrics.acquire(
+          failure == null ? JdbcMetrics.NO_ERROR : failure.getClass().getName(), elapsed);
       if (failure != null) {
         throw failure;
       }
@@ -69,13 +77,16 @@ final class Acquisition implements Consumer<CancellationCause> {
       closeQuietly(connection, failure);
     }
     ds.metrics.acquire(CallBudget.reasonOf(stoppedBy), elapsed);
-    throw CallBudget.stopped(ds, JdbcPhase.ACQUIRE, OPERATION, scope, budget, elapsed, stoppedBy, failure);
+    throw CallBudget.stopped(
+        ds, JdbcPhase.ACQUIRE, OPERATION, scope, budget, elapsed, stoppedBy, failure);
   }
 
-  private static Connection timed(DeadlineDataSource ds, String user, String password, boolean withUser,
-      long start) throws SQLException {
+  private static Connection timed(
+      DeadlineDataSource ds, String user, String password, boolean withUser, long start)
+      throws SQLException {
     try {
-      Connection c = withUser ? ds.delegate.getConnection(user, password) : ds.delegate.getConnection();
+      Connection c =
+          withUser ? ds.delegate.getConnection(user, password) : ds.delegate.getConnection();
       ds.metrics.acquire(JdbcMetrics.NO_ERROR, ds.ticker.nanoTime() - start);
       return c;
     } catch (SQLException e) {
@@ -98,7 +109,10 @@ final class Acquisition implements Consumer<CancellationCause> {
     }
   }
 
-  /** Ends the wait; returns the cause when this acquisition interrupted the thread, after clearing it. */
+  /**
+   * Ends the wait; returns the cause when this acquisition interrupted the thread, after clearing
+   * it.
+   */
   private CancellationCause finish() {
     synchronized (this) {
       State last = state;

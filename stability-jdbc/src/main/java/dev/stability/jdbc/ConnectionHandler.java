@@ -10,12 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 
 /**
- * The {@link Connection} handed to callers: every method goes to the pool's connection, and the statements it
- * creates come back wrapped by {@link StatementHandler}.
+ * The {@link Connection} handed to callers: every method goes to the pool's connection, and the
+ * statements it creates come back wrapped by {@link StatementHandler}.
  *
- * <p>A JDK dynamic proxy rather than a hand-written delegate: {@code Connection}, {@code Statement},
- * {@code PreparedStatement} and {@code CallableStatement} have some 300 methods between them, of which the
- * wrapper changes a dozen, and a new JDBC version adds methods that a proxy forwards without a release.
+ * <p>A JDK dynamic proxy rather than a hand-written delegate: {@code Connection}, {@code
+ * Statement}, {@code PreparedStatement} and {@code CallableStatement} have some 300 methods between
+ * them, of which the wrapper changes a dozen, and a new JDBC version adds methods that a proxy
+ * forwards without a release.
  */
 final class ConnectionHandler implements InvocationHandler {
   private static final Class<?>[] INTERFACES = {Connection.class};
@@ -29,8 +30,11 @@ final class ConnectionHandler implements InvocationHandler {
   }
 
   static Connection proxy(DeadlineDataSource ds, Connection delegate) {
-    return (Connection) Proxy.newProxyInstance(ConnectionHandler.class.getClassLoader(), INTERFACES,
-        new ConnectionHandler(ds, delegate));
+    return (Connection)
+        Proxy.newProxyInstance(
+            ConnectionHandler.class.getClassLoader(),
+            INTERFACES,
+            new ConnectionHandler(ds, delegate));
   }
 
   @Override
@@ -52,10 +56,16 @@ final class ConnectionHandler implements InvocationHandler {
     }
     Object result = invokeDelegate(delegate, method, args);
     if (result instanceof Statement) {
-      String sql = name.startsWith("prepare") && args != null && args[0] instanceof String ? (String) args[0] : null;
-      Class<?> type = result instanceof CallableStatement ? CallableStatement.class
-          : result instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
-      return StatementHandler.proxy(ds, (Connection) proxy, delegate, (Statement) result, type, sql);
+      String sql =
+          name.startsWith("prepare") && args != null && args[0] instanceof String
+              ? (String) args[0]
+              : null;
+      Class<?> type =
+          result instanceof CallableStatement
+              ? CallableStatement.class
+              : result instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
+      return StatementHandler.proxy(
+          ds, (Connection) proxy, delegate, (Statement) result, type, sql);
     }
     return result;
   }

@@ -5,20 +5,22 @@ import dev.stability.time.Durations;
 import java.sql.SQLTimeoutException;
 
 /**
- * Thrown when a request's deadline or cancellation stopped a database call: the pool gave no connection in time,
- * or a statement was cancelled.
+ * Thrown when a request's deadline or cancellation stopped a database call: the pool gave no
+ * connection in time, or a statement was cancelled.
  *
- * <p>It is a {@link SQLTimeoutException} (SQLState {@value #SQL_STATE}), so code that handles JDBC timeouts, and
- * framework translators that map them (Spring's {@code QueryTimeoutException}), keep working. The message names
- * the phase, the statement's first keyword (never its text or parameters), the budget and why the call stopped:
- * {@code "db execute SELECT of request r-1 stopped after 290ms of its 290ms budget: DEADLINE_EXCEEDED (inherited)"}.
- * The cause chain holds the {@link dev.stability.context.ContextCancelledException} or
- * {@link dev.stability.context.BudgetExhaustedException} of the request and under it the driver's or pool's own
- * exception, if any.
+ * <p>It is a {@link SQLTimeoutException} (SQLState {@value #SQL_STATE}), so code that handles JDBC
+ * timeouts, and framework translators that map them (Spring's {@code QueryTimeoutException}), keep
+ * working. The message names the phase, the statement's first keyword (never its text or
+ * parameters), the budget and why the call stopped: {@code "db execute SELECT of request r-1
+ * stopped after 290ms of its 290ms budget: DEADLINE_EXCEEDED (inherited)"}. The cause chain holds
+ * the {@link dev.stability.context.ContextCancelledException} or {@link
+ * dev.stability.context.BudgetExhaustedException} of the request and under it the driver's or
+ * pool's own exception, if any.
  */
 public final class DatabaseDeadlineException extends SQLTimeoutException {
   /** The SQLState of every instance: ISO/ODBC "timeout expired". */
   public static final String SQL_STATE = "HYT00";
+
   private static final long serialVersionUID = 1L;
 
   private final JdbcPhase phase;
@@ -27,9 +29,17 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
   private final long elapsedNanos;
   private final transient CancellationCause cancellationCause;
 
-  DatabaseDeadlineException(JdbcPhase phase, String operation, String requestId, long budgetNanos,
-      long elapsedNanos, CancellationCause cancellationCause, Throwable cause) {
-    super(message(phase, operation, requestId, budgetNanos, elapsedNanos, cancellationCause, cause), SQL_STATE,
+  DatabaseDeadlineException(
+      JdbcPhase phase,
+      String operation,
+      String requestId,
+      long budgetNanos,
+      long elapsedNanos,
+      CancellationCause cancellationCause,
+      Throwable cause) {
+    super(
+        message(phase, operation, requestId, budgetNanos, elapsedNanos, cancellationCause, cause),
+        SQL_STATE,
         cause);
     this.phase = phase;
     this.operation = operation;
@@ -38,15 +48,30 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
     this.cancellationCause = cancellationCause;
   }
 
-  private static String message(JdbcPhase phase, String operation, String requestId, long budgetNanos,
-      long elapsedNanos, CancellationCause cancellationCause, Throwable cause) {
-    StringBuilder sb = new StringBuilder(96).append("db ").append(phase.label()).append(' ').append(operation)
-        .append(" of request ").append(requestId);
+  private static String message(
+      JdbcPhase phase,
+      String operation,
+      String requestId,
+      long budgetNanos,
+      long elapsedNanos,
+      CancellationCause cancellationCause,
+      Throwable cause) {
+    StringBuilder sb =
+        new StringBuilder(96)
+            .append("db ")
+            .append(phase.label())
+            .append(' ')
+            .append(operation)
+            .append(" of request ")
+            .append(requestId);
     if (budgetNanos <= 0) {
       sb.append(" had no budget left (").append(Durations.format(budgetNanos)).append(')');
     } else {
-      sb.append(" stopped after ").append(Durations.format(elapsedNanos)).append(" of its ")
-          .append(Durations.format(budgetNanos)).append(" budget");
+      sb.append(" stopped after ")
+          .append(Durations.format(elapsedNanos))
+          .append(" of its ")
+          .append(Durations.format(budgetNanos))
+          .append(" budget");
     }
     if (cancellationCause != null) {
       sb.append(": ").append(cancellationCause);
@@ -62,8 +87,8 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
   }
 
   /**
-   * Returns the statement's first SQL keyword ({@code SELECT}, {@code UPDATE}, ...), {@code OTHER} when it is not
-   * a known one, or {@code CONNECTION} for an acquire.
+   * Returns the statement's first SQL keyword ({@code SELECT}, {@code UPDATE}, ...), {@code OTHER}
+   * when it is not a known one, or {@code CONNECTION} for an acquire.
    *
    * @return a keyword, never SQL text
    */
@@ -71,7 +96,10 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
     return operation;
   }
 
-  /** Returns the budget the call was given: remaining time minus the margin. @return nanoseconds, may be &lt;= 0 */
+  /**
+   * Returns the budget the call was given: remaining time minus the margin. @return nanoseconds,
+   * may be &lt;= 0
+   */
   public long budgetNanos() {
     return budgetNanos;
   }
@@ -82,16 +110,19 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
   }
 
   /**
-   * Returns why the call was stopped, or {@code null} when it never started because the budget was too small.
+   * Returns why the call was stopped, or {@code null} when it never started because the budget was
+   * too small.
    *
-   * @return the cancellation cause of the request (or of the statement's own budget), or {@code null}
+   * @return the cancellation cause of the request (or of the statement's own budget), or {@code
+   *     null}
    */
   public CancellationCause cancellationCause() {
     return cancellationCause;
   }
 
   /**
-   * Returns whether a deadline (rather than an explicit cancellation or a client disconnect) stopped the call.
+   * Returns whether a deadline (rather than an explicit cancellation or a client disconnect)
+   * stopped the call.
    *
    * @return {@code true} for a deadline or a budget too small to start
    */

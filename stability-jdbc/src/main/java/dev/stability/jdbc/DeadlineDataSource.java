@@ -13,35 +13,43 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A {@link DataSource} that carries the current {@link dev.stability.context.RequestContext}'s deadline and
- * cancellation into JDBC: getting a connection and every statement are bounded by the request's remaining budget.
+ * A {@link DataSource} that carries the current {@link dev.stability.context.RequestContext}'s
+ * deadline and cancellation into JDBC: getting a connection and every statement are bounded by the
+ * request's remaining budget.
  *
- * <p>Wrap the pool once, at start-up: {@code DeadlineDataSource.wrap(hikari)}. While a context is current on the
- * calling thread, each {@code execute*} call gets the remaining time minus {@linkplain
- * DeadlineDataSourceBuilder#margin margin} as its budget, a cancellation listener that calls
- * {@link java.sql.Statement#cancel()} when that budget runs out or the request is cancelled (the client went away,
- * a sibling failed), and, as a backstop, {@code setQueryTimeout} rounded up to whole seconds. The listener is
- * removed when the statement returns, so a million fast statements leave nothing behind. The caller gets a
- * {@link DatabaseDeadlineException}; the statement returns only once the driver gave the connection back
- * (PostgreSQL answers a cancelled query with SQLState 57014 and the connection is reusable), so the pool never
- * hands out a connection that is still running a query.
+ * <p>Wrap the pool once, at start-up: {@code DeadlineDataSource.wrap(hikari)}. While a context is
+ * current on the calling thread, each {@code execute*} call gets the remaining time minus
+ * {@linkplain DeadlineDataSourceBuilder#margin margin} as its budget, a cancellation listener that
+ * calls {@link java.sql.Statement#cancel()} when that budget runs out or the request is cancelled
+ * (the client went away, a sibling failed), and, as a backstop, {@code setQueryTimeout} rounded up
+ * to whole seconds. The listener is removed when the statement returns, so a million fast
+ * statements leave nothing behind. The caller gets a {@link DatabaseDeadlineException}; the
+ * statement returns only once the driver gave the connection back (PostgreSQL answers a cancelled
+ * query with SQLState 57014 and the connection is reusable), so the pool never hands out a
+ * connection that is still running a query.
  *
- * <p>Without a current context, calls go straight to the pool and the driver, unless strict deadlines are on
- * (see {@link dev.stability.context.StrictDeadlines} and {@link DeadlineDataSourceBuilder#requireDeadline}): then
- * a statement is rejected with a {@link dev.stability.context.MissingDeadlineException} naming it.
+ * <p>Without a current context, calls go straight to the pool and the driver, unless strict
+ * deadlines are on (see {@link dev.stability.context.StrictDeadlines} and {@link
+ * DeadlineDataSourceBuilder#requireDeadline}): then a statement is rejected with a {@link
+ * dev.stability.context.MissingDeadlineException} naming it.
  *
- * <p>Getting a connection is bounded by interrupting the waiting thread at the deadline: HikariCP and most pools
- * stop waiting when interrupted. Rows fetched after {@code execute} returns (a streaming cursor) are not bounded.
+ * <p>Getting a connection is bounded by interrupting the waiting thread at the deadline: HikariCP
+ * and most pools stop waiting when interrupted. Rows fetched after {@code execute} returns (a
+ * streaming cursor) are not bounded.
  */
 public final class DeadlineDataSource implements DataSource {
   /** The default margin kept back for the caller: {@value #DEFAULT_MARGIN_MILLIS} ms. */
   public static final long DEFAULT_MARGIN_MILLIS = 10;
+
   /** The default margin, {@link #DEFAULT_MARGIN_MILLIS} ms. */
   public static final Duration DEFAULT_MARGIN = Duration.ofMillis(DEFAULT_MARGIN_MILLIS);
+
   /** The default smallest budget worth starting a call with, 1 ms. */
   public static final Duration DEFAULT_MINIMUM_BUDGET = Duration.ofMillis(1);
+
   /** The default {@code db.system.name} tag: {@value}. */
   public static final String DEFAULT_SYSTEM = "other_sql";
+
   /** The default {@code db.client.connection.pool.name} tag: {@value}. */
   public static final String DEFAULT_POOL_NAME = "default";
 
@@ -96,7 +104,10 @@ public final class DeadlineDataSource implements DataSource {
     return ConnectionHandler.proxy(this, Acquisition.acquire(this, username, password, true));
   }
 
-  /** Returns the number of statements and acquisitions under way; visible for testing. @return the count */
+  /**
+   * Returns the number of statements and acquisitions under way; visible for testing. @return the
+   * count
+   */
   int inFlightCalls() {
     return inFlight.get();
   }

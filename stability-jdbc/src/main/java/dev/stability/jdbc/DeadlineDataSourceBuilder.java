@@ -27,14 +27,17 @@ public final class DeadlineDataSourceBuilder {
   DeadlineDataSourceBuilder(DataSource delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     if (delegate instanceof DeadlineDataSource) {
-      throw new IllegalArgumentException("delegate: " + delegate + " (expected: a pool or driver DataSource; "
-          + "wrapping twice would cancel every statement twice)");
+      throw new IllegalArgumentException(
+          "delegate: "
+              + delegate
+              + " (expected: a pool or driver DataSource; "
+              + "wrapping twice would cancel every statement twice)");
     }
   }
 
   /**
-   * Sets the time kept back from the request's remaining budget for the caller to answer after a database
-   * failure: a statement with 300 ms left gets 300 ms minus this. Default {@code 10ms}.
+   * Sets the time kept back from the request's remaining budget for the caller to answer after a
+   * database failure: a statement with 300 ms left gets 300 ms minus this. Default {@code 10ms}.
    *
    * @param value zero or more
    * @return this builder
@@ -45,8 +48,8 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Sets the smallest budget worth starting a call with; with less left, the call fails at once without touching
-   * the database. Default {@code 1ms}.
+   * Sets the smallest budget worth starting a call with; with less left, the call fails at once
+   * without touching the database. Default {@code 1ms}.
    *
    * @param value more than zero
    * @return this builder
@@ -57,9 +60,9 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Rejects statements run without a deadline on this data source even when
-   * {@link dev.stability.context.StrictDeadlines} is off globally. Default {@code false}: follow the global
-   * setting.
+   * Rejects statements run without a deadline on this data source even when {@link
+   * dev.stability.context.StrictDeadlines} is off globally. Default {@code false}: follow the
+   * global setting.
    *
    * @param value whether a deadline is required
    * @return this builder
@@ -70,9 +73,10 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Sets whether each statement also gets {@code setQueryTimeout} with its budget rounded up to whole seconds, as
-   * a backstop that the driver (or the server, for drivers that send it) enforces if the precise cancel is lost.
-   * A smaller timeout set by the caller is kept. Default {@code true}.
+   * Sets whether each statement also gets {@code setQueryTimeout} with its budget rounded up to
+   * whole seconds, as a backstop that the driver (or the server, for drivers that send it) enforces
+   * if the precise cancel is lost. A smaller timeout set by the caller is kept. Default {@code
+   * true}.
    *
    * @param value whether to set the backstop
    * @return this builder
@@ -83,8 +87,8 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Records {@code db.client.operation.duration}, {@code db.client.connection.wait_time} and
-   * {@code db.client.deadline.stopped} in {@code value}. Default: no metrics.
+   * Records {@code db.client.operation.duration}, {@code db.client.connection.wait_time} and {@code
+   * db.client.deadline.stopped} in {@code value}. Default: no metrics.
    *
    * @param value the registry
    * @return this builder
@@ -95,7 +99,8 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Sets the {@code db.system.name} tag, e.g. {@code postgresql} or {@code h2}. Default {@code other_sql}.
+   * Sets the {@code db.system.name} tag, e.g. {@code postgresql} or {@code h2}. Default {@code
+   * other_sql}.
    *
    * @param value lowercase letters, digits, {@code _ . -}, at most 64
    * @return this builder
@@ -117,8 +122,9 @@ public final class DeadlineDataSourceBuilder {
   }
 
   /**
-   * Sets where {@code Statement.cancel()} runs. Cancelling talks to the database (PostgreSQL opens a connection
-   * for it), so it must not run on the thread that fires deadlines. Default: a small shared daemon pool.
+   * Sets where {@code Statement.cancel()} runs. Cancelling talks to the database (PostgreSQL opens
+   * a connection for it), so it must not run on the thread that fires deadlines. Default: a small
+   * shared daemon pool.
    *
    * @param value the executor
    * @return this builder
@@ -151,8 +157,11 @@ public final class DeadlineDataSourceBuilder {
   private static String tag(String name, String value) {
     Objects.requireNonNull(value, name);
     if (!TAG.matcher(value).matches()) {
-      throw new IllegalArgumentException(name + ": \"" + value.replaceAll("\\p{Cntrl}", "?")
-          + "\" (expected: 1 to 64 of a-z 0-9 _ . -)");
+      throw new IllegalArgumentException(
+          name
+              + ": \""
+              + value.replaceAll("\\p{Cntrl}", "?")
+              + "\" (expected: 1 to 64 of a-z 0-9 _ . -)");
     }
     return value;
   }

@@ -11,7 +11,10 @@ public enum JdbcPhase {
 
   private final String label = name().toLowerCase(Locale.ROOT);
 
-  /** Returns the lowercase name used in messages and metric tags, e.g. {@code acquire}. @return the label */
+  /**
+   * Returns the lowercase name used in messages and metric tags, e.g. {@code acquire}. @return the
+   * label
+   */
   public String label() {
     return label;
   }

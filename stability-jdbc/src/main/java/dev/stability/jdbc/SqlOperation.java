@@ -4,26 +4,77 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The first keyword of a SQL text, as a low-cardinality name for metrics, timelines and exception messages.
+ * The first keyword of a SQL text, as a low-cardinality name for metrics, timelines and exception
+ * messages.
  *
- * <p>SQL text can hold customer data and attacker input ({@code ... WHERE email = 'x'}), and as a metric tag it
- * would make one time series per query. So only a known keyword ever leaves this class; anything else reads
- * {@value #OTHER}. Leading whitespace and comments are skipped, since ORMs prefix statements with them.
+ * <p>SQL text can hold customer data and attacker input ({@code ... WHERE email = 'x'}), and as a
+ * metric tag it would make one time series per query. So only a known keyword ever leaves this
+ * class; anything else reads {@value #OTHER}. Leading whitespace and comments are skipped, since
+ * ORMs prefix statements with them.
  */
 final class SqlOperation {
   /** The name of a statement whose first word is not a known SQL keyword. */
   static final String OTHER = "OTHER";
+
   /** The name of a batch of plain statements whose texts were not kept. */
   static final String BATCH = "BATCH";
 
   private static final int MAX_KEYWORD = 12;
-  private static final int MAX_SCAN = 4096; // a comment longer than this is not worth reading through
-  private static final Set<String> KEYWORDS = Set.of(
-      "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "WITH", "VALUES", "TABLE",
-      "CALL", "EXEC", "EXECUTE", "DO", "CREATE", "ALTER", "DROP", "TRUNCATE", "COMMENT", "GRANT", "REVOKE",
-      "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "SHOW", "EXPLAIN", "ANALYZE",
-      "VACUUM", "LOCK", "COPY", "DECLARE", "FETCH", "MOVE", "CLOSE", "PREPARE", "DEALLOCATE", "REFRESH",
-      "LISTEN", "NOTIFY", "UNLISTEN", "RESET", "DISCARD", "CHECKPOINT", "REINDEX", "CLUSTER", "USE", "RUNSCRIPT");
+  private static final int MAX_SCAN =
+      4096; // a comment longer than this is not worth reading through
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "SELECT",
+          "INSERT",
+          "UPDATE",
+          "DELETE",
+          "MERGE",
+          "UPSERT",
+          "REPLACE",
+          "WITH",
+          "VALUES",
+          "TABLE",
+          "CALL",
+          "EXEC",
+          "EXECUTE",
+          "DO",
+          "CREATE",
+          "ALTER",
+          "DROP",
+          "TRUNCATE",
+          "COMMENT",
+          "GRANT",
+          "REVOKE",
+          "BEGIN",
+          "START",
+          "COMMIT",
+          "ROLLBACK",
+          "SAVEPOINT",
+          "RELEASE",
+          "SET",
+          "SHOW",
+          "EXPLAIN",
+          "ANALYZE",
+          "VACUUM",
+          "LOCK",
+          "COPY",
+          "DECLARE",
+          "FETCH",
+          "MOVE",
+          "CLOSE",
+          "PREPARE",
+          "DEALLOCATE",
+          "REFRESH",
+          "LISTEN",
+          "NOTIFY",
+          "UNLISTEN",
+          "RESET",
+          "DISCARD",
+          "CHECKPOINT",
+          "REINDEX",
+          "CLUSTER",
+          "USE",
+          "RUNSCRIPT");
 
   private SqlOperation() {}
 
@@ -54,7 +105,9 @@ final class SqlOperation {
     int i = 0;
     while (i < n) {
       char c = sql.charAt(i);
-      if (Character.isWhitespace(c) || c == '(' || c == '{') { // "(SELECT ...)" and JDBC's "{call ...}"
+      if (Character.isWhitespace(c)
+          || c == '('
+          || c == '{') { // "(SELECT ...)" and JDBC's "{call ...}"
         i++;
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
         int end = sql.indexOf('\n', i);

@@ -1,10 +1,10 @@
 package dev.stability.jdbc;
 
-import dev.stability.timeline.RequestPhase;
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
+import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,23 +14,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code execute*} call bounded by its request: armed before the driver is called, cancelled by the request's
- * deadline or cancellation, finished when the driver returns.
+ * One {@code execute*} call bounded by its request: armed before the driver is called, cancelled by
+ * the request's deadline or cancellation, finished when the driver returns.
  *
  * <p>The state machine is what keeps the pool healthy. A cancel runs only while the statement is
- * {@link State#RUNNING}; {@link #finish} waits for a cancel already under way, so the connection goes back to the
- * pool only once no cancel can reach it any more: a late cancel would otherwise stop the next borrower's query.
+ * {@link State#RUNNING}; {@link #finish} waits for a cancel already under way, so the connection
+ * goes back to the pool only once no cancel can reach it any more: a late cancel would otherwise
+ * stop the next borrower's query.
  */
 final class StatementCall implements Consumer<CancellationCause> {
   private static final Logger log = LoggerFactory.getLogger(StatementCall.class);
-  /** How long {@link #finish} waits for a cancel that is under way before it gives up on the connection. */
+
+  /**
+   * How long {@link #finish} waits for a cancel that is under way before it gives up on the
+   * connection.
+   */
   static final long CANCEL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** How many times a statement that keeps running is cancelled before its connection is aborted. */
+
+  /**
+   * How many times a statement that keeps running is cancelled before its connection is aborted.
+   */
   static final int CANCEL_ATTEMPTS = 3;
+
   /** The pause between two cancel attempts, in milliseconds. */
   static final long CANCEL_RETRY_MILLIS = 50;
 
-  enum State { RUNNING, CANCELLING, CANCELLED, DONE }
+  enum State {
+    RUNNING,
+    CANCELLING,
+    CANCELLED,
+    DONE
+  }
 
   private final DeadlineDataSource ds;
   private final Statement statement;
@@ -43,7 +57,8 @@ final class StatementCall implements Consumer<CancellationCause> {
   private CancellationCause cancelCause; // guarded by this
   private boolean abortedConnection; // guarded by this
 
-  private StatementCall(DeadlineDataSource ds, Statement statement, Connection connection, RequestContext scope) {
+  private StatementCall(
+      DeadlineDataSource ds, Statement statement, Connection connection, RequestContext scope) {
     this.ds = ds;
     this.statement = statement;
     this.connection = connection;
@@ -52,9 +67,12 @@ final class StatementCall implements Consumer<CancellationCause> {
     this.startNanos = ds.ticker.nanoTime();
   }
 
-  /** Arms a call on {@code scope} (from {@link CallBudget#open}); the caller must {@link #finish} it. */
-  static StatementCall start(DeadlineDataSource ds, Statement statement, Connection connection,
-      RequestContext scope) {
+  /**
+   * Arms a call on {@code scope} (from {@link CallBudget#open}); the caller must {@link #finish}
+   * it.
+   */
+  static StatementCall start(
+      DeadlineDataSource ds, Statement statement, Connection connection, RequestContext scope) {
     StatementCall call = new StatementCall(ds, statement, connection, scope);
     ds.callStarted();
     PhaseTimeline.mark(scope, RequestPhase.DB_EXECUTE);
@@ -68,10 +86,11 @@ final class StatementCall implements Consumer<CancellationCause> {
   }
 
   /**
-   * Runs on the cancel executor when the call's context ends: cancel the statement while it still runs. A cancel
-   * that reaches the driver before it sent the query is ignored (pgjdbc cancels only a statement in flight), so
-   * the cancel is repeated {@value #CANCEL_ATTEMPTS} times {@value #CANCEL_RETRY_MILLIS} ms apart; a statement
-   * still running after that gets its connection aborted, which the pool evicts.
+   * Runs on the cancel executor when the call's context ends: cancel the statement while it still
+   * runs. A cancel that reaches the driver before it sent the query is ignored (pgjdbc cancels only
+   * a statement in flight), so the cancel is repeated {@value #CANCEL_ATTEMPTS} times {@value
+   * #CANCEL_RETRY_MILLIS} ms apart; a statement still running after that gets its connection
+   * aborted, which the pool evicts.
    */
   @Override
   public void accept(CancellationCause cause) {
@@ -112,9 +131,11 @@ final class StatementCall implements Consumer<CancellationCause> {
         return;
       }
     }
-    // a driver that cannot cancel must not keep the connection busy past the deadline: close its socket, the
+    // a driver that cannot cancel must not keep the connection busy past the deadline: close its
+    // socket, the
     // statement fails at once and the pool sees a broken connection and evicts it
-    log.warn("statement still running after {} cancel attempts; aborting its connection so the pool evicts it",
+    log.warn(
+        "statement still running after {} cancel attempts; aborting its connection so the pool evicts it",
         CANCEL_ATTEMPTS);
     abort();
   }
@@ -136,13 +157,14 @@ final class StatementCall implements Consumer<CancellationCause> {
         abortedConnection = true;
       }
     } catch (SQLException | RuntimeException e) {
-      log.warn("Connection.abort() failed too; the statement runs until the driver's query timeout", e);
+      log.warn(
+          "Connection.abort() failed too; the statement runs until the driver's query timeout", e);
     }
   }
 
   /**
-   * Ends the call once the driver returned; returns the failure to throw instead of {@code driverFailure}, or
-   * {@code null} to let the driver's outcome stand.
+   * Ends the call once the driver returned; returns the failure to throw instead of {@code
+   * driverFailure}, or {@code null} to let the driver's outcome stand.
    */
   DatabaseDeadlineException finish(String operation, Throwable driverFailure) {
     State last;
@@ -168,13 +190,15 @@ final class StatementCall implements Consumer<CancellationCause> {
     registration.remove(); // before complete(): a completed context runs its remaining listeners
     long elapsed = ds.ticker.nanoTime() - startNanos;
     if (cause == null && driverFailure != null) {
-      cause = endedCause(); // the backstop query timeout, or a cancel whose listener had not run yet
+      cause =
+          endedCause(); // the backstop query timeout, or a cancel whose listener had not run yet
     }
     scope.complete();
     ds.callEnded();
     PhaseTimeline.mark(scope, RequestPhase.DB_DONE);
     if (last == State.CANCELLING) {
-      log.warn("Statement.cancel() still running after {} ms; returning the connection anyway",
+      log.warn(
+          "Statement.cancel() still running after {} ms; returning the connection anyway",
           TimeUnit.NANOSECONDS.toMillis(CANCEL_WAIT_NANOS));
       abort();
     }
@@ -187,7 +211,8 @@ final class StatementCall implements Consumer<CancellationCause> {
       return null;
     }
     ds.metrics.operation(operation, CallBudget.reasonOf(cause), elapsed);
-    return CallBudget.stopped(ds, JdbcPhase.EXECUTE, operation, scope, budgetNanos, elapsed, cause, driverFailure);
+    return CallBudget.stopped(
+        ds, JdbcPhase.EXECUTE, operation, scope, budgetNanos, elapsed, cause, driverFailure);
   }
 
   private CancellationCause endedCause() {

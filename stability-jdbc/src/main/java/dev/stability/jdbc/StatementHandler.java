@@ -7,12 +7,12 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 /**
- * The {@link Statement}, {@code PreparedStatement} or {@code CallableStatement} handed to callers: each
- * {@code execute*} runs as a {@link StatementCall} bounded by the current request; everything else goes to the
- * driver's statement.
+ * The {@link Statement}, {@code PreparedStatement} or {@code CallableStatement} handed to callers:
+ * each {@code execute*} runs as a {@link StatementCall} bounded by the current request; everything
+ * else goes to the driver's statement.
  *
- * <p>The caller's own {@code setQueryTimeout} is remembered and reported back by {@code getQueryTimeout}; the
- * driver gets the smaller of it and the budget's backstop for each call.
+ * <p>The caller's own {@code setQueryTimeout} is remembered and reported back by {@code
+ * getQueryTimeout}; the driver gets the smaller of it and the budget's backstop for each call.
  */
 final class StatementHandler implements java.lang.reflect.InvocationHandler {
   private final DeadlineDataSource ds;
@@ -20,12 +20,17 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
   private final Connection connection;
   private final Statement delegate;
   private final String preparedOperation; // null for a plain Statement
-  private String batchOperation; // the first addBatch(sql) of a plain Statement; one thread uses a statement
+  private String
+      batchOperation; // the first addBatch(sql) of a plain Statement; one thread uses a statement
   private int userTimeout;
   private int appliedTimeout;
 
-  private StatementHandler(DeadlineDataSource ds, Connection connectionProxy, Connection connection,
-      Statement delegate, String sql) {
+  private StatementHandler(
+      DeadlineDataSource ds,
+      Connection connectionProxy,
+      Connection connection,
+      Statement delegate,
+      String sql) {
     this.ds = ds;
     this.connectionProxy = connectionProxy;
     this.connection = connection;
@@ -33,12 +38,19 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
     this.preparedOperation = sql == null ? null : SqlOperation.of(sql);
   }
 
-  static Statement proxy(DeadlineDataSource ds, Connection connectionProxy, Connection connection,
-      Statement delegate, Class<?> type, String sql) throws java.sql.SQLException {
+  static Statement proxy(
+      DeadlineDataSource ds,
+      Connection connectionProxy,
+      Connection connection,
+      Statement delegate,
+      Class<?> type,
+      String sql)
+      throws java.sql.SQLException {
     StatementHandler h = new StatementHandler(ds, connectionProxy, connection, delegate, sql);
     h.userTimeout = delegate.getQueryTimeout();
     h.appliedTimeout = h.userTimeout;
-    return (Statement) Proxy.newProxyInstance(StatementHandler.class.getClassLoader(), new Class<?>[] {type}, h);
+    return (Statement)
+        Proxy.newProxyInstance(StatementHandler.class.getClassLoader(), new Class<?>[] {type}, h);
   }
 
   @Override
@@ -65,7 +77,10 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
         appliedTimeout = userTimeout;
         return null;
       case "addBatch":
-        if (args != null && args.length == 1 && args[0] instanceof String && batchOperation == null) {
+        if (args != null
+            && args.length == 1
+            && args[0] instanceof String
+            && batchOperation == null) {
           batchOperation = SqlOperation.of((String) args[0]);
         }
         break;
@@ -95,7 +110,8 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
     if (method.getName().endsWith("Batch")) {
       batchOperation = null; // executing a batch clears it
     }
-    RequestContext scope = CallBudget.open(ds, RequestContext.current(), JdbcPhase.EXECUTE, operation);
+    RequestContext scope =
+        CallBudget.open(ds, RequestContext.current(), JdbcPhase.EXECUTE, operation);
     if (scope == null) {
       applyTimeout(userTimeout);
       return unbounded(method, args, operation);
@@ -131,7 +147,10 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
     }
   }
 
-  /** The budget rounded up to whole seconds, so the driver's own timeout never fires before the precise cancel. */
+  /**
+   * The budget rounded up to whole seconds, so the driver's own timeout never fires before the
+   * precise cancel.
+   */
   private int backstopSeconds(long budgetNanos) {
     if (!ds.queryTimeoutBackstop || budgetNanos == Long.MAX_VALUE) {
       return userTimeout;
@@ -142,7 +161,8 @@ final class StatementHandler implements java.lang.reflect.InvocationHandler {
   }
 
   private void applyTimeout(int seconds) throws java.sql.SQLException {
-    if (seconds != appliedTimeout) { // H2 sends a SET per change: skip it when the value is the same
+    if (seconds
+        != appliedTimeout) { // H2 sends a SET per change: skip it when the value is the same
       delegate.setQueryTimeout(seconds);
       appliedTimeout = seconds;
     }

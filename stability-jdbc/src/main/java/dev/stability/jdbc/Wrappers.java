@@ -3,7 +3,10 @@ package dev.stability.jdbc;
 import java.sql.SQLException;
 import java.sql.Wrapper;
 
-/** {@link Wrapper} for the proxies: the proxy itself, then the wrapped object, then whatever that one wraps. */
+/**
+ * {@link Wrapper} for the proxies: the proxy itself, then the wrapped object, then whatever that
+ * one wraps.
+ */
 final class Wrappers {
   private Wrappers() {}
 

@@ -1,2 +1,5 @@
-/** Carries a request's deadline and cancellation into JDBC: bounded connection acquisition, cancelled statements. */
+/**
+ * Carries a request's deadline and cancellation into JDBC: bounded connection acquisition,
+ * cancelled statements.
+ */
 package dev.stability.jdbc;

@@ -14,12 +14,16 @@ final class CountingScheduler implements TimerScheduler {
     armed.incrementAndGet();
     live.incrementAndGet();
     AtomicBoolean ended = new AtomicBoolean();
-    Timer timer = TimerScheduler.shared().schedule(() -> {
-      if (ended.compareAndSet(false, true)) {
-        live.decrementAndGet();
-      }
-      task.run();
-    }, delayNanos);
+    Timer timer =
+        TimerScheduler.shared()
+            .schedule(
+                () -> {
+                  if (ended.compareAndSet(false, true)) {
+                    live.decrementAndGet();
+                  }
+                  task.run();
+                },
+                delayNanos);
     return () -> {
       boolean cancelled = timer.cancel();
       if (cancelled && ended.compareAndSet(false, true)) {

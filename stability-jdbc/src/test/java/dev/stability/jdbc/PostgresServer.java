@@ -25,14 +25,16 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL server for one test class: {@code initdb} into a temporary directory, {@code pg_ctl start} on
- * a free loopback port with its unix socket in that directory, {@code pg_ctl stop} after the class.
+ * A real PostgreSQL server for one test class: {@code initdb} into a temporary directory, {@code
+ * pg_ctl start} on a free loopback port with its unix socket in that directory, {@code pg_ctl stop}
+ * after the class.
  *
- * <p>The binaries come from the Debian {@code postgresql} package ({@code /usr/lib/postgresql/N/bin}, or the
- * directory in {@code PG_BIN}). PostgreSQL refuses to run as root, so as root the commands run as the
- * {@code postgres} user through {@code runuser}, with the temporary directory owned by it. Without the binaries
- * the tests are skipped with a message saying so, except under {@code CI=true}, where they fail: CI installs the
- * package and must never pass these tests by skipping them.
+ * <p>The binaries come from the Debian {@code postgresql} package ({@code
+ * /usr/lib/postgresql/N/bin}, or the directory in {@code PG_BIN}). PostgreSQL refuses to run as
+ * root, so as root the commands run as the {@code postgres} user through {@code runuser}, with the
+ * temporary directory owned by it. Without the binaries the tests are skipped with a message saying
+ * so, except under {@code CI=true}, where they fail: CI installs the package and must never pass
+ * these tests by skipping them.
  */
 final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
   static final String USER = "stability";
@@ -47,10 +49,17 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
 
   /** Returns the JDBC URL of the running server. @return the URL */
   String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + USER + "&ApplicationName=stability-test";
+    return "jdbc:postgresql://127.0.0.1:"
+        + port
+        + "/postgres?user="
+        + USER
+        + "&ApplicationName=stability-test";
   }
 
-  /** Opens a connection outside any pool, for checks such as pg_stat_activity. @return a new connection */
+  /**
+   * Opens a connection outside any pool, for checks such as pg_stat_activity. @return a new
+   * connection
+   */
   Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl());
   }
@@ -59,8 +68,10 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     binDir = findBinaries();
     if (binDir == null) {
-      String message = "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (or $PG_BIN): install the"
-          + " Debian package (apt-get install -y postgresql) to run " + context.getDisplayName();
+      String message =
+          "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (or $PG_BIN): install the"
+              + " Debian package (apt-get install -y postgresql) to run "
+              + context.getDisplayName();
       if ("true".equals(System.getenv("CI"))) {
         fail(message + "; CI must run these tests, not skip them");
       }
@@ -69,29 +80,73 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     asRoot = "root".equals(System.getProperty("user.name"));
     dir = Files.createTempDirectory("stability-pg-");
     if (asRoot) {
-      UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
+      UserPrincipal owner =
+          dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
       Files.setOwner(dir, owner);
     }
     port = freePort();
-    run(List.of(bin("initdb"), "-D", dir.resolve("data").toString(), "-U", USER, "--auth=trust", "-E", "UTF8",
-        "--no-sync", "--no-instructions"), Duration.ofSeconds(120));
-    String options = "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off"
-        + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=40 -c shared_buffers=32MB";
-    run(List.of(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
-        "-o", options, "-w", "-t", "60", "start"), START_TIMEOUT);
+    run(
+        List.of(
+            bin("initdb"),
+            "-D",
+            dir.resolve("data").toString(),
+            "-U",
+            USER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions"),
+        Duration.ofSeconds(120));
+    String options =
+        "-p "
+            + port
+            + " -c listen_addresses=127.0.0.1 -k "
+            + dir
+            + " -c fsync=off"
+            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=40 -c shared_buffers=32MB";
+    run(
+        List.of(
+            bin("pg_ctl"),
+            "-D",
+            dir.resolve("data").toString(),
+            "-l",
+            dir.resolve("server.log").toString(),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start"),
+        START_TIMEOUT);
     started = true;
-    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-      try (Connection c = connect()) {
-        return c.isValid(2);
-      }
-    });
+    await()
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Connection c = connect()) {
+                return c.isValid(2);
+              }
+            });
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     try {
       if (started) {
-        run(List.of(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "-t", "60", "stop"),
+        run(
+            List.of(
+                bin("pg_ctl"),
+                "-D",
+                dir.resolve("data").toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "stop"),
             Duration.ofSeconds(90));
       }
     } finally {
@@ -105,7 +160,8 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     return binDir.resolve(name).toString();
   }
 
-  private void run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  private void run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     List<String> full = new ArrayList<>();
     if (asRoot) {
       full.addAll(List.of("runuser", "-u", RUN_AS, "--"));
@@ -113,17 +169,29 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     full.addAll(command);
     Path log = Files.createTempFile("stability-pg-cmd-", ".log");
     try {
-      Process p = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(full)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new IllegalStateException(command.get(0) + " did not finish within " + timeout + ": "
-            + Files.readString(log));
+        throw new IllegalStateException(
+            command.get(0) + " did not finish within " + timeout + ": " + Files.readString(log));
       }
       if (p.exitValue() != 0) {
-        String serverLog = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
-        throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": "
-            + Files.readString(log) + serverLog);
+        String serverLog =
+            Files.exists(dir.resolve("server.log"))
+                ? Files.readString(dir.resolve("server.log"))
+                : "";
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " exited "
+                + p.exitValue()
+                + ": "
+                + Files.readString(log)
+                + serverLog);
       }
     } finally {
       Files.deleteIfExists(log);
@@ -140,8 +208,11 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
       return null;
     }
     try (Stream<Path> versions = Files.list(root)) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-          .max(Comparator.comparing(b -> versionOf(b.getParent()))).orElse(null);
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .max(Comparator.comparing(b -> versionOf(b.getParent())))
+          .orElse(null);
     }
   }
 

@@ -15,7 +15,8 @@ class SqlOperationTest {
 
   @Test
   void leadingSpaceCommentsParenthesesAndJdbcEscapesAreSkipped() {
-    assertThat(SqlOperation.of("  \n\t-- by the ORM\n/* trace=abc */ delete from t")).isEqualTo("DELETE");
+    assertThat(SqlOperation.of("  \n\t-- by the ORM\n/* trace=abc */ delete from t"))
+        .isEqualTo("DELETE");
     assertThat(SqlOperation.of("(SELECT 1) UNION (SELECT 2)")).isEqualTo("SELECT");
     assertThat(SqlOperation.of("{call refresh_stock(?)}")).isEqualTo("CALL");
   }

@@ -7,12 +7,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link TimerScheduler} that arms context timers on a Netty event loop, so that a request's deadline fires on
- * the thread that owns its channel (no cross-thread hand-off, and {@code EventLoop.schedule} is exact to the
- * microsecond where a hashed wheel is late by its tick).
+ * A {@link TimerScheduler} that arms context timers on a Netty event loop, so that a request's
+ * deadline fires on the thread that owns its channel (no cross-thread hand-off, and {@code
+ * EventLoop.schedule} is exact to the microsecond where a hashed wheel is late by its tick).
  *
- * <p>Do not use it with an executor that is shutting down: a rejected timer would leave the deadline to be
- * noticed only when someone asks.
+ * <p>Do not use it with an executor that is shutting down: a rejected timer would leave the
+ * deadline to be noticed only when someone asks.
  */
 public final class EventLoopTimerScheduler implements TimerScheduler {
   private final EventExecutor executor;
@@ -33,7 +33,8 @@ public final class EventLoopTimerScheduler implements TimerScheduler {
 
   @Override
   public Timer schedule(Runnable task, long delayNanos) {
-    ScheduledFuture<?> future = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> future =
+        executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 

@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /** The rules of {@link ArchitectureRules} on stability-netty's own packages. */
 class NettyArchitectureTest {
-  private static final JavaClasses NETTY = ArchitectureRules.mainClasses().that(
-      ArchitectureRules.inPackageTree("dev.stability.netty"));
-  private static final JavaClasses CHECKED = NETTY; // the server package included: server.internal is folded in
+  private static final JavaClasses NETTY =
+      ArchitectureRules.mainClasses().that(ArchitectureRules.inPackageTree("dev.stability.netty"));
+  private static final JavaClasses CHECKED =
+      NETTY; // the server package included: server.internal is folded in
 
   @Test
   void nettyPackagesHaveNoCycle() {
@@ -29,10 +30,12 @@ class NettyArchitectureTest {
 
   @Test
   void theClientAndTheServerDoNotDependOnEachOther() {
-    ArchitectureRules.noDependencyOn("a client-only or server-only user loads one half",
-        "dev.stability.netty.server..").check(NETTY.that(ArchitectureRules.inPackageTree("dev.stability.netty.client")));
-    ArchitectureRules.noDependencyOn("a client-only or server-only user loads one half",
-        "dev.stability.netty.client..").check(NETTY.that(ArchitectureRules.inPackageTree("dev.stability.netty.server")));
+    ArchitectureRules.noDependencyOn(
+            "a client-only or server-only user loads one half", "dev.stability.netty.server..")
+        .check(NETTY.that(ArchitectureRules.inPackageTree("dev.stability.netty.client")));
+    ArchitectureRules.noDependencyOn(
+            "a client-only or server-only user loads one half", "dev.stability.netty.client..")
+        .check(NETTY.that(ArchitectureRules.inPackageTree("dev.stability.netty.server")));
   }
 
   @Test

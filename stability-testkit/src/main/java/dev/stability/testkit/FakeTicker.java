@@ -10,14 +10,16 @@ import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Ticker} and {@link TimerScheduler} on virtual time: it only moves when the test says so, and timers
- * scheduled on it run, in due order and at their own reading, while {@link #advance(Duration)} passes them.
+ * A {@link Ticker} and {@link TimerScheduler} on virtual time: it only moves when the test says so,
+ * and timers scheduled on it run, in due order and at their own reading, while {@link
+ * #advance(Duration)} passes them.
  *
- * <p>Build contexts with {@code RequestContext.builder(id).ticker(t).scheduler(t)} so that their deadline timers
- * fire on virtual time: a 10-second deadline then takes no wall time to test. Timers run on the thread that calls
- * {@code advance}, never on the thread that scheduled them. Thread-safe. Starts at an arbitrary non-zero
- * reading so that code which wrongly treats 0 as "unset" is caught. Do not use it in production code, and do not
- * sleep in a test that uses it: nothing moves unless you advance it.
+ * <p>Build contexts with {@code RequestContext.builder(id).ticker(t).scheduler(t)} so that their
+ * deadline timers fire on virtual time: a 10-second deadline then takes no wall time to test.
+ * Timers run on the thread that calls {@code advance}, never on the thread that scheduled them.
+ * Thread-safe. Starts at an arbitrary non-zero reading so that code which wrongly treats 0 as
+ * "unset" is caught. Do not use it in production code, and do not sleep in a test that uses it:
+ * nothing moves unless you advance it.
  */
 public final class FakeTicker implements Ticker, TimerScheduler {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -29,9 +31,9 @@ public final class FakeTicker implements Ticker, TimerScheduler {
   public FakeTicker() {}
 
   /**
-   * Returns this ticker as a Netty ticker, e.g. for {@code EmbeddedChannel.builder().ticker(...)}, so that the
-   * channel's event loop reads the very same virtual clock; its {@code sleep} refuses, since nothing would move
-   * the clock while the caller sleeps.
+   * Returns this ticker as a Netty ticker, e.g. for {@code EmbeddedChannel.builder().ticker(...)},
+   * so that the channel's event loop reads the very same virtual clock; its {@code sleep} refuses,
+   * since nothing would move the clock while the caller sleeps.
    *
    * @return a view of this ticker
    */
@@ -49,8 +51,13 @@ public final class FakeTicker implements Ticker, TimerScheduler {
 
       @Override
       public void sleep(long delay, java.util.concurrent.TimeUnit unit) {
-        throw new UnsupportedOperationException("sleep(" + delay + " " + unit + ") on virtual time (expected: "
-            + "advance the FakeTicker instead)");
+        throw new UnsupportedOperationException(
+            "sleep("
+                + delay
+                + " "
+                + unit
+                + ") on virtual time (expected: "
+                + "advance the FakeTicker instead)");
       }
 
       @Override
@@ -79,7 +86,7 @@ public final class FakeTicker implements Ticker, TimerScheduler {
     }
     long target = nanos.get() + duration.toNanos();
     RuntimeException failure = null;
-    for (;;) {
+    for (; ; ) {
       FakeTimer due;
       synchronized (timers) {
         FakeTimer head = timers.peek();
@@ -89,7 +96,8 @@ public final class FakeTicker implements Ticker, TimerScheduler {
         due = timers.poll();
         due.state = FakeTimer.FIRED;
       }
-      nanos.accumulateAndGet(due.dueNanos, Math::max); // never backwards, even for timers already overdue
+      nanos.accumulateAndGet(
+          due.dueNanos, Math::max); // never backwards, even for timers already overdue
       try {
         due.task.run();
       } catch (RuntimeException e) { // keep time consistent, then report the first broken task
@@ -117,7 +125,10 @@ public final class FakeTicker implements Ticker, TimerScheduler {
     return advance(Duration.ofMillis(millis));
   }
 
-  /** Returns the reading at which the earliest pending timer is due, or {@link Long#MAX_VALUE} without one. */
+  /**
+   * Returns the reading at which the earliest pending timer is due, or {@link Long#MAX_VALUE}
+   * without one.
+   */
   long nextDueNanos() {
     synchronized (timers) {
       FakeTimer head = timers.peek();

@@ -18,7 +18,8 @@ import dev.stability.testkit.pipeline.PipelineProbe;
 import dev.stability.testkit.pipeline.PipelineProbeAssert;
 
 /**
- * One static import for every testkit assertion; each method forwards to the assertion class of its package.
+ * One static import for every testkit assertion; each method forwards to the assertion class of its
+ * package.
  *
  * <pre>{@code
  * import static dev.stability.testkit.StabilityAssertions.*;
@@ -50,8 +51,8 @@ public final class StabilityAssertions {
    * @param clients the configurations of the clients the handler calls
    * @return the assertion
    */
-  public static TimeoutAlignmentAssert assertThatTimeouts(ServerConfig server, HandlerBudget handler,
-      HttpClientConfig... clients) {
+  public static TimeoutAlignmentAssert assertThatTimeouts(
+      ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
     return TimeoutAssertions.assertThatTimeouts(server, handler, clients);
   }
 

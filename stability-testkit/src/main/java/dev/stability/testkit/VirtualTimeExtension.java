@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A JUnit 5 extension that gives each test one fresh {@link FakeTicker} and wires it everywhere time is read:
- * contexts built by {@link #context(String)}, breakers built from {@link #breakerConfig()}, and {@code EmbeddedChannel}s
- * made by {@link #channel(ChannelHandler...)}, whose event loop reads the same virtual clock.
+ * A JUnit 5 extension that gives each test one fresh {@link FakeTicker} and wires it everywhere
+ * time is read: contexts built by {@link #context(String)}, breakers built from {@link
+ * #breakerConfig()}, and {@code EmbeddedChannel}s made by {@link #channel(ChannelHandler...)},
+ * whose event loop reads the same virtual clock.
  *
  * <pre>{@code
  * @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
@@ -30,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>After each test it fails when a context is still attached to the test thread and, unless
- * {@link #allowingPendingTimers()} was used, when a context timer is still pending on the ticker: a request that
- * finished must leave no scheduled task behind. It closes its channels, releasing what they hold. Per-test state
- * lives in the extension's {@link ExtensionContext.Namespace}. Do not sleep in tests that use it.
+ * {@link #allowingPendingTimers()} was used, when a context timer is still pending on the ticker: a
+ * request that finished must leave no scheduled task behind. It closes its channels, releasing what
+ * they hold. Per-test state lives in the extension's {@link ExtensionContext.Namespace}. Do not
+ * sleep in tests that use it.
  */
 public final class VirtualTimeExtension implements BeforeEachCallback, AfterEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -56,8 +58,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Returns an extension that tolerates timers still pending after the test, for tests that deliberately
-   * leave contexts unfinished.
+   * Returns an extension that tolerates timers still pending after the test, for tests that
+   * deliberately leave contexts unfinished.
    *
    * @return a new extension
    */
@@ -84,7 +86,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
       try {
         ch.finishAndReleaseAll();
       } catch (RuntimeException e) {
-        failure = add(failure, new AssertionError("channel " + ch + " failed while closing: " + e, e));
+        failure =
+            add(failure, new AssertionError("channel " + ch + " failed while closing: " + e, e));
       }
     }
     try {
@@ -93,9 +96,14 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
       failure = add(failure, e);
     }
     if (failOnPendingTimers && s.ticker.pendingTimers() > 0) {
-      failure = add(failure, new AssertionError("expected no pending timers after the test but "
-          + s.ticker.pendingTimers() + " remain (a context was neither completed nor cancelled): "
-          + s.ticker.describePendingTimers()));
+      failure =
+          add(
+              failure,
+              new AssertionError(
+                  "expected no pending timers after the test but "
+                      + s.ticker.pendingTimers()
+                      + " remain (a context was neither completed nor cancelled): "
+                      + s.ticker.describePendingTimers()));
     }
     if (failure != null && context.getExecutionException().isEmpty()) {
       throw failure;
@@ -142,8 +150,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Returns a breaker-config builder already on this test's ticker, so that open waits and time windows pass
-   * with {@link #advance}.
+   * Returns a breaker-config builder already on this test's ticker, so that open waits and time
+   * windows pass with {@link #advance}.
    *
    * @return the builder; configure and build
    */
@@ -152,8 +160,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Returns an {@code EmbeddedChannel} with {@code handlers}, its clock frozen and moved by {@link #advance};
-   * it is closed and drained after the test.
+   * Returns an {@code EmbeddedChannel} with {@code handlers}, its clock frozen and moved by {@link
+   * #advance}; it is closed and drained after the test.
    *
    * @param handlers the pipeline
    * @return the channel
@@ -166,8 +174,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Moves {@code channel}'s clock with this test's ticker from now on (freezing it first, unless it was built on
-   * {@link FakeTicker#asNettyTicker()} of this test's ticker); closed after the test.
+   * Moves {@code channel}'s clock with this test's ticker from now on (freezing it first, unless it
+   * was built on {@link FakeTicker#asNettyTicker()} of this test's ticker); closed after the test.
    *
    * @param channel the channel
    * @return the channel
@@ -183,8 +191,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   }
 
   /**
-   * Moves virtual time, running everything that falls due on the way in time order: context timers at their own
-   * reading, and each channel's scheduled tasks when the clock reaches them.
+   * Moves virtual time, running everything that falls due on the way in time order: context timers
+   * at their own reading, and each channel's scheduled tasks when the clock reaches them.
    *
    * @param duration how far; must not be negative
    */
@@ -197,8 +205,13 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
     long target = t.nanoTime() + duration.toNanos();
     for (int steps = 0; ; steps++) {
       if (steps > MAX_STEPS) {
-        throw new IllegalStateException("advance(" + duration + ") took more than " + MAX_STEPS + " steps: a task "
-            + "keeps rescheduling itself without delay");
+        throw new IllegalStateException(
+            "advance("
+                + duration
+                + ") took more than "
+                + MAX_STEPS
+                + " steps: a task "
+                + "keeps rescheduling itself without delay");
       }
       long now = t.nanoTime();
       long next = Math.min(target, t.nextDueNanos());
@@ -206,7 +219,8 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
         ch.runPendingTasks();
         long delay = ch.runScheduledPendingTasks();
         if (delay >= 0) {
-          next = Math.min(next, now + Math.max(delay, 1)); // a task due now already ran: look past it
+          next =
+              Math.min(next, now + Math.max(delay, 1)); // a task due now already ran: look past it
         }
       }
       long step = Math.max(0, next - now);
@@ -227,8 +241,9 @@ public final class VirtualTimeExtension implements BeforeEachCallback, AfterEach
   private State current() {
     State s = state;
     if (s == null) {
-      throw new IllegalStateException("VirtualTimeExtension is not active (expected: use it inside a test, "
-          + "registered with @RegisterExtension)");
+      throw new IllegalStateException(
+          "VirtualTimeExtension is not active (expected: use it inside a test, "
+              + "registered with @RegisterExtension)");
     }
     return s;
   }

@@ -1,2 +1,5 @@
-/** Testing support: JUnit 5 extensions, a fake ticker, timeout-alignment assertions and a fault-injecting upstream. */
+/**
+ * Testing support: JUnit 5 extensions, a fake ticker, timeout-alignment assertions and a
+ * fault-injecting upstream.
+ */
 package dev.stability.testkit;

@@ -27,7 +27,8 @@ class FakeTickerTest {
     assertThat(ticker.nanoTime() - start).isEqualTo(Duration.ofMillis(20).toNanos());
 
     ticker.advance(Duration.ofMillis(20));
-    assertThat(seen).containsExactly(Duration.ofMillis(10).toNanos(), Duration.ofMillis(30).toNanos());
+    assertThat(seen)
+        .containsExactly(Duration.ofMillis(10).toNanos(), Duration.ofMillis(30).toNanos());
     assertThat(ticker.pendingTimers()).isZero();
   }
 
@@ -45,8 +46,12 @@ class FakeTickerTest {
 
   @Test
   void contextDeadlineFiresOnVirtualTime() {
-    RequestContext ctx = RequestContext.builder("r-1").ticker(ticker).scheduler(ticker)
-        .timeout(Duration.ofSeconds(10)).build();
+    RequestContext ctx =
+        RequestContext.builder("r-1")
+            .ticker(ticker)
+            .scheduler(ticker)
+            .timeout(Duration.ofSeconds(10))
+            .build();
     CompletableFuture<CancellationCause> done = ctx.whenDone();
     assertThat(ticker.pendingTimers()).isEqualTo(1);
 
@@ -59,8 +64,12 @@ class FakeTickerTest {
 
   @Test
   void completedContextLeavesNoTimer() {
-    RequestContext ctx = RequestContext.builder("r-1").ticker(ticker).scheduler(ticker)
-        .timeout(Duration.ofSeconds(10)).build();
+    RequestContext ctx =
+        RequestContext.builder("r-1")
+            .ticker(ticker)
+            .scheduler(ticker)
+            .timeout(Duration.ofSeconds(10))
+            .build();
     ctx.whenDone();
     ctx.complete();
     assertThat(ticker.pendingTimers()).isZero();
@@ -69,9 +78,11 @@ class FakeTickerTest {
   @Test
   void brokenTaskStillLetsTimeReachTheTargetAndIsRethrown() {
     long start = ticker.nanoTime();
-    ticker.schedule(() -> {
-      throw new IllegalStateException("boom");
-    }, 1);
+    ticker.schedule(
+        () -> {
+          throw new IllegalStateException("boom");
+        },
+        1);
     assertThatThrownBy(() -> ticker.advanceMillis(5)).hasMessage("boom");
     assertThat(ticker.nanoTime() - start).isEqualTo(5_000_000L);
   }

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /** The rules of {@link ArchitectureRules} on stability-testkit's own packages. */
 class TestkitArchitectureTest {
-  private static final JavaClasses TESTKIT = ArchitectureRules.mainClasses().that(
-      ArchitectureRules.inPackageTree("dev.stability.testkit"));
+  private static final JavaClasses TESTKIT =
+      ArchitectureRules.mainClasses()
+          .that(ArchitectureRules.inPackageTree("dev.stability.testkit"));
 
   @Test
   void testkitPackagesHaveNoCycle() {

@@ -23,19 +23,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class VirtualTimeExtensionTest {
-  @RegisterExtension
-  final VirtualTimeExtension time = VirtualTimeExtension.create();
+  @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
 
   @Test
   void contextsAndChannelsMoveTogether() {
     List<Object> events = new ArrayList<>();
-    var channel = time.channel(new IdleStateHandler(0, 0, 5, TimeUnit.SECONDS),
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            events.add(evt);
-          }
-        });
+    var channel =
+        time.channel(
+            new IdleStateHandler(0, 0, 5, TimeUnit.SECONDS),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+              }
+            });
     RequestContext ctx = time.context("r-1", Duration.ofSeconds(3));
     var done = ctx.whenDone();
 
@@ -53,12 +54,19 @@ class VirtualTimeExtensionTest {
     EmbeddedChannel ch = time.channel();
     long start = time.ticker().nanoTime();
     List<String> order = new ArrayList<>();
-    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
-        1, TimeUnit.SECONDS);
-    ch.eventLoop().schedule(() -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
-        3, TimeUnit.SECONDS);
-    time.context("r-1", Duration.ofSeconds(2)).onCancel(
-        cause -> order.add("context@" + (time.ticker().nanoTime() - start) / 1_000_000_000L));
+    ch.eventLoop()
+        .schedule(
+            () -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+            1,
+            TimeUnit.SECONDS);
+    ch.eventLoop()
+        .schedule(
+            () -> order.add("channel@" + (time.ticker().nanoTime() - start) / 1_000_000_000L),
+            3,
+            TimeUnit.SECONDS);
+    time.context("r-1", Duration.ofSeconds(2))
+        .onCancel(
+            cause -> order.add("context@" + (time.ticker().nanoTime() - start) / 1_000_000_000L));
 
     time.advance(Duration.ofSeconds(5));
     assertThat(order).containsExactly("channel@1", "context@2", "channel@3");
@@ -85,8 +93,14 @@ class VirtualTimeExtensionTest {
 
   @Test
   void breakerWaitsOutItsOpenStateOnVirtualTime() {
-    CircuitBreaker breaker = CircuitBreaker.of("inventory", time.breakerConfig().countWindow(50)
-        .failureRateThreshold(0.5, 4).openBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, 0).build());
+    CircuitBreaker breaker =
+        CircuitBreaker.of(
+            "inventory",
+            time.breakerConfig()
+                .countWindow(50)
+                .failureRateThreshold(0.5, 4)
+                .openBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, 0)
+                .build());
     for (int i = 0; i < 4; i++) {
       breaker.acquire().onFailure(1_000_000, new IllegalStateException("down"));
     }
@@ -124,8 +138,7 @@ class VirtualTimeExtensionTest {
 
   @Disabled("run through Scenarios only")
   static class LeavesTimerPending {
-    @RegisterExtension
-    final VirtualTimeExtension time = VirtualTimeExtension.create();
+    @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
 
     @Test
     void leaves() {
@@ -135,8 +148,7 @@ class VirtualTimeExtensionTest {
 
   @Disabled("run through Scenarios only")
   static class LeavesContextAttached {
-    @RegisterExtension
-    final VirtualTimeExtension time = VirtualTimeExtension.create();
+    @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
 
     static Scope leaked;
 
@@ -148,8 +160,7 @@ class VirtualTimeExtensionTest {
 
   @Disabled("run through Scenarios only")
   static class CompletesContext {
-    @RegisterExtension
-    final VirtualTimeExtension time = VirtualTimeExtension.create();
+    @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.create();
 
     @Test
     void completes() {

@@ -11,12 +11,13 @@ import java.util.Locale;
 import java.util.PriorityQueue;
 
 /**
- * Detection check (not JMH): how many calls and milliseconds from the moment an upstream's latency jumps from
- * 120 ms to 2.3 s until the breaker is OPEN, ours vs Resilience4j 2.4.0 with equivalent settings.
+ * Detection check (not JMH): how many calls and milliseconds from the moment an upstream's latency
+ * jumps from 120 ms to 2.3 s until the breaker is OPEN, ours vs Resilience4j 2.4.0 with equivalent
+ * settings.
  *
- * <p>Discrete-event simulation on a fake clock: one call every 20 ms (50/s), no client timeout, 30 s of healthy
- * traffic to fill the windows, then the fault. Run:
- * {@code java -cp benchmarks/target/benchmarks.jar dev.stability.benchmarks.breaker.BreakerDetectionCheck}.
+ * <p>Discrete-event simulation on a fake clock: one call every 20 ms (50/s), no client timeout, 30
+ * s of healthy traffic to fill the windows, then the fault. Run: {@code java -cp
+ * benchmarks/target/benchmarks.jar dev.stability.benchmarks.breaker.BreakerDetectionCheck}.
  */
 public final class BreakerDetectionCheck {
   private static final long MS = 1_000_000L;
@@ -40,7 +41,8 @@ public final class BreakerDetectionCheck {
    * @param args ignored
    */
   public static void main(String[] args) {
-    System.out.println("| breaker | window | trips on | calls sent after fault until OPEN | ms until OPEN |");
+    System.out.println(
+        "| breaker | window | trips on | calls sent after fault until OPEN | ms until OPEN |");
     System.out.println("| --- | --- | --- | --- | --- |");
     print("Resilience4j 2.4.0", "count 100", "errors only (seed setup)", r4jErrorsOnly());
     print("Resilience4j 2.4.0", "count 100", "slow rate 50% >= 1 s", r4jCount());
@@ -49,7 +51,10 @@ public final class BreakerDetectionCheck {
     print("stability", "time 10 x 1 s", "slow rate 50% >= 1 s, p99 >= 2 s", oursTime());
   }
 
-  /** Resilience4j counting errors only, as in the seed. @return calls and ms until OPEN, ms -1 if never */
+  /**
+   * Resilience4j counting errors only, as in the seed. @return calls and ms until OPEN, ms -1 if
+   * never
+   */
   static long[] r4jErrorsOnly() {
     return run(r4j(SlidingWindowType.COUNT_BASED, 100, false));
   }
@@ -77,8 +82,13 @@ public final class BreakerDetectionCheck {
   private static java.util.function.Function<FakeClock, Subject> ours(
       java.util.function.UnaryOperator<CircuitBreakerConfig.Builder> window) {
     return clock -> {
-      CircuitBreaker breaker = CircuitBreaker.of("upstream", window.apply(BreakerSettings.ours(clock).toBuilder())
-          .openBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10), 1.0, 0.0).build());
+      CircuitBreaker breaker =
+          CircuitBreaker.of(
+              "upstream",
+              window
+                  .apply(BreakerSettings.ours(clock).toBuilder())
+                  .openBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10), 1.0, 0.0)
+                  .build());
       return new Subject() {
         @Override
         public java.util.function.LongConsumer tryCall() {
@@ -98,8 +108,8 @@ public final class BreakerDetectionCheck {
     };
   }
 
-  private static java.util.function.Function<FakeClock, Subject> r4j(SlidingWindowType type, int size,
-      boolean slowCalls) {
+  private static java.util.function.Function<FakeClock, Subject> r4j(
+      SlidingWindowType type, int size, boolean slowCalls) {
     return clock -> {
       io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.Builder b =
           io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
@@ -115,7 +125,9 @@ public final class BreakerDetectionCheck {
       return new Subject() {
         @Override
         public java.util.function.LongConsumer tryCall() {
-          return cb.tryAcquirePermission() ? d -> cb.onSuccess(d, java.util.concurrent.TimeUnit.NANOSECONDS) : null;
+          return cb.tryAcquirePermission()
+              ? d -> cb.onSuccess(d, java.util.concurrent.TimeUnit.NANOSECONDS)
+              : null;
         }
 
         @Override
@@ -160,7 +172,12 @@ public final class BreakerDetectionCheck {
   }
 
   private static void print(String name, String window, String trips, long[] result) {
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", name, window, trips,
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %s | %s | %s |%n",
+        name,
+        window,
+        trips,
         result[1] < 0 ? result[0] + " (never opened in 60 s)" : Long.toString(result[0]),
         result[1] < 0 ? "-" : Long.toString(result[1]));
   }

@@ -6,7 +6,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowS
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Duration;
 
-/** The same window and thresholds for both breakers: count window 100, 50% failures, 50% calls slower than 1 s. */
+/**
+ * The same window and thresholds for both breakers: count window 100, 50% failures, 50% calls
+ * slower than 1 s.
+ */
 final class BreakerSettings {
   static final int WINDOW = 100;
   static final int MINIMUM_CALLS = 20;

@@ -17,19 +17,21 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Acquire + record on a CLOSED breaker (1 and 2 threads) and rejection while OPEN: stability vs Resilience4j 2.4.0
- * with the same count window and thresholds, Resilience4j in its default (synchronized) and lock-free modes.
+ * Acquire + record on a CLOSED breaker (1 and 2 threads) and rejection while OPEN: stability vs
+ * Resilience4j 2.4.0 with the same count window and thresholds, Resilience4j in its default
+ * (synchronized) and lock-free modes.
  *
- * <p>Calls are not all alike: each thread cycles through 64 durations between 1 ms and 400 ms with one failure in
- * 16, so windows really change (no breaker trips: 6% failures, no slow call). Run:
+ * <p>Calls are not all alike: each thread cycles through 64 durations between 1 ms and 400 ms with
+ * one failure in 16, so windows really change (no breaker trips: 6% failures, no slow call). Run:
  * {@code java -jar benchmarks/target/benchmarks.jar CircuitBreakerBenchmark -prof gc}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CircuitBreakerBenchmark {
-  private static final RuntimeException FAILURE = new RuntimeException("upstream error", null, false, false) {
-    private static final long serialVersionUID = 1L;
-  };
+  private static final RuntimeException FAILURE =
+      new RuntimeException("upstream error", null, false, false) {
+        private static final long serialVersionUID = 1L;
+      };
 
   /** The breakers, shared by all threads. */
   @State(Scope.Benchmark)
@@ -45,29 +47,44 @@ public class CircuitBreakerBenchmark {
     @Setup
     public void setUp() {
       ours = CircuitBreaker.of("bench", BreakerSettings.ours(Ticker.system()));
-      r4jSynchronized = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench",
-          BreakerSettings.resilience4j(SlidingWindowSynchronizationStrategy.SYNCHRONIZED, true));
-      r4jLockFree = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench",
-          BreakerSettings.resilience4j(SlidingWindowSynchronizationStrategy.LOCK_FREE, true));
-      oursOpen = CircuitBreaker.of("bench-open", BreakerSettings.ours(Ticker.system()).toBuilder()
-          .openBackoff(Duration.ofHours(1), Duration.ofHours(1), 1.0, 0.0).build());
+      r4jSynchronized =
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+              "bench",
+              BreakerSettings.resilience4j(
+                  SlidingWindowSynchronizationStrategy.SYNCHRONIZED, true));
+      r4jLockFree =
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+              "bench",
+              BreakerSettings.resilience4j(SlidingWindowSynchronizationStrategy.LOCK_FREE, true));
+      oursOpen =
+          CircuitBreaker.of(
+              "bench-open",
+              BreakerSettings.ours(Ticker.system()).toBuilder()
+                  .openBackoff(Duration.ofHours(1), Duration.ofHours(1), 1.0, 0.0)
+                  .build());
       while (oursOpen.state() == dev.stability.breaker.CircuitBreakerState.CLOSED) {
         oursOpen.acquire().onFailure(1_000_000L, FAILURE); // trips like a real outage, not by force
       }
-      r4jOpen = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench-open", openConfig(true));
+      r4jOpen =
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench-open", openConfig(true));
       r4jOpen.transitionToOpenState();
-      r4jOpenStackless = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench-open-stackless",
-          openConfig(false));
+      r4jOpenStackless =
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+              "bench-open-stackless", openConfig(false));
       r4jOpenStackless.transitionToOpenState();
       if (oursOpen.state() != dev.stability.breaker.CircuitBreakerState.OPEN) {
-        throw new IllegalStateException("setup: our breaker should be OPEN but is " + oursOpen.state());
+        throw new IllegalStateException(
+            "setup: our breaker should be OPEN but is " + oursOpen.state());
       }
     }
 
-    private static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig openConfig(boolean writable) {
-      return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig
-          .from(BreakerSettings.resilience4j(SlidingWindowSynchronizationStrategy.SYNCHRONIZED, writable))
-          .waitDurationInOpenState(Duration.ofHours(1)).build();
+    private static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig openConfig(
+        boolean writable) {
+      return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.from(
+              BreakerSettings.resilience4j(
+                  SlidingWindowSynchronizationStrategy.SYNCHRONIZED, writable))
+          .waitDurationInOpenState(Duration.ofHours(1))
+          .build();
     }
   }
 
@@ -145,7 +162,9 @@ public class CircuitBreakerBenchmark {
     return ours(b, c);
   }
 
-  /** Resilience4j synchronized, two threads. @param b breakers @param c calls @return the breaker */
+  /**
+   * Resilience4j synchronized, two threads. @param b breakers @param c calls @return the breaker
+   */
   @Benchmark
   @Threads(2)
   public Object closed2tR4jSynchronized(Breakers b, Calls c) {
@@ -170,7 +189,10 @@ public class CircuitBreakerBenchmark {
     }
   }
 
-  /** Resilience4j default (stack traces on), rejection while OPEN. @param b breakers @return the rejection */
+  /**
+   * Resilience4j default (stack traces on), rejection while OPEN. @param b breakers @return the
+   * rejection
+   */
   @Benchmark
   @Threads(1)
   public Object openRejectR4j(Breakers b) {
@@ -182,7 +204,10 @@ public class CircuitBreakerBenchmark {
     }
   }
 
-  /** Resilience4j with stack traces off, rejection while OPEN. @param b breakers @return the rejection */
+  /**
+   * Resilience4j with stack traces off, rejection while OPEN. @param b breakers @return the
+   * rejection
+   */
   @Benchmark
   @Threads(1)
   public Object openRejectR4jStackless(Breakers b) {

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Simulated time for both breakers: our {@link Ticker} and Resilience4j's {@link Clock} read the same nanos. */
+/**
+ * Simulated time for both breakers: our {@link Ticker} and Resilience4j's {@link Clock} read the
+ * same nanos.
+ */
 final class FakeClock extends Clock implements Ticker {
   private long nanos = 1_000_000_000L;
 

@@ -1,8 +1,8 @@
 package dev.stability.benchmarks.chain;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Stage;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Verdict;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
@@ -14,23 +14,28 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One request through a three-stage chain that behaves (auth, log, handler: enter, forward, respond, write, end,
- * three returns, finish), tracked by {@link TrackedRequest}, against the anchor: the minimal OkHttp-style check
- * ({@code calls++} per stage in a per-request array, checked on return).
+ * One request through a three-stage chain that behaves (auth, log, handler: enter, forward,
+ * respond, write, end, three returns, finish), tracked by {@link TrackedRequest}, against the
+ * anchor: the minimal OkHttp-style check ({@code calls++} per stage in a per-request array, checked
+ * on return).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ChainTrackerBenchmark {
-  private final ChainTracker tracker = ChainTracker.builder("bench").stages("auth", "log", "handler")
-      .meterRegistry(new SimpleMeterRegistry()).build();
+  private final ChainTracker tracker =
+      ChainTracker.builder("bench")
+          .stages("auth", "log", "handler")
+          .meterRegistry(new SimpleMeterRegistry())
+          .build();
   private final Stage auth = tracker.stage("auth");
   private final Stage log = tracker.stage("log");
   private final Stage handler = tracker.stage("handler");
 
   /**
-   * The tracked path: what the Netty adapter reports for a well-behaved request. The exchange is returned so that
-   * it escapes, as it does in a channel attribute; otherwise the JIT scalar-replaces it and elides its lock.
+   * The tracked path: what the Netty adapter reports for a well-behaved request. The exchange is
+   * returned so that it escapes, as it does in a channel attribute; otherwise the JIT
+   * scalar-replaces it and elides its lock.
    */
   @Benchmark
   public TrackedRequest exchangeNoViolation() {
@@ -53,8 +58,8 @@ public class ChainTrackerBenchmark {
   }
 
   /**
-   * The anchor: one call counter per stage in a per-request array, as OkHttp's RealInterceptorChain checks
-   * proceed() calls, returned so that it escapes too.
+   * The anchor: one call counter per stage in a per-request array, as OkHttp's RealInterceptorChain
+   * checks proceed() calls, returned so that it escapes too.
    */
   @Benchmark
   public int[] anchorCallCounters() {

@@ -1,12 +1,12 @@
 package dev.stability.benchmarks.chain;
 
-import dev.stability.timeline.RequestPhase;
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.Guard;
 import dev.stability.guard.GuardConfig;
 import dev.stability.guard.Outcome;
 import dev.stability.time.Ticker;
+import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,14 +18,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The guard's success path (bind a request, call its handler through the guard) and a phase timeline with five
- * marks, against the anchor: a plain try/catch around the same handler.
+ * The guard's success path (bind a request, call its handler through the guard) and a phase
+ * timeline with five marks, against the anchor: a plain try/catch around the same handler.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GuardBenchmark {
-  private final Guard guard = Guard.of(GuardConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
+  private final Guard guard =
+      Guard.of(GuardConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
   private final RequestContext root = RequestContext.of("req-1");
   private final RequestContext bound = guard.bind(root, "GET /orders/{id}");
   private int counter;

@@ -1,5 +1,5 @@
 /**
- * JMH benchmarks of the no-violation path of the chain tracker, the exception guard and the phase timeline, each
- * beside a minimal hand-written anchor measured in the same run.
+ * JMH benchmarks of the no-violation path of the chain tracker, the exception guard and the phase
+ * timeline, each beside a minimal hand-written anchor measured in the same run.
  */
 package dev.stability.benchmarks.chain;

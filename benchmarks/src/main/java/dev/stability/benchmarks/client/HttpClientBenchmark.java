@@ -23,9 +23,10 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * One GET round trip on a keep-alive loopback connection, this client against reactor-netty's {@code HttpClient}
- * with the same upstream, the same number of client I/O threads (1) and the same pool size (8), in the same run.
- * Caller threads block on the result, as a thread-per-request service would.
+ * One GET round trip on a keep-alive loopback connection, this client against reactor-netty's
+ * {@code HttpClient} with the same upstream, the same number of client I/O threads (1) and the same
+ * pool size (8), in the same run. Caller threads block on the result, as a thread-per-request
+ * service would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -44,8 +45,14 @@ public class HttpClientBenchmark {
   public void setUp() {
     upstream = new LocalUpstream(1);
     uri = URI.create("http://127.0.0.1:" + upstream.port() + "/orders/42");
-    stability = StabilityHttpClient.builder().ioThreads(1)
-        .config(HttpClientConfig.builder().pool(PoolConfig.builder().maxConnections(8).build()).build()).build();
+    stability =
+        StabilityHttpClient.builder()
+            .ioThreads(1)
+            .config(
+                HttpClientConfig.builder()
+                    .pool(PoolConfig.builder().maxConnections(8).build())
+                    .build())
+            .build();
     reactorLoops = LoopResources.create("reactor-bench", 1, true);
     reactorPool = ConnectionProvider.builder("reactor-bench").maxConnections(8).build();
     reactor = HttpClient.create(reactorPool).runOn(reactorLoops);
@@ -68,12 +75,17 @@ public class HttpClientBenchmark {
     return stability.executeBlocking(ClientRequest.get(uri)).bodyLength();
   }
 
-  /** This client under a 5 s request context: adds the deadline and attempt headers and the cancel listener. */
+  /**
+   * This client under a 5 s request context: adds the deadline and attempt headers and the cancel
+   * listener.
+   */
   @Benchmark
   public int stabilityClientWithDeadline() {
     RequestContext ctx = RequestContext.of("bench", Duration.ofSeconds(5));
     try {
-      return stability.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()).bodyLength();
+      return stability
+          .executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build())
+          .bodyLength();
     } finally {
       ctx.complete();
     }
@@ -82,7 +94,12 @@ public class HttpClientBenchmark {
   /** The anchor: reactor-netty 1.3 {@code HttpClient}, aggregating the body into a byte array. */
   @Benchmark
   public int reactorNetty() {
-    byte[] body = reactor.get().uri(uri.toString()).responseSingle((res, content) -> content.asByteArray()).block();
+    byte[] body =
+        reactor
+            .get()
+            .uri(uri.toString())
+            .responseSingle((res, content) -> content.asByteArray())
+            .block();
     return body == null ? 0 : body.length;
   }
 }

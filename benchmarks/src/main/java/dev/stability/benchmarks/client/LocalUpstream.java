@@ -24,33 +24,53 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** A minimal keep-alive HTTP/1.1 server on loopback that answers every request with a fixed small body. */
+/**
+ * A minimal keep-alive HTTP/1.1 server on loopback that answers every request with a fixed small
+ * body.
+ */
 final class LocalUpstream implements AutoCloseable {
-  private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
-      Unpooled.directBuffer().writeBytes("{\"ok\":true}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+  private static final ByteBuf BODY =
+      Unpooled.unreleasableBuffer(
+              Unpooled.directBuffer()
+                  .writeBytes("{\"ok\":true}".getBytes(StandardCharsets.US_ASCII)))
+          .asReadOnly();
 
   private final EventLoopGroup group;
   private final Channel server;
 
   LocalUpstream(int threads) {
     group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                new SimpleChannelInboundHandler<HttpRequest>() {
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, HttpRequest req) {
-                    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        BODY.duplicate());
-                    HttpUtil.setContentLength(res, BODY.readableBytes());
-                    res.headers().set("content-type", "application/json");
-                    ctx.writeAndFlush(res);
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(64 * 1024),
+                            new SimpleChannelInboundHandler<HttpRequest>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, HttpRequest req) {
+                                FullHttpResponse res =
+                                    new DefaultFullHttpResponse(
+                                        HttpVersion.HTTP_1_1,
+                                        HttpResponseStatus.OK,
+                                        BODY.duplicate());
+                                HttpUtil.setContentLength(res, BODY.readableBytes());
+                                res.headers().set("content-type", "application/json");
+                                ctx.writeAndFlush(res);
+                              }
+                            });
                   }
-                });
-          }
-        }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                })
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
   }
 
   int port() {

@@ -20,11 +20,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Child-with-deadline + cancel, and child + attach/detach: stability's {@link RequestContext} against grpc's
- * {@code Context.withDeadline} + cancel in the same run.
+ * Child-with-deadline + cancel, and child + attach/detach: stability's {@link RequestContext}
+ * against grpc's {@code Context.withDeadline} + cancel in the same run.
  *
- * <p>grpc arms a timer on its scheduler for every {@code withDeadline}; stability arms one only when someone
- * listens, so {@code stabilityChildWithListenerAndCancel} is the like-for-like comparison of the timer path.
+ * <p>grpc arms a timer on its scheduler for every {@code withDeadline}; stability arms one only
+ * when someone listens, so {@code stabilityChildWithListenerAndCancel} is the like-for-like
+ * comparison of the timer path.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -63,7 +64,7 @@ public class ContextBenchmark {
   @Benchmark
   public boolean stabilityChildWithListenerAndCancel() {
     RequestContext child = root.withTimeout(CHILD_TIMEOUT);
-    child.onCancel(cause -> { });
+    child.onCancel(cause -> {});
     return child.cancel(CancelReason.CANCELLED);
   }
 

@@ -1,9 +1,9 @@
 package dev.stability.benchmarks.jfr;
 
-import dev.stability.timeline.RequestPhase;
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.jfr.StabilityEvents;
 import dev.stability.time.Ticker;
+import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What stability's JFR emits cost: {@code recording=none} is the production default (no recording asks for the
- * events: the target is at most 5 ns per call), {@code recording=disabled} a running recording that turned them
- * off, {@code recording=enabled} one that takes them (the price of having the evidence).
+ * What stability's JFR emits cost: {@code recording=none} is the production default (no recording
+ * asks for the events: the target is at most 5 ns per call), {@code recording=disabled} a running
+ * recording that turned them off, {@code recording=enabled} one that takes them (the price of
+ * having the evidence).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,8 +49,10 @@ public class JfrEventsBenchmark {
     jfr = new Recording();
     jfr.setToDisk(true);
     jfr.setMaxAge(Duration.ofSeconds(10));
-    for (String event : new String[] {StabilityEvents.DEADLINE_EXCEEDED, StabilityEvents.SLOW_REQUEST,
-        StabilityEvents.INCIDENT}) {
+    for (String event :
+        new String[] {
+          StabilityEvents.DEADLINE_EXCEEDED, StabilityEvents.SLOW_REQUEST, StabilityEvents.INCIDENT
+        }) {
       if (recording.equals("enabled")) {
         jfr.enable(event);
       } else {
@@ -90,7 +93,8 @@ public class JfrEventsBenchmark {
   /** An incident's event. */
   @Benchmark
   public long incident() {
-    StabilityEvents.incident(requestId, route, "RECOVERABLE", 500, "java.lang.IllegalStateException", "0f1e2d3c");
+    StabilityEvents.incident(
+        requestId, route, "RECOVERABLE", 500, "java.lang.IllegalStateException", "0f1e2d3c");
     return ++n;
   }
 }

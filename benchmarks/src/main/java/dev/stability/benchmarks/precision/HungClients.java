@@ -25,7 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Opens many connections, sends one request on each at once and measures when each answer arrives. */
+/**
+ * Opens many connections, sends one request on each at once and measures when each answer arrives.
+ */
 final class HungClients implements AutoCloseable {
   private static final AttributeKey<Long> SENT = AttributeKey.valueOf("sentNanos");
   private final EventLoopGroup group;
@@ -35,9 +37,9 @@ final class HungClients implements AutoCloseable {
   }
 
   /**
-   * Runs one round and adds each answer's lateness (arrival minus send minus {@code timeoutNanos}) to
-   * {@code lateness}. With {@code spreadNanos} zero every request is sent at once (a burst whose deadlines all
-   * expire together); otherwise the sends are spread evenly over that time.
+   * Runs one round and adds each answer's lateness (arrival minus send minus {@code timeoutNanos})
+   * to {@code lateness}. With {@code spreadNanos} zero every request is sent at once (a burst whose
+   * deadlines all expire together); otherwise the sends are spread evenly over that time.
    *
    * @return how many requests were answered 504
    */
@@ -45,28 +47,36 @@ final class HungClients implements AutoCloseable {
       throws InterruptedException {
     CountDownLatch done = new CountDownLatch(requests);
     AtomicInteger timeouts = new AtomicInteger();
-    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                new SimpleChannelInboundHandler<FullHttpResponse>() {
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                    Long sent = ctx.channel().attr(SENT).get();
-                    if (sent != null) {
-                      lateness.add(System.nanoTime() - sent - timeoutNanos);
-                    }
-                    if (r.status().code() == 504) {
-                      timeouts.incrementAndGet();
-                    }
-                    ctx.close();
-                    done.countDown();
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(1 << 16),
+                            new SimpleChannelInboundHandler<FullHttpResponse>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpResponse r) {
+                                Long sent = ctx.channel().attr(SENT).get();
+                                if (sent != null) {
+                                  lateness.add(System.nanoTime() - sent - timeoutNanos);
+                                }
+                                if (r.status().code() == 504) {
+                                  timeouts.incrementAndGet();
+                                }
+                                ctx.close();
+                                done.countDown();
+                              }
+                            });
                   }
                 });
-          }
-        });
     List<ChannelFuture> connects = new ArrayList<>(requests);
     for (int i = 0; i < requests; i++) {
       connects.add(b.connect("127.0.0.1", port));
@@ -77,11 +87,13 @@ final class HungClients implements AutoCloseable {
     }
     for (int i = 0; i < channels.size(); i++) {
       Channel ch = channels.get(i);
-      Runnable send = () -> {
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/hang");
-        req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
-        ch.writeAndFlush(req).addListener(f -> ch.attr(SENT).set(System.nanoTime()));
-      };
+      Runnable send =
+          () -> {
+            DefaultFullHttpRequest req =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/hang");
+            req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
+            ch.writeAndFlush(req).addListener(f -> ch.attr(SENT).set(System.nanoTime()));
+          };
       if (spreadNanos <= 0) {
         send.run();
       } else { // staggered: a steady number in flight, deadlines expiring one after another

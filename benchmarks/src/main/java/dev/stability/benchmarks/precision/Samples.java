@@ -42,6 +42,7 @@ final class Samples {
   }
 
   String describe() {
-    return String.format("n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms", size(), ms(0.5), ms(0.99), ms(1.0));
+    return String.format(
+        "n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms", size(), ms(0.5), ms(0.99), ms(1.0));
   }
 }

@@ -23,33 +23,45 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The probe's client: many keep-alive connections on one event loop, a GET on each, responses counted. */
+/**
+ * The probe's client: many keep-alive connections on one event loop, a GET on each, responses
+ * counted.
+ */
 final class ClientConnections implements AutoCloseable {
   private static final int BATCH = 500;
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final List<Channel> channels = new ArrayList<>();
   private final AtomicInteger responses = new AtomicInteger();
   private final Bootstrap bootstrap;
 
   ClientConnections(int port) {
-    bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .remoteAddress("127.0.0.1", port)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new SimpleChannelInboundHandler<HttpObject>() {
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                if (msg instanceof LastHttpContent) {
-                  responses.incrementAndGet();
-                }
-              }
-            });
-          }
-        });
+    bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .remoteAddress("127.0.0.1", port)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new SimpleChannelInboundHandler<HttpObject>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, HttpObject msg) {
+                                if (msg instanceof LastHttpContent) {
+                                  responses.incrementAndGet();
+                                }
+                              }
+                            });
+                  }
+                });
   }
 
   /** Opens {@code n} more connections, {@value #BATCH} at a time, each connect bounded by 10 s. */
@@ -61,8 +73,8 @@ final class ClientConnections implements AutoCloseable {
       }
       for (ChannelFuture f : batch) {
         if (!f.await(15, TimeUnit.SECONDS) || !f.isSuccess()) {
-          throw new IllegalStateException("connection " + (channels.size() + 1) + " of " + n + " failed",
-              f.cause());
+          throw new IllegalStateException(
+              "connection " + (channels.size() + 1) + " of " + n + " failed", f.cause());
         }
         channels.add(f.channel());
       }
@@ -72,7 +84,8 @@ final class ClientConnections implements AutoCloseable {
   /** Sends one keep-alive GET {@code path} on every open connection. */
   void sendOnAll(String path) {
     for (Channel ch : channels) {
-      DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+      DefaultFullHttpRequest request =
+          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
       request.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
       ch.writeAndFlush(request);
     }

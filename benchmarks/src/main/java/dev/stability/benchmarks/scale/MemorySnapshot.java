@@ -12,18 +12,22 @@ import java.lang.management.MemoryUsage;
 /**
  * The server JVM's live memory: heap after full collections, and direct memory three ways.
  *
- * @param heap heap bytes in use right after the last of several {@code System.gc()} calls, summed over the heap
- *     pools' collection usage: the probe runs Serial GC, whose {@code System.gc()} is a full collection of every
- *     pool, so this is the live set (the heap's current usage would also count the thread-local allocation
- *     buffers handed out since, several MiB that vary from one call to the next)
- * @param direct direct bytes reserved: Netty's own counter (buffers it allocates without a JDK cleaner) plus the
- *     JDK's direct buffer pool
- * @param allocatorDirect direct bytes held by {@link ByteBufAllocator#DEFAULT}'s chunks, or -1 when it reports none
+ * @param heap heap bytes in use right after the last of several {@code System.gc()} calls, summed
+ *     over the heap pools' collection usage: the probe runs Serial GC, whose {@code System.gc()} is
+ *     a full collection of every pool, so this is the live set (the heap's current usage would also
+ *     count the thread-local allocation buffers handed out since, several MiB that vary from one
+ *     call to the next)
+ * @param direct direct bytes reserved: Netty's own counter (buffers it allocates without a JDK
+ *     cleaner) plus the JDK's direct buffer pool
+ * @param allocatorDirect direct bytes held by {@link ByteBufAllocator#DEFAULT}'s chunks, or -1 when
+ *     it reports none
  */
 record MemorySnapshot(long heap, long direct, long allocatorDirect) {
   static MemorySnapshot take() {
     for (int i = 0; i < 3; i++) {
-      System.gc(); // several, so that objects freed by finalization or reference processing are gone too
+      System
+          .gc(); // several, so that objects freed by finalization or reference processing are gone
+      // too
     }
     long heap = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -39,8 +43,10 @@ record MemorySnapshot(long heap, long direct, long allocatorDirect) {
       }
     }
     long direct = Math.max(0, PlatformDependent.usedDirectMemory()) + jdkDirect;
-    long allocatorDirect = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-        ? p.metric().usedDirectMemory() : -1;
+    long allocatorDirect =
+        ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+            ? p.metric().usedDirectMemory()
+            : -1;
     return new MemorySnapshot(heap, direct, allocatorDirect);
   }
 
@@ -59,7 +65,7 @@ record MemorySnapshot(long heap, long direct, long allocatorDirect) {
         case "heap" -> heap = Long.parseLong(kv[1]);
         case "direct" -> direct = Long.parseLong(kv[1]);
         case "allocatorDirect" -> allocator = Long.parseLong(kv[1]);
-        default -> { } // other fields of the stats line
+        default -> {} // other fields of the stats line
       }
     }
     return new MemorySnapshot(heap, direct, allocator);

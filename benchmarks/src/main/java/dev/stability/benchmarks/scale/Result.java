@@ -1,7 +1,15 @@
 package dev.stability.benchmarks.scale;
 
-/** One mode's four memory snapshots and the per-connection and per-request figures derived from them. */
-record Result(String mode, int n, MemorySnapshot base, MemorySnapshot idle, MemorySnapshot inFlight,
+/**
+ * One mode's four memory snapshots and the per-connection and per-request figures derived from
+ * them.
+ */
+record Result(
+    String mode,
+    int n,
+    MemorySnapshot base,
+    MemorySnapshot idle,
+    MemorySnapshot inFlight,
     MemorySnapshot closed) {
 
   double idleHeapPerConnection() {
@@ -21,20 +29,33 @@ record Result(String mode, int n, MemorySnapshot base, MemorySnapshot idle, Memo
   }
 
   String format() {
-    return String.format("%-8s idle connection: heap %7.0f B, direct %6.0f B | in-flight request: heap %6.0f B,"
+    return String.format(
+        "%-8s idle connection: heap %7.0f B, direct %6.0f B | in-flight request: heap %6.0f B,"
             + " direct %6.0f B | after closing all: heap %+.1f MiB, direct %+.1f MiB against base"
             + " (base heap %.1f MiB, direct %.1f MiB; allocator chunks %s MiB idle, %s MiB in flight)",
-        mode, idleHeapPerConnection(), idleDirectPerConnection(), heapPerRequest(), directPerRequest(),
-        mib(closed.heap() - base.heap()), mib(closed.direct() - base.direct()), mib(base.heap()),
-        mib(base.direct()), chunks(idle), chunks(inFlight));
+        mode,
+        idleHeapPerConnection(),
+        idleDirectPerConnection(),
+        heapPerRequest(),
+        directPerRequest(),
+        mib(closed.heap() - base.heap()),
+        mib(closed.direct() - base.direct()),
+        mib(base.heap()),
+        mib(base.direct()),
+        chunks(idle),
+        chunks(inFlight));
   }
 
   static String difference(Result guarded, Result bare) {
-    return String.format("%s - %s: idle connection heap %+.0f B, direct %+.0f B; in-flight request heap %+.0f B,"
-            + " direct %+.0f B", guarded.mode, bare.mode,
+    return String.format(
+        "%s - %s: idle connection heap %+.0f B, direct %+.0f B; in-flight request heap %+.0f B,"
+            + " direct %+.0f B",
+        guarded.mode,
+        bare.mode,
         guarded.idleHeapPerConnection() - bare.idleHeapPerConnection(),
         guarded.idleDirectPerConnection() - bare.idleDirectPerConnection(),
-        guarded.heapPerRequest() - bare.heapPerRequest(), guarded.directPerRequest() - bare.directPerRequest());
+        guarded.heapPerRequest() - bare.heapPerRequest(),
+        guarded.directPerRequest() - bare.directPerRequest());
   }
 
   private static double mib(long bytes) {

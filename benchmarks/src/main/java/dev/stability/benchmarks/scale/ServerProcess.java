@@ -13,8 +13,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link ScaleServer} in a child JVM, spoken to line by line. {@link #close()} stops it on every path: asks it
- * to quit, then destroys it (forcibly after 10 s); a JVM shutdown hook does the same if the probe is killed.
+ * A {@link ScaleServer} in a child JVM, spoken to line by line. {@link #close()} stops it on every
+ * path: asks it to quit, then destroys it (forcibly after 10 s); a JVM shutdown hook does the same
+ * if the probe is killed.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
@@ -25,7 +26,8 @@ final class ServerProcess implements AutoCloseable {
   private final Thread hook;
   final int port;
 
-  ServerProcess(String mode, List<String> jvmOptions, String classpath) throws IOException, InterruptedException {
+  ServerProcess(String mode, List<String> jvmOptions, String classpath)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
@@ -41,7 +43,10 @@ final class ServerProcess implements AutoCloseable {
     port = Integer.parseInt(ready.substring(ready.indexOf('=') + 1).trim());
   }
 
-  /** Sends {@code command} and returns its answer line (the first line that starts with the command's name). */
+  /**
+   * Sends {@code command} and returns its answer line (the first line that starts with the
+   * command's name).
+   */
   String ask(String command) throws InterruptedException {
     in.println(command);
     return await(command + " ");
@@ -62,19 +67,25 @@ final class ServerProcess implements AutoCloseable {
     while (true) {
       String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (line == null) {
-        throw new IllegalStateException("server gave no '" + prefix.trim() + "' line in " + ANSWER_TIMEOUT
-            + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
+        throw new IllegalStateException(
+            "server gave no '"
+                + prefix.trim()
+                + "' line in "
+                + ANSWER_TIMEOUT
+                + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
       }
       if (line.startsWith(prefix)) {
         return line;
       }
-      System.err.println("  server: " + line); // a warning or a stack trace: show it, do not parse it
+      System.err.println(
+          "  server: " + line); // a warning or a stack trace: show it, do not parse it
     }
   }
 
   private void pump() {
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         lines.add(line);
       }

@@ -15,18 +15,26 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** The hello-world handler both servers run: answers every aggregated request with a fixed 13-byte body. */
+/**
+ * The hello-world handler both servers run: answers every aggregated request with a fixed 13-byte
+ * body.
+ */
 @ChannelHandler.Sharable
 final class HelloHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final HelloHandler INSTANCE = new HelloHandler();
-  private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
-      Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+  private static final ByteBuf BODY =
+      Unpooled.unreleasableBuffer(
+              Unpooled.directBuffer()
+                  .writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)))
+          .asReadOnly();
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        BODY.duplicate());
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, BODY.duplicate());
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.readableBytes());
     if (!HttpUtil.isKeepAlive(request)) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -11,10 +11,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
- * A hello-world server for loopback load tests (wrk): {@code bare} or {@code guarded}, on 127.0.0.1.
+ * A hello-world server for loopback load tests (wrk): {@code bare} or {@code guarded}, on
+ * 127.0.0.1.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.stability.benchmarks.server.HelloServer guarded
- * 8081 1}; the last argument is the number of event loop threads.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.stability.benchmarks.server.HelloServer guarded 8081 1}; the last argument is the number of
+ * event loop threads.
  */
 public final class HelloServer {
   private HelloServer() {}
@@ -32,19 +34,25 @@ public final class HelloServer {
     StabilityServer guards = Pipelines.guards();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     try {
-      Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              if (mode.equals("bare")) {
-                Pipelines.bare(ch.pipeline());
-              } else {
-                Pipelines.guarded(guards, ch.pipeline());
-              }
-            }
-          })
-          .bind("127.0.0.1", port).sync().channel();
+      Channel server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      if (mode.equals("bare")) {
+                        Pipelines.bare(ch.pipeline());
+                      } else {
+                        Pipelines.guarded(guards, ch.pipeline());
+                      }
+                    }
+                  })
+              .bind("127.0.0.1", port)
+              .sync()
+              .channel();
       System.out.println(mode + " server on 127.0.0.1:" + port);
       server.closeFuture().sync();
     } finally {

@@ -12,24 +12,26 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Measures the CPU time, not the wall time, of one keep-alive request through the bare and the guarded pipeline,
- * alternating batches in one JVM: on a shared machine whose other tenants take the cores away, thread CPU time is
- * what stays comparable, and alternating exposes both pipelines to the same JIT and cache conditions.
+ * Measures the CPU time, not the wall time, of one keep-alive request through the bare and the
+ * guarded pipeline, alternating batches in one JVM: on a shared machine whose other tenants take
+ * the cores away, thread CPU time is what stays comparable, and alternating exposes both pipelines
+ * to the same JIT and cache conditions.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.stability.benchmarks.server.PipelineCpuHarness
- * [rounds] [requestsPerBatch] [no-metrics]}.
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.stability.benchmarks.server.PipelineCpuHarness [rounds] [requestsPerBatch] [no-metrics]}.
  */
 public final class PipelineCpuHarness {
-  private static final byte[] REQUEST = ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n"
-      + "User-Agent: wrk\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REQUEST =
+      ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n" + "User-Agent: wrk\r\nAccept: */*\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
 
   private PipelineCpuHarness() {}
 
   /**
    * Runs the measurement and prints per-pipeline medians and the ratio.
    *
-   * @param args rounds (default 30), requests per batch (default 20000), {@code no-metrics} to run the guards
-   *     without a meter registry
+   * @param args rounds (default 30), requests per batch (default 20000), {@code no-metrics} to run
+   *     the guards without a meter registry
    */
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -39,7 +41,8 @@ public final class PipelineCpuHarness {
     Pipelines.bare(bare.pipeline());
     EmbeddedChannel guarded = new EmbeddedChannel();
     boolean metrics = args.length <= 2 || !args[2].equals("no-metrics");
-    Pipelines.guarded(metrics ? Pipelines.guards() : StabilityServer.create(ServerConfig.ofDefaults()),
+    Pipelines.guarded(
+        metrics ? Pipelines.guards() : StabilityServer.create(ServerConfig.ofDefaults()),
         guarded.pipeline());
     ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(REQUEST));
     for (int i = 0; i < 5; i++) { // warm-up
@@ -66,12 +69,25 @@ public final class PipelineCpuHarness {
     }
     bare.finishAndReleaseAll();
     guarded.finishAndReleaseAll();
-    System.out.printf(Locale.ROOT, "bare    median %.0f ns CPU/request (p25 %.0f, p75 %.0f)%n", median(b),
-        pct(b, 25), pct(b, 75));
-    System.out.printf(Locale.ROOT, "guarded median %.0f ns CPU/request (p25 %.0f, p75 %.0f)%n", median(g),
-        pct(g, 25), pct(g, 75));
-    System.out.printf(Locale.ROOT, "bare/guarded per round: median %.3f (p25 %.3f, p75 %.3f) over %d rounds%n",
-        median(ratio), pct(ratio, 25), pct(ratio, 75), rounds);
+    System.out.printf(
+        Locale.ROOT,
+        "bare    median %.0f ns CPU/request (p25 %.0f, p75 %.0f)%n",
+        median(b),
+        pct(b, 25),
+        pct(b, 75));
+    System.out.printf(
+        Locale.ROOT,
+        "guarded median %.0f ns CPU/request (p25 %.0f, p75 %.0f)%n",
+        median(g),
+        pct(g, 25),
+        pct(g, 75));
+    System.out.printf(
+        Locale.ROOT,
+        "bare/guarded per round: median %.3f (p25 %.3f, p75 %.3f) over %d rounds%n",
+        median(ratio),
+        pct(ratio, 25),
+        pct(ratio, 75),
+        rounds);
   }
 
   private static long run(EmbeddedChannel channel, ByteBuf request, int n) {

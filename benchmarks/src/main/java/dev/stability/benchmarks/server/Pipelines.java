@@ -2,7 +2,6 @@ package dev.stability.benchmarks.server;
 
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
-import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -23,7 +22,8 @@ final class Pipelines {
 
   /** Guards with metrics on, as a production server would run them. */
   static StabilityServer guards() {
-    return StabilityServer.create(ServerConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
+    return StabilityServer.create(
+        ServerConfig.builder().meterRegistry(new SimpleMeterRegistry()).build());
   }
 
   static void guarded(StabilityServer guards, ChannelPipeline p) {

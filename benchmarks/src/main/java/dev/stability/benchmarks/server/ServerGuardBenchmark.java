@@ -18,16 +18,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * CPU cost of one keep-alive request through the pipeline, without sockets: a wrk-style GET goes in as bytes,
- * the encoded response comes out. The socket work a real server also does is not here, so the relative overhead
- * is an upper bound of what a loopback load test sees.
+ * CPU cost of one keep-alive request through the pipeline, without sockets: a wrk-style GET goes in
+ * as bytes, the encoded response comes out. The socket work a real server also does is not here, so
+ * the relative overhead is an upper bound of what a loopback load test sees.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ServerGuardBenchmark {
-  private static final byte[] REQUEST = ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n"
-      + "User-Agent: wrk\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REQUEST =
+      ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n" + "User-Agent: wrk\r\nAccept: */*\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
 
   @Param({"bare", "guarded"})
   public String pipeline;

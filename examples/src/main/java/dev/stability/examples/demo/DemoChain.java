@@ -8,8 +8,8 @@ import dev.stability.examples.internal.Call;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.Meters;
 import dev.stability.examples.internal.Upstreams;
-import dev.stability.netty.client.UpstreamServerErrorException;
 import dev.stability.netty.client.HttpClientConfig;
+import dev.stability.netty.client.UpstreamServerErrorException;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -22,13 +22,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The three services of the demo, {@code edge -> orders -> inventory}, each a guarded server with its own event
- * loop calling the next through the stability client and a circuit breaker. Faults are injected at orders (by a
- * {@code fault} query parameter) and at inventory (by the scenario's {@link InventoryMode}).
+ * The three services of the demo, {@code edge -> orders -> inventory}, each a guarded server with
+ * its own event loop calling the next through the stability client and a circuit breaker. Faults
+ * are injected at orders (by a {@code fault} query parameter) and at inventory (by the scenario's
+ * {@link InventoryMode}).
  */
 final class DemoChain implements AutoCloseable {
   private static final Set<String> FAULTS = Set.of("panic", "swallow", "double");
-  /** The margin each hop keeps for itself: it gives up on its upstream this long before its own deadline. */
+
+  /**
+   * The margin each hop keeps for itself: it gives up on its upstream this long before its own
+   * deadline.
+   */
   static final Duration MARGIN = Duration.ofMillis(50);
 
   final AtomicReference<InventoryMode> mode = new AtomicReference<>(InventoryMode.NORMAL);
@@ -51,65 +56,103 @@ final class DemoChain implements AutoCloseable {
 
   DemoChain(DemoOptions options) throws InterruptedException, java.sql.SQLException {
     int slow = (int) options.slowDelay().toMillis();
-    snapshots = new DemoSnapshots(options.snapshotDirectory(), () -> phase); // first: its warm-up is not a phase's
+    snapshots =
+        new DemoSnapshots(
+            options.snapshotDirectory(), () -> phase); // first: its warm-up is not a phase's
     store = new InventoryStore();
-    inventory = base("inventory").route("/stock", call -> {
-      int delay = switch (mode.get()) {
-        case NORMAL -> 0;
-        case SLOW -> slow; // a slow query, still within every deadline
-        case HANG -> InventoryStore.HUNG_QUERY_MILLIS; // a query the deadline cancels
-      };
-      call.async();
-      store.read(call.context(), "widget", delay, a -> {
-        if (a.status() == 200) {
-          call.text(200, a.body());
-        } else {
-          call.problem(a.status(), a.body());
-        }
-      });
-    }).start();
+    inventory =
+        base("inventory")
+            .route(
+                "/stock",
+                call -> {
+                  int delay =
+                      switch (mode.get()) {
+                        case NORMAL -> 0;
+                        case SLOW -> slow; // a slow query, still within every deadline
+                        case HANG ->
+                            InventoryStore.HUNG_QUERY_MILLIS; // a query the deadline cancels
+                      };
+                  call.async();
+                  store.read(
+                      call.context(),
+                      "widget",
+                      delay,
+                      a -> {
+                        if (a.status() == 200) {
+                          call.text(200, a.body());
+                        } else {
+                          call.problem(a.status(), a.body());
+                        }
+                      });
+                })
+            .start();
     URI stock = inventory.uri().resolve("/stock");
-    orders = base("orders").breakerConfig(inventoryBreaker()).route("/order", call -> {
-      String fault = call.queryChoice("fault", FAULTS);
-      if ("panic".equals(fault)) {
-        throw new IllegalStateException("injected fault: the order handler failed");
-      } else if ("swallow".equals(fault)) {
-        return; // injected fault: forgets to answer
-      } else if ("double".equals(fault)) {
-        call.text(200, "order accepted");
-        call.text(200, "order accepted, again"); // injected fault: answers twice
-        return;
-      }
-      call.async();
-      call.service().callUpstream("inventory", stock, call)
-          .whenComplete((r, t) -> Upstreams.relay(call, "inventory", r, t));
-    }).start();
+    orders =
+        base("orders")
+            .breakerConfig(inventoryBreaker())
+            .route(
+                "/order",
+                call -> {
+                  String fault = call.queryChoice("fault", FAULTS);
+                  if ("panic".equals(fault)) {
+                    throw new IllegalStateException("injected fault: the order handler failed");
+                  } else if ("swallow".equals(fault)) {
+                    return; // injected fault: forgets to answer
+                  } else if ("double".equals(fault)) {
+                    call.text(200, "order accepted");
+                    call.text(200, "order accepted, again"); // injected fault: answers twice
+                    return;
+                  }
+                  call.async();
+                  call.service()
+                      .callUpstream("inventory", stock, call)
+                      .whenComplete((r, t) -> Upstreams.relay(call, "inventory", r, t));
+                })
+            .start();
     URI order = orders.uri().resolve("/order");
-    edge = base("edge").breakerConfig(ordersBreaker()).route("/checkout", call -> {
-      String fault = call.queryChoice("fault", FAULTS); // validated before it goes into the upstream URI
-      URI target = fault == null ? order : URI.create(order + "?fault=" + fault);
-      call.async();
-      call.service().callUpstream("orders", target, call)
-          .whenComplete((r, t) -> Upstreams.relay(call, "orders", r, t));
-    }).start();
+    edge =
+        base("edge")
+            .breakerConfig(ordersBreaker())
+            .route(
+                "/checkout",
+                call -> {
+                  String fault =
+                      call.queryChoice(
+                          "fault", FAULTS); // validated before it goes into the upstream URI
+                  URI target = fault == null ? order : URI.create(order + "?fault=" + fault);
+                  call.async();
+                  call.service()
+                      .callUpstream("orders", target, call)
+                      .whenComplete((r, t) -> Upstreams.relay(call, "orders", r, t));
+                })
+            .start();
   }
 
   private dev.stability.examples.internal.HttpServiceBuilder base(String name) {
-    InboundDeadlinePolicy inbound = InboundDeadlinePolicy.builder().maxTimeout(Duration.ofSeconds(5))
-        .defaultTimeout(Duration.ofSeconds(2)).build();
+    InboundDeadlinePolicy inbound =
+        InboundDeadlinePolicy.builder()
+            .maxTimeout(Duration.ofSeconds(5))
+            .defaultTimeout(Duration.ofSeconds(2))
+            .build();
     return HttpService.builder(name)
         .registry(Meters.withLatenessPercentiles(new SimpleMeterRegistry()))
-        .guardConfig(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(2))
-            .inboundDeadlinePolicy(inbound).build())
+        .guardConfig(
+            ServerConfig.builder()
+                .defaultRequestTimeout(Duration.ofSeconds(2))
+                .inboundDeadlinePolicy(inbound)
+                .build())
         .clientConfig(HttpClientConfig.builder().deadlineMargin(MARGIN).build())
         .phaseLabel(() -> phase)
         .breakerListener(snapshots.breakerListener())
         .inboundObserver(this::trace);
   }
 
-  /** Trips on slow calls (200 ms) or failures over a small window; probes again after 200 ms to 1 s. */
+  /**
+   * Trips on slow calls (200 ms) or failures over a small window; probes again after 200 ms to 1 s.
+   */
   private static CircuitBreakerConfig inventoryBreaker() {
-    return CircuitBreakerConfig.builder().countWindow(20)
+    return CircuitBreakerConfig.builder()
+        .countWindow(20)
         .failureRateThreshold(0.5, 10)
         .slowCallRateThreshold(Duration.ofMillis(200), 0.5, 10)
         .latencyThreshold(0.99, Duration.ofSeconds(30), 10)
@@ -119,15 +162,20 @@ final class DemoChain implements AutoCloseable {
   }
 
   /**
-   * Edge's breaker for orders counts only orders' own failures (500, 502): a 503 or 504 from orders is orders
-   * protecting itself from inventory, and tripping on it would hide that.
+   * Edge's breaker for orders counts only orders' own failures (500, 502): a 503 or 504 from orders
+   * is orders protecting itself from inventory, and tripping on it would hide that.
    */
   private static CircuitBreakerConfig ordersBreaker() {
-    return CircuitBreakerConfig.builder().countWindow(100)
+    return CircuitBreakerConfig.builder()
+        .countWindow(100)
         .failureRateThreshold(0.5, 50)
         .slowCallRateThreshold(Duration.ofMillis(900), 0.8, 50)
         .latencyThreshold(0.99, Duration.ofSeconds(30), 50)
-        .failureWhen(t -> !(t instanceof UpstreamServerErrorException e) || e.status() == 500 || e.status() == 502)
+        .failureWhen(
+            t ->
+                !(t instanceof UpstreamServerErrorException e)
+                    || e.status() == 500
+                    || e.status() == 502)
         .build();
   }
 
@@ -138,7 +186,8 @@ final class DemoChain implements AutoCloseable {
     }
     String header = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
     double headerMillis = header == null ? -1 : DeadlineHeader.REQUEST_TIMEOUT.parse(header) / 1e6;
-    traces.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+    traces
+        .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
         .add(new Hop(call.service().name(), headerMillis, call.context().remainingNanos() / 1e6));
   }
 
@@ -149,7 +198,10 @@ final class DemoChain implements AutoCloseable {
 
   /** Returns the demo's breaker names (the upstream's host) and the upstream each protects. */
   Map<String, String> breakerNames() {
-    return Map.of(orders.breakerFor(inventory.uri()).name(), "inventory", edge.breakerFor(orders.uri()).name(),
+    return Map.of(
+        orders.breakerFor(inventory.uri()).name(),
+        "inventory",
+        edge.breakerFor(orders.uri()).name(),
         "orders");
   }
 

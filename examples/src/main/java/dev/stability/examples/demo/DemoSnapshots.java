@@ -13,12 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * The demo's continuous JFR recording: an {@link IncidentSnapshots} ring that the breakers dump to a file when
- * one opens, and the list of files it wrote, each labelled with the scenario phase it was written in.
+ * The demo's continuous JFR recording: an {@link IncidentSnapshots} ring that the breakers dump to
+ * a file when one opens, and the list of files it wrote, each labelled with the scenario phase it
+ * was written in.
  *
- * <p>The ring covers a whole run ({@link #MAX_AGE}, {@link #MAX_SIZE_BYTES}); one snapshot a run is enough
- * ({@link #MIN_INTERVAL}), so the first breaker to open takes it and the flapping that follows is only counted.
- * When JFR is not available in this JVM the demo runs without it and says why; the invariant then fails.
+ * <p>The ring covers a whole run ({@link #MAX_AGE}, {@link #MAX_SIZE_BYTES}); one snapshot a run is
+ * enough ({@link #MIN_INTERVAL}), so the first breaker to open takes it and the flapping that
+ * follows is only counted. When JFR is not available in this JVM the demo runs without it and says
+ * why; the invariant then fails.
  */
 final class DemoSnapshots implements AutoCloseable {
   static final Duration MAX_AGE = Duration.ofMinutes(2);
@@ -46,11 +48,19 @@ final class DemoSnapshots implements AutoCloseable {
     IncidentSnapshots started = null;
     String why = null;
     try {
-      started = IncidentSnapshots.start(SnapshotConfig.builder().directory(directory).maxAge(MAX_AGE)
-          .maxSizeBytes(MAX_SIZE_BYTES).minInterval(MIN_INTERVAL).maxFiles(DemoOptions.MAX_SNAPSHOT_FILES)
-          .meterRegistry(registry)
-          .listener((trigger, requestId, file) -> taken.add(new Taken(trigger, requestId, phase.get(), file)))
-          .build());
+      started =
+          IncidentSnapshots.start(
+              SnapshotConfig.builder()
+                  .directory(directory)
+                  .maxAge(MAX_AGE)
+                  .maxSizeBytes(MAX_SIZE_BYTES)
+                  .minInterval(MIN_INTERVAL)
+                  .maxFiles(DemoOptions.MAX_SNAPSHOT_FILES)
+                  .meterRegistry(registry)
+                  .listener(
+                      (trigger, requestId, file) ->
+                          taken.add(new Taken(trigger, requestId, phase.get(), file)))
+                  .build());
     } catch (IllegalStateException e) { // JFR missing from this JVM, or its settings unreadable
       why = e.getMessage();
     }
@@ -64,8 +74,8 @@ final class DemoSnapshots implements AutoCloseable {
   }
 
   /**
-   * Stops the ring after waiting for a dump in flight (bounded by {@link IncidentSnapshots#close()}), so that
-   * {@link #taken()} is final; the files stay.
+   * Stops the ring after waiting for a dump in flight (bounded by {@link
+   * IncidentSnapshots#close()}), so that {@link #taken()} is final; the files stay.
    */
   @Override
   public void close() {
@@ -81,8 +91,10 @@ final class DemoSnapshots implements AutoCloseable {
 
   /** Returns the triggers refused by the rate limit (or a dump in flight). */
   long suppressed() {
-    return (long) registry.find(IncidentSnapshots.SUPPRESSED_METER).counters().stream()
-        .mapToDouble(Counter::count).sum();
+    return (long)
+        registry.find(IncidentSnapshots.SUPPRESSED_METER).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
   }
 
   /** Returns the dumps that failed (directory not writable, disk full). */

@@ -9,10 +9,10 @@ import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 
 /**
- * A cancellable {@code SLEEP_MS(ms)} for H2, which has no sleep function: it sleeps in 2 ms steps and checks the
- * session's and the command's cancel flags between them, as H2's own long-running commands do, so
- * {@code Statement.cancel()} and H2's query timeout stop it. The command's check is not public in H2, hence the
- * reflection: test code only.
+ * A cancellable {@code SLEEP_MS(ms)} for H2, which has no sleep function: it sleeps in 2 ms steps
+ * and checks the session's and the command's cancel flags between them, as H2's own long-running
+ * commands do, so {@code Statement.cancel()} and H2's query timeout stop it. The command's check is
+ * not public in H2, hence the reflection: test code only.
  */
 public final class H2Sleep {
   private static final Method CHECK_CANCELED;
@@ -25,6 +25,7 @@ public final class H2Sleep {
       throw new ExceptionInInitializerError(e);
     }
   }
+
   private H2Sleep() {}
 
   /**
@@ -36,7 +37,8 @@ public final class H2Sleep {
    * @throws SQLException when cancelled
    * @throws InterruptedException when the thread is interrupted
    */
-  public static int sleep(Connection connection, int millis) throws SQLException, InterruptedException {
+  public static int sleep(Connection connection, int millis)
+      throws SQLException, InterruptedException {
     SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
     long until = System.nanoTime() + millis * 1_000_000L;
     while (until - System.nanoTime() > 0) {

@@ -18,11 +18,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The outside caller of the demo: sends requests to the edge with a fixed deadline in {@code x-request-timeout}
- * (as a gateway would), at most {@code concurrency} at a time, and records what came back and when.
+ * The outside caller of the demo: sends requests to the edge with a fixed deadline in {@code
+ * x-request-timeout} (as a gateway would), at most {@code concurrency} at a time, and records what
+ * came back and when.
  *
- * <p>It sends the deadline header itself and gives its own client no deadline, so that it observes the edge's
- * answer even when that answer is late, instead of timing out first.
+ * <p>It sends the deadline header itself and gives its own client no deadline, so that it observes
+ * the edge's answer even when that answer is late, instead of timing out first.
  */
 final class LoadDriver implements AutoCloseable {
   private final StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build();
@@ -63,23 +64,26 @@ final class LoadDriver implements AutoCloseable {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    f.whenComplete((r, t) -> {
-      try {
-        latencies.add(System.nanoTime() - start);
-        if (t != null) {
-          failures.add(id + ": " + t);
-        } else {
-          answered.incrementAndGet();
-          statuses.computeIfAbsent(r.status(), k -> new AtomicLong()).incrementAndGet();
-          if (fault != null) {
-            faultStatuses.computeIfAbsent(fault, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(r.status(), k -> new AtomicLong()).incrementAndGet();
+    f.whenComplete(
+        (r, t) -> {
+          try {
+            latencies.add(System.nanoTime() - start);
+            if (t != null) {
+              failures.add(id + ": " + t);
+            } else {
+              answered.incrementAndGet();
+              statuses.computeIfAbsent(r.status(), k -> new AtomicLong()).incrementAndGet();
+              if (fault != null) {
+                faultStatuses
+                    .computeIfAbsent(fault, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(r.status(), k -> new AtomicLong())
+                    .incrementAndGet();
+              }
+            }
+          } finally {
+            permits.release();
           }
-        }
-      } finally {
-        permits.release();
-      }
-    });
+        });
   }
 
   /** Sends one request and waits for its answer, outside the statistics. */
@@ -89,8 +93,10 @@ final class LoadDriver implements AutoCloseable {
 
   private ClientRequest request(String id, String fault) {
     URI uri = fault == null ? checkout : URI.create(checkout + "?fault=" + fault);
-    return ClientRequest.builder("GET", uri).header("x-request-id", id)
-        .header(DeadlineHeader.REQUEST_TIMEOUT.headerName(), deadlineHeader).build();
+    return ClientRequest.builder("GET", uri)
+        .header("x-request-id", id)
+        .header(DeadlineHeader.REQUEST_TIMEOUT.headerName(), deadlineHeader)
+        .build();
   }
 
   /** Waits until every request sent so far was answered or failed. */
@@ -124,15 +130,19 @@ final class LoadDriver implements AutoCloseable {
   /** Returns, per injected fault, the statuses the caller saw. @return fault to status counts */
   Map<String, Map<Integer, Long>> faultStatuses() {
     Map<String, Map<Integer, Long>> out = new TreeMap<>();
-    faultStatuses.forEach((k, v) -> {
-      Map<Integer, Long> m = new TreeMap<>();
-      v.forEach((s, n) -> m.put(s, n.get()));
-      out.put(k, m);
-    });
+    faultStatuses.forEach(
+        (k, v) -> {
+          Map<Integer, Long> m = new TreeMap<>();
+          v.forEach((s, n) -> m.put(s, n.get()));
+          out.put(k, m);
+        });
     return out;
   }
 
-  /** Returns how long after its deadline the answer arrived, at quantile {@code q}; negative when early. */
+  /**
+   * Returns how long after its deadline the answer arrived, at quantile {@code q}; negative when
+   * early.
+   */
   double latenessMillis(double q) {
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     if (sorted.length == 0) {
@@ -154,7 +164,14 @@ final class LoadDriver implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LoadDriver(" + checkout + ", sent " + sent + ", answered " + answered + ", failures "
-        + Arrays.toString(failures.toArray()) + ")";
+    return "LoadDriver("
+        + checkout
+        + ", sent "
+        + sent
+        + ", answered "
+        + answered
+        + ", failures "
+        + Arrays.toString(failures.toArray())
+        + ")";
   }
 }

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * Keeps one status line up to date while the scenario runs: rewritten in place on a terminal, printed once per
- * phase otherwise (logs and tests stay readable).
+ * Keeps one status line up to date while the scenario runs: rewritten in place on a terminal,
+ * printed once per phase otherwise (logs and tests stay readable).
  */
 final class Progress implements AutoCloseable {
   private final PrintStream out;

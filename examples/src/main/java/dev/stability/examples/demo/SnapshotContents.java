@@ -9,14 +9,16 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * What one snapshot file holds, read back the way a responder would ({@link RecordingFile}, like {@code jfr
- * print}): its size, its event count, and the first {@code dev.stability.BreakerTransition} to OPEN of one of
- * the demo's own breakers (other code in the same JVM, such as other tests, records transitions too).
+ * What one snapshot file holds, read back the way a responder would ({@link RecordingFile}, like
+ * {@code jfr print}): its size, its event count, and the first {@code
+ * dev.stability.BreakerTransition} to OPEN of one of the demo's own breakers (other code in the
+ * same JVM, such as other tests, records transitions too).
  *
  * @param file the file
  * @param bytes its size
  * @param events how many events it holds
- * @param opened the transition to OPEN, as {@code upstream FROM->OPEN (cause)}, or {@code null} when none
+ * @param opened the transition to OPEN, as {@code upstream FROM->OPEN (cause)}, or {@code null}
+ *     when none
  * @param error why the file could not be read, or {@code null}
  */
 record SnapshotContents(Path file, long bytes, long events, String opened, String error) {
@@ -38,10 +40,17 @@ record SnapshotContents(Path file, long bytes, long events, String opened, Strin
         while (recording.hasMoreEvents()) {
           RecordedEvent e = recording.readEvent();
           events++;
-          if (opened == null && e.getEventType().getName().equals(StabilityEvents.BREAKER_TRANSITION)
-              && "OPEN".equals(e.getString("toState")) && breakers.containsKey(e.getString("breaker"))) {
-            opened = breakers.get(e.getString("breaker")) + " " + e.getString("fromState") + "->OPEN ("
-                + e.getString("cause") + ")";
+          if (opened == null
+              && e.getEventType().getName().equals(StabilityEvents.BREAKER_TRANSITION)
+              && "OPEN".equals(e.getString("toState"))
+              && breakers.containsKey(e.getString("breaker"))) {
+            opened =
+                breakers.get(e.getString("breaker"))
+                    + " "
+                    + e.getString("fromState")
+                    + "->OPEN ("
+                    + e.getString("cause")
+                    + ")";
           }
         }
       }

@@ -11,8 +11,8 @@ import dev.stability.breaker.CircuitBreakerState;
  * @param cause why, as the breaker said
  * @param phase the scenario phase at the time, or {@code "-"}
  */
-public record BreakerTransition(String breaker, CircuitBreakerState from, CircuitBreakerState to, String cause,
-    String phase) {
+public record BreakerTransition(
+    String breaker, CircuitBreakerState from, CircuitBreakerState to, String cause, String phase) {
 
   /** Returns {@code FROM->TO}. @return the arrow text */
   public String arrow() {

@@ -1,7 +1,7 @@
 package dev.stability.examples.internal;
 
-import dev.stability.chain.TrackedRequest;
 import dev.stability.chain.Stage;
+import dev.stability.chain.TrackedRequest;
 import dev.stability.context.RequestContext;
 import dev.stability.guard.BadRequestException;
 import io.netty.buffer.ByteBuf;
@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One routed request and the way to answer it, from the event loop or any other thread.
  *
- * <p>Every answer is reported to the service's chain tracker first, then written through the server guard, so a
- * second answer is both reported by the chain and dropped on the wire by the guard.
+ * <p>Every answer is reported to the service's chain tracker first, then written through the server
+ * guard, so a second answer is both reported by the chain and dropped on the wire by the guard.
  */
 public final class Call {
   private final HttpService service;
@@ -37,8 +37,15 @@ public final class Call {
   private final Map<String, List<String>> query;
   private final HttpHeaders headers;
 
-  Call(HttpService service, ChannelHandlerContext ctx, RequestContext context, TrackedRequest exchange, Stage stage,
-      String path, Map<String, List<String>> query, HttpHeaders headers) {
+  Call(
+      HttpService service,
+      ChannelHandlerContext ctx,
+      RequestContext context,
+      TrackedRequest exchange,
+      Stage stage,
+      String path,
+      Map<String, List<String>> query,
+      HttpHeaders headers) {
     this.service = service;
     this.ctx = ctx;
     this.context = context;
@@ -54,7 +61,10 @@ public final class Call {
     return service;
   }
 
-  /** Returns the request's context, created by the server guard with the request's deadline. @return it */
+  /**
+   * Returns the request's context, created by the server guard with the request's deadline. @return
+   * it
+   */
   public RequestContext context() {
     return context;
   }
@@ -95,7 +105,8 @@ public final class Call {
    * @param min the smallest accepted value
    * @param max the largest accepted value
    * @return the value
-   * @throws BadRequestException when the value is not a decimal integer in range, or is repeated (answered 400)
+   * @throws BadRequestException when the value is not a decimal integer in range, or is repeated
+   *     (answered 400)
    */
   public long queryLong(String name, long fallback, long min, long max) {
     String v = query(name);
@@ -186,7 +197,8 @@ public final class Call {
   }
 
   /**
-   * Answers; may be called from any thread, and more than once (the extra answers are dropped by the guard).
+   * Answers; may be called from any thread, and more than once (the extra answers are dropped by
+   * the guard).
    *
    * @param status the status code
    * @param contentType the content type
@@ -202,22 +214,31 @@ public final class Call {
 
   /** Writes the answer the chain tracker asked for after a repair verdict; on the event loop. */
   void repair(int status, String detail) {
-    write(status, "application/problem+json", Problems.json(status, detail, context.requestId()), false);
+    write(
+        status,
+        "application/problem+json",
+        Problems.json(status, detail, context.requestId()),
+        false);
   }
 
   private void write(int status, String contentType, String body, boolean report) {
     if (report) {
       boolean first = !exchange.isResponded();
-      exchange.responded(stage); // REPORT policy: a duplicate is reported here and dropped on the wire by the guard
+      exchange.responded(
+          stage); // REPORT policy: a duplicate is reported here and dropped on the wire by the
+      // guard
       if (first) {
         exchange.completed(stage);
       }
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(status), content);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set("x-service", service.name());
     ctx.writeAndFlush(response);

@@ -17,7 +17,6 @@ import dev.stability.netty.client.ClientResponse;
 import dev.stability.netty.client.StabilityHttpClient;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
-import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,12 +40,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One small service: a guarded Netty server on loopback with routes, a stability client with a circuit breaker
- * per upstream, a chain tracker, and its own event loop threads (named after the service, so its log events can
- * be told apart).
+ * One small service: a guarded Netty server on loopback with routes, a stability client with a
+ * circuit breaker per upstream, a chain tracker, and its own event loop threads (named after the
+ * service, so its log events can be told apart).
  *
- * <p>Everything it measures goes to its own {@link MeterRegistry}; the wire statistics go to {@link #stats()}.
- * Build one with {@link HttpServiceBuilder}; close it when done.
+ * <p>Everything it measures goes to its own {@link MeterRegistry}; the wire statistics go to {@link
+ * #stats()}. Build one with {@link HttpServiceBuilder}; close it when done.
  */
 public final class HttpService implements AutoCloseable {
   private final String name;
@@ -71,39 +70,67 @@ public final class HttpService implements AutoCloseable {
     this.registry = b.registry;
     this.routes = Map.copyOf(b.routes);
     this.inboundObserver = b.inboundObserver;
-    this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory(name, true),
-        NioIoHandler.newFactory());
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            b.ioThreads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
     ServerConfig guardConfig = b.guardConfig.toBuilder().meterRegistry(registry).build();
     this.guards = StabilityServer.create(guardConfig);
-    this.chain = ChainTracker.builder(name).stages("router", "handler").meterRegistry(registry)
-        .logInterval(Duration.ofSeconds(10))
-        // the server guard repairs duplicates on the wire; the chain reports them and repairs only swallows
-        .policy(ViolationPolicy.REPORT).policy(ViolationType.SWALLOWED, ViolationPolicy.REPAIR).build();
+    this.chain =
+        ChainTracker.builder(name)
+            .stages("router", "handler")
+            .meterRegistry(registry)
+            .logInterval(Duration.ofSeconds(10))
+            // the server guard repairs duplicates on the wire; the chain reports them and repairs
+            // only swallows
+            .policy(ViolationPolicy.REPORT)
+            .policy(ViolationType.SWALLOWED, ViolationPolicy.REPAIR)
+            .build();
     this.routerStage = chain.stage("router");
     this.handlerStage = chain.stage("handler");
-    this.breakers = CircuitBreakerRegistry.builder().defaultConfig(b.breakerConfig).listener(new Recorder(b))
-        .build();
+    this.breakers =
+        CircuitBreakerRegistry.builder()
+            .defaultConfig(b.breakerConfig)
+            .listener(new Recorder(b))
+            .build();
     CircuitBreakerMetrics.of(breakers).bindTo(registry);
-    this.client = StabilityHttpClient.builder().eventLoopGroup(group).meterRegistry(registry)
-        .config(b.clientConfig).circuitBreakers(breakers).build();
-    ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .handler(guards.serverHandler()) // connection limit and accept failures on the server channel
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            HttpServerCodec codec = new HttpServerCodec(guardConfig.decoderConfig());
-            // the router goes in before install(): handlers already behind the codec stay behind the guards and
-            // in front of the tail sentinel; the stats handler then goes between the codec and the guards
-            ch.pipeline().addLast("codec", codec).addLast("router", new Router(HttpService.this));
-            guards.install(ch.pipeline());
-            ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
-          }
-        });
+    this.client =
+        StabilityHttpClient.builder()
+            .eventLoopGroup(group)
+            .meterRegistry(registry)
+            .config(b.clientConfig)
+            .circuitBreakers(breakers)
+            .build();
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .handler(
+                guards
+                    .serverHandler()) // connection limit and accept failures on the server channel
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    HttpServerCodec codec = new HttpServerCodec(guardConfig.decoderConfig());
+                    // the router goes in before install(): handlers already behind the codec stay
+                    // behind the guards and
+                    // in front of the tail sentinel; the stats handler then goes between the codec
+                    // and the guards
+                    ch.pipeline()
+                        .addLast("codec", codec)
+                        .addLast("router", new Router(HttpService.this));
+                    guards.install(ch.pipeline());
+                    ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
+                  }
+                });
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();
     this.loopLag = new LoopLag(group, name, registry);
   }
 
-  /** Returns a builder. @param name the service name, also its thread and chain name @return a new builder */
+  /**
+   * Returns a builder. @param name the service name, also its thread and chain name @return a new
+   * builder
+   */
   public static HttpServiceBuilder builder(String name) {
     return new HttpServiceBuilder(name);
   }
@@ -171,9 +198,9 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Calls {@code target} under the call's context through the client, whose breaker for the target's host
-   * (named like {@code http://127.0.0.1:4711}) rejects, times and records the call; the deadline travels in
-   * {@code x-request-timeout} and the request id is passed on.
+   * Calls {@code target} under the call's context through the client, whose breaker for the
+   * target's host (named like {@code http://127.0.0.1:4711}) rejects, times and records the call;
+   * the deadline travels in {@code x-request-timeout} and the request id is passed on.
    *
    * @param upstream the upstream's name, used for its breaker in reports
    * @param target the absolute URI to call
@@ -183,8 +210,11 @@ public final class HttpService implements AutoCloseable {
   public CompletableFuture<ClientResponse> callUpstream(String upstream, URI target, Call inbound) {
     upstreamNames.putIfAbsent(hostKey(target), upstream);
     RequestContext ctx = inbound.context();
-    ClientRequest request = ClientRequest.builder("GET", target).context(ctx).header("x-request-id",
-        ctx.requestId()).build();
+    ClientRequest request =
+        ClientRequest.builder("GET", target)
+            .context(ctx)
+            .header("x-request-id", ctx.requestId())
+            .build();
     return client.execute(request);
   }
 
@@ -199,12 +229,16 @@ public final class HttpService implements AutoCloseable {
   }
 
   private static String hostKey(URI target) {
-    return target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
+    return target.getScheme()
+        + "://"
+        + target.getHost()
+        + (target.getPort() < 0 ? "" : ":" + target.getPort());
   }
 
   /**
-   * Returns the largest delay with which this service's event loop ran a task due at a given instant, in
-   * milliseconds: the floor under how late any timer on it, deadline answers included, can fire.
+   * Returns the largest delay with which this service's event loop ran a task due at a given
+   * instant, in milliseconds: the floor under how late any timer on it, deadline answers included,
+   * can fire.
    *
    * @return the largest scheduling lag seen so far
    */
@@ -226,8 +260,9 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Records transitions with the scenario phase, then passes every event on to the builder's listener; never
-   * throws (listener contract): the recorder first, so that a report never misses a transition a snapshot has.
+   * Records transitions with the scenario phase, then passes every event on to the builder's
+   * listener; never throws (listener contract): the recorder first, so that a report never misses a
+   * transition a snapshot has.
    */
   private final class Recorder implements CircuitBreakerListener {
     private final Supplier<String> phase;
@@ -239,15 +274,21 @@ public final class HttpService implements AutoCloseable {
     }
 
     @Override
-    public void onStateTransition(String breakerName, CircuitBreakerState from, CircuitBreakerState to,
-        String cause, CircuitBreakerSnapshot snapshot) {
-      transitions.add(new BreakerTransition(upstreamNames.getOrDefault(breakerName, breakerName), from, to, cause,
-          phase.get()));
+    public void onStateTransition(
+        String breakerName,
+        CircuitBreakerState from,
+        CircuitBreakerState to,
+        String cause,
+        CircuitBreakerSnapshot snapshot) {
+      transitions.add(
+          new BreakerTransition(
+              upstreamNames.getOrDefault(breakerName, breakerName), from, to, cause, phase.get()));
       next.onStateTransition(breakerName, from, to, cause, snapshot);
     }
 
     @Override
-    public void onRejected(String breakerName, CircuitBreakerState state, CallNotPermittedException.Reason reason) {
+    public void onRejected(
+        String breakerName, CircuitBreakerState state, CallNotPermittedException.Reason reason) {
       next.onRejected(breakerName, state, reason);
     }
 

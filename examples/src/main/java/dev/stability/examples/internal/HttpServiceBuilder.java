@@ -23,18 +23,22 @@ public final class HttpServiceBuilder {
   CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.ofDefaults();
   HttpClientConfig clientConfig = HttpClientConfig.ofDefaults();
   final Map<String, Route> routes = new LinkedHashMap<>();
-  Consumer<Call> inboundObserver = c -> { };
+  Consumer<Call> inboundObserver = c -> {};
   Supplier<String> phaseLabel = () -> "-";
   CircuitBreakerListener breakerListener = CircuitBreakerListener.NONE;
 
   HttpServiceBuilder(String name) {
     this.name = Objects.requireNonNull(name, "name");
     if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
-      throw new IllegalArgumentException("name: " + name + " (expected: lower-case letters, digits and dashes)");
+      throw new IllegalArgumentException(
+          "name: " + name + " (expected: lower-case letters, digits and dashes)");
     }
   }
 
-  /** Binds to {@code port} on loopback; 0 (default) picks a free one. @param port 0 to 65535 @return this */
+  /**
+   * Binds to {@code port} on loopback; 0 (default) picks a free one. @param port 0 to 65535 @return
+   * this
+   */
   public HttpServiceBuilder port(int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port: " + port + " (expected: >= 0 and <= 65535)");
@@ -43,13 +47,17 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /** Binds to {@code host} instead of 127.0.0.1. @param host an address or name @return this builder */
+  /**
+   * Binds to {@code host} instead of 127.0.0.1. @param host an address or name @return this builder
+   */
   public HttpServiceBuilder host(String host) {
     this.host = Objects.requireNonNull(host, "host");
     return this;
   }
 
-  /** Sets the number of event loop threads (default 1). @param threads 1 to 16 @return this builder */
+  /**
+   * Sets the number of event loop threads (default 1). @param threads 1 to 16 @return this builder
+   */
   public HttpServiceBuilder ioThreads(int threads) {
     if (threads < 1 || threads > 16) {
       throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 1 and <= 16)");
@@ -64,7 +72,10 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /** Sets the server guards' settings; the registry is set by the service. @param config it @return this */
+  /**
+   * Sets the server guards' settings; the registry is set by the service. @param config it @return
+   * this
+   */
   public HttpServiceBuilder guardConfig(ServerConfig config) {
     this.guardConfig = Objects.requireNonNull(config, "config");
     return this;
@@ -98,21 +109,27 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /** Sees every routed call before its handler; must be fast and never throw. @param o it @return this */
+  /**
+   * Sees every routed call before its handler; must be fast and never throw. @param o it @return
+   * this
+   */
   public HttpServiceBuilder inboundObserver(Consumer<Call> o) {
     this.inboundObserver = Objects.requireNonNull(o, "observer");
     return this;
   }
 
-  /** Labels breaker transitions with the current scenario phase. @param label it @return this builder */
+  /**
+   * Labels breaker transitions with the current scenario phase. @param label it @return this
+   * builder
+   */
   public HttpServiceBuilder phaseLabel(Supplier<String> label) {
     this.phaseLabel = Objects.requireNonNull(label, "label");
     return this;
   }
 
   /**
-   * Adds a listener of the upstream breakers, called after the service's own transition recorder (e.g.
-   * {@code IncidentSnapshots.breakerListener()}); same contract: fast, never throws.
+   * Adds a listener of the upstream breakers, called after the service's own transition recorder
+   * (e.g. {@code IncidentSnapshots.breakerListener()}); same contract: fast, never throws.
    *
    * @param listener the listener
    * @return this builder

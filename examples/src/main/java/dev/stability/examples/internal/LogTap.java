@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * A logback appender that reads what the library logs instead of printing it: Netty leak reports ({@code LEAK:}),
- * the phase named by each server deadline event (attributed to a service by its event loop thread name), and the
- * number of warnings and errors.
+ * A logback appender that reads what the library logs instead of printing it: Netty leak reports
+ * ({@code LEAK:}), the phase named by each server deadline event (attributed to a service by its
+ * event loop thread name), and the number of warnings and errors.
  *
  * <p>Install it with {@link #install(boolean)} before the run and {@link #uninstall()} after it.
  */
@@ -36,8 +36,8 @@ public final class LogTap extends AppenderBase<ILoggingEvent> {
   /**
    * Attaches a new tap to the root logger.
    *
-   * @param exclusive {@code true} to detach the other root appenders (the console) so that the demo's tables stay
-   *     readable; they come back with {@link #uninstall()}
+   * @param exclusive {@code true} to detach the other root appenders (the console) so that the
+   *     demo's tables stay readable; they come back with {@link #uninstall()}
    * @return the tap
    */
   public static LogTap install(boolean exclusive) {
@@ -93,8 +93,10 @@ public final class LogTap extends AppenderBase<ILoggingEvent> {
     }
     if ("deadline_exceeded".equals(kind) && phase != null) {
       String service = serviceOf(event.getThreadName());
-      deadlinePhases.computeIfAbsent(service, k -> new ConcurrentHashMap<>())
-          .computeIfAbsent(phase, k -> new AtomicLong()).incrementAndGet();
+      deadlinePhases
+          .computeIfAbsent(service, k -> new ConcurrentHashMap<>())
+          .computeIfAbsent(phase, k -> new AtomicLong())
+          .incrementAndGet();
     }
   }
 

@@ -25,13 +25,21 @@ public final class Meters {
    * @return the registry
    */
   public static MeterRegistry withLatenessPercentiles(MeterRegistry registry) {
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        return id.getName().equals(LATENESS)
-            ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config) : config;
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public DistributionStatisticConfig configure(
+                  Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals(LATENESS)
+                    ? DistributionStatisticConfig.builder()
+                        .percentiles(0.5, 0.99)
+                        .build()
+                        .merge(config)
+                    : config;
+              }
+            });
     return registry;
   }
 
@@ -66,7 +74,8 @@ public final class Meters {
   }
 
   /**
-   * Returns how many deadline answers the server guard wrote and how late: count, p99 and max in milliseconds.
+   * Returns how many deadline answers the server guard wrote and how late: count, p99 and max in
+   * milliseconds.
    *
    * @param registry the registry
    * @return the lateness; zeros when there was none
@@ -106,8 +115,12 @@ public final class Meters {
       return "0";
     }
     StringBuilder sb = new StringBuilder().append(total).append(" (");
-    counts.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ").append(k).append(' ')
-        .append(v));
+    counts.forEach(
+        (k, v) ->
+            sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ")
+                .append(k)
+                .append(' ')
+                .append(v));
     return sb.append(')').toString();
   }
 }

@@ -7,9 +7,15 @@ final class Problems {
   private Problems() {}
 
   static String json(int status, String detail, String requestId) {
-    return "{\"type\":\"about:blank\",\"title\":\"" + escape(HttpResponseStatus.valueOf(status).reasonPhrase())
-        + "\",\"status\":" + status + ",\"detail\":\"" + escape(detail) + "\",\"requestId\":\""
-        + escape(requestId) + "\"}";
+    return "{\"type\":\"about:blank\",\"title\":\""
+        + escape(HttpResponseStatus.valueOf(status).reasonPhrase())
+        + "\",\"status\":"
+        + status
+        + ",\"detail\":\""
+        + escape(detail)
+        + "\",\"requestId\":\""
+        + escape(requestId)
+        + "\"}";
   }
 
   static String escape(String s) {

@@ -15,13 +15,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The application handler behind the server guards: finds the route of each request and reports the two stages,
- * {@code router} and {@code handler}, to the service's chain tracker.
+ * The application handler behind the server guards: finds the route of each request and reports the
+ * two stages, {@code router} and {@code handler}, to the service's chain tracker.
  *
- * <p>An exception from a route is rethrown so that the server guard answers it (500, connection kept; 400 for a
- * {@link BadRequestException}, which is also how a target that is not valid percent-encoding, like
- * {@code /%zz}, is answered); a route that returns without answering or going async is caught by the chain
- * tracker and answered 500 here. The request is released on every path.
+ * <p>An exception from a route is rethrown so that the server guard answers it (500, connection
+ * kept; 400 for a {@link BadRequestException}, which is also how a target that is not valid
+ * percent-encoding, like {@code /%zz}, is answered); a route that returns without answering or
+ * going async is caught by the chain tracker and answered 500 here. The request is released on
+ * every path.
  */
 final class Router extends ChannelInboundHandlerAdapter {
   private static final String VALID_TARGET = "a path and query in valid percent-encoding of UTF-8";
@@ -48,7 +49,8 @@ final class Router extends ChannelInboundHandlerAdapter {
       try {
         path = uri.path();
         parameters = uri.parameters();
-      } catch (IllegalArgumentException e) { // bad percent-encoding: the client's fault, answered 400
+      } catch (
+          IllegalArgumentException e) { // bad percent-encoding: the client's fault, answered 400
         throw BadRequestException.invalid("target", request.uri(), VALID_TARGET);
       }
       if (replacedInvalidUtf8(request.uri(), path, parameters)) {
@@ -61,10 +63,12 @@ final class Router extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Netty decodes invalid UTF-8 ({@code %c3%28}) to U+FFFD instead of failing: a replacement character that the
-   * client did not send itself, percent-encoded, means the target was not valid UTF-8.
+   * Netty decodes invalid UTF-8 ({@code %c3%28}) to U+FFFD instead of failing: a replacement
+   * character that the client did not send itself, percent-encoded, means the target was not valid
+   * UTF-8.
    */
-  private static boolean replacedInvalidUtf8(String raw, String path, Map<String, List<String>> parameters) {
+  private static boolean replacedInvalidUtf8(
+      String raw, String path, Map<String, List<String>> parameters) {
     boolean replaced = path.indexOf('\ufffd') >= 0;
     for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
       replaced |= e.getKey().indexOf('\ufffd') >= 0;
@@ -75,13 +79,26 @@ final class Router extends ChannelInboundHandlerAdapter {
     return replaced && !raw.toUpperCase(Locale.ROOT).contains("%EF%BF%BD");
   }
 
-  private void route(ChannelHandlerContext ctx, FullHttpRequest request, RequestContext context, String path,
-      Map<String, List<String>> parameters) throws Exception {
+  private void route(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      RequestContext context,
+      String path,
+      Map<String, List<String>> parameters)
+      throws Exception {
     TrackedRequest exchange = service.chain().track(context);
     exchange.enter(service.routerStage());
     Route route = service.route(path);
-    Call call = new Call(service, ctx, context, exchange, route == null ? service.routerStage()
-        : service.handlerStage(), path, parameters, request.headers());
+    Call call =
+        new Call(
+            service,
+            ctx,
+            context,
+            exchange,
+            route == null ? service.routerStage() : service.handlerStage(),
+            path,
+            parameters,
+            request.headers());
     if (route == null) {
       call.problem(404, "No route for " + LogText.quote(path));
       return;
@@ -94,12 +111,14 @@ final class Router extends ChannelInboundHandlerAdapter {
       route.handle(call);
     } catch (Throwable t) {
       exchange.failed(service.handlerStage());
-      throw t; // the server guard answers (500, or 400 for a BadRequestException) and keeps the connection
+      throw t; // the server guard answers (500, or 400 for a BadRequestException) and keeps the
+      // connection
     }
     Verdict verdict = exchange.stageReturned(service.handlerStage());
     if (verdict.answerStatus() > 0) {
-      call.repair(verdict.answerStatus(), "The handler returned without answering; answered by the chain "
-          + "integrity guard.");
+      call.repair(
+          verdict.answerStatus(),
+          "The handler returned without answering; answered by the chain " + "integrity guard.");
     }
   }
 }

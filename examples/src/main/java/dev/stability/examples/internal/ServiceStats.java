@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one service answered, measured at the wire just after the codec: every response, the guards' own answers
- * included, with its status and the time since its request head was decoded. Thread-safe.
+ * What one service answered, measured at the wire just after the codec: every response, the guards'
+ * own answers included, with its status and the time since its request head was decoded.
+ * Thread-safe.
  */
 public final class ServiceStats {
   private long[] latencies = new long[1024];

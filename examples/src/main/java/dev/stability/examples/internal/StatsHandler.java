@@ -9,8 +9,9 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.ArrayDeque;
 
 /**
- * Sits right after the codec, in front of the guards, and pairs each decoded request head with the final
- * response that leaves for it (HTTP/1.1 answers in order), so that guard answers are measured too.
+ * Sits right after the codec, in front of the guards, and pairs each decoded request head with the
+ * final response that leaves for it (HTTP/1.1 answers in order), so that guard answers are measured
+ * too.
  */
 final class StatsHandler extends ChannelDuplexHandler {
   private final ServiceStats stats;

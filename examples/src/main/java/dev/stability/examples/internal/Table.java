@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain-text table with aligned columns: text left-aligned, numbers right-aligned, a rule under the header.
+ * A plain-text table with aligned columns: text left-aligned, numbers right-aligned, a rule under
+ * the header.
  */
 public final class Table {
   private final List<String> header;
@@ -28,7 +29,8 @@ public final class Table {
    */
   public Table row(Object... values) {
     if (values.length != header.size()) {
-      throw new IllegalArgumentException("values: " + values.length + " (expected: " + header.size() + ")");
+      throw new IllegalArgumentException(
+          "values: " + values.length + " (expected: " + header.size() + ")");
     }
     List<String> row = new ArrayList<>(values.length);
     for (Object v : values) {
@@ -38,13 +40,16 @@ public final class Table {
     return this;
   }
 
-  /** Renders the table, each line indented by two spaces and ending with a newline. @return the text */
+  /**
+   * Renders the table, each line indented by two spaces and ending with a newline. @return the text
+   */
   public String render() {
     int[] width = new int[header.size()];
     boolean[] numeric = new boolean[header.size()];
     for (int c = 0; c < width.length; c++) {
       width[c] = header.get(c).length();
-      numeric[c] = !rows.isEmpty() && header.get(c).length() <= 8; // wide columns hold text summaries
+      numeric[c] =
+          !rows.isEmpty() && header.get(c).length() <= 8; // wide columns hold text summaries
       for (List<String> row : rows) {
         width[c] = Math.max(width[c], row.get(c).length());
         numeric[c] &= row.get(c).matches("-?[0-9][0-9.,]*( ms| s|%)?|-");

@@ -10,9 +10,10 @@ public final class Upstreams {
   private Upstreams() {}
 
   /**
-   * Answers {@code call} with the upstream's response, or with a problem that says why there is none: 503 when
-   * the breaker rejected the call, 504 when a phase of the call ran out of time, 502 otherwise. Does nothing when
-   * the call's context already ended (the guard answered it, or its client left): an answer then would be late.
+   * Answers {@code call} with the upstream's response, or with a problem that says why there is
+   * none: 503 when the breaker rejected the call, 504 when a phase of the call ran out of time, 502
+   * otherwise. Does nothing when the call's context already ended (the guard answered it, or its
+   * client left): an answer then would be late.
    *
    * @param call the call being served
    * @param upstream the upstream's name, for the problem detail
@@ -25,15 +26,25 @@ public final class Upstreams {
     }
     if (failure == null) {
       String type = response.header("content-type");
-      call.respond(response.status(), type == null ? "text/plain; charset=utf-8" : type,
+      call.respond(
+          response.status(),
+          type == null ? "text/plain; charset=utf-8" : type,
           response.bodyAsString());
       return;
     }
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof CallNotPermittedException rejected) {
-      call.problem(503, upstream + " unavailable: circuit breaker " + rejected.state() + " ("
-          + rejected.reason() + ")");
+      call.problem(
+          503,
+          upstream
+              + " unavailable: circuit breaker "
+              + rejected.state()
+              + " ("
+              + rejected.reason()
+              + ")");
     } else if (cause instanceof PhaseTimeoutException timeout) {
       call.problem(504, upstream + " timed out in phase " + timeout.phase());
     } else {

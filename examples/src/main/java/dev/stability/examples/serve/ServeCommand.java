@@ -24,7 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code serve}: one guarded server with fault endpoints, plus an internal upstream for {@code /downstream}.
+ * {@code serve}: one guarded server with fault endpoints, plus an internal upstream for {@code
+ * /downstream}.
  *
  * <pre>
  *   GET /hello            200 hello
@@ -39,77 +40,116 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * <p>Every query parameter is validated: {@code ms} is an integer from 0 to {@value #MAX_DELAY_MS},
- * {@code format} is {@code json} or {@code md}, none may be repeated, and a target that is not valid
- * percent-encoding ({@code /%zz}) is refused; each is answered 400 problem+json through
+ * {@code format} is {@code json} or {@code md}, none may be repeated, and a target that is not
+ * valid percent-encoding ({@code /%zz}) is refused; each is answered 400 problem+json through
  * {@link dev.stability.guard.BadRequestException}, never 500.
  *
  * <p>With {@code --jfr-snapshots DIR} it keeps an {@link IncidentSnapshots} ring (the defaults of
- * {@link SnapshotConfig}: 2 min, 64 MiB, at most one snapshot a minute, the newest 10 kept) and dumps it into DIR
- * when the upstream breaker opens; each file is logged at WARN with its path and
+ * {@link SnapshotConfig}: 2 min, 64 MiB, at most one snapshot a minute, the newest 10 kept) and
+ * dumps it into DIR when the upstream breaker opens; each file is logged at WARN with its path and
  * counted in {@code stability_jfr_snapshots_total} on {@code /metrics}.
  */
 public final class ServeCommand implements AutoCloseable {
-  /** The longest {@code ms} a fault endpoint accepts; more is answered 400, like any invalid parameter. */
+  /**
+   * The longest {@code ms} a fault endpoint accepts; more is answered 400, like any invalid
+   * parameter.
+   */
   static final long MAX_DELAY_MS = 600_000;
+
   private static final Set<String> FORMATS = Set.of("json", "md");
   private final HttpService upstream;
   private final HttpService server;
   private final PrometheusMeterRegistry prometheus;
   private final IncidentSnapshots snapshots; // null without --jfr-snapshots
 
-  private ServeCommand(ServeOptions options, PrometheusMeterRegistry prometheus, IncidentSnapshots snapshots)
+  private ServeCommand(
+      ServeOptions options, PrometheusMeterRegistry prometheus, IncidentSnapshots snapshots)
       throws InterruptedException {
     this.prometheus = prometheus;
     this.snapshots = snapshots;
     ServerConfig guards = guardConfig(options);
-    upstream = withSnapshots(HttpService.builder("upstream"), snapshots).guardConfig(guards)
-        .route("/slow", call -> {
-          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
-          String budget = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
-          String got = budget == null ? "no deadline" : "a deadline of "
-              + DeadlineHeader.REQUEST_TIMEOUT.parse(budget) / 1_000_000 + " ms";
-          call.later(Duration.ofMillis(ms), () -> call.text(200, "upstream answered after " + ms + " ms, given "
-              + got));
-        }).start();
+    upstream =
+        withSnapshots(HttpService.builder("upstream"), snapshots)
+            .guardConfig(guards)
+            .route(
+                "/slow",
+                call -> {
+                  long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
+                  String budget = call.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
+                  String got =
+                      budget == null
+                          ? "no deadline"
+                          : "a deadline of "
+                              + DeadlineHeader.REQUEST_TIMEOUT.parse(budget) / 1_000_000
+                              + " ms";
+                  call.later(
+                      Duration.ofMillis(ms),
+                      () -> call.text(200, "upstream answered after " + ms + " ms, given " + got));
+                })
+            .start();
     URI slow = upstream.uri().resolve("/slow");
-    HttpServiceBuilder b = withSnapshots(HttpService.builder("serve"), snapshots).host(options.host()).port(options.port()).registry(prometheus)
-        .guardConfig(guards).breakerConfig(upstreamBreaker())
-        // give up on the upstream 50 ms before our own deadline, to answer with why instead of a bare 504
-        .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
+    HttpServiceBuilder b =
+        withSnapshots(HttpService.builder("serve"), snapshots)
+            .host(options.host())
+            .port(options.port())
+            .registry(prometheus)
+            .guardConfig(guards)
+            .breakerConfig(upstreamBreaker())
+            // give up on the upstream 50 ms before our own deadline, to answer with why instead of
+            // a bare 504
+            .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
     b.route("/hello", call -> call.text(200, "hello"))
-        .route("/slow", call -> {
-          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
-          call.later(Duration.ofMillis(ms), () -> call.text(200, "slept " + ms + " ms"));
-        })
-        .route("/panic", call -> {
-          throw new IllegalStateException("panic: the handler failed on purpose");
-        })
-        .route("/swallow", call -> {
-          // forgets to answer: no response, no forward, no async hand-off
-        })
-        .route("/double", call -> {
-          call.text(200, "first answer");
-          call.text(200, "second answer");
-        })
-        .route("/downstream", call -> {
-          long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
-          call.async();
-          call.service().callUpstream("upstream", URI.create(slow + "?ms=" + ms), call)
-              .whenComplete((r, t) -> Upstreams.relay(call, "upstream", r, t));
-        })
-        .route("/metrics", call -> call.respond(200, "text/plain; version=0.0.4; charset=utf-8",
-            prometheus.scrape()))
-        .route("/chain", call -> {
-          // two chains: the server guard's own (exchange -> handlers) and this app's (router -> handler)
-          ChainReport guard = call.service().guards().chain().report();
-          ChainReport app = call.service().chain().report();
-          if ("md".equals(call.queryChoice("format", FORMATS))) {
-            call.respond(200, "text/markdown; charset=utf-8", markdown("server guard", guard)
-                + "\n" + markdown("application", app));
-          } else {
-            call.json(200, "{\"guard\":" + guard.toJson() + ",\"app\":" + app.toJson() + "}");
-          }
-        });
+        .route(
+            "/slow",
+            call -> {
+              long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
+              call.later(Duration.ofMillis(ms), () -> call.text(200, "slept " + ms + " ms"));
+            })
+        .route(
+            "/panic",
+            call -> {
+              throw new IllegalStateException("panic: the handler failed on purpose");
+            })
+        .route(
+            "/swallow",
+            call -> {
+              // forgets to answer: no response, no forward, no async hand-off
+            })
+        .route(
+            "/double",
+            call -> {
+              call.text(200, "first answer");
+              call.text(200, "second answer");
+            })
+        .route(
+            "/downstream",
+            call -> {
+              long ms = call.queryLong("ms", 0, 0, MAX_DELAY_MS);
+              call.async();
+              call.service()
+                  .callUpstream("upstream", URI.create(slow + "?ms=" + ms), call)
+                  .whenComplete((r, t) -> Upstreams.relay(call, "upstream", r, t));
+            })
+        .route(
+            "/metrics",
+            call ->
+                call.respond(200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape()))
+        .route(
+            "/chain",
+            call -> {
+              // two chains: the server guard's own (exchange -> handlers) and this app's (router ->
+              // handler)
+              ChainReport guard = call.service().guards().chain().report();
+              ChainReport app = call.service().chain().report();
+              if ("md".equals(call.queryChoice("format", FORMATS))) {
+                call.respond(
+                    200,
+                    "text/markdown; charset=utf-8",
+                    markdown("server guard", guard) + "\n" + markdown("application", app));
+              } else {
+                call.json(200, "{\"guard\":" + guard.toJson() + ",\"app\":" + app.toJson() + "}");
+              }
+            });
     server = b.start();
   }
 
@@ -124,10 +164,13 @@ public final class ServeCommand implements AutoCloseable {
   public static ServeCommand start(ServeOptions options) throws InterruptedException {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmThreadMetrics().bindTo(prometheus); // the dashboard's thread-count panel
-    IncidentSnapshots snapshots = options.jfrSnapshots().map(dir -> startSnapshots(dir, prometheus)).orElse(null);
+    IncidentSnapshots snapshots =
+        options.jfrSnapshots().map(dir -> startSnapshots(dir, prometheus)).orElse(null);
     try {
       return new ServeCommand(options, prometheus, snapshots);
-    } catch (Throwable t) { // a port in use: stop the recording, which would otherwise run until the JVM exits
+    } catch (
+        Throwable
+            t) { // a port in use: stop the recording, which would otherwise run until the JVM exits
       if (snapshots != null) {
         snapshots.close();
       }
@@ -136,32 +179,41 @@ public final class ServeCommand implements AutoCloseable {
   }
 
   /**
-   * Starts the ring, after making sure the directory exists and is writable: a snapshot that cannot be written
-   * is found out at the incident, too late.
+   * Starts the ring, after making sure the directory exists and is writable: a snapshot that cannot
+   * be written is found out at the incident, too late.
    *
-   * @throws IllegalArgumentException when the directory cannot be created or written, or JFR is not available
+   * @throws IllegalArgumentException when the directory cannot be created or written, or JFR is not
+   *     available
    */
   private static IncidentSnapshots startSnapshots(Path dir, PrometheusMeterRegistry prometheus) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a directory that can be "
-          + "created; " + e + ")", e);
+      throw new IllegalArgumentException(
+          "--jfr-snapshots: "
+              + dir
+              + " (expected: a directory that can be "
+              + "created; "
+              + e
+              + ")",
+          e);
     }
     if (!Files.isWritable(dir)) {
-      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a writable directory)");
+      throw new IllegalArgumentException(
+          "--jfr-snapshots: " + dir + " (expected: a writable directory)");
     }
     try {
-      return IncidentSnapshots.start(SnapshotConfig.builder().directory(dir).meterRegistry(prometheus).build());
+      return IncidentSnapshots.start(
+          SnapshotConfig.builder().directory(dir).meterRegistry(prometheus).build());
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("--jfr-snapshots: " + dir + " (expected: a JVM with JFR; "
-          + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "--jfr-snapshots: " + dir + " (expected: a JVM with JFR; " + e.getMessage() + ")", e);
     }
   }
 
-  private static HttpServiceBuilder withSnapshots(HttpServiceBuilder b, IncidentSnapshots snapshots) {
-    return snapshots == null ? b
-        : b.breakerListener(snapshots.breakerListener());
+  private static HttpServiceBuilder withSnapshots(
+      HttpServiceBuilder b, IncidentSnapshots snapshots) {
+    return snapshots == null ? b : b.breakerListener(snapshots.breakerListener());
   }
 
   /**
@@ -188,33 +240,66 @@ public final class ServeCommand implements AutoCloseable {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "serve-shutdown"));
-    System.out.println("serving on " + running.uri() + " (max deadline " + options.maxDeadline().toMillis()
-        + " ms, default " + options.defaultDeadline().toMillis() + " ms); try " + running.uri()
-        + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /metrics, /chain; Ctrl-C stops");
-    running.snapshotDirectory().ifPresent(dir -> System.out.println("JFR snapshots (when the upstream breaker "
-        + "opens) go to " + dir.toAbsolutePath() + "; each one is logged at WARN with its path"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "serve-shutdown"));
+    System.out.println(
+        "serving on "
+            + running.uri()
+            + " (max deadline "
+            + options.maxDeadline().toMillis()
+            + " ms, default "
+            + options.defaultDeadline().toMillis()
+            + " ms); try "
+            + running.uri()
+            + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /metrics, /chain; Ctrl-C stops");
+    running
+        .snapshotDirectory()
+        .ifPresent(
+            dir ->
+                System.out.println(
+                    "JFR snapshots (when the upstream breaker "
+                        + "opens) go to "
+                        + dir.toAbsolutePath()
+                        + "; each one is logged at WARN with its path"));
     stopped.await();
   }
 
   private static String markdown(String title, ChainReport report) {
-    return "## " + title + " chain `" + report.chain() + "`\n\n" + report.toMarkdown() + "\n```mermaid\n"
-        + report.toMermaid() + "```\n";
+    return "## "
+        + title
+        + " chain `"
+        + report.chain()
+        + "`\n\n"
+        + report.toMarkdown()
+        + "\n```mermaid\n"
+        + report.toMermaid()
+        + "```\n";
   }
 
   private static ServerConfig guardConfig(ServeOptions options) {
-    InboundDeadlinePolicy inbound = InboundDeadlinePolicy.builder().maxTimeout(options.maxDeadline())
-        .defaultTimeout(options.defaultDeadline()).build();
-    return ServerConfig.builder().defaultRequestTimeout(options.defaultDeadline())
-        .inboundDeadlinePolicy(inbound).build();
+    InboundDeadlinePolicy inbound =
+        InboundDeadlinePolicy.builder()
+            .maxTimeout(options.maxDeadline())
+            .defaultTimeout(options.defaultDeadline())
+            .build();
+    return ServerConfig.builder()
+        .defaultRequestTimeout(options.defaultDeadline())
+        .inboundDeadlinePolicy(inbound)
+        .build();
   }
 
   private static CircuitBreakerConfig upstreamBreaker() {
-    return CircuitBreakerConfig.builder().countWindow(20).failureRateThreshold(0.5, 10)
-        .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10).latencyThreshold(0.99, Duration.ofSeconds(30), 10)
+    return CircuitBreakerConfig.builder()
+        .countWindow(20)
+        .failureRateThreshold(0.5, 10)
+        .slowCallRateThreshold(Duration.ofSeconds(1), 0.5, 10)
+        .latencyThreshold(0.99, Duration.ofSeconds(30), 10)
         .openBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0, 0.1)
         .build();
   }

@@ -9,30 +9,36 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The options of {@code serve}: where to listen, which deadlines requests get, and whether to keep a JFR ring
- * that is dumped on incident.
+ * The options of {@code serve}: where to listen, which deadlines requests get, and whether to keep
+ * a JFR ring that is dumped on incident.
  *
  * @param host the address to bind, loopback by default
  * @param port the port, 0 for any free one
  * @param maxDeadline the cap on deadlines sent by clients
  * @param defaultDeadline the deadline of requests that send none
- * @param jfrSnapshots where JFR snapshots go when a breaker opens; empty (the
- *     default) keeps no recording
+ * @param jfrSnapshots where JFR snapshots go when a breaker opens; empty (the default) keeps no
+ *     recording
  */
-public record ServeOptions(String host, int port, Duration maxDeadline, Duration defaultDeadline,
+public record ServeOptions(
+    String host,
+    int port,
+    Duration maxDeadline,
+    Duration defaultDeadline,
     Optional<Path> jfrSnapshots) {
   /** The usage text. */
-  public static final String USAGE = String.join("\n",
-      "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
-      "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
-      "  --port N                    port to listen on (default 8080; 0 picks a free one)",
-      "  --host ADDR                 address to bind (default 127.0.0.1)",
-      "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
-          + " (default 30s)",
-      "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
-      "  --jfr-snapshots DIR         keep a continuous JFR recording (2 min, at most 64 MiB) and dump it into DIR"
-          + " when a breaker opens (at most one a minute, the newest 10 kept; default: off)",
-      "  DURATION is 250ms, 2s or 1m");
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
+          "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
+          "  --port N                    port to listen on (default 8080; 0 picks a free one)",
+          "  --host ADDR                 address to bind (default 127.0.0.1)",
+          "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
+              + " (default 30s)",
+          "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
+          "  --jfr-snapshots DIR         keep a continuous JFR recording (2 min, at most 64 MiB) and dump it into DIR"
+              + " when a breaker opens (at most one a minute, the newest 10 kept; default: off)",
+          "  DURATION is 250ms, 2s or 1m");
 
   /** Checks the components. */
   public ServeOptions {
@@ -61,7 +67,8 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
         throw new IllegalArgumentException(USAGE);
       }
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(a + ": missing value (expected: " + a + " VALUE)\n" + USAGE);
+        throw new IllegalArgumentException(
+            a + ": missing value (expected: " + a + " VALUE)\n" + USAGE);
       }
       String v = args[++i];
       switch (a) {
@@ -77,14 +84,20 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
       def = max.compareTo(Duration.ofSeconds(10)) < 0 ? max : Duration.ofSeconds(10);
     }
     if (def.compareTo(max) > 0) {
-      throw new IllegalArgumentException("--default-deadline: " + def.toMillis() + "ms (expected: <= "
-          + "--max-deadline " + max.toMillis() + "ms)");
+      throw new IllegalArgumentException(
+          "--default-deadline: "
+              + def.toMillis()
+              + "ms (expected: <= "
+              + "--max-deadline "
+              + max.toMillis()
+              + "ms)");
     }
     return new ServeOptions(host, port, max, def, Optional.ofNullable(snapshots));
   }
 
   /**
-   * Parses a directory that may not exist yet (it is created at start); a path that names a file is refused.
+   * Parses a directory that may not exist yet (it is created at start); a path that names a file is
+   * refused.
    *
    * @param name the option, for the message
    * @param v the value
@@ -101,7 +114,8 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
       throw new IllegalArgumentException(name + ": '" + v + "' (expected: a directory path)");
     }
     if (Files.exists(p) && !Files.isDirectory(p)) {
-      throw new IllegalArgumentException(name + ": " + v + " (expected: a directory; this is a file)");
+      throw new IllegalArgumentException(
+          name + ": " + v + " (expected: a directory; this is a file)");
     }
     return p;
   }
@@ -144,6 +158,7 @@ public record ServeOptions(String host, int port, Duration maxDeadline, Duration
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw new IllegalArgumentException(name + ": " + v + " (expected: a positive duration such as 250ms, 2s, 1m)");
+    throw new IllegalArgumentException(
+        name + ": " + v + " (expected: a positive duration such as 250ms, 2s, 1m)");
   }
 }

@@ -15,7 +15,8 @@ public final class ClientCall {
   private ClientCall() {}
 
   /**
-   * Builds the client: a breaker per upstream host, and 20 ms kept back from every deadline to answer.
+   * Builds the client: a breaker per upstream host, and 20 ms kept back from every deadline to
+   * answer.
    *
    * @return a new client; share one per application and close it on shutdown
    */
@@ -28,8 +29,8 @@ public final class ClientCall {
   }
 
   /**
-   * Calls {@code uri} with a 1 s budget; inside a guarded server handler, skip the context: the call inherits
-   * the request's.
+   * Calls {@code uri} with a 1 s budget; inside a guarded server handler, skip the context: the
+   * call inherits the request's.
    *
    * @param client the client
    * @param uri the URI
@@ -37,7 +38,8 @@ public final class ClientCall {
    */
   public static String fetch(StabilityHttpClient client, URI uri) {
     try (Scope scope = RequestContext.of("req-1", Duration.ofSeconds(1)).attach()) {
-      ClientResponse r = client.executeBlocking(ClientRequest.get(uri)); // sends x-request-timeout: ~980m
+      ClientResponse r =
+          client.executeBlocking(ClientRequest.get(uri)); // sends x-request-timeout: ~980m
       return r.status() + " " + r.bodyAsString();
     }
   }

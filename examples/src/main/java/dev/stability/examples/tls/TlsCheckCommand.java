@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code tls-check host:port [--ca FILE] [--pins FILE|PIN[,PIN...]] [--min-days N]}: handshakes as the client
- * would and prints protocol, cipher, ALPN, the chain with pins and expiry, and the pin verdict.
+ * {@code tls-check host:port [--ca FILE] [--pins FILE|PIN[,PIN...]] [--min-days N]}: handshakes as
+ * the client would and prints protocol, cipher, ALPN, the chain with pins and expiry, and the pin
+ * verdict.
  *
  * <p>Exit codes: 0 all checks hold, 1 a check failed (handshake, pins, expiry), 2 bad usage.
  */
@@ -50,14 +51,16 @@ public final class TlsCheckCommand {
           case "--min-days" -> minDays = Long.parseLong(value(args, ++i, "--min-days"));
           default -> {
             if (target != null || args[i].startsWith("--")) {
-              throw new IllegalArgumentException("argument: " + args[i] + " (expected: one host:port and options)");
+              throw new IllegalArgumentException(
+                  "argument: " + args[i] + " (expected: one host:port and options)");
             }
             target = args[i];
           }
         }
       }
       if (target == null) {
-        throw new IllegalArgumentException("host:port: missing (expected: e.g. api.example.com:443)");
+        throw new IllegalArgumentException(
+            "host:port: missing (expected: e.g. api.example.com:443)");
       }
       int colon = target.lastIndexOf(':');
       if (colon <= 0) {
@@ -79,13 +82,19 @@ public final class TlsCheckCommand {
         return 1;
       }
       if (report.leafExpiry().isBefore(Instant.now().plus(Duration.ofDays(minDays)))) {
-        err.println("tls-check: the certificate expires " + report.leafExpiry() + ", within " + minDays + " days");
+        err.println(
+            "tls-check: the certificate expires "
+                + report.leafExpiry()
+                + ", within "
+                + minDays
+                + " days");
         return 1;
       }
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("tls-check: " + e.getMessage());
-      err.println("usage: tls-check host:port [--ca FILE] [--pins FILE|PIN[,PIN...]] [--min-days N]");
+      err.println(
+          "usage: tls-check host:port [--ca FILE] [--pins FILE|PIN[,PIN...]] [--min-days N]");
       return 2;
     }
   }
@@ -103,13 +112,15 @@ public final class TlsCheckCommand {
       return CertificatePins.NONE;
     }
     if (arg.startsWith("sha256/")) {
-      return CertificatePins.builder().add(host.toLowerCase(java.util.Locale.ROOT), List.of(arg.split(",")))
+      return CertificatePins.builder()
+          .add(host.toLowerCase(java.util.Locale.ROOT), List.of(arg.split(",")))
           .build();
     }
     try {
       return CertificatePins.parse(Files.readString(Path.of(arg)));
     } catch (IOException e) {
-      throw new IllegalArgumentException("--pins: " + arg + " (expected: a readable pin file or sha256/ pins)", e);
+      throw new IllegalArgumentException(
+          "--pins: " + arg + " (expected: a readable pin file or sha256/ pins)", e);
     }
   }
 }

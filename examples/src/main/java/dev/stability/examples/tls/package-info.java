@@ -1,2 +1,5 @@
-/** {@code tls-check}: the pre-release TLS check of an endpoint (protocol, cipher, chain, expiry, pins). */
+/**
+ * {@code tls-check}: the pre-release TLS check of an endpoint (protocol, cipher, chain, expiry,
+ * pins).
+ */
 package dev.stability.examples.tls;

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotContentsTest {
   private static final Map<String, String> BREAKERS = Map.of("http://127.0.0.1:4711", "inventory");
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path record(String breaker, String to) throws Exception {
     Path file = dir.resolve("r.jfr");
@@ -40,10 +39,14 @@ class SnapshotContentsTest {
   @Test
   void anotherBreakerOrAnotherStateDoesNotCount() throws Exception {
     // other code in the same JVM (other tests) records transitions into the same ring
-    assertThat(SnapshotContents.read(record("http://127.0.0.1:9", "OPEN"), BREAKERS).holdsBreakerOpening())
+    assertThat(
+            SnapshotContents.read(record("http://127.0.0.1:9", "OPEN"), BREAKERS)
+                .holdsBreakerOpening())
         .isFalse();
-    assertThat(SnapshotContents.read(record("http://127.0.0.1:4711", "HALF_OPEN"), BREAKERS)
-        .holdsBreakerOpening()).isFalse();
+    assertThat(
+            SnapshotContents.read(record("http://127.0.0.1:4711", "HALF_OPEN"), BREAKERS)
+                .holdsBreakerOpening())
+        .isFalse();
   }
 
   @Test
@@ -54,7 +57,8 @@ class SnapshotContentsTest {
 
     Path good = record("http://127.0.0.1:4711", "OPEN");
     byte[] bytes = Files.readAllBytes(good);
-    Path truncated = Files.write(dir.resolve("truncated.jfr"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path truncated =
+        Files.write(dir.resolve("truncated.jfr"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
     SnapshotContents c = SnapshotContents.read(truncated, BREAKERS);
     assertThat(c.error()).isNotNull();
     assertThat(c.holdsBreakerOpening()).isFalse();

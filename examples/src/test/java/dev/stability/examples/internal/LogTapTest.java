@@ -11,11 +11,18 @@ class LogTapTest {
 
   @Test
   void countsLeakReportsAndTheDeadlinePhaseOfEachServiceThread() throws Exception {
-    LogTap tap = LogTap.install(true); // exclusive: a fake LEAK line must not reach the build output
+    LogTap tap =
+        LogTap.install(true); // exclusive: a fake LEAK line must not reach the build output
     try {
       log.error("LEAK: ByteBuf.release() was not called before it's garbage-collected.");
-      Thread t = new Thread(() -> log.atWarn().addKeyValue("event", "deadline_exceeded")
-          .addKeyValue("phase", "handler").log("request exceeded its deadline"), "inventory-3-1");
+      Thread t =
+          new Thread(
+              () ->
+                  log.atWarn()
+                      .addKeyValue("event", "deadline_exceeded")
+                      .addKeyValue("phase", "handler")
+                      .log("request exceeded its deadline"),
+              "inventory-3-1");
       t.start();
       t.join();
       log.warn("unrelated");

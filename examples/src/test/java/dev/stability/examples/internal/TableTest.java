@@ -9,11 +9,13 @@ class TableTest {
   @Test
   void alignsTextLeftAndNumbersRight() {
     String t = Table.of("service", "n").row("edge", 5).row("inventory", 1234).render();
-    assertThat(t).isEqualTo(""
-        + "  service       n\n"
-        + "  ---------  ----\n"
-        + "  edge          5\n"
-        + "  inventory  1234\n");
+    assertThat(t)
+        .isEqualTo(
+            ""
+                + "  service       n\n"
+                + "  ---------  ----\n"
+                + "  edge          5\n"
+                + "  inventory  1234\n");
   }
 
   @Test

@@ -11,20 +11,29 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The shipped dashboard and rules (observability/ at the repository root) and the metrics they query. */
+/**
+ * The shipped dashboard and rules (observability/ at the repository root) and the metrics they
+ * query.
+ */
 final class ObservabilityFiles {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent().resolve("observability");
+  static final Path ROOT =
+      Path.of(System.getProperty("user.dir")).getParent().resolve("observability");
   static final Path RULES = ROOT.resolve("prometheus/stability-rules.yml");
   static final Path RULE_TESTS = ROOT.resolve("prometheus/tests/stability-rules-test.yml");
   static final Path DASHBOARD = ROOT.resolve("grafana/stability.json");
   static final Path DOCS = ROOT.getParent().resolve("docs/observability.md");
 
   /** A metric name of ours or the JVM's, not a recording rule (those contain colons). */
-  private static final Pattern METRIC = Pattern.compile("(?<![\\w:])((?:stability|http|jvm)_[a-zA-Z0-9_]+)(?![\\w:])");
+  private static final Pattern METRIC =
+      Pattern.compile("(?<![\\w:])((?:stability|http|jvm)_[a-zA-Z0-9_]+)(?![\\w:])");
+
   private static final Pattern EXPR = Pattern.compile("\"expr\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final Pattern ALERT = Pattern.compile("^\\s*- alert:\\s*(\\S+)", Pattern.MULTILINE);
-  private static final Pattern TESTED_ALERT = Pattern.compile("^\\s*alertname:\\s*(\\S+)", Pattern.MULTILINE);
-  private static final Pattern RATED = Pattern.compile("(?:rate|increase)\\(\\s*([a-zA-Z_][a-zA-Z0-9_]*)");
+  private static final Pattern ALERT =
+      Pattern.compile("^\\s*- alert:\\s*(\\S+)", Pattern.MULTILINE);
+  private static final Pattern TESTED_ALERT =
+      Pattern.compile("^\\s*alertname:\\s*(\\S+)", Pattern.MULTILINE);
+  private static final Pattern RATED =
+      Pattern.compile("(?:rate|increase)\\(\\s*([a-zA-Z_][a-zA-Z0-9_]*)");
 
   private ObservabilityFiles() {}
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the Prometheus toolchain on the PATH. Outside CI a missing tool skips the test with a message; with
- * {@code CI=true} it fails it, so that CI cannot pass without checking (.ci/run installs Debian's prometheus).
+ * Finds the Prometheus toolchain on the PATH. Outside CI a missing tool skips the test with a
+ * message; with {@code CI=true} it fails it, so that CI cannot pass without checking (.ci/run
+ * installs Debian's prometheus).
  */
 final class Promtool {
   private static final long TIMEOUT_SECONDS = 60;
@@ -51,13 +52,17 @@ final class Promtool {
     return Optional.empty();
   }
 
-  /** Runs promtool with the arguments, bounded in time, and asserts it succeeded; returns its output. */
+  /**
+   * Runs promtool with the arguments, bounded in time, and asserts it succeeded; returns its
+   * output.
+   */
   static String run(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(require("promtool").toString());
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("promtool", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       boolean done = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       String out = Files.readString(log, StandardCharsets.UTF_8);

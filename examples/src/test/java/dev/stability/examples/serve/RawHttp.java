@@ -12,7 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** One keep-alive HTTP/1.1 connection over a plain socket, to see exactly which responses arrive on it. */
+/**
+ * One keep-alive HTTP/1.1 connection over a plain socket, to see exactly which responses arrive on
+ * it.
+ */
 final class RawHttp implements AutoCloseable {
   private final Socket socket = new Socket();
   private final InputStream in;
@@ -26,7 +29,9 @@ final class RawHttp implements AutoCloseable {
   }
 
   Response get(String pathAndQuery) throws IOException {
-    out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return read();
   }
@@ -40,11 +45,13 @@ final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     for (String h = line(); h != null && !h.isEmpty(); h = line()) {
       int colon = h.indexOf(':');
-      headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+      headers.put(
+          h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     byte[] body = in.readNBytes(length);
-    return new Response(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    return new Response(
+        Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
   }
 
   private String line() throws IOException {

@@ -17,17 +17,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Starts serve mode on an ephemeral loopback port and calls every endpoint over real sockets. */
 class ServeModeTest {
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   static ServeCommand serve;
   static URI base;
-  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
-    serve = ServeCommand.start(ServeOptions.parse("--port", "0", "--max-deadline", "1s",
-        "--default-deadline", "400ms"));
+    serve =
+        ServeCommand.start(
+            ServeOptions.parse(
+                "--port", "0", "--max-deadline", "1s", "--default-deadline", "400ms"));
     base = serve.uri();
   }
 
@@ -37,7 +39,8 @@ class ServeModeTest {
   }
 
   static HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -68,7 +71,11 @@ class ServeModeTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"x-request-timeout, 100m", "grpc-timeout, 100m", "x-envoy-expected-rq-timeout-ms, 100"})
+  @CsvSource({
+    "x-request-timeout, 100m",
+    "grpc-timeout, 100m",
+    "x-envoy-expected-rq-timeout-ms, 100"
+  })
   void inboundDeadlineHeadersAreHonoured(String header, String value) throws Exception {
     // 300 ms fits the 400 ms default deadline, not the 100 ms the caller asked for
     HttpResponse<String> r = get("/slow?ms=300", header, value);
@@ -77,7 +84,8 @@ class ServeModeTest {
 
   @Test
   void inboundDeadlineIsCappedByMaxDeadline() throws Exception {
-    // the caller asks for 60 s; the 1 s cap answers a 1.5 s handler with 504 instead of waiting for it
+    // the caller asks for 60 s; the 1 s cap answers a 1.5 s handler with 504 instead of waiting for
+    // it
     HttpResponse<String> r = get("/slow?ms=1500", "x-request-timeout", "60S");
     assertThat(r.statusCode()).isEqualTo(504);
   }
@@ -129,11 +137,13 @@ class ServeModeTest {
 
   @Test
   void downstreamPropagatesWhatIsLeftOfTheCallersDeadline() throws Exception {
-    get("/downstream?ms=0"); // a warm connection to the upstream, so that the budget is not spent connecting
+    get("/downstream?ms=0"); // a warm connection to the upstream, so that the budget is not spent
+    // connecting
     HttpResponse<String> r = get("/downstream?ms=0", "x-request-timeout", "900m");
     assertThat(r.statusCode()).isEqualTo(200);
     long given = Long.parseLong(r.body().replaceAll(".*a deadline of (\\d+) ms.*", "$1"));
-    assertThat(given).isBetween(1L, 850L); // 900 ms minus the 50 ms margin minus the time spent so far
+    assertThat(given)
+        .isBetween(1L, 850L); // 900 ms minus the 50 ms margin minus the time spent so far
   }
 
   @Test
@@ -152,8 +162,11 @@ class ServeModeTest {
     HttpResponse<String> r = get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
-    assertThat(r.body()).contains("http_server_requests_seconds_count").contains("http_client_requests_seconds")
-        .contains("stability_circuitbreaker_state").contains("# TYPE")
+    assertThat(r.body())
+        .contains("http_server_requests_seconds_count")
+        .contains("http_client_requests_seconds")
+        .contains("stability_circuitbreaker_state")
+        .contains("# TYPE")
         .contains("stability_server_integrity_violations_total{kind=\"second_response\"");
   }
 
@@ -162,11 +175,13 @@ class ServeModeTest {
     get("/hello");
     HttpResponse<String> json = get("/chain");
     assertThat(json.statusCode()).isEqualTo(200);
-    assertThat(json.body()).startsWith("{\"guard\":{\"chain\":").contains("\"app\":{\"chain\":\"serve\"")
+    assertThat(json.body())
+        .startsWith("{\"guard\":{\"chain\":")
+        .contains("\"app\":{\"chain\":\"serve\"")
         .contains("\"name\":\"handler\"");
     HttpResponse<String> md = get("/chain?format=md");
-    assertThat(md.body()).contains("## server guard chain", "## application chain", "| # | stage |",
-        "flowchart LR");
+    assertThat(md.body())
+        .contains("## server guard chain", "## application chain", "| # | stage |", "flowchart LR");
   }
 
   @Test

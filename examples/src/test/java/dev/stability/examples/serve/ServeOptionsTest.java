@@ -22,7 +22,8 @@ class ServeOptionsTest {
 
   @Test
   void jfrSnapshotsTakesADirectoryThatMayNotExistYet(@TempDir Path dir) {
-    assertThat(ServeOptions.parse("--jfr-snapshots", dir.resolve("later").toString()).jfrSnapshots())
+    assertThat(
+            ServeOptions.parse("--jfr-snapshots", dir.resolve("later").toString()).jfrSnapshots())
         .hasValue(dir.resolve("later"));
   }
 
@@ -52,6 +53,7 @@ class ServeOptionsTest {
         .hasMessageStartingWith("--max-deadline: 0s (expected: a positive duration");
     assertThatThrownBy(() -> ServeOptions.parse("--default-deadline", "5s", "--max-deadline", "1s"))
         .hasMessage("--default-deadline: 5000ms (expected: <= --max-deadline 1000ms)");
-    assertThatThrownBy(() -> ServeOptions.parse("--bogus", "1")).hasMessageStartingWith("unknown option: --bogus");
+    assertThatThrownBy(() -> ServeOptions.parse("--bogus", "1"))
+        .hasMessageStartingWith("unknown option: --bogus");
   }
 }

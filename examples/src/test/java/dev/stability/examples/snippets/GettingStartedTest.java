@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The getting-started snippets run together: the client's budget reaches the guarded server's handler. */
+/**
+ * The getting-started snippets run together: the client's budget reaches the guarded server's
+ * handler.
+ */
 class GettingStartedTest {
-  @RegisterExtension
-  static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+  @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   @Test
   void helloServerSeesTheClientsBudget() throws Exception {
@@ -28,7 +30,8 @@ class GettingStartedTest {
       String answer = ClientCall.fetch(client, URI.create("http://127.0.0.1:" + port + "/"));
       assertThat(answer).matches("200 hello, \\d+ ms left");
       long left = Long.parseLong(answer.replaceAll("\\D+", " ").trim().split(" ")[1]);
-      assertThat(left).isBetween(1L, 980L); // 1 s budget minus the 20 ms margin: not the server's 2 s default
+      assertThat(left)
+          .isBetween(1L, 980L); // 1 s budget minus the 20 ms margin: not the server's 2 s default
       server.close().sync();
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

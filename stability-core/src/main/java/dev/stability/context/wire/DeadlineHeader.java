@@ -12,7 +12,9 @@ public enum DeadlineHeader {
   REQUEST_TIMEOUT("x-request-timeout"),
   /** gRPC's header: {@code grpc-timeout: 880m}. */
   GRPC_TIMEOUT("grpc-timeout"),
-  /** Envoy's header in whole milliseconds; never written as 0, which Envoy reads as "no timeout". */
+  /**
+   * Envoy's header in whole milliseconds; never written as 0, which Envoy reads as "no timeout".
+   */
   ENVOY_EXPECTED_TIMEOUT("x-envoy-expected-rq-timeout-ms"),
   /** Connect protocol's header: a positive number of milliseconds, at most 10 digits. */
   CONNECT_TIMEOUT("connect-timeout-ms");
@@ -64,7 +66,8 @@ public enum DeadlineHeader {
       default:
         long connect = parseMillis(value, 10, "1-10 digits of milliseconds, > 0");
         if (connect == 0) {
-          throw new InvalidTimeoutHeaderException(headerName, value, "1-10 digits of milliseconds, > 0");
+          throw new InvalidTimeoutHeaderException(
+              headerName, value, "1-10 digits of milliseconds, > 0");
         }
         return connect * 1_000_000L;
     }

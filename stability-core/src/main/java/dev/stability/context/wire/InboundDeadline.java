@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The timeout a server decided to give one request, and how it got there: which header asked for what, and
- * whether the policy capped or floored it.
+ * The timeout a server decided to give one request, and how it got there: which header asked for
+ * what, and whether the policy capped or floored it.
  *
- * <p>Servers log the requested value next to the granted one, so that a caller asking for more than the server
- * allows is visible in a postmortem.
+ * <p>Servers log the requested value next to the granted one, so that a caller asking for more than
+ * the server allows is visible in a postmortem.
  */
 public final class InboundDeadline {
   private static final InboundDeadline NONE = new InboundDeadline(-1, null, -1, false, false);
@@ -20,7 +20,12 @@ public final class InboundDeadline {
   private final boolean capped;
   private final boolean floored;
 
-  InboundDeadline(long timeoutNanos, DeadlineHeader source, long requestedNanos, boolean capped, boolean floored) {
+  InboundDeadline(
+      long timeoutNanos,
+      DeadlineHeader source,
+      long requestedNanos,
+      boolean capped,
+      boolean floored) {
     this.timeoutNanos = timeoutNanos;
     this.source = source;
     this.requestedNanos = requestedNanos;
@@ -46,12 +51,18 @@ public final class InboundDeadline {
     return timeoutNanos;
   }
 
-  /** Returns the header the timeout came from, or {@code null} when the server default applied. @return it */
+  /**
+   * Returns the header the timeout came from, or {@code null} when the server default
+   * applied. @return it
+   */
   public DeadlineHeader source() {
     return source;
   }
 
-  /** Returns what the caller asked for before capping, or {@code -1} when it asked nothing. @return nanos */
+  /**
+   * Returns what the caller asked for before capping, or {@code -1} when it asked nothing. @return
+   * nanos
+   */
   public long requestedNanos() {
     return requestedNanos;
   }
@@ -74,7 +85,9 @@ public final class InboundDeadline {
     StringBuilder sb = new StringBuilder("InboundDeadline(").append(Durations.format(timeoutNanos));
     sb.append(source == null ? " default" : " from " + source.headerName());
     if (capped || floored) {
-      sb.append(capped ? ", capped" : ", floored").append(" from ").append(Durations.format(requestedNanos));
+      sb.append(capped ? ", capped" : ", floored")
+          .append(" from ")
+          .append(Durations.format(requestedNanos));
     }
     return sb.append(')').toString();
   }

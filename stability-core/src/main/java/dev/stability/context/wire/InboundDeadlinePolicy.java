@@ -11,11 +11,12 @@ import java.util.function.Function;
 /**
  * Decides the timeout of an inbound request from its timeout headers and the server's limits.
  *
- * <p>Under {@link TrustPolicy#ACCEPT_CAPPED} the earliest value of the accepted headers wins (the most
- * conservative caller), repeated lines and comma-separated members included, clamped to
- * {@code [minTimeout, maxTimeout]}; without any header, or under {@code IGNORE}/{@code STRIP},
- * the default timeout applies. A malformed value anywhere, even behind a valid one, is rejected with
- * {@link InvalidTimeoutHeaderException} (servers answer 400) unless {@link Builder#ignoreMalformed(boolean)} is set. Build one per server and share it.
+ * <p>Under {@link TrustPolicy#ACCEPT_CAPPED} the earliest value of the accepted headers wins (the
+ * most conservative caller), repeated lines and comma-separated members included, clamped to {@code
+ * [minTimeout, maxTimeout]}; without any header, or under {@code IGNORE}/{@code STRIP}, the default
+ * timeout applies. A malformed value anywhere, even behind a valid one, is rejected with {@link
+ * InvalidTimeoutHeaderException} (servers answer 400) unless {@link
+ * Builder#ignoreMalformed(boolean)} is set. Build one per server and share it.
  */
 public final class InboundDeadlinePolicy {
   private final TrustPolicy trust;
@@ -35,7 +36,8 @@ public final class InboundDeadlinePolicy {
   }
 
   /**
-   * Returns a builder with the defaults: accept capped at 30 s, floor 1 ms, default 10 s, every header.
+   * Returns a builder with the defaults: accept capped at 30 s, floor 1 ms, default 10 s, every
+   * header.
    *
    * @return a new builder
    */
@@ -53,34 +55,39 @@ public final class InboundDeadlinePolicy {
   }
 
   /**
-   * Resolves the timeout of one request from the first value of each header; for adapters that can only look
-   * up one value. Prefer {@link #resolveAll(Function)}: a repeated header can hide a second value here.
+   * Resolves the timeout of one request from the first value of each header; for adapters that can
+   * only look up one value. Prefer {@link #resolveAll(Function)}: a repeated header can hide a
+   * second value here.
    *
    * @param headerLookup returns the first value of a header by lower-case name, or {@code null}
    * @return the decision
-   * @throws InvalidTimeoutHeaderException when a header is malformed and malformed headers are rejected
+   * @throws InvalidTimeoutHeaderException when a header is malformed and malformed headers are
+   *     rejected
    */
   public InboundDeadline resolve(Function<String, String> headerLookup) {
     Objects.requireNonNull(headerLookup, "headerLookup");
-    return resolveAll(name -> {
-      String value = headerLookup.apply(name);
-      return value == null ? List.of() : List.of(value);
-    });
+    return resolveAll(
+        name -> {
+          String value = headerLookup.apply(name);
+          return value == null ? List.of() : List.of(value);
+        });
   }
 
   /**
    * Resolves the timeout of one request from every value of every accepted header.
    *
-   * <p>Each field line counts, and so does each comma-separated member of one line (an intermediary may fold
-   * repeated lines into one, RFC 9110 §5.3): the same request gets the same answer however it was serialized.
-   * The earliest valid value wins. One malformed value anywhere rejects the request (unless
-   * {@link Builder#ignoreMalformed(boolean)}, which skips it), whatever its position: a parser that honoured only
-   * the first or the last value would disagree with a proxy that reads the other one.
+   * <p>Each field line counts, and so does each comma-separated member of one line (an intermediary
+   * may fold repeated lines into one, RFC 9110 §5.3): the same request gets the same answer however
+   * it was serialized. The earliest valid value wins. One malformed value anywhere rejects the
+   * request (unless {@link Builder#ignoreMalformed(boolean)}, which skips it), whatever its
+   * position: a parser that honoured only the first or the last value would disagree with a proxy
+   * that reads the other one.
    *
-   * @param headerValues returns all values of a header by lower-case name, one per field line, in order; an
-   *     empty list or {@code null} when absent
+   * @param headerValues returns all values of a header by lower-case name, one per field line, in
+   *     order; an empty list or {@code null} when absent
    * @return the decision
-   * @throws InvalidTimeoutHeaderException when a value is malformed and malformed values are rejected
+   * @throws InvalidTimeoutHeaderException when a value is malformed and malformed values are
+   *     rejected
    */
   public InboundDeadline resolveAll(Function<String, ? extends List<String>> headerValues) {
     Objects.requireNonNull(headerValues, "headerValues");
@@ -102,13 +109,19 @@ public final class InboundDeadlinePolicy {
       }
       if (requested >= 0) {
         long granted = Math.max(minNanos, Math.min(maxNanos, requested));
-        return new InboundDeadline(granted, source, requested, requested > maxNanos, requested < minNanos);
+        return new InboundDeadline(
+            granted, source, requested, requested > maxNanos, requested < minNanos);
       }
     }
-    return defaultNanos < 0 ? InboundDeadline.none() : new InboundDeadline(defaultNanos, null, -1, false, false);
+    return defaultNanos < 0
+        ? InboundDeadline.none()
+        : new InboundDeadline(defaultNanos, null, -1, false, false);
   }
 
-  /** The earliest valid member of one field line, or -1 for none (Envoy's 0, or malformed and ignored). */
+  /**
+   * The earliest valid member of one field line, or -1 for none (Envoy's 0, or malformed and
+   * ignored).
+   */
   private long earliest(DeadlineHeader header, String line) {
     if (line == null) {
       return parseOrSkip(header, null);
@@ -154,7 +167,10 @@ public final class InboundDeadlinePolicy {
     return Duration.ofNanos(minNanos);
   }
 
-  /** Returns the timeout used when the caller sends none, or {@code null} for none. @return the default */
+  /**
+   * Returns the timeout used when the caller sends none, or {@code null} for none. @return the
+   * default
+   */
   public Duration defaultTimeout() {
     return defaultNanos < 0 ? null : Duration.ofNanos(defaultNanos);
   }
@@ -164,24 +180,39 @@ public final class InboundDeadlinePolicy {
     return java.util.Collections.unmodifiableSet(headers);
   }
 
-  /** Returns whether the adapter must remove the timeout headers from the request. @return for STRIP */
+  /**
+   * Returns whether the adapter must remove the timeout headers from the request. @return for STRIP
+   */
   public boolean stripsHeaders() {
     return trust == TrustPolicy.STRIP;
   }
 
   /** Returns a builder initialised with this policy. @return a new builder */
   public Builder toBuilder() {
-    Builder b = new Builder().trust(trust).maxTimeout(Duration.ofNanos(maxNanos))
-        .minTimeout(Duration.ofNanos(minNanos)).headers(headers).ignoreMalformed(ignoreMalformed);
+    Builder b =
+        new Builder()
+            .trust(trust)
+            .maxTimeout(Duration.ofNanos(maxNanos))
+            .minTimeout(Duration.ofNanos(minNanos))
+            .headers(headers)
+            .ignoreMalformed(ignoreMalformed);
     b.defaultTimeout = defaultTimeout();
     return b;
   }
 
   @Override
   public String toString() {
-    return "InboundDeadlinePolicy(" + trust + ", min=" + Durations.format(minNanos) + ", max="
-        + Durations.format(maxNanos) + ", default=" + (defaultNanos < 0 ? "none" : Durations.format(defaultNanos))
-        + ", headers=" + headers + ")";
+    return "InboundDeadlinePolicy("
+        + trust
+        + ", min="
+        + Durations.format(minNanos)
+        + ", max="
+        + Durations.format(maxNanos)
+        + ", default="
+        + (defaultNanos < 0 ? "none" : Durations.format(defaultNanos))
+        + ", headers="
+        + headers
+        + ")";
   }
 
   /** Builds an {@link InboundDeadlinePolicy}; every setter validates at once. */
@@ -218,7 +249,8 @@ public final class InboundDeadlinePolicy {
     }
 
     /**
-     * Sets the floor: a caller asking for less gets this much, so the answer can at least be written.
+     * Sets the floor: a caller asking for less gets this much, so the answer can at least be
+     * written.
      *
      * @param minTimeout the floor, &ge; 0
      * @return this builder
@@ -240,7 +272,8 @@ public final class InboundDeadlinePolicy {
     }
 
     /**
-     * Lets requests without a timeout header run without a deadline; strict mode will then reject their work.
+     * Lets requests without a timeout header run without a deadline; strict mode will then reject
+     * their work.
      *
      * @return this builder
      */
@@ -258,8 +291,9 @@ public final class InboundDeadlinePolicy {
     public Builder headers(Set<DeadlineHeader> headers) {
       Objects.requireNonNull(headers, "headers");
       if (headers.isEmpty()) {
-        throw new IllegalArgumentException("headers: [] (expected: at least one header; use trust(IGNORE) "
-            + "to ignore them all)");
+        throw new IllegalArgumentException(
+            "headers: [] (expected: at least one header; use trust(IGNORE) "
+                + "to ignore them all)");
       }
       this.headers = EnumSet.copyOf(headers);
       return this;
@@ -280,16 +314,17 @@ public final class InboundDeadlinePolicy {
      * Builds the policy.
      *
      * @return the policy
-     * @throws IllegalArgumentException when minTimeout &gt; maxTimeout or the default exceeds the cap
+     * @throws IllegalArgumentException when minTimeout &gt; maxTimeout or the default exceeds the
+     *     cap
      */
     public InboundDeadlinePolicy build() {
       if (minTimeout.compareTo(maxTimeout) > 0) {
-        throw new IllegalArgumentException("minTimeout: " + minTimeout + " (expected: <= maxTimeout "
-            + maxTimeout + ")");
+        throw new IllegalArgumentException(
+            "minTimeout: " + minTimeout + " (expected: <= maxTimeout " + maxTimeout + ")");
       }
       if (defaultTimeout != null && defaultTimeout.compareTo(maxTimeout) > 0) {
-        throw new IllegalArgumentException("defaultTimeout: " + defaultTimeout + " (expected: <= maxTimeout "
-            + maxTimeout + ")");
+        throw new IllegalArgumentException(
+            "defaultTimeout: " + defaultTimeout + " (expected: <= maxTimeout " + maxTimeout + ")");
       }
       return new InboundDeadlinePolicy(this);
     }

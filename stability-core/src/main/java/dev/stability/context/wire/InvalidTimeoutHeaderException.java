@@ -3,8 +3,8 @@ package dev.stability.context.wire;
 /**
  * Thrown when an inbound timeout header does not follow its grammar; servers answer it with 400.
  *
- * <p>The message names the header and the offending value (truncated to 32 characters so that a hostile header
- * cannot flood the log), and the grammar expected.
+ * <p>The message names the header and the offending value (truncated to 32 characters so that a
+ * hostile header cannot flood the log), and the grammar expected.
  */
 public final class InvalidTimeoutHeaderException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

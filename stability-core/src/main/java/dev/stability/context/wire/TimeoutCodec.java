@@ -1,19 +1,20 @@
 package dev.stability.context.wire;
 
 /**
- * Encodes and parses relative timeouts in the gRPC {@code grpc-timeout} grammar: 1 to 8 ASCII digits followed
- * by one unit, {@code H} hours, {@code M} minutes, {@code S} seconds, {@code m} milliseconds, {@code u}
- * microseconds or {@code n} nanoseconds.
+ * Encodes and parses relative timeouts in the gRPC {@code grpc-timeout} grammar: 1 to 8 ASCII
+ * digits followed by one unit, {@code H} hours, {@code M} minutes, {@code S} seconds, {@code m}
+ * milliseconds, {@code u} microseconds or {@code n} nanoseconds.
  *
- * <p>Encoding picks the finest unit in which the value fits 8 digits and truncates, so the receiver never gets
- * more time than the sender had; it never writes zero: an expired budget is written as {@code 1n}, because a
- * receiver may read 0 as "no timeout". Parsing is strict: no sign, no blanks inside, no empty value, at most
- * 8 digits, a known unit. Do not hand-roll this grammar elsewhere.
+ * <p>Encoding picks the finest unit in which the value fits 8 digits and truncates, so the receiver
+ * never gets more time than the sender had; it never writes zero: an expired budget is written as
+ * {@code 1n}, because a receiver may read 0 as "no timeout". Parsing is strict: no sign, no blanks
+ * inside, no empty value, at most 8 digits, a known unit. Do not hand-roll this grammar elsewhere.
  */
 public final class TimeoutCodec {
   private static final long MAX_VALUE = 99_999_999L;
-  private static final long[] UNIT_NANOS = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L,
-      3_600_000_000_000L};
+  private static final long[] UNIT_NANOS = {
+    1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L
+  };
   private static final char[] UNITS = {'n', 'u', 'm', 'S', 'M', 'H'};
   static final String GRAMMAR = "1-8 digits followed by one of H M S m u n, e.g. 250m";
 

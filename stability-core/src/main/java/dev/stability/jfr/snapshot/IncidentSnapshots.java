@@ -1,11 +1,11 @@
 package dev.stability.jfr.snapshot;
 
-import dev.stability.jfr.StabilityEvents;
 import dev.stability.breaker.CircuitBreakerListener;
 import dev.stability.breaker.CircuitBreakerSnapshot;
 import dev.stability.breaker.CircuitBreakerState;
 import dev.stability.context.RequestContext;
 import dev.stability.internal.LogText;
+import dev.stability.jfr.StabilityEvents;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,16 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a continuous JFR recording as a bounded ring and dumps it to a file when something goes wrong: the
- * flame-graph link an alert can carry.
+ * Keeps a continuous JFR recording as a bounded ring and dumps it to a file when something goes
+ * wrong: the flame-graph link an alert can carry.
  *
- * <p>Triggers: {@link #breakerListener()} (a breaker opens), {@link #onDeadlineExceeded(String)} (the
- * deadline-exceeded count in a window reaches its threshold), {@link #onEventLoopBlocked(String, Duration)} and
- * {@link #trigger(SnapshotTrigger, String)}. Each is cheap and never blocks: the dump runs on a daemon thread
- * of its own, one at a time, at most once per {@link SnapshotConfig#minInterval()}; a trigger in between is
- * counted as suppressed. Each file is logged at WARN with the request id, counted in
- * {@code stability.jfr.snapshots{trigger}} and handed to the {@link SnapshotListener}; the directory keeps the
- * newest {@link SnapshotConfig#maxFiles()}. Read a snapshot with {@code jfr print}, {@code jfr summary} or JDK
+ * <p>Triggers: {@link #breakerListener()} (a breaker opens), {@link #onDeadlineExceeded(String)}
+ * (the deadline-exceeded count in a window reaches its threshold), {@link
+ * #onEventLoopBlocked(String, Duration)} and {@link #trigger(SnapshotTrigger, String)}. Each is
+ * cheap and never blocks: the dump runs on a daemon thread of its own, one at a time, at most once
+ * per {@link SnapshotConfig#minInterval()}; a trigger in between is counted as suppressed. Each
+ * file is logged at WARN with the request id, counted in {@code stability.jfr.snapshots{trigger}}
+ * and handed to the {@link SnapshotListener}; the directory keeps the newest {@link
+ * SnapshotConfig#maxFiles()}. Read a snapshot with {@code jfr print}, {@code jfr summary} or JDK
  * Mission Control (docs/postmortem.md).
  *
  * <p>Start one per process (each holds a recording of its own); {@link #close()} stops it.
@@ -46,17 +47,28 @@ import org.slf4j.LoggerFactory;
 public final class IncidentSnapshots implements AutoCloseable {
   /** Counter of snapshots written, tagged {@code trigger}. */
   public static final String SNAPSHOTS_METER = "stability.jfr.snapshots";
+
   /** Counter of triggers refused by the rate limit or a dump in flight, tagged {@code trigger}. */
   public static final String SUPPRESSED_METER = "stability.jfr.snapshots.suppressed";
+
   /** Counter of dumps that failed (disk full, directory not writable). */
   public static final String FAILURES_METER = "stability.jfr.snapshot.failures";
+
   private static final Logger log = LoggerFactory.getLogger(IncidentSnapshots.class);
-  private static final String[] EVENTS = {StabilityEvents.DEADLINE_EXCEEDED, StabilityEvents.INCIDENT,
-      StabilityEvents.BREAKER_TRANSITION, StabilityEvents.CHAIN_VIOLATION, StabilityEvents.EVENT_LOOP_BLOCKED,
-      StabilityEvents.SLOW_REQUEST};
+  private static final String[] EVENTS = {
+    StabilityEvents.DEADLINE_EXCEEDED,
+    StabilityEvents.INCIDENT,
+    StabilityEvents.BREAKER_TRANSITION,
+    StabilityEvents.CHAIN_VIOLATION,
+    StabilityEvents.EVENT_LOOP_BLOCKED,
+    StabilityEvents.SLOW_REQUEST
+  };
   private static final long CLOSE_WAIT_SECONDS = 10;
 
-  private enum State { RUNNING, CLOSED }
+  private enum State {
+    RUNNING,
+    CLOSED
+  }
 
   private final SnapshotConfig config;
   private final Recording ring;
@@ -77,21 +89,32 @@ public final class IncidentSnapshots implements AutoCloseable {
     this.ring = ring;
     this.files = new SnapshotFiles(config.directory, config.maxFiles);
     this.deadlines = new RateWindow(config.deadlineThreshold, config.deadlineWindow.toNanos());
-    this.dumper = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "stability-jfr-snapshot");
-      t.setDaemon(true);
-      return t;
-    });
+    this.dumper =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "stability-jfr-snapshot");
+              t.setDaemon(true);
+              return t;
+            });
     // registered at 0 now, so that rate() and increase() see the first snapshot
     for (SnapshotTrigger t : SnapshotTrigger.values()) {
-      written.put(t, Counter.builder(SNAPSHOTS_METER).description("JFR snapshots written, by trigger")
-          .tag("trigger", t.tag()).register(config.meterRegistry));
-      suppressed.put(t, Counter.builder(SUPPRESSED_METER)
-          .description("JFR snapshot triggers refused by the rate limit, by trigger")
-          .tag("trigger", t.tag()).register(config.meterRegistry));
+      written.put(
+          t,
+          Counter.builder(SNAPSHOTS_METER)
+              .description("JFR snapshots written, by trigger")
+              .tag("trigger", t.tag())
+              .register(config.meterRegistry));
+      suppressed.put(
+          t,
+          Counter.builder(SUPPRESSED_METER)
+              .description("JFR snapshot triggers refused by the rate limit, by trigger")
+              .tag("trigger", t.tag())
+              .register(config.meterRegistry));
     }
-    this.failures = Counter.builder(FAILURES_METER).description("JFR snapshots that could not be written")
-        .register(config.meterRegistry);
+    this.failures =
+        Counter.builder(FAILURES_METER)
+            .description("JFR snapshots that could not be written")
+            .register(config.meterRegistry);
   }
 
   /**
@@ -121,16 +144,21 @@ public final class IncidentSnapshots implements AutoCloseable {
   }
 
   /**
-   * Returns a breaker listener that triggers {@link SnapshotTrigger#BREAKER_OPEN} when a breaker opens; give it
-   * to {@code CircuitBreakerRegistry.builder().listener(...)}, combined with your own if you have one.
+   * Returns a breaker listener that triggers {@link SnapshotTrigger#BREAKER_OPEN} when a breaker
+   * opens; give it to {@code CircuitBreakerRegistry.builder().listener(...)}, combined with your
+   * own if you have one.
    *
    * @return the listener
    */
   public CircuitBreakerListener breakerListener() {
     return new CircuitBreakerListener() {
       @Override
-      public void onStateTransition(String breakerName, CircuitBreakerState from, CircuitBreakerState to,
-          String cause, CircuitBreakerSnapshot snapshot) {
+      public void onStateTransition(
+          String breakerName,
+          CircuitBreakerState from,
+          CircuitBreakerState to,
+          String cause,
+          CircuitBreakerSnapshot snapshot) {
         if (to == CircuitBreakerState.OPEN) {
           trigger(SnapshotTrigger.BREAKER_OPEN, currentRequestId());
         }
@@ -144,8 +172,8 @@ public final class IncidentSnapshots implements AutoCloseable {
   }
 
   /**
-   * Counts one exceeded deadline; the one that reaches {@link SnapshotConfig#deadlineThreshold()} in its window
-   * triggers {@link SnapshotTrigger#DEADLINE_RATE}.
+   * Counts one exceeded deadline; the one that reaches {@link SnapshotConfig#deadlineThreshold()}
+   * in its window triggers {@link SnapshotTrigger#DEADLINE_RATE}.
    *
    * @param requestId the request whose deadline passed
    */
@@ -156,7 +184,8 @@ public final class IncidentSnapshots implements AutoCloseable {
   }
 
   /**
-   * Triggers {@link SnapshotTrigger#EVENT_LOOP_BLOCKED}; the caller decides what lateness counts as blocked.
+   * Triggers {@link SnapshotTrigger#EVENT_LOOP_BLOCKED}; the caller decides what lateness counts as
+   * blocked.
    *
    * @param loop the event loop's thread name
    * @param blocked how late it ran a due task
@@ -164,17 +193,20 @@ public final class IncidentSnapshots implements AutoCloseable {
   public void onEventLoopBlocked(String loop, Duration blocked) {
     Objects.requireNonNull(blocked, "blocked");
     if (trigger(SnapshotTrigger.EVENT_LOOP_BLOCKED, "-")) {
-      log.warn("event loop {} was blocked for {} ms; taking a JFR snapshot", LogText.quote(loop),
+      log.warn(
+          "event loop {} was blocked for {} ms; taking a JFR snapshot",
+          LogText.quote(loop),
           blocked.toMillis());
     }
   }
 
   /**
-   * Dumps the ring to a new file on the snapshot thread, unless closed, a dump is in flight, or the last one
-   * was less than {@link SnapshotConfig#minInterval()} ago (then counted as suppressed).
+   * Dumps the ring to a new file on the snapshot thread, unless closed, a dump is in flight, or the
+   * last one was less than {@link SnapshotConfig#minInterval()} ago (then counted as suppressed).
    *
    * @param trigger why
-   * @param requestId the request that caused it, or {@code "-"}; logged escaped, never put into the file name
+   * @param requestId the request that caused it, or {@code "-"}; logged escaped, never put into the
+   *     file name
    * @return whether a dump was started
    */
   public boolean trigger(SnapshotTrigger trigger, String requestId) {
@@ -222,15 +254,23 @@ public final class IncidentSnapshots implements AutoCloseable {
       deleted = files.prune();
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
       failures.increment();
-      log.warn("JFR snapshot ({}) could not be written to {}: {}", trigger.tag(), config.directory, e.toString());
+      log.warn(
+          "JFR snapshot ({}) could not be written to {}: {}",
+          trigger.tag(),
+          config.directory,
+          e.toString());
       return;
     } finally {
       inFlight.set(false); // before counting: whoever sees the count may trigger the next one
     }
     last.set(file);
     written.get(trigger).increment();
-    log.warn("JFR snapshot written to {} ({}, request {}{}); read it with 'jfr summary' or JDK Mission Control",
-        file, trigger.tag(), LogText.quote(requestId), deleted == 0 ? "" : ", " + deleted + " older deleted");
+    log.warn(
+        "JFR snapshot written to {} ({}, request {}{}); read it with 'jfr summary' or JDK Mission Control",
+        file,
+        trigger.tag(),
+        LogText.quote(requestId),
+        deleted == 0 ? "" : ", " + deleted + " older deleted");
     notifyListener(trigger, requestId, file);
   }
 
@@ -256,7 +296,9 @@ public final class IncidentSnapshots implements AutoCloseable {
     dumper.shutdown();
     try {
       if (!dumper.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("JFR snapshot still being written after {} s; closing the recording anyway", CLOSE_WAIT_SECONDS);
+        log.warn(
+            "JFR snapshot still being written after {} s; closing the recording anyway",
+            CLOSE_WAIT_SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

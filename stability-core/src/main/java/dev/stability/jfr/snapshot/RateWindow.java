@@ -1,10 +1,11 @@
 package dev.stability.jfr.snapshot;
 
 /**
- * Counts events in fixed windows and says yes once per window, when the count reaches the threshold.
+ * Counts events in fixed windows and says yes once per window, when the count reaches the
+ * threshold.
  *
- * <p>Fixed windows rather than a sliding one: a snapshot needs "it is bad now", not a precise rate, and this
- * costs one uncontended lock per exceeded deadline, a path that is already answering 504.
+ * <p>Fixed windows rather than a sliding one: a snapshot needs "it is bad now", not a precise rate,
+ * and this costs one uncontended lock per exceeded deadline, a path that is already answering 504.
  */
 final class RateWindow {
   private final int threshold;
@@ -18,7 +19,10 @@ final class RateWindow {
     this.windowNanos = windowNanos;
   }
 
-  /** Records one event at {@code now}; returns true for the event that reaches the threshold in its window. */
+  /**
+   * Records one event at {@code now}; returns true for the event that reaches the threshold in its
+   * window.
+   */
   synchronized boolean record(long now) {
     if (!started || now - windowStart >= windowNanos) {
       started = true;

@@ -12,31 +12,40 @@ import java.util.Objects;
 import jdk.jfr.Configuration;
 
 /**
- * Immutable settings of {@link IncidentSnapshots}: how much recent history the ring keeps, where snapshots go,
- * how often and how many, and when a deadline-exceeded rate is worth one.
+ * Immutable settings of {@link IncidentSnapshots}: how much recent history the ring keeps, where
+ * snapshots go, how often and how many, and when a deadline-exceeded rate is worth one.
  *
- * <p>The ring is bounded by age and by size, whichever is reached first; a snapshot holds that window. Dumps are
- * rate-limited ({@link Builder#minInterval}) because an incident usually fires many triggers at once (every breaker
- * of a dead upstream opens), and the directory keeps at most {@link Builder#maxFiles} snapshots, deleting the
- * oldest, so a flapping breaker cannot fill the disk.
+ * <p>The ring is bounded by age and by size, whichever is reached first; a snapshot holds that
+ * window. Dumps are rate-limited ({@link Builder#minInterval}) because an incident usually fires
+ * many triggers at once (every breaker of a dead upstream opens), and the directory keeps at most
+ * {@link Builder#maxFiles} snapshots, deleting the oldest, so a flapping breaker cannot fill the
+ * disk.
  */
 public final class SnapshotConfig {
   /** Default age of the oldest event the ring keeps: {@value} s. */
   public static final long DEFAULT_MAX_AGE_SECONDS = 120;
+
   /** Default size cap of the ring: {@value} bytes (64 MiB). */
   public static final long DEFAULT_MAX_SIZE_BYTES = 64L * 1024 * 1024;
+
   /** Smallest accepted size cap: {@value} bytes (1 MiB). */
   public static final long MIN_MAX_SIZE_BYTES = 1024L * 1024;
+
   /** Default shortest time between two snapshots: {@value} s. */
   public static final long DEFAULT_MIN_INTERVAL_SECONDS = 60;
+
   /** Default number of snapshots kept in the directory: {@value}. */
   public static final int DEFAULT_MAX_FILES = 10;
+
   /** Largest accepted {@code maxFiles}: {@value}. */
   public static final int MAX_MAX_FILES = 10_000;
+
   /** Default number of exceeded deadlines in one window that triggers a snapshot: {@value}. */
   public static final int DEFAULT_DEADLINE_THRESHOLD = 50;
+
   /** Default window of the deadline-exceeded threshold: {@value} s. */
   public static final long DEFAULT_DEADLINE_WINDOW_SECONDS = 10;
+
   /** Default JDK recording settings: {@value} (about 1% overhead; {@code profile} samples more). */
   public static final String DEFAULT_SETTINGS = "default";
 
@@ -164,15 +173,17 @@ public final class SnapshotConfig {
      */
     public Builder maxSizeBytes(long bytes) {
       if (bytes < MIN_MAX_SIZE_BYTES) {
-        throw new IllegalArgumentException("maxSizeBytes: " + bytes + " (expected: >= " + MIN_MAX_SIZE_BYTES + ")");
+        throw new IllegalArgumentException(
+            "maxSizeBytes: " + bytes + " (expected: >= " + MIN_MAX_SIZE_BYTES + ")");
       }
       this.maxSizeBytes = bytes;
       return this;
     }
 
     /**
-     * Sets the shortest time between two snapshots (default {@value #DEFAULT_MIN_INTERVAL_SECONDS} s); triggers in
-     * between are counted as suppressed. Zero dumps on every trigger, still one at a time.
+     * Sets the shortest time between two snapshots (default {@value #DEFAULT_MIN_INTERVAL_SECONDS}
+     * s); triggers in between are counted as suppressed. Zero dumps on every trigger, still one at
+     * a time.
      *
      * @param interval the interval, &ge; 0
      * @return this builder
@@ -183,22 +194,25 @@ public final class SnapshotConfig {
     }
 
     /**
-     * Sets how many snapshots the directory keeps (default {@value #DEFAULT_MAX_FILES}); older ones are deleted.
+     * Sets how many snapshots the directory keeps (default {@value #DEFAULT_MAX_FILES}); older ones
+     * are deleted.
      *
      * @param maxFiles from 1 to {@value #MAX_MAX_FILES}
      * @return this builder
      */
     public Builder maxFiles(int maxFiles) {
       if (maxFiles < 1 || maxFiles > MAX_MAX_FILES) {
-        throw new IllegalArgumentException("maxFiles: " + maxFiles + " (expected: 1 to " + MAX_MAX_FILES + ")");
+        throw new IllegalArgumentException(
+            "maxFiles: " + maxFiles + " (expected: 1 to " + MAX_MAX_FILES + ")");
       }
       this.maxFiles = maxFiles;
       return this;
     }
 
     /**
-     * Sets the deadline-exceeded rate that triggers a snapshot: {@code count} exceeded deadlines within one
-     * {@code window} (default {@value #DEFAULT_DEADLINE_THRESHOLD} in {@value #DEFAULT_DEADLINE_WINDOW_SECONDS} s).
+     * Sets the deadline-exceeded rate that triggers a snapshot: {@code count} exceeded deadlines
+     * within one {@code window} (default {@value #DEFAULT_DEADLINE_THRESHOLD} in {@value
+     * #DEFAULT_DEADLINE_WINDOW_SECONDS} s).
      *
      * @param count the count, &ge; 1
      * @param window the window, &gt; 0
@@ -206,7 +220,8 @@ public final class SnapshotConfig {
      */
     public Builder deadlineExceededThreshold(int count, Duration window) {
       if (count < 1) {
-        throw new IllegalArgumentException("deadlineExceededThreshold count: " + count + " (expected: >= 1)");
+        throw new IllegalArgumentException(
+            "deadlineExceededThreshold count: " + count + " (expected: >= 1)");
       }
       this.deadlineWindow = Durations.requirePositive("deadlineExceededThreshold window", window);
       this.deadlineThreshold = count;
@@ -214,11 +229,11 @@ public final class SnapshotConfig {
     }
 
     /**
-     * Sets the JDK recording settings the ring uses (default {@value #DEFAULT_SETTINGS}); stability's own events
-     * are enabled whatever they say.
+     * Sets the JDK recording settings the ring uses (default {@value #DEFAULT_SETTINGS});
+     * stability's own events are enabled whatever they say.
      *
-     * @param name a configuration known to {@link Configuration#getConfiguration(String)}: {@code default} or
-     *     {@code profile} on every JDK
+     * @param name a configuration known to {@link Configuration#getConfiguration(String)}: {@code
+     *     default} or {@code profile} on every JDK
      * @return this builder
      */
     public Builder settings(String name) {
@@ -226,8 +241,14 @@ public final class SnapshotConfig {
       try {
         Configuration.getConfiguration(name);
       } catch (IOException | ParseException e) {
-        throw new IllegalArgumentException("settings: '" + name + "' (expected: a JDK configuration such as "
-            + "'default' or 'profile'; " + e.getMessage() + ")", e);
+        throw new IllegalArgumentException(
+            "settings: '"
+                + name
+                + "' (expected: a JDK configuration such as "
+                + "'default' or 'profile'; "
+                + e.getMessage()
+                + ")",
+            e);
       }
       this.settings = name;
       return this;
@@ -256,7 +277,8 @@ public final class SnapshotConfig {
     }
 
     /**
-     * Sets the ticker of the rate limit and the deadline window. Test only: production uses the system ticker.
+     * Sets the ticker of the rate limit and the deadline window. Test only: production uses the
+     * system ticker.
      *
      * @param ticker the ticker
      * @return this builder

@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Names snapshot files so that their names sort by time, and keeps at most {@code maxFiles} of them.
+ * Names snapshot files so that their names sort by time, and keeps at most {@code maxFiles} of
+ * them.
  *
- * <p>Nothing a client sent goes into a file name (request ids are attacker text: {@code ../} or a NUL would be a
- * path injection); a name is the UTC time, the process id, a sequence number and the trigger.
+ * <p>Nothing a client sent goes into a file name (request ids are attacker text: {@code ../} or a
+ * NUL would be a path injection); a name is the UTC time, the process id, a sequence number and the
+ * trigger.
  */
 final class SnapshotFiles {
   static final String PREFIX = "stability-";
@@ -36,8 +38,16 @@ final class SnapshotFiles {
   /** Returns a fresh path for a snapshot taken now, creating the directory when missing. */
   Path next(SnapshotTrigger trigger, Instant now) throws IOException {
     Files.createDirectories(directory);
-    return directory.resolve(PREFIX + TIME.format(now) + "-p" + pid + "-" + String.format("%04d",
-        sequence.incrementAndGet() % 10_000) + "-" + trigger.tag() + SUFFIX);
+    return directory.resolve(
+        PREFIX
+            + TIME.format(now)
+            + "-p"
+            + pid
+            + "-"
+            + String.format("%04d", sequence.incrementAndGet() % 10_000)
+            + "-"
+            + trigger.tag()
+            + SUFFIX);
   }
 
   /** Deletes the oldest snapshots beyond {@code maxFiles}; returns how many were deleted. */

@@ -15,11 +15,13 @@ class DeadlineHeadersTest {
 
   @Test
   void egressIsRestampedWithWhatIsReallyLeft() {
-    RequestContext ctx = RequestContext.builder("r1").ticker(now::get).timeout(Duration.ofMillis(1000)).build();
+    RequestContext ctx =
+        RequestContext.builder("r1").ticker(now::get).timeout(Duration.ofMillis(1000)).build();
     Map<String, String> out = new HashMap<>();
     now.addAndGet(120_000_000L);
     DeadlineHeaders.write(ctx, EnumSet.allOf(DeadlineHeader.class), out::put);
-    assertThat(out).containsEntry("x-request-timeout", "880000u")
+    assertThat(out)
+        .containsEntry("x-request-timeout", "880000u")
         .containsEntry("grpc-timeout", "880000u")
         .containsEntry("x-envoy-expected-rq-timeout-ms", "880")
         .containsEntry("connect-timeout-ms", "880");
@@ -32,7 +34,8 @@ class DeadlineHeadersTest {
   void expiredBudgetIsWrittenAsTheSmallestPositiveValueNeverZero() {
     Map<String, String> out = new HashMap<>();
     DeadlineHeaders.writeRemaining(-5, EnumSet.allOf(DeadlineHeader.class), out::put);
-    assertThat(out).containsEntry("x-request-timeout", "1n")
+    assertThat(out)
+        .containsEntry("x-request-timeout", "1n")
         .containsEntry("x-envoy-expected-rq-timeout-ms", "1")
         .containsEntry("connect-timeout-ms", "1");
   }
@@ -40,7 +43,8 @@ class DeadlineHeadersTest {
   @Test
   void nothingIsWrittenWithoutADeadline() {
     Map<String, String> out = new HashMap<>();
-    assertThat(DeadlineHeaders.write(RequestContext.of("r2"), DeadlineHeaders.OWN, out::put)).isEqualTo(-1);
+    assertThat(DeadlineHeaders.write(RequestContext.of("r2"), DeadlineHeaders.OWN, out::put))
+        .isEqualTo(-1);
     assertThat(DeadlineHeaders.write(null, DeadlineHeaders.OWN, out::put)).isEqualTo(-1);
     assertThat(out).isEmpty();
   }

@@ -3,18 +3,21 @@ package dev.stability.context.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stability.testing.RandomCases;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
-import dev.stability.testing.RandomCases;
 import org.junit.jupiter.api.Test;
 
 class InboundDeadlinePolicyTest {
   private final Map<String, String> headers = new HashMap<>();
-  private final InboundDeadlinePolicy policy = InboundDeadlinePolicy.builder()
-      .maxTimeout(Duration.ofSeconds(5)).minTimeout(Duration.ofMillis(10)).defaultTimeout(Duration.ofSeconds(2))
-      .build();
+  private final InboundDeadlinePolicy policy =
+      InboundDeadlinePolicy.builder()
+          .maxTimeout(Duration.ofSeconds(5))
+          .minTimeout(Duration.ofMillis(10))
+          .defaultTimeout(Duration.ofSeconds(2))
+          .build();
 
   @Test
   void callerTimeoutWithinLimitsIsGrantedAsIs() {
@@ -92,19 +95,23 @@ class InboundDeadlinePolicyTest {
   @Test
   void onlyConfiguredHeadersAreRead() {
     headers.put("grpc-timeout", "100m");
-    InboundDeadlinePolicy own = policy.toBuilder().headers(EnumSet.of(DeadlineHeader.REQUEST_TIMEOUT)).build();
+    InboundDeadlinePolicy own =
+        policy.toBuilder().headers(EnumSet.of(DeadlineHeader.REQUEST_TIMEOUT)).build();
     assertThat(own.resolve(headers::get).source()).isNull();
   }
 
   @Test
   void builderRejectsInconsistentLimitsNamingTheValues() {
-    assertThatThrownBy(() -> InboundDeadlinePolicy.builder().minTimeout(Duration.ofSeconds(40)).build())
+    assertThatThrownBy(
+            () -> InboundDeadlinePolicy.builder().minTimeout(Duration.ofSeconds(40)).build())
         .hasMessage("minTimeout: PT40S (expected: <= maxTimeout PT30S)");
     assertThatThrownBy(() -> InboundDeadlinePolicy.builder().maxTimeout(Duration.ZERO))
         .hasMessage("maxTimeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> InboundDeadlinePolicy.builder().defaultTimeout(Duration.ofMinutes(1)).build())
+    assertThatThrownBy(
+            () -> InboundDeadlinePolicy.builder().defaultTimeout(Duration.ofMinutes(1)).build())
         .hasMessage("defaultTimeout: PT1M (expected: <= maxTimeout PT30S)");
-    assertThatThrownBy(() -> InboundDeadlinePolicy.builder().headers(EnumSet.noneOf(DeadlineHeader.class)))
+    assertThatThrownBy(
+            () -> InboundDeadlinePolicy.builder().headers(EnumSet.noneOf(DeadlineHeader.class)))
         .hasMessageStartingWith("headers: []");
   }
 
@@ -120,10 +127,22 @@ class InboundDeadlinePolicyTest {
   @Test
   void grantedTimeoutIsNeverAboveTheServerMaximum() {
     InboundDeadlinePolicy lenient = policy.toBuilder().ignoreMalformed(true).build();
-    RandomCases.forAll(20_000, r -> Map.of("x-request-timeout", timeoutLike(r), "grpc-timeout", timeoutLike(r),
-        "x-envoy-expected-rq-timeout-ms", timeoutLike(r), "connect-timeout-ms", timeoutLike(r)), h -> {
+    RandomCases.forAll(
+        20_000,
+        r ->
+            Map.of(
+                "x-request-timeout",
+                timeoutLike(r),
+                "grpc-timeout",
+                timeoutLike(r),
+                "x-envoy-expected-rq-timeout-ms",
+                timeoutLike(r),
+                "connect-timeout-ms",
+                timeoutLike(r)),
+        h -> {
           InboundDeadline d = lenient.resolve(h::get);
-          assertThat(d.timeoutNanos()).isBetween(Duration.ofMillis(10).toNanos(), Duration.ofSeconds(5).toNanos());
+          assertThat(d.timeoutNanos())
+              .isBetween(Duration.ofMillis(10).toNanos(), Duration.ofSeconds(5).toNanos());
         });
   }
 
@@ -132,6 +151,7 @@ class InboundDeadlinePolicyTest {
     if (r.nextBoolean()) {
       return RandomCases.string(r, 10);
     }
-    return RandomCases.longBetween(r, 0, 99_999_999_999L) + (r.nextBoolean() ? "" : String.valueOf("HMSmun".charAt(r.nextInt(6))));
+    return RandomCases.longBetween(r, 0, 99_999_999_999L)
+        + (r.nextBoolean() ? "" : String.valueOf("HMSmun".charAt(r.nextInt(6))));
   }
 }

@@ -6,15 +6,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * One host's client-side adaptive throttle (see {@link AdaptiveThrottlingConfig}): {@link #tryAcquire()} before
- * sending, {@link #onOutcome(boolean)} once the request's fate is known. Lock-free; one per host.
+ * One host's client-side adaptive throttle (see {@link AdaptiveThrottlingConfig}): {@link
+ * #tryAcquire()} before sending, {@link #onOutcome(boolean)} once the request's fate is known.
+ * Lock-free; one per host.
  *
- * <p>A sent request is counted when its outcome is known, not when it leaves: counted at sending, the requests in
- * flight would look refused, and a client starting with 100 concurrent calls would reject 99 % of them before the
- * first answer. A locally rejected request is counted at once (its outcome is known), which is what lets the
- * rejection rate climb, as in the book. Accepted means the upstream took the request on: any response but 429
- * and 503 ({@link #isAccept(int)}). Connect failures, resets and timeouts are not accepts, so an upstream too
- * overloaded to answer is throttled too; a request its caller cancelled is not counted at all.
+ * <p>A sent request is counted when its outcome is known, not when it leaves: counted at sending,
+ * the requests in flight would look refused, and a client starting with 100 concurrent calls would
+ * reject 99 % of them before the first answer. A locally rejected request is counted at once (its
+ * outcome is known), which is what lets the rejection rate climb, as in the book. Accepted means
+ * the upstream took the request on: any response but 429 and 503 ({@link #isAccept(int)}). Connect
+ * failures, resets and timeouts are not accepts, so an upstream too overloaded to answer is
+ * throttled too; a request its caller cancelled is not counted at all.
  */
 final class AdaptiveThrottle {
   private final AdaptiveThrottlingConfig config;
@@ -38,7 +40,8 @@ final class AdaptiveThrottle {
   }
 
   /**
-   * Decides whether a request may be sent, from the outcomes in the window; a rejection is counted at once.
+   * Decides whether a request may be sent, from the outcomes in the window; a rejection is counted
+   * at once.
    *
    * @return {@code true} to send it, {@code false} to reject it locally
    */
@@ -57,8 +60,8 @@ final class AdaptiveThrottle {
   /**
    * Counts the outcome of a sent request.
    *
-   * @param accepted whether the upstream accepted it ({@link #isAccept(int)} for a response, {@code false} for a
-   *     connect failure, reset or timeout)
+   * @param accepted whether the upstream accepted it ({@link #isAccept(int)} for a response, {@code
+   *     false} for a connect failure, reset or timeout)
    */
   void onOutcome(boolean accepted) {
     if (config.enabled()) {
@@ -79,7 +82,7 @@ final class AdaptiveThrottle {
 
   /** Returns the exception for a request just rejected, naming the counts that decided it. */
   LocallyThrottledException rejection(String target) {
-    return new LocallyThrottledException(target, rejectionProbability(), window.sumFirst(), window.sumSecond(),
-        config);
+    return new LocallyThrottledException(
+        target, rejectionProbability(), window.sumFirst(), window.sumSecond(), config);
   }
 }

@@ -4,29 +4,33 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Client-side adaptive throttling of one host, from the Google SRE book ("Handling Overload"); immutable, built by
- * {@link #builder()}. Off by default.
+ * Client-side adaptive throttling of one host, from the Google SRE book ("Handling Overload");
+ * immutable, built by {@link #builder()}. Off by default.
  *
- * <p>Each client remembers, over a sliding {@link #window()}, how many requests it attempted and how many the
- * upstream accepted, and rejects a new request locally, before sending it, with probability
- * {@code max(0, (requests - K × accepts) / (requests + 1))}. While the upstream accepts at least 1/K of the
- * requests nothing is rejected; beyond that the client sends about K times what the upstream accepts, so an
- * overloaded upstream stops spending its capacity on turning away requests, without waiting for a breaker to
- * trip. Locally rejected requests count as requests, as in the book, which is what lets the rejection rate climb;
- * the {@code + 1} keeps a few requests going out, which is how the client notices the upstream recovered.
+ * <p>Each client remembers, over a sliding {@link #window()}, how many requests it attempted and
+ * how many the upstream accepted, and rejects a new request locally, before sending it, with
+ * probability {@code max(0, (requests - K × accepts) / (requests + 1))}. While the upstream accepts
+ * at least 1/K of the requests nothing is rejected; beyond that the client sends about K times what
+ * the upstream accepts, so an overloaded upstream stops spending its capacity on turning away
+ * requests, without waiting for a breaker to trip. Locally rejected requests count as requests, as
+ * in the book, which is what lets the rejection rate climb; the {@code + 1} keeps a few requests
+ * going out, which is how the client notices the upstream recovered.
  *
- * <p>Why off by default: it changes what callers see (a {@link LocallyThrottledException} instead of the upstream's
- * own 503), the client's circuit breaker already fails fast on an upstream that fails most calls and the retry
- * budget bounds amplification; throttling pays off when many clients share one upstream, which the deployment
- * knows and the library does not. Turn it on with {@code enabled(true)}; K = {@value #DEFAULT_K} is the book's
- * value. Defaults: window {@value #DEFAULT_WINDOW_SECONDS} s in {@value #DEFAULT_BUCKETS} buckets.
- * (Wired into the call path in the next step.)
+ * <p>Why off by default: it changes what callers see (a {@link LocallyThrottledException} instead
+ * of the upstream's own 503), the client's circuit breaker already fails fast on an upstream that
+ * fails most calls and the retry budget bounds amplification; throttling pays off when many clients
+ * share one upstream, which the deployment knows and the library does not. Turn it on with {@code
+ * enabled(true)}; K = {@value #DEFAULT_K} is the book's value. Defaults: window {@value
+ * #DEFAULT_WINDOW_SECONDS} s in {@value #DEFAULT_BUCKETS} buckets. (Wired into the call path in the
+ * next step.)
  */
 public final class AdaptiveThrottlingConfig {
   /** Default multiplier of accepts: reject only once fewer than 1/K of requests are accepted. */
   public static final double DEFAULT_K = 2.0;
+
   /** Default window, in seconds, over which requests and accepts are counted. */
   public static final long DEFAULT_WINDOW_SECONDS = 120;
+
   /** Default number of buckets the window slides by. */
   public static final int DEFAULT_BUCKETS = 60;
 
@@ -49,7 +53,10 @@ public final class AdaptiveThrottlingConfig {
     return DISABLED;
   }
 
-  /** Returns a builder preset with the defaults (off, K = 2, 2 min in 60 buckets). @return a new builder */
+  /**
+   * Returns a builder preset with the defaults (off, K = 2, 2 min in 60 buckets). @return a new
+   * builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -81,8 +88,15 @@ public final class AdaptiveThrottlingConfig {
 
   @Override
   public String toString() {
-    return "AdaptiveThrottlingConfig(enabled=" + enabled + ", k=" + k + ", window=" + window + ", buckets="
-        + buckets + ")";
+    return "AdaptiveThrottlingConfig(enabled="
+        + enabled
+        + ", k="
+        + k
+        + ", window="
+        + window
+        + ", buckets="
+        + buckets
+        + ")";
   }
 
   /** Builds {@link AdaptiveThrottlingConfig}; every setter validates at once. */
@@ -101,8 +115,8 @@ public final class AdaptiveThrottlingConfig {
     }
 
     /**
-     * Sets K. Default {@value AdaptiveThrottlingConfig#DEFAULT_K}; lower is more aggressive (1 rejects as soon
-     * as any request is refused), higher lets more through.
+     * Sets K. Default {@value AdaptiveThrottlingConfig#DEFAULT_K}; lower is more aggressive (1
+     * rejects as soon as any request is refused), higher lets more through.
      *
      * @param value between 1 and 10
      * @return this builder

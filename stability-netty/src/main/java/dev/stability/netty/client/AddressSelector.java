@@ -11,14 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Picks one of a host's addresses for each call, by power of two choices on calls in flight, and ejects the
- * addresses that keep failing (see {@link OutlierDetectionConfig}). One per host; thread-safe.
+ * Picks one of a host's addresses for each call, by power of two choices on calls in flight, and
+ * ejects the addresses that keep failing (see {@link OutlierDetectionConfig}). One per host;
+ * thread-safe.
  *
- * <p>Power of two choices: two distinct addresses drawn at random, the one with fewer calls in flight wins. It
- * needs no shared ranking, follows load within a call or two, and unlike least-loaded it does not send every new
- * call to the one address that just emptied (herding). Picking is lock-free; ejecting and un-ejecting take the
- * selector's monitor, since they are rare and must count the ejected addresses consistently to honour the
- * maximum share. Un-ejection is lazy: the first pick after an ejection ran out puts the address back.
+ * <p>Power of two choices: two distinct addresses drawn at random, the one with fewer calls in
+ * flight wins. It needs no shared ranking, follows load within a call or two, and unlike
+ * least-loaded it does not send every new call to the one address that just emptied (herding).
+ * Picking is lock-free; ejecting and un-ejecting take the selector's monitor, since they are rare
+ * and must count the ejected addresses consistently to honour the maximum share. Un-ejection is
+ * lazy: the first pick after an ejection ran out puts the address back.
  *
  * @param <A> the address type ({@link java.net.InetSocketAddress} in the client)
  */
@@ -47,7 +49,8 @@ final class AddressSelector<A> {
   }
 
   // visible for testing: random returns an index in [0, bound)
-  AddressSelector(List<A> addresses, OutlierDetectionConfig config, Ticker ticker, IntUnaryOperator random) {
+  AddressSelector(
+      List<A> addresses, OutlierDetectionConfig config, Ticker ticker, IntUnaryOperator random) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.random = Objects.requireNonNull(random, "random");
@@ -55,7 +58,8 @@ final class AddressSelector<A> {
   }
 
   /**
-   * Replaces the addresses with what the resolver returned now; addresses kept keep their counts and ejections.
+   * Replaces the addresses with what the resolver returned now; addresses kept keep their counts
+   * and ejections.
    *
    * @param addresses at least one, no duplicates
    */
@@ -128,9 +132,10 @@ final class AddressSelector<A> {
   private void record(AddressState<A> s, Result result) {
     switch (result) {
       case SUCCESS -> s.consecutiveFailures.set(0);
-      case NEUTRAL -> { }
+      case NEUTRAL -> {}
       default -> {
-        if (config.enabled() && s.consecutiveFailures.incrementAndGet() >= config.consecutiveFailures()) {
+        if (config.enabled()
+            && s.consecutiveFailures.incrementAndGet() >= config.consecutiveFailures()) {
           tryEject(s, ticker.nanoTime());
         }
       }
@@ -160,7 +165,8 @@ final class AddressSelector<A> {
       s.ejections = (int) Math.max(0, s.ejections - (now - s.inRotationSinceNanos) / base);
     }
     s.ejections++;
-    long length = Math.min(config.maxEjectionTime().toNanos(), saturatedMultiply(base, s.ejections));
+    long length =
+        Math.min(config.maxEjectionTime().toNanos(), saturatedMultiply(base, s.ejections));
     s.eject(now + length);
     s.consecutiveFailures.set(0);
   }
@@ -186,7 +192,10 @@ final class AddressSelector<A> {
     return out;
   }
 
-  /** Returns whether an address is ejected now (after lazy un-ejection); {@code false} for unknown addresses. */
+  /**
+   * Returns whether an address is ejected now (after lazy un-ejection); {@code false} for unknown
+   * addresses.
+   */
   boolean isEjected(A address) {
     long now = ticker.nanoTime();
     for (AddressState<A> s : states) {
@@ -222,11 +231,15 @@ final class AddressSelector<A> {
       return state.address;
     }
 
-    /** Ends the attempt and records what it told about the address; a second call is a bug and throws. */
+    /**
+     * Ends the attempt and records what it told about the address; a second call is a bug and
+     * throws.
+     */
     void release(Result result) {
       Objects.requireNonNull(result, "result");
       if (!released.compareAndSet(false, true)) {
-        throw new IllegalStateException("lease on " + state.address + " released twice (expected: exactly once)");
+        throw new IllegalStateException(
+            "lease on " + state.address + " released twice (expected: exactly once)");
       }
       state.inFlight.decrementAndGet();
       record(state, result);

@@ -6,9 +6,9 @@ import dev.stability.context.RequestContext;
 
 /**
  * The one place where the client meets the core circuit breakers: one breaker per host from a
- * {@link CircuitBreakerRegistry}, a permit per attempt, the outcome with its latency measured on the breaker's
- * own ticker. A rejection ({@link dev.stability.breaker.CallNotPermittedException}) is thrown by {@link #acquire}
- * and fails the call at once, without retry.
+ * {@link CircuitBreakerRegistry}, a permit per attempt, the outcome with its latency measured on
+ * the breaker's own ticker. A rejection ({@link dev.stability.breaker.CallNotPermittedException})
+ * is thrown by {@link #acquire} and fails the call at once, without retry.
  */
 final class BreakerGate {
   static final BreakerGate NONE = new BreakerGate(null);
@@ -65,7 +65,10 @@ final class BreakerGate {
       }
     }
 
-    /** The attempt ended for a reason that says nothing about the upstream (caller cancelled, local pool). */
+    /**
+     * The attempt ended for a reason that says nothing about the upstream (caller cancelled, local
+     * pool).
+     */
     void release() {
       if (permit != null) {
         permit.onCancel();

@@ -4,8 +4,8 @@ import dev.stability.context.RequestContext;
 import dev.stability.time.Ticker;
 
 /**
- * The time one attempt may spend: the request deadline, narrowed by the per-try timeout, minus the margin.
- * Every phase limit is {@code min(configured, remaining - margin)}.
+ * The time one attempt may spend: the request deadline, narrowed by the per-try timeout, minus the
+ * margin. Every phase limit is {@code min(configured, remaining - margin)}.
  */
 final class Budget {
   private final Ticker ticker;
@@ -14,7 +14,8 @@ final class Budget {
   private final long deadlineNanos;
   private final long marginNanos;
 
-  private Budget(Ticker ticker, RequestContext ctx, boolean bounded, long deadlineNanos, long marginNanos) {
+  private Budget(
+      Ticker ticker, RequestContext ctx, boolean bounded, long deadlineNanos, long marginNanos) {
     this.ticker = ticker;
     this.ctx = ctx;
     this.bounded = bounded;
@@ -53,7 +54,9 @@ final class Budget {
     return ctx != null && ctx.hasDeadline() ? ctx.remainingNanos() : Long.MAX_VALUE;
   }
 
-  /** Returns {@code min(configured, remaining - margin)}; zero or less means the phase cannot start. */
+  /**
+   * Returns {@code min(configured, remaining - margin)}; zero or less means the phase cannot start.
+   */
   long limit(long configuredNanos) {
     if (!bounded) {
       return configuredNanos;

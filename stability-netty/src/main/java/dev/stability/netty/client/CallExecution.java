@@ -12,9 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One call from {@code execute} to its future's completion: attempts, retries inside the budget, the stale
- * connection retry, the breaker permit and the context's cancellation. Confined to the host pool's event loop
- * after {@link #start()}.
+ * One call from {@code execute} to its future's completion: attempts, retries inside the budget,
+ * the stale connection retry, the breaker permit and the context's cancellation. Confined to the
+ * host pool's event loop after {@link #start()}.
  */
 final class CallExecution implements PhaseObserver {
   private final ClientRuntime runtime;
@@ -65,11 +65,14 @@ final class CallExecution implements PhaseObserver {
         abort(cause);
         return;
       }
-      cancelRegistration = ctx.onCancel(c -> {
-        if (c.reason().isAbnormal()) {
-          abort(c);
-        }
-      }, pool.loop);
+      cancelRegistration =
+          ctx.onCancel(
+              c -> {
+                if (c.reason().isAbnormal()) {
+                  abort(c);
+                }
+              },
+              pool.loop);
     }
     startAttempt(false);
   }
@@ -108,8 +111,9 @@ final class CallExecution implements PhaseObserver {
     String outcome;
     if (cause.reason() == CancelReason.DEADLINE_EXCEEDED) {
       runtime.metrics.phaseTimeout(host, phase);
-      failure = new PhaseTimeoutException(phase, Math.max(0, phaseLimitNanos),
-          ctx == null ? 0 : ctx.remainingNanos(), host);
+      failure =
+          new PhaseTimeoutException(
+              phase, Math.max(0, phaseLimitNanos), ctx == null ? 0 : ctx.remainingNanos(), host);
       outcome = "TIMEOUT";
     } else {
       failure = new ContextCancelledException(ctx == null ? "?" : ctx.requestId(), cause);
@@ -117,9 +121,12 @@ final class CallExecution implements PhaseObserver {
     }
     Attempt a = current;
     if (a != null) {
-      // a deadline that expires while the upstream works is the upstream's slowness; anything else is not
-      boolean upstreamSlow = cause.reason() == CancelReason.DEADLINE_EXCEEDED && phase != CallPhase.ACQUIRE
-          && phase != CallPhase.DNS;
+      // a deadline that expires while the upstream works is the upstream's slowness; anything else
+      // is not
+      boolean upstreamSlow =
+          cause.reason() == CancelReason.DEADLINE_EXCEEDED
+              && phase != CallPhase.ACQUIRE
+              && phase != CallPhase.DNS;
       a.abandon(failure, upstreamSlow);
     }
     finish(null, failure, outcome);
@@ -146,9 +153,11 @@ final class CallExecution implements PhaseObserver {
   }
 
   private void onFailure(Attempt a, Throwable cause, boolean staleRetryable) {
-    if (staleRetryable || cause instanceof PoolExhaustedException
+    if (staleRetryable
+        || cause instanceof PoolExhaustedException
         || cause instanceof PhaseTimeoutException p && p.phase() == CallPhase.ACQUIRE) {
-      a.permit.release(); // a stale pooled connection or local pool pressure says nothing about the upstream
+      a.permit.release(); // a stale pooled connection or local pool pressure says nothing about the
+      // upstream
     } else {
       a.permit.onFailure(cause);
     }
@@ -158,7 +167,8 @@ final class CallExecution implements PhaseObserver {
     if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
       staleRetried = true;
       runtime.metrics.retry(host, "stale-connection");
-      pool.loop.execute(() -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
+      pool.loop.execute(
+          () -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
       return;
     }
     if (retryable(cause) && mayRetry() && scheduleRetry(backoffNanos(), "failure")) {
@@ -168,8 +178,9 @@ final class CallExecution implements PhaseObserver {
   }
 
   /**
-   * The stale-connection retry is one of the policy's attempts, so the upstream sees a request at most
-   * {@code maxAttempts} times; only {@link RetryPolicy#none()} (one attempt) still gets this one retry, as a second.
+   * The stale-connection retry is one of the policy's attempts, so the upstream sees a request at
+   * most {@code maxAttempts} times; only {@link RetryPolicy#none()} (one attempt) still gets this
+   * one retry, as a second.
    */
   private int staleAttemptLimit() {
     return Math.max(2, policy.maxAttempts());
@@ -183,21 +194,30 @@ final class CallExecution implements PhaseObserver {
   }
 
   private boolean mayRetry() {
-    return !done && attempt < policy.maxAttempts() && (request.isIdempotent() || policy.retryNonIdempotent());
+    return !done
+        && attempt < policy.maxAttempts()
+        && (request.isIdempotent() || policy.retryNonIdempotent());
   }
 
   private static boolean retryable(Throwable cause) {
     if (cause instanceof PhaseTimeoutException p) {
       return p.phase() != CallPhase.ACQUIRE;
     }
-    return cause instanceof PrematureCloseException || cause instanceof MalformedResponseException
+    return cause instanceof PrematureCloseException
+        || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
 
-  /** Schedules the next attempt unless the backoff plus a minimum attempt no longer fits the budget. */
+  /**
+   * Schedules the next attempt unless the backoff plus a minimum attempt no longer fits the budget.
+   */
   private boolean scheduleRetry(long backoffNanos, String reason) {
-    long remaining = ctx != null && ctx.hasDeadline() ? ctx.remainingNanos() - runtime.marginNanos : Long.MAX_VALUE;
-    if (remaining != Long.MAX_VALUE && backoffNanos + policy.minAttemptTime().toNanos() > remaining) {
+    long remaining =
+        ctx != null && ctx.hasDeadline()
+            ? ctx.remainingNanos() - runtime.marginNanos
+            : Long.MAX_VALUE;
+    if (remaining != Long.MAX_VALUE
+        && backoffNanos + policy.minAttemptTime().toNanos() > remaining) {
       return false;
     }
     runtime.metrics.retry(host, reason);
@@ -239,7 +259,8 @@ final class CallExecution implements PhaseObserver {
     long nanos = runtime.ticker.nanoTime() - startNanos;
     String method = request.method();
     if (response != null) {
-      runtime.metrics.request(host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
+      runtime.metrics.request(
+          host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
       TimelineRecorder.done(ctx);
       future.complete(response);
     } else {
@@ -251,8 +272,11 @@ final class CallExecution implements PhaseObserver {
   /** Called by the future when the caller cancels it. */
   void cancelledByCaller() {
     try {
-      pool.loop.execute(() -> abort(CancellationCause.of(CancelReason.CANCELLED, "future cancelled by caller",
-          null)));
+      pool.loop.execute(
+          () ->
+              abort(
+                  CancellationCause.of(
+                      CancelReason.CANCELLED, "future cancelled by caller", null)));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // the loop is gone, and with it every connection: nothing left to release
     }
@@ -296,8 +320,17 @@ final class CallExecution implements PhaseObserver {
         return false;
       }
       waiting = false;
-      exchange = new ClientExchange(runtime.exchangeSettings, pool, connection, reused, request, budget, number,
-          CallExecution.this, this);
+      exchange =
+          new ClientExchange(
+              runtime.exchangeSettings,
+              pool,
+              connection,
+              reused,
+              request,
+              budget,
+              number,
+              CallExecution.this,
+              this);
       exchange.start();
       return true;
     }
@@ -328,7 +361,10 @@ final class CallExecution implements PhaseObserver {
       }
     }
 
-    /** The call ended from outside: leave the pool queue or abort the exchange, freeing the connection. */
+    /**
+     * The call ended from outside: leave the pool queue or abort the exchange, freeing the
+     * connection.
+     */
     void abandon(Throwable cause, boolean upstreamSlow) {
       if (over) {
         return;

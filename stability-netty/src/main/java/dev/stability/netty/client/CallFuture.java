@@ -2,7 +2,9 @@ package dev.stability.netty.client;
 
 import java.util.concurrent.CompletableFuture;
 
-/** The future handed to callers: cancelling it aborts the call and frees or closes its connection. */
+/**
+ * The future handed to callers: cancelling it aborts the call and frees or closes its connection.
+ */
 final class CallFuture extends CompletableFuture<ClientResponse> {
   private final CallExecution call;
 

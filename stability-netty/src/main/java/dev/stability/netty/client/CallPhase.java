@@ -3,8 +3,8 @@ package dev.stability.netty.client;
 /**
  * The phases of one HTTP call, each with its own time limit in {@link PhaseTimeouts}.
  *
- * <p>A phase's effective limit is {@code min(configured limit, remaining deadline - margin)}, so a call never
- * waits in any phase longer than its caller can afford.
+ * <p>A phase's effective limit is {@code min(configured limit, remaining deadline - margin)}, so a
+ * call never waits in any phase longer than its caller can afford.
  */
 public enum CallPhase {
   /** Resolving the host name to an address (Netty resolver query timeout). */

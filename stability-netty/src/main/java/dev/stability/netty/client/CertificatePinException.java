@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Thrown in phase {@link CallPhase#TLS} when a pinned host presented a chain none of whose keys is pinned; the
- * connection is closed before any request byte is sent, and the call is not retried.
+ * Thrown in phase {@link CallPhase#TLS} when a pinned host presented a chain none of whose keys is
+ * pinned; the connection is closed before any request byte is sent, and the call is not retried.
  *
- * <p>The message names the host, the expected pins and the chain's pins, which is what is needed to tell a
- * rotated key (update the pins) from an interception (do not).
+ * <p>The message names the host, the expected pins and the chain's pins, which is what is needed to
+ * tell a rotated key (update the pins) from an interception (do not).
  */
 public final class CertificatePinException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
@@ -25,8 +25,15 @@ public final class CertificatePinException extends StabilityHttpException {
    * @param chainPins the pins of the chain it presented, leaf first
    */
   public CertificatePinException(String host, Set<String> expectedPins, List<String> chainPins) {
-    super("phase TLS: certificate pinning failure for " + host + ": expected one of " + expectedPins
-        + ", the chain has " + chainPins, null, false);
+    super(
+        "phase TLS: certificate pinning failure for "
+            + host
+            + ": expected one of "
+            + expectedPins
+            + ", the chain has "
+            + chainPins,
+        null,
+        false);
     this.host = host;
     this.expectedPins = Set.copyOf(expectedPins);
     this.chainPins = List.copyOf(chainPins);

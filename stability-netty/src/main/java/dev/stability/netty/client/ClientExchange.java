@@ -19,14 +19,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request/response on a leased connection, as a per-request handler: writes the request under the WRITE
- * limit, waits for headers under RESPONSE_HEADERS, reads the body under BODY (total and gap), copies the body out
- * of Netty buffers, removes itself and returns the connection to the pool on every path. Confined to the
- * connection's event loop.
+ * One request/response on a leased connection, as a per-request handler: writes the request under
+ * the WRITE limit, waits for headers under RESPONSE_HEADERS, reads the body under BODY (total and
+ * gap), copies the body out of Netty buffers, removes itself and returns the connection to the pool
+ * on every path. Confined to the connection's event loop.
  *
- * <p>The connection goes back to the pool only when the {@link ResponseDecoder} says nothing is pending on it; a
- * response that breaks HTTP/1.1 fails as a {@link MalformedResponseException}, and response bytes count as soon as
- * the decoder saw one, so a close after a partial status line is never taken for a stale connection.
+ * <p>The connection goes back to the pool only when the {@link ResponseDecoder} says nothing is
+ * pending on it; a response that breaks HTTP/1.1 fails as a {@link MalformedResponseException}, and
+ * response bytes count as soon as the decoder saw one, so a close after a partial status line is
+ * never taken for a stale connection.
  */
 final class ClientExchange extends ChannelInboundHandlerAdapter {
   static final String NAME = "stability.exchange";
@@ -35,11 +36,18 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
   interface Listener {
     void onResponse(int status, java.net.http.HttpHeaders headers, byte[] body);
 
-    /** @param staleRetryable whether the request may go again on a fresh connection */
+    /**
+     * @param staleRetryable whether the request may go again on a fresh connection
+     */
     void onFailure(Throwable cause, boolean staleRetryable);
   }
 
-  private enum State { WRITING, AWAIT_HEADERS, BODY, DONE }
+  private enum State {
+    WRITING,
+    AWAIT_HEADERS,
+    BODY,
+    DONE
+  }
 
   private final ExchangeSettings settings;
   private final HostPool pool;
@@ -65,8 +73,16 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
   private byte[] body = new byte[0];
   private int bodyLength;
 
-  ClientExchange(ExchangeSettings settings, HostPool pool, PooledConnection connection, boolean reused,
-      ClientRequest request, Budget budget, int attempt, PhaseObserver observer, Listener listener) {
+  ClientExchange(
+      ExchangeSettings settings,
+      HostPool pool,
+      PooledConnection connection,
+      boolean reused,
+      ClientRequest request,
+      Budget budget,
+      int attempt,
+      PhaseObserver observer,
+      Listener listener) {
     this.settings = settings;
     this.pool = pool;
     this.connection = connection;
@@ -83,7 +99,8 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
   void start() {
     decoder = channel.isActive() ? ResponseDecoder.of(channel) : null;
     if (decoder == null || !decoder.reusable()) {
-      // closed, or poisoned by bytes nobody asked for; nothing was written: always safe to try a fresh connection
+      // closed, or poisoned by bytes nobody asked for; nothing was written: always safe to try a
+      // fresh connection
       fail(new PrematureCloseException(pool.key.toString(), false, null), true);
       return;
     }
@@ -94,10 +111,15 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
       timeout(CallPhase.WRITE, limit);
       return;
     }
-    phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
+    phaseTimer =
+        channel
+            .eventLoop()
+            .schedule(() -> timeout(CallPhase.WRITE, limit), limit, TimeUnit.NANOSECONDS);
     written = true;
-    decoder.expect(request.method()); // before the first byte leaves: an early answer is still this request's
-    channel.writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
+    decoder.expect(
+        request.method()); // before the first byte leaves: an early answer is still this request's
+    channel
+        .writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
         .addListener(this::onWritten);
   }
 
@@ -106,7 +128,9 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!f.isSuccess()) {
-      fail(new PrematureCloseException(pool.key.toString(), responseStarted(), f.cause()), retryableAfterWrite());
+      fail(
+          new PrematureCloseException(pool.key.toString(), responseStarted(), f.cause()),
+          retryableAfterWrite());
       return;
     }
     writeDone = true;
@@ -119,8 +143,11 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
         timeout(CallPhase.RESPONSE_HEADERS, limit);
         return;
       }
-      phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.RESPONSE_HEADERS, limit), limit,
-          TimeUnit.NANOSECONDS);
+      phaseTimer =
+          channel
+              .eventLoop()
+              .schedule(
+                  () -> timeout(CallPhase.RESPONSE_HEADERS, limit), limit, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -151,13 +178,21 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     int code = r.status().code();
     if (code < 100 || code > 599) {
       // RFC 9110 §15: an unknown class; trusting it would mean guessing what the upstream meant
-      fail(new MalformedResponseException(pool.key.toString(), CallPhase.RESPONSE_HEADERS,
-          "status " + code + " (expected: 100-599)"), false);
+      fail(
+          new MalformedResponseException(
+              pool.key.toString(),
+              CallPhase.RESPONSE_HEADERS,
+              "status " + code + " (expected: 100-599)"),
+          false);
       return;
     }
     if (code == 101) {
-      fail(new MalformedResponseException(pool.key.toString(), CallPhase.RESPONSE_HEADERS,
-          "unsolicited 101 Switching Protocols (the client never asks to upgrade)"), false);
+      fail(
+          new MalformedResponseException(
+              pool.key.toString(),
+              CallPhase.RESPONSE_HEADERS,
+              "unsolicited 101 Switching Protocols (the client never asks to upgrade)"),
+          false);
       return;
     }
     if (code < 200) {
@@ -186,8 +221,13 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     }
     // System.nanoTime, not the context's ticker: these timers run on the event loop's own clock
     lastReadNanos = System.nanoTime();
-    phaseTimer = channel.eventLoop().schedule(() -> timeout(CallPhase.BODY, bodyLimitNanos), bodyLimitNanos,
-        TimeUnit.NANOSECONDS);
+    phaseTimer =
+        channel
+            .eventLoop()
+            .schedule(
+                () -> timeout(CallPhase.BODY, bodyLimitNanos),
+                bodyLimitNanos,
+                TimeUnit.NANOSECONDS);
     if (gapLimitNanos < bodyLimitNanos) {
       gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos, TimeUnit.NANOSECONDS);
     }
@@ -201,7 +241,10 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     if (idleFor >= gapLimitNanos) {
       timeout(CallPhase.BODY, gapLimitNanos);
     } else {
-      gapTimer = channel.eventLoop().schedule(this::checkGap, gapLimitNanos - idleFor, TimeUnit.NANOSECONDS);
+      gapTimer =
+          channel
+              .eventLoop()
+              .schedule(this::checkGap, gapLimitNanos - idleFor, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -220,7 +263,9 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
         return;
       }
       if (total > body.length) {
-        body = java.util.Arrays.copyOf(body, (int) Math.min(settings.maxBody, Math.max(total, body.length * 2L)));
+        body =
+            java.util.Arrays.copyOf(
+                body, (int) Math.min(settings.maxBody, Math.max(total, body.length * 2L)));
       }
       content.getBytes(content.readerIndex(), body, bodyLength, n);
       bodyLength = (int) total;
@@ -234,8 +279,11 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     state = State.DONE;
     cancelTimers();
     // CONNECT turns the connection into a tunnel; anything pending after the response poisons it
-    boolean reusable = HttpUtil.isKeepAlive(response) && writeDone && decoder.reusable()
-        && !request.method().equals("CONNECT");
+    boolean reusable =
+        HttpUtil.isKeepAlive(response)
+            && writeDone
+            && decoder.reusable()
+            && !request.method().equals("CONNECT");
     removeSelf();
     pool.release(connection, reusable);
     byte[] bytes = bodyLength == body.length ? body : java.util.Arrays.copyOf(body, bodyLength);
@@ -243,7 +291,8 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     for (Map.Entry<String, String> e : response.headers()) {
       headers.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>(1)).add(e.getValue());
     }
-    listener.onResponse(response.status().code(), java.net.http.HttpHeaders.of(headers, (a, b) -> true), bytes);
+    listener.onResponse(
+        response.status().code(), java.net.http.HttpHeaders.of(headers, (a, b) -> true), bytes);
   }
 
   @Override
@@ -254,7 +303,8 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable inner = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable inner =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (inner instanceof IOException || inner instanceof PrematureChannelClosureException) {
       closedEarly(inner); // a reset, or a TLS record failure (SSLException is an IOException)
     } else if (cause instanceof DecoderException) {
@@ -268,22 +318,33 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     if (cause instanceof PrematureChannelClosureException) {
       closedEarly(cause); // the decoder noticed the close before we did
     } else {
-      fail(MalformedResponses.of(pool.key, response == null ? CallPhase.RESPONSE_HEADERS : CallPhase.BODY, cause), false);
+      fail(
+          MalformedResponses.of(
+              pool.key, response == null ? CallPhase.RESPONSE_HEADERS : CallPhase.BODY, cause),
+          false);
     }
   }
 
   private void closedEarly(Throwable cause) {
     if (state != State.DONE) {
-      fail(new PrematureCloseException(pool.key.toString(), responseStarted(), cause), retryableAfterWrite());
+      fail(
+          new PrematureCloseException(pool.key.toString(), responseStarted(), cause),
+          retryableAfterWrite());
     }
   }
 
-  /** Whether any byte of the response arrived: a status line cut short counts, not only complete headers. */
+  /**
+   * Whether any byte of the response arrived: a status line cut short counts, not only complete
+   * headers.
+   */
   private boolean responseStarted() {
     return response != null || decoder != null && decoder.responseStarted();
   }
 
-  /** Once request bytes may have left, only an idempotent request on a reused connection may go again. */
+  /**
+   * Once request bytes may have left, only an idempotent request on a reused connection may go
+   * again.
+   */
   private boolean retryableAfterWrite() {
     return !responseStarted() && (!written || (reused && request.isIdempotent()));
   }

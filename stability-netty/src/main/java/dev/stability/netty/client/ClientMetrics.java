@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client's Micrometer meters; every method is a no-op without a registry, so the hot path pays nothing when
- * metrics are off.
+ * The client's Micrometer meters; every method is a no-op without a registry, so the hot path pays
+ * nothing when metrics are off.
  */
 final class ClientMetrics {
   static final String REQUESTS = "http.client.requests";
@@ -27,20 +27,34 @@ final class ClientMetrics {
     if (registry == null) {
       return;
     }
-    Gauge.builder("http.client.pool.active", pool, p -> p.stats().active()).tag("host", host).register(registry);
-    Gauge.builder("http.client.pool.idle", pool, p -> p.stats().idle()).tag("host", host).register(registry);
-    Gauge.builder("http.client.pool.pending", pool, p -> p.stats().pending()).tag("host", host).register(registry);
+    Gauge.builder("http.client.pool.active", pool, p -> p.stats().active())
+        .tag("host", host)
+        .register(registry);
+    Gauge.builder("http.client.pool.idle", pool, p -> p.stats().idle())
+        .tag("host", host)
+        .register(registry);
+    Gauge.builder("http.client.pool.pending", pool, p -> p.stats().pending())
+        .tag("host", host)
+        .register(registry);
   }
 
   void request(String host, String method, int status, String outcome, long nanos) {
     if (registry == null) {
       return;
     }
-    // a cached timer per tag set: building and registering one per call would cost more than the call's own work
-    timers.computeIfAbsent(new TimerKey(host, method, status, outcome), k -> Timer.builder(REQUESTS)
-        .tag("host", k.host()).tag("method", k.method())
-        .tag("status", k.status() < 0 ? "NONE" : Integer.toString(k.status())).tag("outcome", k.outcome())
-        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    // a cached timer per tag set: building and registering one per call would cost more than the
+    // call's own work
+    timers
+        .computeIfAbsent(
+            new TimerKey(host, method, status, outcome),
+            k ->
+                Timer.builder(REQUESTS)
+                    .tag("host", k.host())
+                    .tag("method", k.method())
+                    .tag("status", k.status() < 0 ? "NONE" : Integer.toString(k.status()))
+                    .tag("outcome", k.outcome())
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void connect(String host) {
@@ -53,21 +67,31 @@ final class ClientMetrics {
 
   void phaseTimeout(String host, CallPhase phase) {
     if (registry != null) {
-      Counter.builder("http.client.phase.timeouts").tag("host", host).tag("phase", phase.name())
-          .register(registry).increment();
+      Counter.builder("http.client.phase.timeouts")
+          .tag("host", host)
+          .tag("phase", phase.name())
+          .register(registry)
+          .increment();
     }
   }
 
   void malformedResponse(String host, CallPhase phase) {
     if (registry != null) {
-      Counter.builder("http.client.malformed.responses").tag("host", host).tag("phase", phase.name())
-          .register(registry).increment();
+      Counter.builder("http.client.malformed.responses")
+          .tag("host", host)
+          .tag("phase", phase.name())
+          .register(registry)
+          .increment();
     }
   }
 
   void retry(String host, String reason) {
     if (registry != null) {
-      Counter.builder("http.client.retries").tag("host", host).tag("reason", reason).register(registry).increment();
+      Counter.builder("http.client.retries")
+          .tag("host", host)
+          .tag("reason", reason)
+          .register(registry)
+          .increment();
     }
   }
 
@@ -81,6 +105,8 @@ final class ClientMetrics {
     if (status < 200) {
       return status < 100 ? "ERROR" : "INFORMATIONAL";
     }
-    return status < 300 ? "SUCCESS" : status < 400 ? "REDIRECTION" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR";
+    return status < 300
+        ? "SUCCESS"
+        : status < 400 ? "REDIRECTION" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR";
   }
 }

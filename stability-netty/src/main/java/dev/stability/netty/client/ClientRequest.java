@@ -14,14 +14,16 @@ import java.util.TreeMap;
 
 /**
  * One HTTP request: method, absolute {@code http} or {@code https} URI, headers, body and the
- * {@link RequestContext} it runs under; immutable, built by {@link #builder(String, URI)} or {@link #get(URI)}.
+ * {@link RequestContext} it runs under; immutable, built by {@link #builder(String, URI)} or {@link
+ * #get(URI)}.
  *
- * <p>Without an explicit context the call runs under {@link RequestContext#current()} at the time it is executed,
- * so a handler's call inherits the handler's deadline and cancellation. Do not set the deadline or attempt headers
- * yourself: the client writes them per attempt.
+ * <p>Without an explicit context the call runs under {@link RequestContext#current()} at the time
+ * it is executed, so a handler's call inherits the handler's deadline and cancellation. Do not set
+ * the deadline or attempt headers yourself: the client writes them per attempt.
  */
 public final class ClientRequest {
-  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+  private static final Set<String> IDEMPOTENT =
+      Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private final String method;
   private final URI uri;
@@ -84,7 +86,10 @@ public final class ClientRequest {
     return body;
   }
 
-  /** Returns the explicit context, or {@code null} to use the current one at execution. @return the context */
+  /**
+   * Returns the explicit context, or {@code null} to use the current one at execution. @return the
+   * context
+   */
   public RequestContext context() {
     return context;
   }
@@ -112,11 +117,13 @@ public final class ClientRequest {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(uri, "uri");
       if (!method.matches("[A-Za-z]{1,20}")) {
-        throw new IllegalArgumentException("method: " + method + " (expected: an HTTP method token)");
+        throw new IllegalArgumentException(
+            "method: " + method + " (expected: an HTTP method token)");
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException("uri: " + uri + " (expected: an absolute http or https URI with a host)");
+        throw new IllegalArgumentException(
+            "uri: " + uri + " (expected: an absolute http or https URI with a host)");
       }
       this.method = method.toUpperCase(Locale.ROOT);
       this.uri = uri;

@@ -4,10 +4,11 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A complete HTTP response: status, headers and body bytes, copied out of Netty buffers so the caller never
- * releases anything.
+ * A complete HTTP response: status, headers and body bytes, copied out of Netty buffers so the
+ * caller never releases anything.
  *
- * <p>The body was read up to {@link HttpClientConfig#maxResponseBodyBytes()}; a larger one failed the call.
+ * <p>The body was read up to {@link HttpClientConfig#maxResponseBodyBytes()}; a larger one failed
+ * the call.
  */
 public final class ClientResponse {
   private final int status;

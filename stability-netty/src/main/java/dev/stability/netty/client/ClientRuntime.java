@@ -11,7 +11,8 @@ final class ClientRuntime {
   final ClientMetrics metrics;
   final ExchangeSettings exchangeSettings;
 
-  ClientRuntime(HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics) {
+  ClientRuntime(
+      HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics) {
     this.config = config;
     this.ticker = ticker;
     this.marginNanos = config.deadlineMargin().toNanos();

@@ -33,8 +33,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Opens connections through the DNS, CONNECT and TLS phases, each under {@code min(limit, remaining - margin)},
- * and builds the pipeline: [TLS], {@link ResponseDecoder}, request encoder, {@link StrayInputCloser}.
+ * Opens connections through the DNS, CONNECT and TLS phases, each under {@code min(limit, remaining
+ * - margin)}, and builds the pipeline: [TLS], {@link ResponseDecoder}, request encoder, {@link
+ * StrayInputCloser}.
  */
 final class ConnectionFactory {
   // Handler names follow the server's style: "stability." and one lowercase word.
@@ -49,41 +50,64 @@ final class ConnectionFactory {
   private final List<InetSocketAddress> nameServers;
   private final Supplier<CertificatePins> pins;
 
-  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext, List<InetSocketAddress> nameServers) {
+  ConnectionFactory(
+      HttpClientConfig config,
+      Supplier<SslContext> sslContext,
+      List<InetSocketAddress> nameServers) {
     this(config, sslContext, nameServers, () -> CertificatePins.NONE);
   }
 
-  ConnectionFactory(HttpClientConfig config, Supplier<SslContext> sslContext, List<InetSocketAddress> nameServers,
+  ConnectionFactory(
+      HttpClientConfig config,
+      Supplier<SslContext> sslContext,
+      List<InetSocketAddress> nameServers,
       Supplier<CertificatePins> pins) {
     this.config = config;
     this.pins = pins;
     this.nameServers = nameServers;
     this.sslContext = sslContext;
-    // strict framing, whatever the JVM's system properties say: CRLF only, one Content-Length, never with
+    // strict framing, whatever the JVM's system properties say: CRLF only, one Content-Length,
+    // never with
     // Transfer-Encoding (RFC 9112 §6.3: such a response may be an attempt at response splitting)
-    HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxHeaderSize(config.maxHeaderBytes())
-        .setStrictLineParsing(true).setAllowDuplicateContentLengths(false).setUseRfc9112TransferEncoding(true);
-    this.bootstrap = new Bootstrap().channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(ResponseDecoder.NAME, new ResponseDecoder(decoder.clone()));
-            ch.pipeline().addLast(ENCODER, new HttpRequestEncoder());
-            ch.pipeline().addLast(StrayInputCloser.NAME, StrayInputCloser.INSTANCE);
-          }
-        });
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxHeaderSize(config.maxHeaderBytes())
+            .setStrictLineParsing(true)
+            .setAllowDuplicateContentLengths(false)
+            .setUseRfc9112TransferEncoding(true);
+    this.bootstrap =
+        new Bootstrap()
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(ResponseDecoder.NAME, new ResponseDecoder(decoder.clone()));
+                    ch.pipeline().addLast(ENCODER, new HttpRequestEncoder());
+                    ch.pipeline().addLast(StrayInputCloser.NAME, StrayInputCloser.INSTANCE);
+                  }
+                });
   }
 
-  /** Opens a connection on {@code loop}; the promise fails with a {@link PhaseTimeoutException} per phase. */
+  /**
+   * Opens a connection on {@code loop}; the promise fails with a {@link PhaseTimeoutException} per
+   * phase.
+   */
   Promise<Channel> connect(HostKey key, EventLoop loop, Budget budget, PhaseObserver observer) {
     Promise<Channel> promise = loop.newPromise();
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(key.host());
     if (literal != null) {
       try {
-        connect(key, new InetSocketAddress(InetAddress.getByAddress(key.host(), literal), key.port()), loop, budget,
-            observer, promise);
+        connect(
+            key,
+            new InetSocketAddress(InetAddress.getByAddress(key.host(), literal), key.port()),
+            loop,
+            budget,
+            observer,
+            promise);
       } catch (Exception e) {
         promise.tryFailure(e);
       }
@@ -94,58 +118,86 @@ final class ConnectionFactory {
       return promise;
     }
     DnsNameResolver resolver = resolvers.computeIfAbsent(loop, this::newResolver);
-    ScheduledFuture<?> timer = loop.schedule(() -> {
-      promise.tryFailure(timeout(CallPhase.DNS, limit, budget, key));
-    }, limit, TimeUnit.NANOSECONDS);
-    resolver.resolve(key.host()).addListener((Future<InetAddress> f) -> {
-      timer.cancel(false);
-      if (promise.isDone()) {
-        return;
-      }
-      if (!f.isSuccess()) {
-        promise.tryFailure(f.cause());
-        return;
-      }
-      connect(key, new InetSocketAddress(f.getNow(), key.port()), loop, budget, observer, promise);
-    });
+    ScheduledFuture<?> timer =
+        loop.schedule(
+            () -> {
+              promise.tryFailure(timeout(CallPhase.DNS, limit, budget, key));
+            },
+            limit,
+            TimeUnit.NANOSECONDS);
+    resolver
+        .resolve(key.host())
+        .addListener(
+            (Future<InetAddress> f) -> {
+              timer.cancel(false);
+              if (promise.isDone()) {
+                return;
+              }
+              if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+              }
+              connect(
+                  key,
+                  new InetSocketAddress(f.getNow(), key.port()),
+                  loop,
+                  budget,
+                  observer,
+                  promise);
+            });
     return promise;
   }
 
   private DnsNameResolver newResolver(EventLoop loop) {
-    DnsNameResolverBuilder b = new DnsNameResolverBuilder(loop).datagramChannelType(NioDatagramChannel.class)
-        .queryTimeoutMillis(Math.max(1, config.phaseTimeouts().dns().toMillis()));
+    DnsNameResolverBuilder b =
+        new DnsNameResolverBuilder(loop)
+            .datagramChannelType(NioDatagramChannel.class)
+            .queryTimeoutMillis(Math.max(1, config.phaseTimeouts().dns().toMillis()));
     if (!nameServers.isEmpty()) {
       b.nameServerProvider(new SequentialDnsServerAddressStreamProvider(nameServers));
     }
     return b.build();
   }
 
-  private void connect(HostKey key, InetSocketAddress address, EventLoop loop, Budget budget,
-      PhaseObserver observer, Promise<Channel> promise) {
+  private void connect(
+      HostKey key,
+      InetSocketAddress address,
+      EventLoop loop,
+      Budget budget,
+      PhaseObserver observer,
+      Promise<Channel> promise) {
     long limit = phaseLimit(budget, CallPhase.CONNECT, observer, key, promise);
     if (limit <= 0) {
       return;
     }
-    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(limit + 999_999)));
-    ChannelFuture cf = bootstrap.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis).connect(address);
-    cf.addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        Throwable cause = f.cause() instanceof ConnectTimeoutException
-            ? timeout(CallPhase.CONNECT, limit, budget, key) : f.cause();
-        promise.tryFailure(cause);
-        return;
-      }
-      if (promise.isDone()) {
-        f.channel().close();
-      } else if (key.secure()) {
-        handshake(key, f.channel(), budget, observer, promise);
-      } else {
-        promise.trySuccess(f.channel());
-      }
-    });
+    int millis =
+        (int)
+            Math.max(
+                1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(limit + 999_999)));
+    ChannelFuture cf =
+        bootstrap.clone(loop).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis).connect(address);
+    cf.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            Throwable cause =
+                f.cause() instanceof ConnectTimeoutException
+                    ? timeout(CallPhase.CONNECT, limit, budget, key)
+                    : f.cause();
+            promise.tryFailure(cause);
+            return;
+          }
+          if (promise.isDone()) {
+            f.channel().close();
+          } else if (key.secure()) {
+            handshake(key, f.channel(), budget, observer, promise);
+          } else {
+            promise.trySuccess(f.channel());
+          }
+        });
   }
 
-  private void handshake(HostKey key, Channel ch, Budget budget, PhaseObserver observer, Promise<Channel> promise) {
+  private void handshake(
+      HostKey key, Channel ch, Budget budget, PhaseObserver observer, Promise<Channel> promise) {
     long limit = phaseLimit(budget, CallPhase.TLS, observer, key, promise);
     if (limit <= 0) {
       ch.close();
@@ -160,25 +212,34 @@ final class ConnectionFactory {
     }
     ssl.setHandshakeTimeout(Math.max(1, limit), TimeUnit.NANOSECONDS);
     ch.pipeline().addFirst(TLS, ssl);
-    ssl.handshakeFuture().addListener((Future<Channel> f) -> {
-      if (f.isSuccess()) {
-        CertificatePinException mismatch = PinCheck.verify(pins.get(), key.host(), ssl.engine());
-        if (mismatch != null) {
-          ch.close();
-          promise.tryFailure(mismatch);
-        } else if (!promise.trySuccess(ch)) {
-          ch.close();
-        }
-      } else {
-        ch.close();
-        promise.tryFailure(f.cause() instanceof SslHandshakeTimeoutException
-            ? timeout(CallPhase.TLS, limit, budget, key) : f.cause());
-      }
-    });
+    ssl.handshakeFuture()
+        .addListener(
+            (Future<Channel> f) -> {
+              if (f.isSuccess()) {
+                CertificatePinException mismatch =
+                    PinCheck.verify(pins.get(), key.host(), ssl.engine());
+                if (mismatch != null) {
+                  ch.close();
+                  promise.tryFailure(mismatch);
+                } else if (!promise.trySuccess(ch)) {
+                  ch.close();
+                }
+              } else {
+                ch.close();
+                promise.tryFailure(
+                    f.cause() instanceof SslHandshakeTimeoutException
+                        ? timeout(CallPhase.TLS, limit, budget, key)
+                        : f.cause());
+              }
+            });
   }
 
   /** Enters {@code phase}; when no time is left, fails the promise and returns zero or less. */
-  private long phaseLimit(Budget budget, CallPhase phase, PhaseObserver observer, HostKey key,
+  private long phaseLimit(
+      Budget budget,
+      CallPhase phase,
+      PhaseObserver observer,
+      HostKey key,
       Promise<Channel> promise) {
     long limit = budget.limit(config.phaseTimeouts().limit(phase).toNanos());
     observer.enter(phase, limit);
@@ -189,7 +250,8 @@ final class ConnectionFactory {
   }
 
   static PhaseTimeoutException timeout(CallPhase phase, long limit, Budget budget, HostKey key) {
-    return new PhaseTimeoutException(phase, Math.max(0, limit), budget.requestRemainingNanos(), key.toString());
+    return new PhaseTimeoutException(
+        phase, Math.max(0, limit), budget.requestRemainingNanos(), key.toString());
   }
 
   void close() {

@@ -5,9 +5,10 @@ import dev.stability.context.wire.TimeoutCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * Writes the remaining budget into the request headers, re-stamped for every attempt: the client's own header
- * and, when configured, {@code grpc-timeout}, both in the gRPC timeout grammar of the core wire codec (never below
- * {@code 1n}, since a zero would read as "no deadline" to some servers).
+ * Writes the remaining budget into the request headers, re-stamped for every attempt: the client's
+ * own header and, when configured, {@code grpc-timeout}, both in the gRPC timeout grammar of the
+ * core wire codec (never below {@code 1n}, since a zero would read as "no deadline" to some
+ * servers).
  */
 final class DeadlineHeaderWriter {
   private final String headerName;
@@ -26,7 +27,9 @@ final class DeadlineHeaderWriter {
     String value = TimeoutCodec.encode(Math.max(1, remainingNanos));
     headers.set(headerName, value);
     if (grpc) {
-      headers.set(DeadlineHeader.GRPC_TIMEOUT.headerName(), DeadlineHeader.GRPC_TIMEOUT.encode(remainingNanos));
+      headers.set(
+          DeadlineHeader.GRPC_TIMEOUT.headerName(),
+          DeadlineHeader.GRPC_TIMEOUT.encode(remainingNanos));
     }
   }
 }

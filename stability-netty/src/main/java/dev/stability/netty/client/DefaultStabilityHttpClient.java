@@ -40,16 +40,22 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   DefaultStabilityHttpClient(StabilityHttpClientBuilder b) {
     this.config = b.config;
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup
-        ? new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("stability-http-client", true),
-            NioIoHandler.newFactory())
-        : b.group;
+    this.group =
+        ownsGroup
+            ? new MultiThreadIoEventLoopGroup(
+                b.ioThreads,
+                new DefaultThreadFactory("stability-http-client", true),
+                NioIoHandler.newFactory())
+            : b.group;
     this.customSsl = b.sslContext;
-    this.runtime = new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
-    this.factory = new ConnectionFactory(config, this::sslContext, b.nameServers, b.certificatePins::current);
+    this.runtime =
+        new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
+    this.factory =
+        new ConnectionFactory(config, this::sslContext, b.nameServers, b.certificatePins::current);
     if (config.insecureTrustAllCertificates()) {
-      log.warn("HTTP client trusts ALL TLS certificates and skips hostname verification "
-          + "(insecureTrustAllCertificates=true): for tests only, never in production");
+      log.warn(
+          "HTTP client trusts ALL TLS certificates and skips hostname verification "
+              + "(insecureTrustAllCertificates=true): for tests only, never in production");
     }
   }
 
@@ -100,16 +106,20 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       try {
         pool.loop.execute(call::start);
       } catch (RejectedExecutionException e) {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-            "event loop of " + pool.key + " is shut down (expected: close the client before its event loop group)",
-            e));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException(
+                "event loop of "
+                    + pool.key
+                    + " is shut down (expected: close the client before its event loop group)",
+                e));
       }
     }
     return call.future();
   }
 
   private HostPool newPool(HostKey key) {
-    HostPool pool = new HostPool(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
+    HostPool pool =
+        new HostPool(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
     runtime.metrics.registerPool(key.toString(), pool);
     return pool;
   }
@@ -117,8 +127,10 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   @Override
   public ClientResponse executeBlocking(ClientRequest request) {
     if (onEventLoop()) {
-      throw new IllegalStateException("executeBlocking called on event loop thread " + Thread.currentThread().getName()
-          + ": waiting here would deadlock (expected: use execute() and compose the future)");
+      throw new IllegalStateException(
+          "executeBlocking called on event loop thread "
+              + Thread.currentThread().getName()
+              + ": waiting here would deadlock (expected: use execute() and compose the future)");
     }
     try {
       return execute(request).get();

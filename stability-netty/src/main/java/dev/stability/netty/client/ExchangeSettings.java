@@ -1,6 +1,8 @@
 package dev.stability.netty.client;
 
-/** The per-client values every {@link ClientExchange} reads, resolved once from the configuration. */
+/**
+ * The per-client values every {@link ClientExchange} reads, resolved once from the configuration.
+ */
 final class ExchangeSettings {
   final long writeNanos;
   final long headersNanos;

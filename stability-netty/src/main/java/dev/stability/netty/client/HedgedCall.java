@@ -7,15 +7,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The state of one hedged call: which attempts were started, which are in flight, the pending hedge timer and the
- * last bad outcome, guarded by the call's own monitor.
+ * The state of one hedged call: which attempts were started, which are in flight, the pending hedge
+ * timer and the last bad outcome, guarded by the call's own monitor.
  *
- * <p>Decisions are taken under the monitor, the caller's code (start, cancel, discard, completing the result) runs
- * outside it, so an attempt that completes on the thread that started it cannot deadlock or re-enter a half-made
- * decision. Contention is between the two to five attempts of one call, so a monitor costs less than it saves.
+ * <p>Decisions are taken under the monitor, the caller's code (start, cancel, discard, completing
+ * the result) runs outside it, so an attempt that completes on the thread that started it cannot
+ * deadlock or re-enter a half-made decision. Contention is between the two to five attempts of one
+ * call, so a monitor costs less than it saves.
  */
 final class HedgedCall<T> {
-  private enum State { RUNNING, DONE }
+  private enum State {
+    RUNNING,
+    DONE
+  }
 
   private final HedgingScheduler scheduler;
   private final int maxAttempts;
@@ -32,7 +36,11 @@ final class HedgedCall<T> {
   private T lastAnswer;
   private Throwable lastFailure;
 
-  HedgedCall(HedgingScheduler scheduler, int maxAttempts, long deadlineNanos, HedgingScheduler.Attempts<T> attempts) {
+  HedgedCall(
+      HedgingScheduler scheduler,
+      int maxAttempts,
+      long deadlineNanos,
+      HedgingScheduler.Attempts<T> attempts) {
     this.scheduler = scheduler;
     this.maxAttempts = maxAttempts;
     this.deadlineNanos = deadlineNanos;
@@ -66,7 +74,9 @@ final class HedgedCall<T> {
     try {
       f = attempts.start(index);
       if (f == null) {
-        f = CompletableFuture.failedFuture(new NullPointerException("attempt " + index + " returned null"));
+        f =
+            CompletableFuture.failedFuture(
+                new NullPointerException("attempt " + index + " returned null"));
       }
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
@@ -86,7 +96,10 @@ final class HedgedCall<T> {
     attempt.whenComplete((v, e) -> onComplete(index, startNanos, v, e));
   }
 
-  /** Arms the timer of the next hedge, unless one is armed, none is left, or the deadline could not fit it. */
+  /**
+   * Arms the timer of the next hedge, unless one is armed, none is left, or the deadline could not
+   * fit it.
+   */
   private void armTimer() {
     if (timer != null || futures.size() >= maxAttempts || budgetRefused) {
       return;
@@ -100,11 +113,15 @@ final class HedgedCall<T> {
   }
 
   private long remainingNanos() {
-    return deadlineNanos == HedgingScheduler.NO_DEADLINE ? Long.MAX_VALUE
+    return deadlineNanos == HedgingScheduler.NO_DEADLINE
+        ? Long.MAX_VALUE
         : deadlineNanos - scheduler.ticker().nanoTime();
   }
 
-  /** Whether one more attempt may start now; withdraws from the budget when it may. Holds the monitor. */
+  /**
+   * Whether one more attempt may start now; withdraws from the budget when it may. Holds the
+   * monitor.
+   */
   private boolean mayStartAnother() {
     if (state != State.RUNNING || futures.size() >= maxAttempts || budgetRefused) {
       return false;
@@ -132,7 +149,8 @@ final class HedgedCall<T> {
   }
 
   private void onComplete(int index, long startNanos, T answer, Throwable error) {
-    Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable failure =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     boolean good = failure == null && isGood(answer);
     T discard = null;
     T superseded = null;
@@ -202,13 +220,16 @@ final class HedgedCall<T> {
       answer = lastAnswer;
       failure = lastFailure;
     }
-    boolean completed = failure != null ? result.completeExceptionally(failure) : result.complete(answer);
+    boolean completed =
+        failure != null ? result.completeExceptionally(failure) : result.complete(answer);
     if (!completed || failure != null) {
       release(answer);
     }
   }
 
-  /** Stops everything once the result was completed by someone else; a no-op after we completed it. */
+  /**
+   * Stops everything once the result was completed by someone else; a no-op after we completed it.
+   */
   private void abort() {
     List<Integer> losers;
     T stored;
@@ -252,7 +273,8 @@ final class HedgedCall<T> {
       try {
         attempts.cancel(i, f);
       } catch (RuntimeException e) {
-        // the contract says cancel must not throw; a broken callback must not stop the other cancellations
+        // the contract says cancel must not throw; a broken callback must not stop the other
+        // cancellations
       }
     }
   }

@@ -9,32 +9,43 @@ import java.time.Duration;
  * When a second copy of an idempotent call is sent to cut its tail latency; immutable, built by
  * {@link #builder()}. Off by default ({@link #none()}).
  *
- * <p>A hedge is sent when the first attempt has not answered after {@link #delay()} (fixed) or after the host's
- * recent {@link #percentile()} latency (percentile mode, the default of the builder: p95 of the last 256 answers,
- * the fixed delay until 20 answers were seen, never below {@link #minDelay()}). The first good answer wins and the
- * others are cancelled. An attempt that fails while no other is in flight starts the next one at once. A hedge is
- * only sent when all of these hold: the request is idempotent ({@link ClientRequest#isIdempotent()}), fewer than
- * {@link #maxAttempts()} attempts were started, the request's remaining deadline is at least
- * {@link #minAttemptTime()} at that moment (and at least the delay plus that minimum when the call starts, or no
- * timer is armed at all), and the host's {@linkplain RetryBudgetConfig retry budget} allows one more.
+ * <p>A hedge is sent when the first attempt has not answered after {@link #delay()} (fixed) or
+ * after the host's recent {@link #percentile()} latency (percentile mode, the default of the
+ * builder: p95 of the last 256 answers, the fixed delay until 20 answers were seen, never below
+ * {@link #minDelay()}). The first good answer wins and the others are cancelled. An attempt that
+ * fails while no other is in flight starts the next one at once. A hedge is only sent when all of
+ * these hold: the request is idempotent ({@link ClientRequest#isIdempotent()}), fewer than {@link
+ * #maxAttempts()} attempts were started, the request's remaining deadline is at least {@link
+ * #minAttemptTime()} at that moment (and at least the delay plus that minimum when the call starts,
+ * or no timer is armed at all), and the host's {@linkplain RetryBudgetConfig retry budget} allows
+ * one more.
  *
- * <p>Taken from gRPC's hedging policy (proposal A6: {@code maxAttempts} counting the first attempt, capped at 5;
- * {@code hedgingDelay}; the next hedge at once after a non-fatal failure; hedges drawn from the same throttle as
- * retries) and Finagle's {@code BackupRequestFilter} (a delay taken from a recent latency percentile rather than a
- * guess, a 1 ms floor so a fast service is not hedged at once, losers interrupted, and a budget so a latency shift
- * cannot double the load). (Wired into the call path in the next step.)
+ * <p>Taken from gRPC's hedging policy (proposal A6: {@code maxAttempts} counting the first attempt,
+ * capped at 5; {@code hedgingDelay}; the next hedge at once after a non-fatal failure; hedges drawn
+ * from the same throttle as retries) and Finagle's {@code BackupRequestFilter} (a delay taken from
+ * a recent latency percentile rather than a guess, a 1 ms floor so a fast service is not hedged at
+ * once, losers interrupted, and a budget so a latency shift cannot double the load). (Wired into
+ * the call path in the next step.)
  */
 public final class HedgingPolicy {
   /** Default number of attempts, the first included. */
   public static final int DEFAULT_MAX_ATTEMPTS = 2;
+
   /** Largest accepted number of attempts, as gRPC. */
   public static final int MAX_ATTEMPTS_LIMIT = 5;
+
   /** Default latency percentile after which a hedge is sent. */
   public static final double DEFAULT_PERCENTILE = 0.95;
-  /** Default fixed delay in milliseconds, also the percentile mode's delay before enough answers were seen. */
+
+  /**
+   * Default fixed delay in milliseconds, also the percentile mode's delay before enough answers
+   * were seen.
+   */
   public static final long DEFAULT_DELAY_MILLIS = 100;
+
   /** Default floor of a percentile delay in milliseconds, as Finagle. */
   public static final long DEFAULT_MIN_DELAY_MILLIS = 1;
+
   /** Default smallest remaining deadline, in milliseconds, worth starting a hedge with. */
   public static final long DEFAULT_MIN_ATTEMPT_TIME_MILLIS = 10;
 
@@ -71,15 +82,22 @@ public final class HedgingPolicy {
     return NONE;
   }
 
-  /** Returns a builder for two attempts, the second after the host's recent p95. @return a new builder */
+  /**
+   * Returns a builder for two attempts, the second after the host's recent p95. @return a new
+   * builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /** Returns a builder preset with this policy. @return a new builder */
   public Builder toBuilder() {
-    Builder b = new Builder().kind(delayKind == DelayKind.NONE ? DelayKind.PERCENTILE : delayKind)
-        .maxAttempts(Math.max(2, maxAttempts)).minDelay(minDelay).minAttemptTime(minAttemptTime);
+    Builder b =
+        new Builder()
+            .kind(delayKind == DelayKind.NONE ? DelayKind.PERCENTILE : delayKind)
+            .maxAttempts(Math.max(2, maxAttempts))
+            .minDelay(minDelay)
+            .minAttemptTime(minAttemptTime);
     b.delay = delay;
     b.percentile = percentile;
     return b;
@@ -95,12 +113,18 @@ public final class HedgingPolicy {
     return delayKind;
   }
 
-  /** Returns the most attempts in flight for one call, the first included; 1 when off. @return the limit */
+  /**
+   * Returns the most attempts in flight for one call, the first included; 1 when off. @return the
+   * limit
+   */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** Returns the fixed delay, or the percentile mode's delay while the host has too few answers. @return it */
+  /**
+   * Returns the fixed delay, or the percentile mode's delay while the host has too few
+   * answers. @return it
+   */
   public Duration delay() {
     return delay;
   }
@@ -122,9 +146,17 @@ public final class HedgingPolicy {
 
   @Override
   public String toString() {
-    return delayKind == DelayKind.NONE ? "HedgingPolicy(NONE)" : "HedgingPolicy(maxAttempts=" + maxAttempts
-        + ", " + (delayKind == DelayKind.FIXED ? "delay=" + delay : "percentile=" + percentile + ", fallback="
-        + delay + ", minDelay=" + minDelay) + ", minAttemptTime=" + minAttemptTime + ")";
+    return delayKind == DelayKind.NONE
+        ? "HedgingPolicy(NONE)"
+        : "HedgingPolicy(maxAttempts="
+            + maxAttempts
+            + ", "
+            + (delayKind == DelayKind.FIXED
+                ? "delay=" + delay
+                : "percentile=" + percentile + ", fallback=" + delay + ", minDelay=" + minDelay)
+            + ", minAttemptTime="
+            + minAttemptTime
+            + ")";
   }
 
   /** Builds {@link HedgingPolicy}; every setter validates at once. */
@@ -144,23 +176,24 @@ public final class HedgingPolicy {
     }
 
     /**
-     * Sets the number of attempts, the first included. Default {@value HedgingPolicy#DEFAULT_MAX_ATTEMPTS}.
+     * Sets the number of attempts, the first included. Default {@value
+     * HedgingPolicy#DEFAULT_MAX_ATTEMPTS}.
      *
      * @param value 2 to {@value HedgingPolicy#MAX_ATTEMPTS_LIMIT}
      * @return this builder
      */
     public Builder maxAttempts(int value) {
       if (value < 2 || value > MAX_ATTEMPTS_LIMIT) {
-        throw new IllegalArgumentException("maxAttempts: " + value + " (expected: >= 2 and <= "
-            + MAX_ATTEMPTS_LIMIT + ")");
+        throw new IllegalArgumentException(
+            "maxAttempts: " + value + " (expected: >= 2 and <= " + MAX_ATTEMPTS_LIMIT + ")");
       }
       this.maxAttempts = value;
       return this;
     }
 
     /**
-     * Hedges after a fixed delay. Default mode is percentile; default delay
-     * {@value HedgingPolicy#DEFAULT_DELAY_MILLIS} ms.
+     * Hedges after a fixed delay. Default mode is percentile; default delay {@value
+     * HedgingPolicy#DEFAULT_DELAY_MILLIS} ms.
      *
      * @param value positive
      * @return this builder
@@ -172,8 +205,9 @@ public final class HedgingPolicy {
     }
 
     /**
-     * Hedges after the host's recent latency at {@code value} (the default, at
-     * {@value HedgingPolicy#DEFAULT_PERCENTILE}); {@code fallback} is used until the host has enough answers.
+     * Hedges after the host's recent latency at {@code value} (the default, at {@value
+     * HedgingPolicy#DEFAULT_PERCENTILE}); {@code fallback} is used until the host has enough
+     * answers.
      *
      * @param value above 0.5 and below 1: hedging at the median would double the load
      * @param fallback the delay while the host has too few answers, positive
@@ -190,7 +224,8 @@ public final class HedgingPolicy {
     }
 
     /**
-     * Sets the floor of a percentile delay. Default {@value HedgingPolicy#DEFAULT_MIN_DELAY_MILLIS} ms.
+     * Sets the floor of a percentile delay. Default {@value HedgingPolicy#DEFAULT_MIN_DELAY_MILLIS}
+     * ms.
      *
      * @param value positive
      * @return this builder
@@ -201,8 +236,8 @@ public final class HedgingPolicy {
     }
 
     /**
-     * Sets the smallest remaining deadline worth starting a hedge with. Default
-     * {@value HedgingPolicy#DEFAULT_MIN_ATTEMPT_TIME_MILLIS} ms.
+     * Sets the smallest remaining deadline worth starting a hedge with. Default {@value
+     * HedgingPolicy#DEFAULT_MIN_ATTEMPT_TIME_MILLIS} ms.
      *
      * @param value zero or positive
      * @return this builder
@@ -220,7 +255,8 @@ public final class HedgingPolicy {
      */
     public HedgingPolicy build() {
       if (delayKind == DelayKind.PERCENTILE && delay.compareTo(minDelay) < 0) {
-        throw new IllegalArgumentException("fallback: " + delay + " (expected: >= minDelay " + minDelay + ")");
+        throw new IllegalArgumentException(
+            "fallback: " + delay + " (expected: >= minDelay " + minDelay + ")");
       }
       return new HedgingPolicy(this);
     }

@@ -6,14 +6,15 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs one call under a {@link HedgingPolicy}: starts the first attempt, arms a timer for the next, and completes
- * with the first good answer; one scheduler per host, shared by its calls.
+ * Runs one call under a {@link HedgingPolicy}: starts the first attempt, arms a timer for the next,
+ * and completes with the first good answer; one scheduler per host, shared by its calls.
  *
- * <p>The caller supplies the attempts ({@link Attempts}): how to start attempt {@code n} (with its own re-stamped
- * deadline), which answers are good, how to cancel a loser (close its connection when it is mid-response, so it is
- * never reused), and how to release an answer nobody will read. Every answer an attempt produces is either the
- * call's result or passed to {@link Attempts#discard} exactly once, so a losing response's buffer cannot leak.
- * Cancelling the returned future cancels every attempt in flight and the pending timer.
+ * <p>The caller supplies the attempts ({@link Attempts}): how to start attempt {@code n} (with its
+ * own re-stamped deadline), which answers are good, how to cancel a loser (close its connection
+ * when it is mid-response, so it is never reused), and how to release an answer nobody will read.
+ * Every answer an attempt produces is either the call's result or passed to {@link
+ * Attempts#discard} exactly once, so a losing response's buffer cannot leak. Cancelling the
+ * returned future cancels every attempt in flight and the pending timer.
  */
 final class HedgingScheduler {
   /** The deadline of a call without one. */
@@ -34,7 +35,8 @@ final class HedgingScheduler {
     CompletableFuture<T> start(int attempt);
 
     /**
-     * Returns whether an answer ends the call (a 2xx or 4xx response); others (a 5xx) let another attempt win.
+     * Returns whether an answer ends the call (a 2xx or 4xx response); others (a 5xx) let another
+     * attempt win.
      *
      * @param answer the answer
      * @return whether it is good
@@ -52,7 +54,8 @@ final class HedgingScheduler {
     void cancel(int attempt, CompletableFuture<T> loser);
 
     /**
-     * Releases an answer that is not the call's result (a late loser, a bad answer superseded); never throws.
+     * Releases an answer that is not the call's result (a late loser, a bad answer superseded);
+     * never throws.
      *
      * @param answer the unused answer
      */
@@ -65,7 +68,11 @@ final class HedgingScheduler {
   private final RetryBudget budget;
   private final LatencyTracker latencies;
 
-  HedgingScheduler(HedgingPolicy policy, TimerScheduler timers, Ticker ticker, RetryBudget budget,
+  HedgingScheduler(
+      HedgingPolicy policy,
+      TimerScheduler timers,
+      Ticker ticker,
+      RetryBudget budget,
       LatencyTracker latencies) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.timers = Objects.requireNonNull(timers, "timers");
@@ -91,7 +98,9 @@ final class HedgingScheduler {
     return call.result();
   }
 
-  /** Returns the delay before the next hedge: fixed, or the host's recent percentile with its floor. */
+  /**
+   * Returns the delay before the next hedge: fixed, or the host's recent percentile with its floor.
+   */
   long delayNanos() {
     if (policy.delayKind() == HedgingPolicy.DelayKind.PERCENTILE) {
       long p = latencies.percentileNanos(policy.percentile());

@@ -15,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connections to one host, confined to one event loop: every field is read and written only on {@link #loop},
- * so the counts cannot drift. Never opens more than {@code maxConnections} (active + idle + connecting), queues at
- * most {@code maxPendingAcquires} callers each under the ACQUIRE limit, reuses idle connections LIFO (the most
- * recently used is the least likely to be stale), and evicts idle and old ones in the background. A connection is
- * handed out only when its {@link ResponseDecoder} has nothing pending.
+ * The connections to one host, confined to one event loop: every field is read and written only on
+ * {@link #loop}, so the counts cannot drift. Never opens more than {@code maxConnections} (active +
+ * idle + connecting), queues at most {@code maxPendingAcquires} callers each under the ACQUIRE
+ * limit, reuses idle connections LIFO (the most recently used is the least likely to be stale), and
+ * evicts idle and old ones in the background. A connection is handed out only when its {@link
+ * ResponseDecoder} has nothing pending.
  */
 final class HostPool {
   private static final Logger log = LoggerFactory.getLogger(HostPool.class);
@@ -33,7 +34,10 @@ final class HostPool {
     /** Whether the caller needs a new connection, after a stale one failed it. */
     boolean requireFresh();
 
-    /** Offers a leased connection; returns {@code false} when the caller is gone and the pool keeps it. */
+    /**
+     * Offers a leased connection; returns {@code false} when the caller is gone and the pool keeps
+     * it.
+     */
     boolean onAcquired(PooledConnection connection, boolean reused);
 
     void onAcquireFailed(Throwable cause);
@@ -65,7 +69,12 @@ final class HostPool {
   private volatile PoolStats stats = PoolStats.EMPTY;
   private long opened;
 
-  HostPool(EventLoop loop, HostKey key, HttpClientConfig config, ConnectionFactory factory, ClientMetrics metrics,
+  HostPool(
+      EventLoop loop,
+      HostKey key,
+      HttpClientConfig config,
+      ConnectionFactory factory,
+      ClientMetrics metrics,
       Ticker ticker) {
     this.ticker = ticker;
     this.loop = loop;
@@ -95,19 +104,22 @@ final class HostPool {
   void acquire(Waiter waiter) {
     assert loop.inEventLoop();
     if (closed) {
-      waiter.onAcquireFailed(new IllegalStateException("client is closed (expected: no calls after close())"));
+      waiter.onAcquireFailed(
+          new IllegalStateException("client is closed (expected: no calls after close())"));
       return;
     }
     long limit = waiter.budget().limit(acquireLimitNanos);
     waiter.observer().enter(CallPhase.ACQUIRE, limit);
     if (limit <= 0) {
-      waiter.onAcquireFailed(ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
+      waiter.onAcquireFailed(
+          ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
       return;
     }
     long now = ticker.nanoTime();
     PooledConnection c;
     if (waiter.requireFresh()) {
-      // the last connection was stale: the oldest idle ones probably are too, so drop one to make room
+      // the last connection was stale: the oldest idle ones probably are too, so drop one to make
+      // room
       if (total() >= config.maxConnections() && (c = idle.pollLast()) != null) {
         c.channel.close();
       }
@@ -124,18 +136,23 @@ final class HostPool {
     if (total() < config.maxConnections()) {
       open(waiter);
     } else if (pending.size() >= config.maxPendingAcquires()) {
-      waiter.onAcquireFailed(new PoolExhaustedException(name, config.maxConnections(),
-          config.maxPendingAcquires()));
+      waiter.onAcquireFailed(
+          new PoolExhaustedException(name, config.maxConnections(), config.maxPendingAcquires()));
     } else {
       Pending p = new Pending(waiter);
       pending.addLast(p);
-      p.timer = loop.schedule(() -> {
-        if (pending.remove(p)) {
-          publish();
-          metrics.phaseTimeout(name, CallPhase.ACQUIRE);
-          waiter.onAcquireFailed(ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
-        }
-      }, limit, TimeUnit.NANOSECONDS);
+      p.timer =
+          loop.schedule(
+              () -> {
+                if (pending.remove(p)) {
+                  publish();
+                  metrics.phaseTimeout(name, CallPhase.ACQUIRE);
+                  waiter.onAcquireFailed(
+                      ConnectionFactory.timeout(CallPhase.ACQUIRE, limit, waiter.budget(), key));
+                }
+              },
+              limit,
+              TimeUnit.NANOSECONDS);
     }
     publish();
   }
@@ -154,7 +171,10 @@ final class HostPool {
     }
   }
 
-  /** Takes a connection back: pooled when {@code reusable} and healthy, closed otherwise; on the loop only. */
+  /**
+   * Takes a connection back: pooled when {@code reusable} and healthy, closed otherwise; on the
+   * loop only.
+   */
   void release(PooledConnection c, boolean reusable) {
     assert loop.inEventLoop();
     if (!leased.remove(c)) {
@@ -177,32 +197,36 @@ final class HostPool {
     opened++;
     metrics.connect(name);
     Future<Channel> f = factory.connect(key, loop, waiter.budget(), waiter.observer());
-    f.addListener((Future<Channel> done) -> {
-      connecting--;
-      if (!done.isSuccess()) {
-        metrics.connectFailure(name);
-        if (done.cause() instanceof PhaseTimeoutException pte) {
-          metrics.phaseTimeout(name, pte.phase());
-        }
-        waiter.onAcquireFailed(done.cause());
-        drainPending();
-        publish();
-        return;
-      }
-      Channel ch = done.getNow();
-      long now = ticker.nanoTime();
-      long lifetime = config.maxLifetime().toNanos();
-      lifetime -= (long) (lifetime * config.lifetimeJitter() * ThreadLocalRandom.current().nextDouble());
-      PooledConnection c = new PooledConnection(ch, now, lifetime);
-      ch.closeFuture().addListener(x -> onClosed(c));
-      if (closed) {
-        ch.close();
-        waiter.onAcquireFailed(new IllegalStateException("client is closed (expected: no calls after close())"));
-      } else {
-        lease(c, waiter, false);
-      }
-      publish();
-    });
+    f.addListener(
+        (Future<Channel> done) -> {
+          connecting--;
+          if (!done.isSuccess()) {
+            metrics.connectFailure(name);
+            if (done.cause() instanceof PhaseTimeoutException pte) {
+              metrics.phaseTimeout(name, pte.phase());
+            }
+            waiter.onAcquireFailed(done.cause());
+            drainPending();
+            publish();
+            return;
+          }
+          Channel ch = done.getNow();
+          long now = ticker.nanoTime();
+          long lifetime = config.maxLifetime().toNanos();
+          lifetime -=
+              (long)
+                  (lifetime * config.lifetimeJitter() * ThreadLocalRandom.current().nextDouble());
+          PooledConnection c = new PooledConnection(ch, now, lifetime);
+          ch.closeFuture().addListener(x -> onClosed(c));
+          if (closed) {
+            ch.close();
+            waiter.onAcquireFailed(
+                new IllegalStateException("client is closed (expected: no calls after close())"));
+          } else {
+            lease(c, waiter, false);
+          }
+          publish();
+        });
   }
 
   private void lease(PooledConnection c, Waiter waiter, boolean reused) {
@@ -238,7 +262,10 @@ final class HostPool {
     drainPending();
   }
 
-  /** Opens connections for waiters while there is room: after a close, a failed connect or an eviction. */
+  /**
+   * Opens connections for waiters while there is room: after a close, a failed connect or an
+   * eviction.
+   */
   private void drainPending() {
     Pending p;
     while (!closed && total() < config.maxConnections() && (p = pending.pollFirst()) != null) {
@@ -257,7 +284,8 @@ final class HostPool {
   private boolean healthy(PooledConnection c, long now) {
     ResponseDecoder decoder = ResponseDecoder.of(c.channel);
     if (!c.channel.isActive() || decoder == null || !decoder.reusable()) {
-      return false; // closed, or bytes pending that no request asked for: handing it out would mix responses
+      return false; // closed, or bytes pending that no request asked for: handing it out would mix
+      // responses
     }
     return !config.healthCheckOnAcquire()
         || (!c.expired(now, config.idleTimeout().toNanos()) && c.channel.isWritable());
@@ -284,7 +312,8 @@ final class HostPool {
     Pending p;
     while ((p = pending.pollFirst()) != null) {
       p.timer.cancel(false);
-      p.waiter.onAcquireFailed(new IllegalStateException("client is closed (expected: no calls after close())"));
+      p.waiter.onAcquireFailed(
+          new IllegalStateException("client is closed (expected: no calls after close())"));
     }
     PooledConnection c;
     while ((c = idle.pollFirst()) != null) {

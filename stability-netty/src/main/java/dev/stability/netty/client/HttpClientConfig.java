@@ -6,16 +6,19 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Everything that shapes a {@link StabilityHttpClient}'s calls; immutable, built by {@link #builder()}.
+ * Everything that shapes a {@link StabilityHttpClient}'s calls; immutable, built by {@link
+ * #builder()}.
  *
- * <p>Tools that check timeout alignment read the phase limits ({@link #phaseTimeouts()}), the retry policy and its
- * per-try timeout ({@link #retryPolicy()}) and the pool's idle timeout ({@link #pool()}) through these getters.
- * Trusting every certificate is possible only through {@link Builder#insecureTrustAllCertificates(boolean)}, which
- * the client logs as a warning when it starts; do not use it outside tests.
+ * <p>Tools that check timeout alignment read the phase limits ({@link #phaseTimeouts()}), the retry
+ * policy and its per-try timeout ({@link #retryPolicy()}) and the pool's idle timeout ({@link
+ * #pool()}) through these getters. Trusting every certificate is possible only through {@link
+ * Builder#insecureTrustAllCertificates(boolean)}, which the client logs as a warning when it
+ * starts; do not use it outside tests.
  */
 public final class HttpClientConfig {
   /** The default name of the header that carries the remaining deadline: {@value}. */
   public static final String DEFAULT_TIMEOUT_HEADER = "x-request-timeout";
+
   /** The default name of the header that carries the attempt number: {@value}. */
   public static final String DEFAULT_ATTEMPT_HEADER = "x-attempt-count";
 
@@ -59,10 +62,18 @@ public final class HttpClientConfig {
 
   /** Returns a builder preset with this configuration. @return a new builder */
   public Builder toBuilder() {
-    return new Builder().pool(pool).phaseTimeouts(phaseTimeouts).retryPolicy(retryPolicy)
-        .deadlineMargin(deadlineMargin).maxResponseBodyBytes(maxResponseBodyBytes).maxHeaderBytes(maxHeaderBytes)
-        .propagateDeadline(propagateDeadline).timeoutHeaderName(timeoutHeaderName).sendGrpcTimeout(sendGrpcTimeout)
-        .attemptHeaderName(attemptHeaderName).insecureTrustAllCertificates(insecureTrustAllCertificates);
+    return new Builder()
+        .pool(pool)
+        .phaseTimeouts(phaseTimeouts)
+        .retryPolicy(retryPolicy)
+        .deadlineMargin(deadlineMargin)
+        .maxResponseBodyBytes(maxResponseBodyBytes)
+        .maxHeaderBytes(maxHeaderBytes)
+        .propagateDeadline(propagateDeadline)
+        .timeoutHeaderName(timeoutHeaderName)
+        .sendGrpcTimeout(sendGrpcTimeout)
+        .attemptHeaderName(attemptHeaderName)
+        .insecureTrustAllCertificates(insecureTrustAllCertificates);
   }
 
   /** Returns the per-host pool limits. @return the pool configuration */
@@ -80,7 +91,9 @@ public final class HttpClientConfig {
     return retryPolicy;
   }
 
-  /** Returns the time kept back from the remaining deadline in every phase limit. @return the margin */
+  /**
+   * Returns the time kept back from the remaining deadline in every phase limit. @return the margin
+   */
   public Duration deadlineMargin() {
     return deadlineMargin;
   }
@@ -100,7 +113,9 @@ public final class HttpClientConfig {
     return propagateDeadline;
   }
 
-  /** Returns the header carrying the remaining deadline in gRPC timeout grammar. @return the name */
+  /**
+   * Returns the header carrying the remaining deadline in gRPC timeout grammar. @return the name
+   */
   public String timeoutHeaderName() {
     return timeoutHeaderName;
   }
@@ -110,20 +125,37 @@ public final class HttpClientConfig {
     return sendGrpcTimeout;
   }
 
-  /** Returns the header carrying the attempt number (1 for the first), or empty for none. @return the name */
+  /**
+   * Returns the header carrying the attempt number (1 for the first), or empty for none. @return
+   * the name
+   */
   public String attemptHeaderName() {
     return attemptHeaderName;
   }
 
-  /** Returns whether TLS trusts every certificate and skips hostname checks: for tests only. @return the flag */
+  /**
+   * Returns whether TLS trusts every certificate and skips hostname checks: for tests only. @return
+   * the flag
+   */
   public boolean insecureTrustAllCertificates() {
     return insecureTrustAllCertificates;
   }
 
   @Override
   public String toString() {
-    return "HttpClientConfig(" + pool + ", " + phaseTimeouts + ", " + retryPolicy + ", margin=" + deadlineMargin
-        + ", maxResponseBodyBytes=" + maxResponseBodyBytes + ", insecure=" + insecureTrustAllCertificates + ")";
+    return "HttpClientConfig("
+        + pool
+        + ", "
+        + phaseTimeouts
+        + ", "
+        + retryPolicy
+        + ", margin="
+        + deadlineMargin
+        + ", maxResponseBodyBytes="
+        + maxResponseBodyBytes
+        + ", insecure="
+        + insecureTrustAllCertificates
+        + ")";
   }
 
   /** Builds {@link HttpClientConfig}; every setter validates at once. */
@@ -160,7 +192,10 @@ public final class HttpClientConfig {
       return this;
     }
 
-    /** Sets the margin kept back from the deadline. @param value zero or positive @return this builder */
+    /**
+     * Sets the margin kept back from the deadline. @param value zero or positive @return this
+     * builder
+     */
     public Builder deadlineMargin(Duration value) {
       this.deadlineMargin = Durations.requireNonNegative("deadlineMargin", value);
       return this;
@@ -178,7 +213,8 @@ public final class HttpClientConfig {
     /** Sets the header size limit. @param value 1 KiB to 1 MiB @return this builder */
     public Builder maxHeaderBytes(int value) {
       if (value < 1024 || value > 1024 * 1024) {
-        throw new IllegalArgumentException("maxHeaderBytes: " + value + " (expected: >= 1024 and <= 1048576)");
+        throw new IllegalArgumentException(
+            "maxHeaderBytes: " + value + " (expected: >= 1024 and <= 1048576)");
       }
       this.maxHeaderBytes = value;
       return this;
@@ -202,7 +238,10 @@ public final class HttpClientConfig {
       return this;
     }
 
-    /** Sets the attempt header name; empty sends none. @param value a token or "" @return this builder */
+    /**
+     * Sets the attempt header name; empty sends none. @param value a token or "" @return this
+     * builder
+     */
     public Builder attemptHeaderName(String value) {
       Objects.requireNonNull(value, "attemptHeaderName");
       this.attemptHeaderName = value.isEmpty() ? value : requireToken("attemptHeaderName", value);
@@ -210,8 +249,8 @@ public final class HttpClientConfig {
     }
 
     /**
-     * Trusts every server certificate and skips hostname verification. Insecure: for tests against self-signed
-     * servers only; the client logs a warning when it starts.
+     * Trusts every server certificate and skips hostname verification. Insecure: for tests against
+     * self-signed servers only; the client logs a warning when it starts.
      *
      * @param value the flag
      * @return this builder
@@ -223,8 +262,11 @@ public final class HttpClientConfig {
 
     private static String requireToken(String name, String value) {
       Objects.requireNonNull(value, name);
-      if (value.isEmpty() || !value.equals(value.toLowerCase(Locale.ROOT)) || !value.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: a lower-case header token)");
+      if (value.isEmpty()
+          || !value.equals(value.toLowerCase(Locale.ROOT))
+          || !value.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
+        throw new IllegalArgumentException(
+            name + ": " + value + " (expected: a lower-case header token)");
       }
       return value;
     }
@@ -237,8 +279,10 @@ public final class HttpClientConfig {
      */
     public HttpClientConfig build() {
       if (timeoutHeaderName.equals(attemptHeaderName)) {
-        throw new IllegalArgumentException("attemptHeaderName: " + attemptHeaderName
-            + " (expected: different from timeoutHeaderName)");
+        throw new IllegalArgumentException(
+            "attemptHeaderName: "
+                + attemptHeaderName
+                + " (expected: different from timeoutHeaderName)");
       }
       return new HttpClientConfig(this);
     }

@@ -6,16 +6,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One host's recent answer latencies, from which the hedging delay is read: a ring of the last {@value #SIZE}
- * samples, written lock-free, whose percentile is recomputed at most once per {@value #REFRESH_MILLIS} ms.
+ * One host's recent answer latencies, from which the hedging delay is read: a ring of the last
+ * {@value #SIZE} samples, written lock-free, whose percentile is recomputed at most once per
+ * {@value #REFRESH_MILLIS} ms.
  *
- * <p>Why a ring of samples rather than a decaying histogram: the p95 of 256 samples rests on its 13 highest
- * values, precise enough for a delay, exact (no bucket rounding, so a 480 ms tail is not read as 512 ms) and it
- * forgets by count, so a host that got slow is reflected after 256 answers whatever the rate. A decaying
- * histogram would need a bucket layout (HdrHistogram is not a dependency) and a decay clock. Writing costs one
- * {@code getAndIncrement} and one array store; reading sorts a 2 KiB copy once per refresh, on the caller that
- * finds the cached value stale (Finagle's {@code BackupRequestFilter} refreshes its percentile every 3 s for the
- * same reason). Samples racing with a refresh may be missed by that refresh, never corrupted.
+ * <p>Why a ring of samples rather than a decaying histogram: the p95 of 256 samples rests on its 13
+ * highest values, precise enough for a delay, exact (no bucket rounding, so a 480 ms tail is not
+ * read as 512 ms) and it forgets by count, so a host that got slow is reflected after 256 answers
+ * whatever the rate. A decaying histogram would need a bucket layout (HdrHistogram is not a
+ * dependency) and a decay clock. Writing costs one {@code getAndIncrement} and one array store;
+ * reading sorts a 2 KiB copy once per refresh, on the caller that finds the cached value stale
+ * (Finagle's {@code BackupRequestFilter} refreshes its percentile every 3 s for the same reason).
+ * Samples racing with a refresh may be missed by that refresh, never corrupted.
  */
 final class LatencyTracker {
   static final int SIZE = 256;
@@ -48,13 +50,14 @@ final class LatencyTracker {
   }
 
   /**
-   * Returns the latency at {@code percentile} of the kept samples, or -1 with fewer than {@value #MIN_SAMPLES}.
-   * The value may be up to {@value #REFRESH_MILLIS} ms old.
+   * Returns the latency at {@code percentile} of the kept samples, or -1 with fewer than {@value
+   * #MIN_SAMPLES}. The value may be up to {@value #REFRESH_MILLIS} ms old.
    */
   long percentileNanos(double percentile) {
     long now = ticker.nanoTime();
     long next = nextRefreshNanos.get();
-    boolean forced = percentile != cachedPercentile || cachedNanos < 0 && written.get() >= MIN_SAMPLES;
+    boolean forced =
+        percentile != cachedPercentile || cachedNanos < 0 && written.get() >= MIN_SAMPLES;
     if (!forced && now - next < 0) {
       return cachedNanos;
     }

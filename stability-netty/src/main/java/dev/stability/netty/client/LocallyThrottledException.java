@@ -1,13 +1,14 @@
 package dev.stability.netty.client;
 
 /**
- * Thrown before sending when the client's {@linkplain AdaptiveThrottlingConfig adaptive throttle} rejected the
- * request locally because the upstream has recently refused most requests; nothing was sent. The status mapping
- * answers it 503.
+ * Thrown before sending when the client's {@linkplain AdaptiveThrottlingConfig adaptive throttle}
+ * rejected the request locally because the upstream has recently refused most requests; nothing was
+ * sent. The status mapping answers it 503.
  *
- * <p>Stackless, since it is thrown at the rate of an overloaded upstream's callers, with the counts in the
- * message. It extends {@link RuntimeException} for now; it joins the sealed {@link StabilityHttpException}
- * hierarchy when the throttle is wired into the call path. (Wired into the call path in the next step.)
+ * <p>Stackless, since it is thrown at the rate of an overloaded upstream's callers, with the counts
+ * in the message. It extends {@link RuntimeException} for now; it joins the sealed {@link
+ * StabilityHttpException} hierarchy when the throttle is wired into the call path. (Wired into the
+ * call path in the next step.)
  */
 public final class LocallyThrottledException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -15,11 +16,29 @@ public final class LocallyThrottledException extends RuntimeException {
   private final String target;
   private final double rejectionProbability;
 
-  LocallyThrottledException(String target, double rejectionProbability, long requests, long accepts,
+  LocallyThrottledException(
+      String target,
+      double rejectionProbability,
+      long requests,
+      long accepts,
       AdaptiveThrottlingConfig config) {
-    super("request to " + target + " throttled locally: the upstream accepted " + accepts + " of the last "
-        + requests + " requests in " + config.window() + " (K = " + config.k() + ", rejection probability "
-        + String.format(java.util.Locale.ROOT, "%.2f", rejectionProbability) + ")", null, false, false);
+    super(
+        "request to "
+            + target
+            + " throttled locally: the upstream accepted "
+            + accepts
+            + " of the last "
+            + requests
+            + " requests in "
+            + config.window()
+            + " (K = "
+            + config.k()
+            + ", rejection probability "
+            + String.format(java.util.Locale.ROOT, "%.2f", rejectionProbability)
+            + ")",
+        null,
+        false,
+        false);
     this.target = target;
     this.rejectionProbability = rejectionProbability;
   }
@@ -29,7 +48,10 @@ public final class LocallyThrottledException extends RuntimeException {
     return target;
   }
 
-  /** Returns the probability with which requests to the host were being rejected. @return it, in [0, 1) */
+  /**
+   * Returns the probability with which requests to the host were being rejected. @return it, in [0,
+   * 1)
+   */
   public double rejectionProbability() {
     return rejectionProbability;
   }

@@ -7,18 +7,19 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
- * Turns what Netty's decoder reports about a broken response ({@code NumberFormatException},
- * {@code TooLongHttpHeaderException}, {@code IllegalArgumentException("invalid version format ...")}, ...) into
- * one {@link MalformedResponseException} with a reason of fixed wording; Netty's own text, which may quote the
- * upstream, follows only escaped.
+ * Turns what Netty's decoder reports about a broken response ({@code NumberFormatException}, {@code
+ * TooLongHttpHeaderException}, {@code IllegalArgumentException("invalid version format ...")}, ...)
+ * into one {@link MalformedResponseException} with a reason of fixed wording; Netty's own text,
+ * which may quote the upstream, follows only escaped.
  */
 final class MalformedResponses {
   private MalformedResponses() {}
 
   static MalformedResponseException of(HostKey key, CallPhase phase, Throwable cause) {
-    String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return new MalformedResponseException(key.toString(), phase, category(phase, cause, detail) + " (" + detail
-        + ")");
+    String detail =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new MalformedResponseException(
+        key.toString(), phase, category(phase, cause, detail) + " (" + detail + ")");
   }
 
   private static String category(CallPhase phase, Throwable cause, String detail) {

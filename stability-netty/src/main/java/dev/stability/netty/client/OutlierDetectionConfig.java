@@ -5,28 +5,34 @@ import static dev.stability.time.Durations.requirePositive;
 import java.time.Duration;
 
 /**
- * When one of a host's addresses is taken out of rotation for failing; immutable, built by {@link #builder()}.
+ * When one of a host's addresses is taken out of rotation for failing; immutable, built by {@link
+ * #builder()}.
  *
- * <p>An address is ejected after {@link #consecutiveFailures()} consecutive failures (connect failures, 5xx
- * answers and timeouts alike; any other answer resets the count), for {@link #baseEjectionTime()} times the number
- * of times it was ejected, capped at {@link #maxEjectionTime()}. An ejection is refused when it would take more
- * than {@link #maxEjectionPercent()} of the addresses out, so a host-wide outage never empties the rotation. The
- * multiplier drops by one for every base ejection time an address stays in rotation, so an address that failed once
- * a week ago starts again at the base time.
+ * <p>An address is ejected after {@link #consecutiveFailures()} consecutive failures (connect
+ * failures, 5xx answers and timeouts alike; any other answer resets the count), for {@link
+ * #baseEjectionTime()} times the number of times it was ejected, capped at {@link
+ * #maxEjectionTime()}. An ejection is refused when it would take more than {@link
+ * #maxEjectionPercent()} of the addresses out, so a host-wide outage never empties the rotation.
+ * The multiplier drops by one for every base ejection time an address stays in rotation, so an
+ * address that failed once a week ago starts again at the base time.
  *
- * <p>Taken from Envoy's outlier detection: {@code consecutive_5xx} 5 with local-origin failures counted as 5xx,
- * {@code base_ejection_time} 30 s multiplied by the ejection count, {@code max_ejection_time} 300 s, and the
- * multiplier that decays while the host is healthy. Not taken: Envoy's default {@code max_ejection_percent} of 10 %,
- * sized for clusters of dozens of hosts; a client resolving two to five addresses could never eject one under it,
- * so the default here is {@value #DEFAULT_MAX_EJECTION_PERCENT} %. (Wired into the call path in the next step.)
+ * <p>Taken from Envoy's outlier detection: {@code consecutive_5xx} 5 with local-origin failures
+ * counted as 5xx, {@code base_ejection_time} 30 s multiplied by the ejection count, {@code
+ * max_ejection_time} 300 s, and the multiplier that decays while the host is healthy. Not taken:
+ * Envoy's default {@code max_ejection_percent} of 10 %, sized for clusters of dozens of hosts; a
+ * client resolving two to five addresses could never eject one under it, so the default here is
+ * {@value #DEFAULT_MAX_EJECTION_PERCENT} %. (Wired into the call path in the next step.)
  */
 public final class OutlierDetectionConfig {
   /** Default number of consecutive failures that ejects an address. */
   public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
+
   /** Default base ejection time, in seconds. */
   public static final long DEFAULT_BASE_EJECTION_SECONDS = 30;
+
   /** Default longest ejection, in seconds. */
   public static final long DEFAULT_MAX_EJECTION_SECONDS = 300;
+
   /** Default largest share of a host's addresses that may be ejected at once, in percent. */
   public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 
@@ -45,7 +51,10 @@ public final class OutlierDetectionConfig {
     this.maxEjectionPercent = b.maxEjectionPercent;
   }
 
-  /** Returns the defaults: 5 failures, 30 s × ejections up to 300 s, at most half the addresses. @return them */
+  /**
+   * Returns the defaults: 5 failures, 30 s × ejections up to 300 s, at most half the
+   * addresses. @return them
+   */
   public static OutlierDetectionConfig ofDefaults() {
     return DEFAULTS;
   }
@@ -62,11 +71,16 @@ public final class OutlierDetectionConfig {
 
   /** Returns a builder preset with this configuration. @return a new builder */
   public Builder toBuilder() {
-    return new Builder().consecutiveFailures(consecutiveFailures).baseEjectionTime(baseEjectionTime)
-        .maxEjectionTime(maxEjectionTime).maxEjectionPercent(maxEjectionPercent);
+    return new Builder()
+        .consecutiveFailures(consecutiveFailures)
+        .baseEjectionTime(baseEjectionTime)
+        .maxEjectionTime(maxEjectionTime)
+        .maxEjectionPercent(maxEjectionPercent);
   }
 
-  /** Returns whether addresses are ever ejected. @return {@code false} when the failure count is 0 */
+  /**
+   * Returns whether addresses are ever ejected. @return {@code false} when the failure count is 0
+   */
   public boolean enabled() {
     return consecutiveFailures > 0 && maxEjectionPercent > 0;
   }
@@ -76,7 +90,9 @@ public final class OutlierDetectionConfig {
     return consecutiveFailures;
   }
 
-  /** Returns the first ejection's length, multiplied by the ejection count. @return the base time */
+  /**
+   * Returns the first ejection's length, multiplied by the ejection count. @return the base time
+   */
   public Duration baseEjectionTime() {
     return baseEjectionTime;
   }
@@ -93,8 +109,14 @@ public final class OutlierDetectionConfig {
 
   @Override
   public String toString() {
-    return "OutlierDetectionConfig(consecutiveFailures=" + consecutiveFailures + ", baseEjectionTime="
-        + baseEjectionTime + ", maxEjectionTime=" + maxEjectionTime + ", maxEjectionPercent=" + maxEjectionPercent
+    return "OutlierDetectionConfig(consecutiveFailures="
+        + consecutiveFailures
+        + ", baseEjectionTime="
+        + baseEjectionTime
+        + ", maxEjectionTime="
+        + maxEjectionTime
+        + ", maxEjectionPercent="
+        + maxEjectionPercent
         + ")";
   }
 
@@ -108,22 +130,24 @@ public final class OutlierDetectionConfig {
     Builder() {}
 
     /**
-     * Sets the consecutive failures that eject an address. Default
-     * {@value OutlierDetectionConfig#DEFAULT_CONSECUTIVE_FAILURES}.
+     * Sets the consecutive failures that eject an address. Default {@value
+     * OutlierDetectionConfig#DEFAULT_CONSECUTIVE_FAILURES}.
      *
      * @param value 0 (never eject) to 1000
      * @return this builder
      */
     public Builder consecutiveFailures(int value) {
       if (value < 0 || value > 1000) {
-        throw new IllegalArgumentException("consecutiveFailures: " + value + " (expected: >= 0 and <= 1000)");
+        throw new IllegalArgumentException(
+            "consecutiveFailures: " + value + " (expected: >= 0 and <= 1000)");
       }
       this.consecutiveFailures = value;
       return this;
     }
 
     /**
-     * Sets the base ejection time. Default {@value OutlierDetectionConfig#DEFAULT_BASE_EJECTION_SECONDS} s.
+     * Sets the base ejection time. Default {@value
+     * OutlierDetectionConfig#DEFAULT_BASE_EJECTION_SECONDS} s.
      *
      * @param value positive
      * @return this builder
@@ -134,7 +158,8 @@ public final class OutlierDetectionConfig {
     }
 
     /**
-     * Sets the longest ejection. Default {@value OutlierDetectionConfig#DEFAULT_MAX_EJECTION_SECONDS} s.
+     * Sets the longest ejection. Default {@value
+     * OutlierDetectionConfig#DEFAULT_MAX_EJECTION_SECONDS} s.
      *
      * @param value positive, at least the base ejection time
      * @return this builder
@@ -145,16 +170,17 @@ public final class OutlierDetectionConfig {
     }
 
     /**
-     * Sets the largest share of addresses ejected at once. Default
-     * {@value OutlierDetectionConfig#DEFAULT_MAX_EJECTION_PERCENT} %; at 100 every address may be ejected, and
-     * calls then go to ejected addresses rather than nowhere.
+     * Sets the largest share of addresses ejected at once. Default {@value
+     * OutlierDetectionConfig#DEFAULT_MAX_EJECTION_PERCENT} %; at 100 every address may be ejected,
+     * and calls then go to ejected addresses rather than nowhere.
      *
      * @param value 0 to 100
      * @return this builder
      */
     public Builder maxEjectionPercent(int value) {
       if (value < 0 || value > 100) {
-        throw new IllegalArgumentException("maxEjectionPercent: " + value + " (expected: >= 0 and <= 100)");
+        throw new IllegalArgumentException(
+            "maxEjectionPercent: " + value + " (expected: >= 0 and <= 100)");
       }
       this.maxEjectionPercent = value;
       return this;
@@ -168,8 +194,12 @@ public final class OutlierDetectionConfig {
      */
     public OutlierDetectionConfig build() {
       if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-        throw new IllegalArgumentException("maxEjectionTime: " + maxEjectionTime + " (expected: >= baseEjectionTime "
-            + baseEjectionTime + ")");
+        throw new IllegalArgumentException(
+            "maxEjectionTime: "
+                + maxEjectionTime
+                + " (expected: >= baseEjectionTime "
+                + baseEjectionTime
+                + ")");
       }
       return new OutlierDetectionConfig(this);
     }

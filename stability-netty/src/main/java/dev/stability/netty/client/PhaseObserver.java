@@ -1,6 +1,9 @@
 package dev.stability.netty.client;
 
-/** Told when a call enters a phase, so that deadline expiry can name the phase and the timeline can record it. */
+/**
+ * Told when a call enters a phase, so that deadline expiry can name the phase and the timeline can
+ * record it.
+ */
 interface PhaseObserver {
   /** The observer that ignores everything. */
   PhaseObserver NONE = (phase, limitNanos) -> {};

@@ -4,11 +4,13 @@ import dev.stability.time.Durations;
 import java.util.Objects;
 
 /**
- * Thrown when one phase of a call ran out of time: says which phase and how much of the request budget was left.
+ * Thrown when one phase of a call ran out of time: says which phase and how much of the request
+ * budget was left.
  *
- * <p>{@link #remainingBudgetNanos()} is the request's remaining deadline when the phase expired ({@link Long#MAX_VALUE}
- * without a deadline). A value near zero means the caller's deadline ran out; a large value means the configured
- * phase limit was the tighter one. Do not parse the message: use the getters.
+ * <p>{@link #remainingBudgetNanos()} is the request's remaining deadline when the phase expired
+ * ({@link Long#MAX_VALUE} without a deadline). A value near zero means the caller's deadline ran
+ * out; a large value means the configured phase limit was the tighter one. Do not parse the
+ * message: use the getters.
  */
 public final class PhaseTimeoutException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
@@ -22,10 +24,12 @@ public final class PhaseTimeoutException extends StabilityHttpException {
    *
    * @param phase the phase that expired
    * @param limitNanos the effective limit the phase had
-   * @param remainingBudgetNanos the request's remaining deadline when it expired, {@link Long#MAX_VALUE} if none
+   * @param remainingBudgetNanos the request's remaining deadline when it expired, {@link
+   *     Long#MAX_VALUE} if none
    * @param target the host and port, for the message
    */
-  public PhaseTimeoutException(CallPhase phase, long limitNanos, long remainingBudgetNanos, String target) {
+  public PhaseTimeoutException(
+      CallPhase phase, long limitNanos, long remainingBudgetNanos, String target) {
     super(message(phase, limitNanos, remainingBudgetNanos, target), null, false);
     this.phase = Objects.requireNonNull(phase, "phase");
     this.limitNanos = limitNanos;
@@ -33,8 +37,15 @@ public final class PhaseTimeoutException extends StabilityHttpException {
   }
 
   private static String message(CallPhase phase, long limitNanos, long remaining, String target) {
-    return "phase " + phase + " timed out after " + Durations.format(limitNanos) + " calling " + target
-        + " (remaining budget: " + (remaining == Long.MAX_VALUE ? "no deadline" : Durations.format(remaining)) + ")";
+    return "phase "
+        + phase
+        + " timed out after "
+        + Durations.format(limitNanos)
+        + " calling "
+        + target
+        + " (remaining budget: "
+        + (remaining == Long.MAX_VALUE ? "no deadline" : Durations.format(remaining))
+        + ")";
   }
 
   /** Returns the phase that expired. @return the phase */
@@ -48,8 +59,8 @@ public final class PhaseTimeoutException extends StabilityHttpException {
   }
 
   /**
-   * Returns the request's remaining deadline when the phase expired, negative once passed, {@link Long#MAX_VALUE}
-   * without a deadline.
+   * Returns the request's remaining deadline when the phase expired, negative once passed, {@link
+   * Long#MAX_VALUE} without a deadline.
    *
    * @return the remaining budget in nanoseconds
    */

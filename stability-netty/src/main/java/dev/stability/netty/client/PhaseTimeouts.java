@@ -10,10 +10,11 @@ import java.util.Objects;
 /**
  * The configured time limit of every {@link CallPhase}; immutable, built by {@link #builder()}.
  *
- * <p>Each limit is an upper bound: at run time a phase gets {@code min(limit, remaining deadline - margin)}, so a
- * short request deadline always wins over a generous limit. Defaults follow the common client settings: DNS 2 s,
- * acquire 1 s, connect 2 s, TLS 5 s, write 10 s, response headers 10 s, body 30 s total with 10 s between reads.
- * Do not raise a limit to make a slow downstream "work": give the request a deadline instead.
+ * <p>Each limit is an upper bound: at run time a phase gets {@code min(limit, remaining deadline -
+ * margin)}, so a short request deadline always wins over a generous limit. Defaults follow the
+ * common client settings: DNS 2 s, acquire 1 s, connect 2 s, TLS 5 s, write 10 s, response headers
+ * 10 s, body 30 s total with 10 s between reads. Do not raise a limit to make a slow downstream
+ * "work": give the request a deadline instead.
  */
 public final class PhaseTimeouts {
   private static final PhaseTimeouts DEFAULTS = builder().build();
@@ -162,7 +163,10 @@ public final class PhaseTimeouts {
       return limit(CallPhase.BODY, limit);
     }
 
-    /** Sets the longest gap between two body reads. @param limit a positive duration @return this builder */
+    /**
+     * Sets the longest gap between two body reads. @param limit a positive duration @return this
+     * builder
+     */
     public Builder bodyGap(Duration limit) {
       this.bodyGap = requirePositive("bodyGap", limit);
       return this;
@@ -176,8 +180,8 @@ public final class PhaseTimeouts {
      */
     public PhaseTimeouts build() {
       if (bodyGap.compareTo(limits.get(CallPhase.BODY)) > 0) {
-        throw new IllegalArgumentException("bodyGap: " + bodyGap + " (expected: <= bodyTotal "
-            + limits.get(CallPhase.BODY) + ")");
+        throw new IllegalArgumentException(
+            "bodyGap: " + bodyGap + " (expected: <= bodyTotal " + limits.get(CallPhase.BODY) + ")");
       }
       return new PhaseTimeouts(this);
     }

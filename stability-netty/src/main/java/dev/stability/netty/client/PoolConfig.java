@@ -7,11 +7,12 @@ import java.time.Duration;
 /**
  * The limits of one host's connection pool; immutable, built by {@link #builder()}.
  *
- * <p>Defaults: 64 connections, 256 pending acquires, up to 64 idle, idle timeout 10 s (below the common 15 s
- * server keep-alive, so the client closes first and never reuses a connection the server is closing), max lifetime
- * 5 min with 10% jitter (so connections made together do not all expire together), eviction every second, and a
- * health check on acquire. The acquire time limit itself is {@link PhaseTimeouts#acquire()}. Do not set the idle
- * timeout at or above the server's keep-alive timeout.
+ * <p>Defaults: 64 connections, 256 pending acquires, up to 64 idle, idle timeout 10 s (below the
+ * common 15 s server keep-alive, so the client closes first and never reuses a connection the
+ * server is closing), max lifetime 5 min with 10% jitter (so connections made together do not all
+ * expire together), eviction every second, and a health check on acquire. The acquire time limit
+ * itself is {@link PhaseTimeouts#acquire()}. Do not set the idle timeout at or above the server's
+ * keep-alive timeout.
  */
 public final class PoolConfig {
   private static final PoolConfig DEFAULTS = builder().build();
@@ -48,17 +49,28 @@ public final class PoolConfig {
 
   /** Returns a builder preset with this configuration. @return a new builder */
   public Builder toBuilder() {
-    return new Builder().maxConnections(maxConnections).maxPendingAcquires(maxPendingAcquires).maxIdle(maxIdle)
-        .idleTimeout(idleTimeout).maxLifetime(maxLifetime).lifetimeJitter(lifetimeJitter)
-        .evictionInterval(evictionInterval).healthCheckOnAcquire(healthCheckOnAcquire);
+    return new Builder()
+        .maxConnections(maxConnections)
+        .maxPendingAcquires(maxPendingAcquires)
+        .maxIdle(maxIdle)
+        .idleTimeout(idleTimeout)
+        .maxLifetime(maxLifetime)
+        .lifetimeJitter(lifetimeJitter)
+        .evictionInterval(evictionInterval)
+        .healthCheckOnAcquire(healthCheckOnAcquire);
   }
 
-  /** Returns the most connections open to one host at once, idle ones included. @return the limit */
+  /**
+   * Returns the most connections open to one host at once, idle ones included. @return the limit
+   */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** Returns the most callers that may wait for a connection; more are rejected at once. @return the limit */
+  /**
+   * Returns the most callers that may wait for a connection; more are rejected at once. @return the
+   * limit
+   */
   public int maxPendingAcquires() {
     return maxPendingAcquires;
   }
@@ -78,7 +90,10 @@ public final class PoolConfig {
     return maxLifetime;
   }
 
-  /** Returns the fraction (0 to 0.5) by which each connection's lifetime is shortened at random. @return it */
+  /**
+   * Returns the fraction (0 to 0.5) by which each connection's lifetime is shortened at
+   * random. @return it
+   */
   public double lifetimeJitter() {
     return lifetimeJitter;
   }
@@ -88,16 +103,30 @@ public final class PoolConfig {
     return evictionInterval;
   }
 
-  /** Returns whether a pooled connection is checked before it is handed out. @return whether checked */
+  /**
+   * Returns whether a pooled connection is checked before it is handed out. @return whether checked
+   */
   public boolean healthCheckOnAcquire() {
     return healthCheckOnAcquire;
   }
 
   @Override
   public String toString() {
-    return "PoolConfig(maxConnections=" + maxConnections + ", maxPendingAcquires=" + maxPendingAcquires
-        + ", maxIdle=" + maxIdle + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
-        + ", lifetimeJitter=" + lifetimeJitter + ", evictionInterval=" + evictionInterval + ")";
+    return "PoolConfig(maxConnections="
+        + maxConnections
+        + ", maxPendingAcquires="
+        + maxPendingAcquires
+        + ", maxIdle="
+        + maxIdle
+        + ", idleTimeout="
+        + idleTimeout
+        + ", maxLifetime="
+        + maxLifetime
+        + ", lifetimeJitter="
+        + lifetimeJitter
+        + ", evictionInterval="
+        + evictionInterval
+        + ")";
   }
 
   /** Builds {@link PoolConfig}; every setter validates at once. */
@@ -131,7 +160,10 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the idle connection limit per host (default: maxConnections). @param value >= 0 @return this */
+    /**
+     * Sets the idle connection limit per host (default: maxConnections). @param value >= 0 @return
+     * this
+     */
     public Builder maxIdle(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxIdle: " + value + " (expected: >= 0)");
@@ -140,7 +172,10 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the idle timeout. @param value positive, below the server's keep-alive @return this builder */
+    /**
+     * Sets the idle timeout. @param value positive, below the server's keep-alive @return this
+     * builder
+     */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = requirePositive("idleTimeout", value);
       return this;
@@ -155,7 +190,8 @@ public final class PoolConfig {
     /** Sets the lifetime jitter. @param value between 0 and 0.5 @return this builder */
     public Builder lifetimeJitter(double value) {
       if (!(value >= 0 && value <= 0.5)) {
-        throw new IllegalArgumentException("lifetimeJitter: " + value + " (expected: >= 0 and <= 0.5)");
+        throw new IllegalArgumentException(
+            "lifetimeJitter: " + value + " (expected: >= 0 and <= 0.5)");
       }
       this.lifetimeJitter = value;
       return this;
@@ -167,7 +203,10 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets whether pooled connections are checked on acquire. @param value the flag @return this builder */
+    /**
+     * Sets whether pooled connections are checked on acquire. @param value the flag @return this
+     * builder
+     */
     public Builder healthCheckOnAcquire(boolean value) {
       this.healthCheckOnAcquire = value;
       return this;
@@ -181,8 +220,8 @@ public final class PoolConfig {
      */
     public PoolConfig build() {
       if (maxIdle > maxConnections) {
-        throw new IllegalArgumentException("maxIdle: " + maxIdle + " (expected: <= maxConnections "
-            + maxConnections + ")");
+        throw new IllegalArgumentException(
+            "maxIdle: " + maxIdle + " (expected: <= maxConnections " + maxConnections + ")");
       }
       return new PoolConfig(this);
     }

@@ -1,9 +1,9 @@
 package dev.stability.netty.client;
 
 /**
- * Thrown at once when a host's pool is full and its queue of pending acquires is full too: the call is rejected
- * instead of queueing without bound. A call that did queue but waited too long fails with a
- * {@link PhaseTimeoutException} for {@link CallPhase#ACQUIRE} instead.
+ * Thrown at once when a host's pool is full and its queue of pending acquires is full too: the call
+ * is rejected instead of queueing without bound. A call that did queue but waited too long fails
+ * with a {@link PhaseTimeoutException} for {@link CallPhase#ACQUIRE} instead.
  */
 public final class PoolExhaustedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
@@ -16,7 +16,15 @@ public final class PoolExhaustedException extends StabilityHttpException {
    * @param maxPending the pool's pending-acquire limit
    */
   public PoolExhaustedException(String target, int maxConnections, int maxPending) {
-    super("pool for " + target + " is exhausted: " + maxConnections + " connections in use and " + maxPending
-        + " acquires pending (expected: fewer concurrent calls, or a larger pool)", null, false);
+    super(
+        "pool for "
+            + target
+            + " is exhausted: "
+            + maxConnections
+            + " connections in use and "
+            + maxPending
+            + " acquires pending (expected: fewer concurrent calls, or a larger pool)",
+        null,
+        false);
   }
 }

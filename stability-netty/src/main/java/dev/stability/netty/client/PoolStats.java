@@ -1,8 +1,8 @@
 package dev.stability.netty.client;
 
 /**
- * A snapshot of one host's pool, read without locks: each count is exact at some recent moment, but the counts
- * may come from slightly different moments.
+ * A snapshot of one host's pool, read without locks: each count is exact at some recent moment, but
+ * the counts may come from slightly different moments.
  *
  * @param active connections leased to calls in flight
  * @param idle connections waiting in the pool
@@ -14,7 +14,10 @@ public record PoolStats(int active, int idle, int pending, int connecting, long 
   /** The stats of a host the client never called. */
   public static final PoolStats EMPTY = new PoolStats(0, 0, 0, 0, 0);
 
-  /** Returns active plus idle plus connecting: the connections that count against the limit. @return the total */
+  /**
+   * Returns active plus idle plus connecting: the connections that count against the limit. @return
+   * the total
+   */
   public int total() {
     return active + idle + connecting;
   }

@@ -2,7 +2,10 @@ package dev.stability.netty.client;
 
 import io.netty.channel.Channel;
 
-/** One pooled channel with the times that decide its eviction; touched only on its pool's event loop. */
+/**
+ * One pooled channel with the times that decide its eviction; touched only on its pool's event
+ * loop.
+ */
 final class PooledConnection {
   final Channel channel;
   final long expiresAtNanos;

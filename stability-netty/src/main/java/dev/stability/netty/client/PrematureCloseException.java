@@ -1,13 +1,13 @@
 package dev.stability.netty.client;
 
 /**
- * Thrown when the connection closed or failed before the whole response arrived, for example a keep-alive
- * connection the server closed while it sat idle in the pool.
+ * Thrown when the connection closed or failed before the whole response arrived, for example a
+ * keep-alive connection the server closed while it sat idle in the pool.
  *
- * <p>The client already retried once where that is safe (no request bytes written, or an idempotent request on a
- * reused connection, and never once a single response byte arrived); that retry is one of the retry policy's
- * {@link RetryPolicy#maxAttempts() attempts}. Seeing this exception means the retry was not allowed, not left, or
- * failed too.
+ * <p>The client already retried once where that is safe (no request bytes written, or an idempotent
+ * request on a reused connection, and never once a single response byte arrived); that retry is one
+ * of the retry policy's {@link RetryPolicy#maxAttempts() attempts}. Seeing this exception means the
+ * retry was not allowed, not left, or failed too.
  */
 public final class PrematureCloseException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
@@ -22,8 +22,15 @@ public final class PrematureCloseException extends StabilityHttpException {
    * @param cause the underlying I/O failure, or {@code null} for a clean close
    */
   public PrematureCloseException(String target, boolean responseStarted, Throwable cause) {
-    super("connection to " + target + " closed " + (responseStarted ? "during" : "before") + " the response"
-        + (cause == null ? "" : ": " + cause), cause, false);
+    super(
+        "connection to "
+            + target
+            + " closed "
+            + (responseStarted ? "during" : "before")
+            + " the response"
+            + (cause == null ? "" : ": " + cause),
+        cause,
+        false);
     this.responseStarted = responseStarted;
   }
 

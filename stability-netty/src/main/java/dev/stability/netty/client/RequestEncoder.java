@@ -12,29 +12,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a {@link ClientRequest} into the Netty request of one attempt: origin-form target, the caller's headers,
- * {@code Host}, {@code Content-Length}, and the per-attempt deadline and attempt headers, which always replace
- * any the caller set.
+ * Turns a {@link ClientRequest} into the Netty request of one attempt: origin-form target, the
+ * caller's headers, {@code Host}, {@code Content-Length}, and the per-attempt deadline and attempt
+ * headers, which always replace any the caller set.
  */
 final class RequestEncoder {
   private RequestEncoder() {}
 
-  static FullHttpRequest encode(ClientRequest request, HostKey key, ExchangeSettings settings, Budget budget,
-      int attempt) {
+  static FullHttpRequest encode(
+      ClientRequest request, HostKey key, ExchangeSettings settings, Budget budget, int attempt) {
     URI uri = request.uri();
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) {
       path = path + '?' + uri.getRawQuery();
     }
     byte[] bytes = request.bodyUnsafe();
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-        path, bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    FullHttpRequest req =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            HttpMethod.valueOf(request.method()),
+            path,
+            bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
     HttpHeaders h = req.headers();
     for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
       h.add(e.getKey(), e.getValue());
     }
     h.set(HttpHeaderNames.HOST, key.authority());
-    if (bytes.length > 0 || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && permitsBody(request.method())) {
+    if (bytes.length > 0
+        || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && permitsBody(request.method())) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     }
     if (settings.deadlineWriter != null) {

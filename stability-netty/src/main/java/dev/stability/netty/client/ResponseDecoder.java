@@ -11,16 +11,18 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
- * The response decoder of one client connection, which also guards the response boundary: it decodes only while
- * a {@link ClientExchange} awaits a response and treats every byte outside one as poison.
+ * The response decoder of one client connection, which also guards the response boundary: it
+ * decodes only while a {@link ClientExchange} awaits a response and treats every byte outside one
+ * as poison.
  *
- * <p>RFC 9112 §6.3: data after a complete response must not be processed as a separate response. Netty's decoder
- * keeps bytes that do not yet form a header block (the body of a 204, the tail of an over-long body, a half header
- * block) in its buffer and would parse them in front of the next request's response. Here a byte that arrives
- * while no response is awaited, or is left over once the response is complete, closes the connection, and
- * {@link #reusable()} tells the exchange and the pool whether anything is pending. It also replaces
- * {@code HttpClientCodec}'s queue of request methods: the exchange names the method it awaits, so a HEAD or
- * CONNECT answer is read without a body and a 1xx cannot shift the queue. Confined to the channel's event loop.
+ * <p>RFC 9112 §6.3: data after a complete response must not be processed as a separate response.
+ * Netty's decoder keeps bytes that do not yet form a header block (the body of a 204, the tail of
+ * an over-long body, a half header block) in its buffer and would parse them in front of the next
+ * request's response. Here a byte that arrives while no response is awaited, or is left over once
+ * the response is complete, closes the connection, and {@link #reusable()} tells the exchange and
+ * the pool whether anything is pending. It also replaces {@code HttpClientCodec}'s queue of request
+ * methods: the exchange names the method it awaits, so a HEAD or CONNECT answer is read without a
+ * body and a 1xx cannot shift the queue. Confined to the channel's event loop.
  */
 final class ResponseDecoder extends HttpResponseDecoder {
   static final String NAME = "stability.decoder";
@@ -63,7 +65,10 @@ final class ResponseDecoder extends HttpResponseDecoder {
     return responseBytes;
   }
 
-  /** Returns whether the connection can carry another request: no response awaited and no byte pending. */
+  /**
+   * Returns whether the connection can carry another request: no response awaited and no byte
+   * pending.
+   */
   boolean reusable() {
     return state == State.IDLE && !internalBuffer().isReadable();
   }
@@ -71,7 +76,8 @@ final class ResponseDecoder extends HttpResponseDecoder {
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     if (state != State.AWAITING) {
-      // nobody asked: a stray response, the tail of an over-long body, or the start of a smuggled header block
+      // nobody asked: a stray response, the tail of an over-long body, or the start of a smuggled
+      // header block
       in.skipBytes(in.readableBytes());
       if (state == State.IDLE) {
         state = State.POISONED;
@@ -98,7 +104,8 @@ final class ResponseDecoder extends HttpResponseDecoder {
   protected boolean isContentAlwaysEmpty(HttpMessage msg) {
     int code = ((HttpResponse) msg).status().code();
     if (code >= 100 && code < 200) {
-      return true; // no 1xx carries content; a 101 is refused by the exchange (it never asks to upgrade)
+      return true; // no 1xx carries content; a 101 is refused by the exchange (it never asks to
+      // upgrade)
     }
     if (method.equals("HEAD") || method.equals("CONNECT") && code >= 200 && code < 300) {
       return true;

@@ -4,12 +4,13 @@ import dev.stability.time.Ticker;
 import java.util.Objects;
 
 /**
- * One host's budget of retries and hedges: {@link #deposit()} for each first attempt, {@link #tryWithdraw()} before
- * each retry or hedge. Thread-safe; created per host from a {@link RetryBudgetConfig}.
+ * One host's budget of retries and hedges: {@link #deposit()} for each first attempt, {@link
+ * #tryWithdraw()} before each retry or hedge. Thread-safe; created per host from a {@link
+ * RetryBudgetConfig}.
  *
- * <p>An exhausted budget means: return the last outcome at once, do not wait and try later. Every withdrawal is
- * counted in {@code stability.client.retry.budget{outcome=allowed|exhausted}} through the meters it was created
- * with.
+ * <p>An exhausted budget means: return the last outcome at once, do not wait and try later. Every
+ * withdrawal is counted in {@code stability.client.retry.budget{outcome=allowed|exhausted}} through
+ * the meters it was created with.
  */
 interface RetryBudget {
 
@@ -19,12 +20,14 @@ interface RetryBudget {
   /**
    * Takes one retry or hedge from the budget if there is one.
    *
-   * @return {@code true} when the retry may be sent (the withdrawal took place), {@code false} when exhausted
+   * @return {@code true} when the retry may be sent (the withdrawal took place), {@code false} when
+   *     exhausted
    */
   boolean tryWithdraw();
 
   /**
-   * Returns how many retries could be withdrawn now; {@link Long#MAX_VALUE} for an unlimited budget.
+   * Returns how many retries could be withdrawn now; {@link Long#MAX_VALUE} for an unlimited
+   * budget.
    *
    * @return the balance, zero or more
    */
@@ -38,7 +41,8 @@ interface RetryBudget {
    * @param meters where withdrawals are counted
    * @return a new budget
    */
-  static RetryBudget create(RetryBudgetConfig config, Ticker ticker, RetryBudgetMetrics.Meters meters) {
+  static RetryBudget create(
+      RetryBudgetConfig config, Ticker ticker, RetryBudgetMetrics.Meters meters) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(meters, "meters");

@@ -4,32 +4,39 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How many retries and hedges a client may add to one host's load; immutable, built by {@link #builder()}.
+ * How many retries and hedges a client may add to one host's load; immutable, built by {@link
+ * #builder()}.
  *
- * <p>Retries are how a slow dependency becomes an outage: three attempts per call triple the load on a sick
- * upstream. A budget shared by every call of a client to a host caps that amplification: over the last
- * {@link #ttl()}, retries and hedges together may add at most {@link #percentCanRetry()} of the requests made
- * (first attempts only) plus a floor of {@link #minRetriesPerSecond()} per second, so a client that has just
- * started, or sends little, can still retry. With the defaults a host failing every call receives at most
- * 1.2 requests per call plus 10 per second, whatever {@link RetryPolicy#maxAttempts()} says.
+ * <p>Retries are how a slow dependency becomes an outage: three attempts per call triple the load
+ * on a sick upstream. A budget shared by every call of a client to a host caps that amplification:
+ * over the last {@link #ttl()}, retries and hedges together may add at most {@link
+ * #percentCanRetry()} of the requests made (first attempts only) plus a floor of {@link
+ * #minRetriesPerSecond()} per second, so a client that has just started, or sends little, can still
+ * retry. With the defaults a host failing every call receives at most 1.2 requests per call plus 10
+ * per second, whatever {@link RetryPolicy#maxAttempts()} says.
  *
- * <p>Taken from Finagle's {@code RetryBudget} (the 20 % / 10 per second / 10 s defaults, deposits that expire after
- * the TTL, a reserve of {@code minRetriesPerSecond × ttl}, {@code tryWithdraw} before each retry and the
- * {@code Empty}/{@code Infinite} forms, here {@link #none()} and {@link #unlimited()}); gRPC's retry throttling
- * (proposal A6) shares one budget between retries and hedges, and so does this one; Envoy's {@code retry_budget}
- * (20 % of active requests, minimum concurrency 3) bounds concurrent retries instead of a rate, which needs no
- * window but lets a fast-failing upstream be retried at the full request rate, so the rate form was kept.
+ * <p>Taken from Finagle's {@code RetryBudget} (the 20 % / 10 per second / 10 s defaults, deposits
+ * that expire after the TTL, a reserve of {@code minRetriesPerSecond × ttl}, {@code tryWithdraw}
+ * before each retry and the {@code Empty}/{@code Infinite} forms, here {@link #none()} and {@link
+ * #unlimited()}); gRPC's retry throttling (proposal A6) shares one budget between retries and
+ * hedges, and so does this one; Envoy's {@code retry_budget} (20 % of active requests, minimum
+ * concurrency 3) bounds concurrent retries instead of a rate, which needs no window but lets a
+ * fast-failing upstream be retried at the full request rate, so the rate form was kept.
  *
- * <p>Defaults: {@value #DEFAULT_PERCENT_CAN_RETRY} of requests, {@value #DEFAULT_MIN_RETRIES_PER_SECOND} per
- * second, over {@value #DEFAULT_TTL_SECONDS} s. (Wired into the call path in the next step.)
+ * <p>Defaults: {@value #DEFAULT_PERCENT_CAN_RETRY} of requests, {@value
+ * #DEFAULT_MIN_RETRIES_PER_SECOND} per second, over {@value #DEFAULT_TTL_SECONDS} s. (Wired into
+ * the call path in the next step.)
  */
 public final class RetryBudgetConfig {
   /** Default share of recent requests that retries and hedges may add. */
   public static final double DEFAULT_PERCENT_CAN_RETRY = 0.2;
+
   /** Default floor of retries per second, on top of the share. */
   public static final int DEFAULT_MIN_RETRIES_PER_SECOND = 10;
+
   /** Default window, in seconds, after which deposits and withdrawals expire. */
   public static final long DEFAULT_TTL_SECONDS = 10;
+
   /** Largest accepted {@link #percentCanRetry()}: ten retries per request. */
   public static final double MAX_PERCENT_CAN_RETRY = 10.0;
 
@@ -39,11 +46,14 @@ public final class RetryBudgetConfig {
     WINDOWED,
     /** Never allows a retry or a hedge. */
     NONE,
-    /** Always allows a retry or a hedge: the attempt limit of the retry policy is the only bound. */
+    /**
+     * Always allows a retry or a hedge: the attempt limit of the retry policy is the only bound.
+     */
     UNLIMITED
   }
 
-  private static final RetryBudgetConfig NONE = new RetryBudgetConfig(Kind.NONE, 0, 0, Duration.ofSeconds(1));
+  private static final RetryBudgetConfig NONE =
+      new RetryBudgetConfig(Kind.NONE, 0, 0, Duration.ofSeconds(1));
   private static final RetryBudgetConfig UNLIMITED =
       new RetryBudgetConfig(Kind.UNLIMITED, 0, 0, Duration.ofSeconds(1));
   private static final RetryBudgetConfig DEFAULTS = builder().build();
@@ -53,7 +63,8 @@ public final class RetryBudgetConfig {
   private final int minRetriesPerSecond;
   private final Duration ttl;
 
-  private RetryBudgetConfig(Kind kind, double percentCanRetry, int minRetriesPerSecond, Duration ttl) {
+  private RetryBudgetConfig(
+      Kind kind, double percentCanRetry, int minRetriesPerSecond, Duration ttl) {
     this.kind = kind;
     this.percentCanRetry = percentCanRetry;
     this.minRetriesPerSecond = minRetriesPerSecond;
@@ -71,8 +82,8 @@ public final class RetryBudgetConfig {
   }
 
   /**
-   * Returns the budget that always allows a retry or hedge; only for upstreams that cannot be overloaded by their
-   * callers' retries (a test double, a horizontally scaled cache).
+   * Returns the budget that always allows a retry or hedge; only for upstreams that cannot be
+   * overloaded by their callers' retries (a test double, a horizontally scaled cache).
    *
    * @return the unlimited budget
    */
@@ -99,7 +110,9 @@ public final class RetryBudgetConfig {
     return kind;
   }
 
-  /** Returns the share of recent requests retries may add, 0 to 10 (0.2 is 20 %). @return the share */
+  /**
+   * Returns the share of recent requests retries may add, 0 to 10 (0.2 is 20 %). @return the share
+   */
   public double percentCanRetry() {
     return percentCanRetry;
   }
@@ -116,8 +129,15 @@ public final class RetryBudgetConfig {
 
   @Override
   public String toString() {
-    return kind != Kind.WINDOWED ? "RetryBudgetConfig(" + kind + ")" : "RetryBudgetConfig(percentCanRetry="
-        + percentCanRetry + ", minRetriesPerSecond=" + minRetriesPerSecond + ", ttl=" + ttl + ")";
+    return kind != Kind.WINDOWED
+        ? "RetryBudgetConfig(" + kind + ")"
+        : "RetryBudgetConfig(percentCanRetry="
+            + percentCanRetry
+            + ", minRetriesPerSecond="
+            + minRetriesPerSecond
+            + ", ttl="
+            + ttl
+            + ")";
   }
 
   /** Builds {@link RetryBudgetConfig}; every setter validates at once. */
@@ -129,46 +149,48 @@ public final class RetryBudgetConfig {
     Builder() {}
 
     /**
-     * Sets the share of recent first attempts that retries and hedges may add: 0.2 allows one retry per five
-     * requests. Default {@value RetryBudgetConfig#DEFAULT_PERCENT_CAN_RETRY}.
+     * Sets the share of recent first attempts that retries and hedges may add: 0.2 allows one retry
+     * per five requests. Default {@value RetryBudgetConfig#DEFAULT_PERCENT_CAN_RETRY}.
      *
      * @param value between 0 and {@value RetryBudgetConfig#MAX_PERCENT_CAN_RETRY}
      * @return this builder
      */
     public Builder percentCanRetry(double value) {
       if (!(value >= 0 && value <= MAX_PERCENT_CAN_RETRY)) {
-        throw new IllegalArgumentException("percentCanRetry: " + value + " (expected: >= 0 and <= "
-            + MAX_PERCENT_CAN_RETRY + ")");
+        throw new IllegalArgumentException(
+            "percentCanRetry: " + value + " (expected: >= 0 and <= " + MAX_PERCENT_CAN_RETRY + ")");
       }
       this.percentCanRetry = value;
       return this;
     }
 
     /**
-     * Sets the floor of retries per second allowed without any deposit. Default
-     * {@value RetryBudgetConfig#DEFAULT_MIN_RETRIES_PER_SECOND}.
+     * Sets the floor of retries per second allowed without any deposit. Default {@value
+     * RetryBudgetConfig#DEFAULT_MIN_RETRIES_PER_SECOND}.
      *
      * @param value between 0 and 100 000
      * @return this builder
      */
     public Builder minRetriesPerSecond(int value) {
       if (value < 0 || value > 100_000) {
-        throw new IllegalArgumentException("minRetriesPerSecond: " + value + " (expected: >= 0 and <= 100000)");
+        throw new IllegalArgumentException(
+            "minRetriesPerSecond: " + value + " (expected: >= 0 and <= 100000)");
       }
       this.minRetriesPerSecond = value;
       return this;
     }
 
     /**
-     * Sets the window after which deposits and withdrawals expire. Default
-     * {@value RetryBudgetConfig#DEFAULT_TTL_SECONDS} s.
+     * Sets the window after which deposits and withdrawals expire. Default {@value
+     * RetryBudgetConfig#DEFAULT_TTL_SECONDS} s.
      *
      * @param value between 1 s and 60 s, as Finagle
      * @return this builder
      */
     public Builder ttl(Duration value) {
       Objects.requireNonNull(value, "ttl");
-      if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofSeconds(60)) > 0) {
+      if (value.compareTo(Duration.ofSeconds(1)) < 0
+          || value.compareTo(Duration.ofSeconds(60)) > 0) {
         throw new IllegalArgumentException("ttl: " + value + " (expected: >= PT1S and <= PT1M)");
       }
       this.ttl = value;

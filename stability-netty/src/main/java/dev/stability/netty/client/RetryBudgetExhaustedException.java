@@ -1,13 +1,14 @@
 package dev.stability.netty.client;
 
 /**
- * Thrown instead of a retry or hedge when the host's {@linkplain RetryBudgetConfig retry budget} is exhausted,
- * with the last attempt's failure as its cause; the status mapping answers it 503, since the upstream is failing
- * more than its callers may amplify.
+ * Thrown instead of a retry or hedge when the host's {@linkplain RetryBudgetConfig retry budget} is
+ * exhausted, with the last attempt's failure as its cause; the status mapping answers it 503, since
+ * the upstream is failing more than its callers may amplify.
  *
- * <p>Stackless: it is created on the hot path of an upstream in trouble, and its message names the host and the
- * budget. It extends {@link RuntimeException} for now; it joins the sealed {@link StabilityHttpException} hierarchy
- * when the budget is wired into the call path. (Wired into the call path in the next step.)
+ * <p>Stackless: it is created on the hot path of an upstream in trouble, and its message names the
+ * host and the budget. It extends {@link RuntimeException} for now; it joins the sealed {@link
+ * StabilityHttpException} hierarchy when the budget is wired into the call path. (Wired into the
+ * call path in the next step.)
  */
 public final class RetryBudgetExhaustedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -19,11 +20,20 @@ public final class RetryBudgetExhaustedException extends RuntimeException {
    *
    * @param target the host and port
    * @param budget the budget's settings, for the message
-   * @param lastFailure the failure of the last attempt, or {@code null} when the last outcome was a response
+   * @param lastFailure the failure of the last attempt, or {@code null} when the last outcome was a
+   *     response
    */
   RetryBudgetExhaustedException(String target, RetryBudgetConfig budget, Throwable lastFailure) {
-    super("retry budget for " + target + " is exhausted (" + budget + "); not retrying"
-        + (lastFailure == null ? "" : " after: " + lastFailure), lastFailure, false, false);
+    super(
+        "retry budget for "
+            + target
+            + " is exhausted ("
+            + budget
+            + "); not retrying"
+            + (lastFailure == null ? "" : " after: " + lastFailure),
+        lastFailure,
+        false,
+        false);
     this.target = target;
   }
 

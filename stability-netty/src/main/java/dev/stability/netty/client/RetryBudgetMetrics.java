@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The retry budget's meters: {@value #NAME}{@code {host, outcome=allowed|exhausted}}, one pair of counters per host
- * registered once, so a withdrawal costs one increment.
+ * The retry budget's meters: {@value #NAME}{@code {host, outcome=allowed|exhausted}}, one pair of
+ * counters per host registered once, so a withdrawal costs one increment.
  */
 final class RetryBudgetMetrics {
   /** The counter's name. */
@@ -27,7 +27,8 @@ final class RetryBudgetMetrics {
   private RetryBudgetMetrics() {}
 
   /**
-   * Returns the meters of one host, registered in {@code registry}, or {@link Meters#NONE} without a registry.
+   * Returns the meters of one host, registered in {@code registry}, or {@link Meters#NONE} without
+   * a registry.
    *
    * @param registry the registry, or {@code null}
    * @param host the host and port, as in the other client meters
@@ -37,10 +38,18 @@ final class RetryBudgetMetrics {
     if (registry == null) {
       return Meters.NONE;
     }
-    Counter allowed = Counter.builder(NAME).tag("host", host).tag("outcome", "allowed")
-        .description("retries and hedges asked of the retry budget, by outcome").register(registry);
-    Counter exhausted = Counter.builder(NAME).tag("host", host).tag("outcome", "exhausted")
-        .description("retries and hedges asked of the retry budget, by outcome").register(registry);
+    Counter allowed =
+        Counter.builder(NAME)
+            .tag("host", host)
+            .tag("outcome", "allowed")
+            .description("retries and hedges asked of the retry budget, by outcome")
+            .register(registry);
+    Counter exhausted =
+        Counter.builder(NAME)
+            .tag("host", host)
+            .tag("outcome", "exhausted")
+            .description("retries and hedges asked of the retry budget, by outcome")
+            .register(registry);
     return ok -> (ok ? allowed : exhausted).increment();
   }
 }

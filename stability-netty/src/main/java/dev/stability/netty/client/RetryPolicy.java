@@ -11,16 +11,17 @@ import java.util.TreeSet;
  * When and how a failed call is tried again; immutable, built by {@link #builder()}. Off by default
  * ({@link #none()}: one attempt).
  *
- * <p>Retries live inside the request's budget: each attempt gets {@code min(perTryTimeout, remaining)}, and a retry
- * whose backoff plus {@link #minAttemptTime()} exceeds what is left is skipped, returning the last outcome. A
- * {@code Retry-After} header (seconds) replaces the computed backoff when honoured, capped at
- * {@link #maxRetryAfter()}. Only idempotent methods are retried unless {@link #retryNonIdempotent()} is set.
+ * <p>Retries live inside the request's budget: each attempt gets {@code min(perTryTimeout,
+ * remaining)}, and a retry whose backoff plus {@link #minAttemptTime()} exceeds what is left is
+ * skipped, returning the last outcome. A {@code Retry-After} header (seconds) replaces the computed
+ * backoff when honoured, capped at {@link #maxRetryAfter()}. Only idempotent methods are retried
+ * unless {@link #retryNonIdempotent()} is set.
  *
- * <p>{@link #maxAttempts()} counts every attempt, the client's once-only retry of a stale keep-alive connection
- * included: with {@code maxAttempts(3)} the upstream sees a request at most three times, however its attempts
- * failed. Only with {@link #none()} (one attempt) does that stale-connection retry still happen, as a second
- * attempt, so that a keep-alive connection the server closed under the request does not fail a call that never
- * reached it.
+ * <p>{@link #maxAttempts()} counts every attempt, the client's once-only retry of a stale
+ * keep-alive connection included: with {@code maxAttempts(3)} the upstream sees a request at most
+ * three times, however its attempts failed. Only with {@link #none()} (one attempt) does that
+ * stale-connection retry still happen, as a second attempt, so that a keep-alive connection the
+ * server closed under the request does not fail a call that never reached it.
  */
 public final class RetryPolicy {
   private static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -56,24 +57,33 @@ public final class RetryPolicy {
     return NONE;
   }
 
-  /** Returns a builder for three attempts with exponential backoff from 50 ms. @return a new builder */
+  /**
+   * Returns a builder for three attempts with exponential backoff from 50 ms. @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /** Returns a builder preset with this policy. @return a new builder */
   public Builder toBuilder() {
-    Builder b = new Builder().maxAttempts(maxAttempts).perTryTimeout(perTryTimeout).backoff(initialBackoff,
-        maxBackoff, multiplier).jitter(jitter).minAttemptTime(minAttemptTime).honourRetryAfter(honourRetryAfter)
-        .maxRetryAfter(maxRetryAfter).retryNonIdempotent(retryNonIdempotent);
+    Builder b =
+        new Builder()
+            .maxAttempts(maxAttempts)
+            .perTryTimeout(perTryTimeout)
+            .backoff(initialBackoff, maxBackoff, multiplier)
+            .jitter(jitter)
+            .minAttemptTime(minAttemptTime)
+            .honourRetryAfter(honourRetryAfter)
+            .maxRetryAfter(maxRetryAfter)
+            .retryNonIdempotent(retryNonIdempotent);
     b.retryStatuses.clear();
     b.retryStatuses.addAll(retryStatuses);
     return b;
   }
 
   /**
-   * Returns the most attempts, the first and the stale-connection retry included; 1 means no retries except the
-   * stale-connection one.
+   * Returns the most attempts, the first and the stale-connection retry included; 1 means no
+   * retries except the stale-connection one.
    *
    * @return the attempt limit
    */
@@ -81,7 +91,10 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
-  /** Returns the limit of one attempt; each gets {@code min(this, remaining)}. @return the per-try timeout */
+  /**
+   * Returns the limit of one attempt; each gets {@code min(this, remaining)}. @return the per-try
+   * timeout
+   */
   public Duration perTryTimeout() {
     return perTryTimeout;
   }
@@ -106,7 +119,9 @@ public final class RetryPolicy {
     return jitter;
   }
 
-  /** Returns the least time worth starting another attempt with. @return the minimum attempt time */
+  /**
+   * Returns the least time worth starting another attempt with. @return the minimum attempt time
+   */
   public Duration minAttemptTime() {
     return minAttemptTime;
   }
@@ -121,7 +136,9 @@ public final class RetryPolicy {
     return honourRetryAfter;
   }
 
-  /** Returns the largest {@code Retry-After} honoured; longer ones end the retries. @return the cap */
+  /**
+   * Returns the largest {@code Retry-After} honoured; longer ones end the retries. @return the cap
+   */
   public Duration maxRetryAfter() {
     return maxRetryAfter;
   }
@@ -133,8 +150,19 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy(maxAttempts=" + maxAttempts + ", perTryTimeout=" + perTryTimeout + ", backoff="
-        + initialBackoff + ".." + maxBackoff + " x" + multiplier + ", statuses=" + new TreeSet<>(retryStatuses) + ")";
+    return "RetryPolicy(maxAttempts="
+        + maxAttempts
+        + ", perTryTimeout="
+        + perTryTimeout
+        + ", backoff="
+        + initialBackoff
+        + ".."
+        + maxBackoff
+        + " x"
+        + multiplier
+        + ", statuses="
+        + new TreeSet<>(retryStatuses)
+        + ")";
   }
 
   /** Builds {@link RetryPolicy}; every setter validates at once. */
@@ -180,7 +208,8 @@ public final class RetryPolicy {
       this.initialBackoff = requirePositive("initialBackoff", initial);
       this.maxBackoff = requirePositive("maxBackoff", max);
       if (!(multiplier >= 1 && multiplier <= 100)) {
-        throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: >= 1 and <= 100)");
+        throw new IllegalArgumentException(
+            "multiplier: " + multiplier + " (expected: >= 1 and <= 100)");
       }
       this.multiplier = multiplier;
       return this;
@@ -211,7 +240,8 @@ public final class RetryPolicy {
       Objects.requireNonNull(statuses, "statuses");
       for (Integer s : statuses) {
         if (s == null || (s != 429 && (s < 500 || s > 599))) {
-          throw new IllegalArgumentException("retryStatuses: " + statuses + " (expected: 429 or 500-599)");
+          throw new IllegalArgumentException(
+              "retryStatuses: " + statuses + " (expected: 429 or 500-599)");
         }
       }
       retryStatuses.clear();
@@ -231,7 +261,10 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets whether POST and PATCH are retried too; only for idempotent endpoints. @param value @return this */
+    /**
+     * Sets whether POST and PATCH are retried too; only for idempotent endpoints. @param
+     * value @return this
+     */
     public Builder retryNonIdempotent(boolean value) {
       this.retryNonIdempotent = value;
       return this;
@@ -245,8 +278,8 @@ public final class RetryPolicy {
      */
     public RetryPolicy build() {
       if (maxBackoff.compareTo(initialBackoff) < 0) {
-        throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
-            + initialBackoff + ")");
+        throw new IllegalArgumentException(
+            "maxBackoff: " + maxBackoff + " (expected: >= initialBackoff " + initialBackoff + ")");
       }
       return new RetryPolicy(this);
     }

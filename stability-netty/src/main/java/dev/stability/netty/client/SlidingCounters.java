@@ -5,15 +5,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Two counters summed over a sliding window of time slices, lock-free; the shared window of the retry budget and
- * the adaptive throttle.
+ * Two counters summed over a sliding window of time slices, lock-free; the shared window of the
+ * retry budget and the adaptive throttle.
  *
- * <p>The window is a ring of {@code slices} slots, each tagged with the epoch (ticker reading divided by the slice
- * length) it counts for. A writer that finds a slot of an older epoch swaps in a fresh slot by compare-and-set, so
- * expiring a slice costs one small allocation per slice length, never a lock or a sweep. A sum reads the slots
- * whose epoch lies within the last {@code slices} epochs: the window spans between {@code slices - 1} and
- * {@code slices} slice lengths. An increment that races with the swap of its slot may be lost; the counts are
- * estimates of load, so one count per slice boundary does not matter.
+ * <p>The window is a ring of {@code slices} slots, each tagged with the epoch (ticker reading
+ * divided by the slice length) it counts for. A writer that finds a slot of an older epoch swaps in
+ * a fresh slot by compare-and-set, so expiring a slice costs one small allocation per slice length,
+ * never a lock or a sweep. A sum reads the slots whose epoch lies within the last {@code slices}
+ * epochs: the window spans between {@code slices - 1} and {@code slices} slice lengths. An
+ * increment that races with the swap of its slot may be lost; the counts are estimates of load, so
+ * one count per slice boundary does not matter.
  */
 final class SlidingCounters {
   private final Ticker ticker;
@@ -33,8 +34,12 @@ final class SlidingCounters {
 
   SlidingCounters(Ticker ticker, long windowNanos, int slices) {
     if (slices < 1 || windowNanos < slices) {
-      throw new IllegalArgumentException("window " + windowNanos + " ns in " + slices
-          + " slices (expected: >= 1 slice of >= 1 ns)");
+      throw new IllegalArgumentException(
+          "window "
+              + windowNanos
+              + " ns in "
+              + slices
+              + " slices (expected: >= 1 slice of >= 1 ns)");
     }
     this.ticker = ticker;
     this.slices = slices;
@@ -54,7 +59,8 @@ final class SlidingCounters {
       }
       slot = ring.get(i);
     }
-    // an epoch above ours was written by a thread that read the ticker after us: counting there is as good
+    // an epoch above ours was written by a thread that read the ticker after us: counting there is
+    // as good
     return slot;
   }
 

@@ -4,13 +4,15 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A deadline-aware HTTP/1.1 client: each call inherits its {@link dev.stability.context.RequestContext}'s deadline
- * and cancellation, so a downstream call can never outlive the request that made it.
+ * A deadline-aware HTTP/1.1 client: each call inherits its {@link
+ * dev.stability.context.RequestContext}'s deadline and cancellation, so a downstream call can never
+ * outlive the request that made it.
  *
- * <p>Build one per application with {@link #builder()} and share it; it owns a per-host connection pool and, unless
- * given one, its event loops. {@link #execute} is asynchronous; {@link #executeBlocking} is a convenience that
- * refuses to run on an event loop thread, where it would deadlock. The returned future completes on an event loop:
- * do not block in its callbacks. Cancelling the future aborts the call and closes its connection.
+ * <p>Build one per application with {@link #builder()} and share it; it owns a per-host connection
+ * pool and, unless given one, its event loops. {@link #execute} is asynchronous; {@link
+ * #executeBlocking} is a convenience that refuses to run on an event loop thread, where it would
+ * deadlock. The returned future completes on an event loop: do not block in its callbacks.
+ * Cancelling the future aborts the call and closes its connection.
  *
  * <pre>{@code
  * StabilityHttpClient client = StabilityHttpClient.builder().build();
@@ -27,15 +29,18 @@ public interface StabilityHttpClient extends AutoCloseable {
     return new StabilityHttpClientBuilder();
   }
 
-  /** Returns a client with the default configuration and its own event loops. @return a new client */
+  /**
+   * Returns a client with the default configuration and its own event loops. @return a new client
+   */
   static StabilityHttpClient ofDefaults() {
     return builder().build();
   }
 
   /**
-   * Returns the name of the pool and of the circuit breaker that guard the host of {@code uri}: scheme, lower-case
-   * host and port, the default port omitted, e.g. {@code http://orders:8080} or {@code https://example.com}. Use
-   * it to look the breaker up in the registry instead of rebuilding the name.
+   * Returns the name of the pool and of the circuit breaker that guard the host of {@code uri}:
+   * scheme, lower-case host and port, the default port omitted, e.g. {@code http://orders:8080} or
+   * {@code https://example.com}. Use it to look the breaker up in the registry instead of
+   * rebuilding the name.
    *
    * @param uri any absolute URI of the host
    * @return the host key
@@ -45,14 +50,15 @@ public interface StabilityHttpClient extends AutoCloseable {
   }
 
   /**
-   * Sends {@code request} and returns its complete response; failures complete the future exceptionally with a
-   * {@link StabilityHttpException} (a response that breaks HTTP/1.1 is a {@link MalformedResponseException}, never a
-   * raw Netty or JDK parse exception), a breaker rejection, a
-   * {@link dev.stability.context.ContextCancelledException} or an I/O exception such as a refused connect. Never
-   * throws itself.
+   * Sends {@code request} and returns its complete response; failures complete the future
+   * exceptionally with a {@link StabilityHttpException} (a response that breaks HTTP/1.1 is a
+   * {@link MalformedResponseException}, never a raw Netty or JDK parse exception), a breaker
+   * rejection, a {@link dev.stability.context.ContextCancelledException} or an I/O exception such
+   * as a refused connect. Never throws itself.
    *
-   * <p>A connection is reused only when its response ended cleanly and nothing arrived after it; any byte the
-   * upstream sends outside a response closes the connection, so it can never reach another call.
+   * <p>A connection is reused only when its response ended cleanly and nothing arrived after it;
+   * any byte the upstream sends outside a response closes the connection, so it can never reach
+   * another call.
    *
    * @param request the request; runs under its context or, without one, the current context
    * @return the future response
@@ -65,7 +71,8 @@ public interface StabilityHttpClient extends AutoCloseable {
    * @param request the request
    * @return the response
    * @throws IllegalStateException when called on an event loop thread, where waiting would deadlock
-   * @throws java.io.UncheckedIOException wrapping an I/O failure such as a refused connect or a TLS failure
+   * @throws java.io.UncheckedIOException wrapping an I/O failure such as a refused connect or a TLS
+   *     failure
    * @throws RuntimeException the call's other failures, unwrapped
    */
   ClientResponse executeBlocking(ClientRequest request);
@@ -82,8 +89,8 @@ public interface StabilityHttpClient extends AutoCloseable {
   PoolStats poolStats(URI uri);
 
   /**
-   * Closes every connection, fails calls in flight and, when the client owns them, shuts its event loops down.
-   * Calls after close fail at once.
+   * Closes every connection, fails calls in flight and, when the client owns them, shuts its event
+   * loops down. Calls after close fail at once.
    */
   @Override
   void close();

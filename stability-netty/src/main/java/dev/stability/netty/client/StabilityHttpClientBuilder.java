@@ -14,9 +14,10 @@ import java.util.Objects;
 /**
  * Builds a {@link StabilityHttpClient}; obtain one from {@link StabilityHttpClient#builder()}.
  *
- * <p>Without an {@link #eventLoopGroup(EventLoopGroup) external group} the client owns a NIO group of
- * {@link #ioThreads(int)} threads and shuts it down on close; an external group (for example the server's, to keep
- * a call on its request's thread) must be NIO-based and is never shut down by the client.
+ * <p>Without an {@link #eventLoopGroup(EventLoopGroup) external group} the client owns a NIO group
+ * of {@link #ioThreads(int)} threads and shuts it down on close; an external group (for example the
+ * server's, to keep a call on its request's thread) must be NIO-based and is never shut down by the
+ * client.
  */
 public final class StabilityHttpClientBuilder {
   HttpClientConfig config = HttpClientConfig.ofDefaults();
@@ -27,7 +28,8 @@ public final class StabilityHttpClientBuilder {
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
   List<InetSocketAddress> nameServers = List.of();
-  ConfigSource<CertificatePins> certificatePins = ConfigSource.constant("certificate-pins", CertificatePins.NONE);
+  ConfigSource<CertificatePins> certificatePins =
+      ConfigSource.constant("certificate-pins", CertificatePins.NONE);
 
   StabilityHttpClientBuilder() {}
 
@@ -48,7 +50,10 @@ public final class StabilityHttpClientBuilder {
     return this;
   }
 
-  /** Sets the size of the client's own group (ignored with an external one). @param value 1 to 256 @return this */
+  /**
+   * Sets the size of the client's own group (ignored with an external one). @param value 1 to
+   * 256 @return this
+   */
   public StabilityHttpClientBuilder ioThreads(int value) {
     if (value < 1 || value > 256) {
       throw new IllegalArgumentException("ioThreads: " + value + " (expected: >= 1 and <= 256)");
@@ -57,15 +62,18 @@ public final class StabilityHttpClientBuilder {
     return this;
   }
 
-  /** Publishes meters to {@code value}; without it no meters are kept. @param value the registry @return this */
+  /**
+   * Publishes meters to {@code value}; without it no meters are kept. @param value the
+   * registry @return this
+   */
   public StabilityHttpClientBuilder meterRegistry(MeterRegistry value) {
     this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
     return this;
   }
 
   /**
-   * Sets the ticker that measures call latencies and pool ages. Test only: event loop timers always run on the
-   * system clock.
+   * Sets the ticker that measures call latencies and pool ages. Test only: event loop timers always
+   * run on the system clock.
    *
    * @param value the ticker
    * @return this builder
@@ -76,8 +84,8 @@ public final class StabilityHttpClientBuilder {
   }
 
   /**
-   * Uses {@code value} for https instead of the JDK default trust store; hostname verification stays on unless
-   * {@link HttpClientConfig#insecureTrustAllCertificates()} is set.
+   * Uses {@code value} for https instead of the JDK default trust store; hostname verification
+   * stays on unless {@link HttpClientConfig#insecureTrustAllCertificates()} is set.
    *
    * @param value a client-mode SSL context
    * @return this builder
@@ -85,16 +93,17 @@ public final class StabilityHttpClientBuilder {
   public StabilityHttpClientBuilder sslContext(SslContext value) {
     Objects.requireNonNull(value, "sslContext");
     if (!value.isClient()) {
-      throw new IllegalArgumentException("sslContext: " + value + " (expected: a client-mode SslContext)");
+      throw new IllegalArgumentException(
+          "sslContext: " + value + " (expected: a client-mode SslContext)");
     }
     this.sslContext = value;
     return this;
   }
 
   /**
-   * Guards each host with a breaker from {@code value}, named by {@link StabilityHttpClient#hostKey(java.net.URI)}
-   * (e.g. {@code http://orders:8080}).
-   * Latency, 5xx responses, I/O failures and upstream timeouts feed it; a rejection fails the call at once with
+   * Guards each host with a breaker from {@code value}, named by {@link
+   * StabilityHttpClient#hostKey(java.net.URI)} (e.g. {@code http://orders:8080}). Latency, 5xx
+   * responses, I/O failures and upstream timeouts feed it; a rejection fails the call at once with
    * the registry's {@link dev.stability.breaker.CallNotPermittedException}, never retried.
    *
    * @param value the registry, typically shared by the whole application
@@ -106,8 +115,8 @@ public final class StabilityHttpClientBuilder {
   }
 
   /**
-   * Sends DNS queries to these servers, in order, instead of the platform's ({@code /etc/resolv.conf}); the hosts
-   * file is still read first.
+   * Sends DNS queries to these servers, in order, instead of the platform's ({@code
+   * /etc/resolv.conf}); the hosts file is still read first.
    *
    * @param value at least one name server address
    * @return this builder
@@ -115,19 +124,21 @@ public final class StabilityHttpClientBuilder {
   public StabilityHttpClientBuilder nameServers(List<InetSocketAddress> value) {
     Objects.requireNonNull(value, "nameServers");
     if (value.isEmpty() || value.stream().anyMatch(Objects::isNull)) {
-      throw new IllegalArgumentException("nameServers: " + value + " (expected: one or more addresses)");
+      throw new IllegalArgumentException(
+          "nameServers: " + value + " (expected: one or more addresses)");
     }
     this.nameServers = List.copyOf(value);
     return this;
   }
 
   /**
-   * Pins hosts to SPKI SHA-256 pins read from {@code value} at each new TLS connection, so a reloaded pin set
-   * applies from the next connection on; a chain without a pinned key fails the call with a
-   * {@link CertificatePinException} in phase TLS. Pins add to certificate verification, never replace it.
+   * Pins hosts to SPKI SHA-256 pins read from {@code value} at each new TLS connection, so a
+   * reloaded pin set applies from the next connection on; a chain without a pinned key fails the
+   * call with a {@link CertificatePinException} in phase TLS. Pins add to certificate verification,
+   * never replace it.
    *
-   * @param value the pins, for example a {@link dev.stability.config.FileConfigSource} of
-   *     {@link CertificatePins#parser(int)}
+   * @param value the pins, for example a {@link dev.stability.config.FileConfigSource} of {@link
+   *     CertificatePins#parser(int)}
    * @return this builder
    */
   public StabilityHttpClientBuilder certificatePins(ConfigSource<CertificatePins> value) {

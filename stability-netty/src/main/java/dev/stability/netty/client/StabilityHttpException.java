@@ -1,16 +1,22 @@
 package dev.stability.netty.client;
 
 /**
- * The base of every failure the HTTP client reports itself (timeouts, pool rejections, premature closes, oversized
- * bodies, malformed responses), so callers can tell client-side failures from their own.
+ * The base of every failure the HTTP client reports itself (timeouts, pool rejections, premature
+ * closes, oversized bodies, malformed responses), so callers can tell client-side failures from
+ * their own.
  *
- * <p>Failures are created per call and carry no stack trace by default: the message names the host, the phase and
- * the budget, which is what an operator needs; a stack trace would only show event loop frames. The hierarchy is
- * sealed.
+ * <p>Failures are created per call and carry no stack trace by default: the message names the host,
+ * the phase and the budget, which is what an operator needs; a stack trace would only show event
+ * loop frames. The hierarchy is sealed.
  */
 public abstract sealed class StabilityHttpException extends RuntimeException
-    permits CertificatePinException, MalformedResponseException, PhaseTimeoutException, PoolExhaustedException,
-        PrematureCloseException, ResponseTooLargeException, UpstreamServerErrorException {
+    permits CertificatePinException,
+        MalformedResponseException,
+        PhaseTimeoutException,
+        PoolExhaustedException,
+        PrematureCloseException,
+        ResponseTooLargeException,
+        UpstreamServerErrorException {
   private static final long serialVersionUID = 1L;
 
   /**

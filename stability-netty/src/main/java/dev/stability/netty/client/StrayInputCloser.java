@@ -6,9 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of every client connection (named {@value #NAME}, as the server's last handler): bytes or failures that arrive while no exchange owns the
- * connection mean it can no longer be trusted, so it is closed (and leaves the pool) rather than left for the
- * next caller to read a stray response. Never lets a message or exception reach the pipeline tail.
+ * The last handler of every client connection (named {@value #NAME}, as the server's last handler):
+ * bytes or failures that arrive while no exchange owns the connection mean it can no longer be
+ * trusted, so it is closed (and leaves the pool) rather than left for the next caller to read a
+ * stray response. Never lets a message or exception reach the pipeline tail.
  */
 @ChannelHandler.Sharable
 final class StrayInputCloser extends ChannelInboundHandlerAdapter {

@@ -1,13 +1,13 @@
 package dev.stability.netty.client;
 
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
+import dev.stability.timeline.PhaseTimeline;
 import dev.stability.timeline.RequestPhase;
 
 /**
- * Records the call's phases into the request context's {@link PhaseTimeline} (acquire, connect, TLS, sent, first
- * byte, done), where a slow request's log line shows where its time went. The first attempt's marks win; a
- * context without a timeline records nothing. Fast and never throws.
+ * Records the call's phases into the request context's {@link PhaseTimeline} (acquire, connect,
+ * TLS, sent, first byte, done), where a slow request's log line shows where its time went. The
+ * first attempt's marks win; a context without a timeline records nothing. Fast and never throws.
  */
 final class TimelineRecorder {
   private TimelineRecorder() {}
@@ -16,14 +16,16 @@ final class TimelineRecorder {
     if (ctx == null) {
       return;
     }
-    RequestPhase mark = switch (phase) {
-      case ACQUIRE -> RequestPhase.DOWNSTREAM_ACQUIRE;
-      case CONNECT -> RequestPhase.DOWNSTREAM_CONNECT;
-      case TLS -> RequestPhase.DOWNSTREAM_TLS;
-      case RESPONSE_HEADERS -> RequestPhase.DOWNSTREAM_SENT; // entered once the request was written
-      case BODY -> RequestPhase.DOWNSTREAM_FIRST_BYTE; // entered when the headers arrived
-      default -> null;
-    };
+    RequestPhase mark =
+        switch (phase) {
+          case ACQUIRE -> RequestPhase.DOWNSTREAM_ACQUIRE;
+          case CONNECT -> RequestPhase.DOWNSTREAM_CONNECT;
+          case TLS -> RequestPhase.DOWNSTREAM_TLS;
+          case RESPONSE_HEADERS ->
+              RequestPhase.DOWNSTREAM_SENT; // entered once the request was written
+          case BODY -> RequestPhase.DOWNSTREAM_FIRST_BYTE; // entered when the headers arrived
+          default -> null;
+        };
     if (mark != null) {
       PhaseTimeline.mark(ctx, mark);
     }

@@ -20,12 +20,13 @@ import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
- * The status a server answers its own caller with when a call to an upstream failed: one mapping from every
- * client failure, so a handler that passes the client's exception on answers 504, 503 or 502 as a proxy would,
- * never 500. (Used by the server guard once wired in the next step; usable directly now.)
+ * The status a server answers its own caller with when a call to an upstream failed: one mapping
+ * from every client failure, so a handler that passes the client's exception on answers 504, 503 or
+ * 502 as a proxy would, never 500. (Used by the server guard once wired in the next step; usable
+ * directly now.)
  *
- * <p>{@link #of(Throwable)} walks the failure and its causes, outermost first (at most {@value #MAX_DEPTH} deep,
- * safe against cycles), and the first failure it knows decides:
+ * <p>{@link #of(Throwable)} walks the failure and its causes, outermost first (at most {@value
+ * #MAX_DEPTH} deep, safe against cycles), and the first failure it knows decides:
  *
  * <table>
  *   <caption>Client failure → status</caption>
@@ -56,25 +57,31 @@ import javax.net.ssl.SSLException;
  *       name</td><td>502</td><td>{@code dns_failure}</td></tr>
  * </table>
  *
- * <p>Anything else gives {@link Optional#empty()}: not a client failure, so the server keeps its own answer (500
- * for a handler's bug). Position decides, outermost first: a {@link RetryBudgetExhaustedException} wrapping a
- * 5xx is a 503 (back off), a {@link PrematureCloseException} wrapping a reset is a premature close. {@code Retry-After} is known only where
- * the code that made the failure knows it: the wiring adds the breaker's wait with {@link #withRetryAfter}.
+ * <p>Anything else gives {@link Optional#empty()}: not a client failure, so the server keeps its
+ * own answer (500 for a handler's bug). Position decides, outermost first: a {@link
+ * RetryBudgetExhaustedException} wrapping a 5xx is a 503 (back off), a {@link
+ * PrematureCloseException} wrapping a reset is a premature close. {@code Retry-After} is known only
+ * where the code that made the failure knows it: the wiring adds the breaker's wait with {@link
+ * #withRetryAfter}.
  *
- * <p>The client's own malformed-response, DNS-failure and connect-failure exceptions do not exist yet (they come
- * with the call-path work); until then they are matched by class name (a package-private table the wiring
- * replaces with the types), while the JDK and Netty types they will wrap are matched already.
+ * <p>The client's own malformed-response, DNS-failure and connect-failure exceptions do not exist
+ * yet (they come with the call-path work); until then they are matched by class name (a
+ * package-private table the wiring replaces with the types), while the JDK and Netty types they
+ * will wrap are matched already.
  */
 public final class UpstreamFailureStatus {
   /** How deep the cause chain is walked. */
   public static final int MAX_DEPTH = 16;
 
-  // visible for testing: client exceptions announced by the call-path work, matched by name until they exist
-  static final Map<String, String> PENDING_BAD_GATEWAY_TYPES = Map.of(
-      "dev.stability.netty.client.MalformedResponseException", "malformed_response",
-      "dev.stability.netty.client.DnsFailureException", "dns_failure",
-      "dev.stability.netty.client.ConnectFailedException", "connect_failed");
-  private static final String NATIVE_IO_EXCEPTION = "io.netty.channel.unix.Errors$NativeIoException";
+  // visible for testing: client exceptions announced by the call-path work, matched by name until
+  // they exist
+  static final Map<String, String> PENDING_BAD_GATEWAY_TYPES =
+      Map.of(
+          "dev.stability.netty.client.MalformedResponseException", "malformed_response",
+          "dev.stability.netty.client.DnsFailureException", "dns_failure",
+          "dev.stability.netty.client.ConnectFailedException", "connect_failed");
+  private static final String NATIVE_IO_EXCEPTION =
+      "io.netty.channel.unix.Errors$NativeIoException";
 
   private final int status;
   private final String reason;
@@ -117,8 +124,11 @@ public final class UpstreamFailureStatus {
     }
     if (t instanceof ContextCancelledException c) {
       CancelReason reason = c.cancellationCause().reason();
-      return reason == CancelReason.DEADLINE_EXCEEDED ? new UpstreamFailureStatus(504, "deadline_exceeded", t, null)
-          : reason == CancelReason.SHUTDOWN ? new UpstreamFailureStatus(503, "shutdown", t, null) : null;
+      return reason == CancelReason.DEADLINE_EXCEEDED
+          ? new UpstreamFailureStatus(504, "deadline_exceeded", t, null)
+          : reason == CancelReason.SHUTDOWN
+              ? new UpstreamFailureStatus(503, "shutdown", t, null)
+              : null;
     }
     if (t instanceof CallNotPermittedException c) {
       return c.reason() == CallNotPermittedException.Reason.DEADLINE_TOO_SHORT
@@ -143,7 +153,8 @@ public final class UpstreamFailureStatus {
       reason = "connect_failed";
     } else if (t instanceof PrematureCloseException) {
       reason = "premature_close";
-    } else if (t instanceof SocketException || t instanceof ClosedChannelException
+    } else if (t instanceof SocketException
+        || t instanceof ClosedChannelException
         || NATIVE_IO_EXCEPTION.equals(t.getClass().getName())) {
       reason = "connection_reset";
     } else if (t instanceof UpstreamServerErrorException) {
@@ -164,8 +175,8 @@ public final class UpstreamFailureStatus {
   }
 
   /**
-   * Returns a copy with a {@code Retry-After}, for the code that knows when the upstream may be tried again (the
-   * breaker's remaining wait); only meaningful on a 503.
+   * Returns a copy with a {@code Retry-After}, for the code that knows when the upstream may be
+   * tried again (the breaker's remaining wait); only meaningful on a 503.
    *
    * @param value positive
    * @return a copy with the value
@@ -183,7 +194,10 @@ public final class UpstreamFailureStatus {
     return status;
   }
 
-  /** Returns a short, stable label of the row that matched, for logs and metric tags. @return the reason */
+  /**
+   * Returns a short, stable label of the row that matched, for logs and metric tags. @return the
+   * reason
+   */
   public String reason() {
     return reason;
   }

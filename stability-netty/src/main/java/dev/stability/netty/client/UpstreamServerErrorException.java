@@ -1,9 +1,9 @@
 package dev.stability.netty.client;
 
 /**
- * The failure a circuit breaker is told about when the upstream answered with a 5xx status; never thrown to
- * callers of {@link StabilityHttpClient#execute}, which get the response itself. Test for it in a breaker's
- * failure predicate to exclude some statuses.
+ * The failure a circuit breaker is told about when the upstream answered with a 5xx status; never
+ * thrown to callers of {@link StabilityHttpClient#execute}, which get the response itself. Test for
+ * it in a breaker's failure predicate to exclude some statuses.
  */
 public final class UpstreamServerErrorException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;

@@ -1,9 +1,10 @@
 package dev.stability.netty.client;
 
 /**
- * Makes text that came from an upstream safe for messages and logs: printable ASCII stays, everything else (CR,
- * LF, control bytes, non-ASCII) becomes {@code \xNN} or {@code \\uNNNN}, and the result is cut at
- * {@link #MAX_CHARS} characters, so a response cannot forge a log line or flood one.
+ * Makes text that came from an upstream safe for messages and logs: printable ASCII stays,
+ * everything else (CR, LF, control bytes, non-ASCII) becomes {@code \xNN} or {@code \\uNNNN}, and
+ * the result is cut at {@link #MAX_CHARS} characters, so a response cannot forge a log line or
+ * flood one.
  */
 final class UpstreamText {
   static final int MAX_CHARS = 96;

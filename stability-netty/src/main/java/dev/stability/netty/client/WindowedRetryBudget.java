@@ -3,13 +3,14 @@ package dev.stability.netty.client;
 import dev.stability.time.Ticker;
 
 /**
- * The windowed retry budget: over the last TTL, withdrawals may not exceed {@code percentCanRetry × deposits +
- * minRetriesPerSecond × ttl}.
+ * The windowed retry budget: over the last TTL, withdrawals may not exceed {@code percentCanRetry ×
+ * deposits + minRetriesPerSecond × ttl}.
  *
- * <p>Finagle keeps the same sum in a leaky token bucket; here deposits and withdrawals sit in ten slices of the TTL
- * ({@link SlidingCounters}), so both expire once the TTL has passed and a burst of retries ten seconds ago no longer
- * counts. A withdrawal increments first and checks after, undoing itself when over: two threads racing for the last
- * retry may both be refused, but the budget is never overdrawn by them (the second increment sees the first).
+ * <p>Finagle keeps the same sum in a leaky token bucket; here deposits and withdrawals sit in ten
+ * slices of the TTL ({@link SlidingCounters}), so both expire once the TTL has passed and a burst
+ * of retries ten seconds ago no longer counts. A withdrawal increments first and checks after,
+ * undoing itself when over: two threads racing for the last retry may both be refused, but the
+ * budget is never overdrawn by them (the second increment sees the first).
  */
 final class WindowedRetryBudget implements RetryBudget {
   private static final int SLICES = 10;

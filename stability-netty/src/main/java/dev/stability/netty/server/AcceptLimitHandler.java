@@ -15,19 +15,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards a server channel: counts open connections and closes those over {@code maxConnections} at once, and
- * handles accept failures (descriptors exhausted) itself: counted, logged at most every
- * {@value #LOG_INTERVAL_SECONDS} s without a stack trace (stack at DEBUG), accept paused and resumed.
+ * Guards a server channel: counts open connections and closes those over {@code maxConnections} at
+ * once, and handles accept failures (descriptors exhausted) itself: counted, logged at most every
+ * {@value #LOG_INTERVAL_SECONDS} s without a stack trace (stack at DEBUG), accept paused and
+ * resumed.
  *
- * <p>Netty's own answer to a failed accept is to pause one second and let the exception reach the server
- * channel's tail, which logs a WARN with a stack trace each time: one per second for as long as the process is
- * out of descriptors. This handler sits before the bootstrap's acceptor and consumes the failure; the pause
- * starts at {@value #MIN_PAUSE_MILLIS} ms and doubles per consecutive failure up to {@value #MAX_PAUSE_MILLIS} ms,
- * as Go's {@code http.Server} does, and resets with the next accepted connection.
+ * <p>Netty's own answer to a failed accept is to pause one second and let the exception reach the
+ * server channel's tail, which logs a WARN with a stack trace each time: one per second for as long
+ * as the process is out of descriptors. This handler sits before the bootstrap's acceptor and
+ * consumes the failure; the pause starts at {@value #MIN_PAUSE_MILLIS} ms and doubles per
+ * consecutive failure up to {@value #MAX_PAUSE_MILLIS} ms, as Go's {@code http.Server} does, and
+ * resets with the next accepted connection.
  *
- * <p>A rejected connection is closed before it is registered, with {@code SO_LINGER} 0: the client sees a reset
- * at once and the server keeps no {@code TIME_WAIT} state for the flood. Sharable: the state of each server
- * channel sits in a channel attribute, the connection count is shared by every server channel of the guards.
+ * <p>A rejected connection is closed before it is registered, with {@code SO_LINGER} 0: the client
+ * sees a reset at once and the server keeps no {@code TIME_WAIT} state for the flood. Sharable: the
+ * state of each server channel sits in a channel attribute, the connection count is shared by every
+ * server channel of the guards.
  */
 @ChannelHandler.Sharable
 final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
@@ -35,7 +38,8 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
   static final long MIN_PAUSE_MILLIS = 5;
   static final long MAX_PAUSE_MILLIS = 1000;
   private static final Logger log = LoggerFactory.getLogger(AcceptLimitHandler.class);
-  private static final AttributeKey<AcceptState> STATE = AttributeKey.valueOf(AcceptLimitHandler.class, "state");
+  private static final AttributeKey<AcceptState> STATE =
+      AttributeKey.valueOf(AcceptLimitHandler.class, "state");
 
   private final int maxConnections;
   private final ServerMetrics metrics;
@@ -84,34 +88,53 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException ignored) { // a transport without SO_LINGER closes normally
       // nothing to do
     }
-    child.unsafe().closeForcibly(); // not registered yet: what the bootstrap's acceptor does on failure
+    child
+        .unsafe()
+        .closeForcibly(); // not registered yet: what the bootstrap's acceptor does on failure
     long suppressed = rejectLog(ctx).acquire("reject");
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.warn("connection limit reached: maxConnections={}, closing new connections at once ({} more since "
-          + "the last report)", maxConnections, suppressed);
+      log.warn(
+          "connection limit reached: maxConnections={}, closing new connections at once ({} more since "
+              + "the last report)",
+          maxConnections,
+          suppressed);
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // on a server channel, exceptions come from accepting: the socket was not created, nothing to close
+    // on a server channel, exceptions come from accepting: the socket was not created, nothing to
+    // close
     String kind = kindOf(cause);
     metrics.acceptFailure(kind);
     AcceptState state = state(ctx);
-    state.pauseMillis = state.pauseMillis == 0 ? MIN_PAUSE_MILLIS : Math.min(MAX_PAUSE_MILLIS, state.pauseMillis * 2);
+    state.pauseMillis =
+        state.pauseMillis == 0
+            ? MIN_PAUSE_MILLIS
+            : Math.min(MAX_PAUSE_MILLIS, state.pauseMillis * 2);
     long suppressed = state.log.acquire("accept");
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.warn("accept failed: kind={} cause={}; pausing accept for {} ms, open connections={} ({} more "
-          + "failures since the last report)", kind, cause.toString(), state.pauseMillis, open.get(), suppressed);
+      log.warn(
+          "accept failed: kind={} cause={}; pausing accept for {} ms, open connections={} ({} more "
+              + "failures since the last report)",
+          kind,
+          cause.toString(),
+          state.pauseMillis,
+          open.get(),
+          suppressed);
     }
     log.debug("accept failure", cause);
     if (!state.paused && ctx.channel().config().isAutoRead()) {
       state.paused = true;
       ctx.channel().config().setAutoRead(false);
-      ctx.executor().schedule(() -> {
-        state.paused = false;
-        ctx.channel().config().setAutoRead(true);
-      }, state.pauseMillis, TimeUnit.MILLISECONDS);
+      ctx.executor()
+          .schedule(
+              () -> {
+                state.paused = false;
+                ctx.channel().config().setAutoRead(true);
+              },
+              state.pauseMillis,
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -126,7 +149,8 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
   private LogLimiter rejectLog(ChannelHandlerContext ctx) {
     LogLimiter limiter = rejectLog;
     if (limiter == null) {
-      synchronized (this) { // shared by every server channel of these guards, which may accept concurrently
+      synchronized (
+          this) { // shared by every server channel of these guards, which may accept concurrently
         limiter = rejectLog;
         if (limiter == null) {
           rejectLog = limiter = limiterOn(ctx);

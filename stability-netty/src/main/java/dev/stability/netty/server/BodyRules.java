@@ -4,8 +4,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 
 /**
- * What a request head says about its body, read by the connection guard to time the body's reads; what is
- * answered about a body is decided by {@link ServerAnswers}.
+ * What a request head says about its body, read by the connection guard to time the body's reads;
+ * what is answered about a body is decided by {@link ServerAnswers}.
  */
 final class BodyRules {
   private BodyRules() {}
@@ -13,7 +13,8 @@ final class BodyRules {
   /** Returns whether a body follows the head (a length above zero, or chunked). */
   static boolean declaresBody(HttpRequest request) {
     try {
-      return HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
+      return HttpUtil.getContentLength(request, 0L) > 0
+          || HttpUtil.isTransferEncodingChunked(request);
     } catch (NumberFormatException e) {
       return true;
     }

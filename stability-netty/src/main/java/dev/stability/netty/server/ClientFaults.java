@@ -14,20 +14,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts and logs what clients do wrong to their own connections (reset, leave mid-request, send garbage, stall
- * the head): every one is counted in {@code stability.server.client.faults} by {@link ClientFault kind}, one INFO
- * line per kind per interval says how many there were, without a stack trace, and the stack of each goes to
- * DEBUG only.
+ * Counts and logs what clients do wrong to their own connections (reset, leave mid-request, send
+ * garbage, stall the head): every one is counted in {@code stability.server.client.faults} by
+ * {@link ClientFault kind}, one INFO line per kind per interval says how many there were, without a
+ * stack trace, and the stack of each goes to DEBUG only.
  *
- * <p>Why not WARN with a stack, as Netty's tail would: a client can cause these at will, so a per-occurrence
- * WARN is log amplification (200 clients leaving mid-body wrote 219 stack traces), and the stack only ever shows
- * Netty's own decoder. The client's text in an exception message is quoted and escaped. Thread-safe; one per
- * server.
+ * <p>Why not WARN with a stack, as Netty's tail would: a client can cause these at will, so a
+ * per-occurrence WARN is log amplification (200 clients leaving mid-body wrote 219 stack traces),
+ * and the stack only ever shows Netty's own decoder. The client's text in an exception message is
+ * quoted and escaped. Thread-safe; one per server.
  */
 final class ClientFaults {
   static final String METER = "stability.server.client.faults";
+
   /** Interval of the rate-limited line: the exception guard's default, {@value} s. */
   static final long LOG_INTERVAL_SECONDS = GuardConfig.DEFAULT_LOG_INTERVAL_SECONDS;
+
   private static final Logger log = LoggerFactory.getLogger(ClientFaults.class);
   private static final int MAX_MESSAGE = 160;
 
@@ -38,16 +40,21 @@ final class ClientFaults {
     this.limiter = new LogLimiter(ticker, intervalNanos, ClientFault.values().length);
     if (registry != null) {
       for (ClientFault kind : ClientFault.values()) {
-        counters.put(kind, Counter.builder(METER).tag("kind", kind.tag())
-            .description("Connections the client reset, left mid-request, sent undecodable bytes on or stalled")
-            .register(registry));
+        counters.put(
+            kind,
+            Counter.builder(METER)
+                .tag("kind", kind.tag())
+                .description(
+                    "Connections the client reset, left mid-request, sent undecodable bytes on or stalled")
+                .register(registry));
       }
     }
   }
 
   /** Returns the faults of a server with the default interval and the system clock. */
   static ClientFaults of(MeterRegistry registry) {
-    return new ClientFaults(registry, System::nanoTime, TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS));
+    return new ClientFaults(
+        registry, System::nanoTime, TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS));
   }
 
   /**
@@ -64,20 +71,32 @@ final class ClientFaults {
     }
     long suppressed = limiter.acquire(kind.tag());
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.atInfo().addKeyValue("event", "client_fault").addKeyValue("kind", kind.tag())
-          .log("client fault {} on {}: {}{}", kind.tag(), channel.remoteAddress(), describe(cause),
-              suppressed == 0 ? "" : " (" + suppressed + " more of this kind since the last line; stacks at DEBUG)");
+      log.atInfo()
+          .addKeyValue("event", "client_fault")
+          .addKeyValue("kind", kind.tag())
+          .log(
+              "client fault {} on {}: {}{}",
+              kind.tag(),
+              channel.remoteAddress(),
+              describe(cause),
+              suppressed == 0
+                  ? ""
+                  : " (" + suppressed + " more of this kind since the last line; stacks at DEBUG)");
     }
     if (cause != null && log.isDebugEnabled()) {
       log.debug("client fault {} on {}", kind.tag(), channel.remoteAddress(), escapedCopy(cause));
     }
   }
 
-  /** The stack of {@code cause} under an escaped message: the original message may carry the client's bytes. */
+  /**
+   * The stack of {@code cause} under an escaped message: the original message may carry the
+   * client's bytes.
+   */
   private static Throwable escapedCopy(Throwable cause) {
-    Throwable copy = new Throwable(describe(cause), null, false, true) {
-      private static final long serialVersionUID = 1L;
-    };
+    Throwable copy =
+        new Throwable(describe(cause), null, false, true) {
+          private static final long serialVersionUID = 1L;
+        };
     copy.setStackTrace(cause.getStackTrace());
     return copy;
   }
@@ -92,6 +111,7 @@ final class ClientFaults {
     } catch (RuntimeException e) {
       message = null;
     }
-    return cause.getClass().getName() + (message == null ? "" : " " + LogText.quote(message, MAX_MESSAGE));
+    return cause.getClass().getName()
+        + (message == null ? "" : " " + LogText.quote(message, MAX_MESSAGE));
   }
 }

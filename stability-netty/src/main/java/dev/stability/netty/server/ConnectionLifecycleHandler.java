@@ -5,8 +5,8 @@ import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,19 +26,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards one connection between requests: decode failures, the header-read deadline (slowloris), keep-alive idle,
- * maximum requests and age, and a stalled outbound buffer.
+ * Guards one connection between requests: decode failures, the header-read deadline (slowloris),
+ * keep-alive idle, maximum requests and age, and a stalled outbound buffer.
  *
- * <p>It sits right after the codec so that it sees every decoded request head and every final response, also the
- * 413 and 100-continue answers of the aggregator behind it; a small {@link #sniffer() sniffer} before the codec
- * tells it when the first raw byte of a request head arrives. Its timers share one scheduled task that is moved
- * earlier only when needed and otherwise re-armed when it fires, so a busy connection schedules almost nothing.
- * It also replaces {@code HttpServerKeepAliveHandler}: do not add that one as well.
+ * <p>It sits right after the codec so that it sees every decoded request head and every final
+ * response, also the 413 and 100-continue answers of the aggregator behind it; a small {@link
+ * #sniffer() sniffer} before the codec tells it when the first raw byte of a request head arrives.
+ * Its timers share one scheduled task that is moved earlier only when needed and otherwise re-armed
+ * when it fires, so a busy connection schedules almost nothing. It also replaces {@code
+ * HttpServerKeepAliveHandler}: do not add that one as well.
  */
 final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycleHandler.class);
-  /** How long a connection closing after an early answer keeps reading (and dropping) what the client sends. */
+
+  /**
+   * How long a connection closing after an early answer keeps reading (and dropping) what the
+   * client sends.
+   */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** How much it drops before it gives up and closes at once. */
   static final long LINGER_MAX_BYTES = 1 << 20;
 
@@ -65,7 +71,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private int requests;
   private boolean closeWhenDrained;
   private boolean failed; // answered a decode failure or a slow head: drop everything after
-  private ProblemDetails pendingError; // a pipelined head failed: answered once the responses before it ended
+  private ProblemDetails
+      pendingError; // a pipelined head failed: answered once the responses before it ended
   private boolean informational;
   private long http10Bits; // FIFO of in-flight requests: bit set = HTTP/1.0 asking for keep-alive
   private int http10Count;
@@ -74,7 +81,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private long timerAt;
   private BodyState body = BodyState.NONE;
   private long bodyLastRead;
-  private boolean byteSeen; // any byte on this connection: one that sends none is closed at the header timeout
+  private boolean
+      byteSeen; // any byte on this connection: one that sends none is closed at the header timeout
   private long lingerAt; // non-zero: answered early, output shut, dropping input until then
   private long lingerBytes;
 
@@ -98,11 +106,17 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private enum BodyState {
     /** No body is being read: between requests, or the head declared none. */
     NONE,
-    /** The head asked for {@code 100 Continue}: the client waits for it before sending, so no gap is timed. */
+    /**
+     * The head asked for {@code 100 Continue}: the client waits for it before sending, so no gap is
+     * timed.
+     */
     AWAITING_CONTINUE,
     /** Body bytes are due; the gap between reads is timed by {@code bodyReadTimeout}. */
     READING,
-    /** A final response went out before the body was read: every later byte is dropped, then the close. */
+    /**
+     * A final response went out before the body was read: every later byte is dropped, then the
+     * close.
+     */
     DISCARDING
   }
 
@@ -111,7 +125,10 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     return clock;
   }
 
-  /** Returns the handler to place before the codec; it reports raw bytes arriving. @return the sniffer */
+  /**
+   * Returns the handler to place before the codec; it reports raw bytes arriving. @return the
+   * sniffer
+   */
   ChannelHandler sniffer() {
     return new InputFeeder(this);
   }
@@ -141,7 +158,9 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** Raw bytes arrived while a body is read or dropped; returns {@code true} when they were dropped. */
+  /**
+   * Raw bytes arrived while a body is read or dropped; returns {@code true} when they were dropped.
+   */
   private boolean bodyArrived(Object msg) {
     if (body == BodyState.READING) {
       bodyLastRead = ticker.nanoTime();
@@ -150,7 +169,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     if (body != BodyState.DISCARDING) {
       return false;
     }
-    // after an early answer nothing more is decoded: body bytes can never be taken for the next request
+    // after an early answer nothing more is decoded: body bytes can never be taken for the next
+    // request
     if (msg instanceof io.netty.buffer.ByteBuf buf) {
       lingerBytes += buf.readableBytes();
     }
@@ -185,7 +205,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     started = true;
     openedAt = ticker.nanoTime();
     idleSince = openedAt;
-    if (!byteSeen) { // as Go's ReadHeaderTimeout: the first head is due from the connect, not from its first byte
+    if (!byteSeen) { // as Go's ReadHeaderTimeout: the first head is due from the connect, not from
+      // its first byte
       headTimed = true;
       headDeadline = openedAt + headerTimeoutNanos;
     }
@@ -223,7 +244,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request) {
-      if (closeWhenDrained) { // past the request limit, or the client said close: it must retry elsewhere
+      if (closeWhenDrained) { // past the request limit, or the client said close: it must retry
+        // elsewhere
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -232,18 +254,23 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       inFlight++;
       requests++;
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      if (http10Count < Long.SIZE) { // more pipelined than that is refused by the exchange handler anyway
+      if (http10Count
+          < Long.SIZE) { // more pipelined than that is refused by the exchange handler anyway
         if (keepAlive && request.protocolVersion() == HttpVersion.HTTP_1_0) {
           http10Bits |= 1L << http10Count;
         }
         http10Count++;
       }
       if (!keepAlive
-          || (config.maxRequestsPerConnection() > 0 && requests >= config.maxRequestsPerConnection())) {
+          || (config.maxRequestsPerConnection() > 0
+              && requests >= config.maxRequestsPerConnection())) {
         closeWhenDrained = true;
       }
       if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
-        body = HttpUtil.is100ContinueExpected(request) ? BodyState.AWAITING_CONTINUE : BodyState.READING;
+        body =
+            HttpUtil.is100ContinueExpected(request)
+                ? BodyState.AWAITING_CONTINUE
+                : BodyState.READING;
         bodyLastRead = clock.now();
         ensureTimer(bodyLastRead + bodyNanos);
       }
@@ -261,7 +288,9 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
     HttpResponseStatus status = ServerAnswers.decodeFailureStatus(cause, msg);
     ReferenceCountUtil.release(msg);
-    if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
+    if (cause
+        instanceof
+        io.netty.handler.codec.PrematureChannelClosureException) { // the codec saw it leave
       prematureClose(cause);
       return;
     }
@@ -282,21 +311,23 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * Carries out what {@link ServerAnswers} decided about the connection while no request is in hand (or the
-   * exchange handler did not claim it): the one place this handler answers.
+   * Carries out what {@link ServerAnswers} decided about the connection while no request is in hand
+   * (or the exchange handler did not claim it): the one place this handler answers.
    */
   private void carryOut(Decision decision) {
     switch (decision.action()) {
-      case IGNORE, ANSWER -> { } // never decided here: every connection-level answer closes
+      case IGNORE, ANSWER -> {} // never decided here: every connection-level answer closes
       case CLOSE -> ctx.close();
-      case ANSWER_AFTER_IN_FLIGHT -> pendingError = decision.problem(); // a pipelined head: after those before it
+      case ANSWER_AFTER_IN_FLIGHT ->
+          pendingError = decision.problem(); // a pipelined head: after those before it
       case ANSWER_AND_CLOSE -> answerAndClose(decision.problem());
     }
   }
 
   private void answerAndClose(ProblemDetails problem) {
     failed = true;
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, true)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, true))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -315,15 +346,19 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         bodyLastRead = ticker.nanoTime();
         ensureTimer(bodyLastRead + bodyNanos);
       }
-      if (!informational && inFlight <= 1 && (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE)) {
+      if (!informational
+          && inFlight <= 1
+          && (body == BodyState.READING || body == BodyState.AWAITING_CONTINUE)) {
         answeredEarly(); // the answer to the request whose body is still due
       }
       if (!informational) {
         if (aged()) {
           closeWhenDrained = true;
         }
-        closeAfterResponse = inFlight <= 1 && closeWhenDrained && pendingError == null
-            || !HttpUtil.isKeepAlive(response) || !selfDelimited(response);
+        closeAfterResponse =
+            inFlight <= 1 && closeWhenDrained && pendingError == null
+                || !HttpUtil.isKeepAlive(response)
+                || !selfDelimited(response);
         boolean http10KeepAlive = (http10Bits & 1) != 0;
         if (http10Count > 0) {
           http10Bits >>>= 1;
@@ -347,10 +382,11 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * A final response is going out before its request's body was read (413, 417, 408, 504, or a streaming
-   * handler answering early). The client may send that body anyway (RFC 9110 §10.1.1), and nothing says where it
-   * ends once the decoder has been reset or the length lied: so the answer carries {@code Connection: close},
-   * nothing more is decoded, and the connection closes after a short linger.
+   * A final response is going out before its request's body was read (413, 417, 408, 504, or a
+   * streaming handler answering early). The client may send that body anyway (RFC 9110 §10.1.1),
+   * and nothing says where it ends once the decoder has been reset or the length lied: so the
+   * answer carries {@code Connection: close}, nothing more is decoded, and the connection closes
+   * after a short linger.
    */
   private void answeredEarly() {
     body = BodyState.DISCARDING;
@@ -365,7 +401,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       failed = true; // nothing more goes out on this connection
       ChannelPromise p = promise.unvoid();
       ctx.write(msg, p);
-      p.addListener(body == BodyState.DISCARDING ? f -> linger(f.isSuccess()) : ChannelFutureListener.CLOSE);
+      p.addListener(
+          body == BodyState.DISCARDING ? f -> linger(f.isSuccess()) : ChannelFutureListener.CLOSE);
       return;
     }
     ctx.write(msg, promise);
@@ -383,12 +420,14 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * Half-closes after an early answer and keeps dropping input for a while: closing with unread bytes in the
-   * socket's receive buffer sends a reset, which can destroy the answer before the client read it (the
-   * lingering close of Apache and nginx).
+   * Half-closes after an early answer and keeps dropping input for a while: closing with unread
+   * bytes in the socket's receive buffer sends a reset, which can destroy the answer before the
+   * client read it (the lingering close of Apache and nginx).
    */
   private void linger(boolean written) {
-    if (written && ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex && duplex.isActive()) {
+    if (written
+        && ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex
+        && duplex.isActive()) {
       lingerAt = ticker.nanoTime() + LINGER_NANOS;
       ensureTimer(lingerAt);
       duplex.shutdownOutput();
@@ -398,8 +437,10 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   private static boolean selfDelimited(HttpResponse response) {
-    return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
-        || response.status().code() == 204 || response.status().code() == 304;
+    return HttpUtil.isContentLengthSet(response)
+        || HttpUtil.isTransferEncodingChunked(response)
+        || response.status().code() == 204
+        || response.status().code() == 304;
   }
 
   private boolean aged() {
@@ -418,7 +459,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     ctx.fireChannelWritabilityChanged();
   }
 
-  // ---------------------------------------------------------------------------------------------- timer
+  // ----------------------------------------------------------------------------------------------
+  // timer
 
   private void ensureTimer(long at) {
     if (timer != null) {
@@ -428,7 +470,9 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       timer.cancel(false);
     }
     timerAt = at;
-    timer = ctx.executor().schedule(this::onTimer, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(this::onTimer, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void cancelTimer() {
@@ -459,7 +503,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     long next = Long.MAX_VALUE;
     if (body == BodyState.READING) {
       if (!ctx.channel().config().isAutoRead()) {
-        bodyLastRead = now; // we stopped reading (back-pressure): the client is not the one stalling
+        bodyLastRead =
+            now; // we stopped reading (back-pressure): the client is not the one stalling
       }
       long at = bodyLastRead + bodyNanos;
       if (now - at >= 0) {
@@ -509,24 +554,33 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** No body byte for {@code bodyReadTimeout}: 408 and close, answered by the exchange handler when it can. */
+  /**
+   * No body byte for {@code bodyReadTimeout}: 408 and close, answered by the exchange handler when
+   * it can.
+   */
   private void bodyStalled() {
     metrics.bodyTimeout();
-    log.debug("request body stalled for bodyReadTimeout={} remote={}", config.bodyReadTimeout(),
+    log.debug(
+        "request body stalled for bodyReadTimeout={} remote={}",
+        config.bodyReadTimeout(),
         ctx.channel().remoteAddress());
     body = BodyState.DISCARDING;
     closeWhenDrained = true;
-    DecodeFailureEvent event = new DecodeFailureEvent(HttpResponseStatus.REQUEST_TIMEOUT,
-        new java.util.concurrent.TimeoutException("request body stalled"));
+    DecodeFailureEvent event =
+        new DecodeFailureEvent(
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            new java.util.concurrent.TimeoutException("request body stalled"));
     ctx.fireUserEventTriggered(event);
     if (!event.claimed) {
-      carryOut(ServerAnswers.unclaimedBodyFailure(HttpResponseStatus.REQUEST_TIMEOUT, true, inFlight));
+      carryOut(
+          ServerAnswers.unclaimedBodyFailure(HttpResponseStatus.REQUEST_TIMEOUT, true, inFlight));
     }
   }
 
   private void slowHead() {
     headTimed = false;
-    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for one
+    if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for
+      // one
       metrics.connectionClosed("no_request");
       log.debug("closing connection: reason=no_request remote={}", ctx.channel().remoteAddress());
     } else {

@@ -4,10 +4,10 @@ import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 
 /**
- * The one deadline timer of a connection: armed at the earliest deadline of its requests, moved earlier only when
- * a new request's deadline comes first, and re-armed by its owner when it fires. A request that ends before its
- * deadline therefore costs no timer work at all, instead of a schedule and a cancel each. Confined to the
- * channel's event loop.
+ * The one deadline timer of a connection: armed at the earliest deadline of its requests, moved
+ * earlier only when a new request's deadline comes first, and re-armed by its owner when it fires.
+ * A request that ends before its deadline therefore costs no timer work at all, instead of a
+ * schedule and a cancel each. Confined to the channel's event loop.
  */
 final class DeadlineTimer {
   private final TimerScheduler scheduler;
@@ -22,7 +22,10 @@ final class DeadlineTimer {
     this.onFire = onFire;
   }
 
-  /** Makes the timer fire no later than {@code at} (ticker nanoseconds); a timer due earlier stays as it is. */
+  /**
+   * Makes the timer fire no later than {@code at} (ticker nanoseconds); a timer due earlier stays
+   * as it is.
+   */
   void armBy(long at) {
     if (timer != null) {
       if (this.at - at <= 0) {

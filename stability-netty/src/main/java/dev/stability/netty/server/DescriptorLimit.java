@@ -3,7 +3,9 @@ package dev.stability.netty.server;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
-/** Reads the process's file descriptor limit once, to derive the default connection limit from it. */
+/**
+ * Reads the process's file descriptor limit once, to derive the default connection limit from it.
+ */
 final class DescriptorLimit {
   private static final int DEFAULT_MAX_CONNECTIONS = derive(read());
 
@@ -20,15 +22,16 @@ final class DescriptorLimit {
       if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
         return unix.getMaxFileDescriptorCount();
       }
-    } catch (RuntimeException | LinkageError e) { // no jdk.management module: fall back to the constant
+    } catch (RuntimeException
+        | LinkageError e) { // no jdk.management module: fall back to the constant
       return -1;
     }
     return -1;
   }
 
   /**
-   * Leaves a quarter of the descriptors, at least {@value ServerConfig#MIN_DESCRIPTOR_HEADROOM}, for what is
-   * not an inbound connection: jars, log files, upstream connections, selectors.
+   * Leaves a quarter of the descriptors, at least {@value ServerConfig#MIN_DESCRIPTOR_HEADROOM},
+   * for what is not an inbound connection: jars, log files, upstream connections, selectors.
    */
   static int derive(long limit) {
     if (limit <= 0) {

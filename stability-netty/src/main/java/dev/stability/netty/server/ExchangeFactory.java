@@ -1,6 +1,5 @@
 package dev.stability.netty.server;
 
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.RequestContext;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadline;
@@ -12,6 +11,7 @@ import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
+import dev.stability.timeline.PhaseTimeline;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -20,9 +20,9 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
- * Starts the exchange of a request head for one connection: its id, its timeout (a trusted header, the route, or
- * the default) and its context, a root with the deadline carrying the phase timeline, the exchange and the
- * guard binding. Confined to the channel's event loop.
+ * Starts the exchange of a request head for one connection: its id, its timeout (a trusted header,
+ * the route, or the default) and its context, a root with the deadline carrying the phase timeline,
+ * the exchange and the guard binding. Confined to the channel's event loop.
  */
 final class ExchangeFactory {
   private static final Logger log = Http1ExchangeHandler.log;
@@ -36,7 +36,8 @@ final class ExchangeFactory {
   private final AsciiString requestIdHeader;
   private long sequence;
 
-  ExchangeFactory(ServerConfig config, Guard guard, Ticker ticker, TimerScheduler scheduler, String idPrefix) {
+  ExchangeFactory(
+      ServerConfig config, Guard guard, Ticker ticker, TimerScheduler scheduler, String idPrefix) {
     this.config = config;
     this.guard = guard;
     this.ticker = ticker;
@@ -46,7 +47,10 @@ final class ExchangeFactory {
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
-  /** Creates the exchange of {@code request}, arrived at {@code now}; a malformed deadline header rejects it. */
+  /**
+   * Creates the exchange of {@code request}, arrived at {@code now}; a malformed deadline header
+   * rejects it.
+   */
   ServerExchange create(Http1ExchangeHandler owner, HttpRequest request, long now) {
     boolean rejected = false;
     long timeout;
@@ -56,15 +60,31 @@ final class ExchangeFactory {
       rejected = true;
       timeout = defaultTimeoutNanos;
     }
-    PhaseTimeline timeline = PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
-    ServerExchange ex = new ServerExchange(owner, requestIdOf(request), request.method().name(), request.uri(), timeout, now,
-        timeline);
+    PhaseTimeline timeline =
+        PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
+    ServerExchange ex =
+        new ServerExchange(
+            owner,
+            requestIdOf(request),
+            request.method().name(),
+            request.uri(),
+            timeout,
+            now,
+            timeline);
     ex.malformedDeadline = rejected;
-    ex.root = RequestContext.builder(ex.requestId).ticker(ticker).scheduler(scheduler)
-        .deadline(Deadline.atNanos(ticker, now + timeout)).build();
-    // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at the deadline
-    ex.context = guard.bind(ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex),
-        Guard.UNKNOWN_ROUTE, ServerExchange::fail);
+    ex.root =
+        RequestContext.builder(ex.requestId)
+            .ticker(ticker)
+            .scheduler(scheduler)
+            .deadline(Deadline.atNanos(ticker, now + timeout))
+            .build();
+    // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
+    // the deadline
+    ex.context =
+        guard.bind(
+            ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex),
+            Guard.UNKNOWN_ROUTE,
+            ServerExchange::fail);
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
   }
@@ -76,6 +96,7 @@ final class ExchangeFactory {
     }
     return idPrefix + (++sequence);
   }
+
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
@@ -95,7 +116,8 @@ final class ExchangeFactory {
     } catch (RuntimeException e) {
       log.warn("RequestTimeouts {} threw; using the default timeout", config.requestTimeouts(), e);
     }
-    return route != null && !route.isNegative() && !route.isZero() ? Durations.saturatedNanos(route)
+    return route != null && !route.isNegative() && !route.isZero()
+        ? Durations.saturatedNanos(route)
         : defaultTimeoutNanos;
   }
 }

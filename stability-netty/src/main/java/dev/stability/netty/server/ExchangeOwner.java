@@ -1,8 +1,9 @@
 package dev.stability.netty.server;
 
 /**
- * The connection-side driver of {@link ServerExchange}s: what an exchange needs from the protocol handler that
- * created it. The HTTP/1.1 {@link Http1ExchangeHandler} is one; an HTTP/2 stream handler would be another.
+ * The connection-side driver of {@link ServerExchange}s: what an exchange needs from the protocol
+ * handler that created it. The HTTP/1.1 {@link Http1ExchangeHandler} is one; an HTTP/2 stream
+ * handler would be another.
  */
 interface ExchangeOwner {
   /** Returns whether the caller runs on the connection's event loop. */
@@ -11,7 +12,9 @@ interface ExchangeOwner {
   /** Runs {@code task} on the connection's event loop. */
   void execute(Runnable task);
 
-  /** Application code failed {@code ex} on another thread (see {@link ServerRequestContexts#fail}). */
+  /**
+   * Application code failed {@code ex} on another thread (see {@link ServerRequestContexts#fail}).
+   */
   void failedElsewhere(ServerExchange ex, Throwable cause);
 
   /** A write of {@code ex}'s response failed. */

@@ -12,19 +12,21 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
- * Checks each decoded request head against the rules Netty's decoder leaves to the server: the version
- * (RFC 9112 section 2.3), the bytes and form of the target (section 3.2), Host (section 3.2, MUST 400) and the
- * method (RFC 9110 section 9.1, 501). It accepts an absolute-form target by rewriting it to origin-form and
- * setting Host to its authority (section 3.2.2: the target's authority wins).
+ * Checks each decoded request head against the rules Netty's decoder leaves to the server: the
+ * version (RFC 9112 section 2.3), the bytes and form of the target (section 3.2), Host (section
+ * 3.2, MUST 400) and the method (RFC 9110 section 9.1, 501). It accepts an absolute-form target by
+ * rewriting it to origin-form and setting Host to its authority (section 3.2.2: the target's
+ * authority wins).
  *
- * <p>It sits right after the codec. A bad head is not answered here: its {@code decoderResult()} is set to an
- * {@link InvalidHeadException} carrying the status, so the connection guard answers it like any decode failure,
- * after the pipelined requests before it, and closes; everything after it on the connection is dropped, as the
- * codec itself does after a failure.
+ * <p>It sits right after the codec. A bad head is not answered here: its {@code decoderResult()} is
+ * set to an {@link InvalidHeadException} carrying the status, so the connection guard answers it
+ * like any decode failure, after the pipelined requests before it, and closes; everything after it
+ * on the connection is dropped, as the codec itself does after a failure.
  */
 final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
   private final HttpMethods methods;
-  private boolean rejected; // a head failed: the connection is being answered and closed, drop the rest
+  private boolean
+      rejected; // a head failed: the connection is being answered and closed, drop the rest
 
   /**
    * Creates the validator of one connection.
@@ -53,26 +55,37 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  /** Returns the first rule {@code request} breaks, or {@code null}; rewrites an absolute-form target. */
+  /**
+   * Returns the first rule {@code request} breaks, or {@code null}; rewrites an absolute-form
+   * target.
+   */
   InvalidHeadException check(HttpRequest request) {
     HttpVersion version = request.protocolVersion();
-    // Netty returns its constants only for the exact bytes "HTTP/1.1" and "HTTP/1.0"; any other spelling it
-    // accepted ("http/1.1", "HTTP/2.0") is a new instance, upper-cased (pinned by HeadValidationHandlerTest)
+    // Netty returns its constants only for the exact bytes "HTTP/1.1" and "HTTP/1.0"; any other
+    // spelling it
+    // accepted ("http/1.1", "HTTP/2.0") is a new instance, upper-cased (pinned by
+    // HeadValidationHandlerTest)
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
       if (version.majorVersion() != 1) {
-        return new InvalidHeadException(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+        return new InvalidHeadException(
+            HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
             "unsupported version " + version.majorVersion() + '.' + version.minorVersion());
       }
       if (version.minorVersion() <= 1 || !"HTTP".equals(version.protocolName())) {
-        return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "version not spelled HTTP/1.x");
+        return new InvalidHeadException(
+            HttpResponseStatus.BAD_REQUEST, "version not spelled HTTP/1.x");
       }
-      request.setProtocolVersion(HttpVersion.HTTP_1_1); // a later 1.x minor is served as 1.1 (RFC 9110 2.5)
+      request.setProtocolVersion(
+          HttpVersion.HTTP_1_1); // a later 1.x minor is served as 1.1 (RFC 9110 2.5)
     }
     String target = request.uri();
     int bad = RequestTargets.firstInvalidByte(target);
     if (bad >= 0) {
-      return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, String.format(
-          "byte 0x%02x at index %d of the request target", (int) target.charAt(bad) & 0xff, bad));
+      return new InvalidHeadException(
+          HttpResponseStatus.BAD_REQUEST,
+          String.format(
+              "byte 0x%02x at index %d of the request target",
+              (int) target.charAt(bad) & 0xff, bad));
     }
     String method = request.method().name();
     if (!methods.accepts(method)) {
@@ -80,7 +93,8 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     }
     List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
     if (hosts.size() > 1) {
-      return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, hosts.size() + " Host headers");
+      return new InvalidHeadException(
+          HttpResponseStatus.BAD_REQUEST, hosts.size() + " Host headers");
     }
     if (hosts.isEmpty() && request.protocolVersion() == HttpVersion.HTTP_1_1) {
       return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "no Host header");
@@ -97,25 +111,34 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     }
     HttpMethod method = request.method();
     if (target.equals("*")) {
-      return method == HttpMethod.OPTIONS ? null
-          : new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "asterisk-form target without OPTIONS");
+      return method == HttpMethod.OPTIONS
+          ? null
+          : new InvalidHeadException(
+              HttpResponseStatus.BAD_REQUEST, "asterisk-form target without OPTIONS");
     }
     if (method == HttpMethod.CONNECT) {
-      return RequestTargets.isValidHost(target, false) && target.indexOf(':') > 0 ? null
-          : new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "invalid authority-form target");
+      return RequestTargets.isValidHost(target, false) && target.indexOf(':') > 0
+          ? null
+          : new InvalidHeadException(
+              HttpResponseStatus.BAD_REQUEST, "invalid authority-form target");
     }
     int scheme = RequestTargets.schemeLength(target);
     if (scheme < 0) {
-      return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "target neither origin- nor absolute-form");
+      return new InvalidHeadException(
+          HttpResponseStatus.BAD_REQUEST, "target neither origin- nor absolute-form");
     }
     int end = RequestTargets.authorityEnd(target, scheme);
     String authority = target.substring(scheme, end);
     if (authority.indexOf('@') >= 0 || !RequestTargets.isValidHost(authority, false)) {
-      return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "invalid authority in absolute-form target");
+      return new InvalidHeadException(
+          HttpResponseStatus.BAD_REQUEST, "invalid authority in absolute-form target");
     }
     String rest = target.substring(end);
     if (rest.isEmpty() || rest.charAt(0) != '/') {
-      rest = method == HttpMethod.OPTIONS && rest.isEmpty() ? "*" : "/" + rest; // RFC 9112 3.2.1, 3.2.4
+      rest =
+          method == HttpMethod.OPTIONS && rest.isEmpty()
+              ? "*"
+              : "/" + rest; // RFC 9112 3.2.1, 3.2.4
     }
     request.setUri(rest);
     request.headers().set(HttpHeaderNames.HOST, authority);

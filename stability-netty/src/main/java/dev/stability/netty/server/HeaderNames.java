@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@link AsciiString} forms of the deadline header names: Netty's headers hash an {@code AsciiString} once and
- * cache it, where a {@code String} name is hashed again on every lookup of every request.
+ * {@link AsciiString} forms of the deadline header names: Netty's headers hash an {@code
+ * AsciiString} once and cache it, where a {@code String} name is hashed again on every lookup of
+ * every request.
  */
 final class HeaderNames {
   private static final Map<String, AsciiString> DEADLINE = new HashMap<>();

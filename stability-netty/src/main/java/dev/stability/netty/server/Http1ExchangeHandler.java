@@ -1,7 +1,6 @@
 package dev.stability.netty.server;
 
 import dev.stability.chain.ChainTracker;
-import dev.stability.timeline.RequestPhase;
 import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
@@ -13,6 +12,7 @@ import dev.stability.guard.ProblemDetails;
 import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
+import dev.stability.timeline.RequestPhase;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,23 +32,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards each request of a connection, from its head to its last response byte: the request context and its
- * deadline, one response per request in request order, exceptions and failed writes turned into one answer.
+ * Guards each request of a connection, from its head to its last response byte: the request context
+ * and its deadline, one response per request in request order, exceptions and failed writes turned
+ * into one answer.
  *
- * <p>It sits after the connection guard and before the aggregator (or continue handler) and the user's handlers;
- * its partner {@link TailHandler} sits after them and hands back what reaches the end of the pipeline. Only the
- * oldest request is given to the handlers; pipelined requests behind it are held (their deadlines running)
- * until it is answered, so responses can only leave in order. HTTP/1.1 carries no request id: a response is
- * paired with the oldest unanswered request unless the writing thread has another request's context attached,
- * and after a deadline answer the connection is closed, so a late response can never be taken for the next
- * request's.
+ * <p>It sits after the connection guard and before the aggregator (or continue handler) and the
+ * user's handlers; its partner {@link TailHandler} sits after them and hands back what reaches the
+ * end of the pipeline. Only the oldest request is given to the handlers; pipelined requests behind
+ * it are held (their deadlines running) until it is answered, so responses can only leave in order.
+ * HTTP/1.1 carries no request id: a response is paired with the oldest unanswered request unless
+ * the writing thread has another request's context attached, and after a deadline answer the
+ * connection is closed, so a late response can never be taken for the next request's.
  */
 final class Http1ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
   static final Logger log = LoggerFactory.getLogger(Http1ExchangeHandler.class);
+
   /**
-   * Pipelined requests of one connection dispatched back to back before the rest wait for the next turn of the
-   * event loop: without it one connection pipelining thousands of requests kept the loop's task queue busy for
-   * seconds (Netty runs tasks for up to a second per turn) and every other connection on the loop waited.
+   * Pipelined requests of one connection dispatched back to back before the rest wait for the next
+   * turn of the event loop: without it one connection pipelining thousands of requests kept the
+   * loop's task queue busy for seconds (Netty runs tasks for up to a second per turn) and every
+   * other connection on the loop waited.
    */
   static final int MAX_DISPATCHES_PER_TURN = 16;
 
@@ -72,11 +75,13 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private boolean closing;
   private boolean readSuspended;
   private DeadlineTimer deadlineTimer;
-  private String lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
+  private String
+      lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
   private int lastStatus;
   private String lastRoute;
   private io.micrometer.core.instrument.Timer lastTimer;
-  private ServerExchange firing; // the exchange whose message is being handed to the handlers right now
+  private ServerExchange
+      firing; // the exchange whose message is being handed to the handlers right now
   private int dispatchesThisTurn; // since the last read completed or the last deferred dispatch ran
   private boolean dispatchDeferred;
 
@@ -86,11 +91,15 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    * @param config the configuration
    * @param metrics the meters
    * @param guard the exception guard that records incidents and renders problems
-   * @param chain the chain tracker that reports integrity violations, with stages {@link HandlerNames#EXCHANGE}
-   *     and {@link HandlerNames#HANDLERS}
+   * @param chain the chain tracker that reports integrity violations, with stages {@link
+   *     HandlerNames#EXCHANGE} and {@link HandlerNames#HANDLERS}
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
-  Http1ExchangeHandler(ServerConfig config, ServerMetrics metrics, Guard guard, ChainTracker chain,
+  Http1ExchangeHandler(
+      ServerConfig config,
+      ServerMetrics metrics,
+      Guard guard,
+      ChainTracker chain,
       TailHandler tail) {
     this.config = config;
     this.metrics = metrics;
@@ -109,14 +118,21 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     Ticker configured = config.ticker();
     this.ticker = configured != null ? configured : ctx.executor().ticker()::nanoTime;
     ConnectionLifecycleHandler connection = ctx.pipeline().get(ConnectionLifecycleHandler.class);
-    this.clock = connection != null && connection.clock() != null ? connection.clock() : new SharedClock(ticker);
+    this.clock =
+        connection != null && connection.clock() != null
+            ? connection.clock()
+            : new SharedClock(ticker);
     this.scheduler = EventLoopTimerScheduler.of(ctx.executor());
     this.deadlineTimer = new DeadlineTimer(scheduler, ticker, this::onDeadlineTimer);
-    this.factory = new ExchangeFactory(config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
+    this.factory =
+        new ExchangeFactory(
+            config, guard, ticker, scheduler, ctx.channel().id().asShortText() + '-');
     this.contextAttribute = ctx.channel().attr(ServerRequestContexts.ATTRIBUTE);
   }
 
-  /** Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator */
+  /**
+   * Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator
+   */
   ChannelHandler newAggregator() {
     return new OwningAggregator(config.maxContentLength(), this);
   }
@@ -131,7 +147,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     ctx.executor().execute(task);
   }
 
-  // ---------------------------------------------------------------------------------------------- inbound
+  // ----------------------------------------------------------------------------------------------
+  // inbound
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -159,7 +176,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       hold(ex, request);
     } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
       dispatch(ex, request, false);
-    } else { // answered at once, request after request, from one read: let the other connections have a turn
+    } else { // answered at once, request after request, from one read: let the other connections
+      // have a turn
       hold(ex, request);
       suspendReading();
       scheduleDispatch();
@@ -168,7 +186,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   private void onContent(HttpContent content) {
     ServerExchange ex = exchanges.peekLast();
-    if (ex == null || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
+    if (ex == null
+        || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
       content.release();
       return;
     }
@@ -198,7 +217,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
   }
 
-  /** Stops reading, and so decoding: the feeder before the codec keeps what was read until reading resumes. */
+  /**
+   * Stops reading, and so decoding: the feeder before the codec keeps what was read until reading
+   * resumes.
+   */
   private void suspendReading() {
     if (!readSuspended) {
       readSuspended = true;
@@ -206,17 +228,25 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
   }
 
-  /** Dispatches the next request soon: at once up to the budget of this turn, else after the loop's next I/O. */
+  /**
+   * Dispatches the next request soon: at once up to the budget of this turn, else after the loop's
+   * next I/O.
+   */
   private void scheduleDispatch() {
     if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
       ctx.executor().execute(this::dispatchNext);
-    } else if (!dispatchDeferred) { // a scheduled task runs after the next I/O: other connections get a turn
+    } else if (!dispatchDeferred) { // a scheduled task runs after the next I/O: other connections
+      // get a turn
       dispatchDeferred = true;
-      ctx.executor().schedule(() -> {
-        dispatchDeferred = false;
-        dispatchesThisTurn = 0;
-        dispatchNext();
-      }, 0, TimeUnit.NANOSECONDS);
+      ctx.executor()
+          .schedule(
+              () -> {
+                dispatchDeferred = false;
+                dispatchesThisTurn = 0;
+                dispatchNext();
+              },
+              0,
+              TimeUnit.NANOSECONDS);
     }
   }
 
@@ -226,7 +256,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     ctx.fireChannelReadComplete();
   }
 
-  /** The connection's deadline timer fired: answer the oldest expired request, re-arm for the next deadline. */
+  /**
+   * The connection's deadline timer fired: answer the oldest expired request, re-arm for the next
+   * deadline.
+   */
   private void onDeadlineTimer() {
     long now = ticker.nanoTime();
     long next = Long.MAX_VALUE;
@@ -240,8 +273,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       }
     }
     if (expired != null) {
-      CancellationCause cause = expired.root.cancellationCause(); // ends it: downstream listeners stop work
-      contextEnded(expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+      CancellationCause cause =
+          expired.root.cancellationCause(); // ends it: downstream listeners stop work
+      contextEnded(
+          expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
       if (!closing && !exchanges.isEmpty()) {
         deadlineTimer.armBy(now); // the next expired one, if any, on the next turn
       }
@@ -255,7 +290,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private void dispatch(ServerExchange ex, Object head, boolean queued) {
     ex.dispatch();
     dispatchesThisTurn++;
-    if (ex.rejectStatus != 0) { // the body, if any, is never read: the connection guard closes after the answer
+    if (ex.rejectStatus
+        != 0) { // the body, if any, is never read: the connection guard closes after the answer
       ReferenceCountUtil.release(head);
       if (ex.rejectStatus != 400) {
         metrics.decodeFailure(ex.rejectStatus);
@@ -263,14 +299,16 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       carryOut(ex, ServerAnswers.rejected(ex));
       return;
     }
-    CancellationCause ended = queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
+    CancellationCause ended =
+        queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
       return;
     }
     TailHandler.keepLast(ctx.pipeline(), tail);
-    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the clock read
+    if (queued) { // otherwise the handler starts in the same instant the timeline did: save the
+      // clock read
       ex.timeline.mark(RequestPhase.HANDLER_START);
     }
     contextAttribute.set(ex.context);
@@ -278,13 +316,14 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   /**
-   * Hands one message of {@code ex} to the handlers. A streamed body piece is retained for the call, so that a
-   * handler that throws before releasing it leaks nothing (our reference keeps the buffer from being recycled
-   * while we look at what is left of it); the aggregated request is retained by {@link #own} until the exchange
-   * ends.
+   * Hands one message of {@code ex} to the handlers. A streamed body piece is retained for the
+   * call, so that a handler that throws before releasing it leaks nothing (our reference keeps the
+   * buffer from being recycled while we look at what is left of it); the aggregated request is
+   * retained by {@link #own} until the exchange ends.
    */
   private void fire(ServerExchange ex, Object msg) {
-    ReferenceCounted piece = config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
+    ReferenceCounted piece =
+        config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     ServerExchange outer = firing;
     firing = ex;
     try (Scope ignored = ex.context.attach()) {
@@ -300,7 +339,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
   }
 
-  /** The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it ends. */
+  /**
+   * The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it
+   * ends.
+   */
   void own(Object aggregated) {
     ServerExchange ex = firing;
     if (ex != null && aggregated instanceof ReferenceCounted rc) {
@@ -309,9 +351,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   /**
-   * A handler of {@code ex} threw (on the event loop or, through the guard, elsewhere) before the exchange
-   * ended: it is done with its request, so whatever it still references is released. During the hand-over
-   * the release waits until the call returns, as the handlers before the one that threw are still in it.
+   * A handler of {@code ex} threw (on the event loop or, through the guard, elsewhere) before the
+   * exchange ended: it is done with its request, so whatever it still references is released.
+   * During the hand-over the release waits until the call returns, as the handlers before the one
+   * that threw are still in it.
    */
   private void handlerFailed(ServerExchange ex) {
     ex.handlerFailed();
@@ -352,23 +395,36 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- outbound
+  // ----------------------------------------------------------------------------------------------
+  // outbound
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     ServerExchange ex = exchanges.peekFirst();
     ServerExchange writer = ServerExchange.of(RequestContext.current());
-    if (writer != null && writer.owner == this && writer != ex && (msg instanceof HttpResponse
-        || msg instanceof HttpContent)) {
-      failures.drop(msg, promise, !(msg instanceof HttpResponse) ? "content_after_last"
-          : writer.answeredByServer() ? "late_response" : "second_response", writer);
+    if (writer != null
+        && writer.owner == this
+        && writer != ex
+        && (msg instanceof HttpResponse || msg instanceof HttpContent)) {
+      failures.drop(
+          msg,
+          promise,
+          !(msg instanceof HttpResponse)
+              ? "content_after_last"
+              : writer.answeredByServer() ? "late_response" : "second_response",
+          writer);
       return;
     }
     if (msg instanceof HttpResponse response) {
       if (ex == null || !ex.dispatched() || ex.committed()) {
         ServerExchange blamed = ex != null && ex.committed() ? ex : lastCompleted;
-        failures.drop(msg, promise, blamed != null && blamed.answeredByServer() && blamed != ex ? "late_response"
-            : "second_response", blamed);
+        failures.drop(
+            msg,
+            promise,
+            blamed != null && blamed.answeredByServer() && blamed != ex
+                ? "late_response"
+                : "second_response",
+            blamed);
         return;
       }
       if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
@@ -418,14 +474,17 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
     ex.root.complete();
     if (!exchanges.isEmpty() && !closing) {
-      // not inline: a handler still inside its channelRead must not see its stray writes land on the next one
+      // not inline: a handler still inside its channelRead must not see its stray writes land on
+      // the next one
       scheduleDispatch();
     }
   }
 
   private void recordRequest(ServerExchange ex, int status, long now) {
     String route = ex.route;
-    if (lastTimer == null || status != lastStatus || !ex.method.equals(lastMethod)
+    if (lastTimer == null
+        || status != lastStatus
+        || !ex.method.equals(lastMethod)
         || !java.util.Objects.equals(route, lastRoute)) {
       lastTimer = metrics.requestTimer(ex.method, status, route);
       lastMethod = ex.method;
@@ -435,10 +494,13 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     metrics.requestEnded(lastTimer, now - ex.startNanos);
   }
 
-  /** Carries out what {@link ServerAnswers} decided for {@code ex}: the one place the server answers a request. */
+  /**
+   * Carries out what {@link ServerAnswers} decided for {@code ex}: the one place the server answers
+   * a request.
+   */
   private void carryOut(ServerExchange ex, Decision decision) {
     switch (decision.action()) {
-      case IGNORE -> { }
+      case IGNORE -> {}
       case CLOSE -> closeConnection();
       case ANSWER -> answer(ex, decision.problem(), false);
       case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT -> answer(ex, decision.problem(), true);
@@ -458,9 +520,12 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     complete(ex);
   }
 
-  // ---------------------------------------------------------------------------------------------- failures
+  // ----------------------------------------------------------------------------------------------
+  // failures
 
-  /** The request's context ended abnormally (deadline, cancellation): answer first, report after. */
+  /**
+   * The request's context ended abnormally (deadline, cancellation): answer first, report after.
+   */
   private void contextEnded(ServerExchange ex, CancellationCause cause) {
     Incident failedElsewhere = Guard.firstIncident(ex.context).orElse(null);
     Decision decision = answers.contextEnded(ex, cause, failedElsewhere);
@@ -473,11 +538,15 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       failures.chainOf(ex).deadlineExceeded(); // reports the response that never ended
     }
     carryOut(ex, decision);
-    long lateness = ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
+    long lateness =
+        ticker.nanoTime() - (ex.startNanos + ex.timeoutNanos); // after the answer was flushed
     failures.contextEnded(ex, cause, phase, wasCommitted, failedElsewhere != null, lateness);
   }
 
-  /** Records {@code cause} as the request's incident, then answers it when nothing was committed, else closes. */
+  /**
+   * Records {@code cause} as the request's incident, then answers it when nothing was committed,
+   * else closes.
+   */
   private void failExchange(ServerExchange ex, Throwable cause, String kind, String stage) {
     if (!"write_failure".equals(kind)) {
       handlerFailed(ex); // the guard owns the release of what the failed handler still holds
@@ -485,7 +554,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     Incident incident;
     try {
       incident = failures.failure(ex, cause, kind, stage);
-    } catch (Error fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
+    } catch (
+        Error
+            fatal) { // the guard's fatal policy rethrows: the connection is not trustworthy either
       closeConnection();
       throw fatal;
     }
@@ -499,15 +570,18 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       failExchange(ex, cause, "exception", stage);
       return;
     }
-    if (ClientFault.of(cause) != ClientFault.PREMATURE_CLOSE) { // else the aggregator, behind us, saw it leave:
-      failures.connectionException(cause, ctx.channel()); // the connection guard saw it first and counted it
+    if (ClientFault.of(cause)
+        != ClientFault.PREMATURE_CLOSE) { // else the aggregator, behind us, saw it leave:
+      failures.connectionException(
+          cause, ctx.channel()); // the connection guard saw it first and counted it
     }
     closeConnection();
   }
 
   @Override
   public void writeFailed(ServerExchange ex, Throwable cause) {
-    if (cause instanceof ClosedChannelException || cause instanceof ResponseDroppedException
+    if (cause instanceof ClosedChannelException
+        || cause instanceof ResponseDroppedException
         || !ctx.channel().isActive()) {
       return; // the client left; channelInactive cancels the context
     }
@@ -541,7 +615,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     ctx.close();
   }
 
-  /** Returns the request of the writing or failing code: the attached context's, else the oldest. */
+  /**
+   * Returns the request of the writing or failing code: the attached context's, else the oldest.
+   */
   private ServerExchange currentOrFront() {
     ServerExchange ex = ServerExchange.of(RequestContext.current());
     return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
@@ -549,7 +625,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ClientFault fault = ClientFault.of(cause); // the client reset, vanished or left mid-request: not a server bug
+    ClientFault fault =
+        ClientFault.of(cause); // the client reset, vanished or left mid-request: not a server bug
     if (fault != null) {
       metrics.clientFault(fault, cause, ctx.channel());
       closing = true;
@@ -586,7 +663,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
     }
-    CancellationCause gone = CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
+    CancellationCause gone =
+        CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, "connection closed", null);
     for (ServerExchange ex = exchanges.pollFirst(); ex != null; ex = exchanges.pollFirst()) {
       if (ex.held != null) {
         ex.held.forEach(ReferenceCountUtil::release);

@@ -4,15 +4,17 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The request methods a server accepts: the standard ones (RFC 9110 section 9 and PATCH, RFC 5789) plus the
- * extension methods its configuration names. Any other method is answered 501, and only accepted methods become
- * values of the {@code method} metric tag, so a client cannot grow the number of series.
+ * The request methods a server accepts: the standard ones (RFC 9110 section 9 and PATCH, RFC 5789)
+ * plus the extension methods its configuration names. Any other method is answered 501, and only
+ * accepted methods become values of the {@code method} metric tag, so a client cannot grow the
+ * number of series.
  */
 final class HttpMethods {
   /** The tag value of every method that is neither standard nor configured. */
   static final String OTHER = "OTHER";
-  static final Set<String> STANDARD = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
-      "TRACE", "PATCH");
+
+  static final Set<String> STANDARD =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
   private final Set<String> accepted;
 
@@ -32,13 +34,16 @@ final class HttpMethods {
     return accepted.contains(method);
   }
 
-  /** Returns {@code method} when accepted, else {@value #OTHER}: the bounded value for a metric tag. */
+  /**
+   * Returns {@code method} when accepted, else {@value #OTHER}: the bounded value for a metric tag.
+   */
   String tagOf(String method) {
     return accepted.contains(method) ? method : OTHER;
   }
 
   /**
-   * Returns whether {@code s} is a non-empty token (RFC 9110 section 5.6.2), the syntax of a method name.
+   * Returns whether {@code s} is a non-empty token (RFC 9110 section 5.6.2), the syntax of a method
+   * name.
    *
    * @param s the text, or {@code null}
    * @return whether it is a token
@@ -56,6 +61,9 @@ final class HttpMethods {
   }
 
   private static boolean isTchar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 }

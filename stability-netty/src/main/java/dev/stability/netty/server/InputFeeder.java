@@ -6,17 +6,20 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * The sniffer before the codec: tells the connection guard about raw bytes arriving and feeds them to the codec
- * in slices, stopping as soon as reading is off (the exchange handler holds {@code maxPipelinedRequests}, or a
- * user handler applies back-pressure). The rest waits here until reading resumes.
+ * The sniffer before the codec: tells the connection guard about raw bytes arriving and feeds them
+ * to the codec in slices, stopping as soon as reading is off (the exchange handler holds {@code
+ * maxPipelinedRequests}, or a user handler applies back-pressure). The rest waits here until
+ * reading resumes.
  *
- * <p>Without it one read of 64 KiB pipelined {@code GET}s was decoded in one go, some 1 800 requests each with
- * its context and deadline, while every other connection on the event loop waited; now a connection decodes at
- * most one slice beyond its pipelining limit per turn. Confined to the channel's event loop.
+ * <p>Without it one read of 64 KiB pipelined {@code GET}s was decoded in one go, some 1 800
+ * requests each with its context and deadline, while every other connection on the event loop
+ * waited; now a connection decodes at most one slice beyond its pipelining limit per turn. Confined
+ * to the channel's event loop.
  */
 final class InputFeeder extends ChannelDuplexHandler {
   /** A slice while heads are read: about 50 minimal requests. */
   static final int HEAD_SLICE = 2048;
+
   /** A slice while a body is read: few pieces for large uploads. */
   static final int BODY_SLICE = 16 * 1024;
 
@@ -37,8 +40,10 @@ final class InputFeeder extends ChannelDuplexHandler {
     if (pending == null) {
       pending = buf;
     } else {
-      CompositeByteBuf joined = pending instanceof CompositeByteBuf c ? c : ctx.alloc().compositeBuffer()
-          .addComponent(true, pending);
+      CompositeByteBuf joined =
+          pending instanceof CompositeByteBuf c
+              ? c
+              : ctx.alloc().compositeBuffer().addComponent(true, pending);
       pending = joined.addComponent(true, buf);
     }
     feed(ctx);
@@ -70,10 +75,12 @@ final class InputFeeder extends ChannelDuplexHandler {
   public void read(ChannelHandlerContext ctx) {
     if (pending != null && !feedQueued) { // reading resumed: what is already here goes first
       feedQueued = true;
-      ctx.executor().execute(() -> {
-        feedQueued = false;
-        feed(ctx);
-      });
+      ctx.executor()
+          .execute(
+              () -> {
+                feedQueued = false;
+                feed(ctx);
+              });
     }
     ctx.read();
   }

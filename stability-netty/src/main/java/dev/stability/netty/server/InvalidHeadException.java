@@ -4,9 +4,10 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Marks a request head that decoded but breaks a rule of RFC 9112 / 9110 (Host, version, target, method): the
- * head validator sets it as the head's failed {@code decoderResult()}, and the connection guard answers with
- * {@link #status()} and closes, in pipeline order, as it does for Netty's own decode failures.
+ * Marks a request head that decoded but breaks a rule of RFC 9112 / 9110 (Host, version, target,
+ * method): the head validator sets it as the head's failed {@code decoderResult()}, and the
+ * connection guard answers with {@link #status()} and closes, in pipeline order, as it does for
+ * Netty's own decode failures.
  *
  * <p>Stackless: a client can cause one per connection. The message never quotes the client's bytes.
  */

@@ -4,16 +4,18 @@ import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
 
 /**
- * Releases a message the guard handed to the handlers while holding a reference of its own. Holding that
- * reference is what makes it safe to look at the count afterwards: a buffer whose count reached zero may be
- * recycled for another request, but ours keeps it alive, so a count above one can only be the handler's.
+ * Releases a message the guard handed to the handlers while holding a reference of its own. Holding
+ * that reference is what makes it safe to look at the count afterwards: a buffer whose count
+ * reached zero may be recycled for another request, but ours keeps it alive, so a count above one
+ * can only be the handler's.
  */
 final class Ownership {
   private Ownership() {}
 
   /**
-   * Drops our reference; with {@code all} also every reference still left (the handler failed while holding it
-   * and will never release it). Never releases twice: a handler that did release leaves only ours.
+   * Drops our reference; with {@code all} also every reference still left (the handler failed while
+   * holding it and will never release it). Never releases twice: a handler that did release leaves
+   * only ours.
    */
   static void release(ReferenceCounted msg, boolean all) {
     try {

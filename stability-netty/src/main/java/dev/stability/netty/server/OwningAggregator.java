@@ -6,14 +6,15 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 
 /**
- * Netty's {@link HttpObjectAggregator} behind the exchange handler, with two changes: the exchange handler keeps
- * a reference to every aggregated request it hands on (so that a handler that throws while holding it leaks
- * nothing), and the body limit is answered by the exchange handler (problem+json, then close) instead of a bare
- * 413 that keeps reading.
+ * Netty's {@link HttpObjectAggregator} behind the exchange handler, with two changes: the exchange
+ * handler keeps a reference to every aggregated request it hands on (so that a handler that throws
+ * while holding it leaks nothing), and the body limit is answered by the exchange handler
+ * (problem+json, then close) instead of a bare 413 that keeps reading.
  *
- * <p>The exchange handler already answers a declared {@code Content-Length} over the limit and unsupported
- * expectations at the head, so this aggregator only ever sends {@code 100 Continue}; it never resets the decoder
- * (what Netty's own 413 and 417 paths do, and what made a rejected body be parsed as the next request).
+ * <p>The exchange handler already answers a declared {@code Content-Length} over the limit and
+ * unsupported expectations at the head, so this aggregator only ever sends {@code 100 Continue}; it
+ * never resets the decoder (what Netty's own 413 and 417 paths do, and what made a rejected body be
+ * parsed as the next request).
  */
 final class OwningAggregator extends HttpObjectAggregator {
   private final Http1ExchangeHandler exchange;
@@ -31,7 +32,8 @@ final class OwningAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    // unreachable while the exchange handler counts first (same limit); kept safe: answer and close, no reset
+    // unreachable while the exchange handler counts first (same limit); kept safe: answer and
+    // close, no reset
     exchange.oversized();
   }
 }

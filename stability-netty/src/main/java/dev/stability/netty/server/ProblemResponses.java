@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Turns a core {@link ProblemDetails} into the Netty response the guards answer with; the body is rendered by
- * core, so it never carries a stack trace.
+ * Turns a core {@link ProblemDetails} into the Netty response the guards answer with; the body is
+ * rendered by core, so it never carries a stack trace.
  */
 final class ProblemResponses {
   private ProblemResponses() {}
@@ -26,9 +26,13 @@ final class ProblemResponses {
    */
   static FullHttpResponse of(ByteBufAllocator alloc, ProblemDetails problem, boolean close) {
     byte[] bytes = problem.toUtf8();
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(problem.status()), alloc.buffer(bytes.length).writeBytes(bytes));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(problem.status()),
+            alloc.buffer(bytes.length).writeBytes(bytes));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, ProblemDetails.CONTENT_TYPE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);

@@ -1,6 +1,9 @@
 package dev.stability.netty.server;
 
-/** Decides whether a client-chosen request id may be used as is (it ends up in logs and response bodies). */
+/**
+ * Decides whether a client-chosen request id may be used as is (it ends up in logs and response
+ * bodies).
+ */
 final class RequestIds {
   static final int MAX_LENGTH = 64;
 
@@ -14,8 +17,14 @@ final class RequestIds {
     }
     for (int i = 0; i < n; i++) {
       char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == ':' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!ok) {
         return false;
       }

@@ -3,15 +3,18 @@ package dev.stability.netty.server;
 import io.netty.util.NetUtil;
 
 /**
- * Syntax checks of a request target and of Host values (RFC 9112 section 3.2, RFC 3986 section 3.2.2), and the
- * split of an absolute-form target into its authority and origin-form.
+ * Syntax checks of a request target and of Host values (RFC 9112 section 3.2, RFC 3986 section
+ * 3.2.2), and the split of an absolute-form target into its authority and origin-form.
  */
 final class RequestTargets {
   private static final String SUB_DELIMS = "!$&'()*+,;=";
 
   private RequestTargets() {}
 
-  /** Returns the index of the first byte that may not appear in a request target (controls, space, DEL, non-ASCII), or -1. */
+  /**
+   * Returns the index of the first byte that may not appear in a request target (controls, space,
+   * DEL, non-ASCII), or -1.
+   */
   static int firstInvalidByte(String target) {
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -22,7 +25,10 @@ final class RequestTargets {
     return -1;
   }
 
-  /** Returns the length of the {@code http://} or {@code https://} prefix of an absolute-form target, or -1. */
+  /**
+   * Returns the length of the {@code http://} or {@code https://} prefix of an absolute-form
+   * target, or -1.
+   */
   static int schemeLength(String target) {
     if (target.regionMatches(true, 0, "http://", 0, 7)) {
       return 7;
@@ -33,7 +39,10 @@ final class RequestTargets {
     return -1;
   }
 
-  /** Returns the end of the authority that starts at {@code from}: the first {@code /}, {@code ?} or the end. */
+  /**
+   * Returns the end of the authority that starts at {@code from}: the first {@code /}, {@code ?} or
+   * the end.
+   */
   static int authorityEnd(String target, int from) {
     for (int i = from; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -45,8 +54,9 @@ final class RequestTargets {
   }
 
   /**
-   * Returns whether {@code value} is a valid Host: {@code uri-host [ ":" port ]}, where uri-host is an IP literal
-   * in brackets, an IPv4 address or a reg-name; empty is valid only when {@code emptyAllowed}.
+   * Returns whether {@code value} is a valid Host: {@code uri-host [ ":" port ]}, where uri-host is
+   * an IP literal in brackets, an IPv4 address or a reg-name; empty is valid only when {@code
+   * emptyAllowed}.
    */
   static boolean isValidHost(String value, boolean emptyAllowed) {
     if (value.isEmpty()) {
@@ -82,15 +92,24 @@ final class RequestTargets {
           return false;
         }
         i += 2;
-      } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-          || c == '_' || c == '~' || SUB_DELIMS.indexOf(c) >= 0)) {
+      } else if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~'
+          || SUB_DELIMS.indexOf(c) >= 0)) {
         return false;
       }
     }
     return true;
   }
 
-  /** An empty port is allowed (RFC 3986: {@code port = *DIGIT}); more than 5 digits or above 65535 is not. */
+  /**
+   * An empty port is allowed (RFC 3986: {@code port = *DIGIT}); more than 5 digits or above 65535
+   * is not.
+   */
   private static boolean isPort(String s, int from) {
     int n = s.length() - from;
     if (n > 5) {

@@ -1,13 +1,14 @@
 package dev.stability.netty.server;
 
 /**
- * Fails the write promise of a response, or piece of one, that the server guard dropped instead of sending:
- * a second response to the same request, a response after the guard already answered (deadline, error), or
- * content after the response's last part.
+ * Fails the write promise of a response, or piece of one, that the server guard dropped instead of
+ * sending: a second response to the same request, a response after the guard already answered
+ * (deadline, error), or content after the response's last part.
  *
- * <p>Sending it would have corrupted the connection (the client pairs an extra response with its next request).
- * The drop is already counted and logged; do not close the connection on it. Stackless: it is thrown on the
- * event loop's hot path and its origin is the write, not a call stack.
+ * <p>Sending it would have corrupted the connection (the client pairs an extra response with its
+ * next request). The drop is already counted and logged; do not close the connection on it.
+ * Stackless: it is thrown on the event loop's hot path and its origin is the write, not a call
+ * stack.
  */
 public final class ResponseDroppedException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
@@ -30,7 +31,10 @@ public final class ResponseDroppedException extends IllegalStateException {
     return new ResponseDroppedException(kind);
   }
 
-  /** Returns the kind of violation, as in the {@code stability.server.integrity.violations} metric. @return it */
+  /**
+   * Returns the kind of violation, as in the {@code stability.server.integrity.violations}
+   * metric. @return it
+   */
   public String kind() {
     return kind;
   }

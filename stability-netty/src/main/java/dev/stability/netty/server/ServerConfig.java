@@ -12,33 +12,42 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The immutable settings of the server guards: codec limits, body limit, connection timeouts, request deadlines
- * and where metrics go.
+ * The immutable settings of the server guards: codec limits, body limit, connection timeouts,
+ * request deadlines and where metrics go.
  *
- * <p>Every timeout is exposed through a plain getter so that tools (the testkit's timeout-alignment checks) can
- * read them. A {@link Duration#ZERO} for {@link #maxConnectionAge()}, {@link #idleTimeout()} or
- * {@link #writeTimeout()} disables that limit; {@code 0} disables {@link #maxRequestsPerConnection()}. Build it
- * with {@link #builder()}; derive variants with {@link #toBuilder()}.
+ * <p>Every timeout is exposed through a plain getter so that tools (the testkit's timeout-alignment
+ * checks) can read them. A {@link Duration#ZERO} for {@link #maxConnectionAge()}, {@link
+ * #idleTimeout()} or {@link #writeTimeout()} disables that limit; {@code 0} disables {@link
+ * #maxRequestsPerConnection()}. Build it with {@link #builder()}; derive variants with {@link
+ * #toBuilder()}.
  */
 public final class ServerConfig {
   /** Default longest request line, as Netty's codec. */
   public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
+
   /** Default largest header block, as Netty's codec. */
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
+
   /** Default largest chunk handed up at once, as Netty's codec. */
   public static final int DEFAULT_MAX_CHUNK_SIZE = 8192;
+
   /** Default largest aggregated body: 1 MiB. */
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 1 << 20;
+
   /** Default number of pipelined requests held back while one is being answered. */
   public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+
   /** Default longest gap between two reads of a request body, in milliseconds: {@value}. */
   public static final long DEFAULT_BODY_READ_TIMEOUT_MILLIS = 5_000;
+
   /** Default number of open connections when the process's descriptor limit cannot be read. */
   public static final int DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT = 10_000;
+
   /**
-   * Fewest file descriptors the derived default of {@link #maxConnections()} leaves for everything else: a JVM
-   * with a few dozen jars and two event loops holds about 70 before its first connection (measured under
-   * {@code ulimit -n 256} by the reliability suite's {@code ConnectionFloodTest}).
+   * Fewest file descriptors the derived default of {@link #maxConnections()} leaves for everything
+   * else: a JVM with a few dozen jars and two event loops holds about 70 before its first
+   * connection (measured under {@code ulimit -n 256} by the reliability suite's {@code
+   * ConnectionFloodTest}).
    */
   public static final int MIN_DESCRIPTOR_HEADROOM = 128;
 
@@ -102,8 +111,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns the defaults: Netty's codec limits, 1 MiB bodies, 5 s header read, 60 s keep-alive idle, 30 s write
-   * stall, 10 s request deadline answered by 504, client timeout headers accepted up to 30 s, no metrics.
+   * Returns the defaults: Netty's codec limits, 1 MiB bodies, 5 s header read, 60 s keep-alive
+   * idle, 30 s write stall, 10 s request deadline answered by 504, client timeout headers accepted
+   * up to 30 s, no metrics.
    *
    * @return the default configuration
    */
@@ -121,7 +131,8 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns a fresh Netty decoder configuration with these limits; the guards use it when they add the codec.
+   * Returns a fresh Netty decoder configuration with these limits; the guards use it when they add
+   * the codec.
    *
    * @return a new decoder configuration
    */
@@ -132,12 +143,18 @@ public final class ServerConfig {
         .setMaxChunkSize(maxChunkSize);
   }
 
-  /** Returns the longest accepted request line in bytes; longer ones are answered 414. @return the limit */
+  /**
+   * Returns the longest accepted request line in bytes; longer ones are answered 414. @return the
+   * limit
+   */
   public int maxInitialLineLength() {
     return maxInitialLineLength;
   }
 
-  /** Returns the largest accepted header block in bytes; larger ones are answered 431. @return the limit */
+  /**
+   * Returns the largest accepted header block in bytes; larger ones are answered 431. @return the
+   * limit
+   */
   public int maxHeaderSize() {
     return maxHeaderSize;
   }
@@ -157,32 +174,50 @@ public final class ServerConfig {
     return streaming;
   }
 
-  /** Returns how long a client may take from the first byte of a request head to its end. @return the timeout */
+  /**
+   * Returns how long a client may take from the first byte of a request head to its end. @return
+   * the timeout
+   */
   public Duration headerReadTimeout() {
     return headerReadTimeout;
   }
 
-  /** Returns how long a keep-alive connection may wait for its next request; zero disables. @return the timeout */
+  /**
+   * Returns how long a keep-alive connection may wait for its next request; zero disables. @return
+   * the timeout
+   */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** Returns how many requests one connection serves before it is closed; zero is unlimited. @return the limit */
+  /**
+   * Returns how many requests one connection serves before it is closed; zero is unlimited. @return
+   * the limit
+   */
   public int maxRequestsPerConnection() {
     return maxRequestsPerConnection;
   }
 
-  /** Returns how long a connection lives before it is closed between requests; zero disables. @return the age */
+  /**
+   * Returns how long a connection lives before it is closed between requests; zero
+   * disables. @return the age
+   */
   public Duration maxConnectionAge() {
     return maxConnectionAge;
   }
 
-  /** Returns how long the outbound buffer may stay unwritable before the connection is closed. @return it */
+  /**
+   * Returns how long the outbound buffer may stay unwritable before the connection is
+   * closed. @return it
+   */
   public Duration writeTimeout() {
     return writeTimeout;
   }
 
-  /** Returns the deadline given to a request that carries none and has no route timeout. @return the timeout */
+  /**
+   * Returns the deadline given to a request that carries none and has no route timeout. @return the
+   * timeout
+   */
   public Duration defaultRequestTimeout() {
     return defaultRequestTimeout;
   }
@@ -193,9 +228,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns how deadlines sent by clients are read, trusted and capped. A request with an accepted header gets
-   * the policy's granted timeout; one without gets the route timeout or {@link #defaultRequestTimeout()} (the
-   * policy's own default is not used).
+   * Returns how deadlines sent by clients are read, trusted and capped. A request with an accepted
+   * header gets the policy's granted timeout; one without gets the route timeout or {@link
+   * #defaultRequestTimeout()} (the policy's own default is not used).
    *
    * @return the inbound policy
    */
@@ -203,17 +238,25 @@ public final class ServerConfig {
     return inboundDeadlinePolicy;
   }
 
-  /** Returns the status answered when a request's deadline passes before its response started. @return it */
+  /**
+   * Returns the status answered when a request's deadline passes before its response
+   * started. @return it
+   */
   public HttpResponseStatus timeoutStatus() {
     return timeoutStatus;
   }
 
-  /** Returns how many pipelined requests may wait behind the one being answered. @return the limit */
+  /**
+   * Returns how many pipelined requests may wait behind the one being answered. @return the limit
+   */
   public int maxPipelinedRequests() {
     return maxPipelinedRequests;
   }
 
-  /** Returns the header a client may set to choose its request id. @return the header name, lower case */
+  /**
+   * Returns the header a client may set to choose its request id. @return the header name, lower
+   * case
+   */
   public String requestIdHeader() {
     return requestIdHeader;
   }
@@ -223,19 +266,25 @@ public final class ServerConfig {
     return meterRegistry;
   }
 
-  /** Returns whether error bodies name the exception class and message (never a stack trace). @return it */
+  /**
+   * Returns whether error bodies name the exception class and message (never a stack
+   * trace). @return it
+   */
   public boolean devMode() {
     return devMode;
   }
 
-  /** Returns the test ticker, or {@code null} to read each channel's event loop clock. @return the ticker */
+  /**
+   * Returns the test ticker, or {@code null} to read each channel's event loop clock. @return the
+   * ticker
+   */
   public Ticker ticker() {
     return ticker;
   }
 
   /**
-   * Returns the exception guard that records incidents and renders problem bodies, or {@code null} for one
-   * built from {@link #meterRegistry()} and {@link #devMode()}.
+   * Returns the exception guard that records incidents and renders problem bodies, or {@code null}
+   * for one built from {@link #meterRegistry()} and {@link #devMode()}.
    *
    * @return the guard or {@code null}
    */
@@ -244,8 +293,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns the longest gap between two reads of a request body; a body stalled longer is answered 408 and the
-   * connection closed. The request deadline, which starts when the head is decoded, bounds the whole body too.
+   * Returns the longest gap between two reads of a request body; a body stalled longer is answered
+   * 408 and the connection closed. The request deadline, which starts when the head is decoded,
+   * bounds the whole body too.
    *
    * @return the timeout
    */
@@ -254,9 +304,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns how many connections may be open at once on a server whose server channel runs
-   * {@link StabilityServer#serverHandler()}; beyond it new connections are closed at once and counted. Zero is
-   * unlimited. The default is {@link #defaultMaxConnections()}.
+   * Returns how many connections may be open at once on a server whose server channel runs {@link
+   * StabilityServer#serverHandler()}; beyond it new connections are closed at once and counted.
+   * Zero is unlimited. The default is {@link #defaultMaxConnections()}.
    *
    * @return the limit, or zero
    */
@@ -265,9 +315,9 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns the request methods accepted besides the standard ones (GET, HEAD, POST, PUT, DELETE, CONNECT,
-   * OPTIONS, TRACE, PATCH); any other method is answered 501. They are also the only other values of the
-   * {@code method} metric tag.
+   * Returns the request methods accepted besides the standard ones (GET, HEAD, POST, PUT, DELETE,
+   * CONNECT, OPTIONS, TRACE, PATCH); any other method is answered 501. They are also the only other
+   * values of the {@code method} metric tag.
    *
    * @return the extension methods, case-sensitive, immutable
    */
@@ -276,10 +326,10 @@ public final class ServerConfig {
   }
 
   /**
-   * Returns the default of {@link #maxConnections()}: the process's file descriptor limit less a quarter of it
-   * (at least {@value #MIN_DESCRIPTOR_HEADROOM}) for files, upstream connections and the JVM itself, or
-   * {@value #DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT} where the limit cannot be read. A limit of 1024
-   * gives 768; 65536 gives 49152.
+   * Returns the default of {@link #maxConnections()}: the process's file descriptor limit less a
+   * quarter of it (at least {@value #MIN_DESCRIPTOR_HEADROOM}) for files, upstream connections and
+   * the JVM itself, or {@value #DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT} where the limit
+   * cannot be read. A limit of 1024 gives 768; 65536 gives 49152.
    *
    * @return the derived default, at least 1
    */
@@ -289,13 +339,37 @@ public final class ServerConfig {
 
   @Override
   public String toString() {
-    return "ServerConfig(line=" + maxInitialLineLength + ", headers=" + maxHeaderSize + ", chunk="
-        + maxChunkSize + ", body=" + maxContentLength + (streaming ? " streaming" : " aggregated")
-        + ", headerRead=" + headerReadTimeout + ", idle=" + idleTimeout + ", maxRequests="
-        + maxRequestsPerConnection + ", maxAge=" + maxConnectionAge + ", write=" + writeTimeout
-        + ", request=" + defaultRequestTimeout + ", timeoutStatus=" + timeoutStatus.code() + ", dev=" + devMode
-        + ", maxConnections=" + maxConnections + (extensionMethods.isEmpty() ? "" : ", extensionMethods="
-        + extensionMethods) + ", bodyRead=" + bodyReadTimeout + ')';
+    return "ServerConfig(line="
+        + maxInitialLineLength
+        + ", headers="
+        + maxHeaderSize
+        + ", chunk="
+        + maxChunkSize
+        + ", body="
+        + maxContentLength
+        + (streaming ? " streaming" : " aggregated")
+        + ", headerRead="
+        + headerReadTimeout
+        + ", idle="
+        + idleTimeout
+        + ", maxRequests="
+        + maxRequestsPerConnection
+        + ", maxAge="
+        + maxConnectionAge
+        + ", write="
+        + writeTimeout
+        + ", request="
+        + defaultRequestTimeout
+        + ", timeoutStatus="
+        + timeoutStatus.code()
+        + ", dev="
+        + devMode
+        + ", maxConnections="
+        + maxConnections
+        + (extensionMethods.isEmpty() ? "" : ", extensionMethods=" + extensionMethods)
+        + ", bodyRead="
+        + bodyReadTimeout
+        + ')';
   }
 
   /** Builds a {@link ServerConfig}; every setter validates its argument at once. */
@@ -416,8 +490,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets how long a client may take from the first byte of a request head to its end; bytes trickling in do
-     * not extend it.
+     * Sets how long a client may take from the first byte of a request head to its end; bytes
+     * trickling in do not extend it.
      *
      * @param timeout the timeout, positive
      * @return this builder
@@ -439,7 +513,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets how many requests a connection serves; the last response carries {@code Connection: close}.
+     * Sets how many requests a connection serves; the last response carries {@code Connection:
+     * close}.
      *
      * @param max the limit, zero for unlimited
      * @return this builder
@@ -461,8 +536,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets how long the outbound buffer may stay above its high water mark (a client not reading) before the
-     * connection is closed; zero disables.
+     * Sets how long the outbound buffer may stay above its high water mark (a client not reading)
+     * before the connection is closed; zero disables.
      *
      * @param timeout the timeout, zero or positive
      * @return this builder
@@ -495,8 +570,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets how deadlines sent by clients are read, trusted and capped; the default is
-     * {@link InboundDeadlinePolicy#ofDefaults()} (accepted, capped at 30 s). A malformed header is answered 400.
+     * Sets how deadlines sent by clients are read, trusted and capped; the default is {@link
+     * InboundDeadlinePolicy#ofDefaults()} (accepted, capped at 30 s). A malformed header is
+     * answered 400.
      *
      * @param policy the inbound policy
      * @return this builder
@@ -507,8 +583,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets the status answered when the deadline passes first: 504 (default, the server gave up on its own
-     * work), 503 (overload shedding) or 408 (the client was too slow).
+     * Sets the status answered when the deadline passes first: 504 (default, the server gave up on
+     * its own work), 503 (overload shedding) or 408 (the client was too slow).
      *
      * @param status 504, 503 or 408
      * @return this builder
@@ -517,14 +593,16 @@ public final class ServerConfig {
       Objects.requireNonNull(status, "timeoutStatus");
       int code = status.code();
       if (code != 504 && code != 503 && code != 408) {
-        throw new IllegalArgumentException("timeoutStatus: " + code + " (expected: 504, 503 or 408)");
+        throw new IllegalArgumentException(
+            "timeoutStatus: " + code + " (expected: 504, 503 or 408)");
       }
       this.timeoutStatus = status;
       return this;
     }
 
     /**
-     * Sets how many pipelined requests may wait while one is answered; beyond it the guard stops reading.
+     * Sets how many pipelined requests may wait while one is answered; beyond it the guard stops
+     * reading.
      *
      * @param max the limit, at least 1
      * @return this builder
@@ -535,8 +613,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets the header a client may use to choose its request id (ids longer than 64 characters or with other
-     * than {@code [A-Za-z0-9._:-]} are replaced by a generated one).
+     * Sets the header a client may use to choose its request id (ids longer than 64 characters or
+     * with other than {@code [A-Za-z0-9._:-]} are replaced by a generated one).
      *
      * @param header the header name
      * @return this builder
@@ -544,7 +622,8 @@ public final class ServerConfig {
     public Builder requestIdHeader(String header) {
       Objects.requireNonNull(header, "requestIdHeader");
       if (header.isBlank()) {
-        throw new IllegalArgumentException("requestIdHeader: \"" + header + "\" (expected: a header name)");
+        throw new IllegalArgumentException(
+            "requestIdHeader: \"" + header + "\" (expected: a header name)");
       }
       this.requestIdHeader = header.toLowerCase(java.util.Locale.ROOT);
       return this;
@@ -562,8 +641,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Lets error bodies name the exception class and message; never enable it in production. Stack traces are
-     * never sent, dev mode or not.
+     * Lets error bodies name the exception class and message; never enable it in production. Stack
+     * traces are never sent, dev mode or not.
      *
      * @param devMode {@code true} for development
      * @return this builder
@@ -574,8 +653,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Test only: reads time from {@code ticker} instead of the channel's event loop clock. Timers still run on
-     * the event loop; prefer {@code EmbeddedChannel.freezeTime()}, which the default already follows.
+     * Test only: reads time from {@code ticker} instead of the channel's event loop clock. Timers
+     * still run on the event loop; prefer {@code EmbeddedChannel.freezeTime()}, which the default
+     * already follows.
      *
      * @param ticker the ticker
      * @return this builder
@@ -586,8 +666,8 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets the exception guard, to share one with the rest of the application; its own dev mode then decides
-     * what problem bodies show.
+     * Sets the exception guard, to share one with the rest of the application; its own dev mode
+     * then decides what problem bodies show.
      *
      * @param guard the guard
      * @return this builder
@@ -598,10 +678,10 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets the longest gap between two reads of a request body (default
-     * {@value ServerConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
-     * answered 408 with {@code Connection: close}. A body that trickles faster is still bounded by the request
-     * deadline.
+     * Sets the longest gap between two reads of a request body (default {@value
+     * ServerConfig#DEFAULT_BODY_READ_TIMEOUT_MILLIS} ms); a client that stalls longer mid-body is
+     * answered 408 with {@code Connection: close}. A body that trickles faster is still bounded by
+     * the request deadline.
      *
      * @param timeout the timeout, positive
      * @return this builder
@@ -612,9 +692,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets how many connections may be open at once (counted by {@link StabilityServer#serverHandler()} on the
-     * server channel); a connection over it is closed at once, before any byte is read, and counted in
-     * {@code stability.server.connections.rejected}.
+     * Sets how many connections may be open at once (counted by {@link
+     * StabilityServer#serverHandler()} on the server channel); a connection over it is closed at
+     * once, before any byte is read, and counted in {@code stability.server.connections.rejected}.
      *
      * @param max the limit, zero for unlimited
      * @return this builder
@@ -625,8 +705,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets the request methods accepted besides the standard ones; requests with any other method are answered
-     * 501 and the connection closed. Methods are case-sensitive tokens (RFC 9110 section 9.1).
+     * Sets the request methods accepted besides the standard ones; requests with any other method
+     * are answered 501 and the connection closed. Methods are case-sensitive tokens (RFC 9110
+     * section 9.1).
      *
      * @param methods the methods, each a token of at most 32 characters
      * @return this builder
@@ -635,8 +716,8 @@ public final class ServerConfig {
       Objects.requireNonNull(methods, "extensionMethods");
       for (String m : methods) {
         if (!HttpMethods.isToken(m) || m.length() > 32) {
-          throw new IllegalArgumentException("extensionMethods: \"" + m
-              + "\" (expected: a method token of 1 to 32 characters)");
+          throw new IllegalArgumentException(
+              "extensionMethods: \"" + m + "\" (expected: a method token of 1 to 32 characters)");
         }
       }
       this.extensionMethods = Set.copyOf(methods);
@@ -647,12 +728,17 @@ public final class ServerConfig {
      * Builds the configuration.
      *
      * @return the immutable configuration
-     * @throws IllegalArgumentException when the header timeout is not shorter than a non-zero idle timeout
+     * @throws IllegalArgumentException when the header timeout is not shorter than a non-zero idle
+     *     timeout
      */
     public ServerConfig build() {
       if (!idleTimeout.isZero() && headerReadTimeout.compareTo(idleTimeout) > 0) {
-        throw new IllegalArgumentException("headerReadTimeout: " + headerReadTimeout
-            + " (expected: <= idleTimeout " + idleTimeout + ")");
+        throw new IllegalArgumentException(
+            "headerReadTimeout: "
+                + headerReadTimeout
+                + " (expected: <= idleTimeout "
+                + idleTimeout
+                + ")");
       }
       return new ServerConfig(this);
     }

@@ -1,38 +1,45 @@
 package dev.stability.netty.server;
 
-import dev.stability.timeline.PhaseTimeline;
 import dev.stability.context.ContextKey;
 import dev.stability.context.RequestContext;
 import dev.stability.internal.LogText;
+import dev.stability.timeline.PhaseTimeline;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCounted;
 import java.util.ArrayDeque;
 
 /**
- * One request and its response, whatever the protocol: its context and deadline, how far its response got, and
- * the release of what the handlers were given. The connection handler that drives it (today the HTTP/1.1
- * {@link Http1ExchangeHandler}; an HTTP/2 stream handler would drive the same type) decides ordering and keep-alive;
- * nothing here knows about pipelining.
+ * One request and its response, whatever the protocol: its context and deadline, how far its
+ * response got, and the release of what the handlers were given. The connection handler that drives
+ * it (today the HTTP/1.1 {@link Http1ExchangeHandler}; an HTTP/2 stream handler would drive the
+ * same type) decides ordering and keep-alive; nothing here knows about pipelining.
  *
- * <p>The state only moves forward, through the transition methods: {@link State#QUEUED} (the head arrived, the
- * handlers have not seen it) → {@link State#HANDLING} ({@link #dispatch}) → {@link State#RESPONDING}
- * ({@link #commit}: a final response started) → {@link State#DONE} ({@link #complete}); a connection that closes
- * ends an exchange from any state. Confined to the channel's event loop, except the static entry points, which hop
- * there.
+ * <p>The state only moves forward, through the transition methods: {@link State#QUEUED} (the head
+ * arrived, the handlers have not seen it) → {@link State#HANDLING} ({@link #dispatch}) → {@link
+ * State#RESPONDING} ({@link #commit}: a final response started) → {@link State#DONE} ({@link
+ * #complete}); a connection that closes ends an exchange from any state. Confined to the channel's
+ * event loop, except the static entry points, which hop there.
  */
 final class ServerExchange implements ChannelFutureListener {
   /** Finds the exchange of a server request context. */
   static final ContextKey<ServerExchange> KEY = ContextKey.of("stability.server.exchange");
+
   private static final int MAX_LOGGED_URI = 256;
 
   /** Where the exchange is; it only moves forward. */
   enum State {
-    /** The head arrived; the handlers have not seen it (it waits behind another request, or is being judged). */
+    /**
+     * The head arrived; the handlers have not seen it (it waits behind another request, or is being
+     * judged).
+     */
     QUEUED,
     /** The handlers have the request; no final response started. */
     HANDLING,
-    /** A final response started (the handler's or the server's own answer); its end is still to be written. */
+    /**
+     * A final response started (the handler's or the server's own answer); its end is still to be
+     * written.
+     */
     RESPONDING,
     /** The response ended, or the connection closed under it. */
     DONE
@@ -49,23 +56,34 @@ final class ServerExchange implements ChannelFutureListener {
   RequestContext root;
   RequestContext context;
   volatile String route;
-  ArrayDeque<Object> held; // inbound messages waiting for their turn (the connection handler's queue)
+  ArrayDeque<Object>
+      held; // inbound messages waiting for their turn (the connection handler's queue)
   long bodyBytes;
   boolean inboundComplete;
   boolean malformedDeadline; // a deadline header did not parse: answered 400 when dispatched
   int rejectStatus; // answered when dispatched (ServerAnswers.headRejection): 400, 413, 417
   private State state = State.QUEUED;
-  private int status; // of the final response, once committed; 0 before (and for "client closed" in metrics)
+  private int status; // of the final response, once committed; 0 before (and for "client closed" in
+  // metrics)
   private boolean answeredByServer;
   private ReferenceCounted owned; // our reference to the aggregated request the handlers got
-  private boolean threw; // a handler failed with the request in hand: release what it still references
+  private boolean
+      threw; // a handler failed with the request in hand: release what it still references
 
-  ServerExchange(ExchangeOwner owner, String requestId, String method, String uri, long timeoutNanos, long now,
+  ServerExchange(
+      ExchangeOwner owner,
+      String requestId,
+      String method,
+      String uri,
+      long timeoutNanos,
+      long now,
       PhaseTimeline timeline) {
     this.owner = owner;
     this.requestId = requestId;
     this.method = method;
-    this.uri = LogText.quote(uri, MAX_LOGGED_URI); // only ever logged: the client's text, escaped once here
+    this.uri =
+        LogText.quote(
+            uri, MAX_LOGGED_URI); // only ever logged: the client's text, escaped once here
     this.timeoutNanos = timeoutNanos;
     this.startNanos = now;
     this.timeline = timeline;
@@ -109,7 +127,8 @@ final class ServerExchange implements ChannelFutureListener {
     return true;
   }
 
-  // ---------------------------------------------------------------------------------------------- state
+  // ----------------------------------------------------------------------------------------------
+  // state
 
   State state() {
     return state;
@@ -130,7 +149,10 @@ final class ServerExchange implements ChannelFutureListener {
     return state == State.DONE;
   }
 
-  /** Returns whether the server answered it on its own (deadline, error, rejection), not the handlers. */
+  /**
+   * Returns whether the server answered it on its own (deadline, error, rejection), not the
+   * handlers.
+   */
   boolean answeredByServer() {
     return answeredByServer;
   }
@@ -147,7 +169,10 @@ final class ServerExchange implements ChannelFutureListener {
     }
   }
 
-  /** → {@link State#RESPONDING}: a final response with {@code status} started; {@code byServer}: our own. */
+  /**
+   * → {@link State#RESPONDING}: a final response with {@code status} started; {@code byServer}: our
+   * own.
+   */
   void commit(int status, boolean byServer) {
     this.status = status;
     this.answeredByServer = byServer;
@@ -161,14 +186,19 @@ final class ServerExchange implements ChannelFutureListener {
     state = State.DONE;
   }
 
-  /** Returns where the request is, for logs: queued behind another, in the handler, or responding. */
+  /**
+   * Returns where the request is, for logs: queued behind another, in the handler, or responding.
+   */
   String phase() {
     return committed() ? "responding" : dispatched() ? "handler" : "queued";
   }
 
-  // ---------------------------------------------------------------------------------------------- release
+  // ----------------------------------------------------------------------------------------------
+  // release
 
-  /** Keeps our own reference to the aggregated request the handlers get, until the exchange ends. */
+  /**
+   * Keeps our own reference to the aggregated request the handlers get, until the exchange ends.
+   */
   void own(ReferenceCounted aggregated) {
     if (owned == null) {
       owned = aggregated.retain();
@@ -190,7 +220,9 @@ final class ServerExchange implements ChannelFutureListener {
     return owned != null;
   }
 
-  /** Drops our reference to what the handlers got; {@code all}: the handler failed, so theirs too. */
+  /**
+   * Drops our reference to what the handlers got; {@code all}: the handler failed, so theirs too.
+   */
   void releaseOwned(boolean all) {
     ReferenceCounted o = owned;
     if (o != null) {
@@ -209,7 +241,15 @@ final class ServerExchange implements ChannelFutureListener {
 
   @Override
   public String toString() {
-    return "ServerExchange(" + requestId + ' ' + method + ' ' + uri + ", " + state
-        + (committed() ? " " + status : "") + ')';
+    return "ServerExchange("
+        + requestId
+        + ' '
+        + method
+        + ' '
+        + uri
+        + ", "
+        + state
+        + (committed() ? " " + status : "")
+        + ')';
   }
 }

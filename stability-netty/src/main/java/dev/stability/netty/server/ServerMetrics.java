@@ -14,16 +14,18 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Meters: {@code http.server.requests} (timer: method, status, outcome, route), {@code
  * http.server.active.requests} (gauge), {@code stability.server.timeouts}, {@code
- * stability.server.deadline.lateness} (timer: how late the deadline answer left, server side), {@code
- * stability.server.guard.incidents} (kind), {@code stability.server.integrity.violations} (kind), {@code
- * stability.server.decode.failures} (status), {@code stability.server.slowloris.closes}, {@code
- * stability.server.connection.closes} (reason) and {@code stability.server.client.faults} (kind); on the server
- * channel {@code stability.server.connections.open} (gauge), {@code stability.server.connections.rejected} and
+ * stability.server.deadline.lateness} (timer: how late the deadline answer left, server side),
+ * {@code stability.server.guard.incidents} (kind), {@code stability.server.integrity.violations}
+ * (kind), {@code stability.server.decode.failures} (status), {@code
+ * stability.server.slowloris.closes}, {@code stability.server.connection.closes} (reason) and
+ * {@code stability.server.client.faults} (kind); on the server channel {@code
+ * stability.server.connections.open} (gauge), {@code stability.server.connections.rejected} and
  * {@code stability.server.accept.failures} (kind).
  */
 final class ServerMetrics {
   private final MeterRegistry registry;
-  private final LongAdder active = new LongAdder(); // every event loop touches it: no shared CAS line
+  private final LongAdder active =
+      new LongAdder(); // every event loop touches it: no shared CAS line
   private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer lateness;
@@ -44,17 +46,20 @@ final class ServerMetrics {
    * Creates the meters in {@code registry}.
    *
    * @param registry the registry, or {@code null} for no metrics
-   * @param methods the accepted methods: the only values of the {@code method} tag besides {@code OTHER}
+   * @param methods the accepted methods: the only values of the {@code method} tag besides {@code
+   *     OTHER}
    */
   ServerMetrics(MeterRegistry registry, HttpMethods methods) {
     this.registry = registry;
     this.methods = methods;
     if (registry != null) {
       Gauge.builder("http.server.active.requests", active, LongAdder::sum)
-          .description("Requests received and not yet answered").register(registry);
-      lateness = Timer.builder("stability.server.deadline.lateness")
-          .description("How long after the deadline the guard's timeout answer was written")
+          .description("Requests received and not yet answered")
           .register(registry);
+      lateness =
+          Timer.builder("stability.server.deadline.lateness")
+              .description("How long after the deadline the guard's timeout answer was written")
+              .register(registry);
     } else {
       lateness = null;
     }
@@ -78,13 +83,21 @@ final class ServerMetrics {
     if (registry == null) {
       return null;
     }
-    // every tag value is bounded: a client chooses the method and the path, a handler may name any route
+    // every tag value is bounded: a client chooses the method and the path, a handler may name any
+    // route
     RequestKey key = new RequestKey(methods.tagOf(method), status, tagBounds.route(route));
     Timer timer = timers.get(key);
     if (timer == null) {
-      timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
-          .tag("method", k.method).tag("status", TagBounds.status(k.status))
-          .tag("outcome", outcome(k.status)).tag("route", k.route).register(registry));
+      timer =
+          timers.computeIfAbsent(
+              key,
+              k ->
+                  Timer.builder("http.server.requests")
+                      .tag("method", k.method)
+                      .tag("status", TagBounds.status(k.status))
+                      .tag("outcome", outcome(k.status))
+                      .tag("route", k.route)
+                      .register(registry));
     }
     return timer;
   }
@@ -136,7 +149,10 @@ final class ServerMetrics {
 
   // ---- request bodies (issue 12: stalled bodies)
 
-  /** A request body stalled longer than {@code bodyReadTimeout}: {@code stability.server.body.timeouts}. */
+  /**
+   * A request body stalled longer than {@code bodyReadTimeout}: {@code
+   * stability.server.body.timeouts}.
+   */
   void bodyTimeout() {
     count("stability.server.body.timeouts", null, null);
   }
@@ -151,13 +167,16 @@ final class ServerMetrics {
     String key = tag == null ? name : name + '|' + value;
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> {
-        Counter.Builder b = Counter.builder(name);
-        if (tag != null) {
-          b.tag(tag, value);
-        }
-        return b.register(registry);
-      });
+      c =
+          counters.computeIfAbsent(
+              key,
+              k -> {
+                Counter.Builder b = Counter.builder(name);
+                if (tag != null) {
+                  b.tag(tag, value);
+                }
+                return b.register(registry);
+              });
     }
     return c;
   }
@@ -177,26 +196,36 @@ final class ServerMetrics {
     return "UNKNOWN";
   }
 
-  // ---------------------------------------------------------------------------------- client faults
+  // ---------------------------------------------------------------------------------- client
+  // faults
 
-  /** Counts and logs, rate-limited, what a client did to its connection (see {@link ClientFaults}). */
+  /**
+   * Counts and logs, rate-limited, what a client did to its connection (see {@link ClientFaults}).
+   */
   void clientFault(ClientFault kind, Throwable cause, io.netty.channel.Channel channel) {
     clientFaults.record(kind, cause, channel);
   }
 
   private record RequestKey(String method, int status, String route) {}
 
-  // ------------------------------------------------------------------ connections (server channel, issue 12)
+  // ------------------------------------------------------------------ connections (server channel,
+  // issue 12)
 
   /**
-   * Registers {@code stability.server.connections.open}, the connections counted by the server channel guard.
+   * Registers {@code stability.server.connections.open}, the connections counted by the server
+   * channel guard.
    *
-   * @param open the count, held by its owner: Micrometer keeps only a weak reference to a gauge's object
+   * @param open the count, held by its owner: Micrometer keeps only a weak reference to a gauge's
+   *     object
    */
   void connectionsGauge(java.util.concurrent.atomic.AtomicInteger open) {
     if (registry != null) {
-      Gauge.builder("stability.server.connections.open", open, java.util.concurrent.atomic.AtomicInteger::get)
-          .description("Connections accepted and not yet closed").register(registry);
+      Gauge.builder(
+              "stability.server.connections.open",
+              open,
+              java.util.concurrent.atomic.AtomicInteger::get)
+          .description("Connections accepted and not yet closed")
+          .register(registry);
     }
   }
 

@@ -6,12 +6,14 @@ import io.netty.util.AttributeKey;
 import java.util.Objects;
 
 /**
- * Reaches the {@link RequestContext} the server guard created for a request, and reports back to the guard.
+ * Reaches the {@link RequestContext} the server guard created for a request, and reports back to
+ * the guard.
  *
- * <p>Inside a handler's {@code channelRead} the context is also {@link RequestContext#current()}. To continue on
- * another thread, carry it there ({@code ContextExecutors} or {@code ctx.wrap(task)}); when that work fails,
- * call {@link #fail} so that the client gets its 500 at once instead of waiting for the deadline. Do not keep a
- * reference to a context after its response was written: it has ended.
+ * <p>Inside a handler's {@code channelRead} the context is also {@link RequestContext#current()}.
+ * To continue on another thread, carry it there ({@code ContextExecutors} or {@code
+ * ctx.wrap(task)}); when that work fails, call {@link #fail} so that the client gets its 500 at
+ * once instead of waiting for the deadline. Do not keep a reference to a context after its response
+ * was written: it has ended.
  */
 public final class ServerRequestContexts {
   /** The channel attribute holding the context of the request being handled on that channel. */
@@ -21,7 +23,8 @@ public final class ServerRequestContexts {
   private ServerRequestContexts() {}
 
   /**
-   * Returns the context of the request being handled on {@code channel}, or {@code null} between requests.
+   * Returns the context of the request being handled on {@code channel}, or {@code null} between
+   * requests.
    *
    * @param channel a guarded server channel
    * @return the context or {@code null}
@@ -31,8 +34,9 @@ public final class ServerRequestContexts {
   }
 
   /**
-   * Reports, from any thread, that the request failed: the guard answers 500 (problem+json, no stack trace) when
-   * no response started, closes the connection when one did, and logs the incident with the request id.
+   * Reports, from any thread, that the request failed: the guard answers 500 (problem+json, no
+   * stack trace) when no response started, closes the connection when one did, and logs the
+   * incident with the request id.
    *
    * @param context the request's context or a descendant of it
    * @param cause the failure
@@ -45,8 +49,9 @@ public final class ServerRequestContexts {
   }
 
   /**
-   * Names the route of the request for the {@code route} tag of {@code http.server.requests}; call it once
-   * routing decided, with a template ({@code /users/{id}}), never a raw path (unbounded tag values).
+   * Names the route of the request for the {@code route} tag of {@code http.server.requests}; call
+   * it once routing decided, with a template ({@code /users/{id}}), never a raw path (unbounded tag
+   * values).
    *
    * @param context the request's context or a descendant of it
    * @param route the route template

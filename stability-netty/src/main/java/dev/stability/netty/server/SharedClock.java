@@ -3,11 +3,12 @@ package dev.stability.netty.server;
 import dev.stability.time.Ticker;
 
 /**
- * One clock reading handed from one guard handler to another within the same call (a read, or a response write),
- * so that a request pays for fewer {@code nanoTime()} calls (about 20 ns each on this project's machines).
+ * One clock reading handed from one guard handler to another within the same call (a read, or a
+ * response write), so that a request pays for fewer {@code nanoTime()} calls (about 20 ns each on
+ * this project's machines).
  *
- * <p>A reading is only valid while the call that offered it is on the stack: the offering handler clears it when
- * its call returns, so a reading never ages. Confined to the channel's event loop.
+ * <p>A reading is only valid while the call that offered it is on the stack: the offering handler
+ * clears it when its call returns, so a reading never ages. Confined to the channel's event loop.
  */
 final class SharedClock {
   private final Ticker ticker;

@@ -19,9 +19,10 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The entry point: protects a Netty HTTP/1.1 server against malformed and slow clients, request deadlines,
- * exceptions and broken handler chains. Create one per server with {@link #create} and reuse it for every channel:
- * it owns the meters, the exception guard and the chain tracker all its connections share.
+ * The entry point: protects a Netty HTTP/1.1 server against malformed and slow clients, request
+ * deadlines, exceptions and broken handler chains. Create one per server with {@link #create} and
+ * reuse it for every channel: it owns the meters, the exception guard and the chain tracker all its
+ * connections share.
  *
  * <pre>{@code
  * StabilityServer server = StabilityServer.create(ServerConfig.ofDefaults());
@@ -32,16 +33,19 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>The resulting pipeline, from the socket inwards:
+ *
  * <pre>
  *   sniffer → codec → head → connection → exchange → aggregator (or continue) → [your handlers] → tail
  * </pre>
- * and on the server channel, when {@link #serverHandler()} is installed (as {@link #bootstrap} does), the
- * connection limit and accept-failure handling before the bootstrap's acceptor. Do not add
- * {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection handler does
- * keep-alive, and the aggregator is already there (or deliberately absent in streaming mode).
  *
- * <p>Do not block the event loop in a handler: the deadline timer runs on it, so a sleeping handler is answered
- * only when it returns. Offload blocking work and write the response from any thread.
+ * and on the server channel, when {@link #serverHandler()} is installed (as {@link #bootstrap}
+ * does), the connection limit and accept-failure handling before the bootstrap's acceptor. Do not
+ * add {@code HttpServerKeepAliveHandler} or a second {@code HttpObjectAggregator}: the connection
+ * handler does keep-alive, and the aggregator is already there (or deliberately absent in streaming
+ * mode).
+ *
+ * <p>Do not block the event loop in a handler: the deadline timer runs on it, so a sleeping handler
+ * is answered only when it returns. Offload blocking work and write the response from any thread.
  */
 public final class StabilityServer {
   private final ServerConfig config;
@@ -65,8 +69,8 @@ public final class StabilityServer {
       }
       this.guard = Guard.of(b.build());
     }
-    ChainTracker.Builder chainBuilder = ChainTracker.builder("http-server")
-        .stages(HandlerNames.EXCHANGE, HandlerNames.HANDLERS);
+    ChainTracker.Builder chainBuilder =
+        ChainTracker.builder("http-server").stages(HandlerNames.EXCHANGE, HandlerNames.HANDLERS);
     if (config.meterRegistry() != null) {
       chainBuilder.meterRegistry(config.meterRegistry());
     }
@@ -103,23 +107,24 @@ public final class StabilityServer {
   }
 
   /**
-   * Configures {@code bootstrap}: {@link #serverHandler()} as the server channel's handler (connection limit,
-   * accept failures) and {@link #initializer(Consumer)} as the child handler. It replaces a handler set before;
-   * to keep your own, add both to a server channel initializer.
+   * Configures {@code bootstrap}: {@link #serverHandler()} as the server channel's handler
+   * (connection limit, accept failures) and {@link #initializer(Consumer)} as the child handler. It
+   * replaces a handler set before; to keep your own, add both to a server channel initializer.
    *
    * @param bootstrap the bootstrap, with its group and channel set or to be set
    * @param userHandlers adds the application's handlers with {@code addLast}
    * @return the bootstrap, for chaining
    */
-  public ServerBootstrap bootstrap(ServerBootstrap bootstrap, Consumer<ChannelPipeline> userHandlers) {
+  public ServerBootstrap bootstrap(
+      ServerBootstrap bootstrap, Consumer<ChannelPipeline> userHandlers) {
     Objects.requireNonNull(bootstrap, "bootstrap");
     return bootstrap.handler(serverHandler).childHandler(initializer(userHandlers));
   }
 
   /**
-   * Returns the chain tracker that reports this server's integrity violations (stage {@code handlers} for the
-   * application's handlers, or the name of the handler that passed a request into the void); read
-   * {@code chain().report()} for per-stage statistics.
+   * Returns the chain tracker that reports this server's integrity violations (stage {@code
+   * handlers} for the application's handlers, or the name of the handler that passed a request into
+   * the void); read {@code chain().report()} for per-stage statistics.
    *
    * @return the tracker
    */
@@ -143,11 +148,13 @@ public final class StabilityServer {
   }
 
   /**
-   * Returns the handler of the server channel: it closes connections over {@link ServerConfig#maxConnections()}
-   * at once and counts them, and handles accept failures (descriptors exhausted) with a paused, resumed accept and
-   * a rate-limited log line. {@link #bootstrap} installs it; with your own bootstrap call
-   * {@code bootstrap.handler(server.serverHandler())}, or add it first in your own server channel initializer.
-   * Without it there is no connection limit. Sharable: one for every server channel of this server.
+   * Returns the handler of the server channel: it closes connections over {@link
+   * ServerConfig#maxConnections()} at once and counts them, and handles accept failures
+   * (descriptors exhausted) with a paused, resumed accept and a rate-limited log line. {@link
+   * #bootstrap} installs it; with your own bootstrap call {@code
+   * bootstrap.handler(server.serverHandler())}, or add it first in your own server channel
+   * initializer. Without it there is no connection limit. Sharable: one for every server channel of
+   * this server.
    *
    * @return the server channel handler
    */
@@ -161,22 +168,26 @@ public final class StabilityServer {
   }
 
   /**
-   * Installs the server's handlers into a channel's pipeline: after the user's {@code HttpServerCodec} (or decoder and
-   * encoder) when there is one, else together with a codec built from {@link ServerConfig#decoderConfig()}.
-   * Handlers already behind the codec stay behind them; handlers added later are fine too, the tail
-   * sentinel moves itself behind them.
+   * Installs the server's handlers into a channel's pipeline: after the user's {@code
+   * HttpServerCodec} (or decoder and encoder) when there is one, else together with a codec built
+   * from {@link ServerConfig#decoderConfig()}. Handlers already behind the codec stay behind them;
+   * handlers added later are fine too, the tail sentinel moves itself behind them.
    *
-   * @param pipeline the pipeline of a new server channel, on its event loop (e.g. in {@code initChannel})
+   * @param pipeline the pipeline of a new server channel, on its event loop (e.g. in {@code
+   *     initChannel})
    * @return the pipeline, for chaining
-   * @throws IllegalStateException when the pipeline holds an {@code HttpServerKeepAliveHandler} or aggregator
+   * @throws IllegalStateException when the pipeline holds an {@code HttpServerKeepAliveHandler} or
+   *     aggregator
    */
   public ChannelPipeline install(ChannelPipeline pipeline) {
     Objects.requireNonNull(pipeline, "pipeline");
-    for (Class<? extends ChannelHandler> forbidden
-        : List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {
+    for (Class<? extends ChannelHandler> forbidden :
+        List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {
       if (pipeline.get(forbidden) != null) {
-        throw new IllegalStateException("pipeline: contains " + forbidden.getSimpleName()
-            + " (expected: none; the stability server provides it)");
+        throw new IllegalStateException(
+            "pipeline: contains "
+                + forbidden.getSimpleName()
+                + " (expected: none; the stability server provides it)");
       }
     }
     String codec = lastCodecName(pipeline);
@@ -191,10 +202,12 @@ public final class StabilityServer {
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
     pipeline.addAfter(codec, HandlerNames.HEAD, new HeadValidationHandler(methods));
-    // the exchange handler sees every head before the body: the deadline, body limit and expectations start there
+    // the exchange handler sees every head before the body: the deadline, body limit and
+    // expectations start there
     pipeline.addAfter(HandlerNames.CONNECTION, HandlerNames.EXCHANGE, exchange);
     if (config.streaming()) {
-      pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
+      pipeline.addAfter(
+          HandlerNames.EXCHANGE, HandlerNames.CONTINUE, new HttpServerExpectContinueHandler());
     } else {
       pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
@@ -203,8 +216,9 @@ public final class StabilityServer {
   }
 
   /**
-   * Moves the tail sentinel behind every handler; call it after adding handlers behind {@link #install} if you
-   * want the pipeline final at once (the guard otherwise does it when the first request arrives).
+   * Moves the tail sentinel behind every handler; call it after adding handlers behind {@link
+   * #install} if you want the pipeline final at once (the guard otherwise does it when the first
+   * request arrives).
    *
    * @param pipeline a pipeline the server was installed into
    */
@@ -216,7 +230,9 @@ public final class StabilityServer {
   }
 
   private static boolean isCodec(ChannelHandler h) {
-    return h instanceof HttpServerCodec || h instanceof HttpRequestDecoder || h instanceof HttpResponseEncoder;
+    return h instanceof HttpServerCodec
+        || h instanceof HttpRequestDecoder
+        || h instanceof HttpResponseEncoder;
   }
 
   private static String lastCodecName(ChannelPipeline pipeline) {

@@ -7,10 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@code route} and {@code status} tags of {@code http.server.requests} bounded whatever the handlers
- * name: a route longer than {@value #MAX_ROUTE_LENGTH} characters, or beyond the first {@value #MAX_ROUTES}
- * distinct routes of a server, is tagged {@value #OTHER} (and logged once), as Micrometer's
- * {@code MeterFilter.maximumAllowableTags} would, but without denying the request's timing.
+ * Keeps the {@code route} and {@code status} tags of {@code http.server.requests} bounded whatever
+ * the handlers name: a route longer than {@value #MAX_ROUTE_LENGTH} characters, or beyond the first
+ * {@value #MAX_ROUTES} distinct routes of a server, is tagged {@value #OTHER} (and logged once), as
+ * Micrometer's {@code MeterFilter.maximumAllowableTags} would, but without denying the request's
+ * timing.
  */
 final class TagBounds {
   static final int MAX_ROUTE_LENGTH = 128;
@@ -35,8 +36,11 @@ final class TagBounds {
     }
     if (routes.size() >= MAX_ROUTES) {
       if (warned.compareAndSet(false, true)) {
-        log.warn("more than {} distinct route tags on one server: later ones are tagged {}; name routes by "
-            + "template (/users/{id}), never by raw path", MAX_ROUTES, OTHER);
+        log.warn(
+            "more than {} distinct route tags on one server: later ones are tagged {}; name routes by "
+                + "template (/users/{id}), never by raw path",
+            MAX_ROUTES,
+            OTHER);
       }
       return OTHER;
     }
@@ -44,7 +48,10 @@ final class TagBounds {
     return route;
   }
 
-  /** Returns the tag value for a status code: the code for 100-599, {@code CLIENT_CLOSED} for none, else OTHER. */
+  /**
+   * Returns the tag value for a status code: the code for 100-599, {@code CLIENT_CLOSED} for none,
+   * else OTHER.
+   */
   static String status(int status) {
     if (status == 0) {
       return "CLIENT_CLOSED";

@@ -8,11 +8,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
- * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed request at DEBUG,
- * an exception at WARN, leaving the client hanging) it hands to the {@link Http1ExchangeHandler} to be answered.
+ * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed
+ * request at DEBUG, an exception at WARN, leaving the client hanging) it hands to the {@link
+ * Http1ExchangeHandler} to be answered.
  *
- * <p>The exchange handler moves it back to the end whenever handlers were added behind it; that re-adding is
- * why it is marked sharable. It is not shared: each connection has its own.
+ * <p>The exchange handler moves it back to the end whenever handlers were added behind it; that
+ * re-adding is why it is marked sharable. It is not shared: each connection has its own.
  */
 @ChannelHandler.Sharable
 final class TailHandler extends ChannelInboundHandlerAdapter {
@@ -28,9 +29,10 @@ final class TailHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Puts {@code tail} at the end of {@code pipeline}, behind handlers added after it: the one place that decides
-   * where the tail sits ({@link StabilityServer#install}, {@link StabilityServer#moveTailToEnd} and the exchange handler,
-   * before each request is handed over, all call it).
+   * Puts {@code tail} at the end of {@code pipeline}, behind handlers added after it: the one place
+   * that decides where the tail sits ({@link StabilityServer#install}, {@link
+   * StabilityServer#moveTailToEnd} and the exchange handler, before each request is handed over,
+   * all call it).
    */
   static void keepLast(ChannelPipeline pipeline, ChannelHandler tail) {
     if (pipeline.last() != tail) {

@@ -16,23 +16,27 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Per-host SPKI SHA-256 pins, in the style of OkHttp's {@code CertificatePinner}: a connection to a pinned host is
- * accepted only when at least one certificate of its verified chain has a public key whose SHA-256 is pinned.
+ * Per-host SPKI SHA-256 pins, in the style of OkHttp's {@code CertificatePinner}: a connection to a
+ * pinned host is accepted only when at least one certificate of its verified chain has a public key
+ * whose SHA-256 is pinned.
  *
- * <p>A pin is {@code sha256/} followed by the base64 SHA-256 of the certificate's DER SubjectPublicKeyInfo (RFC
- * 7469), so it survives a re-issued certificate with the same key. Pin a backup key too (a key not yet in service,
- * or the issuing CA's): with a single pin, losing that key locks every client out until they are updated.
- * Host patterns: {@code api.example.com} exactly, {@code *.example.com} one extra label, {@code **.example.com} any
- * number (including none), as OkHttp. Pins only add to normal certificate verification, never replace it. Hosts
- * with no pattern are not pinned. Build with {@link #builder()} or {@link #parse(String)}; both validate.
+ * <p>A pin is {@code sha256/} followed by the base64 SHA-256 of the certificate's DER
+ * SubjectPublicKeyInfo (RFC 7469), so it survives a re-issued certificate with the same key. Pin a
+ * backup key too (a key not yet in service, or the issuing CA's): with a single pin, losing that
+ * key locks every client out until they are updated. Host patterns: {@code api.example.com}
+ * exactly, {@code *.example.com} one extra label, {@code **.example.com} any number (including
+ * none), as OkHttp. Pins only add to normal certificate verification, never replace it. Hosts with
+ * no pattern are not pinned. Build with {@link #builder()} or {@link #parse(String)}; both
+ * validate.
  */
 public final class CertificatePins {
   /** The empty set: no host is pinned. */
   public static final CertificatePins NONE = new CertificatePins(Map.of());
 
   private static final Pattern PIN = Pattern.compile("sha256/[A-Za-z0-9+/]{43}=");
-  private static final Pattern HOST = Pattern.compile(
-      "(\\*\\*\\.|\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(\\*\\*\\.|\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
   private final Map<String, Set<String>> pins;
 
@@ -46,7 +50,8 @@ public final class CertificatePins {
   }
 
   /**
-   * Parses lines of {@code host-pattern pin [pin...]}; blank lines and {@code #} comments are skipped.
+   * Parses lines of {@code host-pattern pin [pin...]}; blank lines and {@code #} comments are
+   * skipped.
    *
    * @param text the pin file or etcd value
    * @return the validated pins
@@ -76,8 +81,8 @@ public final class CertificatePins {
   }
 
   /**
-   * Returns a parser for {@link dev.stability.config.ConfigSource}s that also requires {@code minimumPinsPerHost}
-   * pins per pattern (2 enforces a backup pin).
+   * Returns a parser for {@link dev.stability.config.ConfigSource}s that also requires {@code
+   * minimumPinsPerHost} pins per pattern (2 enforces a backup pin).
    *
    * @param minimumPinsPerHost 1 to 16
    * @return the parser
@@ -93,14 +98,16 @@ public final class CertificatePins {
   }
 
   /**
-   * Returns the pin of {@code certificate}: {@code sha256/} and the base64 SHA-256 of its SubjectPublicKeyInfo.
+   * Returns the pin of {@code certificate}: {@code sha256/} and the base64 SHA-256 of its
+   * SubjectPublicKeyInfo.
    *
    * @param certificate the certificate
    * @return the pin
    */
   public static String spkiSha256(X509Certificate certificate) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
       return "sha256/" + Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
@@ -124,7 +131,8 @@ public final class CertificatePins {
   }
 
   /**
-   * Returns the pins that apply to {@code host}: the union over every matching pattern, empty when not pinned.
+   * Returns the pins that apply to {@code host}: the union over every matching pattern, empty when
+   * not pinned.
    *
    * @param host the host name the client connects to
    * @return the pins, in the order they were added
@@ -132,17 +140,18 @@ public final class CertificatePins {
   public Set<String> pinsFor(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     Set<String> out = new LinkedHashSet<>();
-    pins.forEach((pattern, set) -> {
-      if (matches(pattern, h)) {
-        out.addAll(set);
-      }
-    });
+    pins.forEach(
+        (pattern, set) -> {
+          if (matches(pattern, h)) {
+            out.addAll(set);
+          }
+        });
     return out;
   }
 
   /**
-   * Returns whether {@code chain} is acceptable for {@code host}: the host is not pinned, or a certificate of the
-   * chain carries one of its pins.
+   * Returns whether {@code chain} is acceptable for {@code host}: the host is not pinned, or a
+   * certificate of the chain carries one of its pins.
    *
    * @param host the host name
    * @param chain the verified peer chain
@@ -150,16 +159,18 @@ public final class CertificatePins {
    */
   public boolean accepts(String host, List<? extends Certificate> chain) {
     Set<String> expected = pinsFor(host);
-    return expected.isEmpty() || spkiSha256(signedPath(chain)).stream().anyMatch(expected::contains);
+    return expected.isEmpty()
+        || spkiSha256(signedPath(chain)).stream().anyMatch(expected::contains);
   }
 
   /**
-   * Returns the prefix of {@code chain} in which each certificate is signed by the next, leaf first: the only
-   * certificates a pin may match.
+   * Returns the prefix of {@code chain} in which each certificate is signed by the next, leaf
+   * first: the only certificates a pin may match.
    *
-   * <p>A server (or a man in the middle with a certificate from another trusted CA) can append any certificate to
-   * the chain it sends, a pinned one included; OkHttp defeats that by pinning against the cleaned chain, and this
-   * is the same idea: a certificate that did not sign its predecessor is not part of the path and never matches.
+   * <p>A server (or a man in the middle with a certificate from another trusted CA) can append any
+   * certificate to the chain it sends, a pinned one included; OkHttp defeats that by pinning
+   * against the cleaned chain, and this is the same idea: a certificate that did not sign its
+   * predecessor is not part of the path and never matches.
    *
    * @param chain the chain as presented, leaf first
    * @return the signature-linked path from the leaf
@@ -172,7 +183,8 @@ public final class CertificatePins {
       }
       if (!path.isEmpty()) {
         X509Certificate child = path.get(path.size() - 1);
-        if (!child.getIssuerX500Principal().equals(x.getSubjectX500Principal()) || !signedBy(child, x)) {
+        if (!child.getIssuerX500Principal().equals(x.getSubjectX500Principal())
+            || !signedBy(child, x)) {
           break;
         }
       }
@@ -241,16 +253,25 @@ public final class CertificatePins {
       Objects.requireNonNull(pattern, "pattern");
       Objects.requireNonNull(hostPins, "pins");
       if (!HOST.matcher(pattern).matches() || pattern.length() > 253) {
-        throw new IllegalArgumentException("pattern: '" + pattern + "' (expected: a lower-case host name, "
-            + "optionally starting with *. or **.)");
+        throw new IllegalArgumentException(
+            "pattern: '"
+                + pattern
+                + "' (expected: a lower-case host name, "
+                + "optionally starting with *. or **.)");
       }
       if (hostPins.isEmpty()) {
-        throw new IllegalArgumentException("pins of " + pattern + ": [] (expected: one or more sha256/ pins)");
+        throw new IllegalArgumentException(
+            "pins of " + pattern + ": [] (expected: one or more sha256/ pins)");
       }
       for (String pin : hostPins) {
         if (pin == null || !PIN.matcher(pin).matches()) {
-          throw new IllegalArgumentException("pin of " + pattern + ": '" + pin + "' (expected: sha256/ and the "
-              + "44-character base64 of a SHA-256)");
+          throw new IllegalArgumentException(
+              "pin of "
+                  + pattern
+                  + ": '"
+                  + pin
+                  + "' (expected: sha256/ and the "
+                  + "44-character base64 of a SHA-256)");
         }
       }
       pins.computeIfAbsent(pattern, p -> new LinkedHashSet<>()).addAll(hostPins);
@@ -258,14 +279,16 @@ public final class CertificatePins {
     }
 
     /**
-     * Requires every pattern to carry at least {@code value} distinct pins; 2 enforces a backup pin.
+     * Requires every pattern to carry at least {@code value} distinct pins; 2 enforces a backup
+     * pin.
      *
      * @param value 1 to 16, default 1
      * @return this builder
      */
     public Builder minimumPinsPerHost(int value) {
       if (value < 1 || value > 16) {
-        throw new IllegalArgumentException("minimumPinsPerHost: " + value + " (expected: >= 1 and <= 16)");
+        throw new IllegalArgumentException(
+            "minimumPinsPerHost: " + value + " (expected: >= 1 and <= 16)");
       }
       this.minimumPins = value;
       return this;
@@ -275,18 +298,28 @@ public final class CertificatePins {
      * Builds the pins.
      *
      * @return the immutable pins
-     * @throws IllegalArgumentException when a pattern has fewer pins than {@link #minimumPinsPerHost(int)}
+     * @throws IllegalArgumentException when a pattern has fewer pins than {@link
+     *     #minimumPinsPerHost(int)}
      */
     public CertificatePins build() {
       Map<String, Set<String>> copy = new LinkedHashMap<>();
-      pins.forEach((pattern, set) -> {
-        if (set.size() < minimumPins) {
-          throw new IllegalArgumentException("pins of " + pattern + ": " + set.size() + " (expected: >= "
-              + minimumPins + ", a backup pin for when the current key is lost)");
-        }
-        copy.put(pattern, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(set)));
-      });
-      return copy.isEmpty() ? NONE : new CertificatePins(java.util.Collections.unmodifiableMap(copy));
+      pins.forEach(
+          (pattern, set) -> {
+            if (set.size() < minimumPins) {
+              throw new IllegalArgumentException(
+                  "pins of "
+                      + pattern
+                      + ": "
+                      + set.size()
+                      + " (expected: >= "
+                      + minimumPins
+                      + ", a backup pin for when the current key is lost)");
+            }
+            copy.put(pattern, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(set)));
+          });
+      return copy.isEmpty()
+          ? NONE
+          : new CertificatePins(java.util.Collections.unmodifiableMap(copy));
     }
   }
 }

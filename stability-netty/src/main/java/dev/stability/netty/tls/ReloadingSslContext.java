@@ -20,20 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server {@link SslContext} built from a PEM certificate chain and a PEM private key, rebuilt when either file
- * changes, without a restart.
+ * A server {@link SslContext} built from a PEM certificate chain and a PEM private key, rebuilt
+ * when either file changes, without a restart.
  *
- * <p>Use {@link #get()} for every new connection ({@code ctx.get().newHandler(ch.alloc())}): a connection keeps the
- * context it started with, so open connections continue on the old certificate while new ones get the new one. A
- * rotated pair is checked before it replaces the current one: both files parse, the key belongs to the leaf
- * certificate, the leaf is valid now, and the context builds with {@link TlsDefaults}. A broken pair keeps the last
- * good context, logs one ERROR per broken content, and counts {@code stability.config.updates{source=<name>,
- * outcome=rejected}}. Replace the files atomically, key first or both at once (a symlink swap, as Kubernetes does
- * for Secrets): a poll that sees a new certificate with the old key rejects that pair, and the next poll applies
- * the matching one.
+ * <p>Use {@link #get()} for every new connection ({@code ctx.get().newHandler(ch.alloc())}): a
+ * connection keeps the context it started with, so open connections continue on the old certificate
+ * while new ones get the new one. A rotated pair is checked before it replaces the current one:
+ * both files parse, the key belongs to the leaf certificate, the leaf is valid now, and the context
+ * builds with {@link TlsDefaults}. A broken pair keeps the last good context, logs one ERROR per
+ * broken content, and counts {@code stability.config.updates{source=<name>, outcome=rejected}}.
+ * Replace the files atomically, key first or both at once (a symlink swap, as Kubernetes does for
+ * Secrets): a poll that sees a new certificate with the old key rejects that pair, and the next
+ * poll applies the matching one.
  */
-public final class ReloadingSslContext implements dev.stability.config.ConfigSource<SslContext>,
-    Supplier<SslContext> {
+public final class ReloadingSslContext
+    implements dev.stability.config.ConfigSource<SslContext>, Supplier<SslContext> {
   /** The default source name, used in logs and the {@code source} metric tag: {@value}. */
   public static final String DEFAULT_NAME = "tls-server";
 
@@ -55,34 +56,48 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     try {
       initial = load(Files.readAllBytes(certificateChain), Files.readAllBytes(privateKey));
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("certificateChain: " + certificateChain + ", privateKey: " + privateKey
-          + " (expected: readable files; " + e + ")", e);
+      throw new IllegalArgumentException(
+          "certificateChain: "
+              + certificateChain
+              + ", privateKey: "
+              + privateKey
+              + " (expected: readable files; "
+              + e
+              + ")",
+          e);
     }
-    ReloadableConfig.Builder<SslContext> rb = ReloadableConfig.builder(b.name, initial).listener(b.listener);
+    ReloadableConfig.Builder<SslContext> rb =
+        ReloadableConfig.builder(b.name, initial).listener(b.listener);
     if (b.meterRegistry != null) {
       rb.meterRegistry(b.meterRegistry);
     }
     this.config = rb.build();
-    FileWatcher.Builder wb = FileWatcher.builder(List.of(certificateChain, privateKey), new FileWatcher.Handler() {
-      @Override
-      public void onChange(List<byte[]> contents) {
-        try {
-          config.offer(origin(), load(contents.get(0), contents.get(1)));
-        } catch (IllegalArgumentException e) {
-          config.reject(origin(), e.getMessage());
-        }
-      }
+    FileWatcher.Builder wb =
+        FileWatcher.builder(
+                List.of(certificateChain, privateKey),
+                new FileWatcher.Handler() {
+                  @Override
+                  public void onChange(List<byte[]> contents) {
+                    try {
+                      config.offer(origin(), load(contents.get(0), contents.get(1)));
+                    } catch (IllegalArgumentException e) {
+                      config.reject(origin(), e.getMessage());
+                    }
+                  }
 
-      @Override
-      public void onUnreadable(String reason) {
-        config.reject(origin(), reason);
-      }
-    }).pollInterval(b.pollInterval).maxBytes(256 * 1024);
+                  @Override
+                  public void onUnreadable(String reason) {
+                    config.reject(origin(), reason);
+                  }
+                })
+            .pollInterval(b.pollInterval)
+            .maxBytes(256 * 1024);
     if (b.scheduler != null) {
       wb.scheduler(b.scheduler);
     }
     this.watcher = wb.build();
-    watcher.refresh(); // primes the watcher with the content just loaded: applies again only what changed since
+    watcher.refresh(); // primes the watcher with the content just loaded: applies again only what
+    // changed since
     watcher.start();
   }
 
@@ -93,15 +108,29 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
   private SslContext load(byte[] certPem, byte[] keyPem) {
     PemMaterial material = PemMaterial.parse(origin(), certPem, keyPem, clock.get());
     try {
-      SslContext context = customizer.apply(TlsDefaults.server(material.key(),
-          material.chain().toArray(new java.security.cert.X509Certificate[0]))).build();
-      log.info("TLS certificate {} loaded: subject {}, expires {}, pin {}", certificateChain,
-          material.chain().get(0).getSubjectX500Principal().getName(), material.chain().get(0).getNotAfter()
-              .toInstant(), CertificatePins.spkiSha256(material.chain().get(0)));
+      SslContext context =
+          customizer
+              .apply(
+                  TlsDefaults.server(
+                      material.key(),
+                      material.chain().toArray(new java.security.cert.X509Certificate[0])))
+              .build();
+      log.info(
+          "TLS certificate {} loaded: subject {}, expires {}, pin {}",
+          certificateChain,
+          material.chain().get(0).getSubjectX500Principal().getName(),
+          material.chain().get(0).getNotAfter().toInstant(),
+          CertificatePins.spkiSha256(material.chain().get(0)));
       return context;
     } catch (SSLException | RuntimeException e) {
-      throw new IllegalArgumentException("certificateChain: " + certificateChain + " (expected: material an "
-          + "SslContext accepts; " + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "certificateChain: "
+              + certificateChain
+              + " (expected: material an "
+              + "SslContext accepts; "
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -169,7 +198,10 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
       this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
     }
 
-    /** Sets the name for logs and metrics; default {@value #DEFAULT_NAME}. @param value it @return this */
+    /**
+     * Sets the name for logs and metrics; default {@value #DEFAULT_NAME}. @param value it @return
+     * this
+     */
     public Builder name(String value) {
       ReloadableConfig.builder(value, value);
       this.name = value;
@@ -177,8 +209,8 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     }
 
     /**
-     * Adjusts each context after the defaults (client authentication, a trust manager for mTLS); do not weaken
-     * the protocols or suites here.
+     * Adjusts each context after the defaults (client authentication, a trust manager for mTLS); do
+     * not weaken the protocols or suites here.
      *
      * @param value applied to every rebuild
      * @return this builder
@@ -189,7 +221,8 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
     }
 
     /**
-     * Sets how often the files are read; default {@value FileWatcher#DEFAULT_POLL_INTERVAL_MILLIS} ms.
+     * Sets how often the files are read; default {@value FileWatcher#DEFAULT_POLL_INTERVAL_MILLIS}
+     * ms.
      *
      * @param value 10 ms to 1 hour
      * @return this builder
@@ -200,7 +233,10 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
       return this;
     }
 
-    /** Polls on {@code value} instead of the shared poller thread. @param value the scheduler @return this */
+    /**
+     * Polls on {@code value} instead of the shared poller thread. @param value the
+     * scheduler @return this
+     */
     public Builder scheduler(ScheduledExecutorService value) {
       this.scheduler = Objects.requireNonNull(value, "scheduler");
       return this;
@@ -212,7 +248,10 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
       return this;
     }
 
-    /** Sets a listener for reloads and rejections; default none. @param value it @return this builder */
+    /**
+     * Sets a listener for reloads and rejections; default none. @param value it @return this
+     * builder
+     */
     public Builder listener(ConfigListener<? super SslContext> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;
@@ -228,7 +267,8 @@ public final class ReloadingSslContext implements dev.stability.config.ConfigSou
      * Loads the files and starts watching them.
      *
      * @return the reloading context
-     * @throws IllegalArgumentException naming the file and what was expected, when the first pair is unusable
+     * @throws IllegalArgumentException naming the file and what was expected, when the first pair
+     *     is unusable
      */
     public ReloadingSslContext build() {
       return new ReloadingSslContext(this);

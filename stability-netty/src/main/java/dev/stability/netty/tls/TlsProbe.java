@@ -21,13 +21,13 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Handshakes a candidate client configuration (trusted CAs, pins, {@link TlsDefaults}) against an endpoint and
- * reports what it negotiated: the pre-release check behind the examples' {@code tls-check} command and the
- * testkit's TLS assertion.
+ * Handshakes a candidate client configuration (trusted CAs, pins, {@link TlsDefaults}) against an
+ * endpoint and reports what it negotiated: the pre-release check behind the examples' {@code
+ * tls-check} command and the testkit's TLS assertion.
  *
- * <p>The handshake verifies the chain against the given CAs (or the JDK's) and the host name, exactly as the
- * client does; a failure throws with the JDK's reason. It is a blocking probe for tools and tests, not for a
- * request path.
+ * <p>The handshake verifies the chain against the given CAs (or the JDK's) and the host name,
+ * exactly as the client does; a failure throws with the JDK's reason. It is a blocking probe for
+ * tools and tests, not for a request path.
  */
 public final class TlsProbe {
   /** The default bound on connect plus handshake: {@value} ms. */
@@ -44,8 +44,8 @@ public final class TlsProbe {
   }
 
   /**
-   * Returns a probe trusting the PEM CA certificates in {@code caFile}, or the JDK's trust store when
-   * {@code null}.
+   * Returns a probe trusting the PEM CA certificates in {@code caFile}, or the JDK's trust store
+   * when {@code null}.
    *
    * @param caFile PEM CA certificates, or {@code null}
    * @param pins the pins to check, {@link CertificatePins#NONE} for none
@@ -60,13 +60,15 @@ public final class TlsProbe {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
     }
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       if (caFile == null) {
         tmf.init((KeyStore) null);
       } else {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        List<X509Certificate> cas = PemMaterial.certificates(caFile.toString(), Files.readAllBytes(caFile));
+        List<X509Certificate> cas =
+            PemMaterial.certificates(caFile.toString(), Files.readAllBytes(caFile));
         for (int i = 0; i < cas.size(); i++) {
           store.setCertificateEntry("ca" + i, cas.get(i));
         }
@@ -76,7 +78,8 @@ public final class TlsProbe {
       context.init(null, tmf.getTrustManagers(), null);
       return new TlsProbe(context, pins, timeout);
     } catch (IOException e) {
-      throw new IllegalArgumentException("ca: " + caFile + " (expected: a readable PEM file; " + e + ")", e);
+      throw new IllegalArgumentException(
+          "ca: " + caFile + " (expected: a readable PEM file; " + e + ")", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK cannot build a TLS context", e);
     }
@@ -88,8 +91,8 @@ public final class TlsProbe {
    * @param host the host name to verify (and send as SNI unless it is an IP literal)
    * @param port the port
    * @return the report; {@link TlsReport#pinMatched()} says whether the pins held
-   * @throws IOException when the connection or the handshake fails (untrusted chain, wrong host, no common
-   *     protocol), with the JDK's reason
+   * @throws IOException when the connection or the handshake fails (untrusted chain, wrong host, no
+   *     common protocol), with the JDK's reason
    */
   public TlsReport check(String host, int port) throws IOException {
     Objects.requireNonNull(host, "host");
@@ -111,13 +114,23 @@ public final class TlsProbe {
       List<TlsReport.Entry> chain = new ArrayList<>();
       for (Certificate c : peer) {
         X509Certificate x = (X509Certificate) c;
-        chain.add(new TlsReport.Entry(x.getSubjectX500Principal().getName(), x.getIssuerX500Principal().getName(),
-            x.getNotAfter().toInstant(), CertificatePins.spkiSha256(x)));
+        chain.add(
+            new TlsReport.Entry(
+                x.getSubjectX500Principal().getName(),
+                x.getIssuerX500Principal().getName(),
+                x.getNotAfter().toInstant(),
+                CertificatePins.spkiSha256(x)));
       }
       Set<String> expected = pins.pinsFor(host);
       String alpn = socket.getApplicationProtocol();
-      return new TlsReport(host + ":" + port, socket.getSession().getProtocol(), socket.getSession().getCipherSuite(),
-          alpn == null ? "" : alpn, List.copyOf(chain), !expected.isEmpty(), pins.accepts(host, peer));
+      return new TlsReport(
+          host + ":" + port,
+          socket.getSession().getProtocol(),
+          socket.getSession().getCipherSuite(),
+          alpn == null ? "" : alpn,
+          List.copyOf(chain),
+          !expected.isEmpty(),
+          pins.accepts(host, peer));
     }
   }
 
@@ -126,12 +139,16 @@ public final class TlsProbe {
     return context;
   }
 
-  /** Reads a PEM file's certificates; for tools that print pins. @param file the file @return the certificates */
+  /**
+   * Reads a PEM file's certificates; for tools that print pins. @param file the file @return the
+   * certificates
+   */
   public static List<X509Certificate> readCertificates(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return PemMaterial.certificates(file.toString(), in.readAllBytes());
     } catch (IOException e) {
-      throw new IllegalArgumentException("file: " + file + " (expected: a readable PEM file; " + e + ")", e);
+      throw new IllegalArgumentException(
+          "file: " + file + " (expected: a readable PEM file; " + e + ")", e);
     }
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What one handshake with an endpoint showed: the negotiated protocol, cipher and ALPN, the peer chain with each
- * certificate's pin and expiry, and whether the pins matched.
+ * What one handshake with an endpoint showed: the negotiated protocol, cipher and ALPN, the peer
+ * chain with each certificate's pin and expiry, and whether the pins matched.
  *
  * @param endpoint {@code host:port}
  * @param protocol the negotiated version, e.g. {@code TLSv1.3}
@@ -13,10 +13,17 @@ import java.util.List;
  * @param applicationProtocol the ALPN choice, empty when none
  * @param chain the peer chain, leaf first
  * @param pinsChecked whether pins were configured for the host
- * @param pinMatched whether a pin matched the signed path (always {@code true} when none were configured)
+ * @param pinMatched whether a pin matched the signed path (always {@code true} when none were
+ *     configured)
  */
-public record TlsReport(String endpoint, String protocol, String cipherSuite, String applicationProtocol,
-    List<Entry> chain, boolean pinsChecked, boolean pinMatched) {
+public record TlsReport(
+    String endpoint,
+    String protocol,
+    String cipherSuite,
+    String applicationProtocol,
+    List<Entry> chain,
+    boolean pinsChecked,
+    boolean pinMatched) {
 
   /**
    * One certificate of the chain.
@@ -39,13 +46,26 @@ public record TlsReport(String endpoint, String protocol, String cipherSuite, St
     sb.append("endpoint  ").append(endpoint).append('\n');
     sb.append("protocol  ").append(protocol).append('\n');
     sb.append("cipher    ").append(cipherSuite).append('\n');
-    sb.append("alpn      ").append(applicationProtocol.isEmpty() ? "(none)" : applicationProtocol).append('\n');
+    sb.append("alpn      ")
+        .append(applicationProtocol.isEmpty() ? "(none)" : applicationProtocol)
+        .append('\n');
     for (int i = 0; i < chain.size(); i++) {
       Entry e = chain.get(i);
-      sb.append("chain[").append(i).append("]  ").append(e.subject()).append(" (issuer ").append(e.issuer())
-          .append(", expires ").append(e.notAfter()).append(", ").append(e.pin()).append(")\n");
+      sb.append("chain[")
+          .append(i)
+          .append("]  ")
+          .append(e.subject())
+          .append(" (issuer ")
+          .append(e.issuer())
+          .append(", expires ")
+          .append(e.notAfter())
+          .append(", ")
+          .append(e.pin())
+          .append(")\n");
     }
-    sb.append("pins      ").append(!pinsChecked ? "not configured" : pinMatched ? "match" : "MISMATCH").append('\n');
+    sb.append("pins      ")
+        .append(!pinsChecked ? "not configured" : pinMatched ? "match" : "MISMATCH")
+        .append('\n');
     return sb.toString();
   }
 }

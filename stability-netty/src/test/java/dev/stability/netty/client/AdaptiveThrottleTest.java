@@ -93,8 +93,13 @@ class AdaptiveThrottleTest {
 
   @Test
   void theWindowForgetsOldOutcomesBucketByBucket() {
-    AdaptiveThrottle t = throttle(AdaptiveThrottlingConfig.builder().enabled(true)
-        .window(Duration.ofSeconds(10)).buckets(10).build());
+    AdaptiveThrottle t =
+        throttle(
+            AdaptiveThrottlingConfig.builder()
+                .enabled(true)
+                .window(Duration.ofSeconds(10))
+                .buckets(10)
+                .build());
     for (int i = 0; i < 50; i++) {
       t.onOutcome(false);
     }
@@ -108,17 +113,23 @@ class AdaptiveThrottleTest {
     for (int i = 0; i < 10; i++) {
       t.onOutcome(false);
     }
-    assertThat(t.rejectionProbability()).as("the refused 50 slid out: 60 outcomes, 50 accepts").isZero();
+    assertThat(t.rejectionProbability())
+        .as("the refused 50 slid out: 60 outcomes, 50 accepts")
+        .isZero();
     now.addAndGet(5 * S);
-    assertThat(t.rejectionProbability()).as("only the last 10 refusals remain").isEqualTo(10.0 / 11);
+    assertThat(t.rejectionProbability())
+        .as("only the last 10 refusals remain")
+        .isEqualTo(10.0 / 11);
   }
 
   @Test
   void anOverloadedUpstreamGetsAboutKTimesWhatItAccepts() {
-    AdaptiveThrottle t = new AdaptiveThrottle(on(), now::get, new java.util.SplittableRandom(7)::nextDouble);
+    AdaptiveThrottle t =
+        new AdaptiveThrottle(on(), now::get, new java.util.SplittableRandom(7)::nextDouble);
     int sent = 0;
     int accepted = 0;
-    // offered 3000 per second for 20 s; the upstream accepts 1000 per second and refuses the rest with 503
+    // offered 3000 per second for 20 s; the upstream accepts 1000 per second and refuses the rest
+    // with 503
     for (int second = 0; second < 20; second++) {
       int acceptedThisSecond = 0;
       for (int i = 0; i < 3000; i++) {
@@ -145,8 +156,10 @@ class AdaptiveThrottleTest {
     t.onOutcome(false);
     t.onOutcome(true);
     LocallyThrottledException e = t.rejection("api:443");
-    assertThat(e).hasMessage("request to api:443 throttled locally: the upstream accepted 1 of the last 3 requests"
-        + " in PT2M (K = 2.0, rejection probability 0.25)");
+    assertThat(e)
+        .hasMessage(
+            "request to api:443 throttled locally: the upstream accepted 1 of the last 3 requests"
+                + " in PT2M (K = 2.0, rejection probability 0.25)");
     assertThat(e.getStackTrace()).isEmpty();
     assertThat(e.target()).isEqualTo("api:443");
     assertThat(e.rejectionProbability()).isEqualTo(0.25);
@@ -163,12 +176,14 @@ class AdaptiveThrottleTest {
 
   @Test
   void settingsAreValidatedWithTheExpectedRange() {
-    assertThatThrownBy(() -> AdaptiveThrottlingConfig.builder().k(0.9)).hasMessage("k: 0.9 (expected: >= 1 and <= 10)");
+    assertThatThrownBy(() -> AdaptiveThrottlingConfig.builder().k(0.9))
+        .hasMessage("k: 0.9 (expected: >= 1 and <= 10)");
     assertThatThrownBy(() -> AdaptiveThrottlingConfig.builder().window(Duration.ofMillis(10)))
         .hasMessage("window: PT0.01S (expected: >= PT1S and <= PT1H)");
     assertThatThrownBy(() -> AdaptiveThrottlingConfig.builder().buckets(0))
         .hasMessage("buckets: 0 (expected: >= 1 and <= 600)");
-    AdaptiveThrottlingConfig c = AdaptiveThrottlingConfig.builder().enabled(true).k(1.5).buckets(12).build();
+    AdaptiveThrottlingConfig c =
+        AdaptiveThrottlingConfig.builder().enabled(true).k(1.5).buckets(12).build();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
   }
 }

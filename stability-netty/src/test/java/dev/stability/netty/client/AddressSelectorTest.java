@@ -37,10 +37,12 @@ class AddressSelectorTest {
   }
 
   /** Acquires until the wanted address comes up; bounded, since ejected addresses never come up. */
-  private AddressSelector<String>.Lease pickExactly(AddressSelector<String> selector, String address) {
+  private AddressSelector<String>.Lease pickExactly(
+      AddressSelector<String> selector, String address) {
     for (int i = 0; i < 100; i++) {
       // the draw indexes the addresses in rotation; ties keep the first choice
-      List<String> inRotation = selector.addresses().stream().filter(a -> !selector.isEjected(a)).toList();
+      List<String> inRotation =
+          selector.addresses().stream().filter(a -> !selector.isEjected(a)).toList();
       int index = Math.max(0, inRotation.indexOf(address));
       draws.clear();
       draws.add(index);
@@ -154,12 +156,15 @@ class AddressSelectorTest {
     fail(s, "a", 5, Result.CONNECT_FAILURE);
     fail(s, "b", 5, Result.CONNECT_FAILURE);
     fail(s, "c", 5, Result.CONNECT_FAILURE);
-    assertThat(List.of(s.isEjected("a"), s.isEjected("b"), s.isEjected("c"))).containsExactly(true, true, false);
+    assertThat(List.of(s.isEjected("a"), s.isEjected("b"), s.isEjected("c")))
+        .containsExactly(true, true, false);
     fail(s, "c", 10, Result.CONNECT_FAILURE);
     assertThat(s.isEjected("c")).as("50 % of 4 is 2").isFalse();
     now.addAndGet(30 * S);
     fail(s, "c", 1, Result.CONNECT_FAILURE);
-    assertThat(s.isEjected("c")).as("a and b are back: room for c, whose count kept climbing").isTrue();
+    assertThat(s.isEjected("c"))
+        .as("a and b are back: room for c, whose count kept climbing")
+        .isTrue();
   }
 
   @Test
@@ -175,7 +180,8 @@ class AddressSelectorTest {
 
   @Test
   void whenEveryAddressIsEjectedCallsStillGoSomewhere() {
-    AddressSelector<String> s = selector(OutlierDetectionConfig.builder().maxEjectionPercent(100).build(), "a", "b");
+    AddressSelector<String> s =
+        selector(OutlierDetectionConfig.builder().maxEjectionPercent(100).build(), "a", "b");
     fail(s, "a", 5, Result.SERVER_ERROR);
     fail(s, "b", 5, Result.SERVER_ERROR);
     assertThat(List.of(s.isEjected("a"), s.isEjected("b"))).containsExactly(true, true);
@@ -203,7 +209,8 @@ class AddressSelectorTest {
     assertThat(s.inFlight("c")).isEqualTo(-1);
     onB.release(Result.SUCCESS);
     assertThat(s.inFlight("b")).isZero();
-    assertThatThrownBy(() -> s.update(List.of())).hasMessage("addresses: [] (expected: at least one)");
+    assertThatThrownBy(() -> s.update(List.of()))
+        .hasMessage("addresses: [] (expected: at least one)");
     assertThatThrownBy(() -> s.update(List.of("a", "a")))
         .hasMessage("addresses: [a, a] (expected: no duplicates)");
   }
@@ -226,7 +233,8 @@ class AddressSelectorTest {
         .hasMessage("maxEjectionPercent: 101 (expected: >= 0 and <= 100)");
     assertThatThrownBy(() -> OutlierDetectionConfig.builder().baseEjectionTime(Duration.ZERO))
         .hasMessage("baseEjectionTime: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> OutlierDetectionConfig.builder().maxEjectionTime(Duration.ofSeconds(10)).build())
+    assertThatThrownBy(
+            () -> OutlierDetectionConfig.builder().maxEjectionTime(Duration.ofSeconds(10)).build())
         .hasMessage("maxEjectionTime: PT10S (expected: >= baseEjectionTime PT30S)");
     OutlierDetectionConfig c = OutlierDetectionConfig.ofDefaults();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());

@@ -34,8 +34,9 @@ class CertificatePinningTest {
 
   private SslContext server(Pki.Leaf l) throws Exception {
     String pem = java.nio.file.Files.readString(l.key()).replaceAll("-----[A-Z ]+-----|\\s", "");
-    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(
-        Base64.getDecoder().decode(pem)));
+    PrivateKey key =
+        KeyFactory.getInstance("EC")
+            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     return TlsDefaults.server(key, l.certificate(), pki.ca()).build();
   }
 
@@ -44,14 +45,20 @@ class CertificatePinningTest {
   }
 
   private ReloadableConfig<CertificatePins> pins(String text) {
-    return ReloadableConfig.builder("pins", CertificatePins.parse(text)).parser(CertificatePins.parser(1)).build();
+    return ReloadableConfig.builder("pins", CertificatePins.parse(text))
+        .parser(CertificatePins.parser(1))
+        .build();
   }
 
   @Test
   void chainWithAPinnedKeyIsAccepted() throws Exception {
     try (TestUpstream upstream = TestUpstream.startTls(server(leaf));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).sslContext(trustingCa)
-            .certificatePins(pins("127.0.0.1 " + leaf.pin())).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .sslContext(trustingCa)
+                .certificatePins(pins("127.0.0.1 " + leaf.pin()))
+                .build()) {
       upstream.behave(TestUpstream.ok("pinned"));
       assertThat(client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))).bodyAsString())
           .isEqualTo("pinned");
@@ -59,19 +66,27 @@ class CertificatePinningTest {
   }
 
   @Test
-  void mismatchFailsInPhaseTlsNamingHostExpectedAndChainPinsBeforeAnyRequestByte() throws Exception {
+  void mismatchFailsInPhaseTlsNamingHostExpectedAndChainPinsBeforeAnyRequestByte()
+      throws Exception {
     try (TestUpstream upstream = TestUpstream.startTls(server(leaf));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).sslContext(trustingCa)
-            .certificatePins(pins("127.0.0.1 " + pin('A'))).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .sslContext(trustingCa)
+                .certificatePins(pins("127.0.0.1 " + pin('A')))
+                .build()) {
       upstream.behave(TestUpstream.ok("never"));
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))))
-          .isInstanceOfSatisfying(CertificatePinException.class, e -> {
-            assertThat(e.phase()).isEqualTo(CallPhase.TLS);
-            assertThat(e.host()).isEqualTo("127.0.0.1");
-            assertThat(e.expectedPins()).containsExactly(pin('A'));
-            assertThat(e.chainPins()).containsExactly(leaf.pin(), CertificatePins.spkiSha256(pki.ca()));
-            assertThat(e.getMessage()).contains("127.0.0.1", pin('A'), leaf.pin());
-          });
+          .isInstanceOfSatisfying(
+              CertificatePinException.class,
+              e -> {
+                assertThat(e.phase()).isEqualTo(CallPhase.TLS);
+                assertThat(e.host()).isEqualTo("127.0.0.1");
+                assertThat(e.expectedPins()).containsExactly(pin('A'));
+                assertThat(e.chainPins())
+                    .containsExactly(leaf.pin(), CertificatePins.spkiSha256(pki.ca()));
+                assertThat(e.getMessage()).contains("127.0.0.1", pin('A'), leaf.pin());
+              });
       assertThat(upstream.requests.get()).isZero();
     }
   }
@@ -82,8 +97,12 @@ class CertificatePinningTest {
     ReloadableConfig<CertificatePins> pins = pins("127.0.0.1 " + leaf.pin());
     try (TestUpstream before = TestUpstream.startTls(server(leaf));
         TestUpstream after = TestUpstream.startTls(server(next));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).sslContext(trustingCa)
-            .certificatePins(pins).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .sslContext(trustingCa)
+                .certificatePins(pins)
+                .build()) {
       before.behave(TestUpstream.ok("old key"));
       after.behave(TestUpstream.ok("new key"));
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(after.httpsUri("/"))))
@@ -96,18 +115,26 @@ class CertificatePinningTest {
       assertThat(client.executeBlocking(ClientRequest.get(after.httpsUri("/"))).bodyAsString())
           .isEqualTo("new key");
       // a malformed set never replaces the working one
-      assertThat(pins.offerText("pins.txt", "127.0.0.1 sha256/short")).isEqualTo(UpdateOutcome.REJECTED);
+      assertThat(pins.offerText("pins.txt", "127.0.0.1 sha256/short"))
+          .isEqualTo(UpdateOutcome.REJECTED);
       assertThat(pins.current().pinsFor("127.0.0.1")).containsExactly(leaf.pin(), next.pin());
     }
   }
 
   @Test
   void appendedPinnedCertificateOutsideTheSignedPathDoesNotMatch() throws Exception {
-    Pki other = Pki.create(dir.resolve("..").resolve(dir.getFileName() + "-other").normalize()
-        .toFile().mkdirs() ? dir.resolveSibling(dir.getFileName() + "-other") : dir, "other-ca");
-    CertificatePins pinnedToOther = CertificatePins.parse("localhost " + CertificatePins.spkiSha256(other.ca()));
-    assertThat(pinnedToOther.accepts("localhost", List.of(leaf.certificate(), other.ca()))).isFalse();
-    assertThat(pinnedToOther.accepts("localhost", List.of(other.ca()))).as("a lone pinned cert is its own path")
+    Pki other =
+        Pki.create(
+            dir.resolve("..").resolve(dir.getFileName() + "-other").normalize().toFile().mkdirs()
+                ? dir.resolveSibling(dir.getFileName() + "-other")
+                : dir,
+            "other-ca");
+    CertificatePins pinnedToOther =
+        CertificatePins.parse("localhost " + CertificatePins.spkiSha256(other.ca()));
+    assertThat(pinnedToOther.accepts("localhost", List.of(leaf.certificate(), other.ca())))
+        .isFalse();
+    assertThat(pinnedToOther.accepts("localhost", List.of(other.ca())))
+        .as("a lone pinned cert is its own path")
         .isTrue();
   }
 }

@@ -16,11 +16,17 @@ import org.junit.jupiter.api.Test;
 
 class CircuitBreakerIntegrationTest {
   private final TestUpstream upstream = TestUpstream.start();
-  private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.builder()
-      .countWindow(10).slowCallRateThreshold(Duration.ofMillis(150), 0.5, 4)
-      .failureRateThreshold(0.5, 4).latencyThreshold(0.99, Duration.ofSeconds(10), 4).openBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 0).build());
-  private final StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).circuitBreakers(registry)
-      .build();
+  private final CircuitBreakerRegistry registry =
+      CircuitBreakerRegistry.of(
+          CircuitBreakerConfig.builder()
+              .countWindow(10)
+              .slowCallRateThreshold(Duration.ofMillis(150), 0.5, 4)
+              .failureRateThreshold(0.5, 4)
+              .latencyThreshold(0.99, Duration.ofSeconds(10), 4)
+              .openBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 0)
+              .build());
+  private final StabilityHttpClient client =
+      StabilityHttpClient.builder().ioThreads(1).circuitBreakers(registry).build();
 
   @AfterEach
   void tearDown() {
@@ -38,13 +44,18 @@ class CircuitBreakerIntegrationTest {
     String name = StabilityHttpClient.hostKey(uri);
     assertThat(registry.get(name).state()).isEqualTo(CircuitBreakerState.CLOSED);
 
-    upstream.behave((ctx, req, n) -> {
-      io.netty.handler.codec.http.FullHttpRequest retained = req.retain();
-      ctx.executor().schedule(() -> {
-        TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, "slow");
-        retained.release();
-      }, 300, TimeUnit.MILLISECONDS);
-    });
+    upstream.behave(
+        (ctx, req, n) -> {
+          io.netty.handler.codec.http.FullHttpRequest retained = req.retain();
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, "slow");
+                    retained.release();
+                  },
+                  300,
+                  TimeUnit.MILLISECONDS);
+        });
     for (int i = 0; i < 8 && registry.get(name).state() == CircuitBreakerState.CLOSED; i++) {
       client.executeBlocking(ClientRequest.get(uri));
     }
@@ -54,17 +65,21 @@ class CircuitBreakerIntegrationTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
         .isInstanceOf(CallNotPermittedException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000); // no network wait
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isLessThan(1_000); // no network wait
     assertThat(upstream.requests.get()).isEqualTo(before);
   }
 
   @Test
   void serverErrorsCountAsFailures() {
     URI uri = upstream.uri("/");
-    upstream.behave((ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "x"));
+    upstream.behave(
+        (ctx, req, n) ->
+            TestUpstream.respond(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "x"));
     for (int i = 0; i < 4; i++) {
       assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(500);
     }
-    assertThat(registry.get("http://127.0.0.1:" + uri.getPort()).state()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(registry.get("http://127.0.0.1:" + uri.getPort()).state())
+        .isEqualTo(CircuitBreakerState.OPEN);
   }
 }

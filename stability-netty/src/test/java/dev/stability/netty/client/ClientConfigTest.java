@@ -15,7 +15,8 @@ class ClientConfigTest {
     HttpClientConfig c = HttpClientConfig.ofDefaults();
     assertThat(c.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retryPolicy().maxAttempts()).isEqualTo(1);
-    assertThat(c.phaseTimeouts().limit(CallPhase.RESPONSE_HEADERS)).isEqualTo(c.phaseTimeouts().responseHeaders());
+    assertThat(c.phaseTimeouts().limit(CallPhase.RESPONSE_HEADERS))
+        .isEqualTo(c.phaseTimeouts().responseHeaders());
     assertThat(c.insecureTrustAllCertificates()).isFalse();
   }
 
@@ -37,17 +38,31 @@ class ClientConfigTest {
   void buildChecksCrossFieldRules() {
     assertThatThrownBy(() -> PoolConfig.builder().maxConnections(2).maxIdle(3).build())
         .hasMessage("maxIdle: 3 (expected: <= maxConnections 2)");
-    assertThatThrownBy(() -> PhaseTimeouts.builder().bodyTotal(Duration.ofSeconds(1)).bodyGap(Duration.ofSeconds(2))
-        .build()).hasMessageStartingWith("bodyGap: PT2S (expected: <= bodyTotal PT1S)");
-    assertThatThrownBy(() -> RetryPolicy.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 2).build())
+    assertThatThrownBy(
+            () ->
+                PhaseTimeouts.builder()
+                    .bodyTotal(Duration.ofSeconds(1))
+                    .bodyGap(Duration.ofSeconds(2))
+                    .build())
+        .hasMessageStartingWith("bodyGap: PT2S (expected: <= bodyTotal PT1S)");
+    assertThatThrownBy(
+            () ->
+                RetryPolicy.builder()
+                    .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 2)
+                    .build())
         .hasMessageStartingWith("maxBackoff: PT1S");
   }
 
   @Test
   void toBuilderRoundTripsEverySetting() {
-    HttpClientConfig c = HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(5)).sendGrpcTimeout(true)
-        .retryPolicy(RetryPolicy.builder().maxAttempts(4).perTryTimeout(Duration.ofMillis(250)).build())
-        .pool(PoolConfig.builder().maxConnections(8).build()).build();
+    HttpClientConfig c =
+        HttpClientConfig.builder()
+            .deadlineMargin(Duration.ofMillis(5))
+            .sendGrpcTimeout(true)
+            .retryPolicy(
+                RetryPolicy.builder().maxAttempts(4).perTryTimeout(Duration.ofMillis(250)).build())
+            .pool(PoolConfig.builder().maxConnections(8).build())
+            .build();
     HttpClientConfig copy = c.toBuilder().build();
     assertThat(copy.deadlineMargin()).isEqualTo(Duration.ofMillis(5));
     assertThat(copy.sendGrpcTimeout()).isTrue();
@@ -62,17 +77,24 @@ class ClientConfigTest {
     assertThatThrownBy(() -> ClientRequest.get(URI.create("/relative")))
         .hasMessageContaining("expected: an absolute http or https URI");
     assertThat(ClientRequest.get(URI.create("http://a/")).isIdempotent()).isTrue();
-    assertThat(ClientRequest.builder("post", URI.create("http://a/")).build().isIdempotent()).isFalse();
-    assertThat(ClientRequest.builder("POST", URI.create("http://a/")).idempotent(true).build().isIdempotent())
+    assertThat(ClientRequest.builder("post", URI.create("http://a/")).build().isIdempotent())
+        .isFalse();
+    assertThat(
+            ClientRequest.builder("POST", URI.create("http://a/"))
+                .idempotent(true)
+                .build()
+                .isIdempotent())
         .isTrue();
   }
 
   @Test
   void hostKeyUsesDefaultPortsAndBracketsIpv6() {
-    assertThat(HostKey.of(URI.create("https://Example.com/x")).toString()).isEqualTo("https://example.com");
+    assertThat(HostKey.of(URI.create("https://Example.com/x")).toString())
+        .isEqualTo("https://example.com");
     assertThat(HostKey.of(URI.create("http://[::1]:8080/")).authority()).isEqualTo("[::1]:8080");
     assertThat(HostKey.of(URI.create("http://[::1]:8080/")).host()).isEqualTo("::1");
-    assertThat(StabilityHttpClient.hostKey(URI.create("http://Orders:80/a"))).isEqualTo("http://orders");
+    assertThat(StabilityHttpClient.hostKey(URI.create("http://Orders:80/a")))
+        .isEqualTo("http://orders");
   }
 
   @Test

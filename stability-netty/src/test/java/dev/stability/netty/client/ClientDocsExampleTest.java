@@ -21,18 +21,26 @@ class ClientDocsExampleTest {
     MeterRegistry meterRegistry = new SimpleMeterRegistry();
     try (TestUpstream upstream = TestUpstream.start().behave(TestUpstream.ok("order 42"))) {
       URI orders = upstream.uri("/orders/42");
-      StabilityHttpClient client = StabilityHttpClient.builder()
-          .config(HttpClientConfig.builder()
-              .pool(PoolConfig.builder().maxConnections(32).build())
-              .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(Duration.ofMillis(300)).build())
-              .build())
-          .circuitBreakers(CircuitBreakerRegistry.ofDefaults())
-          .meterRegistry(meterRegistry)
-          .build();
+      StabilityHttpClient client =
+          StabilityHttpClient.builder()
+              .config(
+                  HttpClientConfig.builder()
+                      .pool(PoolConfig.builder().maxConnections(32).build())
+                      .retryPolicy(
+                          RetryPolicy.builder()
+                              .maxAttempts(2)
+                              .perTryTimeout(Duration.ofMillis(300))
+                              .build())
+                      .build())
+              .circuitBreakers(CircuitBreakerRegistry.ofDefaults())
+              .meterRegistry(meterRegistry)
+              .build();
       CompletableFuture<String> rendered = new CompletableFuture<>();
       try (Scope s = RequestContext.of("req-1", Duration.ofSeconds(2)).attach()) {
-        client.execute(ClientRequest.get(orders))
-            .thenAccept(response -> rendered.complete(response.status() + " " + response.bodyAsString()));
+        client
+            .execute(ClientRequest.get(orders))
+            .thenAccept(
+                response -> rendered.complete(response.status() + " " + response.bodyAsString()));
       }
       assertThat(rendered.get(5, TimeUnit.SECONDS)).isEqualTo("200 order 42");
       client.close();

@@ -31,19 +31,24 @@ class ConnectPhaseTest {
   }
 
   @Test
-  void upstreamThatNeverCompletesTheConnectionFailsInPhaseConnectAtTheDeadline() throws IOException {
+  void upstreamThatNeverCompletesTheConnectionFailsInPhaseConnectAtTheDeadline()
+      throws IOException {
     URI uri = saturatedListener();
     try (StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build()) {
       Warm.up(client);
       RequestContext ctx = RequestContext.of("connect", Duration.ofMillis(500));
       long start = System.nanoTime();
-      assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
-          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
-            assertThat(e.getMessage()).contains("CONNECT");
-          });
+      assertThatThrownBy(
+              () -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
+          .isInstanceOfSatisfying(
+              PhaseTimeoutException.class,
+              e -> {
+                assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
+                assertThat(e.getMessage()).contains("CONNECT");
+              });
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(450L, 2_500L);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(client.poolStats(uri).total()).isZero());
     }
   }
@@ -51,18 +56,26 @@ class ConnectPhaseTest {
   @Test
   void configuredConnectLimitAppliesWithoutADeadline() throws IOException {
     URI uri = saturatedListener();
-    HttpClientConfig config = HttpClientConfig.builder()
-        .phaseTimeouts(PhaseTimeouts.builder().connect(Duration.ofMillis(150)).build()).build();
-    try (StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).config(config).build()) {
+    HttpClientConfig config =
+        HttpClientConfig.builder()
+            .phaseTimeouts(PhaseTimeouts.builder().connect(Duration.ofMillis(150)).build())
+            .build();
+    try (StabilityHttpClient client =
+        StabilityHttpClient.builder().ioThreads(1).config(config).build()) {
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(uri)))
-          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
-            assertThat(e.getMessage()).contains("no deadline");
-          });
+          .isInstanceOfSatisfying(
+              PhaseTimeoutException.class,
+              e -> {
+                assertThat(e.phase()).isEqualTo(CallPhase.CONNECT);
+                assertThat(e.getMessage()).contains("no deadline");
+              });
     }
   }
 
-  /** Binds a loopback listener with backlog 1 that never accepts, and fills its queue until a connect stalls. */
+  /**
+   * Binds a loopback listener with backlog 1 that never accepts, and fills its queue until a
+   * connect stalls.
+   */
   private URI saturatedListener() throws IOException {
     ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     open.add(server);

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 class DeadlinePropagationTest {
   private final TestUpstream hop2 = TestUpstream.start();
   private final TestUpstream hop1 = TestUpstream.start();
-  private final StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1)
-      .config(HttpClientConfig.builder().sendGrpcTimeout(true).build()).build();
+  private final StabilityHttpClient client =
+      StabilityHttpClient.builder()
+          .ioThreads(1)
+          .config(HttpClientConfig.builder().sendGrpcTimeout(true).build())
+          .build();
 
   @AfterEach
   void tearDown() {
@@ -25,23 +28,33 @@ class DeadlinePropagationTest {
 
   @Test
   void headerCarriesTheShrinkingBudgetAcrossTwoHops() {
-    hop2.behave((ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.OK,
-        req.headers().get("x-request-timeout")));
-    hop1.behave((ctx, req, n) -> {
-      String received = req.headers().get("x-request-timeout");
-      RequestContext inbound = RequestContext.of("hop1", Duration.ofNanos(parse(received)));
-      FullHttpRequest retained = req.retain();
-      client.execute(ClientRequest.builder("GET", hop2.uri("/")).context(inbound).build()).whenComplete((r, e) -> {
-        try {
-          TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, received + "|" + (e == null ? r.bodyAsString()
-              : e.toString()));
-        } finally {
-          retained.release();
-        }
-      });
-    });
+    hop2.behave(
+        (ctx, req, n) ->
+            TestUpstream.respond(
+                ctx, req, HttpResponseStatus.OK, req.headers().get("x-request-timeout")));
+    hop1.behave(
+        (ctx, req, n) -> {
+          String received = req.headers().get("x-request-timeout");
+          RequestContext inbound = RequestContext.of("hop1", Duration.ofNanos(parse(received)));
+          FullHttpRequest retained = req.retain();
+          client
+              .execute(ClientRequest.builder("GET", hop2.uri("/")).context(inbound).build())
+              .whenComplete(
+                  (r, e) -> {
+                    try {
+                      TestUpstream.respond(
+                          ctx,
+                          retained,
+                          HttpResponseStatus.OK,
+                          received + "|" + (e == null ? r.bodyAsString() : e.toString()));
+                    } finally {
+                      retained.release();
+                    }
+                  });
+        });
     RequestContext root = RequestContext.of("root", Duration.ofSeconds(2));
-    ClientResponse r = client.executeBlocking(ClientRequest.builder("GET", hop1.uri("/")).context(root).build());
+    ClientResponse r =
+        client.executeBlocking(ClientRequest.builder("GET", hop1.uri("/")).context(root).build());
 
     String[] budgets = r.bodyAsString().split("\\|");
     long atHop1 = parse(budgets[0]);

@@ -17,7 +17,8 @@ class EventLoopSharingTest {
     try (TestUpstream upstream = TestUpstream.start().behave(TestUpstream.ok("shared"))) {
       StabilityHttpClient client = StabilityHttpClient.builder().eventLoopGroup(shared).build();
       CompletableFuture<Boolean> onSharedLoop = new CompletableFuture<>();
-      client.execute(ClientRequest.get(upstream.uri("/")))
+      client
+          .execute(ClientRequest.get(upstream.uri("/")))
           .whenComplete((r, e) -> onSharedLoop.complete(shared.next().inEventLoop()));
       assertThat(onSharedLoop.get(5, TimeUnit.SECONDS)).isTrue();
       client.close();
@@ -32,12 +33,15 @@ class EventLoopSharingTest {
   void closeClosesPooledConnectionsAndFailsCallsInFlight() throws Exception {
     try (TestUpstream upstream = TestUpstream.start().behave(TestUpstream.hang())) {
       StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build();
-      CompletableFuture<ClientResponse> inFlight = client.execute(ClientRequest.get(upstream.uri("/")));
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+      CompletableFuture<ClientResponse> inFlight =
+          client.execute(ClientRequest.get(upstream.uri("/")));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
           .until(() -> upstream.requests.get() == 1);
       client.close();
       assertThat(inFlight).failsWithin(5, TimeUnit.SECONDS);
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
           .until(() -> upstream.closed.get() == 1);
     }
   }

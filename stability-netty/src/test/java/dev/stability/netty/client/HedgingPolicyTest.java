@@ -41,8 +41,12 @@ class HedgingPolicyTest {
         .hasMessage("fixedDelay: PT0S (expected: > 0)");
     assertThatThrownBy(() -> HedgingPolicy.builder().minAttemptTime(Duration.ofMillis(-1)))
         .hasMessage("minAttemptTime: PT-0.001S (expected: >= 0)");
-    assertThatThrownBy(() -> HedgingPolicy.builder().minDelay(Duration.ofMillis(50))
-        .percentileDelay(0.99, Duration.ofMillis(20)).build())
+    assertThatThrownBy(
+            () ->
+                HedgingPolicy.builder()
+                    .minDelay(Duration.ofMillis(50))
+                    .percentileDelay(0.99, Duration.ofMillis(20))
+                    .build())
         .hasMessage("fallback: PT0.02S (expected: >= minDelay PT0.05S)");
   }
 
@@ -69,7 +73,9 @@ class HedgingPolicyTest {
     for (int i = 0; i < LatencyTracker.SIZE; i++) {
       tracker.record(500_000); // the host got slow
     }
-    assertThat(tracker.percentileNanos(0.95)).as("cached within the refresh interval").isEqualTo(1_000);
+    assertThat(tracker.percentileNanos(0.95))
+        .as("cached within the refresh interval")
+        .isEqualTo(1_000);
     now.addAndGet(LatencyTracker.REFRESH_MILLIS * 1_000_000L);
     assertThat(tracker.percentileNanos(0.95)).as("old samples overwritten").isEqualTo(500_000);
     tracker.record(-5);

@@ -15,7 +15,10 @@ class HedgingSchedulerTest {
 
   private final ManualTimers time = new ManualTimers();
 
-  /** Attempts whose futures the test completes by hand; answers are strings, "bad" ones are not good. */
+  /**
+   * Attempts whose futures the test completes by hand; answers are strings, "bad" ones are not
+   * good.
+   */
   private static final class Script implements HedgingScheduler.Attempts<String> {
     final List<CompletableFuture<String>> started = new ArrayList<>();
     final List<Integer> cancelled = new CopyOnWriteArrayList<>();
@@ -46,12 +49,17 @@ class HedgingSchedulerTest {
   }
 
   private HedgingScheduler scheduler(HedgingPolicy policy, RetryBudgetConfig budget) {
-    return new HedgingScheduler(policy, time, time,
-        RetryBudget.create(budget, time, RetryBudgetMetrics.Meters.NONE), new LatencyTracker(time));
+    return new HedgingScheduler(
+        policy,
+        time,
+        time,
+        RetryBudget.create(budget, time, RetryBudgetMetrics.Meters.NONE),
+        new LatencyTracker(time));
   }
 
   private HedgingScheduler fixed(long delayMillis) {
-    return scheduler(HedgingPolicy.builder().fixedDelay(Duration.ofMillis(delayMillis)).build(),
+    return scheduler(
+        HedgingPolicy.builder().fixedDelay(Duration.ofMillis(delayMillis)).build(),
         RetryBudgetConfig.ofDefaults());
   }
 
@@ -89,22 +97,24 @@ class HedgingSchedulerTest {
   void aLoserThatAnswersAfterTheWinnerIsDiscarded() {
     Script script = new Script();
     script.started.clear();
-    HedgingScheduler.Attempts<String> noCancel = new HedgingScheduler.Attempts<>() {
-      @Override
-      public CompletableFuture<String> start(int attempt) {
-        return script.start(attempt);
-      }
+    HedgingScheduler.Attempts<String> noCancel =
+        new HedgingScheduler.Attempts<>() {
+          @Override
+          public CompletableFuture<String> start(int attempt) {
+            return script.start(attempt);
+          }
 
-      @Override
-      public void cancel(int attempt, CompletableFuture<String> loser) {
-        script.cancelled.add(attempt); // the connection is closed, but its answer was already in flight
-      }
+          @Override
+          public void cancel(int attempt, CompletableFuture<String> loser) {
+            script.cancelled.add(
+                attempt); // the connection is closed, but its answer was already in flight
+          }
 
-      @Override
-      public void discard(String answer) {
-        script.discard(answer);
-      }
-    };
+          @Override
+          public void discard(String answer) {
+            script.discard(answer);
+          }
+        };
     CompletableFuture<String> result = fixed(100).execute(true, deadlineIn(1000), noCancel);
     time.advance(100 * MS);
     script.started.get(0).complete("first");
@@ -149,8 +159,10 @@ class HedgingSchedulerTest {
   @Test
   void anExhaustedRetryBudgetPreventsTheHedge() {
     Script script = new Script();
-    HedgingScheduler scheduler = scheduler(HedgingPolicy.builder().fixedDelay(Duration.ofMillis(100)).build(),
-        RetryBudgetConfig.none());
+    HedgingScheduler scheduler =
+        scheduler(
+            HedgingPolicy.builder().fixedDelay(Duration.ofMillis(100)).build(),
+            RetryBudgetConfig.none());
     CompletableFuture<String> result = scheduler.execute(true, deadlineIn(1000), script);
     time.advance(500 * MS);
     assertThat(script.started).hasSize(1);
@@ -160,13 +172,21 @@ class HedgingSchedulerTest {
 
   @Test
   void eachHedgeIsWithdrawnFromTheHostsBudget() {
-    RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().minRetriesPerSecond(0).build(), time,
-        RetryBudgetMetrics.Meters.NONE);
+    RetryBudget budget =
+        RetryBudget.create(
+            RetryBudgetConfig.builder().minRetriesPerSecond(0).build(),
+            time,
+            RetryBudgetMetrics.Meters.NONE);
     for (int i = 0; i < 5; i++) {
       budget.deposit(); // one retry's worth
     }
-    HedgingScheduler scheduler = new HedgingScheduler(HedgingPolicy.builder().fixedDelay(Duration.ofMillis(10))
-        .build(), time, time, budget, new LatencyTracker(time));
+    HedgingScheduler scheduler =
+        new HedgingScheduler(
+            HedgingPolicy.builder().fixedDelay(Duration.ofMillis(10)).build(),
+            time,
+            time,
+            budget,
+            new LatencyTracker(time));
     Script first = new Script();
     Script second = new Script();
     scheduler.execute(true, deadlineIn(1000), first);
@@ -179,10 +199,12 @@ class HedgingSchedulerTest {
 
   @Test
   void theDelayFollowsTheHostsRecentP95() {
-    HedgingScheduler scheduler = scheduler(HedgingPolicy.builder().build(), RetryBudgetConfig.ofDefaults());
+    HedgingScheduler scheduler =
+        scheduler(HedgingPolicy.builder().build(), RetryBudgetConfig.ofDefaults());
     Script early = new Script();
     scheduler.execute(true, deadlineIn(10_000), early);
-    assertThat(time.scheduledDelays).as("too few answers: the fallback delay")
+    assertThat(time.scheduledDelays)
+        .as("too few answers: the fallback delay")
         .containsExactly(HedgingPolicy.DEFAULT_DELAY_MILLIS * MS);
     early.started.get(0).complete("ok");
     for (int i = 1; i <= 100; i++) {
@@ -209,8 +231,10 @@ class HedgingSchedulerTest {
   @Test
   void whenEveryAttemptIsBadTheLastOutcomeIsReturnedAndTheOthersDiscarded() {
     Script script = new Script();
-    HedgingScheduler scheduler = scheduler(HedgingPolicy.builder().maxAttempts(3)
-        .fixedDelay(Duration.ofMillis(100)).build(), RetryBudgetConfig.ofDefaults());
+    HedgingScheduler scheduler =
+        scheduler(
+            HedgingPolicy.builder().maxAttempts(3).fixedDelay(Duration.ofMillis(100)).build(),
+            RetryBudgetConfig.ofDefaults());
     CompletableFuture<String> result = scheduler.execute(true, deadlineIn(1000), script);
     time.advance(200 * MS);
     assertThat(script.started).hasSize(3);
@@ -226,8 +250,10 @@ class HedgingSchedulerTest {
   @Test
   void cancellingTheResultCancelsEveryAttemptAndTheTimer() {
     Script script = new Script();
-    HedgingScheduler scheduler = scheduler(HedgingPolicy.builder().maxAttempts(3)
-        .fixedDelay(Duration.ofMillis(100)).build(), RetryBudgetConfig.ofDefaults());
+    HedgingScheduler scheduler =
+        scheduler(
+            HedgingPolicy.builder().maxAttempts(3).fixedDelay(Duration.ofMillis(100)).build(),
+            RetryBudgetConfig.ofDefaults());
     CompletableFuture<String> result = scheduler.execute(true, deadlineIn(1000), script);
     time.advance(100 * MS);
     result.cancel(false);
@@ -239,46 +265,56 @@ class HedgingSchedulerTest {
 
   @Test
   void anAttemptThatThrowsCountsAsAFailedAttempt() {
-    HedgingScheduler.Attempts<String> throwing = new HedgingScheduler.Attempts<>() {
-      @Override
-      public CompletableFuture<String> start(int attempt) {
-        if (attempt == 0) {
-          throw new IllegalStateException("pool closed");
-        }
-        return CompletableFuture.completedFuture("second");
-      }
+    HedgingScheduler.Attempts<String> throwing =
+        new HedgingScheduler.Attempts<>() {
+          @Override
+          public CompletableFuture<String> start(int attempt) {
+            if (attempt == 0) {
+              throw new IllegalStateException("pool closed");
+            }
+            return CompletableFuture.completedFuture("second");
+          }
 
-      @Override
-      public void cancel(int attempt, CompletableFuture<String> loser) {}
-    };
+          @Override
+          public void cancel(int attempt, CompletableFuture<String> loser) {}
+        };
     CompletableFuture<String> result = fixed(100).execute(true, deadlineIn(1000), throwing);
     assertThat(result).isCompletedWithValue("second");
   }
 
   @Test
   void withRealFuturesTheFasterAttemptWins() throws Exception {
-    HedgingScheduler scheduler = new HedgingScheduler(HedgingPolicy.builder().fixedDelay(Duration.ofMillis(20))
-        .build(), dev.stability.time.TimerScheduler.shared(), dev.stability.time.Ticker.system(),
-        RetryBudget.create(RetryBudgetConfig.ofDefaults(), dev.stability.time.Ticker.system(),
-            RetryBudgetMetrics.Meters.NONE), new LatencyTracker(dev.stability.time.Ticker.system()));
+    HedgingScheduler scheduler =
+        new HedgingScheduler(
+            HedgingPolicy.builder().fixedDelay(Duration.ofMillis(20)).build(),
+            dev.stability.time.TimerScheduler.shared(),
+            dev.stability.time.Ticker.system(),
+            RetryBudget.create(
+                RetryBudgetConfig.ofDefaults(),
+                dev.stability.time.Ticker.system(),
+                RetryBudgetMetrics.Meters.NONE),
+            new LatencyTracker(dev.stability.time.Ticker.system()));
     List<CompletableFuture<String>> started = new CopyOnWriteArrayList<>();
-    CompletableFuture<String> result = scheduler.execute(true, HedgingScheduler.NO_DEADLINE,
-        new HedgingScheduler.Attempts<>() {
-          @Override
-          public CompletableFuture<String> start(int attempt) {
-            CompletableFuture<String> f = new CompletableFuture<>(); // the first never answers
-            if (attempt == 1) {
-              f.complete("hedge");
-            }
-            started.add(f);
-            return f;
-          }
+    CompletableFuture<String> result =
+        scheduler.execute(
+            true,
+            HedgingScheduler.NO_DEADLINE,
+            new HedgingScheduler.Attempts<>() {
+              @Override
+              public CompletableFuture<String> start(int attempt) {
+                CompletableFuture<String> f = new CompletableFuture<>(); // the first never answers
+                if (attempt == 1) {
+                  f.complete("hedge");
+                }
+                started.add(f);
+                return f;
+              }
 
-          @Override
-          public void cancel(int attempt, CompletableFuture<String> loser) {
-            loser.cancel(false);
-          }
-        });
+              @Override
+              public void cancel(int attempt, CompletableFuture<String> loser) {
+                loser.cancel(false);
+              }
+            });
     assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("hedge");
     assertThat(started.get(0)).isCancelled();
   }

@@ -25,13 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A raw-socket HTTP/1.1 upstream on 127.0.0.1 that lies, stalls, floods and disconnects on purpose: requests whose
- * target starts with {@code /ok} get a correct keep-alive answer whose body and {@code x-answer-to} header echo the
- * target, every other request runs the test's {@link Script}, which writes whatever bytes it likes. One thread per
- * connection; {@link #close()} closes every socket and waits for every thread.
+ * A raw-socket HTTP/1.1 upstream on 127.0.0.1 that lies, stalls, floods and disconnects on purpose:
+ * requests whose target starts with {@code /ok} get a correct keep-alive answer whose body and
+ * {@code x-answer-to} header echo the target, every other request runs the test's {@link Script},
+ * which writes whatever bytes it likes. One thread per connection; {@link #close()} closes every
+ * socket and waits for every thread.
  */
 final class HostileUpstream implements AutoCloseable {
-  /** What the upstream does with one request that is not {@code /ok...}; may write anything, block, or close. */
+  /**
+   * What the upstream does with one request that is not {@code /ok...}; may write anything, block,
+   * or close.
+   */
   @FunctionalInterface
   interface Script {
     void run(Conn conn, Request request) throws Exception;
@@ -45,11 +49,13 @@ final class HostileUpstream implements AutoCloseable {
   final AtomicInteger badRequests = new AtomicInteger();
   final List<Conn> connections = new CopyOnWriteArrayList<>();
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "hostile-upstream");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "hostile-upstream");
+            t.setDaemon(true);
+            return t;
+          });
   private final CountDownLatch accepting = new CountDownLatch(1);
   private final AtomicInteger okCounter = new AtomicInteger();
   private volatile Script script = (c, r) -> c.close();
@@ -71,7 +77,10 @@ final class HostileUpstream implements AutoCloseable {
     }
   }
 
-  /** Starts with a listen backlog of {@code backlog} and without accepting until {@link #resumeAccepting()}. */
+  /**
+   * Starts with a listen backlog of {@code backlog} and without accepting until {@link
+   * #resumeAccepting()}.
+   */
   static HostileUpstream startPaused(int backlog) throws IOException {
     return new HostileUpstream(backlog, true);
   }
@@ -104,7 +113,9 @@ final class HostileUpstream implements AutoCloseable {
         connections.add(c);
         threads.execute(() -> serve(c));
       }
-    } catch (IOException | InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+    } catch (IOException
+        | InterruptedException
+        | java.util.concurrent.RejectedExecutionException e) {
       // closed
     }
   }
@@ -115,26 +126,45 @@ final class HostileUpstream implements AutoCloseable {
         requests.incrementAndGet();
         if (r.target().startsWith("/ok")) {
           String body = r.method().equals("HEAD") ? "" : r.target();
-          c.write("HTTP/1.1 200 OK\r\ncontent-length: " + body.length() + "\r\nx-answer-to: " + r.target()
-              + "\r\n\r\n" + body);
+          c.write(
+              "HTTP/1.1 200 OK\r\ncontent-length: "
+                  + body.length()
+                  + "\r\nx-answer-to: "
+                  + r.target()
+                  + "\r\n\r\n"
+                  + body);
         } else {
           badRequests.incrementAndGet();
           script.run(c, r);
         }
       }
     } catch (Exception e) {
-      // the client closed or reset the connection, or the test closed the upstream: both end this connection
+      // the client closed or reset the connection, or the test closed the upstream: both end this
+      // connection
     } finally {
       c.close();
     }
   }
 
-  /** The client's defaults with tight phase limits, so each hostile case ends within about a second. */
+  /**
+   * The client's defaults with tight phase limits, so each hostile case ends within about a second.
+   */
   static StabilityHttpClient tightClient(RetryPolicy policy) {
-    return StabilityHttpClient.builder().ioThreads(1).config(HttpClientConfig.builder()
-        .phaseTimeouts(PhaseTimeouts.builder().connect(Duration.ofMillis(500)).responseHeaders(Duration.ofMillis(400))
-            .bodyTotal(Duration.ofMillis(600)).bodyGap(Duration.ofMillis(300)).build())
-        .maxResponseBodyBytes(64 * 1024).retryPolicy(policy).build()).build();
+    return StabilityHttpClient.builder()
+        .ioThreads(1)
+        .config(
+            HttpClientConfig.builder()
+                .phaseTimeouts(
+                    PhaseTimeouts.builder()
+                        .connect(Duration.ofMillis(500))
+                        .responseHeaders(Duration.ofMillis(400))
+                        .bodyTotal(Duration.ofMillis(600))
+                        .bodyGap(Duration.ofMillis(300))
+                        .build())
+                .maxResponseBodyBytes(64 * 1024)
+                .retryPolicy(policy)
+                .build())
+        .build();
   }
 
   /** Runs {@code request} on {@code client} and returns its failure, bounded at five seconds. */
@@ -148,8 +178,9 @@ final class HostileUpstream implements AutoCloseable {
   }
 
   /**
-   * Calls {@code /ok/N} on {@code client} and checks that the answer is this call's own: its body and header echo
-   * its target, and nothing a hostile answer left behind (an injected header, a stray body) reached it.
+   * Calls {@code /ok/N} on {@code client} and checks that the answer is this call's own: its body
+   * and header echo its target, and nothing a hostile answer left behind (an injected header, a
+   * stray body) reached it.
    */
   ClientResponse assertNextCallGetsItsOwnAnswer(StabilityHttpClient client) throws Exception {
     String target = "/ok/" + okCounter.incrementAndGet();
@@ -172,7 +203,9 @@ final class HostileUpstream implements AutoCloseable {
     }
     connections.forEach(Conn::close);
     threads.shutdownNow();
-    assertThat(threads.awaitTermination(5, TimeUnit.SECONDS)).as("upstream threads stopped").isTrue();
+    assertThat(threads.awaitTermination(5, TimeUnit.SECONDS))
+        .as("upstream threads stopped")
+        .isTrue();
   }
 
   /** One accepted connection, driven by its own thread. */
@@ -181,8 +214,10 @@ final class HostileUpstream implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+
     /** Set when the client closed its side: a read saw the end of the stream. */
     volatile boolean clientClosed;
+
     volatile boolean closed;
 
     Conn(Socket socket, int id) throws IOException {
@@ -209,7 +244,10 @@ final class HostileUpstream implements AutoCloseable {
       }
     }
 
-    /** Reads and drops input until the client closes (or the test closes the upstream); bounded by both. */
+    /**
+     * Reads and drops input until the client closes (or the test closes the upstream); bounded by
+     * both.
+     */
     void holdUntilClientCloses() throws IOException {
       byte[] sink = new byte[4096];
       while (!closed && in.read(sink) >= 0) {
@@ -233,7 +271,9 @@ final class HostileUpstream implements AutoCloseable {
       }
     }
 
-    /** Reads the next request (head and Content-Length body); {@code null} at the end of the stream. */
+    /**
+     * Reads the next request (head and Content-Length body); {@code null} at the end of the stream.
+     */
     Request read() throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int matched = 0;
@@ -254,8 +294,9 @@ final class HostileUpstream implements AutoCloseable {
       Map<String, String> headers = new TreeMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1)
-            .trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
       byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
       return new Request(start[0], start[1], headers, body);

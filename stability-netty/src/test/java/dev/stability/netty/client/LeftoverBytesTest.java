@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 22, item 1: any byte after a complete response and before the next request closes the connection
- * (RFC 9112 §6.3), so it can never be parsed in front of the next call's response. Each hostile upstream keeps the
- * connection open and would answer a next request on it; the client must not send one there.
+ * Issue 22, item 1: any byte after a complete response and before the next request closes the
+ * connection (RFC 9112 §6.3), so it can never be parsed in front of the next call's response. Each
+ * hostile upstream keeps the connection open and would answer a next request on it; the client must
+ * not send one there.
  */
 @Timeout(30)
 class LeftoverBytesTest {
@@ -26,11 +27,17 @@ class LeftoverBytesTest {
     upstream.close();
   }
 
-  /** Sends {@code method /bad}, expects {@code status}, then checks the connection was dropped and not reused. */
-  private ClientResponse leftoverClosesTheConnection(String method, String bytes, int status) throws Exception {
+  /**
+   * Sends {@code method /bad}, expects {@code status}, then checks the connection was dropped and
+   * not reused.
+   */
+  private ClientResponse leftoverClosesTheConnection(String method, String bytes, int status)
+      throws Exception {
     upstream.script((c, r) -> c.write(bytes));
-    ClientResponse bad = client.execute(ClientRequest.builder(method, upstream.uri("/bad")).build())
-        .get(5, TimeUnit.SECONDS);
+    ClientResponse bad =
+        client
+            .execute(ClientRequest.builder(method, upstream.uri("/bad")).build())
+            .get(5, TimeUnit.SECONDS);
     assertThat(bad.status()).isEqualTo(status);
     await().atMost(Duration.ofSeconds(5)).until(() -> upstream.connections.get(0).clientClosed);
 
@@ -42,59 +49,77 @@ class LeftoverBytesTest {
 
   @Test
   void bodySentWithA204ClosesTheConnection() throws Exception {
-    ClientResponse r = leftoverClosesTheConnection("GET",
-        "HTTP/1.1 204 No Content\r\ncontent-length: 5\r\n\r\nHELLO", 204);
+    ClientResponse r =
+        leftoverClosesTheConnection(
+            "GET", "HTTP/1.1 204 No Content\r\ncontent-length: 5\r\n\r\nHELLO", 204);
     assertThat(r.bodyLength()).isZero();
   }
 
   @Test
   void bodySentWithA304ClosesTheConnection() throws Exception {
-    ClientResponse r = leftoverClosesTheConnection("GET",
-        "HTTP/1.1 304 Not Modified\r\ncontent-length: 5\r\n\r\nHELLO", 304);
+    ClientResponse r =
+        leftoverClosesTheConnection(
+            "GET", "HTTP/1.1 304 Not Modified\r\ncontent-length: 5\r\n\r\nHELLO", 304);
     assertThat(r.bodyLength()).isZero();
   }
 
   @Test
   void bodySentWithAHeadAnswerClosesTheConnection() throws Exception {
-    ClientResponse r = leftoverClosesTheConnection("HEAD", "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nHELLO", 200);
+    ClientResponse r =
+        leftoverClosesTheConnection(
+            "HEAD", "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nHELLO", 200);
     assertThat(r.bodyLength()).isZero();
   }
 
   @Test
   void bodyLongerThanItsContentLengthClosesTheConnection() throws Exception {
-    ClientResponse r = leftoverClosesTheConnection("GET", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHELLO",
-        200);
+    ClientResponse r =
+        leftoverClosesTheConnection(
+            "GET", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHELLO", 200);
     assertThat(r.bodyAsString()).isEqualTo("ok");
   }
 
   @Test
   void partialHeaderBlockAfterAResponseIsNeverParsedIntoTheNextOne() throws Exception {
-    leftoverClosesTheConnection("GET",
-        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nX-Stale: ...\r\nX-Eat: ", 200);
+    leftoverClosesTheConnection(
+        "GET",
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nX-Stale: ...\r\nX-Eat: ",
+        200);
   }
 
   @Test
   void completeStrayResponseAfterTheAnswerClosesTheConnection() throws Exception {
-    leftoverClosesTheConnection("GET", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
-        + "HTTP/1.1 200 OK\r\nx-injected: yes\r\ncontent-length: 3\r\n\r\nbad", 200);
+    leftoverClosesTheConnection(
+        "GET",
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+            + "HTTP/1.1 200 OK\r\nx-injected: yes\r\ncontent-length: 3\r\n\r\nbad",
+        200);
   }
 
   @Test
   void bytesArrivingWhileTheConnectionSitsIdleInThePoolCloseIt() throws Exception {
     CountDownLatch answered = new CountDownLatch(1);
-    upstream.script((c, r) -> {
-      c.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
-      if (answered.await(5, TimeUnit.SECONDS)) {
-        c.write("X-Stale: ...\r\nX-Eat: "); // a half header block, long after the response was complete
-      }
-    });
-    assertThat(client.execute(ClientRequest.get(upstream.uri("/bad"))).get(5, TimeUnit.SECONDS).bodyAsString())
+    upstream.script(
+        (c, r) -> {
+          c.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+          if (answered.await(5, TimeUnit.SECONDS)) {
+            c.write("X-Stale: ...\r\nX-Eat: "); // a half header block, long after the response was
+            // complete
+          }
+        });
+    assertThat(
+            client
+                .execute(ClientRequest.get(upstream.uri("/bad")))
+                .get(5, TimeUnit.SECONDS)
+                .bodyAsString())
         .isEqualTo("ok");
     assertThat(client.poolStats(upstream.uri("/")).idle()).isEqualTo(1);
     answered.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> upstream.connections.get(0).clientClosed);
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.poolStats(upstream.uri("/")).idle() == 0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> client.poolStats(upstream.uri("/")).idle() == 0);
     upstream.assertNextCallGetsItsOwnAnswer(client);
     assertThat(upstream.accepted.get()).isEqualTo(2);
   }
@@ -102,12 +127,13 @@ class LeftoverBytesTest {
   @Test
   void aSingleStrayLineEndWhileIdleClosesTheConnection() throws Exception {
     CountDownLatch answered = new CountDownLatch(1);
-    upstream.script((c, r) -> {
-      c.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
-      if (answered.await(5, TimeUnit.SECONDS)) {
-        c.write("\r\n");
-      }
-    });
+    upstream.script(
+        (c, r) -> {
+          c.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+          if (answered.await(5, TimeUnit.SECONDS)) {
+            c.write("\r\n");
+          }
+        });
     client.execute(ClientRequest.get(upstream.uri("/bad"))).get(5, TimeUnit.SECONDS);
     answered.countDown();
 

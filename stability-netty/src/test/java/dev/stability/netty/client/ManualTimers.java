@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A fake clock and timer: time moves only in {@link #advance}, which runs the tasks that fell due, in order. */
+/**
+ * A fake clock and timer: time moves only in {@link #advance}, which runs the tasks that fell due,
+ * in order.
+ */
 final class ManualTimers implements TimerScheduler, Ticker {
   private final AtomicLong now = new AtomicLong(5_000_000_000L);
   private final List<Task> tasks = new ArrayList<>();
@@ -55,8 +58,11 @@ final class ManualTimers implements TimerScheduler, Ticker {
     for (int guard = 0; guard < 1000; guard++) {
       Task next;
       synchronized (this) {
-        next = tasks.stream().filter(t -> !t.done && t.due <= target).min(Comparator.comparingLong(t -> t.due))
-            .orElse(null);
+        next =
+            tasks.stream()
+                .filter(t -> !t.done && t.due <= target)
+                .min(Comparator.comparingLong(t -> t.due))
+                .orElse(null);
         if (next == null) {
           break;
         }

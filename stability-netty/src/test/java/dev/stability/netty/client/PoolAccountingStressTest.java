@@ -16,34 +16,54 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Every path (answer, deadline, context cancel, future cancel, early close) must leave the pool counts exact. */
+/**
+ * Every path (answer, deadline, context cancel, future cancel, early close) must leave the pool
+ * counts exact.
+ */
 class PoolAccountingStressTest {
 
   @Test
   void mixedOutcomesLeaveNoLeasedConnectionAndNoDrift() {
     try (TestUpstream upstream = TestUpstream.start();
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).config(HttpClientConfig.builder()
-            .pool(PoolConfig.builder().maxConnections(4).maxPendingAcquires(1_000).build()).build()).build()) {
-      upstream.behave((ctx, req, n) -> {
-        int kind = Math.floorMod(req.uri().hashCode(), 4);
-        if (kind == 0) {
-          TestUpstream.respond(ctx, req, HttpResponseStatus.OK, "now");
-        } else if (kind == 1) {
-          FullHttpRequest retained = req.retain();
-          ctx.executor().schedule(() -> {
-            TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, "later");
-            retained.release();
-          }, 20, TimeUnit.MILLISECONDS);
-        } else if (kind == 2) {
-          ctx.close();
-        } // kind 3: never answers
-      });
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .config(
+                    HttpClientConfig.builder()
+                        .pool(
+                            PoolConfig.builder()
+                                .maxConnections(4)
+                                .maxPendingAcquires(1_000)
+                                .build())
+                        .build())
+                .build()) {
+      upstream.behave(
+          (ctx, req, n) -> {
+            int kind = Math.floorMod(req.uri().hashCode(), 4);
+            if (kind == 0) {
+              TestUpstream.respond(ctx, req, HttpResponseStatus.OK, "now");
+            } else if (kind == 1) {
+              FullHttpRequest retained = req.retain();
+              ctx.executor()
+                  .schedule(
+                      () -> {
+                        TestUpstream.respond(ctx, retained, HttpResponseStatus.OK, "later");
+                        retained.release();
+                      },
+                      20,
+                      TimeUnit.MILLISECONDS);
+            } else if (kind == 2) {
+              ctx.close();
+            } // kind 3: never answers
+          });
       Random random = new Random(42);
       List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
         URI uri = upstream.uri("/" + i);
-        RequestContext ctx = RequestContext.of("stress-" + i, Duration.ofMillis(50 + random.nextInt(100)));
-        CompletableFuture<ClientResponse> f = client.execute(ClientRequest.builder("GET", uri).context(ctx).build());
+        RequestContext ctx =
+            RequestContext.of("stress-" + i, Duration.ofMillis(50 + random.nextInt(100)));
+        CompletableFuture<ClientResponse> f =
+            client.execute(ClientRequest.builder("GET", uri).context(ctx).build());
         calls.add(f);
         int action = random.nextInt(10);
         if (action == 0) {
@@ -52,19 +72,26 @@ class PoolAccountingStressTest {
           ctx.cancel(CancelReason.CANCELLED);
         }
       }
-      CompletableFuture.allOf(calls.stream().map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture[]::new))
-          .orTimeout(30, TimeUnit.SECONDS).join();
+      CompletableFuture.allOf(
+              calls.stream().map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture[]::new))
+          .orTimeout(30, TimeUnit.SECONDS)
+          .join();
 
       URI any = upstream.uri("/");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        PoolStats stats = client.poolStats(any);
-        assertThat(stats.active()).isZero();
-        assertThat(stats.pending()).isZero();
-        assertThat(stats.connecting()).isZero();
-        assertThat(stats.idle()).isLessThanOrEqualTo(4);
-        assertThat(upstream.openConnections()).isEqualTo(stats.idle());
-      });
-      assertThat(client.executeBlocking(ClientRequest.get(upstream.uri("/ok-" + okPath()))).status()).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                PoolStats stats = client.poolStats(any);
+                assertThat(stats.active()).isZero();
+                assertThat(stats.pending()).isZero();
+                assertThat(stats.connecting()).isZero();
+                assertThat(stats.idle()).isLessThanOrEqualTo(4);
+                assertThat(upstream.openConnections()).isEqualTo(stats.idle());
+              });
+      assertThat(
+              client.executeBlocking(ClientRequest.get(upstream.uri("/ok-" + okPath()))).status())
+          .isEqualTo(200);
     }
   }
 

@@ -50,7 +50,8 @@ class RetryBudgetTest {
 
   @Test
   void fractionalSharesAreNotLostToRounding() {
-    RetryBudget budget = budget(RetryBudgetConfig.builder().percentCanRetry(0.1).minRetriesPerSecond(0).build());
+    RetryBudget budget =
+        budget(RetryBudgetConfig.builder().percentCanRetry(0.1).minRetriesPerSecond(0).build());
     for (int i = 0; i < 30; i++) {
       budget.deposit();
     }
@@ -90,7 +91,8 @@ class RetryBudgetTest {
     RetryBudget budget = budget(RetryBudgetConfig.ofDefaults());
     int requests = 0;
     int retries = 0;
-    // 100 calls per second for 60 s, each call wanting two retries of a host that fails every attempt
+    // 100 calls per second for 60 s, each call wanting two retries of a host that fails every
+    // attempt
     for (int second = 0; second < 60; second++) {
       for (int call = 0; call < 100; call++) {
         budget.deposit();
@@ -101,8 +103,10 @@ class RetryBudgetTest {
       }
       now.addAndGet(Duration.ofSeconds(1).toNanos());
     }
-    // the first window may spend the whole reserve; afterwards 20 % + 10/s = 30 per 100 calls at most
-    assertThat((double) (requests + retries) / requests).isLessThanOrEqualTo(1.3 + 100.0 / requests);
+    // the first window may spend the whole reserve; afterwards 20 % + 10/s = 30 per 100 calls at
+    // most
+    assertThat((double) (requests + retries) / requests)
+        .isLessThanOrEqualTo(1.3 + 100.0 / requests);
     assertThat(retries).isGreaterThan(requests / 5);
   }
 
@@ -124,41 +128,55 @@ class RetryBudgetTest {
   @Test
   void withdrawalsAreCountedByOutcome() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().minRetriesPerSecond(0).build(), ticker,
-        RetryBudgetMetrics.forHost(registry, "api:443"));
+    RetryBudget budget =
+        RetryBudget.create(
+            RetryBudgetConfig.builder().minRetriesPerSecond(0).build(),
+            ticker,
+            RetryBudgetMetrics.forHost(registry, "api:443"));
     for (int i = 0; i < 10; i++) {
       budget.deposit();
     }
     drain(budget);
     budget.tryWithdraw();
-    assertThat(registry.get(RetryBudgetMetrics.NAME).tag("host", "api:443").tag("outcome", "allowed").counter()
-        .count()).isEqualTo(2);
-    assertThat(registry.get(RetryBudgetMetrics.NAME).tag("outcome", "exhausted").counter().count()).isEqualTo(2);
+    assertThat(
+            registry
+                .get(RetryBudgetMetrics.NAME)
+                .tag("host", "api:443")
+                .tag("outcome", "allowed")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(registry.get(RetryBudgetMetrics.NAME).tag("outcome", "exhausted").counter().count())
+        .isEqualTo(2);
   }
 
   @Test
   void racingThreadsNeverOverdrawTheBudget() throws Exception {
-    RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().minRetriesPerSecond(50).build(),
-        Ticker.system(), RetryBudgetMetrics.Meters.NONE);
+    RetryBudget budget =
+        RetryBudget.create(
+            RetryBudgetConfig.builder().minRetriesPerSecond(50).build(),
+            Ticker.system(),
+            RetryBudgetMetrics.Meters.NONE);
     int threads = 4;
     AtomicInteger allowed = new AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int t = 0; t < threads; t++) {
-        pool.execute(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          for (int i = 0; i < 1000; i++) {
-            if (budget.tryWithdraw()) {
-              allowed.incrementAndGet();
-            }
-          }
-        });
+        pool.execute(
+            () -> {
+              try {
+                start.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+              }
+              for (int i = 0; i < 1000; i++) {
+                if (budget.tryWithdraw()) {
+                  allowed.incrementAndGet();
+                }
+              }
+            });
       }
       start.countDown();
     } finally {
@@ -181,7 +199,8 @@ class RetryBudgetTest {
         .hasMessage("ttl: PT0.999S (expected: >= PT1S and <= PT1M)");
     assertThatThrownBy(() -> RetryBudgetConfig.builder().ttl(Duration.ofSeconds(61)))
         .hasMessage("ttl: PT1M1S (expected: >= PT1S and <= PT1M)");
-    RetryBudgetConfig c = RetryBudgetConfig.builder().percentCanRetry(0.5).ttl(Duration.ofSeconds(30)).build();
+    RetryBudgetConfig c =
+        RetryBudgetConfig.builder().percentCanRetry(0.5).ttl(Duration.ofSeconds(30)).build();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
     assertThat(RetryBudgetConfig.ofDefaults().percentCanRetry()).isEqualTo(0.2);
     assertThat(RetryBudgetConfig.ofDefaults().ttl()).isEqualTo(Duration.ofSeconds(10));

@@ -40,32 +40,50 @@ class StabilityHttpClientTest {
   @Test
   void resolvesHostNamesThroughTheNettyResolver() {
     upstream.behave(TestUpstream.ok("by name"));
-    java.net.URI byName = java.net.URI.create(upstream.uri("/").toString().replace("127.0.0.1", "localhost"));
-    assertThat(client.executeBlocking(ClientRequest.get(byName)).bodyAsString()).isEqualTo("by name");
+    java.net.URI byName =
+        java.net.URI.create(upstream.uri("/").toString().replace("127.0.0.1", "localhost"));
+    assertThat(client.executeBlocking(ClientRequest.get(byName)).bodyAsString())
+        .isEqualTo("by name");
   }
 
   @Test
   void headResponseAnnouncingALargeBodyIsNotMistakenForAnOversizedOne() {
-    upstream.behave((ctx, req, n) -> {
-      io.netty.handler.codec.http.FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(
-          io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-      res.headers().set("content-length", 1 << 30);
-      ctx.writeAndFlush(res);
-    });
-    ClientResponse r = client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build());
+    upstream.behave(
+        (ctx, req, n) -> {
+          io.netty.handler.codec.http.FullHttpResponse res =
+              new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                  io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+          res.headers().set("content-length", 1 << 30);
+          ctx.writeAndFlush(res);
+        });
+    ClientResponse r =
+        client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.bodyLength()).isZero();
-    assertThat(client.executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build()).status())
+    assertThat(
+            client
+                .executeBlocking(ClientRequest.builder("HEAD", upstream.uri("/")).build())
+                .status())
         .isEqualTo(200);
     assertThat(upstream.accepted.get()).isEqualTo(1);
   }
 
   @Test
   void sendsBodyAndCallerHeaders() {
-    upstream.behave((ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.CREATED,
-        req.content().toString(java.nio.charset.StandardCharsets.UTF_8) + "/" + req.headers().get("x-tenant")));
-    ClientRequest req = ClientRequest.builder("POST", upstream.uri("/orders")).header("x-tenant", "t1")
-        .body("{}").build();
+    upstream.behave(
+        (ctx, req, n) ->
+            TestUpstream.respond(
+                ctx,
+                req,
+                HttpResponseStatus.CREATED,
+                req.content().toString(java.nio.charset.StandardCharsets.UTF_8)
+                    + "/"
+                    + req.headers().get("x-tenant")));
+    ClientRequest req =
+        ClientRequest.builder("POST", upstream.uri("/orders"))
+            .header("x-tenant", "t1")
+            .body("{}")
+            .build();
     ClientResponse r = client.executeBlocking(req);
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.bodyAsString()).isEqualTo("{}/t1");
@@ -73,18 +91,23 @@ class StabilityHttpClientTest {
 
   @Test
   void hangingUpstreamFailsAtTheRequestDeadlineInPhaseResponseHeaders() {
-    client.executeBlocking(ClientRequest.get(upstream.uri("/"))); // warm, so a cold connect cannot eat the budget
+    client.executeBlocking(
+        ClientRequest.get(upstream.uri("/"))); // warm, so a cold connect cannot eat the budget
     upstream.behave(TestUpstream.hang());
     RequestContext ctx = RequestContext.of("hang", Duration.ofMillis(500));
     long start = System.nanoTime();
     CompletableFuture<ClientResponse> f =
         client.execute(ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build());
-    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-          assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
-          assertThat(e.remainingBudgetNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
-          assertThat(e.getMessage()).contains("RESPONSE_HEADERS").contains("remaining budget");
-        });
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            PhaseTimeoutException.class,
+            e -> {
+              assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
+              assertThat(e.remainingBudgetNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+              assertThat(e.getMessage()).contains("RESPONSE_HEADERS").contains("remaining budget");
+            });
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(tookMillis).isBetween(450L, 2_500L);
   }
@@ -92,14 +115,26 @@ class StabilityHttpClientTest {
   @Test
   void configuredPhaseLimitWinsWhenTighterThanTheDeadlineAndSaysHowMuchBudgetWasLeft() {
     upstream.behave(TestUpstream.hang());
-    try (StabilityHttpClient tight = StabilityHttpClient.builder().ioThreads(1).config(HttpClientConfig.builder()
-        .phaseTimeouts(PhaseTimeouts.builder().responseHeaders(Duration.ofMillis(100)).build()).build()).build()) {
+    try (StabilityHttpClient tight =
+        StabilityHttpClient.builder()
+            .ioThreads(1)
+            .config(
+                HttpClientConfig.builder()
+                    .phaseTimeouts(
+                        PhaseTimeouts.builder().responseHeaders(Duration.ofMillis(100)).build())
+                    .build())
+            .build()) {
       RequestContext ctx = RequestContext.of("tight", Duration.ofSeconds(30));
-      assertThatThrownBy(() -> tight.executeBlocking(ClientRequest.builder("GET", upstream.uri("/")).context(ctx)
-          .build())).isInstanceOfSatisfying(PhaseTimeoutException.class, e -> {
-            assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
-            assertThat(e.remainingBudgetNanos()).isGreaterThan(TimeUnit.SECONDS.toNanos(20));
-          });
+      assertThatThrownBy(
+              () ->
+                  tight.executeBlocking(
+                      ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build()))
+          .isInstanceOfSatisfying(
+              PhaseTimeoutException.class,
+              e -> {
+                assertThat(e.phase()).isEqualTo(CallPhase.RESPONSE_HEADERS);
+                assertThat(e.remainingBudgetNanos()).isGreaterThan(TimeUnit.SECONDS.toNanos(20));
+              });
     }
   }
 
@@ -107,26 +142,35 @@ class StabilityHttpClientTest {
   void blockingCallOnAnEventLoopIsRefusedInsteadOfDeadlocking() throws Exception {
     upstream.behave(TestUpstream.ok("x"));
     CompletableFuture<Throwable> seen = new CompletableFuture<>();
-    client.execute(ClientRequest.get(upstream.uri("/"))).whenComplete((r, e) -> {
-      try {
-        client.executeBlocking(ClientRequest.get(upstream.uri("/")));
-        seen.complete(null);
-      } catch (Throwable t) {
-        seen.complete(t);
-      }
-    });
-    assertThat(seen.get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+    client
+        .execute(ClientRequest.get(upstream.uri("/")))
+        .whenComplete(
+            (r, e) -> {
+              try {
+                client.executeBlocking(ClientRequest.get(upstream.uri("/")));
+                seen.complete(null);
+              } catch (Throwable t) {
+                seen.complete(t);
+              }
+            });
+    assertThat(seen.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("event loop");
   }
 
   @Test
   void bodyLargerThanTheLimitFailsAndClosesTheConnection() {
     upstream.behave(TestUpstream.ok("x".repeat(2048)));
-    try (StabilityHttpClient small = StabilityHttpClient.builder().ioThreads(1)
-        .config(HttpClientConfig.builder().maxResponseBodyBytes(1024).build()).build()) {
+    try (StabilityHttpClient small =
+        StabilityHttpClient.builder()
+            .ioThreads(1)
+            .config(HttpClientConfig.builder().maxResponseBodyBytes(1024).build())
+            .build()) {
       assertThatThrownBy(() -> small.executeBlocking(ClientRequest.get(upstream.uri("/"))))
-          .isInstanceOf(ResponseTooLargeException.class).hasMessageContaining("1024");
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+          .isInstanceOf(ResponseTooLargeException.class)
+          .hasMessageContaining("1024");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(small.poolStats(upstream.uri("/")).total()).isZero());
     }
   }
@@ -135,8 +179,12 @@ class StabilityHttpClientTest {
   void alreadyCancelledContextFailsWithoutSendingAnything() {
     RequestContext ctx = RequestContext.of("gone");
     ctx.cancel(dev.stability.context.CancelReason.CLIENT_DISCONNECTED);
-    assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", upstream.uri("/")).context(ctx)
-        .build())).isInstanceOf(ContextCancelledException.class).hasMessageContaining("CLIENT_DISCONNECTED");
+    assertThatThrownBy(
+            () ->
+                client.executeBlocking(
+                    ClientRequest.builder("GET", upstream.uri("/")).context(ctx).build()))
+        .isInstanceOf(ContextCancelledException.class)
+        .hasMessageContaining("CLIENT_DISCONNECTED");
     assertThat(upstream.requests.get()).isZero();
   }
 

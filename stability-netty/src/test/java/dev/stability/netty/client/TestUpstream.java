@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A small loopback HTTP/1.1 server for client tests; each test sets how it answers. */
 final class TestUpstream implements AutoCloseable {
-  /** How the upstream answers one request; {@code requestNumber} counts requests on this connection from 1. */
+  /**
+   * How the upstream answers one request; {@code requestNumber} counts requests on this connection
+   * from 1.
+   */
   @FunctionalInterface
   interface Behaviour {
     void handle(ChannelHandlerContext ctx, FullHttpRequest request, int requestNumber);
@@ -47,7 +50,8 @@ final class TestUpstream implements AutoCloseable {
   final AtomicInteger closed = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
   final ConcurrentLinkedQueue<FullHttpRequest> seen = new ConcurrentLinkedQueue<>();
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel server;
   private volatile Behaviour behaviour = ok("hello");
@@ -57,42 +61,57 @@ final class TestUpstream implements AutoCloseable {
   }
 
   private TestUpstream(long idleCloseMillis, io.netty.handler.ssl.SslContext ssl) {
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            accepted.incrementAndGet();
-            channels.add(ch);
-            ch.attr(REQUESTS).set(new AtomicInteger());
-            ch.closeFuture().addListener(f -> closed.incrementAndGet());
-            if (ssl != null) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-            }
-            if (idleCloseMillis > 0) {
-              ch.pipeline().addLast(new IdleStateHandler(0, 0, idleCloseMillis, TimeUnit.MILLISECONDS) {
-                @Override
-                protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-                  ctx.close();
-                }
-              });
-            }
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                    requests.incrementAndGet();
-                    seen.add(req.copy());
-                    if (seen.size() > 64) {
-                      FullHttpRequest old = seen.poll();
-                      if (old != null) {
-                        old.release();
-                      }
+                  protected void initChannel(SocketChannel ch) {
+                    accepted.incrementAndGet();
+                    channels.add(ch);
+                    ch.attr(REQUESTS).set(new AtomicInteger());
+                    ch.closeFuture().addListener(f -> closed.incrementAndGet());
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                     }
-                    behaviour.handle(ctx, req, ctx.channel().attr(REQUESTS).get().incrementAndGet());
+                    if (idleCloseMillis > 0) {
+                      ch.pipeline()
+                          .addLast(
+                              new IdleStateHandler(0, 0, idleCloseMillis, TimeUnit.MILLISECONDS) {
+                                @Override
+                                protected void channelIdle(
+                                    ChannelHandlerContext ctx, IdleStateEvent evt) {
+                                  ctx.close();
+                                }
+                              });
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(1 << 20),
+                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpRequest req) {
+                                requests.incrementAndGet();
+                                seen.add(req.copy());
+                                if (seen.size() > 64) {
+                                  FullHttpRequest old = seen.poll();
+                                  if (old != null) {
+                                    old.release();
+                                  }
+                                }
+                                behaviour.handle(
+                                    ctx, req, ctx.channel().attr(REQUESTS).get().incrementAndGet());
+                              }
+                            });
                   }
-                });
-          }
-        }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                })
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
   }
 
   static TestUpstream start() {
@@ -104,7 +123,10 @@ final class TestUpstream implements AutoCloseable {
     return new TestUpstream(0, ssl);
   }
 
-  /** Starts an upstream that closes connections idle for {@code millis}, like a server keep-alive timeout. */
+  /**
+   * Starts an upstream that closes connections idle for {@code millis}, like a server keep-alive
+   * timeout.
+   */
   static TestUpstream startWithIdleClose(long millis) {
     return new TestUpstream(millis);
   }
@@ -115,11 +137,13 @@ final class TestUpstream implements AutoCloseable {
   }
 
   URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
+    return URI.create(
+        "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
   }
 
   URI httpsUri(String path) {
-    return URI.create("https://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
+    return URI.create(
+        "https://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + path);
   }
 
   static Behaviour ok(String body) {
@@ -130,9 +154,11 @@ final class TestUpstream implements AutoCloseable {
     return (ctx, req, n) -> {};
   }
 
-  static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+  static void respond(
+      ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     HttpUtil.setContentLength(res, res.content().readableBytes());
     if (!HttpUtil.isKeepAlive(req)) {
       res.headers().set(HttpHeaderNames.CONNECTION, "close");

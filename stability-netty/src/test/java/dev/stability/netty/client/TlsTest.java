@@ -30,19 +30,25 @@ class TlsTest {
 
   private static SslContext server(String name, String alias) throws Exception {
     KeyStore ks = keyStore(name);
-    return SslContextBuilder.forServer((PrivateKey) ks.getKey(alias, PASSWORD),
-        (X509Certificate) ks.getCertificate(alias)).build();
+    return SslContextBuilder.forServer(
+            (PrivateKey) ks.getKey(alias, PASSWORD), (X509Certificate) ks.getCertificate(alias))
+        .build();
   }
 
   private static SslContext trusting(String name, String alias) throws Exception {
-    return SslContextBuilder.forClient().trustManager((X509Certificate) keyStore(name).getCertificate(alias)).build();
+    return SslContextBuilder.forClient()
+        .trustManager((X509Certificate) keyStore(name).getCertificate(alias))
+        .build();
   }
 
   @Test
   void trustedCertificateForTheHostWorks() throws Exception {
     try (TestUpstream upstream = TestUpstream.startTls(server("localhost.p12", "localhost"));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1)
-            .sslContext(trusting("localhost.p12", "localhost")).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .sslContext(trusting("localhost.p12", "localhost"))
+                .build()) {
       upstream.behave(TestUpstream.ok("secure"));
       assertThat(client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))).bodyAsString())
           .isEqualTo("secure");
@@ -52,8 +58,11 @@ class TlsTest {
   @Test
   void hostnameIsVerifiedByDefaultEvenForATrustedCertificate() throws Exception {
     try (TestUpstream upstream = TestUpstream.startTls(server("other-host.p12", "other"));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1)
-            .sslContext(trusting("other-host.p12", "other")).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .sslContext(trusting("other-host.p12", "other"))
+                .build()) {
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))))
           .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
       assertThat(upstream.requests.get()).isZero();
@@ -65,17 +74,22 @@ class TlsTest {
     try (TestUpstream upstream = TestUpstream.startTls(server("localhost.p12", "localhost"));
         StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build()) {
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))))
-          .isInstanceOf(java.io.UncheckedIOException.class).hasCauseInstanceOf(SSLException.class);
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasCauseInstanceOf(SSLException.class);
     }
   }
 
   @Test
   void onlyTheExplicitlyInsecureOptionTrustsEverything() throws Exception {
     try (TestUpstream upstream = TestUpstream.startTls(server("other-host.p12", "other"));
-        StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1)
-            .config(HttpClientConfig.builder().insecureTrustAllCertificates(true).build()).build()) {
+        StabilityHttpClient client =
+            StabilityHttpClient.builder()
+                .ioThreads(1)
+                .config(HttpClientConfig.builder().insecureTrustAllCertificates(true).build())
+                .build()) {
       upstream.behave(TestUpstream.ok("anything goes"));
-      assertThat(client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))).status()).isEqualTo(200);
+      assertThat(client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))).status())
+          .isEqualTo(200);
     }
   }
 
@@ -87,8 +101,10 @@ class TlsTest {
       URI uri = URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/");
       Warm.up(client);
       RequestContext ctx = RequestContext.of("tls", Duration.ofMillis(500));
-      assertThatThrownBy(() -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
-          .isInstanceOfSatisfying(PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(CallPhase.TLS));
+      assertThatThrownBy(
+              () -> client.executeBlocking(ClientRequest.builder("GET", uri).context(ctx).build()))
+          .isInstanceOfSatisfying(
+              PhaseTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(CallPhase.TLS));
     }
   }
 }

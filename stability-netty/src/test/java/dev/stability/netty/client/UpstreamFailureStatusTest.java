@@ -54,36 +54,66 @@ class UpstreamFailureStatusTest {
 
   @Test
   void theRequestsOwnDeadlineIs504() {
-    assertMapped(new BudgetExhaustedException("r1", 2_000_000, 5_000_000, 1_000_000), 504, "budget_exhausted");
-    assertMapped(new ContextCancelledException("r1", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)), 504,
+    assertMapped(
+        new BudgetExhaustedException("r1", 2_000_000, 5_000_000, 1_000_000),
+        504,
+        "budget_exhausted");
+    assertMapped(
+        new ContextCancelledException("r1", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED)),
+        504,
         "deadline_exceeded");
-    assertMapped(new ContextCancelledException("r1",
-        CancellationCause.of(CancelReason.DEADLINE_EXCEEDED).inherited()), 504, "deadline_exceeded");
-    assertMapped(CallNotPermittedException.shared("orders", CircuitBreakerState.CLOSED, Reason.DEADLINE_TOO_SHORT),
-        504, "deadline_too_short");
+    assertMapped(
+        new ContextCancelledException(
+            "r1", CancellationCause.of(CancelReason.DEADLINE_EXCEEDED).inherited()),
+        504,
+        "deadline_exceeded");
+    assertMapped(
+        CallNotPermittedException.shared(
+            "orders", CircuitBreakerState.CLOSED, Reason.DEADLINE_TOO_SHORT),
+        504,
+        "deadline_too_short");
   }
 
   @Test
   void anUpstreamThatMustNotBeCalledNowIs503() {
-    assertMapped(CallNotPermittedException.shared("orders", CircuitBreakerState.OPEN, Reason.OPEN), 503,
+    assertMapped(
+        CallNotPermittedException.shared("orders", CircuitBreakerState.OPEN, Reason.OPEN),
+        503,
         "breaker_open");
-    assertMapped(CallNotPermittedException.of("orders", CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN, null),
-        503, "breaker_open");
-    assertMapped(CallNotPermittedException.shared("orders", CircuitBreakerState.HALF_OPEN, Reason.HALF_OPEN_FULL),
-        503, "breaker_open");
+    assertMapped(
+        CallNotPermittedException.of(
+            "orders", CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN, null),
+        503,
+        "breaker_open");
+    assertMapped(
+        CallNotPermittedException.shared(
+            "orders", CircuitBreakerState.HALF_OPEN, Reason.HALF_OPEN_FULL),
+        503,
+        "breaker_open");
     assertMapped(new PoolExhaustedException("api:443", 64, 256), 503, "pool_exhausted");
-    AdaptiveThrottle throttle = new AdaptiveThrottle(AdaptiveThrottlingConfig.builder().enabled(true).build(),
-        () -> 0L, () -> 0.0);
+    AdaptiveThrottle throttle =
+        new AdaptiveThrottle(
+            AdaptiveThrottlingConfig.builder().enabled(true).build(), () -> 0L, () -> 0.0);
     assertMapped(throttle.rejection("api:443"), 503, "locally_throttled");
-    assertMapped(new RetryBudgetExhaustedException("api:443", RetryBudgetConfig.ofDefaults(), null), 503,
+    assertMapped(
+        new RetryBudgetExhaustedException("api:443", RetryBudgetConfig.ofDefaults(), null),
+        503,
         "retry_budget_exhausted");
-    assertMapped(new ContextCancelledException("r1", CancellationCause.of(CancelReason.SHUTDOWN)), 503, "shutdown");
+    assertMapped(
+        new ContextCancelledException("r1", CancellationCause.of(CancelReason.SHUTDOWN)),
+        503,
+        "shutdown");
   }
 
   @Test
   void anExhaustedRetryBudgetWrappingAServerErrorIsStill503() {
-    assertMapped(new RetryBudgetExhaustedException("api:443", RetryBudgetConfig.ofDefaults(),
-        new UpstreamServerErrorException("api:443", 500)), 503, "retry_budget_exhausted");
+    assertMapped(
+        new RetryBudgetExhaustedException(
+            "api:443",
+            RetryBudgetConfig.ofDefaults(),
+            new UpstreamServerErrorException("api:443", 500)),
+        503,
+        "retry_budget_exhausted");
   }
 
   @Test
@@ -99,13 +129,16 @@ class UpstreamFailureStatusTest {
       refused = e;
     }
     assertThat(refused).isInstanceOf(ConnectException.class);
-    // as DefaultStabilityHttpClient throws it today: an UncheckedIOException around the connect failure
+    // as DefaultStabilityHttpClient throws it today: an UncheckedIOException around the connect
+    // failure
     assertMapped(new UncheckedIOException(refused.getMessage(), refused), 502, "connect_failed");
   }
 
   @Test
   void aBrokenConnectionIs502() {
-    assertMapped(new PrematureCloseException("api:443", true, new SocketException("Connection reset")), 502,
+    assertMapped(
+        new PrematureCloseException("api:443", true, new SocketException("Connection reset")),
+        502,
         "premature_close");
     assertMapped(new SocketException("Connection reset"), 502, "connection_reset");
     assertMapped(new ClosedChannelException(), 502, "connection_reset");
@@ -117,28 +150,39 @@ class UpstreamFailureStatusTest {
     assertMapped(new ResponseTooLargeException("api:443", 1024, 4096), 502, "malformed_response");
     assertMapped(new DecoderException("invalid version"), 502, "malformed_response");
     assertMapped(new TooLongFrameException("header too long"), 502, "malformed_response");
-    assertMapped(new CertificatePinException("api", Set.of("sha256/a"), List.of("sha256/b")), 502, "tls_failure");
+    assertMapped(
+        new CertificatePinException("api", Set.of("sha256/a"), List.of("sha256/b")),
+        502,
+        "tls_failure");
     assertMapped(new SSLHandshakeException("no cipher suites in common"), 502, "tls_failure");
   }
 
   @Test
   void aFailedNameLookupIs502() {
     assertMapped(new UnknownHostException("nope.invalid"), 502, "dns_failure");
-    assertMapped(new DnsNameResolverException(new InetSocketAddress("127.0.0.1", 53),
-        new DefaultDnsQuestion("nope.invalid", DnsRecordType.A), "NXDOMAIN"), 502, "dns_failure");
+    assertMapped(
+        new DnsNameResolverException(
+            new InetSocketAddress("127.0.0.1", 53),
+            new DefaultDnsQuestion("nope.invalid", DnsRecordType.A),
+            "NXDOMAIN"),
+        502,
+        "dns_failure");
   }
 
   @Test
   void typesStillToComeAreNamedWithTheirRow() {
-    assertThat(UpstreamFailureStatus.PENDING_BAD_GATEWAY_TYPES).containsOnlyKeys(
-        "dev.stability.netty.client.MalformedResponseException", "dev.stability.netty.client.DnsFailureException",
-        "dev.stability.netty.client.ConnectFailedException");
+    assertThat(UpstreamFailureStatus.PENDING_BAD_GATEWAY_TYPES)
+        .containsOnlyKeys(
+            "dev.stability.netty.client.MalformedResponseException",
+            "dev.stability.netty.client.DnsFailureException",
+            "dev.stability.netty.client.ConnectFailedException");
   }
 
   @Test
   void wrappersAreWalkedOutermostFirst() {
-    Throwable wrapped = new CompletionException(new ExecutionException(
-        new PhaseTimeoutException(CallPhase.BODY, 1, 0, "api:443")));
+    Throwable wrapped =
+        new CompletionException(
+            new ExecutionException(new PhaseTimeoutException(CallPhase.BODY, 1, 0, "api:443")));
     UpstreamFailureStatus s = map(wrapped);
     assertThat(s.status()).isEqualTo(504);
     assertThat(s.failure()).isInstanceOf(PhaseTimeoutException.class);
@@ -148,8 +192,11 @@ class UpstreamFailureStatusTest {
   void failuresThatAreNotTheClientsAreLeftToTheServer() {
     assertThat(UpstreamFailureStatus.of(new IllegalStateException("handler bug"))).isEmpty();
     assertThat(UpstreamFailureStatus.of(new IOException("disk full"))).isEmpty();
-    assertThat(UpstreamFailureStatus.of(new ContextCancelledException("r1",
-        CancellationCause.of(CancelReason.CLIENT_DISCONNECTED)))).isEmpty();
+    assertThat(
+            UpstreamFailureStatus.of(
+                new ContextCancelledException(
+                    "r1", CancellationCause.of(CancelReason.CLIENT_DISCONNECTED))))
+        .isEmpty();
     assertThat(UpstreamFailureStatus.of(null)).isEmpty();
   }
 
@@ -172,12 +219,13 @@ class UpstreamFailureStatusTest {
 
   @Test
   void retryAfterIsAddedByWhoeverKnowsIt() {
-    UpstreamFailureStatus s = map(CallNotPermittedException.shared("orders", CircuitBreakerState.OPEN,
-        Reason.OPEN));
+    UpstreamFailureStatus s =
+        map(CallNotPermittedException.shared("orders", CircuitBreakerState.OPEN, Reason.OPEN));
     assertThat(s.retryAfter()).isEmpty();
     UpstreamFailureStatus withWait = s.withRetryAfter(Duration.ofSeconds(7));
     assertThat(withWait.retryAfter()).contains(Duration.ofSeconds(7));
     assertThat(withWait.toString()).isEqualTo("503 (breaker_open, Retry-After PT7S)");
-    assertThatThrownBy(() -> s.withRetryAfter(Duration.ZERO)).hasMessage("retryAfter: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> s.withRetryAfter(Duration.ZERO))
+        .hasMessage("retryAfter: PT0S (expected: > 0)");
   }
 }

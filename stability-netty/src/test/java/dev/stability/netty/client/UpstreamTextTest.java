@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class UpstreamTextTest {
   @Test
   void lineBreaksControlBytesAndNonAsciiAreEscaped() {
-    assertThat(UpstreamText.escape("a\r\nb\u001b[31m\u00ff\u2028\\")).isEqualTo("a\\x0d\\x0ab\\x1b[31m\\xff\\u2028\\\\");
+    assertThat(UpstreamText.escape("a\r\nb\u001b[31m\u00ff\u2028\\"))
+        .isEqualTo("a\\x0d\\x0ab\\x1b[31m\\xff\\u2028\\\\");
   }
 
   @Test

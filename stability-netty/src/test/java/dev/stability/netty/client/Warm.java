@@ -1,6 +1,9 @@
 package dev.stability.netty.client;
 
-/** Makes one plain call so that class loading and the first event loop start do not eat a short test deadline. */
+/**
+ * Makes one plain call so that class loading and the first event loop start do not eat a short test
+ * deadline.
+ */
 final class Warm {
   private Warm() {}
 

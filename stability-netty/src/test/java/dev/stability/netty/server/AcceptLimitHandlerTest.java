@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The server channel guard on an embedded "server channel" whose inbound messages are accepted children. */
+/**
+ * The server channel guard on an embedded "server channel" whose inbound messages are accepted
+ * children.
+ */
 class AcceptLimitHandlerTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<Object> passed = new ArrayList<>();
@@ -30,17 +33,20 @@ class AcceptLimitHandlerTest {
 
   private void start(int maxConnections) {
     guard = new AcceptLimitHandler(maxConnections, new ServerMetrics(registry));
-    server = new EmbeddedChannel(guard, new ChannelInboundHandlerAdapter() { // stands for the acceptor
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        passed.add(msg);
-      }
+    server =
+        new EmbeddedChannel(
+            guard,
+            new ChannelInboundHandlerAdapter() { // stands for the acceptor
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passed.add(msg);
+              }
 
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        exceptions.add(cause);
-      }
-    });
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                exceptions.add(cause);
+              }
+            });
     server.freezeTime();
   }
 
@@ -60,7 +66,9 @@ class AcceptLimitHandlerTest {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   private List<String> warnings() {
-    return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
         .toList();
   }
 
@@ -110,7 +118,8 @@ class AcceptLimitHandlerTest {
     server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
 
     assertThat(exceptions).isEmpty(); // neither the acceptor's 1 s pause nor the tail's WARN
-    assertThat(registry.counter("stability.server.accept.failures", "kind", "descriptors").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.accept.failures", "kind", "descriptors").count())
+        .isEqualTo(1);
     assertThat(server.config().isAutoRead()).isFalse();
     advanceMillis(AcceptLimitHandler.MIN_PAUSE_MILLIS - 1);
     assertThat(server.config().isAutoRead()).isFalse();
@@ -125,7 +134,9 @@ class AcceptLimitHandlerTest {
     for (int i = 0; i < 12; i++) {
       server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
       advanceMillis(expected - 1);
-      assertThat(server.config().isAutoRead()).as("paused for %d ms after failure %d", expected, i).isFalse();
+      assertThat(server.config().isAutoRead())
+          .as("paused for %d ms after failure %d", expected, i)
+          .isFalse();
       advanceMillis(1);
       assertThat(server.config().isAutoRead()).isTrue();
       expected = Math.min(AcceptLimitHandler.MAX_PAUSE_MILLIS, expected * 2);
@@ -136,7 +147,8 @@ class AcceptLimitHandlerTest {
     server.pipeline().fireExceptionCaught(new IOException("Connection aborted"));
     advanceMillis(AcceptLimitHandler.MIN_PAUSE_MILLIS);
     assertThat(server.config().isAutoRead()).isTrue();
-    assertThat(registry.counter("stability.server.accept.failures", "kind", "io").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.accept.failures", "kind", "io").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -172,12 +184,20 @@ class AcceptLimitHandlerTest {
     for (int i = 0; i < 3; i++) {
       server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
     }
-    assertThat(warnings()).hasSize(1).first().asString().contains("(0 more failures since the last report)")
+    assertThat(warnings())
+        .hasSize(1)
+        .first()
+        .asString()
+        .contains("(0 more failures since the last report)")
         .doesNotContain("at dev.stability"); // no stack in the line
     assertThat(appender.list.get(0).getThrowableProxy()).isNull();
 
     advanceMillis(AcceptLimitHandler.LOG_INTERVAL_SECONDS * 1000L);
     server.pipeline().fireExceptionCaught(new IOException("Too many open files"));
-    assertThat(warnings()).hasSize(2).last().asString().contains("(2 more failures since the last report)");
+    assertThat(warnings())
+        .hasSize(2)
+        .last()
+        .asString()
+        .contains("(2 more failures since the last report)");
   }
 }

@@ -29,17 +29,19 @@ class AsyncResponseTest {
   @Test
   void responseWrittenFromAnotherThreadIsDeliveredAndEndsTheRequest() throws Exception {
     RequestContext[] captured = new RequestContext[1];
-    server = new Embedded(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build(),
-        new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            captured[0] = RequestContext.current();
-            String uri = msg.uri();
-            worker.submit(() -> ctx.writeAndFlush(Handlers.ok("async " + uri)));
-          }
-        });
+    server =
+        new Embedded(
+            ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                captured[0] = RequestContext.current();
+                String uri = msg.uri();
+                worker.submit(() -> ctx.writeAndFlush(Handlers.ok("async " + uri)));
+              }
+            });
     server.send(Embedded.get("/a"));
-    worker.submit(() -> { }).get(5, TimeUnit.SECONDS); // the write task was handed to the event loop
+    worker.submit(() -> {}).get(5, TimeUnit.SECONDS); // the write task was handed to the event loop
     server.channel.runPendingTasks();
 
     assertThat(server.responses()).extracting(HttpText.Response::body).containsExactly("async /a");

@@ -22,12 +22,16 @@ class BodyLimitTest {
   }
 
   private static String post(int length) {
-    return "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n" + "z".repeat(length);
+    return "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + length
+        + "\r\n\r\n"
+        + "z".repeat(length);
   }
 
   @Test
   void aggregatedBodyOverTheLimitIsAnswered413() {
-    server = new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+    server =
+        new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
     server.send(post(101));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(413);
@@ -35,7 +39,8 @@ class BodyLimitTest {
 
   @Test
   void aggregatedBodyWithinTheLimitIsServed() {
-    server = new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+    server =
+        new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
     server.send(post(100));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(200);
@@ -44,13 +49,15 @@ class BodyLimitTest {
   @Test
   void streamingModeHandsUpPiecesAndStillEnforcesTheLimit() {
     List<Object> seen = new ArrayList<>();
-    server = new Embedded(ServerConfig.builder().streaming(true).maxContentLength(100).build(),
-        new SimpleChannelInboundHandler<HttpObject>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            seen.add(msg instanceof HttpRequest ? "head" : "content");
-          }
-        });
+    server =
+        new Embedded(
+            ServerConfig.builder().streaming(true).maxContentLength(100).build(),
+            new SimpleChannelInboundHandler<HttpObject>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+                seen.add(msg instanceof HttpRequest ? "head" : "content");
+              }
+            });
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     server.send("50\r\n" + "a".repeat(80) + "\r\n");
     server.send("50\r\n" + "a".repeat(80) + "\r\n");

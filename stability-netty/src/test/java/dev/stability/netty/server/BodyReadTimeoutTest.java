@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Issue 12 items 1 and 10(a): the deadline runs from the head, body gaps are bounded, silent connections end. */
+/**
+ * Issue 12 items 1 and 10(a): the deadline runs from the head, body gaps are bounded, silent
+ * connections end.
+ */
 @ExtendWith(LeakCheckExtension.class)
 class BodyReadTimeoutTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -26,13 +29,16 @@ class BodyReadTimeoutTest {
   }
 
   private Embedded start(ServerConfig.Builder config) {
-    server = new Embedded(config.meterRegistry(registry).build(), new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        served.add(msg.uri());
-        ctx.writeAndFlush(Handlers.ok("served " + msg.uri()));
-      }
-    });
+    server =
+        new Embedded(
+            config.meterRegistry(registry).build(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                served.add(msg.uri());
+                ctx.writeAndFlush(Handlers.ok("served " + msg.uri()));
+              }
+            });
     return server;
   }
 
@@ -68,8 +74,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void requestDeadlineRunsFromTheHeadWhileAChunkedBodyTrickles() {
-    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000))
-        .defaultRequestTimeout(Duration.ofMillis(2_000)));
+    start(
+        ServerConfig.builder()
+            .bodyReadTimeout(Duration.ofMillis(1_000))
+            .defaultRequestTimeout(Duration.ofMillis(2_000)));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 3; i++) { // one chunk every 600 ms: never a gap, but the deadline passes
       server.advance(600).send("1\r\nz\r\n");
@@ -99,7 +107,8 @@ class BodyReadTimeoutTest {
   @Test
   void bodyGapIsNotTimedWhileTheClientWaitsFor100Continue() {
     start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
-    server.send("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    server.send(
+        "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
     assertThat(server.output()).startsWith("HTTP/1.1 100 Continue");
 
     server.advance(999).send("ok");
@@ -116,7 +125,8 @@ class BodyReadTimeoutTest {
 
     assertThat(server.channel.isOpen()).isFalse();
     assertThat(server.output()).as("nobody is waiting for an answer").isEmpty();
-    assertThat(registry.counter("stability.server.connection.closes", "reason", "no_request").count())
+    assertThat(
+            registry.counter("stability.server.connection.closes", "reason", "no_request").count())
         .isEqualTo(1);
   }
 

@@ -42,8 +42,14 @@ class ChainIntegrityTest {
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(500, 200);
     assertThat(responses.get(1).body()).isEqualTo("answered /next");
     assertThat(violations("unanswered")).isEqualTo(1);
-    assertThat(registry.get("stability.chain.violations").tag("type", "SWALLOWED")
-        .tag("stage", "Handlers$PassThrough#0").counter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("stability.chain.violations")
+                .tag("type", "SWALLOWED")
+                .tag("stage", "Handlers$PassThrough#0")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -64,7 +70,9 @@ class ChainIntegrityTest {
     server.send(Embedded.get("/next"));
 
     List<HttpText.Response> responses = server.responses();
-    assertThat(responses).extracting(HttpText.Response::body).containsExactly("first /twice", "first /next");
+    assertThat(responses)
+        .extracting(HttpText.Response::body)
+        .containsExactly("first /twice", "first /next");
     assertThat(violations("second_response")).isEqualTo(1);
     assertThat(server.guards.chain().report().toString()).contains("handlers");
   }
@@ -73,13 +81,16 @@ class ChainIntegrityTest {
   void contentAfterTheLastContentIsDroppedReleasedAndReported() {
     AtomicReference<ChannelFuture> stray = new AtomicReference<>();
     HttpContent extra = new DefaultHttpContent(Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        ctx.write(Handlers.ok("done"));
-        stray.set(ctx.writeAndFlush(extra));
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                ctx.write(Handlers.ok("done"));
+                stray.set(ctx.writeAndFlush(extra));
+              }
+            });
     server.send(Embedded.get("/x"));
 
     assertThat(server.responses()).extracting(HttpText.Response::body).containsExactly("done");
@@ -92,13 +103,16 @@ class ChainIntegrityTest {
   void pipelinedRequestsAreAnsweredInOrderEvenWhenHandledAsynchronously() {
     List<ChannelHandlerContext> pending = new ArrayList<>();
     List<String> uris = new ArrayList<>();
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        pending.add(ctx);
-        uris.add(msg.uri());
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                pending.add(ctx);
+                uris.add(msg.uri());
+              }
+            });
     server.send(Embedded.get("/a") + Embedded.get("/b") + Embedded.get("/c"));
     assertThat(uris).containsExactly("/a"); // the others wait for their turn
 
@@ -107,20 +121,23 @@ class ChainIntegrityTest {
       server.channel.runPendingTasks();
     }
 
-    assertThat(server.responses()).extracting(HttpText.Response::body)
+    assertThat(server.responses())
+        .extracting(HttpText.Response::body)
         .containsExactly("answer /a", "answer /b", "answer /c");
   }
 
   @Test
   void tooManyPipelinedRequestsStopReadingUntilTheQueueDrains() {
     List<ChannelHandlerContext> pending = new ArrayList<>();
-    server = new Embedded(config.toBuilder().maxPipelinedRequests(1).build(),
-        new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            pending.add(ctx);
-          }
-        });
+    server =
+        new Embedded(
+            config.toBuilder().maxPipelinedRequests(1).build(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                pending.add(ctx);
+              }
+            });
     server.send(Embedded.get("/a") + Embedded.get("/b") + Embedded.get("/c"));
     assertThat(server.channel.config().isAutoRead()).isFalse();
 
@@ -132,6 +149,8 @@ class ChainIntegrityTest {
 
     assertThat(server.channel.config().isAutoRead()).isTrue();
     pending.get(2).writeAndFlush(Handlers.ok("c"));
-    assertThat(server.responses()).extracting(HttpText.Response::body).containsExactly("a", "b", "c");
+    assertThat(server.responses())
+        .extracting(HttpText.Response::body)
+        .containsExactly("a", "b", "c");
   }
 }

@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
-/** What clients do wrong is answered as their fault: counted by kind, logged rate-limited, never a stack at WARN. */
+/**
+ * What clients do wrong is answered as their fault: counted by kind, logged rate-limited, never a
+ * stack at WARN.
+ */
 @ExtendWith(LeakCheckExtension.class)
 class ClientFaultLoggingTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -62,7 +65,10 @@ class ClientFaultLoggingTest {
     return registry.get("stability.server.client.faults").tag("kind", kind).counter().count();
   }
 
-  /** A connection of {@code guards}: the rate limit is per server, so every connection must share them. */
+  /**
+   * A connection of {@code guards}: the rate limit is per server, so every connection must share
+   * them.
+   */
   private static EmbeddedChannel connection(StabilityServer guards, ChannelHandler... handlers) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.freezeTime();
@@ -78,7 +84,8 @@ class ClientFaultLoggingTest {
 
   @Test
   void aClientLeavingMidBodyIsCountedAsPrematureCloseWithoutWarnOrStack() {
-    StabilityServer guards = StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
+    StabilityServer guards =
+        StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 20; i++) {
       EmbeddedChannel channel = connection(guards, new Handlers.Echo());
       send(channel, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc");
@@ -88,13 +95,16 @@ class ClientFaultLoggingTest {
 
     assertThat(faults("premature_close")).isEqualTo(20);
     assertThat(warnings()).isEmpty();
-    assertThat(appender.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-        .hasSizeLessThanOrEqualTo(1).allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+        .hasSizeLessThanOrEqualTo(1)
+        .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
   }
 
   @Test
   void decodeFailuresAreCountedByKindAndStatusAndLoggedOnce() {
-    StabilityServer guards = StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
+    StabilityServer guards =
+        StabilityServer.create(ServerConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 20; i++) {
       EmbeddedChannel channel = connection(guards);
       send(channel, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: banana\r\n\r\n");
@@ -103,28 +113,36 @@ class ClientFaultLoggingTest {
     }
 
     assertThat(faults("decode_failure")).isEqualTo(20);
-    assertThat(registry.counter("stability.server.decode.failures", "status", "400").count()).isEqualTo(20);
+    assertThat(registry.counter("stability.server.decode.failures", "status", "400").count())
+        .isEqualTo(20);
     assertThat(warnings()).isEmpty();
     assertThat(appender.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).hasSize(1);
   }
 
   @Test
   void aBadRequestExceptionIsAnswered400WithItsDetailAndTheConnectionKept() {
-    Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Validating());
+    Embedded server =
+        new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Validating());
     try {
-      server.send(Embedded.get("/x?n=abc")).send(Embedded.get("/x?n=%0d%0aforged")).send(Embedded.get("/x?n=7"));
+      server
+          .send(Embedded.get("/x?n=abc"))
+          .send(Embedded.get("/x?n=%0d%0aforged"))
+          .send(Embedded.get("/x?n=7"));
 
       List<HttpText.Response> responses = server.responses();
       assertThat(responses).extracting(HttpText.Response::status).containsExactly(400, 400, 200);
       assertThat(responses.get(0).header("content-type")).isEqualTo("application/problem+json");
-      assertThat(responses.get(0).body()).contains("\"detail\":\"n: \\\"abc\\\" (expected: digits)\"");
+      assertThat(responses.get(0).body())
+          .contains("\"detail\":\"n: \\\"abc\\\" (expected: digits)\"");
       assertThat(responses.get(1).body()).contains("\\\\u000d\\\\u000aforged");
       assertThat(server.channel.isOpen()).isTrue();
       assertThat(warnings()).isEmpty();
-      assertThat(appender.list).allSatisfy(e -> {
-        assertThat(e.getThrowableProxy()).isNull();
-        assertThat(e.getFormattedMessage()).doesNotContain("\r", "\nforged");
-      });
+      assertThat(appender.list)
+          .allSatisfy(
+              e -> {
+                assertThat(e.getThrowableProxy()).isNull();
+                assertThat(e.getFormattedMessage()).doesNotContain("\r", "\nforged");
+              });
     } finally {
       server.finish();
     }
@@ -132,10 +150,13 @@ class ClientFaultLoggingTest {
 
   @Test
   void repeatedDeadlineHeadersGiveTheEarliestAndAMalformedOneIs400() {
-    Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(),
-        new Handlers.Silent()); // the 504 closes: a second connection for the malformed case
+    Embedded server =
+        new Embedded(
+            ServerConfig.builder().meterRegistry(registry).build(),
+            new Handlers.Silent()); // the 504 closes: a second connection for the malformed case
     try {
-      server.send("GET /silent/a HTTP/1.1\r\nHost: x\r\nx-request-timeout: 1500m\r\nx-request-timeout: 100m\r\n\r\n");
+      server.send(
+          "GET /silent/a HTTP/1.1\r\nHost: x\r\nx-request-timeout: 1500m\r\nx-request-timeout: 100m\r\n\r\n");
       server.advance(99);
       assertThat(server.output()).isEmpty();
       server.advance(1);
@@ -143,9 +164,11 @@ class ClientFaultLoggingTest {
     } finally {
       server.finish();
     }
-    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
+    server =
+        new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
     try {
-      server.send("GET /silent/b HTTP/1.1\r\nHost: x\r\nx-request-timeout: 100m\r\nx-request-timeout: 1500\r\n\r\n");
+      server.send(
+          "GET /silent/b HTTP/1.1\r\nHost: x\r\nx-request-timeout: 100m\r\nx-request-timeout: 1500\r\n\r\n");
       assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(400);
     } finally {
       server.finish();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 class ClientFaultsTest {
   private final AtomicLong now = new AtomicLong();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ClientFaults faults = new ClientFaults(registry, now::get, Duration.ofSeconds(10).toNanos());
+  private final ClientFaults faults =
+      new ClientFaults(registry, now::get, Duration.ofSeconds(10).toNanos());
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final Logger logger = (Logger) LoggerFactory.getLogger(ClientFaults.class);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -48,39 +49,58 @@ class ClientFaultsTest {
   @Test
   void everyFaultIsCountedByKindButLoggedAtInfoOncePerKindPerInterval() {
     for (int i = 0; i < 200; i++) {
-      faults.record(ClientFault.PREMATURE_CLOSE, new PrematureChannelClosureException("left"), channel);
+      faults.record(
+          ClientFault.PREMATURE_CLOSE, new PrematureChannelClosureException("left"), channel);
     }
     faults.record(ClientFault.RESET, new IOException("Connection reset by peer"), channel);
 
     assertThat(count(ClientFault.PREMATURE_CLOSE)).isEqualTo(200);
     assertThat(count(ClientFault.RESET)).isEqualTo(1);
     assertThat(count(ClientFault.DECODE_FAILURE)).isZero();
-    assertThat(appender.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).hasSize(2)
-        .allSatisfy(e -> {
-          assertThat(e.getLevel()).isEqualTo(Level.INFO);
-          assertThat(e.getThrowableProxy()).isNull();
-        });
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getLevel()).isEqualTo(Level.INFO);
+              assertThat(e.getThrowableProxy()).isNull();
+            });
 
     now.addAndGet(Duration.ofSeconds(10).toNanos());
-    faults.record(ClientFault.PREMATURE_CLOSE, new PrematureChannelClosureException("left"), channel);
+    faults.record(
+        ClientFault.PREMATURE_CLOSE, new PrematureChannelClosureException("left"), channel);
 
-    assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.INFO).last().satisfies(e ->
-        assertThat(e.getFormattedMessage()).contains("premature_close", "(199 more of this kind"));
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel() == Level.INFO)
+        .last()
+        .satisfies(
+            e ->
+                assertThat(e.getFormattedMessage())
+                    .contains("premature_close", "(199 more of this kind"));
   }
 
   @Test
   void theStackGoesToDebugOnlyUnderAnEscapedMessage() {
-    faults.record(ClientFault.DECODE_FAILURE, new IllegalArgumentException("invalid version format: \u001b[2J\r\nX"),
+    faults.record(
+        ClientFault.DECODE_FAILURE,
+        new IllegalArgumentException("invalid version format: \u001b[2J\r\nX"),
         channel);
 
-    assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.DEBUG).singleElement().satisfies(e -> {
-      assertThat(e.getThrowableProxy()).isNotNull();
-      assertThat(e.getThrowableProxy().getStackTraceElementProxyArray()).isNotEmpty();
-      assertThat(e.getThrowableProxy().getMessage()).contains("\\u001b[2J\\u000d\\u000aX")
-          .doesNotContain("\u001b", "\r", "\n");
-    });
-    assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.INFO).singleElement().satisfies(e ->
-        assertThat(e.getFormattedMessage()).doesNotContain("\u001b", "\r", "\n"));
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel() == Level.DEBUG)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getThrowableProxy()).isNotNull();
+              assertThat(e.getThrowableProxy().getStackTraceElementProxyArray()).isNotEmpty();
+              assertThat(e.getThrowableProxy().getMessage())
+                  .contains("\\u001b[2J\\u000d\\u000aX")
+                  .doesNotContain("\u001b", "\r", "\n");
+            });
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel() == Level.INFO)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).doesNotContain("\u001b", "\r", "\n"));
   }
 
   @Test
@@ -88,13 +108,16 @@ class ClientFaultsTest {
     faults.record(ClientFault.HEADER_TIMEOUT, null, channel);
 
     assertThat(count(ClientFault.HEADER_TIMEOUT)).isEqualTo(1);
-    assertThat(appender.list).singleElement().satisfies(e -> assertThat(e.getThrowableProxy()).isNull());
+    assertThat(appender.list)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getThrowableProxy()).isNull());
   }
 
   @Test
   void onlyTransportAndPrematureCloseExceptionsAreTheClientsFault() {
     assertThat(ClientFault.of(new IOException("reset"))).isEqualTo(ClientFault.RESET);
-    assertThat(ClientFault.of(new PrematureChannelClosureException())).isEqualTo(ClientFault.PREMATURE_CLOSE);
+    assertThat(ClientFault.of(new PrematureChannelClosureException()))
+        .isEqualTo(ClientFault.PREMATURE_CLOSE);
     assertThat(ClientFault.of(new IllegalStateException("a handler bug"))).isNull();
   }
 

@@ -12,9 +12,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class ConnectionLimitsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerConfig config = ServerConfig.builder()
-      .headerReadTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(5))
-      .defaultRequestTimeout(Duration.ofSeconds(30)).meterRegistry(registry).build();
+  private final ServerConfig config =
+      ServerConfig.builder()
+          .headerReadTimeout(Duration.ofSeconds(1))
+          .idleTimeout(Duration.ofSeconds(5))
+          .defaultRequestTimeout(Duration.ofSeconds(30))
+          .meterRegistry(registry)
+          .build();
   private Embedded server;
 
   @AfterEach
@@ -46,7 +50,8 @@ class ConnectionLimitsTest {
     server.advance(900).send("GET /three HTTP/1.1\r\n");
     server.advance(900).send("Host: x\r\n\r\n");
 
-    assertThat(server.responses()).extracting(HttpText.Response::body)
+    assertThat(server.responses())
+        .extracting(HttpText.Response::body)
         .containsExactly("echo /one", "echo /two", "echo /three");
     assertThat(server.channel.isOpen()).isTrue();
   }
@@ -61,7 +66,8 @@ class ConnectionLimitsTest {
     server.advance(1);
 
     assertThat(server.channel.isOpen()).isFalse();
-    assertThat(registry.counter("stability.server.connection.closes", "reason", "idle").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.connection.closes", "reason", "idle").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -76,7 +82,8 @@ class ConnectionLimitsTest {
 
   @Test
   void maxRequestsPerConnectionClosesAfterTheLastAllowedResponse() {
-    server = new Embedded(config.toBuilder().maxRequestsPerConnection(2).build(), new Handlers.Echo());
+    server =
+        new Embedded(config.toBuilder().maxRequestsPerConnection(2).build(), new Handlers.Echo());
     server.send(Embedded.get("/1"));
     server.send(Embedded.get("/2"));
 
@@ -87,13 +94,19 @@ class ConnectionLimitsTest {
 
   @Test
   void agedConnectionIsClosedAfterItsCurrentResponse() {
-    server = new Embedded(config.toBuilder().idleTimeout(Duration.ZERO).maxConnectionAge(Duration.ofSeconds(3))
-        .build(), new Handlers.Echo());
+    server =
+        new Embedded(
+            config.toBuilder()
+                .idleTimeout(Duration.ZERO)
+                .maxConnectionAge(Duration.ofSeconds(3))
+                .build(),
+            new Handlers.Echo());
     server.send(Embedded.get("/1"));
     server.advance(3000);
 
     assertThat(server.channel.isOpen()).isFalse();
-    assertThat(registry.counter("stability.server.connection.closes", "reason", "max_age").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.connection.closes", "reason", "max_age").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -107,15 +120,24 @@ class ConnectionLimitsTest {
 
   @Test
   void connectionWhoseClientStopsReadingIsClosedAfterTheWriteTimeout() {
-    server = new Embedded(config.toBuilder().writeTimeout(Duration.ofSeconds(2)).build(),
-        new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest>() {
-          @Override
-          protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
-              io.netty.handler.codec.http.FullHttpRequest msg) {
-            ctx.write(Handlers.ok("x".repeat(4096))); // queued, never flushed: like a client not reading
-          }
-        });
-    server.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(64, 128));
+    server =
+        new Embedded(
+            config.toBuilder().writeTimeout(Duration.ofSeconds(2)).build(),
+            new io.netty.channel.SimpleChannelInboundHandler<
+                io.netty.handler.codec.http.FullHttpRequest>() {
+              @Override
+              protected void channelRead0(
+                  io.netty.channel.ChannelHandlerContext ctx,
+                  io.netty.handler.codec.http.FullHttpRequest msg) {
+                ctx.write(
+                    Handlers.ok(
+                        "x".repeat(4096))); // queued, never flushed: like a client not reading
+              }
+            });
+    server
+        .channel
+        .config()
+        .setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(64, 128));
     server.send(Embedded.get("/big"));
     assertThat(server.channel.isWritable()).isFalse();
 
@@ -124,7 +146,10 @@ class ConnectionLimitsTest {
     server.advance(1);
 
     assertThat(server.channel.isOpen()).isFalse();
-    assertThat(registry.counter("stability.server.connection.closes", "reason", "write_timeout").count())
+    assertThat(
+            registry
+                .counter("stability.server.connection.closes", "reason", "write_timeout")
+                .count())
         .isEqualTo(1);
   }
 
@@ -135,7 +160,9 @@ class ConnectionLimitsTest {
     server.send("GET /b HTTP/1.0\r\n\r\n");
 
     List<HttpText.Response> responses = server.responses();
-    assertThat(responses).extracting(r -> r.header("connection")).containsExactly("keep-alive", "close");
+    assertThat(responses)
+        .extracting(r -> r.header("connection"))
+        .containsExactly("keep-alive", "close");
     assertThat(server.channel.isOpen()).isFalse();
   }
 }

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class DecodeFailureTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerConfig config = ServerConfig.builder().maxInitialLineLength(128)
-      .maxHeaderSize(256).meterRegistry(registry).build();
+  private final ServerConfig config =
+      ServerConfig.builder()
+          .maxInitialLineLength(128)
+          .maxHeaderSize(256)
+          .meterRegistry(registry)
+          .build();
   private final Embedded server = new Embedded(config, new Handlers.Echo());
 
   @AfterEach
@@ -30,7 +34,8 @@ class DecodeFailureTest {
     assertThat(responses.get(0).closes()).isTrue();
     assertThat(responses.get(0).header("content-type")).isEqualTo("application/problem+json");
     assertThat(server.channel.isOpen()).isFalse();
-    assertThat(registry.counter("stability.server.decode.failures", "status", "414").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.decode.failures", "status", "414").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -74,14 +79,19 @@ class DecodeFailureTest {
   @Test
   void badChunkInAStreamedBodyIsAnsweredForThatRequestWhenItsResponseHasNotStarted() {
     java.util.List<Object> seen = new java.util.ArrayList<>();
-    Embedded streaming = new Embedded(config.toBuilder().streaming(true).build(),
-        new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpObject>() {
-          @Override
-          protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
-              io.netty.handler.codec.http.HttpObject msg) {
-            seen.add(msg instanceof io.netty.handler.codec.http.HttpRequest r ? r.uri() : "content");
-          }
-        });
+    Embedded streaming =
+        new Embedded(
+            config.toBuilder().streaming(true).build(),
+            new io.netty.channel.SimpleChannelInboundHandler<
+                io.netty.handler.codec.http.HttpObject>() {
+              @Override
+              protected void channelRead0(
+                  io.netty.channel.ChannelHandlerContext ctx,
+                  io.netty.handler.codec.http.HttpObject msg) {
+                seen.add(
+                    msg instanceof io.netty.handler.codec.http.HttpRequest r ? r.uri() : "content");
+              }
+            });
     try {
       streaming.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
       streaming.send("zz\r\n");
@@ -89,7 +99,8 @@ class DecodeFailureTest {
       java.util.List<HttpText.Response> responses = streaming.responses();
       assertThat(seen).containsExactly("/upload");
       assertThat(responses).extracting(HttpText.Response::status).containsExactly(400);
-      assertThat(responses.get(0).body()).contains("requestId"); // answered by the exchange, for that request
+      assertThat(responses.get(0).body())
+          .contains("requestId"); // answered by the exchange, for that request
       assertThat(streaming.channel.isOpen()).isFalse();
     } finally {
       streaming.finish();

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 12 item 2: after a final response written before the request's body was read, the body is never decoded
- * as a request. Every body here hides a second request ({@code /smuggled}) that must not be answered.
+ * Issue 12 item 2: after a final response written before the request's body was read, the body is
+ * never decoded as a request. Every body here hides a second request ({@code /smuggled}) that must
+ * not be answered.
  */
 @ExtendWith(LeakCheckExtension.class)
 class EarlyAnswerTest {
@@ -74,7 +75,8 @@ class EarlyAnswerTest {
   @Test
   void declaredBodyOverTheLimitWithExpectContinueIsAnswered413AndTheBodySentAnywayIsDropped() {
     start(ServerConfig.builder().maxContentLength(16));
-    server.send(head("Expect: 100-continue\r\n", SMUGGLED.length()) + SMUGGLED); // sent without waiting
+    server.send(
+        head("Expect: 100-continue\r\n", SMUGGLED.length()) + SMUGGLED); // sent without waiting
 
     assertOnlyAnswer(413);
   }
@@ -91,7 +93,8 @@ class EarlyAnswerTest {
   void chunkedBodyGrowingOverTheLimitIsAnswered413AndTheRestIsDropped() {
     start(ServerConfig.builder().maxContentLength(16));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-    server.send(Integer.toHexString(SMUGGLED.length()) + "\r\n" + SMUGGLED + "\r\n0\r\n\r\n" + SMUGGLED);
+    server.send(
+        Integer.toHexString(SMUGGLED.length()) + "\r\n" + SMUGGLED + "\r\n0\r\n\r\n" + SMUGGLED);
 
     assertOnlyAnswer(413);
   }
@@ -101,14 +104,18 @@ class EarlyAnswerTest {
     start(ServerConfig.builder().defaultRequestTimeout(Duration.ofMillis(500)));
     server.send(head("", SMUGGLED.length()) + "GET /smug").advance(500);
 
-    assertOnlyAnswer(504); // closed: the rest of the body has nowhere to go (on a socket it is read and dropped)
+    assertOnlyAnswer(
+        504); // closed: the rest of the body has nowhere to go (on a socket it is read and dropped)
   }
 
   @Test
   void streamingHandlerAnsweringBeforeTheBodyClosesTheConnection() {
     start(ServerConfig.builder().streaming(true));
-    server.send("POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: " + SMUGGLED.length() + "\r\n\r\n"
-        + SMUGGLED);
+    server.send(
+        "POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            + SMUGGLED.length()
+            + "\r\n\r\n"
+            + SMUGGLED);
 
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(200);
@@ -120,7 +127,8 @@ class EarlyAnswerTest {
   @Test
   void streamingHandlerAnsweringAGetOnItsHeadKeepsTheConnection() {
     start(ServerConfig.builder().streaming(true));
-    server.send("GET /early HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /early2 HTTP/1.1\r\nHost: x\r\n\r\n");
+    server.send(
+        "GET /early HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /early2 HTTP/1.1\r\nHost: x\r\n\r\n");
 
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(200, 200);
@@ -133,7 +141,10 @@ class EarlyAnswerTest {
     start(ServerConfig.builder().maxContentLength(100));
     server.send(head("Expect: 100-continue\r\n", 5) + "hello" + Embedded.get("/next"));
 
-    assertThat(server.output()).contains("100 Continue").contains("served /up").contains("served /next");
+    assertThat(server.output())
+        .contains("100 Continue")
+        .contains("served /up")
+        .contains("served /next");
     assertThat(served).containsExactly("/up", "/next");
     assertThat(server.channel.isOpen()).isTrue();
   }

@@ -53,7 +53,9 @@ final class Embedded {
     return HttpText.parseAll(output());
   }
 
-  /** Closes the channel and releases whatever is left, so that leak detection sees only real leaks. */
+  /**
+   * Closes the channel and releases whatever is left, so that leak detection sees only real leaks.
+   */
   void finish() {
     channel.finishAndReleaseAll();
   }

@@ -38,10 +38,12 @@ class ExceptionGuardTest {
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(500, 200);
     assertThat(responses.get(0).header("content-type")).isEqualTo("application/problem+json");
-    assertThat(responses.get(0).body()).doesNotContain("secret", "IllegalStateException", "at dev.");
+    assertThat(responses.get(0).body())
+        .doesNotContain("secret", "IllegalStateException", "at dev.");
     assertThat(responses.get(1).body()).isEqualTo("fine /next");
     assertThat(server.channel.isOpen()).isTrue();
-    assertThat(registry.counter("stability.server.guard.incidents", "kind", "exception").count()).isEqualTo(1);
+    assertThat(registry.counter("stability.server.guard.incidents", "kind", "exception").count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -55,15 +57,19 @@ class ExceptionGuardTest {
 
   @Test
   void exceptionAfterTheResponseStartedClosesTheConnection() {
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set("transfer-encoding", "chunked");
-        ctx.writeAndFlush(head);
-        throw new IllegalStateException("boom mid-response");
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                DefaultHttpResponse head =
+                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                head.headers().set("transfer-encoding", "chunked");
+                ctx.writeAndFlush(head);
+                throw new IllegalStateException("boom mid-response");
+              }
+            });
     server.send(Embedded.get("/x"));
 
     assertThat(server.output()).startsWith("HTTP/1.1 200 OK").doesNotContain("500");
@@ -72,69 +78,93 @@ class ExceptionGuardTest {
 
   @Test
   void failedOutboundWriteWithNothingCommittedBecomesOne500() {
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        ctx.writeAndFlush("not an http message"); // the encoder rejects it: only the promise learns
-      }
-    });
-    server.channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() { // what a socket transport does
-      @Override
-      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof String) {
-          promise.setFailure(new UnsupportedOperationException("unsupported message type: String"));
-        } else {
-          ctx.write(msg, promise);
-        }
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                ctx.writeAndFlush(
+                    "not an http message"); // the encoder rejects it: only the promise learns
+              }
+            });
+    server
+        .channel
+        .pipeline()
+        .addFirst(
+            new ChannelOutboundHandlerAdapter() { // what a socket transport does
+              @Override
+              public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (msg instanceof String) {
+                  promise.setFailure(
+                      new UnsupportedOperationException("unsupported message type: String"));
+                } else {
+                  ctx.write(msg, promise);
+                }
+              }
+            });
     server.send(Embedded.get("/x"));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);
-    assertThat(registry.counter("stability.server.guard.incidents", "kind", "write_failure").count())
+    assertThat(
+            registry.counter("stability.server.guard.incidents", "kind", "write_failure").count())
         .isEqualTo(1);
   }
 
   @Test
   void failureReportedFromAnotherThreadIsAnswered500() throws Exception {
     AtomicReference<RequestContext> captured = new AtomicReference<>();
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        captured.set(RequestContext.current());
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                captured.set(RequestContext.current());
+              }
+            });
     server.send(Embedded.get("/async"));
-    Thread worker = new Thread(() -> ServerRequestContexts.fail(captured.get(), new RuntimeException("db down")));
+    Thread worker =
+        new Thread(
+            () -> ServerRequestContexts.fail(captured.get(), new RuntimeException("db down")));
     worker.start();
     worker.join();
     server.channel.runPendingTasks();
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);
-    assertThat(registry.counter("stability.server.guard.incidents", "kind", "async_failure").count())
+    assertThat(
+            registry.counter("stability.server.guard.incidents", "kind", "async_failure").count())
         .isEqualTo(1);
   }
 
   @Test
   void taskThatThrowsOnAnotherThreadIsAnswered500AtOnceNotAtTheDeadline() throws Exception {
     AtomicReference<RequestContext> captured = new AtomicReference<>();
-    server = new Embedded(config, new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        captured.set(RequestContext.current());
-      }
-    });
+    server =
+        new Embedded(
+            config,
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                captured.set(RequestContext.current());
+              }
+            });
     server.send(Embedded.get("/async-task"));
     AtomicReference<Throwable> rethrown = new AtomicReference<>();
-    Thread worker = new Thread(() -> {
-      try {
-        dev.stability.context.ContextExecutors.wrap(captured.get(), () -> {
-          throw new IllegalStateException("inventory client bug");
-        }).run();
-      } catch (IllegalStateException e) {
-        rethrown.set(e);
-      }
-    });
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                dev.stability.context.ContextExecutors.wrap(
+                        captured.get(),
+                        () -> {
+                          throw new IllegalStateException("inventory client bug");
+                        })
+                    .run();
+              } catch (IllegalStateException e) {
+                rethrown.set(e);
+              }
+            });
     worker.start();
     worker.join();
     server.channel.runPendingTasks(); // no time advanced: the deadline is 10 s away
@@ -148,7 +178,10 @@ class ExceptionGuardTest {
   @Test
   void transportErrorClosesQuietlyWithoutAnIncident() {
     server = new Embedded(config, new Handlers.Echo());
-    server.channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+    server
+        .channel
+        .pipeline()
+        .fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
 
     assertThat(server.channel.isOpen()).isFalse();
     assertThat(registry.find("stability.server.guard.incidents").counters()).isEmpty();
@@ -159,10 +192,17 @@ class ExceptionGuardTest {
     server = new Embedded(config, new Handlers.Echo());
     server.send(Embedded.get("/done")); // answered: nothing is in flight afterwards
     server.output();
-    server.channel.pipeline().context(Handlers.Echo.class).fireExceptionCaught(new IllegalStateException("stray"));
+    server
+        .channel
+        .pipeline()
+        .context(Handlers.Echo.class)
+        .fireExceptionCaught(new IllegalStateException("stray"));
 
     assertThat(server.channel.isOpen()).isFalse();
-    assertThat(registry.counter("stability.server.guard.incidents", "kind", "connection_exception").count())
+    assertThat(
+            registry
+                .counter("stability.server.guard.incidents", "kind", "connection_exception")
+                .count())
         .isEqualTo(1);
   }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Issue 12 item 3: the guard owns the release of what it dispatched when the handler fails holding it. */
+/**
+ * Issue 12 item 3: the guard owns the release of what it dispatched when the handler fails holding
+ * it.
+ */
 @ExtendWith(LeakCheckExtension.class)
 class HandlerFailureReleaseTest {
   private final AtomicReference<ReferenceCounted> seen = new AtomicReference<>();
@@ -36,7 +39,9 @@ class HandlerFailureReleaseTest {
     return "POST " + uri + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
   }
 
-  /** Like the examples' router: takes the request and throws before its own try/finally releases it. */
+  /**
+   * Like the examples' router: takes the request and throws before its own try/finally releases it.
+   */
   private final class LeakyThrower extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -51,10 +56,12 @@ class HandlerFailureReleaseTest {
       }
       if (msg instanceof FullHttpRequest r && r.uri().startsWith("/async")) {
         RequestContext context = RequestContext.current();
-        offload.execute(() -> ServerRequestContexts.fail(context, new IllegalStateException("async bug")));
+        offload.execute(
+            () -> ServerRequestContexts.fail(context, new IllegalStateException("async bug")));
         return; // keeps the request, fails on another thread
       }
-      throw new IllegalArgumentException("URLDecoder: Illegal hex characters in escape (%) pattern");
+      throw new IllegalArgumentException(
+          "URLDecoder: Illegal hex characters in escape (%) pattern");
     }
   }
 
@@ -78,14 +85,19 @@ class HandlerFailureReleaseTest {
 
   @Test
   void handlerThatFailsOnAnotherThreadHoldingTheRequestLeaksNothing() {
-    server = new Embedded(ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build(),
-        new LeakyThrower());
+    server =
+        new Embedded(
+            ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build(),
+            new LeakyThrower());
     server.send(post("/async"));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      server.channel.runPendingTasks();
-      return seen.get().refCnt() == 0;
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              server.channel.runPendingTasks();
+              return seen.get().refCnt() == 0;
+            });
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);
   }
 
@@ -101,15 +113,18 @@ class HandlerFailureReleaseTest {
   @Test
   void streamingHandlerThatThrowsHoldingABodyPieceLeaksNothing() {
     AtomicReference<HttpContent> piece = new AtomicReference<>();
-    server = new Embedded(ServerConfig.builder().streaming(true).build(), new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpContent c) {
-          piece.compareAndSet(null, c);
-          throw new IllegalStateException("cannot parse the body");
-        }
-      }
-    });
+    server =
+        new Embedded(
+            ServerConfig.builder().streaming(true).build(),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpContent c) {
+                  piece.compareAndSet(null, c);
+                  throw new IllegalStateException("cannot parse the body");
+                }
+              }
+            });
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);

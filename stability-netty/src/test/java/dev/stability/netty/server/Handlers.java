@@ -19,8 +19,9 @@ final class Handlers {
 
   static FullHttpResponse ok(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.wrappedBuffer(bytes));
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     return r;
   }

@@ -28,15 +28,18 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 12 items 1, 2 and 4 on loopback, one event loop for every connection: stalled bodies, early answers
- * whose body the client sends anyway, and one connection pipelining thousands of requests.
+ * Issue 12 items 1, 2 and 4 on loopback, one event loop for every connection: stalled bodies, early
+ * answers whose body the client sends anyway, and one connection pipelining thousands of requests.
  */
 @ExtendWith(LeakCheckExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileClientSocketTest {
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+
   /** A victim's p99 bound on a loaded 2-core CI box; the figure printed is what to compare. */
-  private static final double P99_BOUND_MS = Double.parseDouble(System.getProperty("fairness.p99BoundMs", "50"));
+  private static final double P99_BOUND_MS =
+      Double.parseDouble(System.getProperty("fairness.p99BoundMs", "50"));
+
   private EventLoopGroup group;
   private Channel server;
   private int port;
@@ -45,18 +48,31 @@ class HostileClientSocketTest {
   @BeforeAll
   void start() throws InterruptedException {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ServerConfig config = ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(300))
-        .maxContentLength(1024).build();
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.create(config).initializer(p -> p.addLast(
-            new SimpleChannelInboundHandler<FullHttpRequest>() {
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-                smuggledServed |= msg.uri().startsWith("/smuggled");
-                ctx.writeAndFlush(Handlers.ok("ok " + msg.uri()));
-              }
-            })))
-        .bind("127.0.0.1", 0).sync().channel();
+    ServerConfig config =
+        ServerConfig.builder()
+            .bodyReadTimeout(Duration.ofMillis(300))
+            .maxContentLength(1024)
+            .build();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                StabilityServer.create(config)
+                    .initializer(
+                        p ->
+                            p.addLast(
+                                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                  @Override
+                                  protected void channelRead0(
+                                      ChannelHandlerContext ctx, FullHttpRequest msg) {
+                                    smuggledServed |= msg.uri().startsWith("/smuggled");
+                                    ctx.writeAndFlush(Handlers.ok("ok " + msg.uri()));
+                                  }
+                                })))
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
     port = ((InetSocketAddress) server.localAddress()).getPort();
   }
 
@@ -105,7 +121,9 @@ class HostileClientSocketTest {
   @Test
   void bodySentAnywayAfter413IsReadAndDroppedAndTheAnswerArrivesIntact() throws IOException {
     try (Socket s = connect()) {
-      send(s, "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 200000\r\n\r\n");
+      send(
+          s,
+          "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 200000\r\n\r\n");
       String body = SMUGGLED.repeat(200_000 / SMUGGLED.length() + 1).substring(0, 200_000);
       send(s, body); // without waiting, as RFC 9110 allows
 
@@ -120,8 +138,12 @@ class HostileClientSocketTest {
   @Test
   void unsupportedExpectationIsAnswered417AndTheBodyIsNeverARequest() throws IOException {
     try (Socket s = connect()) {
-      send(s, "POST /up HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: " + SMUGGLED.length()
-          + "\r\n\r\n" + SMUGGLED);
+      send(
+          s,
+          "POST /up HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: "
+              + SMUGGLED.length()
+              + "\r\n\r\n"
+              + SMUGGLED);
 
       HttpText.Response r = HttpText.read(s.getInputStream());
       assertThat(r.status()).isEqualTo(417);
@@ -132,10 +154,14 @@ class HostileClientSocketTest {
   }
 
   @Test
-  void oneConnectionPipeliningThousandsOfRequestsDoesNotStarveAnotherOnTheSameLoop() throws Exception {
+  void oneConnectionPipeliningThousandsOfRequestsDoesNotStarveAnotherOnTheSameLoop()
+      throws Exception {
     int pipelined = 20_000;
-    try (Socket flood = connect(); Socket victim = connect()) {
-      measure(victim, 500); // warm-up of the plain path, then of the pipelining path (JIT: not what is measured)
+    try (Socket flood = connect();
+        Socket victim = connect()) {
+      measure(
+          victim, 500); // warm-up of the plain path, then of the pipelining path (JIT: not what is
+      // measured)
       flood(flood, 2_000).get(60, TimeUnit.SECONDS);
       long[] base = measure(victim, 500);
 
@@ -149,12 +175,22 @@ class HostileClientSocketTest {
       long answered = drained.get(60, TimeUnit.SECONDS);
       Percentile b = new Percentile(base, base.length);
       Percentile d = new Percentile(during, n);
-      System.out.printf("fairness: %d pipelined on one connection, all %d answered; another client on the same "
-          + "loop, %d requests meanwhile: p50 %.2f ms, p99 %.2f ms, max %.2f ms (before: p50 %.2f ms, p99 %.2f ms);"
-          + " load %s%n", pipelined, answered, n, d.ms(0.5), d.ms(0.99), d.ms(1), b.ms(0.5), b.ms(0.99),
+      System.out.printf(
+          "fairness: %d pipelined on one connection, all %d answered; another client on the same "
+              + "loop, %d requests meanwhile: p50 %.2f ms, p99 %.2f ms, max %.2f ms (before: p50 %.2f ms, p99 %.2f ms);"
+              + " load %s%n",
+          pipelined,
+          answered,
+          n,
+          d.ms(0.5),
+          d.ms(0.99),
+          d.ms(1),
+          b.ms(0.5),
+          b.ms(0.99),
           loadAverage());
       assertThat(answered).isEqualTo(pipelined);
-      // p90, not p99: on a shared 2-core box the first instants of the flood can stall any thread for a second
+      // p90, not p99: on a shared 2-core box the first instants of the flood can stall any thread
+      // for a second
       assertThat(d.ms(0.9)).isLessThanOrEqualTo(Math.max(P99_BOUND_MS, 2 * b.ms(0.99)));
     }
   }
@@ -163,22 +199,28 @@ class HostileClientSocketTest {
   private static CompletableFuture<Long> flood(Socket s, int n) {
     byte[] burst = Embedded.get("/flood").repeat(n).getBytes(StandardCharsets.ISO_8859_1);
     CompletableFuture<Long> drained = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        drained.complete(drain(s, n));
-      } catch (RuntimeException e) {
-        drained.completeExceptionally(e);
-      }
-    }, "flood-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                drained.complete(drain(s, n));
+              } catch (RuntimeException e) {
+                drained.completeExceptionally(e);
+              }
+            },
+            "flood-reader");
     reader.setDaemon(true);
     reader.start();
-    Thread writer = new Thread(() -> {
-      try { // one write: the server gets thousands of requests per read
-        s.getOutputStream().write(burst);
-      } catch (IOException e) {
-        drained.completeExceptionally(e);
-      }
-    }, "flood-writer");
+    Thread writer =
+        new Thread(
+            () -> {
+              try { // one write: the server gets thousands of requests per read
+                s.getOutputStream().write(burst);
+              } catch (IOException e) {
+                drained.completeExceptionally(e);
+              }
+            },
+            "flood-writer");
     writer.setDaemon(true);
     writer.start();
     return drained;
@@ -191,7 +233,9 @@ class HostileClientSocketTest {
     }
 
     double ms(double q) {
-      return sorted[Math.min(n - 1, (int) Math.ceil(q * n) - 1 < 0 ? 0 : (int) Math.ceil(q * n) - 1)] / 1e6;
+      return sorted[
+              Math.min(n - 1, (int) Math.ceil(q * n) - 1 < 0 ? 0 : (int) Math.ceil(q * n) - 1)]
+          / 1e6;
     }
   }
 
@@ -214,7 +258,10 @@ class HostileClientSocketTest {
     return t;
   }
 
-  /** Reads {@code n} responses of the same shape, counting status lines, without parsing each in full. */
+  /**
+   * Reads {@code n} responses of the same shape, counting status lines, without parsing each in
+   * full.
+   */
   private static long drain(Socket s, int n) {
     try {
       s.setSoTimeout(30_000);

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Parses HTTP/1.1 responses from raw bytes, for tests; bodies must be delimited by Content-Length. */
+/**
+ * Parses HTTP/1.1 responses from raw bytes, for tests; bodies must be delimited by Content-Length.
+ */
 final class HttpText {
   private HttpText() {}
 
@@ -37,9 +39,14 @@ final class HttpText {
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
-      int length = headers.containsKey("content-length") ? Integer.parseInt(headers.get("content-length")) : 0;
+      int length =
+          headers.containsKey("content-length")
+              ? Integer.parseInt(headers.get("content-length"))
+              : 0;
       String body = text.substring(end + 4, end + 4 + length);
       out.add(new Response(status, headers, body));
       pos = end + 4 + length;
@@ -57,11 +64,15 @@ final class HttpText {
         throw new IOException("connection closed after " + head.size() + " bytes: " + head);
       }
       head.write(b);
-      matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-          ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' && (matched == 0 || matched == 2))
+                  || (b == '\n' && (matched == 1 || matched == 3))
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     String text = head.toString(StandardCharsets.ISO_8859_1);
-    Response headOnly = parseAll(text.replaceAll("(?i)content-length: *\\d+", "content-length: 0")).get(0);
+    Response headOnly =
+        parseAll(text.replaceAll("(?i)content-length: *\\d+", "content-length: 0")).get(0);
     String length = headOnly.header("content-length");
     int n = 0;
     for (String line : text.split("\r\n")) {
@@ -71,8 +82,10 @@ final class HttpText {
     }
     byte[] body = in.readNBytes(n);
     if (body.length < n) {
-      throw new IOException("body truncated: " + body.length + " of " + n + " (length header " + length + ")");
+      throw new IOException(
+          "body truncated: " + body.length + " of " + n + " (length header " + length + ")");
     }
-    return new Response(headOnly.status(), headOnly.headers(), new String(body, StandardCharsets.UTF_8));
+    return new Response(
+        headOnly.status(), headOnly.headers(), new String(body, StandardCharsets.UTF_8));
   }
 }

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Makes Netty report leaks before the JVM exits: leaked buffers are only noticed after they are collected and
- * another buffer is allocated, which a short test class may never do. Reports appear as {@code LEAK:} lines that
- * the build fails on.
+ * Makes Netty report leaks before the JVM exits: leaked buffers are only noticed after they are
+ * collected and another buffer is allocated, which a short test class may never do. Reports appear
+ * as {@code LEAK:} lines that the build fails on.
  */
 final class LeakCheckExtension implements AfterAllCallback {
   @Override

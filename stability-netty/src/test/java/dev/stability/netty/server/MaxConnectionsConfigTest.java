@@ -14,13 +14,15 @@ class MaxConnectionsConfigTest {
     assertThat(DescriptorLimit.derive(200)).isEqualTo(72);
     assertThat(DescriptorLimit.derive(256)).isEqualTo(128);
     assertThat(DescriptorLimit.derive(50)).isEqualTo(1);
-    assertThat(DescriptorLimit.derive(-1)).isEqualTo(ServerConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
+    assertThat(DescriptorLimit.derive(-1))
+        .isEqualTo(ServerConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
   }
 
   @Test
   void defaultIsDerivedFromThisProcessLimit() {
     long limit = DescriptorLimit.read();
-    assertThat(ServerConfig.ofDefaults().maxConnections()).isEqualTo(DescriptorLimit.derive(limit))
+    assertThat(ServerConfig.ofDefaults().maxConnections())
+        .isEqualTo(DescriptorLimit.derive(limit))
         .isEqualTo(ServerConfig.defaultMaxConnections());
   }
 
@@ -33,8 +35,12 @@ class MaxConnectionsConfigTest {
   @Test
   void extensionMethodsMustBeTokens() {
     assertThatThrownBy(() -> ServerConfig.builder().extensionMethods(Set.of("BAD METHOD")))
-        .hasMessage("extensionMethods: \"BAD METHOD\" (expected: a method token of 1 to 32 characters)");
-    assertThat(ServerConfig.builder().extensionMethods(Set.of("PURGE")).build().toBuilder().build()
-        .extensionMethods()).containsExactly("PURGE");
+        .hasMessage(
+            "extensionMethods: \"BAD METHOD\" (expected: a method token of 1 to 32 characters)");
+    assertThat(
+            ServerConfig.builder().extensionMethods(Set.of("PURGE")).build().toBuilder()
+                .build()
+                .extensionMethods())
+        .containsExactly("PURGE");
   }
 }

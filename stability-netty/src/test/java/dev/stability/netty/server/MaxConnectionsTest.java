@@ -36,12 +36,18 @@ class MaxConnectionsTest {
 
   @BeforeEach
   void start() {
-    guards = StabilityServer.create(ServerConfig.builder().maxConnections(MAX).meterRegistry(registry)
-        .build());
+    guards =
+        StabilityServer.create(
+            ServerConfig.builder().maxConnections(MAX).meterRegistry(registry).build());
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    channel = guards.bootstrap(new ServerBootstrap().group(group).channel(NioServerSocketChannel.class),
-        p -> p.addLast(new Handlers.Echo())).bind(new InetSocketAddress("127.0.0.1", 0))
-        .syncUninterruptibly().channel();
+    channel =
+        guards
+            .bootstrap(
+                new ServerBootstrap().group(group).channel(NioServerSocketChannel.class),
+                p -> p.addLast(new Handlers.Echo()))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .syncUninterruptibly()
+            .channel();
   }
 
   @AfterEach
@@ -57,12 +63,15 @@ class MaxConnectionsTest {
     Socket s = new Socket();
     sockets.add(s);
     s.setSoTimeout(5_000);
-    s.connect(new InetSocketAddress("127.0.0.1", ((InetSocketAddress) channel.localAddress()).getPort()), 5_000);
+    s.connect(
+        new InetSocketAddress("127.0.0.1", ((InetSocketAddress) channel.localAddress()).getPort()),
+        5_000);
     return s;
   }
 
   private static int status(Socket s) throws IOException {
-    s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream()
+        .write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     return HttpText.read(s.getInputStream()).status();
   }
 
@@ -84,7 +93,8 @@ class MaxConnectionsTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> guards.openConnections() == MAX);
 
-    // the server resets the connection over the limit at once (SO_LINGER 0): that reset may already reach the
+    // the server resets the connection over the limit at once (SO_LINGER 0): that reset may already
+    // reach the
     // client inside connect(), or only at its first read; both mean "closed by the server"
     boolean closed;
     try {
@@ -93,7 +103,8 @@ class MaxConnectionsTest {
       closed = true;
     }
     assertThat(closed).isTrue();
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> registry.counter("stability.server.connections.rejected").count() == 1);
     for (Socket s : held) {
       assertThat(status(s)).isEqualTo(200);

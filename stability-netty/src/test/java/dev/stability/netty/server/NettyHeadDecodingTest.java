@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins what Netty's decoder lets through, which the head validator relies on: if an upgrade changes one of these,
- * the validator's rule must change with it.
+ * Pins what Netty's decoder lets through, which the head validator relies on: if an upgrade changes
+ * one of these, the validator's rule must change with it.
  */
 class NettyHeadDecodingTest {
   private static HttpRequest decode(String raw) {
@@ -36,7 +36,9 @@ class NettyHeadDecodingTest {
     assertThat(decode("GET / HTTP/1.0\r\n\r\n").protocolVersion()).isSameAs(HttpVersion.HTTP_1_0);
     HttpRequest lower = decode("GET / http/1.1\r\n\r\n");
     assertThat(lower.decoderResult().isSuccess()).isTrue();
-    assertThat(lower.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1).isNotSameAs(HttpVersion.HTTP_1_1);
+    assertThat(lower.protocolVersion())
+        .isEqualTo(HttpVersion.HTTP_1_1)
+        .isNotSameAs(HttpVersion.HTTP_1_1);
   }
 
   @Test

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Issue 12 item 4: one connection's pipeline is served a bounded slice per turn of the event loop. */
+/**
+ * Issue 12 item 4: one connection's pipeline is served a bounded slice per turn of the event loop.
+ */
 @ExtendWith(LeakCheckExtension.class)
 class PipelinedDispatchTest {
   private Embedded server;
@@ -30,20 +32,32 @@ class PipelinedDispatchTest {
 
   @Test
   void aThousandPipelinedRequestsAreDecodedOnlyUpToThePipeliningLimitAtOnce() {
-    server = new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
-    server.channel.pipeline().fireChannelRead(Unpooled.copiedBuffer(Embedded.get("/p").repeat(1_000), StandardCharsets.ISO_8859_1));
+    server =
+        new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+    server
+        .channel
+        .pipeline()
+        .fireChannelRead(
+            Unpooled.copiedBuffer(Embedded.get("/p").repeat(1_000), StandardCharsets.ISO_8859_1));
 
-    // one slice beyond the limit at most: not the thousand requests of the buffer, each with its context
+    // one slice beyond the limit at most: not the thousand requests of the buffer, each with its
+    // context
     assertThat(server.guards.activeRequests()).isBetween(2, 16 + 60);
     assertThat(server.channel.config().isAutoRead()).isFalse();
   }
 
   @Test
   void pipelinedRequestsAreDispatchedABoundedNumberPerTurnAndAllAnswered() {
-    server = new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
-    server.channel.pipeline().fireChannelRead(Unpooled.copiedBuffer(Embedded.get("/p").repeat(200), StandardCharsets.ISO_8859_1));
+    server =
+        new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+    server
+        .channel
+        .pipeline()
+        .fireChannelRead(
+            Unpooled.copiedBuffer(Embedded.get("/p").repeat(200), StandardCharsets.ISO_8859_1));
 
-    // answered inline while that one read is decoded: a budget per read, the rest waits for later turns
+    // answered inline while that one read is decoded: a budget per read, the rest waits for later
+    // turns
     int firstTurn = HttpText.parseAll(drainOutbound()).size();
     assertThat(firstTurn).isEqualTo(16);
 

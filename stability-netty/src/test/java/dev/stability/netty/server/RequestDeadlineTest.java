@@ -20,8 +20,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheckExtension.class)
 class RequestDeadlineTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerConfig config = ServerConfig.builder()
-      .defaultRequestTimeout(Duration.ofMillis(500)).meterRegistry(registry).build();
+  private final ServerConfig config =
+      ServerConfig.builder()
+          .defaultRequestTimeout(Duration.ofMillis(500))
+          .meterRegistry(registry)
+          .build();
   private final List<RequestContext> seen = new ArrayList<>();
   private final AtomicReference<ChannelHandlerContext> handlerCtx = new AtomicReference<>();
   private final AtomicReference<FullHttpRequest> retained = new AtomicReference<>();
@@ -73,18 +76,26 @@ class RequestDeadlineTest {
 
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(504);
-    assertThat(responses.get(0).body()).contains("\"status\":504").contains(seen.get(0).requestId());
+    assertThat(responses.get(0).body())
+        .contains("\"status\":504")
+        .contains(seen.get(0).requestId());
     assertThat(responses.get(0).closes()).isTrue();
     assertThat(seen.get(0).cancellationCause().isDeadlineExceeded()).isTrue();
     assertThat(registry.counter("stability.server.timeouts").count()).isEqualTo(1);
-    assertThat(registry.get("stability.server.deadline.lateness").timer().max(
-        java.util.concurrent.TimeUnit.MILLISECONDS)).isZero();
+    assertThat(
+            registry
+                .get("stability.server.deadline.lateness")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isZero();
   }
 
   @Test
   void timeoutStatusIsConfigurable() {
-    server = new Embedded(config.toBuilder().timeoutStatus(HttpResponseStatus.SERVICE_UNAVAILABLE).build(),
-        new Recorder());
+    server =
+        new Embedded(
+            config.toBuilder().timeoutStatus(HttpResponseStatus.SERVICE_UNAVAILABLE).build(),
+            new Recorder());
     server.send(Embedded.get("/slow"));
     server.advance(500);
 
@@ -111,8 +122,12 @@ class RequestDeadlineTest {
 
   @Test
   void routeTimeoutAppliesWhenTheClientSendsNone() {
-    server = new Embedded(config.toBuilder().requestTimeouts(r -> r.uri().startsWith("/report")
-        ? Duration.ofSeconds(2) : null).build(), new Recorder());
+    server =
+        new Embedded(
+            config.toBuilder()
+                .requestTimeouts(r -> r.uri().startsWith("/report") ? Duration.ofSeconds(2) : null)
+                .build(),
+            new Recorder());
     server.send(Embedded.get("/report"));
     server.advance(1999);
     assertThat(server.output()).isEmpty();
@@ -125,8 +140,9 @@ class RequestDeadlineTest {
   void deadlinePassingAfterTheResponseStartedClosesTheConnection() {
     server = new Embedded(config, new Recorder());
     server.send(Embedded.get("/slow"));
-    io.netty.handler.codec.http.DefaultHttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(
-        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    io.netty.handler.codec.http.DefaultHttpResponse head =
+        new io.netty.handler.codec.http.DefaultHttpResponse(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set("transfer-encoding", "chunked");
     handlerCtx.get().writeAndFlush(head);
     server.advance(500);
@@ -163,7 +179,10 @@ class RequestDeadlineTest {
     assertThat(f.cause()).isInstanceOf(ResponseDroppedException.class);
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(500);
     assertThat(server.channel.isOpen()).isTrue();
-    assertThat(registry.counter("stability.server.integrity.violations", "kind", "late_response").count())
+    assertThat(
+            registry
+                .counter("stability.server.integrity.violations", "kind", "late_response")
+                .count())
         .isEqualTo(1);
   }
 
@@ -174,16 +193,21 @@ class RequestDeadlineTest {
 
     server.channel.close();
 
-    assertThat(seen.get(0).cancellationCause().reason()).isEqualTo(CancelReason.CLIENT_DISCONNECTED);
+    assertThat(seen.get(0).cancellationCause().reason())
+        .isEqualTo(CancelReason.CLIENT_DISCONNECTED);
     assertThat(server.guards.activeRequests()).isZero();
   }
 
   @Test
   void pipelinedRequestWhoseDeadlinePassedWhileQueuedIsAnsweredWhenItsTurnComes() {
     server = new Embedded(config, new Recorder());
-    server.send(Embedded.get("/slow") + "GET /fast HTTP/1.1\r\nHost: test\r\nx-request-timeout: 100m\r\n\r\n");
+    server.send(
+        Embedded.get("/slow")
+            + "GET /fast HTTP/1.1\r\nHost: test\r\nx-request-timeout: 100m\r\n\r\n");
     server.advance(300); // the second's 100 ms pass while it waits behind the first
-    handlerCtx.get().writeAndFlush(Handlers.ok("slow done")); // the first answers in time (300 of 500 ms)
+    handlerCtx
+        .get()
+        .writeAndFlush(Handlers.ok("slow done")); // the first answers in time (300 of 500 ms)
     server.channel.runPendingTasks();
 
     java.util.List<HttpText.Response> responses = server.responses();
@@ -193,9 +217,16 @@ class RequestDeadlineTest {
 
   @Test
   void clientAskingForMoreThanThePolicyCapGetsTheCap() {
-    server = new Embedded(config.toBuilder().inboundDeadlinePolicy(dev.stability.context.wire.InboundDeadlinePolicy
-        .builder().maxTimeout(Duration.ofSeconds(2)).defaultTimeout(Duration.ofSeconds(1)).build()).build(),
-        new Recorder());
+    server =
+        new Embedded(
+            config.toBuilder()
+                .inboundDeadlinePolicy(
+                    dev.stability.context.wire.InboundDeadlinePolicy.builder()
+                        .maxTimeout(Duration.ofSeconds(2))
+                        .defaultTimeout(Duration.ofSeconds(1))
+                        .build())
+                .build(),
+            new Recorder());
     server.send("GET /slow HTTP/1.1\r\nHost: test\r\nx-request-timeout: 60S\r\n\r\n");
 
     assertThat(seen.get(0).remaining()).contains(Duration.ofSeconds(2));
@@ -204,18 +235,25 @@ class RequestDeadlineTest {
   @Test
   void strippingPolicyIgnoresAndRemovesDeadlineHeaders() {
     java.util.List<String> headerSeen = new java.util.ArrayList<>();
-    server = new Embedded(config.toBuilder().inboundDeadlinePolicy(dev.stability.context.wire.InboundDeadlinePolicy
-        .builder().trust(dev.stability.context.wire.TrustPolicy.STRIP).build()).build(),
-        new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            headerSeen.add(String.valueOf(msg.headers().get("x-request-timeout")));
-            seen.add(RequestContext.current());
-          }
-        });
+    server =
+        new Embedded(
+            config.toBuilder()
+                .inboundDeadlinePolicy(
+                    dev.stability.context.wire.InboundDeadlinePolicy.builder()
+                        .trust(dev.stability.context.wire.TrustPolicy.STRIP)
+                        .build())
+                .build(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                headerSeen.add(String.valueOf(msg.headers().get("x-request-timeout")));
+                seen.add(RequestContext.current());
+              }
+            });
     server.send("GET /slow HTTP/1.1\r\nHost: test\r\nx-request-timeout: 100m\r\n\r\n");
 
     assertThat(headerSeen).containsExactly("null");
-    assertThat(seen.get(0).remaining()).contains(Duration.ofMillis(500)); // the server default, not 100 ms
+    assertThat(seen.get(0).remaining())
+        .contains(Duration.ofMillis(500)); // the server default, not 100 ms
   }
 }

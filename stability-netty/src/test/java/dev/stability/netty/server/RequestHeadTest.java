@@ -15,13 +15,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The head rules of RFC 9112 / 9110 that Netty's decoder leaves to the server, through the installed guards. */
+/**
+ * The head rules of RFC 9112 / 9110 that Netty's decoder leaves to the server, through the
+ * installed guards.
+ */
 @ExtendWith(LeakCheckExtension.class)
 class RequestHeadTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<String> seen = new ArrayList<>();
-  private final Embedded server = new Embedded(ServerConfig.builder().meterRegistry(registry)
-      .extensionMethods(Set.of("PURGE")).build(), new Recorder());
+  private final Embedded server =
+      new Embedded(
+          ServerConfig.builder().meterRegistry(registry).extensionMethods(Set.of("PURGE")).build(),
+          new Recorder());
 
   @AfterEach
   void release() {
@@ -32,8 +37,14 @@ class RequestHeadTest {
   final class Recorder extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-      String s = msg.method() + " " + msg.uri() + " host=" + msg.headers().get("host") + " "
-          + msg.protocolVersion();
+      String s =
+          msg.method()
+              + " "
+              + msg.uri()
+              + " host="
+              + msg.headers().get("host")
+              + " "
+              + msg.protocolVersion();
       seen.add(s);
       ctx.writeAndFlush(Handlers.ok(s));
     }
@@ -53,7 +64,10 @@ class RequestHeadTest {
     assertThat(r.header("content-type")).isEqualTo("application/problem+json");
     assertThat(server.channel.isOpen()).isFalse();
     assertThat(seen).isEmpty();
-    assertThat(registry.counter("stability.server.decode.failures", "status", Integer.toString(status)).count())
+    assertThat(
+            registry
+                .counter("stability.server.decode.failures", "status", Integer.toString(status))
+                .count())
         .isEqualTo(1);
   }
 
@@ -68,14 +82,35 @@ class RequestHeadTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a b/c", "a/b", "a@b", "[::1", "[zz::1]", "a:b", "a:123456", "a:70000", "%zz", "a\"b"})
+  @ValueSource(
+      strings = {
+        "a b/c",
+        "a/b",
+        "a@b",
+        "[::1",
+        "[zz::1]",
+        "a:b",
+        "a:123456",
+        "a:70000",
+        "%zz",
+        "a\"b"
+      })
   void invalidHostIsAnswered400(String host) {
     assertRejected("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n", 400);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example.com", "example.com:8080", "127.0.0.1:1", "[::1]:80", "[::1]", "a-b.c_d~e",
-      "%41b", "x:"})
+  @ValueSource(
+      strings = {
+        "example.com",
+        "example.com:8080",
+        "127.0.0.1:1",
+        "[::1]:80",
+        "[::1]",
+        "a-b.c_d~e",
+        "%41b",
+        "x:"
+      })
   void validHostIsServed(String host) {
     assertThat(only("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status()).isEqualTo(200);
     assertThat(seen).containsExactly("GET /x host=" + host + " HTTP/1.1");
@@ -100,7 +135,8 @@ class RequestHeadTest {
 
   @Test
   void absoluteFormWithoutPathIsServedAsSlash() {
-    assertThat(only("GET HTTPS://example.com?q HTTP/1.1\r\nHost: example.com\r\n\r\n").status()).isEqualTo(200);
+    assertThat(only("GET HTTPS://example.com?q HTTP/1.1\r\nHost: example.com\r\n\r\n").status())
+        .isEqualTo(200);
     assertThat(seen).containsExactly("GET /?q host=example.com HTTP/1.1");
   }
 
@@ -160,9 +196,11 @@ class RequestHeadTest {
 
   @Test
   void badPipelinedHeadIsAnsweredAfterTheGoodOneAndItsBodyIsNeverARequest() {
-    server.send(Embedded.get("/first")
-        + "POST /x HTTP/1.1\r\nContent-Length: 40\r\n\r\n" // no Host: 400, and its body must not be parsed
-        + "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n\r\n");
+    server.send(
+        Embedded.get("/first")
+            + "POST /x HTTP/1.1\r\nContent-Length: 40\r\n\r\n" // no Host: 400, and its body must
+            // not be parsed
+            + "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n\r\n");
 
     List<HttpText.Response> responses = server.responses();
     assertThat(responses).extracting(HttpText.Response::status).containsExactly(200, 400);

@@ -36,16 +36,24 @@ class ServerConfigTest {
 
   @Test
   void headerTimeoutLongerThanIdleTimeoutIsRejectedAtBuild() {
-    ServerConfig.Builder b = ServerConfig.builder().idleTimeout(Duration.ofSeconds(5))
-        .headerReadTimeout(Duration.ofSeconds(6));
+    ServerConfig.Builder b =
+        ServerConfig.builder()
+            .idleTimeout(Duration.ofSeconds(5))
+            .headerReadTimeout(Duration.ofSeconds(6));
 
-    assertThatThrownBy(b::build).hasMessage("headerReadTimeout: PT6S (expected: <= idleTimeout PT5S)");
+    assertThatThrownBy(b::build)
+        .hasMessage("headerReadTimeout: PT6S (expected: <= idleTimeout PT5S)");
   }
 
   @Test
   void toBuilderKeepsEverySettingAndDerivesIndependently() {
-    ServerConfig base = ServerConfig.builder().maxContentLength(5).streaming(true)
-        .maxRequestsPerConnection(3).devMode(true).build();
+    ServerConfig base =
+        ServerConfig.builder()
+            .maxContentLength(5)
+            .streaming(true)
+            .maxRequestsPerConnection(3)
+            .devMode(true)
+            .build();
     ServerConfig derived = base.toBuilder().maxContentLength(7).build();
 
     assertThat(derived.maxContentLength()).isEqualTo(7);

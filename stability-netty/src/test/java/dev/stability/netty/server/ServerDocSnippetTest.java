@@ -28,16 +28,24 @@ class ServerDocSnippetTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       // --- docs/server.md, quick start
-      StabilityServer stability = StabilityServer.create(ServerConfig.builder()
-          .defaultRequestTimeout(Duration.ofSeconds(2))
-          .meterRegistry(registry)
-          .build());
+      StabilityServer stability =
+          StabilityServer.create(
+              ServerConfig.builder()
+                  .defaultRequestTimeout(Duration.ofSeconds(2))
+                  .meterRegistry(registry)
+                  .build());
 
-      Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(stability.initializer(p -> p.addLast(new Handlers.Echo())))
-          // --- end of snippet
-          .bind("127.0.0.1", 0).sync().channel();
-      try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+      Channel server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(stability.initializer(p -> p.addLast(new Handlers.Echo())))
+              // --- end of snippet
+              .bind("127.0.0.1", 0)
+              .sync()
+              .channel();
+      try (Socket s =
+          new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
         s.setSoTimeout(5_000);
         s.getOutputStream().write(Embedded.get("/docs").getBytes(StandardCharsets.ISO_8859_1));
         assertThat(HttpText.read(s.getInputStream()).body()).isEqualTo("echo /docs");

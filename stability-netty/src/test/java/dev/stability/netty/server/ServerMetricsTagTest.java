@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ServerMetricsTagTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ServerMetrics metrics = new ServerMetrics(registry, new HttpMethods(Set.of("PURGE")));
+  private final ServerMetrics metrics =
+      new ServerMetrics(registry, new HttpMethods(Set.of("PURGE")));
 
   @Test
   void methodsThatAreNeitherStandardNorConfiguredShareTheOtherSeries() {
@@ -18,7 +19,9 @@ class ServerMetricsTagTest {
     metrics.requestTimer("PURGE", 200, null);
     metrics.requestTimer("GET", 200, null);
 
-    assertThat(registry.getMeters()).extracting(m -> m.getId().getTag("method")).filteredOn(t -> t != null)
+    assertThat(registry.getMeters())
+        .extracting(m -> m.getId().getTag("method"))
+        .filteredOn(t -> t != null)
         .containsExactlyInAnyOrder("OTHER", "PURGE", "GET");
   }
 
@@ -28,7 +31,9 @@ class ServerMetricsTagTest {
     metrics.requestTimer("GET", 42, null);
     metrics.requestTimer("GET", 0, null);
 
-    assertThat(registry.getMeters()).extracting(m -> m.getId().getTag("status")).filteredOn(t -> t != null)
+    assertThat(registry.getMeters())
+        .extracting(m -> m.getId().getTag("status"))
+        .filteredOn(t -> t != null)
         .containsExactlyInAnyOrder("OTHER", "CLIENT_CLOSED");
   }
 }

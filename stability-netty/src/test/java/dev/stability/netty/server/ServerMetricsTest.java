@@ -23,26 +23,36 @@ class ServerMetricsTest {
 
   @Test
   void requestTimerCarriesMethodStatusOutcomeAndTheRouteTheHandlerNamed() {
-    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(),
-        new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-            assertThat(registry.get("http.server.active.requests").gauge().value()).isEqualTo(1);
-            ServerRequestContexts.route(RequestContext.current(), "/users/{id}");
-            ctx.writeAndFlush(Handlers.ok("user"));
-          }
-        });
+    server =
+        new Embedded(
+            ServerConfig.builder().meterRegistry(registry).build(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                assertThat(registry.get("http.server.active.requests").gauge().value())
+                    .isEqualTo(1);
+                ServerRequestContexts.route(RequestContext.current(), "/users/{id}");
+                ctx.writeAndFlush(Handlers.ok("user"));
+              }
+            });
     server.send(Embedded.get("/users/7"));
 
     assertThat(server.responses()).hasSize(1);
-    assertThat(registry.get("http.server.requests").tags("method", "GET", "status", "200", "outcome", "SUCCESS",
-        "route", "/users/{id}").timer().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("http.server.requests")
+                .tags(
+                    "method", "GET", "status", "200", "outcome", "SUCCESS", "route", "/users/{id}")
+                .timer()
+                .count())
+        .isEqualTo(1);
     assertThat(registry.get("http.server.active.requests").gauge().value()).isZero();
   }
 
   @Test
   void requestWhoseClientLeftIsRecordedAsClientClosed() {
-    server = new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
+    server =
+        new Embedded(ServerConfig.builder().meterRegistry(registry).build(), new Handlers.Silent());
     server.send(Embedded.get("/silent"));
     server.channel.close();
 
@@ -53,13 +63,16 @@ class ServerMetricsTest {
   @Test
   void clientChosenRequestIdIsUsedWhenSaneAndReplacedWhenNot() {
     String[] ids = new String[2];
-    server = new Embedded(ServerConfig.ofDefaults(), new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        ids[msg.uri().equals("/a") ? 0 : 1] = RequestContext.current().requestId();
-        ctx.writeAndFlush(Handlers.ok("ok"));
-      }
-    });
+    server =
+        new Embedded(
+            ServerConfig.ofDefaults(),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+                ids[msg.uri().equals("/a") ? 0 : 1] = RequestContext.current().requestId();
+                ctx.writeAndFlush(Handlers.ok("ok"));
+              }
+            });
     server.send("GET /a HTTP/1.1\r\nHost: test\r\nx-request-id: trace-42.a\r\n\r\n");
     server.send("GET /b HTTP/1.1\r\nHost: test\r\nx-request-id: bad id!\r\n\r\n");
 

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** End to end on loopback: real sockets, real event loops, misbehaving handlers. */
 @ExtendWith(LeakCheckExtension.class)
@@ -35,7 +35,10 @@ import org.junit.jupiter.api.TestInstance;
 class ServerSocketTest {
   private static final long DEADLINE_MS = 200;
   private static final long HEADER_TIMEOUT_MS = 300;
-  /** Client-side slack on a loaded 2-core CI machine; the server-side lateness is asserted tightly. */
+
+  /**
+   * Client-side slack on a loaded 2-core CI machine; the server-side lateness is asserted tightly.
+   */
   private static final long CLIENT_ALLOWANCE_MS = 250;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -52,18 +55,24 @@ class ServerSocketTest {
       String uri = msg.uri();
       switch (uri) {
         case "/sleep" -> {
-          // a probe timer on the same event loop, due at the same moment as the request's deadline: how late
+          // a probe timer on the same event loop, due at the same moment as the request's deadline:
+          // how late
           // it runs is how late any timer on this loop runs on this machine right now
           long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-          ctx.channel().eventLoop().schedule(() -> probeLatenessNanos = System.nanoTime() - due, DEADLINE_MS,
-              TimeUnit.MILLISECONDS);
-          offload.execute(() -> { // blocking work off the event loop, past the deadline
-            sleepQuietly(DEADLINE_MS * 2);
-            ctx.writeAndFlush(Handlers.ok("too late"));
-          });
+          ctx.channel()
+              .eventLoop()
+              .schedule(
+                  () -> probeLatenessNanos = System.nanoTime() - due,
+                  DEADLINE_MS,
+                  TimeUnit.MILLISECONDS);
+          offload.execute(
+              () -> { // blocking work off the event loop, past the deadline
+                sleepQuietly(DEADLINE_MS * 2);
+                ctx.writeAndFlush(Handlers.ok("too late"));
+              });
         }
         case "/throw" -> throw new IllegalStateException("handler bug");
-        case "/silent" -> { }
+        case "/silent" -> {}
         case "/pass" -> ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
         case "/twice" -> {
           ctx.writeAndFlush(Handlers.ok("first"));
@@ -86,14 +95,22 @@ class ServerSocketTest {
   void start() throws InterruptedException {
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     offload = Executors.newFixedThreadPool(2);
-    ServerConfig config = ServerConfig.builder()
-        .defaultRequestTimeout(Duration.ofMillis(DEADLINE_MS))
-        .headerReadTimeout(Duration.ofMillis(HEADER_TIMEOUT_MS))
-        .maxInitialLineLength(256).maxHeaderSize(512)
-        .meterRegistry(registry).build();
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(StabilityServer.create(config).initializer(p -> p.addLast(new Routes())))
-        .bind("127.0.0.1", 0).sync().channel();
+    ServerConfig config =
+        ServerConfig.builder()
+            .defaultRequestTimeout(Duration.ofMillis(DEADLINE_MS))
+            .headerReadTimeout(Duration.ofMillis(HEADER_TIMEOUT_MS))
+            .maxInitialLineLength(256)
+            .maxHeaderSize(512)
+            .meterRegistry(registry)
+            .build();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(StabilityServer.create(config).initializer(p -> p.addLast(new Routes())))
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
     port = ((InetSocketAddress) server.localAddress()).getPort();
   }
 
@@ -119,7 +136,8 @@ class ServerSocketTest {
 
   @Test
   void handlerSleepingPastItsDeadlineGets504AtTheDeadline() throws IOException {
-    io.micrometer.core.instrument.Timer lateness = registry.timer("stability.server.deadline.lateness");
+    io.micrometer.core.instrument.Timer lateness =
+        registry.timer("stability.server.deadline.lateness");
     long countBefore = lateness.count();
     double totalBeforeMs = lateness.totalTime(TimeUnit.MILLISECONDS);
     try (Socket s = connect()) {
@@ -129,17 +147,24 @@ class ServerSocketTest {
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(r.status()).isEqualTo(504);
-      // the server records its lateness right after flushing the answer, which the client may read first
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+      // the server records its lateness right after flushing the answer, which the client may read
+      // first
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
           .until(() -> lateness.count() > countBefore && probeLatenessNanos != -1);
       double serverLatenessMs = lateness.totalTime(TimeUnit.MILLISECONDS) - totalBeforeMs;
       double loopLatenessMs = probeLatenessNanos / 1e6;
-      System.out.printf("504 after %d ms on the client; server-side lateness %.3f ms; a plain timer on the same "
-          + "event loop was %.3f ms late%n", elapsedMs, serverLatenessMs, loopLatenessMs);
-      // the guard may add at most 10 ms to what the machine imposes on every timer of that event loop
+      System.out.printf(
+          "504 after %d ms on the client; server-side lateness %.3f ms; a plain timer on the same "
+              + "event loop was %.3f ms late%n",
+          elapsedMs, serverLatenessMs, loopLatenessMs);
+      // the guard may add at most 10 ms to what the machine imposes on every timer of that event
+      // loop
       assertThat(serverLatenessMs).isLessThanOrEqualTo(10.0 + Math.max(0, loopLatenessMs));
-      assertThat(elapsedMs).isBetween(DEADLINE_MS, DEADLINE_MS + 10 + CLIENT_ALLOWANCE_MS
-          + (long) Math.max(0, loopLatenessMs));
+      assertThat(elapsedMs)
+          .isBetween(
+              DEADLINE_MS,
+              DEADLINE_MS + 10 + CLIENT_ALLOWANCE_MS + (long) Math.max(0, loopLatenessMs));
     }
   }
 
@@ -193,19 +218,25 @@ class ServerSocketTest {
 
   @Test
   void tricklingClientIsClosedAtTheHeaderTimeoutWhileAnotherClientIsServed() throws Exception {
-    long start = System.nanoTime(); // the first head is due within the header timeout of the connect
-    try (Socket slow = connect(); Socket fast = connect()) {
+    long start =
+        System.nanoTime(); // the first head is due within the header timeout of the connect
+    try (Socket slow = connect();
+        Socket fast = connect()) {
       send(slow, "GET /slow HTTP/1.1\r\n");
-      Thread trickler = new Thread(() -> {
-        try {
-          for (int i = 0; i < 40; i++) { // at most 2 s of one byte every 50 ms, far beyond the timeout
-            send(slow, "X");
-            sleepQuietly(50);
-          }
-        } catch (IOException closed) {
-          // the server closed the connection: what we expect
-        }
-      });
+      Thread trickler =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0;
+                      i < 40;
+                      i++) { // at most 2 s of one byte every 50 ms, far beyond the timeout
+                    send(slow, "X");
+                    sleepQuietly(50);
+                  }
+                } catch (IOException closed) {
+                  // the server closed the connection: what we expect
+                }
+              });
       trickler.start();
       send(fast, Embedded.get("/fast"));
       assertThat(HttpText.read(fast.getInputStream()).body()).isEqualTo("ok /fast");
@@ -214,7 +245,8 @@ class ServerSocketTest {
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(answer.status()).isEqualTo(408);
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
-      assertThat(elapsedMs).isBetween(HEADER_TIMEOUT_MS, HEADER_TIMEOUT_MS + 2 * CLIENT_ALLOWANCE_MS);
+      assertThat(elapsedMs)
+          .isBetween(HEADER_TIMEOUT_MS, HEADER_TIMEOUT_MS + 2 * CLIENT_ALLOWANCE_MS);
       trickler.join(5_000);
     }
   }

@@ -18,8 +18,15 @@ class StabilityServerInstallTest {
     EmbeddedChannel ch = new EmbeddedChannel();
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "stability.codec", "stability.head",
-        "stability.connection", "stability.exchange", "stability.aggregator", "stability.tail");
+    assertThat(ch.pipeline().names())
+        .startsWith(
+            "stability.sniffer",
+            "stability.codec",
+            "stability.head",
+            "stability.connection",
+            "stability.exchange",
+            "stability.aggregator",
+            "stability.tail");
     ch.finishAndReleaseAll();
   }
 
@@ -29,8 +36,16 @@ class StabilityServerInstallTest {
     ch.pipeline().addLast("my-codec", new HttpServerCodec()).addLast("app", new Handlers.Echo());
     guards.install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).startsWith("stability.sniffer", "my-codec", "stability.head",
-        "stability.connection", "stability.exchange", "stability.aggregator", "app", "stability.tail");
+    assertThat(ch.pipeline().names())
+        .startsWith(
+            "stability.sniffer",
+            "my-codec",
+            "stability.head",
+            "stability.connection",
+            "stability.exchange",
+            "stability.aggregator",
+            "app",
+            "stability.tail");
     ch.finishAndReleaseAll();
   }
 
@@ -39,7 +54,9 @@ class StabilityServerInstallTest {
     EmbeddedChannel ch = new EmbeddedChannel();
     StabilityServer.create(ServerConfig.builder().streaming(true).build()).install(ch.pipeline());
 
-    assertThat(ch.pipeline().names()).contains("stability.continue").doesNotContain("stability.aggregator");
+    assertThat(ch.pipeline().names())
+        .contains("stability.continue")
+        .doesNotContain("stability.aggregator");
     ch.finishAndReleaseAll();
   }
 
@@ -48,17 +65,20 @@ class StabilityServerInstallTest {
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler());
 
-    assertThatThrownBy(() -> guards.install(ch.pipeline())).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> guards.install(ch.pipeline()))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("HttpServerKeepAliveHandler");
     ch.finishAndReleaseAll();
   }
 
   @Test
   void initializerPutsTheTailBehindTheUsersHandlers() {
-    EmbeddedChannel ch = new EmbeddedChannel(guards.initializer(p -> p.addLast("app", new Handlers.Echo())));
+    EmbeddedChannel ch =
+        new EmbeddedChannel(guards.initializer(p -> p.addLast("app", new Handlers.Echo())));
 
     java.util.List<String> names = ch.pipeline().names();
-    assertThat(names.subList(names.size() - 3, names.size() - 1)).containsExactly("app", "stability.tail");
+    assertThat(names.subList(names.size() - 3, names.size() - 1))
+        .containsExactly("app", "stability.tail");
     ch.finishAndReleaseAll();
   }
 }

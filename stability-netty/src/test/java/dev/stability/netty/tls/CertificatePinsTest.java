@@ -12,12 +12,15 @@ class CertificatePinsTest {
 
   @Test
   void patternsMatchLikeOkHttp() {
-    CertificatePins pins = CertificatePins.parse("""
+    CertificatePins pins =
+        CertificatePins.parse(
+            """
         # comment
         api.example.com %s
         *.cdn.example.com %s   # one label
         **.internal %s
-        """.formatted(pin('A'), pin('B'), pin('C')));
+        """
+                .formatted(pin('A'), pin('B'), pin('C')));
     assertThat(pins.pinsFor("API.example.com")).containsExactly(pin('A'));
     assertThat(pins.pinsFor("img.cdn.example.com")).containsExactly(pin('B'));
     assertThat(pins.pinsFor("a.img.cdn.example.com")).isEmpty();
@@ -30,14 +33,16 @@ class CertificatePinsTest {
   @Test
   void malformedPinSetsAreRejectedNamingLineAndValue() {
     assertThatThrownBy(() -> CertificatePins.parse("ok.com " + pin('A') + "\nbad.com sha1/xyz"))
-        .hasMessage("line 2: pin of bad.com: 'sha1/xyz' (expected: sha256/ and the 44-character base64 of a "
-            + "SHA-256)");
+        .hasMessage(
+            "line 2: pin of bad.com: 'sha1/xyz' (expected: sha256/ and the 44-character base64 of a "
+                + "SHA-256)");
     assertThatThrownBy(() -> CertificatePins.parse("lonely.com"))
         .hasMessage("line 1: pins of lonely.com: [] (expected: one or more sha256/ pins)");
     assertThatThrownBy(() -> CertificatePins.parse("Bad_Host " + pin('A')))
         .hasMessageContaining("pattern: 'Bad_Host' (expected: a lower-case host name");
     assertThatThrownBy(() -> CertificatePins.parser(2).parse("one.com " + pin('A')))
-        .hasMessage("pins of one.com: 1 (expected: >= 2, a backup pin for when the current key is lost)");
+        .hasMessage(
+            "pins of one.com: 1 (expected: >= 2, a backup pin for when the current key is lost)");
     assertThat(CertificatePins.parse("\n# nothing\n")).isSameAs(CertificatePins.NONE);
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throw-away CA made with the {@code openssl} binary at test time (EC P-256 keys, PKCS#8 PEM): no key or
- * certificate is checked in. Without openssl a test is skipped with a message, or fails under {@code CI=true}.
- * Public only so the client tests can use it.
+ * A throw-away CA made with the {@code openssl} binary at test time (EC P-256 keys, PKCS#8 PEM): no
+ * key or certificate is checked in. Without openssl a test is skipped with a message, or fails
+ * under {@code CI=true}. Public only so the client tests can use it.
  */
 public final class Pki {
   private final Path dir;
@@ -40,9 +40,28 @@ public final class Pki {
   public static Pki create(Path dir, String cn) {
     requireOpenssl();
     Pki pki = new Pki(dir);
-    run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", pki.caKey.toString(), "-out", pki.caCert.toString(), "-days", "2", "-subj", "/CN=" + cn,
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        pki.caKey.toString(),
+        "-out",
+        pki.caCert.toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + cn,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
     return pki;
   }
 
@@ -69,15 +88,44 @@ public final class Pki {
     Path crt = dir.resolve(base + ".crt");
     Path ext = dir.resolve(base + ".ext");
     try {
-      Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+      Files.writeString(
+          ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=" + cn);
-    List<String> sign = new ArrayList<>(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA",
-        caCert.toString(), "-CAkey", caKey.toString(), "-set_serial", String.valueOf(1000 + serial),
-        "-out", crt.toString(), "-extfile", ext.toString()));
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key.toString(),
+        "-out",
+        csr.toString(),
+        "-subj",
+        "/CN=" + cn);
+    List<String> sign =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                caCert.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-set_serial",
+                String.valueOf(1000 + serial),
+                "-out",
+                crt.toString(),
+                "-extfile",
+                ext.toString()));
     sign.addAll(List.of("-days", String.valueOf(days)));
     run(dir, sign.toArray(new String[0]));
     Path chain = dir.resolve(base + ".chain.pem");
@@ -107,8 +155,9 @@ public final class Pki {
 
   /** Skips the test (or fails it under CI) when {@code binary} is not installed. */
   public static void requireBinary(String binary, String debianPackage) {
-    boolean present = List.of("/usr/bin/", "/usr/local/bin/").stream().anyMatch(d -> Files.isExecutable(Path.of(d
-        + binary)));
+    boolean present =
+        List.of("/usr/bin/", "/usr/local/bin/").stream()
+            .anyMatch(d -> Files.isExecutable(Path.of(d + binary)));
     if (!present) {
       String message = "no " + binary + " binary: apt-get install -y " + debianPackage;
       if ("true".equals(System.getenv("CI"))) {
@@ -122,16 +171,21 @@ public final class Pki {
   public static String run(Path dir, String... command) {
     try {
       Path out = Files.createTempFile(dir, "cmd", ".out");
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new AssertionError(String.join(" ", command) + " did not finish in 30 s");
       }
       String output = Files.readString(out);
       if (p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
+        throw new AssertionError(
+            String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
       }
       return output;
     } catch (IOException e) {

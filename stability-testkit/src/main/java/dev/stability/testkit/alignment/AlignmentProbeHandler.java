@@ -17,14 +17,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
-/** The handler of an alignment run: budget from the request context, one call to the hung upstream, a 504. */
+/**
+ * The handler of an alignment run: budget from the request context, one call to the hung upstream,
+ * a 504.
+ */
 final class AlignmentProbeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final HandlerBudget handler;
   private final StabilityHttpClient client;
   private final URI target;
   private final RunRecorder recorder;
 
-  AlignmentProbeHandler(HandlerBudget handler, StabilityHttpClient client, URI target, RunRecorder recorder) {
+  AlignmentProbeHandler(
+      HandlerBudget handler, StabilityHttpClient client, URI target, RunRecorder recorder) {
     this.handler = handler;
     this.client = client;
     this.target = target;
@@ -39,30 +43,48 @@ final class AlignmentProbeHandler extends SimpleChannelInboundHandler<FullHttpRe
       server = ServerRequestContexts.get(ctx.channel());
     }
     server.onCancel(recorder::serverEnded);
-    RequestContext budget = handler.marginOrNull() != null
-        ? server.budget(handler.marginOrNull())
-        : server.withTimeout(handler.budgetOrNull());
+    RequestContext budget =
+        handler.marginOrNull() != null
+            ? server.budget(handler.marginOrNull())
+            : server.withTimeout(handler.budgetOrNull());
     if (budget.hasOwnDeadline()) {
       budget.onCancel(recorder::budgetEnded);
     } else {
       recorder.note("handler budget is not shorter than the server deadline: it inherits it");
     }
-    recorder.note("handler calls the upstream with " + budget.remaining().map(Times::format).orElse("no deadline")
-        + " left");
-    client.execute(ClientRequest.builder("GET", target).context(budget).build()).whenComplete((response, failure) -> {
-      if (failure == null) {
-        recorder.clientAnswered(response.status());
-      } else {
-        recorder.clientFailed(failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure, budget.hasOwnDeadline() ? RuntimeAlignmentResult.Layer.HANDLER_BUDGET
-            : RuntimeAlignmentResult.Layer.SERVER_REQUEST);
-      }
-      budget.complete();
-      String body = failure == null ? "upstream answered " + response.status() : "upstream failed: " + failure;
-      FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.GATEWAY_TIMEOUT, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-      answer.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.content().readableBytes());
-      ctx.writeAndFlush(answer);
-    });
+    recorder.note(
+        "handler calls the upstream with "
+            + budget.remaining().map(Times::format).orElse("no deadline")
+            + " left");
+    client
+        .execute(ClientRequest.builder("GET", target).context(budget).build())
+        .whenComplete(
+            (response, failure) -> {
+              if (failure == null) {
+                recorder.clientAnswered(response.status());
+              } else {
+                recorder.clientFailed(
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure,
+                    budget.hasOwnDeadline()
+                        ? RuntimeAlignmentResult.Layer.HANDLER_BUDGET
+                        : RuntimeAlignmentResult.Layer.SERVER_REQUEST);
+              }
+              budget.complete();
+              String body =
+                  failure == null
+                      ? "upstream answered " + response.status()
+                      : "upstream failed: " + failure;
+              FullHttpResponse answer =
+                  new DefaultFullHttpResponse(
+                      HttpVersion.HTTP_1_1,
+                      HttpResponseStatus.GATEWAY_TIMEOUT,
+                      Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+              answer
+                  .headers()
+                  .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.content().readableBytes());
+              ctx.writeAndFlush(answer);
+            });
   }
 }

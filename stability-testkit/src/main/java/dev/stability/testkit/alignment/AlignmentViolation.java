@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param actual what the configuration gives, e.g. {@code 3 x 400 ms + 50 ms + 100 ms = 1.35 s}
  * @param fix a one-line suggestion
  */
-public record AlignmentViolation(AlignmentRule rule, String layer, String expected, String actual, String fix) {
+public record AlignmentViolation(
+    AlignmentRule rule, String layer, String expected, String actual, String fix) {
 
   /** Validates the components. */
   public AlignmentViolation {

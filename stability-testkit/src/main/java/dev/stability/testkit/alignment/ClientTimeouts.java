@@ -1,7 +1,7 @@
 package dev.stability.testkit.alignment;
 
-import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.CallPhase;
+import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.RetryPolicy;
 import java.time.Duration;
@@ -15,13 +15,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The innermost layer: one downstream client's timeouts, per phase and per attempt, with its retries.
+ * The innermost layer: one downstream client's timeouts, per phase and per attempt, with its
+ * retries.
  *
- * <p>Build it by hand for any client ({@code builder("inventory").perTryTimeout(...).maxAttempts(3)...}), or read
- * it from stability's client with {@link #from(String, HttpClientConfig)}. A phase registered with
- * {@link Builder#noTimeout(String)}, or a missing per-try timeout, is a client that can wait forever: the alignment
- * rules report it. Backoffs are the worst case, without jitter (which only shortens them) and without
- * {@code Retry-After}, which a server may stretch further.
+ * <p>Build it by hand for any client ({@code
+ * builder("inventory").perTryTimeout(...).maxAttempts(3)...}), or read it from stability's client
+ * with {@link #from(String, HttpClientConfig)}. A phase registered with {@link
+ * Builder#noTimeout(String)}, or a missing per-try timeout, is a client that can wait forever: the
+ * alignment rules report it. Backoffs are the worst case, without jitter (which only shortens them)
+ * and without {@code Retry-After}, which a server may stretch further.
  */
 public final class ClientTimeouts {
   private final String name;
@@ -53,8 +55,9 @@ public final class ClientTimeouts {
   }
 
   /**
-   * Reads a stability client's per-try timeout, attempts, worst-case backoffs, phase limits and pool idle timeout.
-   * Without retries the client bounds its one attempt by its phases only, so the per-try timeout is then their sum.
+   * Reads a stability client's per-try timeout, attempts, worst-case backoffs, phase limits and
+   * pool idle timeout. Without retries the client bounds its one attempt by its phases only, so the
+   * per-try timeout is then their sum.
    *
    * @param name the client's name in failure tables
    * @param config the client configuration
@@ -65,16 +68,18 @@ public final class ClientTimeouts {
     RetryPolicy retry = config.retryPolicy();
     PhaseTimeouts limits = config.phaseTimeouts();
     Duration perTry = retry.perTryTimeout();
-    if (retry.maxAttempts() == 1) { // the client applies no per-try limit to a lone attempt: its phases bound it
+    if (retry.maxAttempts()
+        == 1) { // the client applies no per-try limit to a lone attempt: its phases bound it
       perTry = Duration.ZERO;
       for (CallPhase phase : CallPhase.values()) {
         perTry = perTry.plus(limits.limit(phase));
       }
     }
-    Builder b = builder(name)
-        .perTryTimeout(perTry)
-        .maxAttempts(retry.maxAttempts())
-        .backoff(retry.initialBackoff(), retry.maxBackoff(), retry.multiplier());
+    Builder b =
+        builder(name)
+            .perTryTimeout(perTry)
+            .maxAttempts(retry.maxAttempts())
+            .backoff(retry.initialBackoff(), retry.maxBackoff(), retry.multiplier());
     for (CallPhase phase : CallPhase.values()) {
       b.phase(phase.name().toLowerCase(Locale.ROOT), limits.limit(phase));
     }
@@ -86,7 +91,8 @@ public final class ClientTimeouts {
   }
 
   /**
-   * Returns a copy that knows the keep-alive timeout of the server it calls, enabling the stale-connection rule.
+   * Returns a copy that knows the keep-alive timeout of the server it calls, enabling the
+   * stale-connection rule.
    *
    * @param keepAlive the upstream server's keep-alive idle timeout
    * @return a new client layer
@@ -121,12 +127,17 @@ public final class ClientTimeouts {
     return maxAttempts;
   }
 
-  /** Returns the worst-case wait before each retry; one fewer than the attempts. @return the backoffs */
+  /**
+   * Returns the worst-case wait before each retry; one fewer than the attempts. @return the
+   * backoffs
+   */
   public List<Duration> backoffs() {
     return backoffs;
   }
 
-  /** Returns each phase's limit by name, {@code null} for a phase without one. @return the phases */
+  /**
+   * Returns each phase's limit by name, {@code null} for a phase without one. @return the phases
+   */
   public Map<String, Duration> phases() {
     return phases;
   }
@@ -142,7 +153,8 @@ public final class ClientTimeouts {
   }
 
   /**
-   * Returns the worst-case time of the whole call: every attempt using its full per-try time, plus backoffs.
+   * Returns the worst-case time of the whole call: every attempt using its full per-try time, plus
+   * backoffs.
    *
    * @return the total, or empty without a per-try timeout
    */
@@ -159,7 +171,13 @@ public final class ClientTimeouts {
 
   @Override
   public String toString() {
-    return "ClientTimeouts(" + name + ", " + maxAttempts + " x " + Times.format(perTryTimeout) + ")";
+    return "ClientTimeouts("
+        + name
+        + ", "
+        + maxAttempts
+        + " x "
+        + Times.format(perTryTimeout)
+        + ")";
   }
 
   /** Builds {@link ClientTimeouts}; every setter validates at once. */
@@ -209,7 +227,8 @@ public final class ClientTimeouts {
     }
 
     /**
-     * Sets an exponential backoff: {@code min(initial * multiplier^(n-1), max)} before retry {@code n}.
+     * Sets an exponential backoff: {@code min(initial * multiplier^(n-1), max)} before retry {@code
+     * n}.
      *
      * @param initial the first backoff, zero or more
      * @param max the cap, zero or more
@@ -250,7 +269,8 @@ public final class ClientTimeouts {
     }
 
     /**
-     * Declares a phase that has no limit at all, like a JDK {@code HttpURLConnection} read timeout of 0.
+     * Declares a phase that has no limit at all, like a JDK {@code HttpURLConnection} read timeout
+     * of 0.
      *
      * @param phase the phase name
      * @return this builder

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The middle layer: the part of the server's request timeout a handler hands to its downstream calls, the rest
- * (the margin) being kept to write an answer (a 504, a fallback) before the server's own timeout fires.
+ * The middle layer: the part of the server's request timeout a handler hands to its downstream
+ * calls, the rest (the margin) being kept to write an answer (a 504, a fallback) before the
+ * server's own timeout fires.
  *
- * <p>Give either the margin ({@link #margin(Duration)}, the usual {@code ctx.budget(margin)}) or the absolute
- * budget ({@link #of(Duration)}); the other follows from the server's request timeout. The margin must be at
- * least {@link #minimumMargin()} (default {@value #DEFAULT_MINIMUM_MARGIN_MILLIS} ms).
+ * <p>Give either the margin ({@link #margin(Duration)}, the usual {@code ctx.budget(margin)}) or
+ * the absolute budget ({@link #of(Duration)}); the other follows from the server's request timeout.
+ * The margin must be at least {@link #minimumMargin()} (default {@value
+ * #DEFAULT_MINIMUM_MARGIN_MILLIS} ms).
  */
 public final class HandlerBudget {
   /** The default smallest acceptable margin, in milliseconds. */
@@ -26,13 +28,16 @@ public final class HandlerBudget {
   }
 
   /**
-   * Returns a budget of the request timeout minus {@code margin}, as {@code ctx.budget(margin)} gives.
+   * Returns a budget of the request timeout minus {@code margin}, as {@code ctx.budget(margin)}
+   * gives.
    *
    * @param margin the time kept back for the handler's own answer, zero or more
    * @return the budget
    */
   public static HandlerBudget margin(Duration margin) {
-    return new HandlerBudget(Times.nonNegative("margin", margin), null,
+    return new HandlerBudget(
+        Times.nonNegative("margin", margin),
+        null,
         Duration.ofMillis(DEFAULT_MINIMUM_MARGIN_MILLIS));
   }
 
@@ -43,7 +48,8 @@ public final class HandlerBudget {
    * @return the budget
    */
   public static HandlerBudget of(Duration budget) {
-    return new HandlerBudget(null, Times.positive("budget", budget), Duration.ofMillis(DEFAULT_MINIMUM_MARGIN_MILLIS));
+    return new HandlerBudget(
+        null, Times.positive("budget", budget), Duration.ofMillis(DEFAULT_MINIMUM_MARGIN_MILLIS));
   }
 
   /**
@@ -71,7 +77,8 @@ public final class HandlerBudget {
    * Returns the margin under a given server request timeout.
    *
    * @param requestTimeout the server's request timeout
-   * @return the time left for the handler's own answer; negative when the budget exceeds the timeout
+   * @return the time left for the handler's own answer; negative when the budget exceeds the
+   *     timeout
    */
   public Duration marginUnder(Duration requestTimeout) {
     Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -95,7 +102,8 @@ public final class HandlerBudget {
 
   @Override
   public String toString() {
-    return margin != null ? "HandlerBudget(request timeout - " + Times.format(margin) + ")"
+    return margin != null
+        ? "HandlerBudget(request timeout - " + Times.format(margin) + ")"
         : "HandlerBudget(" + Times.format(budget) + ")";
   }
 }

@@ -3,9 +3,11 @@ package dev.stability.testkit.alignment;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Fluent assertions on a {@link RuntimeAlignmentResult}; every failure message carries the run's timeline.
+ * Fluent assertions on a {@link RuntimeAlignmentResult}; every failure message carries the run's
+ * timeline.
  */
-public final class RuntimeAlignmentAssert extends AbstractAssert<RuntimeAlignmentAssert, RuntimeAlignmentResult> {
+public final class RuntimeAlignmentAssert
+    extends AbstractAssert<RuntimeAlignmentAssert, RuntimeAlignmentResult> {
 
   RuntimeAlignmentAssert(RuntimeAlignmentResult actual) {
     super(actual, RuntimeAlignmentAssert.class);
@@ -30,15 +32,21 @@ public final class RuntimeAlignmentAssert extends AbstractAssert<RuntimeAlignmen
   public RuntimeAlignmentAssert firstTimeoutWas(RuntimeAlignmentResult.Layer layer) {
     isNotNull();
     if (actual.first().map(f -> f.layer() != layer).orElse(true)) {
-      failWithMessage("%s", "expected the " + layer + " timeout to fire first but "
-          + actual.first().map(f -> "the " + f.layer() + " timeout did").orElse("none fired") + "\n"
-          + actual.describe());
+      failWithMessage(
+          "%s",
+          "expected the "
+              + layer
+              + " timeout to fire first but "
+              + actual.first().map(f -> "the " + f.layer() + " timeout did").orElse("none fired")
+              + "\n"
+              + actual.describe());
     }
     return this;
   }
 
   /**
-   * Verifies that the innermost layer, the client, gave up first, so that every outer layer could still answer.
+   * Verifies that the innermost layer, the client, gave up first, so that every outer layer could
+   * still answer.
    *
    * @return this assertion
    */
@@ -53,9 +61,14 @@ public final class RuntimeAlignmentAssert extends AbstractAssert<RuntimeAlignmen
    */
   public RuntimeAlignmentAssert callerAnsweredInTime() {
     isNotNull();
-    if (actual.callerStatus().isEmpty() || actual.callerElapsed().compareTo(actual.callerTimeout()) >= 0) {
-      failWithMessage("%s", "expected the caller to get an answer before its deadline of "
-          + Times.format(actual.callerTimeout()) + " but it did not\n" + actual.describe());
+    if (actual.callerStatus().isEmpty()
+        || actual.callerElapsed().compareTo(actual.callerTimeout()) >= 0) {
+      failWithMessage(
+          "%s",
+          "expected the caller to get an answer before its deadline of "
+              + Times.format(actual.callerTimeout())
+              + " but it did not\n"
+              + actual.describe());
     }
     return this;
   }

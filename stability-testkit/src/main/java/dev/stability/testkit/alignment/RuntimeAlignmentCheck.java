@@ -25,9 +25,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives one request through a real guarded server whose handler calls a hung upstream through a real client,
- * and records which timeout fired first and when the caller got its answer: the run-time proof of what
- * {@link TimeoutAssertions#assertThatTimeouts} checks on paper.
+ * Drives one request through a real guarded server whose handler calls a hung upstream through a
+ * real client, and records which timeout fired first and when the caller got its answer: the
+ * run-time proof of what {@link TimeoutAssertions#assertThatTimeouts} checks on paper.
  *
  * <pre>{@code
  * @RegisterExtension final FaultyUpstream upstream = FaultyUpstream.create();
@@ -37,11 +37,12 @@ import java.util.concurrent.TimeUnit;
  * RuntimeAlignmentAssert.assertThat(run).innermostFiredFirst().callerAnsweredInTime();
  * }</pre>
  *
- * <p>Everything runs on loopback in real time, so keep the configured timeouts short (hundreds of milliseconds)
- * and their gaps wide enough for a loaded machine (tens of milliseconds at least). The handler derives its budget
- * from the server's request context as a handler should ({@code ctx.budget(margin)}, or
- * {@code ctx.withTimeout(budget)} for an absolute budget), calls the upstream under it, and answers 504 naming
- * the failure. The run starts and stops its own server, client and event loops.
+ * <p>Everything runs on loopback in real time, so keep the configured timeouts short (hundreds of
+ * milliseconds) and their gaps wide enough for a loaded machine (tens of milliseconds at least).
+ * The handler derives its budget from the server's request context as a handler should ({@code
+ * ctx.budget(margin)}, or {@code ctx.withTimeout(budget)} for an absolute budget), calls the
+ * upstream under it, and answers 504 naming the failure. The run starts and stops its own server,
+ * client and event loops.
  */
 public final class RuntimeAlignmentCheck {
   /** The path the check scripts to hang on the upstream. */
@@ -53,7 +54,8 @@ public final class RuntimeAlignmentCheck {
   private Duration callerTimeout;
   private boolean callerSendsDeadline;
 
-  private RuntimeAlignmentCheck(ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
+  private RuntimeAlignmentCheck(
+      ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
     this.server = server;
     this.handler = handler;
     this.client = client;
@@ -61,16 +63,20 @@ public final class RuntimeAlignmentCheck {
   }
 
   /**
-   * Returns a check of the three layers; the caller waits twice the server's request timeout by default.
+   * Returns a check of the three layers; the caller waits twice the server's request timeout by
+   * default.
    *
    * @param server the server configuration
    * @param handler the handler's downstream budget
    * @param client the configuration of the client the handler uses
    * @return the check
    */
-  public static RuntimeAlignmentCheck of(ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
-    return new RuntimeAlignmentCheck(Objects.requireNonNull(server, "server"),
-        Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(client, "client"));
+  public static RuntimeAlignmentCheck of(
+      ServerConfig server, HandlerBudget handler, HttpClientConfig client) {
+    return new RuntimeAlignmentCheck(
+        Objects.requireNonNull(server, "server"),
+        Objects.requireNonNull(handler, "handler"),
+        Objects.requireNonNull(client, "client"));
   }
 
   /**
@@ -85,8 +91,9 @@ public final class RuntimeAlignmentCheck {
   }
 
   /**
-   * Makes the caller send its deadline in {@code x-request-timeout}, as a stability client would: the server then
-   * works to {@code min(caller deadline, its cap)} instead of its default request timeout.
+   * Makes the caller send its deadline in {@code x-request-timeout}, as a stability client would:
+   * the server then works to {@code min(caller deadline, its cap)} instead of its default request
+   * timeout.
    *
    * @return this check
    */
@@ -108,15 +115,21 @@ public final class RuntimeAlignmentCheck {
     URI target = upstream.uri().resolve(HANG_PATH);
     RunRecorder recorder = new RunRecorder(client.deadlineMargin());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    try (StabilityHttpClient http = StabilityHttpClient.builder().config(client).ioThreads(1).build()) {
-      Channel listener = new ServerBootstrap()
-          .group(group)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(StabilityServer.create(server).initializer(
-              p -> p.addLast(new AlignmentProbeHandler(handler, http, target, recorder))))
-          .bind(new InetSocketAddress("127.0.0.1", 0))
-          .syncUninterruptibly()
-          .channel();
+    try (StabilityHttpClient http =
+        StabilityHttpClient.builder().config(client).ioThreads(1).build()) {
+      Channel listener =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  StabilityServer.create(server)
+                      .initializer(
+                          p ->
+                              p.addLast(
+                                  new AlignmentProbeHandler(handler, http, target, recorder))))
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .syncUninterruptibly()
+              .channel();
       try {
         return call(((InetSocketAddress) listener.localAddress()).getPort(), recorder);
       } finally {
@@ -132,10 +145,20 @@ public final class RuntimeAlignmentCheck {
     Optional<Integer> status = Optional.empty();
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout((int) Math.max(1, callerTimeout.toMillis()));
-      String deadline = callerSendsDeadline ? DeadlineHeader.REQUEST_TIMEOUT.headerName() + ": "
-          + DeadlineHeader.REQUEST_TIMEOUT.encode(callerTimeout.toNanos()) + "\r\n" : "";
-      socket.getOutputStream().write(("GET /alignment HTTP/1.1\r\nHost: alignment\r\nConnection: close\r\n"
-          + deadline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      String deadline =
+          callerSendsDeadline
+              ? DeadlineHeader.REQUEST_TIMEOUT.headerName()
+                  + ": "
+                  + DeadlineHeader.REQUEST_TIMEOUT.encode(callerTimeout.toNanos())
+                  + "\r\n"
+              : "";
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /alignment HTTP/1.1\r\nHost: alignment\r\nConnection: close\r\n"
+                      + deadline
+                      + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       status = readStatus(socket.getInputStream());
     } catch (SocketTimeoutException e) {
       recorder.note("caller gave up at its deadline of " + Times.format(callerTimeout));

@@ -5,17 +5,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What happened when one request crossed a real guarded server calling a hung upstream: which timeouts fired,
- * in order, and what the caller got back when.
+ * What happened when one request crossed a real guarded server calling a hung upstream: which
+ * timeouts fired, in order, and what the caller got back when.
  *
- * @param timeouts the timeouts that fired, earliest first, each timed from when the handler got the request
- * @param timeline every event in order, including consequences (the client failing because its budget ended)
- * @param callerStatus the status the caller received, or empty when it got no answer by its deadline
+ * @param timeouts the timeouts that fired, earliest first, each timed from when the handler got the
+ *     request
+ * @param timeline every event in order, including consequences (the client failing because its
+ *     budget ended)
+ * @param callerStatus the status the caller received, or empty when it got no answer by its
+ *     deadline
  * @param callerElapsed how long the caller waited, from sending to the answer or its deadline
  * @param callerTimeout the caller's own deadline
  */
-public record RuntimeAlignmentResult(List<FiredTimeout> timeouts, List<String> timeline, Optional<Integer> callerStatus,
-    Duration callerElapsed, Duration callerTimeout) {
+public record RuntimeAlignmentResult(
+    List<FiredTimeout> timeouts,
+    List<String> timeline,
+    Optional<Integer> callerStatus,
+    Duration callerElapsed,
+    Duration callerTimeout) {
 
   /** The layers whose timeouts the run observes, innermost first. */
   public enum Layer {
@@ -56,10 +63,16 @@ public record RuntimeAlignmentResult(List<FiredTimeout> timeouts, List<String> t
    * @return several lines
    */
   public String describe() {
-    StringBuilder sb = new StringBuilder("timeouts fired: ").append(timeouts.isEmpty() ? "none" : timeouts)
-        .append("\ncaller: ").append(callerStatus.map(s -> "got " + s).orElse("got no answer"))
-        .append(" after ").append(Times.format(callerElapsed)).append(" (its deadline: ")
-        .append(Times.format(callerTimeout)).append(")\ntimeline:");
+    StringBuilder sb =
+        new StringBuilder("timeouts fired: ")
+            .append(timeouts.isEmpty() ? "none" : timeouts)
+            .append("\ncaller: ")
+            .append(callerStatus.map(s -> "got " + s).orElse("got no answer"))
+            .append(" after ")
+            .append(Times.format(callerElapsed))
+            .append(" (its deadline: ")
+            .append(Times.format(callerTimeout))
+            .append(")\ntimeline:");
     for (String line : timeline) {
       sb.append("\n  ").append(line);
     }

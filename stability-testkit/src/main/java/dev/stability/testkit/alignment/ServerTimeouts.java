@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * The outermost layer: the timeouts a server applies to each request and connection.
  *
- * <p>Build it by hand for any server, or read it from stability's own configuration with
- * {@link #from(ServerConfig)}. Only the request timeout is required; a timeout left unset is "unknown" and
+ * <p>Build it by hand for any server, or read it from stability's own configuration with {@link
+ * #from(ServerConfig)}. Only the request timeout is required; a timeout left unset is "unknown" and
  * the rules that need it are skipped.
  */
 public final class ServerTimeouts {
@@ -35,30 +35,37 @@ public final class ServerTimeouts {
   }
 
   /**
-   * Reads the timeouts of a stability server: the default request timeout, the inbound policy's cap as the
-   * maximum, the header-read timeout and the keep-alive idle timeout.
+   * Reads the timeouts of a stability server: the default request timeout, the inbound policy's cap
+   * as the maximum, the header-read timeout and the keep-alive idle timeout.
    *
    * @param config the server configuration
    * @return the server layer
    */
   public static ServerTimeouts from(ServerConfig config) {
     Objects.requireNonNull(config, "config");
-    Builder b = builder()
-        .requestTimeout(config.defaultRequestTimeout())
-        .maxRequestTimeout(config.inboundDeadlinePolicy().maxTimeout())
-        .headerReadTimeout(config.headerReadTimeout());
+    Builder b =
+        builder()
+            .requestTimeout(config.defaultRequestTimeout())
+            .maxRequestTimeout(config.inboundDeadlinePolicy().maxTimeout())
+            .headerReadTimeout(config.headerReadTimeout());
     if (!config.idleTimeout().isZero()) {
       b.keepAliveTimeout(config.idleTimeout());
     }
     return b.build();
   }
 
-  /** Returns the time a request gets before the server answers it on its own. @return the request timeout */
+  /**
+   * Returns the time a request gets before the server answers it on its own. @return the request
+   * timeout
+   */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** Returns the largest request timeout the server grants, e.g. to a caller's header. @return it, if known */
+  /**
+   * Returns the largest request timeout the server grants, e.g. to a caller's header. @return it,
+   * if known
+   */
   public Optional<Duration> maxRequestTimeout() {
     return Optional.ofNullable(maxRequestTimeout);
   }
@@ -75,8 +82,14 @@ public final class ServerTimeouts {
 
   @Override
   public String toString() {
-    return "ServerTimeouts(request " + Times.format(requestTimeout) + ", max " + Times.format(maxRequestTimeout)
-        + ", header read " + Times.format(headerReadTimeout) + ", keep-alive " + Times.format(keepAliveTimeout)
+    return "ServerTimeouts(request "
+        + Times.format(requestTimeout)
+        + ", max "
+        + Times.format(maxRequestTimeout)
+        + ", header read "
+        + Times.format(headerReadTimeout)
+        + ", keep-alive "
+        + Times.format(keepAliveTimeout)
         + ")";
   }
 
@@ -141,7 +154,8 @@ public final class ServerTimeouts {
      */
     public ServerTimeouts build() {
       if (requestTimeout == null) {
-        throw new IllegalStateException("requestTimeout: null (expected: set, it is the outermost deadline)");
+        throw new IllegalStateException(
+            "requestTimeout: null (expected: set, it is the outermost deadline)");
       }
       return new ServerTimeouts(this);
     }

@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks every {@link AlignmentRule} against a {@link TimeoutLayers} model and returns what is broken.
+ * Checks every {@link AlignmentRule} against a {@link TimeoutLayers} model and returns what is
+ * broken.
  *
- * <p>Rules whose numbers are unknown (no header-read timeout given, no upstream keep-alive) are skipped, never
- * guessed. Use {@link TimeoutAssertions#assertThatTimeouts} in tests; this class is for tools that want the list.
+ * <p>Rules whose numbers are unknown (no header-read timeout given, no upstream keep-alive) are
+ * skipped, never guessed. Use {@link TimeoutAssertions#assertThatTimeouts} in tests; this class is
+ * for tools that want the list.
  */
 public final class TimeoutAlignment {
   private TimeoutAlignment() {}
@@ -27,30 +29,53 @@ public final class TimeoutAlignment {
     List<AlignmentViolation> out = new ArrayList<>();
     ServerTimeouts server = layers.server();
     Duration request = server.requestTimeout();
-    server.maxRequestTimeout().ifPresent(max -> {
-      if (request.compareTo(max) > 0) {
-        out.add(new AlignmentViolation(AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, "server", "<= " + format(max) + " (max)",
-            format(request) + " (request timeout)", "lower the request timeout or raise the cap"));
-      }
-    });
-    server.headerReadTimeout().ifPresent(header -> {
-      if (header.compareTo(request) >= 0) {
-        out.add(new AlignmentViolation(AlignmentRule.HEADER_READ_BEFORE_REQUEST, "server", "< " + format(request)
-            + " (request timeout)", format(header) + " (header-read timeout)",
-            "cut slow request heads off sooner than the request timeout"));
-      }
-    });
+    server
+        .maxRequestTimeout()
+        .ifPresent(
+            max -> {
+              if (request.compareTo(max) > 0) {
+                out.add(
+                    new AlignmentViolation(
+                        AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX,
+                        "server",
+                        "<= " + format(max) + " (max)",
+                        format(request) + " (request timeout)",
+                        "lower the request timeout or raise the cap"));
+              }
+            });
+    server
+        .headerReadTimeout()
+        .ifPresent(
+            header -> {
+              if (header.compareTo(request) >= 0) {
+                out.add(
+                    new AlignmentViolation(
+                        AlignmentRule.HEADER_READ_BEFORE_REQUEST,
+                        "server",
+                        "< " + format(request) + " (request timeout)",
+                        format(header) + " (header-read timeout)",
+                        "cut slow request heads off sooner than the request timeout"));
+              }
+            });
     HandlerBudget handler = layers.handler();
     Duration budget = handler.budgetUnder(request);
     Duration margin = handler.marginUnder(request);
     if (budget.compareTo(request) >= 0 || budget.isNegative() || budget.isZero()) {
-      out.add(new AlignmentViolation(AlignmentRule.HANDLER_INSIDE_REQUEST, "handler", "0 < budget < " + format(request)
-          + " (request timeout)", format(budget) + " (handler budget)",
-          "derive the handler budget from the request deadline: ctx.budget(margin)"));
+      out.add(
+          new AlignmentViolation(
+              AlignmentRule.HANDLER_INSIDE_REQUEST,
+              "handler",
+              "0 < budget < " + format(request) + " (request timeout)",
+              format(budget) + " (handler budget)",
+              "derive the handler budget from the request deadline: ctx.budget(margin)"));
     } else if (margin.compareTo(handler.minimumMargin()) < 0) {
-      out.add(new AlignmentViolation(AlignmentRule.HANDLER_MARGIN, "handler", ">= " + format(handler.minimumMargin())
-          + " (minimum margin)", format(margin) + " = " + format(request) + " - " + format(budget),
-          "keep more time back to write the handler's own answer"));
+      out.add(
+          new AlignmentViolation(
+              AlignmentRule.HANDLER_MARGIN,
+              "handler",
+              ">= " + format(handler.minimumMargin()) + " (minimum margin)",
+              format(margin) + " = " + format(request) + " - " + format(budget),
+              "keep more time back to write the handler's own answer"));
     }
     for (ClientTimeouts client : layers.clients()) {
       checkClient(client, budget, out);
@@ -61,7 +86,8 @@ public final class TimeoutAlignment {
     return out;
   }
 
-  private static void checkClient(ClientTimeouts client, Duration budget, List<AlignmentViolation> out) {
+  private static void checkClient(
+      ClientTimeouts client, Duration budget, List<AlignmentViolation> out) {
     String layer = "client " + client.name();
     List<String> unbounded = new ArrayList<>();
     if (client.perTryTimeout().isEmpty() || Times.isUnbounded(client.perTryTimeout().get())) {
@@ -73,44 +99,74 @@ public final class TimeoutAlignment {
       }
     }
     if (!unbounded.isEmpty()) {
-      out.add(new AlignmentViolation(AlignmentRule.CLIENT_HAS_TIMEOUTS, layer, "a finite timeout everywhere",
-          "none for " + String.join(", ", unbounded), "set every phase and a per-try timeout"));
+      out.add(
+          new AlignmentViolation(
+              AlignmentRule.CLIENT_HAS_TIMEOUTS,
+              layer,
+              "a finite timeout everywhere",
+              "none for " + String.join(", ", unbounded),
+              "set every phase and a per-try timeout"));
     }
-    client.perTryTimeout().filter(t -> !Times.isUnbounded(t)).ifPresent(perTry -> {
-      if (perTry.compareTo(budget) > 0) {
-        out.add(new AlignmentViolation(AlignmentRule.PER_TRY_WITHIN_BUDGET, layer, "<= " + format(budget)
-            + " (handler budget)", format(perTry) + " (per-try timeout)",
-            "shorten the per-try timeout below the handler budget"));
-      } else {
-        Duration total = client.worstCaseTotal().orElseThrow();
-        if (total.compareTo(budget) > 0) {
-          out.add(new AlignmentViolation(AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET, layer, "<= " + format(budget)
-              + " (handler budget)", describeTotal(client, perTry, total) + "; only " + attemptsThatFit(client,
-              perTry, budget) + " of " + client.maxAttempts() + " attempts fit",
-              "fewer attempts, a shorter per-try timeout or shorter backoffs"));
-        }
-      }
-      for (Map.Entry<String, Duration> phase : client.phases().entrySet()) {
-        Duration limit = phase.getValue();
-        if (!Times.isUnbounded(limit) && limit.compareTo(perTry) > 0) {
-          out.add(new AlignmentViolation(AlignmentRule.PHASE_WITHIN_PER_TRY, layer, "<= " + format(perTry)
-              + " (per-try timeout)", format(limit) + " (" + phase.getKey() + ")",
-              "a phase can never use more than its attempt: lower it to make the limit honest"));
-        }
-      }
-    });
+    client
+        .perTryTimeout()
+        .filter(t -> !Times.isUnbounded(t))
+        .ifPresent(
+            perTry -> {
+              if (perTry.compareTo(budget) > 0) {
+                out.add(
+                    new AlignmentViolation(
+                        AlignmentRule.PER_TRY_WITHIN_BUDGET,
+                        layer,
+                        "<= " + format(budget) + " (handler budget)",
+                        format(perTry) + " (per-try timeout)",
+                        "shorten the per-try timeout below the handler budget"));
+              } else {
+                Duration total = client.worstCaseTotal().orElseThrow();
+                if (total.compareTo(budget) > 0) {
+                  out.add(
+                      new AlignmentViolation(
+                          AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET,
+                          layer,
+                          "<= " + format(budget) + " (handler budget)",
+                          describeTotal(client, perTry, total)
+                              + "; only "
+                              + attemptsThatFit(client, perTry, budget)
+                              + " of "
+                              + client.maxAttempts()
+                              + " attempts fit",
+                          "fewer attempts, a shorter per-try timeout or shorter backoffs"));
+                }
+              }
+              for (Map.Entry<String, Duration> phase : client.phases().entrySet()) {
+                Duration limit = phase.getValue();
+                if (!Times.isUnbounded(limit) && limit.compareTo(perTry) > 0) {
+                  out.add(
+                      new AlignmentViolation(
+                          AlignmentRule.PHASE_WITHIN_PER_TRY,
+                          layer,
+                          "<= " + format(perTry) + " (per-try timeout)",
+                          format(limit) + " (" + phase.getKey() + ")",
+                          "a phase can never use more than its attempt: lower it to make the limit honest"));
+                }
+              }
+            });
     if (client.idleTimeout().isPresent() && client.upstreamKeepAlive().isPresent()) {
       Duration idle = client.idleTimeout().get();
       Duration keepAlive = client.upstreamKeepAlive().get();
       if (idle.compareTo(keepAlive) >= 0) {
-        out.add(new AlignmentViolation(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE, layer, "< " + format(keepAlive)
-            + " (upstream keep-alive)", format(idle) + " (client idle timeout)",
-            "drop idle connections before the server does, or requests meet closed connections"));
+        out.add(
+            new AlignmentViolation(
+                AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE,
+                layer,
+                "< " + format(keepAlive) + " (upstream keep-alive)",
+                format(idle) + " (client idle timeout)",
+                "drop idle connections before the server does, or requests meet closed connections"));
       }
     }
   }
 
-  private static void checkSequence(List<ClientTimeouts> clients, Duration budget, List<AlignmentViolation> out) {
+  private static void checkSequence(
+      List<ClientTimeouts> clients, Duration budget, List<AlignmentViolation> out) {
     Duration sum = Duration.ZERO;
     List<String> parts = new ArrayList<>();
     for (ClientTimeouts c : clients) {
@@ -122,14 +178,19 @@ public final class TimeoutAlignment {
       parts.add(c.name() + " " + format(total.get()));
     }
     if (sum.compareTo(budget) > 0) {
-      out.add(new AlignmentViolation(AlignmentRule.SEQUENTIAL_CLIENTS_WITHIN_BUDGET, "clients in sequence", "<= "
-          + format(budget) + " (handler budget)", String.join(" + ", parts) + " = " + format(sum),
-          "give each call its share of the budget, or call them in parallel"));
+      out.add(
+          new AlignmentViolation(
+              AlignmentRule.SEQUENTIAL_CLIENTS_WITHIN_BUDGET,
+              "clients in sequence",
+              "<= " + format(budget) + " (handler budget)",
+              String.join(" + ", parts) + " = " + format(sum),
+              "give each call its share of the budget, or call them in parallel"));
     }
   }
 
   private static String describeTotal(ClientTimeouts client, Duration perTry, Duration total) {
-    StringBuilder sb = new StringBuilder().append(client.maxAttempts()).append(" x ").append(format(perTry));
+    StringBuilder sb =
+        new StringBuilder().append(client.maxAttempts()).append(" x ").append(format(perTry));
     for (Duration b : client.backoffs()) {
       if (!b.isZero()) {
         sb.append(" + ").append(format(b));
@@ -184,7 +245,12 @@ public final class TimeoutAlignment {
     }
     sb.append("fixes:\n");
     for (AlignmentViolation v : violations) {
-      sb.append("  ").append(v.rule().id()).append(" [").append(v.layer()).append("]: ").append(v.fix())
+      sb.append("  ")
+          .append(v.rule().id())
+          .append(" [")
+          .append(v.layer())
+          .append("]: ")
+          .append(v.fix())
           .append('\n');
     }
     return sb.toString();

@@ -4,12 +4,14 @@ import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Fluent assertions on a {@link TimeoutLayers} model; obtain it from {@link TimeoutAssertions#assertThatTimeouts}.
+ * Fluent assertions on a {@link TimeoutLayers} model; obtain it from {@link
+ * TimeoutAssertions#assertThatTimeouts}.
  *
- * <p>{@link #areAligned()} fails with a table of every violated rule, its layer, the bound and the configured
- * numbers, and a suggested fix per row.
+ * <p>{@link #areAligned()} fails with a table of every violated rule, its layer, the bound and the
+ * configured numbers, and a suggested fix per row.
  */
-public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmentAssert, TimeoutLayers> {
+public final class TimeoutAlignmentAssert
+    extends AbstractAssert<TimeoutAlignmentAssert, TimeoutLayers> {
 
   TimeoutAlignmentAssert(TimeoutLayers actual) {
     super(actual, TimeoutAlignmentAssert.class);
@@ -24,9 +26,15 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
     isNotNull();
     List<AlignmentViolation> violations = TimeoutAlignment.check(actual);
     if (!violations.isEmpty()) {
-      failWithMessage("%s", "expected timeouts to be aligned (each inner layer gives up before the outer one) but "
-          + violations.size() + (violations.size() == 1 ? " rule is" : " rules are") + " violated:\n"
-          + TimeoutAlignment.table(violations) + "layers: " + actual);
+      failWithMessage(
+          "%s",
+          "expected timeouts to be aligned (each inner layer gives up before the outer one) but "
+              + violations.size()
+              + (violations.size() == 1 ? " rule is" : " rules are")
+              + " violated:\n"
+              + TimeoutAlignment.table(violations)
+              + "layers: "
+              + actual);
     }
     return this;
   }
@@ -41,7 +49,8 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
     isNotNull();
     List<AlignmentViolation> violations = TimeoutAlignment.check(actual);
     if (violations.stream().noneMatch(v -> v.rule() == rule)) {
-      failWithMessage("expected rule %s to be violated but it holds; violations: %s", rule.id(), violations);
+      failWithMessage(
+          "expected rule %s to be violated but it holds; violations: %s", rule.id(), violations);
     }
     return this;
   }
@@ -54,9 +63,11 @@ public final class TimeoutAlignmentAssert extends AbstractAssert<TimeoutAlignmen
    */
   public TimeoutAlignmentAssert satisfies(AlignmentRule rule) {
     isNotNull();
-    List<AlignmentViolation> broken = TimeoutAlignment.check(actual).stream().filter(v -> v.rule() == rule).toList();
+    List<AlignmentViolation> broken =
+        TimeoutAlignment.check(actual).stream().filter(v -> v.rule() == rule).toList();
     if (!broken.isEmpty()) {
-      failWithMessage("%s", "expected rule " + rule.id() + " to hold but:\n" + TimeoutAlignment.table(broken));
+      failWithMessage(
+          "%s", "expected rule " + rule.id() + " to hold but:\n" + TimeoutAlignment.table(broken));
     }
     return this;
   }

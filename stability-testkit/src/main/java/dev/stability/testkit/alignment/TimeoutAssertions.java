@@ -24,15 +24,16 @@ public final class TimeoutAssertions {
   }
 
   /**
-   * Starts assertions on the real configuration of a stability server and the clients its handler calls.
+   * Starts assertions on the real configuration of a stability server and the clients its handler
+   * calls.
    *
    * @param server the server configuration
    * @param handler the handler's downstream budget
    * @param clients the client configurations
    * @return the assertion
    */
-  public static TimeoutAlignmentAssert assertThatTimeouts(ServerConfig server, HandlerBudget handler,
-      HttpClientConfig... clients) {
+  public static TimeoutAlignmentAssert assertThatTimeouts(
+      ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
     return new TimeoutAlignmentAssert(TimeoutLayers.of(server, handler, clients));
   }
 }

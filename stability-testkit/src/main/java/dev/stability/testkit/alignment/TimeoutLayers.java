@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The layers one request crosses, outermost first: the server, the handler's downstream budget, and every
- * downstream client the handler calls.
+ * The layers one request crosses, outermost first: the server, the handler's downstream budget, and
+ * every downstream client the handler calls.
  *
  * <pre>{@code
  * TimeoutLayers layers = TimeoutLayers.builder()
@@ -18,8 +18,8 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>Build it by hand for any server and client, or from stability's configs with
- * {@link #of(ServerConfig, HandlerBudget, HttpClientConfig...)}.
+ * <p>Build it by hand for any server and client, or from stability's configs with {@link
+ * #of(ServerConfig, HandlerBudget, HttpClientConfig...)}.
  */
 public final class TimeoutLayers {
   private final ServerTimeouts server;
@@ -44,14 +44,16 @@ public final class TimeoutLayers {
   }
 
   /**
-   * Returns the layers of a stability server calling stability clients, named {@code client-1}, {@code client-2}...
+   * Returns the layers of a stability server calling stability clients, named {@code client-1},
+   * {@code client-2}...
    *
    * @param server the server configuration
    * @param handler the handler's downstream budget
    * @param clients the configurations of the clients the handler calls
    * @return the layers
    */
-  public static TimeoutLayers of(ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
+  public static TimeoutLayers of(
+      ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
     Builder b = builder().server(ServerTimeouts.from(server)).handler(handler);
     for (int i = 0; i < clients.length; i++) {
       b.client(ClientTimeouts.from("client-" + (i + 1), clients[i]));
@@ -74,14 +76,24 @@ public final class TimeoutLayers {
     return clients;
   }
 
-  /** Returns whether the handler calls its clients one after another. @return {@code true} when sequential */
+  /**
+   * Returns whether the handler calls its clients one after another. @return {@code true} when
+   * sequential
+   */
   public boolean clientsInSequence() {
     return sequential;
   }
 
   @Override
   public String toString() {
-    return "TimeoutLayers(" + server + ", " + handler + ", " + (sequential ? "in sequence " : "") + clients + ")";
+    return "TimeoutLayers("
+        + server
+        + ", "
+        + handler
+        + ", "
+        + (sequential ? "in sequence " : "")
+        + clients
+        + ")";
   }
 
   /** Builds {@link TimeoutLayers}. */
@@ -94,8 +106,8 @@ public final class TimeoutLayers {
     Builder() {}
 
     /**
-     * Declares that the handler calls its clients one after another, so that their worst-case totals add up;
-     * by default they are taken as called in parallel, each given the whole budget.
+     * Declares that the handler calls its clients one after another, so that their worst-case
+     * totals add up; by default they are taken as called in parallel, each given the whole budget.
      *
      * @return this builder
      */
@@ -148,7 +160,8 @@ public final class TimeoutLayers {
         throw new IllegalStateException("server: null (expected: the outermost layer must be set)");
       }
       if (handler == null) {
-        throw new IllegalStateException("handler: null (expected: a HandlerBudget, e.g. HandlerBudget.margin(...))");
+        throw new IllegalStateException(
+            "handler: null (expected: a HandlerBudget, e.g. HandlerBudget.margin(...))");
       }
       return new TimeoutLayers(this);
     }

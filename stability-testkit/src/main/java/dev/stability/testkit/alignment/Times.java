@@ -22,7 +22,10 @@ final class Times {
     if (Math.abs(millis) < 1_000) {
       return millis == 0 && !d.isZero() ? d.toNanos() / 1_000 + " us" : millis + " ms";
     }
-    String s = String.format(Locale.ROOT, "%.3f", millis / 1000.0).replaceAll("0+$", "").replaceAll("\\.$", "");
+    String s =
+        String.format(Locale.ROOT, "%.3f", millis / 1000.0)
+            .replaceAll("0+$", "")
+            .replaceAll("\\.$", "");
     return s + " s";
   }
 

@@ -6,11 +6,12 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Entry points for context assertions: what a context holds, what tasks ran with, and that no context is left
- * attached to a thread once the work is done.
+ * Entry points for context assertions: what a context holds, what tasks ran with, and that no
+ * context is left attached to a thread once the work is done.
  *
- * <p>A context left attached to a pooled thread leaks its request id and deadline into the next, unrelated task
- * on that thread: the classic cause of log lines tagged with the wrong request and of spurious timeouts.
+ * <p>A context left attached to a pooled thread leaks its request id and deadline into the next,
+ * unrelated task on that thread: the classic cause of log lines tagged with the wrong request and
+ * of spurious timeouts.
  */
 public final class ContextAssertions {
   private ContextAssertions() {}
@@ -43,17 +44,21 @@ public final class ContextAssertions {
   public static void assertNoContextAttached() {
     RequestContext ctx = RequestContext.current();
     if (ctx != null) {
-      throw new AssertionError("expected no RequestContext attached to thread " + Thread.currentThread().getName()
-          + " but " + ctx + " is: a Scope was not closed (use try-with-resources on ctx.attach())");
+      throw new AssertionError(
+          "expected no RequestContext attached to thread "
+              + Thread.currentThread().getName()
+              + " but "
+              + ctx
+              + " is: a Scope was not closed (use try-with-resources on ctx.attach())");
     }
   }
 
   /**
-   * Runs a probe task on {@code executor} and fails when it finds a context attached there: a pooled thread
-   * that still carries the context of an earlier task.
+   * Runs a probe task on {@code executor} and fails when it finds a context attached there: a
+   * pooled thread that still carries the context of an earlier task.
    *
-   * <p>For a pool with several threads this checks only the thread that happens to run the probe; for a
-   * single-threaded executor or an event loop it is exact.
+   * <p>For a pool with several threads this checks only the thread that happens to run the probe;
+   * for a single-threaded executor or an event loop it is exact.
    *
    * @param executor the executor to probe; must not wrap tasks with a context itself
    * @param timeout how long to wait for the probe to run
@@ -65,8 +70,12 @@ public final class ContextAssertions {
     executor.execute(capture.task("probe"));
     CapturedContext run = capture.await(timeout).runs().get(0);
     if (run.context() != null) {
-      throw new AssertionError("expected no RequestContext attached on " + run.threadName() + " but "
-          + run.context() + " is: a task on this executor did not detach its scope");
+      throw new AssertionError(
+          "expected no RequestContext attached on "
+              + run.threadName()
+              + " but "
+              + run.context()
+              + " is: a task on this executor did not detach its scope");
     }
   }
 }

@@ -9,12 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records the {@link RequestContext} that tasks run under, on whatever thread runs them, so that a test can
- * assert propagation across executors.
+ * Records the {@link RequestContext} that tasks run under, on whatever thread runs them, so that a
+ * test can assert propagation across executors.
  *
- * <p>Hand {@link #task(String)} to the executor under test, then {@link #await(Duration)} and assert with
- * {@link ContextAssertions#assertThat(ContextCapture)}. A task that ran with no context attached is recorded too,
- * with a {@code null} context: that is the failure propagation tests look for. Thread-safe.
+ * <p>Hand {@link #task(String)} to the executor under test, then {@link #await(Duration)} and
+ * assert with {@link ContextAssertions#assertThat(ContextCapture)}. A task that ran with no context
+ * attached is recorded too, with a {@code null} context: that is the failure propagation tests look
+ * for. Thread-safe.
  */
 public final class ContextCapture {
   private final List<CapturedContext> captured = new ArrayList<>();
@@ -64,8 +65,12 @@ public final class ContextCapture {
    */
   public void record(String name) {
     RequestContext ctx = RequestContext.current();
-    CapturedContext c = new CapturedContext(name, ctx, Thread.currentThread().getName(),
-        ctx == null ? null : ctx.remaining().orElse(null));
+    CapturedContext c =
+        new CapturedContext(
+            name,
+            ctx,
+            Thread.currentThread().getName(),
+            ctx == null ? null : ctx.remaining().orElse(null));
     synchronized (captured) {
       captured.add(c);
     }
@@ -82,8 +87,15 @@ public final class ContextCapture {
   public ContextCapture await(Duration timeout) {
     try {
       if (!latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new AssertionError("expected " + (latch.getCount() + runs().size()) + " recorded runs within "
-            + timeout + " but got " + runs().size() + ": " + runs());
+        throw new AssertionError(
+            "expected "
+                + (latch.getCount() + runs().size())
+                + " recorded runs within "
+                + timeout
+                + " but got "
+                + runs().size()
+                + ": "
+                + runs());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -9,10 +9,11 @@ import org.assertj.core.api.AbstractAssert;
 /**
  * Fluent assertions on every run recorded by a {@link ContextCapture}: each must pass.
  *
- * <p>Obtain it from {@link ContextAssertions#assertThat(ContextCapture)}; failure messages list every run with
- * its context, thread and time left.
+ * <p>Obtain it from {@link ContextAssertions#assertThat(ContextCapture)}; failure messages list
+ * every run with its context, thread and time left.
  */
-public final class ContextCaptureAssert extends AbstractAssert<ContextCaptureAssert, ContextCapture> {
+public final class ContextCaptureAssert
+    extends AbstractAssert<ContextCaptureAssert, ContextCapture> {
 
   ContextCaptureAssert(ContextCapture actual) {
     super(actual, ContextCaptureAssert.class);
@@ -31,8 +32,10 @@ public final class ContextCaptureAssert extends AbstractAssert<ContextCaptureAss
     }
     for (CapturedContext run : runs) {
       if (run.context() == null) {
-        failWithMessage("expected every task to run with a RequestContext attached, but %s ran with none: "
-            + "wrap the executor with ContextExecutors.propagating(...). All runs: %s", run.name(), runs);
+        failWithMessage(
+            "expected every task to run with a RequestContext attached, but %s ran with none: "
+                + "wrap the executor with ContextExecutors.propagating(...). All runs: %s",
+            run.name(), runs);
       }
     }
     return this;
@@ -48,16 +51,17 @@ public final class ContextCaptureAssert extends AbstractAssert<ContextCaptureAss
     ranWithContext();
     for (CapturedContext run : actual.runs()) {
       if (!run.context().requestId().equals(requestId)) {
-        failWithMessage("expected every task to run with request id <%s> but %s. All runs: %s", requestId, run,
-            actual.runs());
+        failWithMessage(
+            "expected every task to run with request id <%s> but %s. All runs: %s",
+            requestId, run, actual.runs());
       }
     }
     return this;
   }
 
   /**
-   * Verifies that every run saw a deadline no later than {@code deadline}: the caller's deadline propagated
-   * and was never extended.
+   * Verifies that every run saw a deadline no later than {@code deadline}: the caller's deadline
+   * propagated and was never extended.
    *
    * @param deadline the caller's deadline
    * @return this assertion
@@ -67,11 +71,14 @@ public final class ContextCaptureAssert extends AbstractAssert<ContextCaptureAss
     for (CapturedContext run : actual.runs()) {
       RequestContext ctx = run.context();
       if (!ctx.hasDeadline()) {
-        failWithMessage("expected every task to run with a deadline but %s has none: the caller's deadline "
-            + "did not propagate. All runs: %s", run, actual.runs());
+        failWithMessage(
+            "expected every task to run with a deadline but %s has none: the caller's deadline "
+                + "did not propagate. All runs: %s",
+            run, actual.runs());
       } else if (deadline.isBefore(ctx.deadline().orElseThrow())) {
-        failWithMessage("expected every task to end by the caller's %s but %s ends later (%s)", deadline, run,
-            ctx.deadline().orElseThrow());
+        failWithMessage(
+            "expected every task to end by the caller's %s but %s ends later (%s)",
+            deadline, run, ctx.deadline().orElseThrow());
       }
     }
     return this;
@@ -87,14 +94,16 @@ public final class ContextCaptureAssert extends AbstractAssert<ContextCaptureAss
     ranWithContext();
     for (CapturedContext run : actual.runs()) {
       if (run.remaining() == null || run.remaining().compareTo(max) > 0) {
-        failWithMessage("expected every task to start with at most %s ms left but %s", max.toMillis(), run);
+        failWithMessage(
+            "expected every task to start with at most %s ms left but %s", max.toMillis(), run);
       }
     }
     return this;
   }
 
   /**
-   * Verifies that every run happened on a thread other than {@code threadName}, typically the test thread.
+   * Verifies that every run happened on a thread other than {@code threadName}, typically the test
+   * thread.
    *
    * @param threadName the thread to avoid
    * @return this assertion

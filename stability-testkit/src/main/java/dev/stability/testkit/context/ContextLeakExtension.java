@@ -9,9 +9,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A JUnit 5 extension that fails a test which leaves a {@code RequestContext} attached: on the test thread, and
- * on every executor the test {@linkplain #watch(Executor) watches} (single-threaded executors and event loops are
- * checked exactly).
+ * A JUnit 5 extension that fails a test which leaves a {@code RequestContext} attached: on the test
+ * thread, and on every executor the test {@linkplain #watch(Executor) watches} (single-threaded
+ * executors and event loops are checked exactly).
  *
  * <pre>{@code
  * @RegisterExtension final ContextLeakExtension contexts = ContextLeakExtension.create();
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>The {@code VirtualTimeExtension} already checks the test thread; use this one without virtual time, or to
- * probe executors. Watched executors are forgotten after each test.
+ * <p>The {@code VirtualTimeExtension} already checks the test thread; use this one without virtual
+ * time, or to probe executors. Watched executors are forgotten after each test.
  */
 public final class ContextLeakExtension implements AfterEachCallback {
   private final List<Executor> watched = new CopyOnWriteArrayList<>();

@@ -1,2 +1,5 @@
-/** Assertions about request contexts: what a task ran with, and that nothing stays attached after a test. */
+/**
+ * Assertions about request contexts: what a task ran with, and that nothing stays attached after a
+ * test.
+ */
 package dev.stability.testkit.context;

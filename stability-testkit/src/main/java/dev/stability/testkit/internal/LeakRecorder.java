@@ -10,10 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The process-wide sink of Netty leak reports while a leak-detecting test runs.
  *
- * <p>Netty creates one detector per resource type when that type's class initializes, so the recording factory
- * must be installed before {@code ByteBuf} is first touched: the testkit does it from a JUnit
- * {@code LauncherSessionListener}, and again when the leak extension loads. A detector created earlier still gets
- * a leak listener, so its leaks fail the test too, but Netty also logs them.
+ * <p>Netty creates one detector per resource type when that type's class initializes, so the
+ * recording factory must be installed before {@code ByteBuf} is first touched: the testkit does it
+ * from a JUnit {@code LauncherSessionListener}, and again when the leak extension loads. A detector
+ * created earlier still gets a leak listener, so its leaks fail the test too, but Netty also logs
+ * them.
  */
 public final class LeakRecorder {
   private static final List<String[]> REPORTS = new CopyOnWriteArrayList<>();
@@ -76,7 +77,8 @@ public final class LeakRecorder {
     ResourceLeakDetector<?> buffers = bufferDetector();
     if (buffers != null && !(buffers instanceof RecordingLeakDetector)) {
       // a tracked allocation is what makes Netty's own detector look at its queue
-      io.netty.buffer.ByteBuf probe = io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.heapBuffer(1);
+      io.netty.buffer.ByteBuf probe =
+          io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.heapBuffer(1);
       probe.release();
     }
   }

@@ -4,8 +4,8 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakTracker;
 
 /**
- * A detector that hands leak reports to {@link LeakRecorder} while a leak-detecting test runs, and logs them as
- * Netty does otherwise.
+ * A detector that hands leak reports to {@link LeakRecorder} while a leak-detecting test runs, and
+ * logs them as Netty does otherwise.
  *
  * @param <T> the tracked resource type
  */
@@ -33,7 +33,8 @@ final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
   @Override
   protected void reportUntracedLeak(String resourceType) {
     if (LeakRecorder.isArmed()) {
-      LeakRecorder.record(resourceType, "(no access records: raise the leak detection level to see them)");
+      LeakRecorder.record(
+          resourceType, "(no access records: raise the leak detection level to see them)");
     } else {
       super.reportUntracedLeak(resourceType);
     }

@@ -1,4 +1,5 @@
 /**
- * Implementation details of the testkit; everything here may change without notice, do not use it directly.
+ * Implementation details of the testkit; everything here may change without notice, do not use it
+ * directly.
  */
 package dev.stability.testkit.internal;

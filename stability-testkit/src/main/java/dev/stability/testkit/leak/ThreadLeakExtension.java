@@ -10,28 +10,42 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A JUnit 5 extension that fails a test whose threads outlive it: event loop groups not shut down, executors
- * not closed, clients never stopped.
+ * A JUnit 5 extension that fails a test whose threads outlive it: event loop groups not shut down,
+ * executors not closed, clients never stopped.
  *
  * <pre>{@code
  * @RegisterExtension final ThreadLeakExtension threads = ThreadLeakExtension.create();
  * }</pre>
  *
- * <p>It records the live threads before each test; afterwards it waits up to {@link Builder#awaitTermination}
- * (default {@value #DEFAULT_AWAIT_MILLIS} ms) for each new thread to end, then fails naming every survivor with
- * its state and top stack frame. Shared process-wide threads (the JVM's own, the common fork-join pool, Netty's
- * global executor, stability's shared timer) are ignored, as are names added with {@link Builder#ignoring}.
- * Shut event loop groups down with a short quiet period ({@code shutdownGracefully(0, 1, SECONDS)}) or raise the
- * wait: Netty's default quiet period is 2 seconds. Do not use it on tests that run in parallel in one JVM.
+ * <p>It records the live threads before each test; afterwards it waits up to {@link
+ * Builder#awaitTermination} (default {@value #DEFAULT_AWAIT_MILLIS} ms) for each new thread to end,
+ * then fails naming every survivor with its state and top stack frame. Shared process-wide threads
+ * (the JVM's own, the common fork-join pool, Netty's global executor, stability's shared timer) are
+ * ignored, as are names added with {@link Builder#ignoring}. Shut event loop groups down with a
+ * short quiet period ({@code shutdownGracefully(0, 1, SECONDS)}) or raise the wait: Netty's default
+ * quiet period is 2 seconds. Do not use it on tests that run in parallel in one JVM.
  */
 public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachCallback {
   /** How long, in milliseconds, new threads are given to end by default. */
   public static final long DEFAULT_AWAIT_MILLIS = 5_000;
+
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(ThreadLeakExtension.class);
-  private static final List<String> SHARED_PREFIXES = List.of("ForkJoinPool.commonPool", "globalEventExecutor",
-      "stability-timer", "Reference Handler", "Finalizer", "Signal Dispatcher", "Common-Cleaner", "Attach Listener",
-      "process reaper", "surefire", "Notification Thread", "ObjectCleanerThread", "junit-");
+  private static final List<String> SHARED_PREFIXES =
+      List.of(
+          "ForkJoinPool.commonPool",
+          "globalEventExecutor",
+          "stability-timer",
+          "Reference Handler",
+          "Finalizer",
+          "Signal Dispatcher",
+          "Common-Cleaner",
+          "Attach Listener",
+          "process reaper",
+          "surefire",
+          "Notification Thread",
+          "ObjectCleanerThread",
+          "junit-");
 
   private final Duration await;
   private final List<String> ignoredPrefixes;
@@ -63,7 +77,9 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    context.getStore(NAMESPACE).put(Snapshot.class, new Snapshot(Set.copyOf(Thread.getAllStackTraces().keySet())));
+    context
+        .getStore(NAMESPACE)
+        .put(Snapshot.class, new Snapshot(Set.copyOf(Thread.getAllStackTraces().keySet())));
   }
 
   @Override
@@ -110,13 +126,22 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
   }
 
   static String describe(List<Thread> survivors, Duration await) {
-    StringBuilder sb = new StringBuilder("expected every thread started by the test to end within ")
-        .append(await.toMillis()).append(" ms but ").append(survivors.size()).append(" still run "
-            + "(shut down event loop groups and executors, close clients and servers):");
+    StringBuilder sb =
+        new StringBuilder("expected every thread started by the test to end within ")
+            .append(await.toMillis())
+            .append(" ms but ")
+            .append(survivors.size())
+            .append(
+                " still run "
+                    + "(shut down event loop groups and executors, close clients and servers):");
     for (Thread t : survivors) {
       StackTraceElement[] stack = t.getStackTrace();
-      sb.append("\n  ").append(t.getName()).append(" [").append(t.getState())
-          .append(t.isDaemon() ? ", daemon" : "").append(']')
+      sb.append("\n  ")
+          .append(t.getName())
+          .append(" [")
+          .append(t.getState())
+          .append(t.isDaemon() ? ", daemon" : "")
+          .append(']')
           .append(stack.length == 0 ? "" : " at " + stack[0]);
     }
     return sb.toString();
@@ -153,7 +178,8 @@ public final class ThreadLeakExtension implements BeforeEachCallback, AfterEachC
     }
 
     /**
-     * Ignores threads whose name starts with {@code prefix}, for shared pools the test did not start.
+     * Ignores threads whose name starts with {@code prefix}, for shared pools the test did not
+     * start.
      *
      * @param prefix the name prefix
      * @return this builder

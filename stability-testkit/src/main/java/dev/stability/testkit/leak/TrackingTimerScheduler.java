@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link TimerScheduler} that remembers every timer armed through it until it fires or is cancelled, so that a
- * test can assert that the contexts it created left no scheduled task behind.
+ * A {@link TimerScheduler} that remembers every timer armed through it until it fires or is
+ * cancelled, so that a test can assert that the contexts it created left no scheduled task behind.
  *
  * <pre>{@code
  * TrackingTimerScheduler timers = TrackingTimerScheduler.wrap(TimerScheduler.shared());
@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * timers.assertNoPendingTimers();
  * }</pre>
  *
- * <p>A pending timer holds its context, and through it the request, until the deadline: with a generous deadline
- * and many requests that is a memory leak. Thread-safe. For virtual time use {@code FakeTicker}, which tracks its
- * timers itself.
+ * <p>A pending timer holds its context, and through it the request, until the deadline: with a
+ * generous deadline and many requests that is a memory leak. Thread-safe. For virtual time use
+ * {@code FakeTicker}, which tracks its timers itself.
  */
 public final class TrackingTimerScheduler implements TimerScheduler {
   private final TimerScheduler delegate;
@@ -68,8 +68,12 @@ public final class TrackingTimerScheduler implements TimerScheduler {
       lines.add(t.task + " (armed with a delay of " + t.delayNanos / 1_000_000L + " ms)");
     }
     if (!lines.isEmpty()) {
-      throw new AssertionError("expected no pending timers but " + lines.size() + " remain (a context was "
-          + "neither completed nor cancelled, so its deadline timer still holds it): " + lines);
+      throw new AssertionError(
+          "expected no pending timers but "
+              + lines.size()
+              + " remain (a context was "
+              + "neither completed nor cancelled, so its deadline timer still holds it): "
+              + lines);
     }
   }
 

@@ -8,9 +8,9 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 
 /**
- * A response decoder that knows which request each response answers, so that the answer to a {@code HEAD} is
- * read without a body, as {@code HttpClientCodec} does; unlike the codec it keeps decoding responses that answer
- * no request, which is how the probe sees a double response.
+ * A response decoder that knows which request each response answers, so that the answer to a {@code
+ * HEAD} is read without a body, as {@code HttpClientCodec} does; unlike the codec it keeps decoding
+ * responses that answer no request, which is how the probe sees a double response.
  */
 final class MethodAwareResponseDecoder extends HttpResponseDecoder {
   private final Queue<HttpMethod> methods = new ArrayDeque<>();

@@ -23,9 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Drives HTTP/1.1 requests into a server pipeline held by an {@code EmbeddedChannel} and reads back what it
- * writes, so that a test can assert one complete response per request, the statuses, no chain violations and no
- * request buffer left unreleased.
+ * Drives HTTP/1.1 requests into a server pipeline held by an {@code EmbeddedChannel} and reads back
+ * what it writes, so that a test can assert one complete response per request, the statuses, no
+ * chain violations and no request buffer left unreleased.
  *
  * <pre>{@code
  * EmbeddedChannel ch = time.channel();               // VirtualTimeExtension: frozen, virtual time
@@ -36,11 +36,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * PipelineAssertions.assertThat(probe).answeredEachRequestOnce().hasStatuses(504).isClean();
  * }</pre>
  *
- * <p>When the pipeline decodes bytes (it holds an HTTP server codec) requests are encoded onto the wire and
- * responses decoded from it, exactly as a socket would; otherwise request objects are written in and response
- * objects read out. Request objects written in are kept to check that the pipeline released them. Give
- * {@link #violationListener()} to your {@code ChainTracker} to have its violations fail the probe too. Not
- * thread-safe: use it from the test thread (EmbeddedChannel runs everything there).
+ * <p>When the pipeline decodes bytes (it holds an HTTP server codec) requests are encoded onto the
+ * wire and responses decoded from it, exactly as a socket would; otherwise request objects are
+ * written in and response objects read out. Request objects written in are kept to check that the
+ * pipeline released them. Give {@link #violationListener()} to your {@code ChainTracker} to have
+ * its violations fail the probe too. Not thread-safe: use it from the test thread (EmbeddedChannel
+ * runs everything there).
  */
 public final class PipelineProbe implements AutoCloseable {
   private final EmbeddedChannel channel;
@@ -56,8 +57,9 @@ public final class PipelineProbe implements AutoCloseable {
 
   private PipelineProbe(EmbeddedChannel channel) {
     this.channel = channel;
-    this.wire = channel.pipeline().get(HttpServerCodec.class) != null
-        || channel.pipeline().get(HttpRequestDecoder.class) != null;
+    this.wire =
+        channel.pipeline().get(HttpServerCodec.class) != null
+            || channel.pipeline().get(HttpRequestDecoder.class) != null;
   }
 
   /**
@@ -79,8 +81,10 @@ public final class PipelineProbe implements AutoCloseable {
    */
   public PipelineProbe get(String uri, String... headerNamesAndValues) {
     if (headerNamesAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("headerNamesAndValues: " + headerNamesAndValues.length
-          + " strings (expected: name-value pairs)");
+      throw new IllegalArgumentException(
+          "headerNamesAndValues: "
+              + headerNamesAndValues.length
+              + " strings (expected: name-value pairs)");
     }
     FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
     request.headers().set(HttpHeaderNames.HOST, "probe");
@@ -101,7 +105,8 @@ public final class PipelineProbe implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     sent.add(request.method() + " " + request.uri());
     if (wire) {
-      if (!HttpUtil.isContentLengthSet(request) && !HttpUtil.isTransferEncodingChunked(request)
+      if (!HttpUtil.isContentLengthSet(request)
+          && !HttpUtil.isTransferEncodingChunked(request)
           && request.content().isReadable()) {
         HttpUtil.setContentLength(request, request.content().readableBytes());
       }
@@ -134,8 +139,8 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Also watches {@code tracker}, e.g. {@code guards.chain()} of a stability server: violations it counts from now
-   * on fail the probe's assertions.
+   * Also watches {@code tracker}, e.g. {@code guards.chain()} of a stability server: violations it
+   * counts from now on fail the probe's assertions.
    *
    * @param tracker the chain tracker of the pipeline under test
    * @return this probe
@@ -146,8 +151,8 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Returns the chain violations: those reported to {@link #violationListener()} and those newly counted by the
-   * {@linkplain #watching watched} trackers.
+   * Returns the chain violations: those reported to {@link #violationListener()} and those newly
+   * counted by the {@linkplain #watching watched} trackers.
    *
    * @return one sentence per violation
    */
@@ -160,8 +165,18 @@ public final class PipelineProbe implements AutoCloseable {
         long added = c.getValue() - w.getValue().getOrDefault(c.getKey(), 0L);
         if (added > 0) {
           String[] typeAndStage = c.getKey().split("@", 2);
-          out.add("chain '" + w.getKey().name() + "' counted " + added + " new " + typeAndStage[0] + " violation"
-              + (added == 1 ? "" : "s") + " at stage '" + typeAndStage[1] + "'");
+          out.add(
+              "chain '"
+                  + w.getKey().name()
+                  + "' counted "
+                  + added
+                  + " new "
+                  + typeAndStage[0]
+                  + " violation"
+                  + (added == 1 ? "" : "s")
+                  + " at stage '"
+                  + typeAndStage[1]
+                  + "'");
         }
       }
     }
@@ -178,14 +193,18 @@ public final class PipelineProbe implements AutoCloseable {
     return counts;
   }
 
-  /** Returns integrity problems seen on the wire (responses with no request, writes after the end). @return them */
+  /**
+   * Returns integrity problems seen on the wire (responses with no request, writes after the
+   * end). @return them
+   */
   public List<String> wireViolations() {
     drain();
     return assembler.wireViolations();
   }
 
   /**
-   * Returns a listener to give a {@code ChainTracker}; each violation it reports fails the probe's assertions.
+   * Returns a listener to give a {@code ChainTracker}; each violation it reports fails the probe's
+   * assertions.
    *
    * @return the listener
    */
@@ -194,9 +213,11 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Describes each request object the pipeline has not released, e.g. {@code "#2 GET /x (refCnt 1)"}.
+   * Describes each request object the pipeline has not released, e.g. {@code "#2 GET /x (refCnt
+   * 1)"}.
    *
-   * @return one line per unreleased request; always empty in wire mode, where the codec owns the buffers
+   * @return one line per unreleased request; always empty in wire mode, where the codec owns the
+   *     buffers
    */
   public List<String> unreleasedRequests() {
     List<String> out = new ArrayList<>();

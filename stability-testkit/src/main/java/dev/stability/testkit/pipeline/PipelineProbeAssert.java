@@ -5,7 +5,8 @@ import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Fluent assertions on what a {@link PipelineProbe} saw; obtain it from {@link PipelineAssertions#assertThat}.
+ * Fluent assertions on what a {@link PipelineProbe} saw; obtain it from {@link
+ * PipelineAssertions#assertThat}.
  */
 public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAssert, PipelineProbe> {
 
@@ -14,7 +15,8 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
   }
 
   /**
-   * Verifies that every request sent got exactly one complete response, and nothing else was written.
+   * Verifies that every request sent got exactly one complete response, and nothing else was
+   * written.
    *
    * @return this assertion
    */
@@ -29,14 +31,26 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
         if (r.requestNumber() == n) {
           count++;
           if (!r.complete()) {
-            problems.add("request #" + n + " " + requests.get(n - 1) + " got a response that never ended: " + r);
+            problems.add(
+                "request #"
+                    + n
+                    + " "
+                    + requests.get(n - 1)
+                    + " got a response that never ended: "
+                    + r);
           }
         }
       }
       if (count == 0) {
         String unfinished = actual.unfinishedResponse();
-        problems.add("request #" + n + " " + requests.get(n - 1) + (unfinished != null && unfinished.endsWith("#" + n)
-            ? " got a response that has not ended (" + unfinished + ")" : " got no response (swallowed or hung)"));
+        problems.add(
+            "request #"
+                + n
+                + " "
+                + requests.get(n - 1)
+                + (unfinished != null && unfinished.endsWith("#" + n)
+                    ? " got a response that has not ended (" + unfinished + ")"
+                    : " got no response (swallowed or hung)"));
       }
     }
     for (ProbeResponse r : responses) {
@@ -45,8 +59,12 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
       }
     }
     if (!problems.isEmpty()) {
-      failWithMessage("%s", "expected exactly one complete response per request but:\n  "
-          + String.join("\n  ", problems) + "\nresponses: " + responses);
+      failWithMessage(
+          "%s",
+          "expected exactly one complete response per request but:\n  "
+              + String.join("\n  ", problems)
+              + "\nresponses: "
+              + responses);
     }
     return this;
   }
@@ -72,7 +90,8 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
   }
 
   /**
-   * Verifies that no wire-level integrity problem was seen and no chain tracker reported a violation.
+   * Verifies that no wire-level integrity problem was seen and no chain tracker reported a
+   * violation.
    *
    * @return this assertion
    */
@@ -83,7 +102,8 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
     if (!wire.isEmpty() || !chain.isEmpty()) {
       List<String> lines = new ArrayList<>(wire);
       lines.addAll(chain);
-      failWithMessage("%s", "expected no integrity violations but:\n  " + String.join("\n  ", lines));
+      failWithMessage(
+          "%s", "expected no integrity violations but:\n  " + String.join("\n  ", lines));
     }
     return this;
   }
@@ -97,8 +117,11 @@ public final class PipelineProbeAssert extends AbstractAssert<PipelineProbeAsser
     isNotNull();
     List<String> unreleased = actual.unreleasedRequests();
     if (!unreleased.isEmpty()) {
-      failWithMessage("%s", "expected the pipeline to release every request but these leak: " + unreleased
-          + " (SimpleChannelInboundHandler releases after channelRead0; others must ReferenceCountUtil.release)");
+      failWithMessage(
+          "%s",
+          "expected the pipeline to release every request but these leak: "
+              + unreleased
+              + " (SimpleChannelInboundHandler releases after channelRead0; others must ReferenceCountUtil.release)");
     }
     return this;
   }

@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Assembles the HTTP objects a pipeline wrote into {@link ProbeResponse}s, pairing them with requests in order
- * and noting what breaks the one-response-per-request contract; releases every object it is given.
+ * Assembles the HTTP objects a pipeline wrote into {@link ProbeResponse}s, pairing them with
+ * requests in order and noting what breaks the one-response-per-request contract; releases every
+ * object it is given.
  */
 final class ResponseAssembler {
   private final List<ProbeResponse> responses = new ArrayList<>();
@@ -38,31 +39,48 @@ final class ResponseAssembler {
     try {
       if (!(msg instanceof HttpObject)) {
         if (!(msg instanceof ByteBuf) || ((ByteBuf) msg).isReadable()) {
-          wireViolations.add("the pipeline wrote a " + msg.getClass().getSimpleName() + " that is no HTTP object");
+          wireViolations.add(
+              "the pipeline wrote a " + msg.getClass().getSimpleName() + " that is no HTTP object");
         }
         return;
       }
       if (msg instanceof HttpResponse) {
         if (partial != null) {
-          wireViolations.add("response " + partial.status + " to request #" + partial.requestNumber
-              + " never ended before the next response started");
+          wireViolations.add(
+              "response "
+                  + partial.status
+                  + " to request #"
+                  + partial.requestNumber
+                  + " never ended before the next response started");
           finish(false);
         }
         HttpResponse r = (HttpResponse) msg;
         int number = responses.size() + 1;
         if (number > sent.size()) {
-          wireViolations.add("an extra response " + r.status().code() + " arrived with no request left to answer"
-              + " (a double response: requests sent " + sent + ")");
+          wireViolations.add(
+              "an extra response "
+                  + r.status().code()
+                  + " arrived with no request left to answer"
+                  + " (a double response: requests sent "
+                  + sent
+                  + ")");
           number = 0;
         }
         partial = new Partial(number, r.status().code());
-        r.headers().forEach(h -> partial.headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-            k -> new ArrayList<>()).add(h.getValue()));
+        r.headers()
+            .forEach(
+                h ->
+                    partial
+                        .headers
+                        .computeIfAbsent(
+                            h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(h.getValue()));
       }
       if (msg instanceof HttpContent) {
         if (partial == null) {
           if (((HttpContent) msg).content().isReadable() || !(msg instanceof LastHttpContent)) {
-            wireViolations.add("body content was written with no response started (after the end, or no status)");
+            wireViolations.add(
+                "body content was written with no response started (after the end, or no status)");
           }
           return;
         }
@@ -77,8 +95,13 @@ final class ResponseAssembler {
   }
 
   private void finish(boolean complete) {
-    responses.add(new ProbeResponse(partial.requestNumber, partial.status, Map.copyOf(partial.headers),
-        partial.body.toString(), complete));
+    responses.add(
+        new ProbeResponse(
+            partial.requestNumber,
+            partial.status,
+            Map.copyOf(partial.headers),
+            partial.body.toString(),
+            complete));
     partial = null;
   }
 

@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Handshakes a candidate client TLS configuration (CA file, pins) against an endpoint and fails with the full
- * report when the handshake, the pins or the expiry margin do not hold: the seed's {@code curl --cacert} +
- * {@code openssl s_client} double check as a test.
+ * Handshakes a candidate client TLS configuration (CA file, pins) against an endpoint and fails
+ * with the full report when the handshake, the pins or the expiry margin do not hold: the seed's
+ * {@code curl --cacert} + {@code openssl s_client} double check as a test.
  *
  * <pre>{@code
  * TlsReport report = TlsAssertions.assertThatTlsEndpoint("127.0.0.1", port)
@@ -35,7 +35,9 @@ public final class TlsEndpointAssert {
     this.port = port;
   }
 
-  /** Trusts the PEM CAs in {@code value} instead of the JDK's. @param value the CA file @return this */
+  /**
+   * Trusts the PEM CAs in {@code value} instead of the JDK's. @param value the CA file @return this
+   */
   public TlsEndpointAssert trusting(Path value) {
     this.ca = Objects.requireNonNull(value, "ca");
     return this;
@@ -47,7 +49,10 @@ public final class TlsEndpointAssert {
     return this;
   }
 
-  /** Requires the leaf to stay valid at least {@code value} from now. @param value the margin @return this */
+  /**
+   * Requires the leaf to stay valid at least {@code value} from now. @param value the
+   * margin @return this
+   */
   public TlsEndpointAssert expiringNoSoonerThan(Duration value) {
     this.minimumValidity = Objects.requireNonNull(value, "minimumValidity");
     return this;
@@ -73,13 +78,26 @@ public final class TlsEndpointAssert {
       throw new AssertionError("TLS handshake with " + host + ":" + port + " failed: " + e, e);
     }
     if (!report.pinMatched()) {
-      throw new AssertionError("TLS pins of " + host + " " + pins.pinsFor(host) + " match no key of the chain\n"
-          + report.format());
+      throw new AssertionError(
+          "TLS pins of "
+              + host
+              + " "
+              + pins.pinsFor(host)
+              + " match no key of the chain\n"
+              + report.format());
     }
     Instant needed = Instant.now().plus(minimumValidity);
     if (report.leafExpiry().isBefore(needed)) {
-      throw new AssertionError("TLS certificate of " + host + " expires " + report.leafExpiry() + " (expected: "
-          + "valid until at least " + needed + ")\n" + report.format());
+      throw new AssertionError(
+          "TLS certificate of "
+              + host
+              + " expires "
+              + report.leafExpiry()
+              + " (expected: "
+              + "valid until at least "
+              + needed
+              + ")\n"
+              + report.format());
     }
     return report;
   }

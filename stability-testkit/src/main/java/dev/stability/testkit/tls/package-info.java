@@ -1,2 +1,5 @@
-/** Pre-release TLS assertions: handshake a candidate client configuration against an endpoint and check it. */
+/**
+ * Pre-release TLS assertions: handshake a candidate client configuration against an endpoint and
+ * check it.
+ */
 package dev.stability.testkit.tls;

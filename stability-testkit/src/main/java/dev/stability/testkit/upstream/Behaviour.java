@@ -8,12 +8,13 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The scripted answer of the upstream for one path or one request number; every method returns {@code this} so
- * that a script reads as one line: {@code upstream.on("/slow").delayHeaders(ofSeconds(5)).status(200)}.
+ * The scripted answer of the upstream for one path or one request number; every method returns
+ * {@code this} so that a script reads as one line: {@code
+ * upstream.on("/slow").delayHeaders(ofSeconds(5)).status(200)}.
  *
- * <p>The default is {@code 200 OK} with the body {@code ok}, at once. Delays are real time on the upstream's own
- * event loop. Configure before the requests arrive; a request takes a consistent snapshot of the script when it
- * arrives. Thread-safe.
+ * <p>The default is {@code 200 OK} with the body {@code ok}, at once. Delays are real time on the
+ * upstream's own event loop. Configure before the requests arrive; a request takes a consistent
+ * snapshot of the script when it arrives. Thread-safe.
  */
 public final class Behaviour {
   private final AtomicInteger matched = new AtomicInteger();
@@ -90,8 +91,8 @@ public final class Behaviour {
   }
 
   /**
-   * Sends the body {@code bytesPerChunk} bytes at a time, one chunk every {@code interval}: a slow but alive
-   * upstream that defeats timeouts measuring only the gap between reads.
+   * Sends the body {@code bytesPerChunk} bytes at a time, one chunk every {@code interval}: a slow
+   * but alive upstream that defeats timeouts measuring only the gap between reads.
    *
    * @param bytesPerChunk bytes per write, at least 1
    * @param interval the gap between writes
@@ -137,7 +138,8 @@ public final class Behaviour {
   }
 
   /**
-   * Answers every {@code n}-th request matching this behaviour with {@code 503}, the others as scripted.
+   * Answers every {@code n}-th request matching this behaviour with {@code 503}, the others as
+   * scripted.
    *
    * @param n the period, at least 1
    * @return this behaviour
@@ -147,7 +149,8 @@ public final class Behaviour {
   }
 
   /**
-   * Fails every {@code n}-th request matching this behaviour with {@code fault}, the others as scripted.
+   * Fails every {@code n}-th request matching this behaviour with {@code fault}, the others as
+   * scripted.
    *
    * @param n the period, at least 1
    * @param fault how to fail
@@ -167,7 +170,14 @@ public final class Behaviour {
     int n = matched.incrementAndGet();
     Fault f = failEvery > 0 && n % failEvery == 0 ? failEveryFault : fault;
     int s = f == Fault.STATUS_503 ? 503 : status;
-    return new Plan(s, body.clone(), Map.copyOf(headers), headerDelay, bodyDelay, trickleBytes, trickleInterval,
+    return new Plan(
+        s,
+        body.clone(),
+        Map.copyOf(headers),
+        headerDelay,
+        bodyDelay,
+        trickleBytes,
+        trickleInterval,
         f == Fault.STATUS_503 ? null : f);
   }
 
@@ -180,6 +190,13 @@ public final class Behaviour {
   }
 
   /** An immutable snapshot of a behaviour for one request. */
-  record Plan(int status, byte[] body, Map<String, String> headers, Duration headerDelay, Duration bodyDelay,
-      int trickleBytes, Duration trickleInterval, Fault fault) {}
+  record Plan(
+      int status,
+      byte[] body,
+      Map<String, String> headers,
+      Duration headerDelay,
+      Duration bodyDelay,
+      int trickleBytes,
+      Duration trickleInterval,
+      Fault fault) {}
 }

@@ -1,8 +1,6 @@
 package dev.stability.testkit.upstream;
 
-/**
- * A way for the upstream to fail one request, used by {@link Behaviour#failEvery(int, Fault)}.
- */
+/** A way for the upstream to fail one request, used by {@link Behaviour#failEvery(int, Fault)}. */
 public enum Fault {
   /** Answer {@code 503 Service Unavailable}. */
   STATUS_503,

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real HTTP/1.1 server on {@code 127.0.0.1} (ephemeral port) whose answers are scripted per path or per request
- * number to misbehave like real dependencies: slow headers, slow or trickling bodies, hangs, resets, bodies cut
- * short, error statuses, every n-th request failing. It records every request with its deadline header.
+ * A real HTTP/1.1 server on {@code 127.0.0.1} (ephemeral port) whose answers are scripted per path
+ * or per request number to misbehave like real dependencies: slow headers, slow or trickling
+ * bodies, hangs, resets, bodies cut short, error statuses, every n-th request failing. It records
+ * every request with its deadline header.
  *
  * <pre>{@code
  * @RegisterExtension final FaultyUpstream upstream = FaultyUpstream.create();
@@ -53,13 +54,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>As an instance field it starts before each test and closes after it; as a static field it starts once per
- * class and forgets scripts and recordings after each test. It can also be used without JUnit through
- * {@link #start()} and {@link #close()}. Closing drops every connection, hung ones included, and stops its one
- * event loop thread. Unscripted paths answer {@code 200 ok}. Do not point it at anything but loopback tests.
+ * <p>As an instance field it starts before each test and closes after it; as a static field it
+ * starts once per class and forgets scripts and recordings after each test. It can also be used
+ * without JUnit through {@link #start()} and {@link #close()}. Closing drops every connection, hung
+ * ones included, and stops its one event loop thread. Unscripted paths answer {@code 200 ok}. Do
+ * not point it at anything but loopback tests.
  */
 public final class FaultyUpstream
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        AutoCloseable {
   private final Map<String, Behaviour> byPath = new ConcurrentHashMap<>();
   private final Map<Integer, Behaviour> byRequest = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<RecordedRequest> unread = new LinkedBlockingQueue<>();
@@ -73,7 +79,8 @@ public final class FaultyUpstream
   private FaultyUpstream() {}
 
   /**
-   * Returns an upstream, not yet started; register it with {@code @RegisterExtension} or call {@link #start()}.
+   * Returns an upstream, not yet started; register it with {@code @RegisterExtension} or call
+   * {@link #start()}.
    *
    * @return a new upstream
    */
@@ -93,24 +100,31 @@ public final class FaultyUpstream
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     connections = new DefaultChannelGroup("faulty-upstream", GlobalEventExecutor.INSTANCE);
     ChannelGroup conns = connections;
-    server = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            conns.add(ch);
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                new UpstreamHandler(FaultyUpstream.this));
-          }
-        })
-        .bind(new InetSocketAddress("127.0.0.1", 0))
-        .syncUninterruptibly()
-        .channel();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    conns.add(ch);
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(1 << 20),
+                            new UpstreamHandler(FaultyUpstream.this));
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .syncUninterruptibly()
+            .channel();
     return this;
   }
 
-  /** Closes every connection and the listening socket, and stops the event loop; safe to call twice. */
+  /**
+   * Closes every connection and the listening socket, and stops the event loop; safe to call twice.
+   */
   @Override
   public synchronized void close() {
     if (server == null) {
@@ -131,7 +145,8 @@ public final class FaultyUpstream
    */
   public synchronized InetSocketAddress address() {
     if (server == null) {
-      throw new IllegalStateException("FaultyUpstream is not started (expected: start() or @RegisterExtension)");
+      throw new IllegalStateException(
+          "FaultyUpstream is not started (expected: start() or @RegisterExtension)");
     }
     return (InetSocketAddress) server.localAddress();
   }
@@ -155,7 +170,8 @@ public final class FaultyUpstream
   }
 
   /**
-   * Returns the script for requests to {@code path} (exact match, query ignored), creating it on first use.
+   * Returns the script for requests to {@code path} (exact match, query ignored), creating it on
+   * first use.
    *
    * @param path a path starting with {@code /}
    * @return the behaviour to configure
@@ -169,7 +185,8 @@ public final class FaultyUpstream
   }
 
   /**
-   * Returns the script for the {@code n}-th request received (1-based, over all paths); it wins over paths.
+   * Returns the script for the {@code n}-th request received (1-based, over all paths); it wins
+   * over paths.
    *
    * @param n the request number
    * @return the behaviour to configure
@@ -223,8 +240,11 @@ public final class FaultyUpstream
     try {
       RecordedRequest r = unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
       if (r == null) {
-        throw new AssertionError("expected a request to reach the upstream within " + timeout.toMillis()
-            + " ms but none did; received so far: " + requests());
+        throw new AssertionError(
+            "expected a request to reach the upstream within "
+                + timeout.toMillis()
+                + " ms but none did; received so far: "
+                + requests());
       }
       return r;
     } catch (InterruptedException e) {
@@ -247,7 +267,9 @@ public final class FaultyUpstream
   RecordedRequest record(FullHttpRequest request) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : request.headers()) {
-      headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+      headers
+          .computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(h.getValue());
     }
     String timeout = request.headers().get(DeadlineHeader.REQUEST_TIMEOUT.headerName());
     Optional<Duration> parsed = Optional.empty();
@@ -260,9 +282,15 @@ public final class FaultyUpstream
     }
     RecordedRequest r;
     synchronized (all) {
-      r = new RecordedRequest(all.size() + 1, request.method().name(),
-          new QueryStringDecoder(request.uri()).path(), request.uri(), headers,
-          request.content().toString(StandardCharsets.UTF_8), parsed);
+      r =
+          new RecordedRequest(
+              all.size() + 1,
+              request.method().name(),
+              new QueryStringDecoder(request.uri()).path(),
+              request.uri(),
+              headers,
+              request.content().toString(StandardCharsets.UTF_8),
+              parsed);
       all.add(r);
     }
     unread.add(r);
@@ -308,7 +336,9 @@ public final class FaultyUpstream
   @Override
   public String toString() {
     synchronized (this) {
-      return server == null ? "FaultyUpstream(stopped)" : "FaultyUpstream(" + server.localAddress() + ")";
+      return server == null
+          ? "FaultyUpstream(stopped)"
+          : "FaultyUpstream(" + server.localAddress() + ")";
     }
   }
 }

@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param body the body decoded as UTF-8, empty when there was none
  * @param requestTimeout the parsed {@code x-request-timeout}, empty when absent or malformed
  */
-public record RecordedRequest(int sequence, String method, String path, String uri,
-    Map<String, List<String>> headers, String body, Optional<Duration> requestTimeout) {
+public record RecordedRequest(
+    int sequence,
+    String method,
+    String path,
+    String uri,
+    Map<String, List<String>> headers,
+    String body,
+    Optional<Duration> requestTimeout) {
 
   /**
    * Returns the first value of a header.
@@ -37,19 +43,28 @@ public record RecordedRequest(int sequence, String method, String path, String u
    * @return the timeout, or empty when absent, malformed, or Envoy's 0 ("no timeout")
    */
   public Optional<Duration> timeout(dev.stability.context.wire.DeadlineHeader header) {
-    return header(header.headerName()).flatMap(v -> {
-      try {
-        long nanos = header.parse(v);
-        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
-      } catch (RuntimeException malformed) {
-        return Optional.empty();
-      }
-    });
+    return header(header.headerName())
+        .flatMap(
+            v -> {
+              try {
+                long nanos = header.parse(v);
+                return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+              } catch (RuntimeException malformed) {
+                return Optional.empty();
+              }
+            });
   }
 
   @Override
   public String toString() {
-    return "#" + sequence + " " + method + " " + uri
-        + requestTimeout.map(t -> " (x-request-timeout " + t.toMillis() + " ms)").orElse(" (no x-request-timeout)");
+    return "#"
+        + sequence
+        + " "
+        + method
+        + " "
+        + uri
+        + requestTimeout
+            .map(t -> " (x-request-timeout " + t.toMillis() + " ms)")
+            .orElse(" (no x-request-timeout)");
   }
 }

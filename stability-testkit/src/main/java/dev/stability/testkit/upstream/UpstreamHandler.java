@@ -45,8 +45,10 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private void sendHeaders(ChannelHandlerContext ctx, Behaviour.Plan plan, boolean keepAlive) {
-    byte[] body = plan.fault() == Fault.CLOSE_MID_BODY && plan.body().length < 2 ? new byte[64] : plan.body();
-    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(plan.status()));
+    byte[] body =
+        plan.fault() == Fault.CLOSE_MID_BODY && plan.body().length < 2 ? new byte[64] : plan.body();
+    HttpResponse response =
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(plan.status()));
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     for (Map.Entry<String, String> h : plan.headers().entrySet()) {
@@ -55,21 +57,28 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     HttpUtil.setKeepAlive(response, keepAlive);
     if (plan.fault() == Fault.CLOSE_MID_BODY) {
       ctx.write(response);
-      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
+      ctx.writeAndFlush(
+              new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     ctx.writeAndFlush(response);
-    later(ctx, plan.bodyDelay(), () -> {
-      if (plan.trickleBytes() > 0) {
-        trickle(ctx, body, 0, plan, keepAlive);
-      } else {
-        finish(ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body))), keepAlive);
-      }
-    });
+    later(
+        ctx,
+        plan.bodyDelay(),
+        () -> {
+          if (plan.trickleBytes() > 0) {
+            trickle(ctx, body, 0, plan, keepAlive);
+          } else {
+            finish(
+                ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body))),
+                keepAlive);
+          }
+        });
   }
 
-  private void trickle(ChannelHandlerContext ctx, byte[] body, int offset, Behaviour.Plan plan, boolean keepAlive) {
+  private void trickle(
+      ChannelHandlerContext ctx, byte[] body, int offset, Behaviour.Plan plan, boolean keepAlive) {
     if (offset >= body.length) {
       finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
       return;
@@ -85,13 +94,17 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
   }
 
-  /** Runs {@code step} after {@code delay} on the channel's loop, unless the client went away meanwhile. */
+  /**
+   * Runs {@code step} after {@code delay} on the channel's loop, unless the client went away
+   * meanwhile.
+   */
   private static void later(ChannelHandlerContext ctx, Duration delay, Runnable step) {
-    Runnable guarded = () -> {
-      if (ctx.channel().isActive()) {
-        step.run();
-      }
-    };
+    Runnable guarded =
+        () -> {
+          if (ctx.channel().isActive()) {
+            step.run();
+          }
+        };
     if (delay.isZero()) {
       guarded.run();
     } else {

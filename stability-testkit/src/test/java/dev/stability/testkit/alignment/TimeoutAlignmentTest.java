@@ -18,17 +18,27 @@ import org.junit.jupiter.api.Test;
 class TimeoutAlignmentTest {
 
   private static ServerTimeouts server() {
-    return ServerTimeouts.builder().requestTimeout(ofSeconds(1)).maxRequestTimeout(ofSeconds(5))
-        .headerReadTimeout(ofMillis(500)).keepAliveTimeout(ofSeconds(15)).build();
+    return ServerTimeouts.builder()
+        .requestTimeout(ofSeconds(1))
+        .maxRequestTimeout(ofSeconds(5))
+        .headerReadTimeout(ofMillis(500))
+        .keepAliveTimeout(ofSeconds(15))
+        .build();
   }
 
   private static ClientTimeouts.Builder client() {
-    return ClientTimeouts.builder("inventory").perTryTimeout(ofMillis(400)).maxAttempts(2)
-        .fixedBackoff(ofMillis(50)).phase("connect", ofMillis(200)).phase("response headers", ofMillis(400))
-        .idleTimeout(ofSeconds(10)).upstreamKeepAlive(ofSeconds(15));
+    return ClientTimeouts.builder("inventory")
+        .perTryTimeout(ofMillis(400))
+        .maxAttempts(2)
+        .fixedBackoff(ofMillis(50))
+        .phase("connect", ofMillis(200))
+        .phase("response headers", ofMillis(400))
+        .idleTimeout(ofSeconds(10))
+        .upstreamKeepAlive(ofSeconds(15));
   }
 
-  private static TimeoutLayers layers(ServerTimeouts server, HandlerBudget handler, ClientTimeouts client) {
+  private static TimeoutLayers layers(
+      ServerTimeouts server, HandlerBudget handler, ClientTimeouts client) {
     return TimeoutLayers.builder().server(server).handler(handler).client(client).build();
   }
 
@@ -38,12 +48,14 @@ class TimeoutAlignmentTest {
 
   @Test
   void wellNestedLayersAreAligned() {
-    assertThatTimeouts(layers(server(), HandlerBudget.margin(ofMillis(100)), client().build())).areAligned();
+    assertThatTimeouts(layers(server(), HandlerBudget.margin(ofMillis(100)), client().build()))
+        .areAligned();
   }
 
   @Test
   void retriesThatCannotFitAreReportedWithTheirArithmetic() {
-    TimeoutLayers layers = layers(server(), HandlerBudget.margin(ofMillis(100)), client().maxAttempts(3).build());
+    TimeoutLayers layers =
+        layers(server(), HandlerBudget.margin(ofMillis(100)), client().maxAttempts(3).build());
     assertThatThrownBy(() -> assertThatTimeouts(layers).areAligned())
         .hasMessageContaining("1 rule is violated")
         .hasMessageContaining("client-total-within-budget")
@@ -54,9 +66,17 @@ class TimeoutAlignmentTest {
 
   @Test
   void clientOutlivingTheServerIsTheSeedsInvertedChecklist() {
-    // "ReadTimeout <= handler deadline <= client timeout" is backwards: the client must give up first
-    TimeoutLayers layers = layers(server(), HandlerBudget.margin(ofMillis(100)),
-        client().perTryTimeout(ofSeconds(2)).maxAttempts(1).phase("response headers", ofSeconds(2)).build());
+    // "ReadTimeout <= handler deadline <= client timeout" is backwards: the client must give up
+    // first
+    TimeoutLayers layers =
+        layers(
+            server(),
+            HandlerBudget.margin(ofMillis(100)),
+            client()
+                .perTryTimeout(ofSeconds(2))
+                .maxAttempts(1)
+                .phase("response headers", ofSeconds(2))
+                .build());
     assertThat(broken(layers)).containsExactly(AlignmentRule.PER_TRY_WITHIN_BUDGET);
   }
 
@@ -79,16 +99,24 @@ class TimeoutAlignmentTest {
 
   @Test
   void serverRulesCompareRequestTimeoutWithItsCapAndHeaderRead() {
-    ServerTimeouts bad = ServerTimeouts.builder().requestTimeout(ofSeconds(10)).maxRequestTimeout(ofSeconds(5))
-        .headerReadTimeout(ofSeconds(10)).build();
+    ServerTimeouts bad =
+        ServerTimeouts.builder()
+            .requestTimeout(ofSeconds(10))
+            .maxRequestTimeout(ofSeconds(5))
+            .headerReadTimeout(ofSeconds(10))
+            .build();
     assertThat(broken(layers(bad, HandlerBudget.margin(ofMillis(100)), client().build())))
-        .containsExactly(AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, AlignmentRule.HEADER_READ_BEFORE_REQUEST);
+        .containsExactly(
+            AlignmentRule.SERVER_TIMEOUT_WITHIN_MAX, AlignmentRule.HEADER_READ_BEFORE_REQUEST);
   }
 
   @Test
   void phaseLongerThanTheAttemptIsReported() {
-    TimeoutLayers layers = layers(server(), HandlerBudget.margin(ofMillis(100)),
-        client().phase("body", ofSeconds(30)).build());
+    TimeoutLayers layers =
+        layers(
+            server(),
+            HandlerBudget.margin(ofMillis(100)),
+            client().phase("body", ofSeconds(30)).build());
     assertThatThrownBy(() -> assertThatTimeouts(layers).areAligned())
         .hasMessageContaining("phase-within-per-try")
         .hasMessageContaining("<= 400 ms (per-try timeout)")
@@ -107,17 +135,24 @@ class TimeoutAlignmentTest {
 
   @Test
   void idleConnectionsKeptLongerThanTheUpstreamKeepsThemAreReported() {
-    TimeoutLayers layers = layers(server(), HandlerBudget.margin(ofMillis(100)),
-        client().idleTimeout(ofSeconds(20)).build());
-    assertThatTimeouts(layers).violates(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE)
+    TimeoutLayers layers =
+        layers(
+            server(),
+            HandlerBudget.margin(ofMillis(100)),
+            client().idleTimeout(ofSeconds(20)).build());
+    assertThatTimeouts(layers)
+        .violates(AlignmentRule.IDLE_BELOW_UPSTREAM_KEEP_ALIVE)
         .satisfies(AlignmentRule.CLIENT_TOTAL_WITHIN_BUDGET);
   }
 
   @Test
   void clientsCalledInSequenceMustFitTheBudgetTogether() {
-    TimeoutLayers.Builder b = TimeoutLayers.builder().server(server()).handler(HandlerBudget.margin(ofMillis(100)))
-        .client(client().build())
-        .client(ClientTimeouts.builder("pricing").perTryTimeout(ofMillis(300)).build());
+    TimeoutLayers.Builder b =
+        TimeoutLayers.builder()
+            .server(server())
+            .handler(HandlerBudget.margin(ofMillis(100)))
+            .client(client().build())
+            .client(ClientTimeouts.builder("pricing").perTryTimeout(ofMillis(300)).build());
     assertThatTimeouts(b.build()).areAligned(); // in parallel each gets the whole 900 ms
     assertThatThrownBy(() -> assertThatTimeouts(b.clientsInSequence().build()).areAligned())
         .hasMessageContaining("sequential-clients-within-budget")
@@ -126,45 +161,86 @@ class TimeoutAlignmentTest {
 
   @Test
   void tableListsEveryViolationWithAFix() {
-    ClientTimeouts bad = client().maxAttempts(5).idleTimeout(ofSeconds(30)).phase("dns", ofSeconds(2)).build();
+    ClientTimeouts bad =
+        client().maxAttempts(5).idleTimeout(ofSeconds(30)).phase("dns", ofSeconds(2)).build();
     TimeoutLayers layers = layers(server(), HandlerBudget.of(ofMillis(980)), bad);
     String table = TimeoutAlignment.table(TimeoutAlignment.check(layers));
-    assertThat(table.lines().findFirst().orElseThrow()).matches("\\s+rule\\s+layer\\s+expected\\s+actual");
-    assertThat(table).contains("handler-margin", "client-total-within-budget", "phase-within-per-try",
-        "idle-below-upstream-keep-alive", "fixes:");
+    assertThat(table.lines().findFirst().orElseThrow())
+        .matches("\\s+rule\\s+layer\\s+expected\\s+actual");
+    assertThat(table)
+        .contains(
+            "handler-margin",
+            "client-total-within-budget",
+            "phase-within-per-try",
+            "idle-below-upstream-keep-alive",
+            "fixes:");
   }
 
   @Test
   void realConfigsAreReadThroughTheirGetters() {
-    ServerConfig server = ServerConfig.builder().defaultRequestTimeout(ofSeconds(2))
-        .headerReadTimeout(ofSeconds(1)).idleTimeout(ofSeconds(15))
-        .inboundDeadlinePolicy(InboundDeadlinePolicy.builder().maxTimeout(ofSeconds(5)).defaultTimeout(ofSeconds(2)).build()).build();
-    HttpClientConfig client = HttpClientConfig.builder()
-        .retryPolicy(RetryPolicy.builder().maxAttempts(2).perTryTimeout(ofMillis(800))
-            .backoff(ofMillis(50), ofMillis(100), 2).build())
-        .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(200)).acquire(ofMillis(100)).connect(ofMillis(200))
-            .tls(ofMillis(300)).write(ofMillis(300)).responseHeaders(ofMillis(800)).bodyTotal(ofMillis(800))
-            .bodyGap(ofMillis(400)).build())
-        .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
-        .build();
+    ServerConfig server =
+        ServerConfig.builder()
+            .defaultRequestTimeout(ofSeconds(2))
+            .headerReadTimeout(ofSeconds(1))
+            .idleTimeout(ofSeconds(15))
+            .inboundDeadlinePolicy(
+                InboundDeadlinePolicy.builder()
+                    .maxTimeout(ofSeconds(5))
+                    .defaultTimeout(ofSeconds(2))
+                    .build())
+            .build();
+    HttpClientConfig client =
+        HttpClientConfig.builder()
+            .retryPolicy(
+                RetryPolicy.builder()
+                    .maxAttempts(2)
+                    .perTryTimeout(ofMillis(800))
+                    .backoff(ofMillis(50), ofMillis(100), 2)
+                    .build())
+            .phaseTimeouts(
+                PhaseTimeouts.builder()
+                    .dns(ofMillis(200))
+                    .acquire(ofMillis(100))
+                    .connect(ofMillis(200))
+                    .tls(ofMillis(300))
+                    .write(ofMillis(300))
+                    .responseHeaders(ofMillis(800))
+                    .bodyTotal(ofMillis(800))
+                    .bodyGap(ofMillis(400))
+                    .build())
+            .pool(PoolConfig.builder().idleTimeout(ofSeconds(10)).build())
+            .build();
     assertThatTimeouts(server, HandlerBudget.margin(ofMillis(100)), client).areAligned();
 
     ServerTimeouts read = ServerTimeouts.from(server);
     assertThat(read.requestTimeout()).isEqualTo(ofSeconds(2));
     assertThat(read.maxRequestTimeout()).hasValue(ofSeconds(5));
     assertThat(read.keepAliveTimeout()).hasValue(ofSeconds(15));
-    ClientTimeouts c = ClientTimeouts.from("inventory", client).withUpstreamKeepAlive(ofSeconds(15));
+    ClientTimeouts c =
+        ClientTimeouts.from("inventory", client).withUpstreamKeepAlive(ofSeconds(15));
     assertThat(c.worstCaseTotal()).hasValue(ofMillis(1_650));
-    assertThat(c.phases()).containsEntry("connect", ofMillis(200)).containsEntry("body gap", ofMillis(400));
+    assertThat(c.phases())
+        .containsEntry("connect", ofMillis(200))
+        .containsEntry("body gap", ofMillis(400));
   }
 
   @Test
   void loneAttemptIsBoundedByTheSumOfItsPhases() {
-    HttpClientConfig single = HttpClientConfig.builder().retryPolicy(RetryPolicy.none())
-        .phaseTimeouts(PhaseTimeouts.builder().dns(ofMillis(10)).acquire(ofMillis(10)).connect(ofMillis(10))
-            .tls(ofMillis(10)).write(ofMillis(10)).responseHeaders(ofMillis(100)).bodyTotal(ofMillis(100))
-            .bodyGap(ofMillis(50)).build())
-        .build();
+    HttpClientConfig single =
+        HttpClientConfig.builder()
+            .retryPolicy(RetryPolicy.none())
+            .phaseTimeouts(
+                PhaseTimeouts.builder()
+                    .dns(ofMillis(10))
+                    .acquire(ofMillis(10))
+                    .connect(ofMillis(10))
+                    .tls(ofMillis(10))
+                    .write(ofMillis(10))
+                    .responseHeaders(ofMillis(100))
+                    .bodyTotal(ofMillis(100))
+                    .bodyGap(ofMillis(50))
+                    .build())
+            .build();
     ClientTimeouts c = ClientTimeouts.from("single", single);
     assertThat(c.maxAttempts()).isEqualTo(1);
     assertThat(c.perTryTimeout()).hasValue(ofMillis(250));
@@ -179,9 +255,12 @@ class TimeoutAlignmentTest {
 
   @Test
   void defaultConfigsAreNotAligned() {
-    // defaults are generous on both sides: a lone attempt bounded by 60 s of phases cannot fit a 10 s request timeout
-    assertThatTimeouts(ServerConfig.ofDefaults(), HandlerBudget.margin(ofMillis(100)),
-        HttpClientConfig.ofDefaults())
+    // defaults are generous on both sides: a lone attempt bounded by 60 s of phases cannot fit a 10
+    // s request timeout
+    assertThatTimeouts(
+            ServerConfig.ofDefaults(),
+            HandlerBudget.margin(ofMillis(100)),
+            HttpClientConfig.ofDefaults())
         .violates(AlignmentRule.PER_TRY_WITHIN_BUDGET);
   }
 
@@ -191,7 +270,8 @@ class TimeoutAlignmentTest {
         .hasMessage("maxAttempts: 0 (expected: >= 1)");
     assertThatThrownBy(() -> ServerTimeouts.builder().requestTimeout(ofMillis(0)))
         .hasMessage("requestTimeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> TimeoutLayers.builder().handler(HandlerBudget.margin(ofMillis(1))).build())
+    assertThatThrownBy(
+            () -> TimeoutLayers.builder().handler(HandlerBudget.margin(ofMillis(1))).build())
         .hasMessageContaining("server: null");
   }
 }

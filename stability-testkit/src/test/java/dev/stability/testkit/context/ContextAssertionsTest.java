@@ -50,7 +50,8 @@ class ContextAssertionsTest {
     try (Scope ignored = ctx.attach()) {
       pool.execute(capture.task("lookup"));
     }
-    assertThatThrownBy(() -> ContextAssertions.assertThat(capture.await(WAIT)).ranWithRequestId("r-42"))
+    assertThatThrownBy(
+            () -> ContextAssertions.assertThat(capture.await(WAIT)).ranWithRequestId("r-42"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("but lookup ran with none")
         .hasMessageContaining("ContextExecutors.propagating");
@@ -61,9 +62,12 @@ class ContextAssertionsTest {
     RequestContext noDeadline = RequestContext.builder("r-42").ticker(ticker).build();
     ContextCapture capture = ContextCapture.create();
     noDeadline.wrap(capture.task("lookup")).run();
-    assertThatThrownBy(() -> ContextAssertions.assertThat(capture)
-        .ranWithinDeadline(context(Duration.ofSeconds(1)).deadline().orElseThrow()))
-        .hasMessageContaining("expected every task to run with a deadline but lookup[r-42, no deadline");
+    assertThatThrownBy(
+            () ->
+                ContextAssertions.assertThat(capture)
+                    .ranWithinDeadline(context(Duration.ofSeconds(1)).deadline().orElseThrow()))
+        .hasMessageContaining(
+            "expected every task to run with a deadline but lookup[r-42, no deadline");
   }
 
   @Test
@@ -72,8 +76,10 @@ class ContextAssertionsTest {
     RequestContext extended = caller.fork(Duration.ofSeconds(5));
     ContextCapture capture = ContextCapture.create();
     extended.wrap(capture.task("audit")).run();
-    assertThatThrownBy(() -> ContextAssertions.assertThat(capture)
-        .ranWithinDeadline(caller.deadline().orElseThrow()))
+    assertThatThrownBy(
+            () ->
+                ContextAssertions.assertThat(capture)
+                    .ranWithinDeadline(caller.deadline().orElseThrow()))
         .hasMessageContaining("ends later");
   }
 
@@ -89,7 +95,10 @@ class ContextAssertionsTest {
   @Test
   void contextAssertionsDescribeState() {
     RequestContext ctx = context(Duration.ofSeconds(2));
-    ContextAssertions.assertThat(ctx).hasRequestId("r-42").hasDeadline().hasRemainingAtMost(Duration.ofSeconds(2))
+    ContextAssertions.assertThat(ctx)
+        .hasRequestId("r-42")
+        .hasDeadline()
+        .hasRemainingAtMost(Duration.ofSeconds(2))
         .isActive();
     ctx.whenDone();
     assertThatThrownBy(() -> ContextAssertions.assertThat(ctx).hasNoArmedTimer())

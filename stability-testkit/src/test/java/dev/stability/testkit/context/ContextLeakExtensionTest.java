@@ -33,8 +33,7 @@ class ContextLeakExtensionTest {
   static class LeavesScopeOnPool {
     static final ExecutorService pool = Executors.newSingleThreadExecutor();
 
-    @RegisterExtension
-    final ContextLeakExtension contexts = ContextLeakExtension.create();
+    @RegisterExtension final ContextLeakExtension contexts = ContextLeakExtension.create();
 
     @Test
     void leaves() throws Exception {
@@ -46,16 +45,19 @@ class ContextLeakExtensionTest {
   static class ClosesScopes {
     static final ExecutorService pool = Executors.newSingleThreadExecutor();
 
-    @RegisterExtension
-    final ContextLeakExtension contexts = ContextLeakExtension.create();
+    @RegisterExtension final ContextLeakExtension contexts = ContextLeakExtension.create();
 
     @Test
     void closes() throws Exception {
-      contexts.watch(pool).submit(() -> {
-        try (Scope ignored = RequestContext.of("r-ok").attach()) {
-          return "done";
-        }
-      }).get();
+      contexts
+          .watch(pool)
+          .submit(
+              () -> {
+                try (Scope ignored = RequestContext.of("r-ok").attach()) {
+                  return "done";
+                }
+              })
+          .get();
     }
 
     @org.junit.jupiter.api.AfterAll

@@ -26,8 +26,7 @@ class LeakDetectionExtensionTest {
 
   @Disabled("run through Scenarios only")
   static class LeaksBuffer {
-    @RegisterExtension
-    static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+    @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
     @Test
     void leaks() {
@@ -38,8 +37,7 @@ class LeakDetectionExtensionTest {
 
   @Disabled("run through Scenarios only")
   static class ReleasesBuffer {
-    @RegisterExtension
-    static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
+    @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
     @Test
     void releases() {

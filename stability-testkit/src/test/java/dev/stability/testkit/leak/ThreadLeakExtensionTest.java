@@ -43,26 +43,28 @@ class ThreadLeakExtensionTest {
     static Thread thread;
 
     @RegisterExtension
-    final ThreadLeakExtension threads = ThreadLeakExtension.builder()
-        .awaitTermination(Duration.ofMillis(50)).build();
+    final ThreadLeakExtension threads =
+        ThreadLeakExtension.builder().awaitTermination(Duration.ofMillis(50)).build();
 
     @Test
     void leaves() {
-      thread = new Thread(() -> {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "leaky-worker");
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "leaky-worker");
       thread.start();
     }
   }
 
   @Disabled("run through Scenarios only")
   static class ShutsDown {
-    @RegisterExtension
-    final ThreadLeakExtension threads = ThreadLeakExtension.create();
+    @RegisterExtension final ThreadLeakExtension threads = ThreadLeakExtension.create();
 
     @Test
     void shutsDown() throws Exception {

@@ -13,7 +13,11 @@ class TrackingTimerSchedulerTest {
   private final TrackingTimerScheduler timers = TrackingTimerScheduler.wrap(ticker);
 
   private RequestContext context() {
-    return RequestContext.builder("r-7").ticker(ticker).scheduler(timers).timeout(Duration.ofSeconds(5)).build();
+    return RequestContext.builder("r-7")
+        .ticker(ticker)
+        .scheduler(timers)
+        .timeout(Duration.ofSeconds(5))
+        .build();
   }
 
   @Test

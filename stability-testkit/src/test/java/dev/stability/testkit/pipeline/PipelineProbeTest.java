@@ -7,7 +7,6 @@ import dev.stability.chain.ChainTracker;
 import dev.stability.chain.TrackedRequest;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
-import dev.stability.netty.server.StabilityServer;
 import dev.stability.testkit.VirtualTimeExtension;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,8 +20,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PipelineProbeTest {
-  @RegisterExtension
-  final VirtualTimeExtension time = VirtualTimeExtension.allowingPendingTimers();
+  @RegisterExtension final VirtualTimeExtension time = VirtualTimeExtension.allowingPendingTimers();
 
   private PipelineProbe probe;
 
@@ -45,8 +43,11 @@ class PipelineProbeTest {
   }
 
   private static FullHttpResponse ok(String body) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     return r;
   }
@@ -68,28 +69,35 @@ class PipelineProbeTest {
 
   @Test
   void doubleResponseFailsWithTheExtraResponse() {
-    probe = PipelineProbe.of(time.channel(new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        ctx.writeAndFlush(ok("first"));
-        ctx.writeAndFlush(ok("second"));
-      }
-    }));
+    probe =
+        PipelineProbe.of(
+            time.channel(
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                    ctx.writeAndFlush(ok("first"));
+                    ctx.writeAndFlush(ok("second"));
+                  }
+                }));
     probe.get("/a");
     assertThatThrownBy(() -> assertThat(probe).answeredEachRequestOnce())
-        .hasMessageContaining("an extra response #0 200 \"second\" answered no request: a double response");
+        .hasMessageContaining(
+            "an extra response #0 200 \"second\" answered no request: a double response");
     assertThatThrownBy(() -> assertThat(probe).hasNoIntegrityViolations())
         .hasMessageContaining("with no request left to answer");
   }
 
   @Test
   void swallowedRequestFails() {
-    probe = PipelineProbe.of(time.channel(new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        // forgot to answer
-      }
-    }));
+    probe =
+        PipelineProbe.of(
+            time.channel(
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                    // forgot to answer
+                  }
+                }));
     probe.get("/lost");
     assertThatThrownBy(() -> assertThat(probe).answeredEachRequestOnce())
         .hasMessageContaining("request #1 GET /lost got no response (swallowed or hung)");
@@ -98,13 +106,16 @@ class PipelineProbeTest {
   @Test
   void unreleasedRequestFails() {
     Object[] kept = new Object[1];
-    probe = PipelineProbe.of(time.channel(new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        kept[0] = msg; // answers but never releases the request
-        ctx.writeAndFlush(ok("leaky"));
-      }
-    }));
+    probe =
+        PipelineProbe.of(
+            time.channel(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    kept[0] = msg; // answers but never releases the request
+                    ctx.writeAndFlush(ok("leaky"));
+                  }
+                }));
     probe.get("/leak");
     assertThatThrownBy(() -> assertThat(probe).isClean())
         .hasMessageContaining("these leak: [#1 GET /leak (refCnt 1)]");
@@ -115,7 +126,8 @@ class PipelineProbeTest {
   @Test
   void chainTrackerViolationsFailTheProbe() {
     probe = PipelineProbe.of(time.channel(new Echo()));
-    ChainTracker tracker = ChainTracker.builder("probe").stages("auth").listener(probe.violationListener()).build();
+    ChainTracker tracker =
+        ChainTracker.builder("probe").stages("auth").listener(probe.violationListener()).build();
     TrackedRequest exchange = tracker.track("r-1");
     exchange.enter(tracker.stage("auth"));
     exchange.responded(tracker.stage("auth"));
@@ -126,19 +138,26 @@ class PipelineProbeTest {
 
   @Test
   void guardedServerAnswersAHungHandlerWith504OnVirtualTime() {
-    StabilityServer guards = StabilityServer.create(ServerConfig.builder()
-        .defaultRequestTimeout(Duration.ofSeconds(2)).headerReadTimeout(Duration.ofSeconds(1)).build());
+    StabilityServer guards =
+        StabilityServer.create(
+            ServerConfig.builder()
+                .defaultRequestTimeout(Duration.ofSeconds(2))
+                .headerReadTimeout(Duration.ofSeconds(1))
+                .build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());
-    ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        // hangs: the server's deadline must answer
-      }
-    });
+    ch.pipeline()
+        .addLast(
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                // hangs: the server's deadline must answer
+              }
+            });
     probe = PipelineProbe.of(ch).watching(guards.chain());
     probe.get("/hung");
-    assertThatThrownBy(() -> assertThat(probe).answeredEachRequestOnce()).hasMessageContaining("got no response");
+    assertThatThrownBy(() -> assertThat(probe).answeredEachRequestOnce())
+        .hasMessageContaining("got no response");
 
     time.advance(Duration.ofSeconds(2));
     assertThat(probe).isClean().hasStatuses(504);
@@ -146,43 +165,59 @@ class PipelineProbeTest {
 
   @Test
   void guardedServerBlocksADoubleResponseAndTheProbeReportsTheViolation() {
-    StabilityServer guards = StabilityServer.create(ServerConfig.builder()
-        .defaultRequestTimeout(Duration.ofSeconds(2)).headerReadTimeout(Duration.ofSeconds(1)).build());
+    StabilityServer guards =
+        StabilityServer.create(
+            ServerConfig.builder()
+                .defaultRequestTimeout(Duration.ofSeconds(2))
+                .headerReadTimeout(Duration.ofSeconds(1))
+                .build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());
-    ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        ctx.writeAndFlush(ok("first"));
-        ctx.writeAndFlush(ok("second"));
-      }
-    });
+    ch.pipeline()
+        .addLast(
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                ctx.writeAndFlush(ok("first"));
+                ctx.writeAndFlush(ok("second"));
+              }
+            });
     probe = PipelineProbe.of(ch).watching(guards.chain());
     probe.get("/twice");
     assertThat(probe).answeredEachRequestOnce().hasStatuses(200);
     assertThatThrownBy(() -> assertThat(probe).hasNoIntegrityViolations())
-        .hasMessageContaining("chain 'http-server' counted 1 new DOUBLE_RESPONSE violation at stage 'handlers'");
+        .hasMessageContaining(
+            "chain 'http-server' counted 1 new DOUBLE_RESPONSE violation at stage 'handlers'");
   }
 
   @Test
   void wireModePairsHeadAndPostAnswersWithTheirRequests() {
-    EmbeddedChannel ch = time.channel(new HttpServerCodec(), new HttpObjectAggregator(1024),
-        new SimpleChannelInboundHandler<FullHttpRequest>() {
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            FullHttpResponse r = ok(req.method() + " " + req.content().toString(StandardCharsets.UTF_8));
-            if (req.method().equals(HttpMethod.HEAD)) {
-              r.content().clear(); // HEAD: announce the length, send no body
-              r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 42);
-            }
-            ctx.writeAndFlush(r);
-          }
-        });
+    EmbeddedChannel ch =
+        time.channel(
+            new HttpServerCodec(),
+            new HttpObjectAggregator(1024),
+            new SimpleChannelInboundHandler<FullHttpRequest>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                FullHttpResponse r =
+                    ok(req.method() + " " + req.content().toString(StandardCharsets.UTF_8));
+                if (req.method().equals(HttpMethod.HEAD)) {
+                  r.content().clear(); // HEAD: announce the length, send no body
+                  r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 42);
+                }
+                ctx.writeAndFlush(r);
+              }
+            });
     probe = PipelineProbe.of(ch);
     probe.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/h"));
-    probe.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/p",
-        Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));
+    probe.send(
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            HttpMethod.POST,
+            "/p",
+            Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));
     assertThat(probe).isClean().hasStatuses(200, 200);
-    org.assertj.core.api.Assertions.assertThat(probe.responses().get(1).body()).isEqualTo("POST body");
+    org.assertj.core.api.Assertions.assertThat(probe.responses().get(1).body())
+        .isEqualTo("POST body");
   }
 }

@@ -16,15 +16,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FaultyUpstreamTest {
-  @RegisterExtension
-  final FaultyUpstream upstream = FaultyUpstream.create();
+  @RegisterExtension final FaultyUpstream upstream = FaultyUpstream.create();
 
-  /** Sends one request on a fresh connection and returns everything read until close or the read timeout. */
-  private String exchange(String path, String extraHeaders, int readTimeoutMillis) throws IOException {
+  /**
+   * Sends one request on a fresh connection and returns everything read until close or the read
+   * timeout.
+   */
+  private String exchange(String path, String extraHeaders, int readTimeoutMillis)
+      throws IOException {
     try (Socket socket = new Socket("127.0.0.1", upstream.port())) {
       socket.setSoTimeout(readTimeoutMillis);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-          + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                      + extraHeaders
+                      + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[1024];
@@ -56,7 +66,8 @@ class FaultyUpstreamTest {
     exchange("/", "grpc-timeout: 2S\r\nx-envoy-expected-rq-timeout-ms: 0\r\n", 10_000);
     RecordedRequest r = upstream.takeRequest(Duration.ofSeconds(5));
     assertThat(r.timeout(DeadlineHeader.GRPC_TIMEOUT)).hasValue(Duration.ofSeconds(2));
-    assertThat(r.timeout(DeadlineHeader.ENVOY_EXPECTED_TIMEOUT)).isEmpty(); // 0 means "no timeout" to Envoy
+    assertThat(r.timeout(DeadlineHeader.ENVOY_EXPECTED_TIMEOUT))
+        .isEmpty(); // 0 means "no timeout" to Envoy
     assertThat(r.requestTimeout()).isEmpty();
   }
 
@@ -69,7 +80,10 @@ class FaultyUpstreamTest {
   @Test
   void statusAndBodyAreScriptedPerPath() throws IOException {
     upstream.on("/down").status(503).body("busy").header("retry-after", "1");
-    assertThat(exchange("/down", "", 10_000)).startsWith("HTTP/1.1 503").contains("retry-after: 1").endsWith("busy");
+    assertThat(exchange("/down", "", 10_000))
+        .startsWith("HTTP/1.1 503")
+        .contains("retry-after: 1")
+        .endsWith("busy");
   }
 
   @Test
@@ -137,7 +151,9 @@ class FaultyUpstreamTest {
     upstream.on("/hang").hang();
     try (Socket socket = new Socket("127.0.0.1", upstream.port())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       upstream.takeRequest(Duration.ofSeconds(5));
       upstream.close();
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
@@ -146,8 +162,10 @@ class FaultyUpstreamTest {
 
   @Test
   void scriptsRejectNonsense() {
-    assertThatThrownBy(() -> upstream.on("slow")).hasMessage("path: slow (expected: starting with /)");
-    assertThatThrownBy(() -> upstream.on("/a").status(42)).hasMessage("status: 42 (expected: 100-599)");
+    assertThatThrownBy(() -> upstream.on("slow"))
+        .hasMessage("path: slow (expected: starting with /)");
+    assertThatThrownBy(() -> upstream.on("/a").status(42))
+        .hasMessage("status: 42 (expected: 100-599)");
     assertThatThrownBy(() -> upstream.on("/a").failEvery(0)).hasMessage("n: 0 (expected: >= 1)");
   }
 }
