@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class CallExecution implements PhaseObserver {
   private final ClientRuntime runtime;
   private final HostPool pool;
+  private final HostPolicies policies;
+  private final boolean hedge;
   private final ClientRequest request;
   private final RequestContext ctx;
   private final CallFuture future;
@@ -33,16 +35,29 @@ final class CallExecution implements PhaseObserver {
   private long phaseLimitNanos;
   private Attempt current;
   private ScheduledFuture<?> retryTimer;
+  private boolean budgetRefused;
 
-  CallExecution(ClientRuntime runtime, HostPool pool, ClientRequest request, RequestContext ctx) {
+  CallExecution(
+      ClientRuntime runtime,
+      HostPool pool,
+      HostPolicies policies,
+      ClientRequest request,
+      RequestContext ctx,
+      boolean hedge) {
     this.runtime = runtime;
     this.pool = pool;
+    this.policies = policies;
+    this.hedge = hedge;
     this.request = request;
     this.ctx = ctx;
     this.future = new CallFuture(this);
     this.policy = runtime.config.retryPolicy();
     this.host = pool.key.toString();
     this.startNanos = runtime.ticker.nanoTime();
+  }
+
+  HostPool pool() {
+    return pool;
   }
 
   CallFuture future() {
@@ -73,6 +88,16 @@ final class CallExecution implements PhaseObserver {
                 }
               },
               pool.loop);
+    }
+    if (!hedge) {
+      // a hedge is the retry budget's business (the scheduler withdrew for it) and was admitted
+      // with its call
+      if (!policies.throttle.tryAcquire()) {
+        runtime.metrics.throttled(host);
+        finish(null, policies.throttle.rejection(host), "THROTTLED");
+        return;
+      }
+      policies.retryBudget.deposit();
     }
     startAttempt(false);
   }
@@ -127,6 +152,9 @@ final class CallExecution implements PhaseObserver {
           cause.reason() == CancelReason.DEADLINE_EXCEEDED
               && phase != CallPhase.ACQUIRE
               && phase != CallPhase.DNS;
+      if (upstreamSlow && !a.over) {
+        policies.throttle.onOutcome(false);
+      }
       a.abandon(failure, upstreamSlow);
     }
     finish(null, failure, outcome);
@@ -134,6 +162,7 @@ final class CallExecution implements PhaseObserver {
 
   private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
     a.permit.onResponse(status, host);
+    policies.throttle.onOutcome(AdaptiveThrottle.isAccept(status));
     ClientResponse response = new ClientResponse(status, headers, body, attempt);
     if (policy.retryStatuses().contains(status) && mayRetry()) {
       long backoff = backoffNanos();
@@ -160,11 +189,16 @@ final class CallExecution implements PhaseObserver {
       // upstream
     } else {
       a.permit.onFailure(cause);
+      policies.throttle.onOutcome(false);
     }
     if (cause instanceof MalformedResponseException m) {
       runtime.metrics.malformedResponse(host, m.phase());
     }
     if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
+      if (!retryPermitted()) {
+        finish(null, lastOutcome(cause), outcome(cause));
+        return;
+      }
       staleRetried = true;
       runtime.metrics.retry(host, "stale-connection");
       pool.loop.execute(
@@ -174,7 +208,7 @@ final class CallExecution implements PhaseObserver {
     if (retryable(cause) && mayRetry() && scheduleRetry(backoffNanos(), "failure")) {
       return;
     }
-    finish(null, cause, outcome(cause));
+    finish(null, lastOutcome(cause), outcome(cause));
   }
 
   /**
@@ -184,6 +218,31 @@ final class CallExecution implements PhaseObserver {
    */
   private int staleAttemptLimit() {
     return Math.max(2, policy.maxAttempts());
+  }
+
+  /** The failure to end with: the attempt's own, wrapped when the budget refused its retry. */
+  private Throwable lastOutcome(Throwable cause) {
+    return budgetRefused
+        ? new RetryBudgetExhaustedException(host, runtime.config.retryBudget(), cause)
+        : cause;
+  }
+
+  /**
+   * Whether a retry may be sent now: never while the host's breaker rejects calls (the retry would
+   * only be refused, and it would spend the budget), then only with a withdrawal from the host's
+   * retry budget. Both refusals are counted.
+   */
+  private boolean retryPermitted() {
+    if (runtime.breakers.rejectsCalls(host)) {
+      runtime.metrics.retrySkipped(host, "breaker_open");
+      return false;
+    }
+    if (!policies.retryBudget.tryWithdraw()) {
+      budgetRefused = true;
+      runtime.metrics.retrySkipped(host, "budget_exhausted");
+      return false;
+    }
+    return true;
   }
 
   private static String outcome(Throwable cause) {
@@ -204,6 +263,7 @@ final class CallExecution implements PhaseObserver {
       return p.phase() != CallPhase.ACQUIRE;
     }
     return cause instanceof PrematureCloseException
+        || cause instanceof ConnectFailedException
         || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
@@ -218,6 +278,9 @@ final class CallExecution implements PhaseObserver {
             : Long.MAX_VALUE;
     if (remaining != Long.MAX_VALUE
         && backoffNanos + policy.minAttemptTime().toNanos() > remaining) {
+      return false;
+    }
+    if (!retryPermitted()) {
       return false;
     }
     runtime.metrics.retry(host, reason);
@@ -259,6 +322,9 @@ final class CallExecution implements PhaseObserver {
     long nanos = runtime.ticker.nanoTime() - startNanos;
     String method = request.method();
     if (response != null) {
+      if (response.status() < 500) {
+        policies.latencies.record(nanos);
+      }
       runtime.metrics.request(
           host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
       TimelineRecorder.done(ctx);

@@ -134,7 +134,7 @@ final class ConnectionFactory {
                 return;
               }
               if (!f.isSuccess()) {
-                promise.tryFailure(f.cause());
+                promise.tryFailure(new DnsFailureException(key.toString(), f.cause()));
                 return;
               }
               connect(
@@ -182,7 +182,7 @@ final class ConnectionFactory {
             Throwable cause =
                 f.cause() instanceof ConnectTimeoutException
                     ? timeout(CallPhase.CONNECT, limit, budget, key)
-                    : f.cause();
+                    : new ConnectFailedException(key.toString(), address, f.cause());
             promise.tryFailure(cause);
             return;
           }

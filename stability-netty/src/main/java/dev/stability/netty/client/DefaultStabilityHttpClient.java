@@ -33,6 +33,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   private final ClientRuntime runtime;
   private final ConnectionFactory factory;
   private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HostKey, HostPolicies> policies = new ConcurrentHashMap<>();
   private final SslContext customSsl;
   private volatile SslContext ssl;
   private volatile boolean closed;
@@ -99,7 +100,20 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     }
     HostKey key = HostKey.of(request.uri());
     HostPool pool = pools.computeIfAbsent(key, this::newPool);
-    CallExecution call = new CallExecution(runtime, pool, request, ctx);
+    HostPolicies hp =
+        policies.computeIfAbsent(
+            key,
+            k ->
+                new HostPolicies(
+                    config, runtime.ticker, runtime.metrics.registry(), k.toString(), pool.loop));
+    if (hp.hedging != null && request.isIdempotent()) {
+      return hedged(pool, hp, request, ctx);
+    }
+    return start(new CallExecution(runtime, pool, hp, request, ctx, false));
+  }
+
+  private CompletableFuture<ClientResponse> start(CallExecution call) {
+    HostPool pool = call.pool();
     if (pool.loop.inEventLoop()) {
       call.start();
     } else {
@@ -115,6 +129,43 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       }
     }
     return call.future();
+  }
+
+  /**
+   * Runs an idempotent call under the host's hedging scheduler: every attempt is a call of its own
+   * (its own deadline stamp, retries inside the retry budget); a loser is cancelled, which closes
+   * its connection when it is mid-response.
+   */
+  private CompletableFuture<ClientResponse> hedged(
+      HostPool pool, HostPolicies hp, ClientRequest request, RequestContext ctx) {
+    long deadline =
+        ctx != null && ctx.hasDeadline()
+            ? runtime.ticker.nanoTime() + ctx.remainingNanos() - runtime.marginNanos
+            : HedgingScheduler.NO_DEADLINE;
+    String host = pool.key.toString();
+    return hp.hedging.execute(
+        true,
+        deadline,
+        new HedgingScheduler.Attempts<ClientResponse>() {
+          @Override
+          public CompletableFuture<ClientResponse> start(int attempt) {
+            if (attempt > 0) {
+              runtime.metrics.hedge(host);
+            }
+            return DefaultStabilityHttpClient.this.start(
+                new CallExecution(runtime, pool, hp, request, ctx, attempt > 0));
+          }
+
+          @Override
+          public boolean isGood(ClientResponse answer) {
+            return answer.status() < 500;
+          }
+
+          @Override
+          public void cancel(int attempt, CompletableFuture<ClientResponse> loser) {
+            loser.cancel(false);
+          }
+        });
   }
 
   private HostPool newPool(HostKey key) {
