@@ -23,7 +23,7 @@ final class ClientMetrics {
     this.registry = registry;
   }
 
-  void registerPool(String host, HostPool pool) {
+  void registerPool(String host, HostGroup pool) {
     if (registry == null) {
       return;
     }

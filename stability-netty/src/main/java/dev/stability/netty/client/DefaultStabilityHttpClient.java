@@ -32,7 +32,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   private final boolean ownsGroup;
   private final ClientRuntime runtime;
   private final ConnectionFactory factory;
-  private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HostKey, HostGroup> pools = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<HostKey, HostPolicies> policies = new ConcurrentHashMap<>();
   private final SslContext customSsl;
   private volatile SslContext ssl;
@@ -52,7 +52,8 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     this.runtime =
         new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
     this.factory =
-        new ConnectionFactory(config, this::sslContext, b.nameServers, b.certificatePins::current);
+        new ConnectionFactory(
+            config, this::sslContext, b.nameServers, b.certificatePins::current, b.addressResolver);
     if (config.insecureTrustAllCertificates()) {
       log.warn(
           "HTTP client trusts ALL TLS certificates and skips hostname verification "
@@ -99,7 +100,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       return CompletableFuture.failedFuture(e);
     }
     HostKey key = HostKey.of(request.uri());
-    HostPool pool = pools.computeIfAbsent(key, this::newPool);
+    HostGroup pool = pools.computeIfAbsent(key, this::newPool);
     HostPolicies hp =
         policies.computeIfAbsent(
             key,
@@ -113,7 +114,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   }
 
   private CompletableFuture<ClientResponse> start(CallExecution call) {
-    HostPool pool = call.pool();
+    HostGroup pool = call.group();
     if (pool.loop.inEventLoop()) {
       call.start();
     } else {
@@ -137,7 +138,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
    * its connection when it is mid-response.
    */
   private CompletableFuture<ClientResponse> hedged(
-      HostPool pool, HostPolicies hp, ClientRequest request, RequestContext ctx) {
+      HostGroup pool, HostPolicies hp, ClientRequest request, RequestContext ctx) {
     long deadline =
         ctx != null && ctx.hasDeadline()
             ? runtime.ticker.nanoTime() + ctx.remainingNanos() - runtime.marginNanos
@@ -168,9 +169,9 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
         });
   }
 
-  private HostPool newPool(HostKey key) {
-    HostPool pool =
-        new HostPool(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
+  private HostGroup newPool(HostKey key) {
+    HostGroup pool =
+        new HostGroup(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
     runtime.metrics.registerPool(key.toString(), pool);
     return pool;
   }
@@ -212,6 +213,12 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     return false;
   }
 
+  /** Returns the address selector of a host, once it was resolved; for tests. */
+  AddressSelector<java.net.InetSocketAddress> selector(URI uri) {
+    HostGroup g = pools.get(HostKey.of(uri));
+    return g == null ? null : g.selector();
+  }
+
   @Override
   public HttpClientConfig config() {
     return config;
@@ -219,7 +226,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
 
   @Override
   public PoolStats poolStats(URI uri) {
-    HostPool pool = pools.get(HostKey.of(Objects.requireNonNull(uri, "uri")));
+    HostGroup pool = pools.get(HostKey.of(Objects.requireNonNull(uri, "uri")));
     return pool == null ? PoolStats.EMPTY : pool.stats();
   }
 
@@ -229,7 +236,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       return;
     }
     closed = true;
-    for (HostPool pool : pools.values()) {
+    for (HostGroup pool : pools.values()) {
       if (pool.loop.inEventLoop()) {
         pool.close();
       } else {
