@@ -1,9 +1,9 @@
 package dev.stability.examples;
 
-import static dev.stability.testkit.StabilityAssertions.assertThat;
-import static dev.stability.testkit.StabilityAssertions.assertThatTimeouts;
+import static dev.stability.testkit.StabilityAssertions.*;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.context.CancelReason;
@@ -115,7 +115,23 @@ class TimeoutAlignmentExampleTest {
         RuntimeAlignmentCheck.of(SERVER, HANDLER, INVENTORY_CLIENT)
             .callerTimeout(ofSeconds(6))
             .run(inventory);
-    assertThat(run).innermostFiredFirst().callerAnsweredInTime().callerGotStatus(504);
+    assertThatRun(run).innermostFiredFirst().callerAnsweredInTime().callerGotStatus(504);
+    assertThat(run.timeouts()).isNotEmpty(); // AssertJ's, next to the testkit's wildcard import
+  }
+
+  @Test
+  void aFailureTableNamesEachClientByItsOwnName() {
+    HttpClientConfig greedy =
+        INVENTORY_CLIENT.toBuilder()
+            .retryPolicy(INVENTORY_CLIENT.retryPolicy().toBuilder().maxAttempts(4).build())
+            .build();
+    var clients = new java.util.LinkedHashMap<String, HttpClientConfig>();
+    clients.put("inventory", greedy);
+    clients.put("pricing", greedy);
+    assertThatThrownBy(() -> assertThatTimeouts(SERVER, HANDLER, clients).areAligned())
+        .hasMessageContaining("client inventory, client pricing")
+        .hasMessageNotContaining("client-1")
+        .hasMessageContaining("1 rule is violated");
   }
 
   @Test
@@ -128,12 +144,12 @@ class TimeoutAlignmentExampleTest {
     } finally {
       pool.shutdown();
     }
-    assertThat(capture.await(ofSeconds(10)))
+    assertThatCapture(capture.await(ofSeconds(10)))
         .ranWithRequestId("order-42")
         .ranWithinDeadline(request.deadline().orElseThrow());
 
     request.whenDone();
     time.advance(Duration.ofSeconds(1));
-    assertThat(request).endedWith(CancelReason.DEADLINE_EXCEEDED).hasNoArmedTimer();
+    assertThatContext(request).endedWith(CancelReason.DEADLINE_EXCEEDED).hasNoArmedTimer();
   }
 }

@@ -66,12 +66,7 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
       throw new ConfigRejectedException(
           b.name, origin, sink.firstError + "; no last good value", null);
     }
-    try {
-      return Objects.requireNonNull(b.parser.parse(sink.firstText), "parser returned null");
-    } catch (RuntimeException e) {
-      throw new ConfigRejectedException(
-          b.name, origin, ReloadableConfig.reasonOf(e) + "; no last good value", e);
-    }
+    return ReloadableConfig.parseInitial(b.name, origin, b.parser, sink.firstText);
   }
 
   /**
@@ -181,16 +176,6 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
     return "FileConfigSource(" + config.name() + ", " + path + ")";
   }
 
-  private enum Handlers implements FileWatcher.Handler {
-    IGNORE;
-
-    @Override
-    public void onChange(List<byte[]> contents) {}
-
-    @Override
-    public void onUnreadable(String reason) {}
-  }
-
   /**
    * Builds a {@link FileConfigSource}.
    *
@@ -257,7 +242,7 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
      * @return this builder
      */
     public Builder<T> pollInterval(Duration value) {
-      FileWatcher.builder(List.of(path), Handlers.IGNORE).pollInterval(value);
+      FileWatcher.builder(List.of(path), FileWatcher.Handler.NONE).pollInterval(value);
       this.pollInterval = value;
       return this;
     }
@@ -269,7 +254,7 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
      * @return this builder
      */
     public Builder<T> maxBytes(int value) {
-      FileWatcher.builder(List.of(path), Handlers.IGNORE).maxBytes(value);
+      FileWatcher.builder(List.of(path), FileWatcher.Handler.NONE).maxBytes(value);
       this.maxBytes = value;
       return this;
     }

@@ -41,6 +41,16 @@ public final class FileWatcher implements AutoCloseable {
 
   /** Receives what a poll found; called on the polling thread, never concurrently. */
   public interface Handler {
+    /** Ignores everything: for a watcher read only through {@link FileWatcher#refresh()}. */
+    Handler NONE =
+        new Handler() {
+          @Override
+          public void onChange(List<byte[]> contents) {}
+
+          @Override
+          public void onUnreadable(String reason) {}
+        };
+
     /**
      * Called with the new content of every file, in the order of the paths.
      *

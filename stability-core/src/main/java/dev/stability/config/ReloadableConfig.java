@@ -94,11 +94,36 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
     }
     T candidate;
     try {
-      candidate = Objects.requireNonNull(parser.parse(text), "parser returned null");
+      candidate = parse(parser, text);
     } catch (RuntimeException e) {
       return reject(origin, reasonOf(e), e);
     }
     return offer(origin, candidate);
+  }
+
+  /**
+   * Parses the first text a feeding source read when it has no fallback to start from: the same
+   * parse as {@link #offerText}, but as there is no last good value to keep, a failure throws.
+   *
+   * @param name the source's name
+   * @param origin where the text came from, for messages
+   * @param parser the source's parser
+   * @param text the whole text of the first read
+   * @param <T> the value type
+   * @return the parsed value, to pass as the initial value of {@link #builder(String, Object)}
+   * @throws ConfigRejectedException with the parser's message, then {@code "; no last good value"}
+   */
+  public static <T> T parseInitial(
+      String name, String origin, ConfigParser<? extends T> parser, String text) {
+    try {
+      return parse(parser, text);
+    } catch (RuntimeException e) {
+      throw new ConfigRejectedException(name, origin, reasonOf(e) + "; no last good value", e);
+    }
+  }
+
+  private static <T> T parse(ConfigParser<? extends T> parser, String text) {
+    return Objects.requireNonNull(parser.parse(text), "parser returned null");
   }
 
   /**
@@ -171,7 +196,7 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
    * The builders' message as it is; anything else (a NumberFormatException too) with its class
    * name.
    */
-  static String reasonOf(RuntimeException e) {
+  private static String reasonOf(RuntimeException e) {
     return e.getClass() == IllegalArgumentException.class && e.getMessage() != null
         ? e.getMessage()
         : e.toString();

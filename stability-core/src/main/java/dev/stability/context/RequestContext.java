@@ -315,13 +315,25 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a new root with the same request id and values but neither deadline nor cancellation:
-   * for work that must outlive the request, such as an audit write. Prefer {@link #fork(Duration)}:
-   * work without a deadline is what strict mode rejects.
+   * Returns a new root with the same request id and values but <b>no deadline</b> and no
+   * cancellation: the request's deadline is dropped on purpose, for work that must outlive the
+   * request, such as an audit write. Prefer {@link #fork(Duration)}: work without a deadline is
+   * what strict mode rejects. {@link #detachWithoutDeadline()} is the same call under a name that
+   * says so.
    *
-   * @return a detached root context
+   * @return a detached root context without a deadline
    */
   public RequestContext fork() {
+    return detachWithoutDeadline();
+  }
+
+  /**
+   * Returns a new root with the same request id and values, without this context's deadline and
+   * cancellation: what {@link #fork()} does, named for what it drops.
+   *
+   * @return a detached root context without a deadline
+   */
+  public RequestContext detachWithoutDeadline() {
     return new RequestContext(null, requestId, clock, values, 0, (byte) 0);
   }
 

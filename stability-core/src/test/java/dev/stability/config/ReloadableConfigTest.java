@@ -149,4 +149,22 @@ class ReloadableConfigTest {
         .hasMessageContaining("has no parser");
     assertThat(ConfigSource.constant("fixed", 3).current()).isEqualTo(3);
   }
+
+  @Test
+  void initialTextParsesLikeAnOfferButAFailureThrowsForWantOfALastGoodValue() {
+    assertThat(
+            ReloadableConfig.parseInitial(
+                    "breakers", "boot", BreakerText.PARSER, "failureRateThreshold=0.25")
+                .failureRateThreshold())
+        .isEqualTo(0.25);
+    assertThatThrownBy(
+            () -> ReloadableConfig.parseInitial("breakers", "boot", BreakerText.PARSER, "nope"))
+        .isInstanceOf(ConfigRejectedException.class)
+        .hasMessage(
+            "config 'breakers' update from boot rejected, keeping the last good value: "
+                + "text: 'nope' (expected: failureRateThreshold=<rate>); no last good value");
+    assertThatThrownBy(() -> ReloadableConfig.parseInitial("breakers", "boot", text -> null, "x"))
+        .isInstanceOf(ConfigRejectedException.class)
+        .hasMessageEndingWith("parser returned null; no last good value");
+  }
 }

@@ -238,6 +238,16 @@ class RequestContextTest {
   }
 
   @Test
+  void detachWithoutDeadlineDropsTheDeadlineAndKeepsTheId() {
+    RequestContext ctx = root(Duration.ofMillis(100));
+    RequestContext detached = ctx.detachWithoutDeadline();
+    clock.advanceMillis(200);
+    assertThat(detached.hasDeadline()).isFalse();
+    assertThat(detached.isDone()).isFalse();
+    assertThat(detached.requestId()).isEqualTo(ctx.requestId());
+  }
+
+  @Test
   void completeEndsNormallyAndEndsDescendantsToo() {
     RequestContext ctx = root(Duration.ofMillis(100));
     RequestContext child = ctx.child();

@@ -126,15 +126,7 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
           null);
     }
     KeyValue kv = first.getKvs().get(0);
-    try {
-      return Objects.requireNonNull(
-          b.parser.parse(kv.getValue().toString(StandardCharsets.UTF_8)), "parser returned null");
-    } catch (RuntimeException e) {
-      String reason =
-          e.getClass() == IllegalArgumentException.class ? e.getMessage() : e.toString();
-      throw new ConfigRejectedException(
-          b.name, origin(kv.getModRevision()), reason + "; no last good value", e);
-    }
+    return ReloadableConfig.parseInitial(b.name, origin(kv.getModRevision()), b.parser, text(kv));
   }
 
   private GetResponse read() {
@@ -169,9 +161,16 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
           origin(response.getHeader().getRevision()),
           "key: " + keyText + " (expected: present in etcd)");
     } else {
-      KeyValue kv = response.getKvs().get(0);
-      config.offerText(origin(kv.getModRevision()), kv.getValue().toString(StandardCharsets.UTF_8));
+      offer(response.getKvs().get(0));
     }
+  }
+
+  private void offer(KeyValue kv) {
+    config.offerText(origin(kv.getModRevision()), text(kv));
+  }
+
+  private static String text(KeyValue kv) {
+    return kv.getValue().toString(StandardCharsets.UTF_8);
   }
 
   private String origin(long revision) {
@@ -207,8 +206,7 @@ public final class EtcdConfigSource<T> implements ConfigSource<T> {
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       if (event.getEventType() == WatchEvent.EventType.PUT) {
-        config.offerText(
-            origin(kv.getModRevision()), kv.getValue().toString(StandardCharsets.UTF_8));
+        offer(kv);
       } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
         config.reject(
             origin(kv.getModRevision()),

@@ -53,6 +53,50 @@ public final class ClientRequest {
   }
 
   /**
+   * Returns a builder for a typed method, e.g. {@code HttpMethod.POST}.
+   *
+   * @param method the HTTP method
+   * @param uri an absolute {@code http} or {@code https} URI
+   * @return a new builder
+   */
+  public static Builder builder(io.netty.handler.codec.http.HttpMethod method, URI uri) {
+    return new Builder(Objects.requireNonNull(method, "method").name(), uri);
+  }
+
+  /**
+   * Returns a POST request of {@code body} (UTF-8) for {@code uri} under the current context; not
+   * retried unless marked idempotent through {@link #builder(String, URI)}.
+   *
+   * @param uri an absolute {@code http} or {@code https} URI
+   * @param body the body
+   * @return the request
+   */
+  public static ClientRequest post(URI uri, String body) {
+    return builder("POST", uri).body(body).build();
+  }
+
+  /**
+   * Returns a PUT request of {@code body} (UTF-8) for {@code uri} under the current context.
+   *
+   * @param uri an absolute {@code http} or {@code https} URI
+   * @param body the body
+   * @return the request
+   */
+  public static ClientRequest put(URI uri, String body) {
+    return builder("PUT", uri).body(body).build();
+  }
+
+  /**
+   * Returns a DELETE request for {@code uri} under the current context.
+   *
+   * @param uri an absolute {@code http} or {@code https} URI
+   * @return the request
+   */
+  public static ClientRequest delete(URI uri) {
+    return builder("DELETE", uri).build();
+  }
+
+  /**
    * Returns a GET request for {@code uri} under the current context.
    *
    * @param uri an absolute {@code http} or {@code https} URI

@@ -228,7 +228,7 @@ public final class ReloadingSslContext
      * @return this builder
      */
     public Builder pollInterval(Duration value) {
-      FileWatcher.builder(List.of(certificateChain), FileWatcherChecks.NONE).pollInterval(value);
+      FileWatcher.builder(List.of(certificateChain), FileWatcher.Handler.NONE).pollInterval(value);
       this.pollInterval = value;
       return this;
     }
@@ -273,16 +273,5 @@ public final class ReloadingSslContext
     public ReloadingSslContext build() {
       return new ReloadingSslContext(this);
     }
-  }
-
-  /** A handler used only to run the watcher builder's checks. */
-  private enum FileWatcherChecks implements FileWatcher.Handler {
-    NONE;
-
-    @Override
-    public void onChange(List<byte[]> contents) {}
-
-    @Override
-    public void onUnreadable(String reason) {}
   }
 }

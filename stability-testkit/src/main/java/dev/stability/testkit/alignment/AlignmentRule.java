@@ -41,7 +41,14 @@ public enum AlignmentRule {
    * one.
    */
   IDLE_BELOW_UPSTREAM_KEEP_ALIVE(
-      "idle-below-upstream-keep-alive", "client idle timeout < upstream keep-alive");
+      "idle-below-upstream-keep-alive", "client idle timeout < upstream keep-alive"),
+  /** At run time: the route's handler called the (hung) upstream at all. */
+  RUN_UPSTREAM_CALLED("upstream-called", "the handler calls the hung upstream"),
+  /** At run time: the client or the handler's budget gave up before the server's route timeout. */
+  RUN_INNER_LAYER_FIRST(
+      "inner-layer-gave-up-first", "client or handler budget gives up before the route timeout"),
+  /** At run time: the caller got an answer within its own deadline. */
+  RUN_CALLER_ANSWERED("caller-answered", "an answer within the caller's deadline");
 
   private final String id;
   private final String requirement;

@@ -80,6 +80,47 @@ public final class RuntimeAlignmentCheck {
   }
 
   /**
+   * Returns a check of the user's own service: {@code service} receives the hung upstream's URI
+   * (point the service's client at it) and returns the pipeline initializer exactly as passed to
+   * {@link StabilityServer#initializer}; the check serves it under {@code server} on loopback.
+   *
+   * <pre>{@code
+   * ServiceAlignmentReport report = RuntimeAlignmentCheck.service(SERVER_CONFIG,
+   *         inventory -> p -> p.addLast(new OrdersHandler(client, inventory)))
+   *     .route("/orders/42").route("/orders/export").run(upstream);
+   * }</pre>
+   *
+   * @param server the service's server configuration, route timeouts included
+   * @param service builds the service's initializer for a given downstream URI
+   * @return the check; add routes, then {@link ServiceAlignmentCheck#run run}
+   */
+  public static ServiceAlignmentCheck service(
+      ServerConfig server,
+      java.util.function.Function<
+              URI, java.util.function.Consumer<io.netty.channel.ChannelPipeline>>
+          service) {
+    return new ServiceAlignmentCheck(
+        Objects.requireNonNull(server, "server"), Objects.requireNonNull(service, "service"), null);
+  }
+
+  /**
+   * Returns a check of a service already running at {@code uri}, whose downstream is already
+   * pointed at the {@link FaultyUpstream} (start it first and use its {@code uri()}).
+   *
+   * @param uri where the service listens, e.g. {@code http://127.0.0.1:8080}
+   * @param server the service's server configuration, read for the route timeouts
+   * @return the check; add routes, then {@link ServiceAlignmentCheck#run run}
+   */
+  public static ServiceAlignmentCheck runningServer(URI uri, ServerConfig server) {
+    Objects.requireNonNull(uri, "uri");
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+      throw new IllegalArgumentException(
+          "uri: " + uri + " (expected: http://host:port with an explicit port)");
+    }
+    return new ServiceAlignmentCheck(Objects.requireNonNull(server, "server"), null, uri);
+  }
+
+  /**
    * Sets the caller's own deadline: how long it waits for the answer.
    *
    * @param timeout positive

@@ -43,15 +43,40 @@ public final class ServerTimeouts {
    */
   public static ServerTimeouts from(ServerConfig config) {
     Objects.requireNonNull(config, "config");
+    return from(config, config.defaultRequestTimeout());
+  }
+
+  private static ServerTimeouts from(ServerConfig config, Duration requestTimeout) {
     Builder b =
         builder()
-            .requestTimeout(config.defaultRequestTimeout())
+            .requestTimeout(requestTimeout)
             .maxRequestTimeout(config.inboundDeadlinePolicy().maxTimeout())
             .headerReadTimeout(config.headerReadTimeout());
     if (!config.idleTimeout().isZero()) {
       b.keepAliveTimeout(config.idleTimeout());
     }
     return b.build();
+  }
+
+  /**
+   * Returns the timeouts one route of a stability server works to: its {@link
+   * ServerConfig#requestTimeouts()} answer for {@code method} and {@code path}, or the default when
+   * it answers none.
+   *
+   * @param config the server configuration
+   * @param method the route's method, e.g. {@code GET}
+   * @param path the route's path, e.g. {@code /orders/42}
+   * @return the server layer of that route
+   */
+  public static ServerTimeouts forRoute(ServerConfig config, String method, String path) {
+    Objects.requireNonNull(config, "config");
+    Duration route =
+        RouteTimeouts.of(
+            config,
+            io.netty.handler.codec.http.HttpMethod.valueOf(
+                Objects.requireNonNull(method, "method")),
+            Objects.requireNonNull(path, "path"));
+    return from(config, route);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Checks every {@link AlignmentRule} against a {@link TimeoutLayers} model and returns what is
@@ -213,15 +214,17 @@ public final class TimeoutAlignment {
   }
 
   /**
-   * Renders violations as a fixed-width table, one row per violation with its numbers and a fix.
+   * Renders violations as a fixed-width table, one row per distinct violation with its numbers and
+   * a fix: violations that differ only in their layer share a row, and each fix is listed once.
    *
-   * @param violations the violations
+   * @param all the violations
    * @return the table, or an empty string when there are none
    */
-  public static String table(List<AlignmentViolation> violations) {
-    if (violations.isEmpty()) {
+  public static String table(List<AlignmentViolation> all) {
+    if (all.isEmpty()) {
       return "";
     }
+    List<AlignmentViolation> violations = distinct(all);
     String[] head = {"rule", "layer", "expected", "actual"};
     int[] width = new int[head.length];
     for (int i = 0; i < head.length; i++) {
@@ -244,16 +247,41 @@ public final class TimeoutAlignment {
       appendRow(sb, row(v), width);
     }
     sb.append("fixes:\n");
+    Map<String, List<String>> fixes = new java.util.LinkedHashMap<>();
     for (AlignmentViolation v : violations) {
-      sb.append("  ")
-          .append(v.rule().id())
-          .append(" [")
-          .append(v.layer())
-          .append("]: ")
-          .append(v.fix())
-          .append('\n');
+      fixes.computeIfAbsent(v.rule().id() + "\0" + v.fix(), k -> new ArrayList<>()).add(v.layer());
     }
+    fixes.forEach(
+        (key, layers) -> {
+          String[] parts = key.split("\0", 2);
+          sb.append("  ")
+              .append(parts[0])
+              .append(" [")
+              .append(String.join(", ", layers))
+              .append("]: ")
+              .append(parts[1])
+              .append('\n');
+        });
     return sb.toString();
+  }
+
+  /** Merges rows that differ only in their layer: one row per distinct violation. */
+  static List<AlignmentViolation> distinct(List<AlignmentViolation> violations) {
+    Map<List<Object>, List<AlignmentViolation>> groups = new java.util.LinkedHashMap<>();
+    for (AlignmentViolation v : violations) {
+      groups
+          .computeIfAbsent(
+              List.of(v.rule(), v.expected(), v.actual(), v.fix()), k -> new ArrayList<>())
+          .add(v);
+    }
+    List<AlignmentViolation> out = new ArrayList<>();
+    for (List<AlignmentViolation> g : groups.values()) {
+      AlignmentViolation v = g.get(0);
+      String layers =
+          g.stream().map(AlignmentViolation::layer).distinct().collect(Collectors.joining(", "));
+      out.add(new AlignmentViolation(v.rule(), layers, v.expected(), v.actual(), v.fix()));
+    }
+    return out;
   }
 
   private static String[] row(AlignmentViolation v) {

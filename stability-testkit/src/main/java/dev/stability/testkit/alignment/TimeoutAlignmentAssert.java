@@ -26,11 +26,12 @@ public final class TimeoutAlignmentAssert
     isNotNull();
     List<AlignmentViolation> violations = TimeoutAlignment.check(actual);
     if (!violations.isEmpty()) {
+      int rows = TimeoutAlignment.distinct(violations).size();
       failWithMessage(
           "%s",
           "expected timeouts to be aligned (each inner layer gives up before the outer one) but "
-              + violations.size()
-              + (violations.size() == 1 ? " rule is" : " rules are")
+              + rows
+              + (rows == 1 ? " rule is" : " rules are")
               + " violated:\n"
               + TimeoutAlignment.table(violations)
               + "layers: "

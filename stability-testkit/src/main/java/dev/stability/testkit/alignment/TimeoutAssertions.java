@@ -36,4 +36,18 @@ public final class TimeoutAssertions {
       ServerConfig server, HandlerBudget handler, HttpClientConfig... clients) {
     return new TimeoutAlignmentAssert(TimeoutLayers.of(server, handler, clients));
   }
+
+  /**
+   * Starts assertions on a stability server and the clients its handler calls, each client named by
+   * its key in failure tables.
+   *
+   * @param server the server configuration
+   * @param handler the handler's downstream budget
+   * @param clients the clients by name, e.g. {@code Map.of("inventory", inventoryConfig)}
+   * @return the assertion
+   */
+  public static TimeoutAlignmentAssert assertThatTimeouts(
+      ServerConfig server, HandlerBudget handler, java.util.Map<String, HttpClientConfig> clients) {
+    return new TimeoutAlignmentAssert(TimeoutLayers.of(server, handler, clients));
+  }
 }

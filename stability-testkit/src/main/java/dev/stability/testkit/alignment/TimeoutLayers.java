@@ -44,8 +44,9 @@ public final class TimeoutLayers {
   }
 
   /**
-   * Returns the layers of a stability server calling stability clients, named {@code client-1},
-   * {@code client-2}...
+   * Returns the layers of a stability server calling unnamed stability clients, named {@code
+   * client-1}, {@code client-2}... in tables; prefer {@link #of(ServerConfig, HandlerBudget,
+   * java.util.Map)} to see your own names.
    *
    * @param server the server configuration
    * @param handler the handler's downstream budget
@@ -58,6 +59,22 @@ public final class TimeoutLayers {
     for (int i = 0; i < clients.length; i++) {
       b.client(ClientTimeouts.from("client-" + (i + 1), clients[i]));
     }
+    return b.build();
+  }
+
+  /**
+   * Returns the layers of a stability server calling stability clients, each named by its key (the
+   * name the service gives the client, e.g. {@code inventory}) in failure tables.
+   *
+   * @param server the server configuration
+   * @param handler the handler's downstream budget
+   * @param clients the clients the handler calls, by name, in iteration order
+   * @return the layers
+   */
+  public static TimeoutLayers of(
+      ServerConfig server, HandlerBudget handler, java.util.Map<String, HttpClientConfig> clients) {
+    Builder b = builder().server(ServerTimeouts.from(server)).handler(handler);
+    clients.forEach((name, config) -> b.client(ClientTimeouts.from(name, config)));
     return b.build();
   }
 

@@ -70,6 +70,7 @@ public final class FaultyUpstream
   private final Map<Integer, Behaviour> byRequest = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<RecordedRequest> unread = new LinkedBlockingQueue<>();
   private final List<RecordedRequest> all = new ArrayList<>();
+  private final Map<Integer, RequestTiming> timings = new ConcurrentHashMap<>();
   private volatile Behaviour fallback = new Behaviour();
   private EventLoopGroup group; // guarded by this
   private ChannelGroup connections; // guarded by this
@@ -253,6 +254,34 @@ public final class FaultyUpstream
     }
   }
 
+  /**
+   * Returns when {@code request} arrived and when its connection closed.
+   *
+   * @param request a request this upstream recorded
+   * @return its timing
+   * @throws IllegalArgumentException when this upstream did not record it (or forgot it in {@link
+   *     #clear()})
+   */
+  public RequestTiming timing(RecordedRequest request) {
+    RequestTiming t = timings.get(request.sequence());
+    if (t == null) {
+      throw new IllegalArgumentException(
+          "request: " + request + " (expected: one this upstream recorded since its last clear)");
+    }
+    return t;
+  }
+
+  void closed(List<Integer> sequences, long nanos) {
+    for (Integer n : sequences) {
+      timings.computeIfPresent(
+          n,
+          (k, t) ->
+              t.closedNanos().isPresent()
+                  ? t
+                  : new RequestTiming(t.arrivedNanos(), java.util.OptionalLong.of(nanos)));
+    }
+  }
+
   /** Forgets scripts and recordings; the server keeps running. */
   public void clear() {
     byPath.clear();
@@ -261,6 +290,7 @@ public final class FaultyUpstream
     unread.clear();
     synchronized (all) {
       all.clear();
+      timings.clear();
     }
   }
 
@@ -292,6 +322,8 @@ public final class FaultyUpstream
               request.content().toString(StandardCharsets.UTF_8),
               parsed);
       all.add(r);
+      timings.put(
+          r.sequence(), new RequestTiming(System.nanoTime(), java.util.OptionalLong.empty()));
     }
     unread.add(r);
     return r;

@@ -16,13 +16,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Plays the scripted behaviour for each aggregated request; one instance per connection. */
 final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final FaultyUpstream upstream;
+  private final List<Integer> carried = new ArrayList<>();
 
   UpstreamHandler(FaultyUpstream upstream) {
     this.upstream = upstream;
@@ -31,6 +34,7 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     RecordedRequest recorded = upstream.record(request);
+    carried.add(recorded.sequence());
     Behaviour.Plan plan = upstream.behaviourFor(recorded).plan();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (plan.fault() == Fault.HANG) {
@@ -110,6 +114,12 @@ final class UpstreamHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     } else {
       ctx.executor().schedule(guarded, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    upstream.closed(carried, System.nanoTime());
+    super.channelInactive(ctx);
   }
 
   @Override

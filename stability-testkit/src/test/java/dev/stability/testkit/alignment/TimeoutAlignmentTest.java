@@ -47,6 +47,41 @@ class TimeoutAlignmentTest {
   }
 
   @Test
+  void identicalViolationsOfSeveralClientsShareOneRowAndOneFix() {
+    ClientTimeouts.Builder greedy = client().maxAttempts(8);
+    TimeoutLayers layers =
+        TimeoutLayers.builder()
+            .server(server())
+            .handler(HandlerBudget.margin(ofMillis(100)))
+            .client(greedy.build())
+            .client(
+                ClientTimeouts.builder("pricing")
+                    .perTryTimeout(ofMillis(400))
+                    .maxAttempts(8)
+                    .fixedBackoff(ofMillis(50))
+                    .phase("connect", ofMillis(200))
+                    .phase("response headers", ofMillis(400))
+                    .build())
+            .build();
+    String table = TimeoutAlignment.table(TimeoutAlignment.check(layers));
+    assertThat(table).contains("client inventory, client pricing");
+    assertThat(table.split("client-total-within-budget", -1)).hasSize(3); // one row, one fix
+  }
+
+  @Test
+  void aRouteTimeoutFromRequestTimeoutsIsTheServerLayerOfThatRoute() {
+    ServerConfig config =
+        ServerConfig.builder()
+            .defaultRequestTimeout(ofSeconds(2))
+            .requestTimeouts(r -> r.uri().startsWith("/export") ? ofSeconds(30) : null)
+            .build();
+    assertThat(ServerTimeouts.forRoute(config, "GET", "/export/all").requestTimeout())
+        .isEqualTo(ofSeconds(30));
+    assertThat(ServerTimeouts.forRoute(config, "GET", "/orders").requestTimeout())
+        .isEqualTo(ofSeconds(2));
+  }
+
+  @Test
   void wellNestedLayersAreAligned() {
     assertThatTimeouts(layers(server(), HandlerBudget.margin(ofMillis(100)), client().build()))
         .areAligned();
