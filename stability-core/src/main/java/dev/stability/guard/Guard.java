@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -326,7 +327,7 @@ public final class Guard {
         return existing;
       }
     }
-    int status = Classifier.statusOf(t);
+    int status = mappedStatus(t);
     if (status == 500 && kind != IncidentKind.FATAL && deadlinePassed(ctx)) {
       // a failure that surfaces once the request's deadline has passed is the deadline's echo,
       // typically a
@@ -395,5 +396,23 @@ public final class Guard {
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
+  }
+
+  /** The configured hook's status when it gives one in 400..599, else the guard's own mapping. */
+  private int mappedStatus(Throwable t) {
+    OptionalInt mapped;
+    try {
+      mapped = config.statusMapper.apply(t);
+    } catch (RuntimeException e) {
+      // a broken hook must not turn an incident into a second failure
+      mapped = OptionalInt.empty();
+    }
+    if (mapped != null && mapped.isPresent()) {
+      int s = mapped.getAsInt();
+      if (s >= 400 && s <= 599) {
+        return s;
+      }
+    }
+    return Classifier.statusOf(t);
   }
 }

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Immutable settings of a {@link Guard}: fatal classification and policy, metrics, log storm
@@ -34,6 +36,9 @@ public final class GuardConfig {
   /** Default cap on the sanitized message length: {@value} characters. */
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256;
 
+  /** The default status hook: maps nothing, so the guard's own mapping decides. */
+  public static final Function<Throwable, OptionalInt> NO_STATUS_MAPPER = t -> OptionalInt.empty();
+
   private static final GuardConfig DEFAULTS = new Builder().build();
 
   final MeterRegistry meterRegistry;
@@ -47,6 +52,7 @@ public final class GuardConfig {
   final boolean devMode;
   final Ticker ticker;
   final Clock clock;
+  final Function<Throwable, OptionalInt> statusMapper;
 
   private GuardConfig(Builder b) {
     this.meterRegistry = b.meterRegistry;
@@ -60,6 +66,7 @@ public final class GuardConfig {
     this.devMode = b.devMode;
     this.ticker = b.ticker;
     this.clock = b.clock;
+    this.statusMapper = b.statusMapper;
   }
 
   /** Returns the default settings. @return the defaults */
@@ -86,6 +93,7 @@ public final class GuardConfig {
     b.devMode = devMode;
     b.ticker = ticker;
     b.clock = clock;
+    b.statusMapper = statusMapper;
     return b;
   }
 
@@ -139,6 +147,14 @@ public final class GuardConfig {
     return clock;
   }
 
+  /**
+   * Returns the hook asked for a failure's status before the guard's own mapping; {@link
+   * #NO_STATUS_MAPPER} by default. @return the mapper
+   */
+  public Function<Throwable, OptionalInt> statusMapper() {
+    return statusMapper;
+  }
+
   /** Returns the log storm control interval. @return the interval */
   public Duration logInterval() {
     return logInterval;
@@ -163,8 +179,24 @@ public final class GuardConfig {
     private boolean devMode;
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
+    private Function<Throwable, OptionalInt> statusMapper = NO_STATUS_MAPPER;
 
     Builder() {}
+
+    /**
+     * Sets the hook asked first for the HTTP status of a failure (the unwrapped one): a status it
+     * returns (400 to 599) wins over the guard's own mapping, an empty answer leaves the guard's;
+     * for example the HTTP client's {@code UpstreamFailureStatus}, so a handler that fails with a
+     * client exception answers 502, 503 or 504 instead of 500. A hook that throws or returns a
+     * status outside 400 to 599 is ignored for that failure.
+     *
+     * @param mapper the hook, {@link #NO_STATUS_MAPPER} for none
+     * @return this builder
+     */
+    public Builder statusMapper(Function<Throwable, OptionalInt> mapper) {
+      this.statusMapper = Objects.requireNonNull(mapper, "statusMapper");
+      return this;
+    }
 
     /**
      * Sets the registry for the guard's counters.

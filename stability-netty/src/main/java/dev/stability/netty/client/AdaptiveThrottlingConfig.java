@@ -21,8 +21,8 @@ import java.util.Objects;
  * fails most calls and the retry budget bounds amplification; throttling pays off when many clients
  * share one upstream, which the deployment knows and the library does not. Turn it on with {@code
  * enabled(true)}; K = {@value #DEFAULT_K} is the book's value. Defaults: window {@value
- * #DEFAULT_WINDOW_SECONDS} s in {@value #DEFAULT_BUCKETS} buckets. (Wired into the call path in the
- * next step.)
+ * #DEFAULT_WINDOW_SECONDS} s in {@value #DEFAULT_BUCKETS} buckets. Set with {@link
+ * HttpClientConfig.Builder#adaptiveThrottling}.
  */
 public final class AdaptiveThrottlingConfig {
   /** Default multiplier of accepts: reject only once fewer than 1/K of requests are accepted. */

@@ -19,6 +19,15 @@ final class BreakerGate {
     this.registry = registry;
   }
 
+  /** Whether the host's breaker rejects calls now (open or forced open); never creates one. */
+  boolean rejectsCalls(String host) {
+    if (registry == null) {
+      return false;
+    }
+    CircuitBreaker breaker = registry.find(host).orElse(null);
+    return breaker != null && !breaker.state().permitsCalls();
+  }
+
   Permit acquire(String host, RequestContext ctx) {
     if (registry == null) {
       return Permit.NONE;

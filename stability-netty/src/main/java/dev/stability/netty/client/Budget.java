@@ -72,4 +72,9 @@ final class Budget {
   Ticker ticker() {
     return ticker;
   }
+
+  /** Returns the context the attempt runs for, or {@code null}. @return the context */
+  RequestContext context() {
+    return ctx;
+  }
 }

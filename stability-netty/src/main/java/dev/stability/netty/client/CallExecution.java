@@ -7,6 +7,7 @@ import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpHeaders;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallExecution implements PhaseObserver {
   private final ClientRuntime runtime;
-  private final HostPool pool;
+  private final HostGroup group;
+  private final HostPolicies policies;
+  private final boolean hedge;
   private final ClientRequest request;
   private final RequestContext ctx;
   private final CallFuture future;
@@ -33,16 +36,29 @@ final class CallExecution implements PhaseObserver {
   private long phaseLimitNanos;
   private Attempt current;
   private ScheduledFuture<?> retryTimer;
+  private boolean budgetRefused;
 
-  CallExecution(ClientRuntime runtime, HostPool pool, ClientRequest request, RequestContext ctx) {
+  CallExecution(
+      ClientRuntime runtime,
+      HostGroup group,
+      HostPolicies policies,
+      ClientRequest request,
+      RequestContext ctx,
+      boolean hedge) {
     this.runtime = runtime;
-    this.pool = pool;
+    this.group = group;
+    this.policies = policies;
+    this.hedge = hedge;
     this.request = request;
     this.ctx = ctx;
     this.future = new CallFuture(this);
     this.policy = runtime.config.retryPolicy();
-    this.host = pool.key.toString();
+    this.host = group.key.toString();
     this.startNanos = runtime.ticker.nanoTime();
+  }
+
+  HostGroup group() {
+    return group;
   }
 
   CallFuture future() {
@@ -72,7 +88,17 @@ final class CallExecution implements PhaseObserver {
                   abort(c);
                 }
               },
-              pool.loop);
+              group.loop);
+    }
+    if (!hedge) {
+      // a hedge is the retry budget's business (the scheduler withdrew for it) and was admitted
+      // with its call
+      if (!policies.throttle.tryAcquire()) {
+        runtime.metrics.throttled(host);
+        finish(null, policies.throttle.rejection(host), "THROTTLED");
+        return;
+      }
+      policies.retryBudget.deposit();
     }
     startAttempt(false);
   }
@@ -92,7 +118,7 @@ final class CallExecution implements PhaseObserver {
       return;
     }
     current = new Attempt(attempt, budget, fresh, permit);
-    pool.acquire(current);
+    group.acquire(current);
   }
 
   @Override
@@ -127,6 +153,9 @@ final class CallExecution implements PhaseObserver {
           cause.reason() == CancelReason.DEADLINE_EXCEEDED
               && phase != CallPhase.ACQUIRE
               && phase != CallPhase.DNS;
+      if (upstreamSlow && !a.over) {
+        policies.throttle.onOutcome(false);
+      }
       a.abandon(failure, upstreamSlow);
     }
     finish(null, failure, outcome);
@@ -134,6 +163,7 @@ final class CallExecution implements PhaseObserver {
 
   private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
     a.permit.onResponse(status, host);
+    policies.throttle.onOutcome(AdaptiveThrottle.isAccept(status));
     ClientResponse response = new ClientResponse(status, headers, body, attempt);
     if (policy.retryStatuses().contains(status) && mayRetry()) {
       long backoff = backoffNanos();
@@ -160,21 +190,26 @@ final class CallExecution implements PhaseObserver {
       // upstream
     } else {
       a.permit.onFailure(cause);
+      policies.throttle.onOutcome(false);
     }
     if (cause instanceof MalformedResponseException m) {
       runtime.metrics.malformedResponse(host, m.phase());
     }
     if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
+      if (!retryPermitted()) {
+        finish(null, lastOutcome(cause), outcome(cause));
+        return;
+      }
       staleRetried = true;
       runtime.metrics.retry(host, "stale-connection");
-      pool.loop.execute(
+      group.loop.execute(
           () -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
       return;
     }
     if (retryable(cause) && mayRetry() && scheduleRetry(backoffNanos(), "failure")) {
       return;
     }
-    finish(null, cause, outcome(cause));
+    finish(null, lastOutcome(cause), outcome(cause));
   }
 
   /**
@@ -184,6 +219,56 @@ final class CallExecution implements PhaseObserver {
    */
   private int staleAttemptLimit() {
     return Math.max(2, policy.maxAttempts());
+  }
+
+  /**
+   * What a failed attempt says about its address: a connection that could not be opened, a timeout,
+   * or a broken answer count against it; local pool pressure and a stale pooled connection do not.
+   */
+  private static AddressSelector.Result addressResult(Throwable cause, boolean stale) {
+    if (stale || cause instanceof PoolExhaustedException) {
+      return AddressSelector.Result.NEUTRAL;
+    }
+    if (cause instanceof ConnectFailedException) {
+      return AddressSelector.Result.CONNECT_FAILURE;
+    }
+    if (cause instanceof PhaseTimeoutException p) {
+      return switch (p.phase()) {
+        case ACQUIRE, DNS -> AddressSelector.Result.NEUTRAL;
+        case CONNECT, TLS -> AddressSelector.Result.CONNECT_FAILURE;
+        default -> AddressSelector.Result.TIMEOUT;
+      };
+    }
+    return cause instanceof PrematureCloseException
+            || cause instanceof MalformedResponseException
+            || cause instanceof IOException
+        ? AddressSelector.Result.SERVER_ERROR
+        : AddressSelector.Result.NEUTRAL;
+  }
+
+  /** The failure to end with: the attempt's own, wrapped when the budget refused its retry. */
+  private Throwable lastOutcome(Throwable cause) {
+    return budgetRefused
+        ? new RetryBudgetExhaustedException(host, runtime.config.retryBudget(), cause)
+        : cause;
+  }
+
+  /**
+   * Whether a retry may be sent now: never while the host's breaker rejects calls (the retry would
+   * only be refused, and it would spend the budget), then only with a withdrawal from the host's
+   * retry budget. Both refusals are counted.
+   */
+  private boolean retryPermitted() {
+    if (runtime.breakers.rejectsCalls(host)) {
+      runtime.metrics.retrySkipped(host, "breaker_open");
+      return false;
+    }
+    if (!policies.retryBudget.tryWithdraw()) {
+      budgetRefused = true;
+      runtime.metrics.retrySkipped(host, "budget_exhausted");
+      return false;
+    }
+    return true;
   }
 
   private static String outcome(Throwable cause) {
@@ -204,6 +289,7 @@ final class CallExecution implements PhaseObserver {
       return p.phase() != CallPhase.ACQUIRE;
     }
     return cause instanceof PrematureCloseException
+        || cause instanceof ConnectFailedException
         || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
@@ -220,9 +306,12 @@ final class CallExecution implements PhaseObserver {
         && backoffNanos + policy.minAttemptTime().toNanos() > remaining) {
       return false;
     }
+    if (!retryPermitted()) {
+      return false;
+    }
     runtime.metrics.retry(host, reason);
     current = null;
-    retryTimer = pool.loop.schedule(() -> startAttempt(false), backoffNanos, TimeUnit.NANOSECONDS);
+    retryTimer = group.loop.schedule(() -> startAttempt(false), backoffNanos, TimeUnit.NANOSECONDS);
     return true;
   }
 
@@ -259,6 +348,9 @@ final class CallExecution implements PhaseObserver {
     long nanos = runtime.ticker.nanoTime() - startNanos;
     String method = request.method();
     if (response != null) {
+      if (response.status() < 500) {
+        policies.latencies.record(nanos);
+      }
       runtime.metrics.request(
           host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
       TimelineRecorder.done(ctx);
@@ -272,7 +364,7 @@ final class CallExecution implements PhaseObserver {
   /** Called by the future when the caller cancels it. */
   void cancelledByCaller() {
     try {
-      pool.loop.execute(
+      group.loop.execute(
           () ->
               abort(
                   CancellationCause.of(
@@ -283,7 +375,7 @@ final class CallExecution implements PhaseObserver {
   }
 
   /** One attempt: waits in the pool, then runs an exchange; ignores callbacks once superseded. */
-  private final class Attempt implements HostPool.Waiter, ClientExchange.Listener {
+  private final class Attempt implements HostGroup.Member, ClientExchange.Listener {
     final int number;
     final Budget budget;
     final boolean fresh;
@@ -291,12 +383,29 @@ final class CallExecution implements PhaseObserver {
     boolean waiting = true;
     boolean over;
     ClientExchange exchange;
+    HostPool pool;
+    AddressSelector<InetSocketAddress>.Lease lease;
 
     Attempt(int number, Budget budget, boolean fresh, BreakerGate.Permit permit) {
       this.number = number;
       this.budget = budget;
       this.fresh = fresh;
       this.permit = permit;
+    }
+
+    @Override
+    public void bind(HostPool pool, AddressSelector<InetSocketAddress>.Lease lease) {
+      this.pool = pool;
+      this.lease = lease;
+    }
+
+    /** Tells the address selector what this attempt showed about its address, once. */
+    void settle(AddressSelector.Result result) {
+      AddressSelector<InetSocketAddress>.Lease l = lease;
+      if (l != null) {
+        lease = null;
+        l.release(result);
+      }
     }
 
     @Override
@@ -342,6 +451,7 @@ final class CallExecution implements PhaseObserver {
       }
       waiting = false;
       over = true;
+      settle(addressResult(cause, false));
       CallExecution.this.onFailure(this, cause, false);
     }
 
@@ -349,6 +459,8 @@ final class CallExecution implements PhaseObserver {
     public void onResponse(int status, HttpHeaders headers, byte[] body) {
       if (!over) {
         over = true;
+        settle(
+            status >= 500 ? AddressSelector.Result.SERVER_ERROR : AddressSelector.Result.SUCCESS);
         CallExecution.this.onResponse(this, status, headers, body);
       }
     }
@@ -357,6 +469,7 @@ final class CallExecution implements PhaseObserver {
     public void onFailure(Throwable cause, boolean staleRetryable) {
       if (!over) {
         over = true;
+        settle(addressResult(cause, staleRetryable));
         CallExecution.this.onFailure(this, cause, staleRetryable);
       }
     }
@@ -370,6 +483,7 @@ final class CallExecution implements PhaseObserver {
         return;
       }
       over = true;
+      settle(upstreamSlow ? AddressSelector.Result.TIMEOUT : AddressSelector.Result.NEUTRAL);
       if (upstreamSlow) {
         permit.onFailure(cause);
       } else {
@@ -377,7 +491,11 @@ final class CallExecution implements PhaseObserver {
       }
       if (waiting) {
         waiting = false;
-        pool.cancel(this);
+        if (pool != null) {
+          pool.cancel(this);
+        } else {
+          group.cancel(this);
+        }
       } else if (exchange != null) {
         exchange.abort(cause);
       }

@@ -23,7 +23,7 @@ final class ClientMetrics {
     this.registry = registry;
   }
 
-  void registerPool(String host, HostPool pool) {
+  void registerPool(String host, HostGroup pool) {
     if (registry == null) {
       return;
     }
@@ -93,6 +93,31 @@ final class ClientMetrics {
           .register(registry)
           .increment();
     }
+  }
+
+  /** A retry not sent: {@code breaker_open} or {@code budget_exhausted}. */
+  void retrySkipped(String host, String reason) {
+    if (registry != null) {
+      Counter.builder("http.client.retries.skipped")
+          .tag("host", host)
+          .tag("reason", reason)
+          .register(registry)
+          .increment();
+    }
+  }
+
+  /** A call rejected locally by the adaptive throttle, before sending. */
+  void throttled(String host) {
+    count("http.client.throttled", "host", host);
+  }
+
+  /** A hedge sent for a call. */
+  void hedge(String host) {
+    count("http.client.hedges", "host", host);
+  }
+
+  MeterRegistry registry() {
+    return registry;
   }
 
   private void count(String name, String tag, String value) {

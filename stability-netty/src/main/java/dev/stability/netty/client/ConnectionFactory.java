@@ -49,20 +49,23 @@ final class ConnectionFactory {
 
   private final List<InetSocketAddress> nameServers;
   private final Supplier<CertificatePins> pins;
+  private final AddressResolver resolver;
 
   ConnectionFactory(
       HttpClientConfig config,
       Supplier<SslContext> sslContext,
       List<InetSocketAddress> nameServers) {
-    this(config, sslContext, nameServers, () -> CertificatePins.NONE);
+    this(config, sslContext, nameServers, () -> CertificatePins.NONE, null);
   }
 
   ConnectionFactory(
       HttpClientConfig config,
       Supplier<SslContext> sslContext,
       List<InetSocketAddress> nameServers,
-      Supplier<CertificatePins> pins) {
+      Supplier<CertificatePins> pins,
+      AddressResolver resolver) {
     this.config = config;
+    this.resolver = resolver;
     this.pins = pins;
     this.nameServers = nameServers;
     this.sslContext = sslContext;
@@ -93,31 +96,30 @@ final class ConnectionFactory {
   }
 
   /**
-   * Opens a connection on {@code loop}; the promise fails with a {@link PhaseTimeoutException} per
-   * phase.
+   * Resolves every address of {@code key} on {@code loop} within the DNS phase limit: a literal IP
+   * at once, a name through the resolver ({@link DnsFailureException} when it fails, a {@link
+   * PhaseTimeoutException} when it runs out of time).
    */
-  Promise<Channel> connect(HostKey key, EventLoop loop, Budget budget, PhaseObserver observer) {
-    Promise<Channel> promise = loop.newPromise();
+  Promise<List<InetSocketAddress>> resolveAll(
+      HostKey key, EventLoop loop, Budget budget, PhaseObserver observer) {
+    Promise<List<InetSocketAddress>> promise = loop.newPromise();
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(key.host());
     if (literal != null) {
       try {
-        connect(
-            key,
-            new InetSocketAddress(InetAddress.getByAddress(key.host(), literal), key.port()),
-            loop,
-            budget,
-            observer,
-            promise);
+        promise.trySuccess(
+            List.of(
+                new InetSocketAddress(InetAddress.getByAddress(key.host(), literal), key.port())));
       } catch (Exception e) {
         promise.tryFailure(e);
       }
       return promise;
     }
-    long limit = phaseLimit(budget, CallPhase.DNS, observer, key, promise);
+    long limit = budget.limit(config.phaseTimeouts().limit(CallPhase.DNS).toNanos());
+    observer.enter(CallPhase.DNS, limit);
     if (limit <= 0) {
+      promise.tryFailure(timeout(CallPhase.DNS, limit, budget, key));
       return promise;
     }
-    DnsNameResolver resolver = resolvers.computeIfAbsent(loop, this::newResolver);
     ScheduledFuture<?> timer =
         loop.schedule(
             () -> {
@@ -125,26 +127,57 @@ final class ConnectionFactory {
             },
             limit,
             TimeUnit.NANOSECONDS);
-    resolver
-        .resolve(key.host())
+    Future<List<InetSocketAddress>> answer =
+        resolver != null ? resolver.resolve(key, loop) : resolveByDns(key, loop);
+    answer.addListener(
+        (Future<List<InetSocketAddress>> f) -> {
+          timer.cancel(false);
+          if (promise.isDone()) {
+            return;
+          }
+          if (!f.isSuccess()) {
+            promise.tryFailure(new DnsFailureException(key.toString(), f.cause()));
+          } else if (f.getNow().isEmpty()) {
+            promise.tryFailure(
+                new DnsFailureException(
+                    key.toString(),
+                    new java.net.UnknownHostException(key.host() + ": no address")));
+          } else {
+            promise.trySuccess(f.getNow());
+          }
+        });
+    return promise;
+  }
+
+  private Future<List<InetSocketAddress>> resolveByDns(HostKey key, EventLoop loop) {
+    Promise<List<InetSocketAddress>> out = loop.newPromise();
+    resolvers
+        .computeIfAbsent(loop, this::newResolver)
+        .resolveAll(key.host())
         .addListener(
-            (Future<InetAddress> f) -> {
-              timer.cancel(false);
-              if (promise.isDone()) {
-                return;
+            (Future<List<InetAddress>> f) -> {
+              if (f.isSuccess()) {
+                out.trySuccess(
+                    f.getNow().stream()
+                        .map(a -> new InetSocketAddress(a, key.port()))
+                        .distinct()
+                        .toList());
+              } else {
+                out.tryFailure(f.cause());
               }
-              if (!f.isSuccess()) {
-                promise.tryFailure(f.cause());
-                return;
-              }
-              connect(
-                  key,
-                  new InetSocketAddress(f.getNow(), key.port()),
-                  loop,
-                  budget,
-                  observer,
-                  promise);
             });
+    return out;
+  }
+
+  /** Opens a connection to one resolved address of {@code key} on {@code loop}. */
+  Promise<Channel> connect(
+      HostKey key,
+      InetSocketAddress address,
+      EventLoop loop,
+      Budget budget,
+      PhaseObserver observer) {
+    Promise<Channel> promise = loop.newPromise();
+    connect(key, address, loop, budget, observer, promise);
     return promise;
   }
 
@@ -182,7 +215,7 @@ final class ConnectionFactory {
             Throwable cause =
                 f.cause() instanceof ConnectTimeoutException
                     ? timeout(CallPhase.CONNECT, limit, budget, key)
-                    : f.cause();
+                    : new ConnectFailedException(key.toString(), address, f.cause());
             promise.tryFailure(cause);
             return;
           }

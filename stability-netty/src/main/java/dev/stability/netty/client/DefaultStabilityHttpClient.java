@@ -32,7 +32,8 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   private final boolean ownsGroup;
   private final ClientRuntime runtime;
   private final ConnectionFactory factory;
-  private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HostKey, HostGroup> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HostKey, HostPolicies> policies = new ConcurrentHashMap<>();
   private final SslContext customSsl;
   private volatile SslContext ssl;
   private volatile boolean closed;
@@ -51,7 +52,8 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     this.runtime =
         new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
     this.factory =
-        new ConnectionFactory(config, this::sslContext, b.nameServers, b.certificatePins::current);
+        new ConnectionFactory(
+            config, this::sslContext, b.nameServers, b.certificatePins::current, b.addressResolver);
     if (config.insecureTrustAllCertificates()) {
       log.warn(
           "HTTP client trusts ALL TLS certificates and skips hostname verification "
@@ -98,8 +100,21 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       return CompletableFuture.failedFuture(e);
     }
     HostKey key = HostKey.of(request.uri());
-    HostPool pool = pools.computeIfAbsent(key, this::newPool);
-    CallExecution call = new CallExecution(runtime, pool, request, ctx);
+    HostGroup pool = pools.computeIfAbsent(key, this::newPool);
+    HostPolicies hp =
+        policies.computeIfAbsent(
+            key,
+            k ->
+                new HostPolicies(
+                    config, runtime.ticker, runtime.metrics.registry(), k.toString(), pool.loop));
+    if (hp.hedging != null && request.isIdempotent()) {
+      return hedged(pool, hp, request, ctx);
+    }
+    return start(new CallExecution(runtime, pool, hp, request, ctx, false));
+  }
+
+  private CompletableFuture<ClientResponse> start(CallExecution call) {
+    HostGroup pool = call.group();
     if (pool.loop.inEventLoop()) {
       call.start();
     } else {
@@ -117,9 +132,46 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     return call.future();
   }
 
-  private HostPool newPool(HostKey key) {
-    HostPool pool =
-        new HostPool(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
+  /**
+   * Runs an idempotent call under the host's hedging scheduler: every attempt is a call of its own
+   * (its own deadline stamp, retries inside the retry budget); a loser is cancelled, which closes
+   * its connection when it is mid-response.
+   */
+  private CompletableFuture<ClientResponse> hedged(
+      HostGroup pool, HostPolicies hp, ClientRequest request, RequestContext ctx) {
+    long deadline =
+        ctx != null && ctx.hasDeadline()
+            ? runtime.ticker.nanoTime() + ctx.remainingNanos() - runtime.marginNanos
+            : HedgingScheduler.NO_DEADLINE;
+    String host = pool.key.toString();
+    return hp.hedging.execute(
+        true,
+        deadline,
+        new HedgingScheduler.Attempts<ClientResponse>() {
+          @Override
+          public CompletableFuture<ClientResponse> start(int attempt) {
+            if (attempt > 0) {
+              runtime.metrics.hedge(host);
+            }
+            return DefaultStabilityHttpClient.this.start(
+                new CallExecution(runtime, pool, hp, request, ctx, attempt > 0));
+          }
+
+          @Override
+          public boolean isGood(ClientResponse answer) {
+            return answer.status() < 500;
+          }
+
+          @Override
+          public void cancel(int attempt, CompletableFuture<ClientResponse> loser) {
+            loser.cancel(false);
+          }
+        });
+  }
+
+  private HostGroup newPool(HostKey key) {
+    HostGroup pool =
+        new HostGroup(group.next(), key, config, factory, runtime.metrics, runtime.ticker);
     runtime.metrics.registerPool(key.toString(), pool);
     return pool;
   }
@@ -161,6 +213,12 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     return false;
   }
 
+  /** Returns the address selector of a host, once it was resolved; for tests. */
+  AddressSelector<java.net.InetSocketAddress> selector(URI uri) {
+    HostGroup g = pools.get(HostKey.of(uri));
+    return g == null ? null : g.selector();
+  }
+
   @Override
   public HttpClientConfig config() {
     return config;
@@ -168,7 +226,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
 
   @Override
   public PoolStats poolStats(URI uri) {
-    HostPool pool = pools.get(HostKey.of(Objects.requireNonNull(uri, "uri")));
+    HostGroup pool = pools.get(HostKey.of(Objects.requireNonNull(uri, "uri")));
     return pool == null ? PoolStats.EMPTY : pool.stats();
   }
 
@@ -178,7 +236,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
       return;
     }
     closed = true;
-    for (HostPool pool : pools.values()) {
+    for (HostGroup pool : pools.values()) {
       if (pool.loop.inEventLoop()) {
         pool.close();
       } else {

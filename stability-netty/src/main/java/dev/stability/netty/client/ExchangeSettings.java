@@ -11,6 +11,7 @@ final class ExchangeSettings {
   final int maxBody;
   final DeadlineHeaderWriter deadlineWriter;
   final String attemptHeader;
+  final String requestIdHeader;
   final ClientMetrics metrics;
 
   ExchangeSettings(HttpClientConfig config, ClientMetrics metrics) {
@@ -22,6 +23,8 @@ final class ExchangeSettings {
     this.maxBody = config.maxResponseBodyBytes();
     this.deadlineWriter = config.propagateDeadline() ? new DeadlineHeaderWriter(config) : null;
     this.attemptHeader = config.attemptHeaderName().isEmpty() ? null : config.attemptHeaderName();
+    this.requestIdHeader =
+        config.requestIdHeaderName().isEmpty() ? null : config.requestIdHeaderName();
     this.metrics = metrics;
   }
 }

@@ -24,8 +24,8 @@ import java.time.Duration;
  * capped at 5; {@code hedgingDelay}; the next hedge at once after a non-fatal failure; hedges drawn
  * from the same throttle as retries) and Finagle's {@code BackupRequestFilter} (a delay taken from
  * a recent latency percentile rather than a guess, a 1 ms floor so a fast service is not hedged at
- * once, losers interrupted, and a budget so a latency shift cannot double the load). (Wired into
- * the call path in the next step.)
+ * once, losers interrupted, and a budget so a latency shift cannot double the load). Set with
+ * {@link HttpClientConfig.Builder#hedging}.
  */
 public final class HedgingPolicy {
   /** Default number of attempts, the first included. */

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -15,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connections to one host, confined to one event loop: every field is read and written only on
- * {@link #loop}, so the counts cannot drift. Never opens more than {@code maxConnections} (active +
- * idle + connecting), queues at most {@code maxPendingAcquires} callers each under the ACQUIRE
- * limit, reuses idle connections LIFO (the most recently used is the least likely to be stale), and
- * evicts idle and old ones in the background. A connection is handed out only when its {@link
- * ResponseDecoder} has nothing pending.
+ * The connections to one address of a host, confined to one event loop: every field is read and
+ * written only on {@link #loop}, so the counts cannot drift. Never opens more than {@code
+ * maxConnections} (active + idle + connecting), queues at most {@code maxPendingAcquires} callers
+ * each under the ACQUIRE limit, reuses idle connections LIFO (the most recently used is the least
+ * likely to be stale), and evicts idle and old ones in the background. A connection is handed out
+ * only when its {@link ResponseDecoder} has nothing pending.
  */
 final class HostPool {
   private static final Logger log = LoggerFactory.getLogger(HostPool.class);
@@ -54,6 +55,7 @@ final class HostPool {
 
   final EventLoop loop;
   final HostKey key;
+  final InetSocketAddress address;
   private final PoolConfig config;
   private final long acquireLimitNanos;
   private final ConnectionFactory factory;
@@ -72,6 +74,7 @@ final class HostPool {
   HostPool(
       EventLoop loop,
       HostKey key,
+      InetSocketAddress address,
       HttpClientConfig config,
       ConnectionFactory factory,
       ClientMetrics metrics,
@@ -79,6 +82,7 @@ final class HostPool {
     this.ticker = ticker;
     this.loop = loop;
     this.key = key;
+    this.address = address;
     this.config = config.pool();
     this.acquireLimitNanos = config.phaseTimeouts().acquire().toNanos();
     this.factory = factory;
@@ -196,7 +200,7 @@ final class HostPool {
     connecting++;
     opened++;
     metrics.connect(name);
-    Future<Channel> f = factory.connect(key, loop, waiter.budget(), waiter.observer());
+    Future<Channel> f = factory.connect(key, address, loop, waiter.budget(), waiter.observer());
     f.addListener(
         (Future<Channel> done) -> {
           connecting--;

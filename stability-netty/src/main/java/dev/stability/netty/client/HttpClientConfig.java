@@ -22,6 +22,9 @@ public final class HttpClientConfig {
   /** The default name of the header that carries the attempt number: {@value}. */
   public static final String DEFAULT_ATTEMPT_HEADER = "x-attempt-count";
 
+  /** The default name of the header that carries the request id on every egress: {@value}. */
+  public static final String DEFAULT_REQUEST_ID_HEADER = "x-request-id";
+
   private static final HttpClientConfig DEFAULTS = builder().build();
 
   private final PoolConfig pool;
@@ -35,6 +38,11 @@ public final class HttpClientConfig {
   private final boolean sendGrpcTimeout;
   private final String attemptHeaderName;
   private final boolean insecureTrustAllCertificates;
+  private final RetryBudgetConfig retryBudget;
+  private final HedgingPolicy hedging;
+  private final AdaptiveThrottlingConfig adaptiveThrottling;
+  private final OutlierDetectionConfig outlierDetection;
+  private final String requestIdHeaderName;
 
   private HttpClientConfig(Builder b) {
     this.pool = b.pool;
@@ -48,6 +56,11 @@ public final class HttpClientConfig {
     this.sendGrpcTimeout = b.sendGrpcTimeout;
     this.attemptHeaderName = b.attemptHeaderName;
     this.insecureTrustAllCertificates = b.insecureTrustAllCertificates;
+    this.retryBudget = b.retryBudget;
+    this.hedging = b.hedging;
+    this.adaptiveThrottling = b.adaptiveThrottling;
+    this.outlierDetection = b.outlierDetection;
+    this.requestIdHeaderName = b.requestIdHeaderName;
   }
 
   /** Returns the defaults. @return the default configuration */
@@ -73,7 +86,12 @@ public final class HttpClientConfig {
         .timeoutHeaderName(timeoutHeaderName)
         .sendGrpcTimeout(sendGrpcTimeout)
         .attemptHeaderName(attemptHeaderName)
-        .insecureTrustAllCertificates(insecureTrustAllCertificates);
+        .insecureTrustAllCertificates(insecureTrustAllCertificates)
+        .retryBudget(retryBudget)
+        .hedging(hedging)
+        .adaptiveThrottling(adaptiveThrottling)
+        .outlierDetection(outlierDetection)
+        .requestIdHeaderName(requestIdHeaderName);
   }
 
   /** Returns the per-host pool limits. @return the pool configuration */
@@ -141,6 +159,43 @@ public final class HttpClientConfig {
     return insecureTrustAllCertificates;
   }
 
+  /**
+   * Returns the budget of retries and hedges shared by all calls to one host, {@link
+   * RetryBudgetConfig#ofDefaults()} by default. @return the budget settings
+   */
+  public RetryBudgetConfig retryBudget() {
+    return retryBudget;
+  }
+
+  /** Returns the hedging policy, {@link HedgingPolicy#none()} by default. @return the policy */
+  public HedgingPolicy hedging() {
+    return hedging;
+  }
+
+  /**
+   * Returns the client-side adaptive throttling, {@link AdaptiveThrottlingConfig#disabled()} by
+   * default. @return the settings
+   */
+  public AdaptiveThrottlingConfig adaptiveThrottling() {
+    return adaptiveThrottling;
+  }
+
+  /**
+   * Returns the ejection of failing addresses, {@link OutlierDetectionConfig#ofDefaults()} by
+   * default. @return the settings
+   */
+  public OutlierDetectionConfig outlierDetection() {
+    return outlierDetection;
+  }
+
+  /**
+   * Returns the header carrying the request id on every request sent, or empty for none. @return
+   * the name
+   */
+  public String requestIdHeaderName() {
+    return requestIdHeaderName;
+  }
+
   @Override
   public String toString() {
     return "HttpClientConfig("
@@ -153,6 +208,14 @@ public final class HttpClientConfig {
         + deadlineMargin
         + ", maxResponseBodyBytes="
         + maxResponseBodyBytes
+        + ", "
+        + retryBudget
+        + ", "
+        + hedging
+        + ", "
+        + adaptiveThrottling
+        + ", "
+        + outlierDetection
         + ", insecure="
         + insecureTrustAllCertificates
         + ")";
@@ -171,8 +234,51 @@ public final class HttpClientConfig {
     private boolean sendGrpcTimeout;
     private String attemptHeaderName = DEFAULT_ATTEMPT_HEADER;
     private boolean insecureTrustAllCertificates;
+    private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
+    private HedgingPolicy hedging = HedgingPolicy.none();
+    private AdaptiveThrottlingConfig adaptiveThrottling = AdaptiveThrottlingConfig.disabled();
+    private OutlierDetectionConfig outlierDetection = OutlierDetectionConfig.ofDefaults();
+    private String requestIdHeaderName = DEFAULT_REQUEST_ID_HEADER;
 
     Builder() {}
+
+    /**
+     * Sets the retry budget shared by all calls to one host; {@link RetryBudgetConfig#unlimited()}
+     * restores unbounded retries. @param value the settings @return this builder
+     */
+    public Builder retryBudget(RetryBudgetConfig value) {
+      this.retryBudget = Objects.requireNonNull(value, "retryBudget");
+      return this;
+    }
+
+    /** Sets the hedging policy. @param value the policy @return this builder */
+    public Builder hedging(HedgingPolicy value) {
+      this.hedging = Objects.requireNonNull(value, "hedging");
+      return this;
+    }
+
+    /** Sets the adaptive throttling. @param value the settings @return this builder */
+    public Builder adaptiveThrottling(AdaptiveThrottlingConfig value) {
+      this.adaptiveThrottling = Objects.requireNonNull(value, "adaptiveThrottling");
+      return this;
+    }
+
+    /** Sets the outlier detection. @param value the settings @return this builder */
+    public Builder outlierDetection(OutlierDetectionConfig value) {
+      this.outlierDetection = Objects.requireNonNull(value, "outlierDetection");
+      return this;
+    }
+
+    /**
+     * Sets the request id header name; empty sends none. @param value a token or "" @return this
+     * builder
+     */
+    public Builder requestIdHeaderName(String value) {
+      Objects.requireNonNull(value, "requestIdHeaderName");
+      this.requestIdHeaderName =
+          value.isEmpty() ? value : requireToken("requestIdHeaderName", value);
+      return this;
+    }
 
     /** Sets the pool limits. @param value the pool configuration @return this builder */
     public Builder pool(PoolConfig value) {
@@ -283,6 +389,14 @@ public final class HttpClientConfig {
             "attemptHeaderName: "
                 + attemptHeaderName
                 + " (expected: different from timeoutHeaderName)");
+      }
+      if (!requestIdHeaderName.isEmpty()
+          && (requestIdHeaderName.equals(timeoutHeaderName)
+              || requestIdHeaderName.equals(attemptHeaderName))) {
+        throw new IllegalArgumentException(
+            "requestIdHeaderName: "
+                + requestIdHeaderName
+                + " (expected: different from timeoutHeaderName and attemptHeaderName)");
       }
       return new HttpClientConfig(this);
     }

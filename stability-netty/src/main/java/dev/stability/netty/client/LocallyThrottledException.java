@@ -6,11 +6,9 @@ package dev.stability.netty.client;
  * sent. The status mapping answers it 503.
  *
  * <p>Stackless, since it is thrown at the rate of an overloaded upstream's callers, with the counts
- * in the message. It extends {@link RuntimeException} for now; it joins the sealed {@link
- * StabilityHttpException} hierarchy when the throttle is wired into the call path. (Wired into the
- * call path in the next step.)
+ * in the message.
  */
-public final class LocallyThrottledException extends RuntimeException {
+public final class LocallyThrottledException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
 
   private final String target;
@@ -37,7 +35,6 @@ public final class LocallyThrottledException extends RuntimeException {
             + String.format(java.util.Locale.ROOT, "%.2f", rejectionProbability)
             + ")",
         null,
-        false,
         false);
     this.target = target;
     this.rejectionProbability = rejectionProbability;

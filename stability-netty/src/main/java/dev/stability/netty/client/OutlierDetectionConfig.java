@@ -21,7 +21,8 @@ import java.time.Duration;
  * max_ejection_time} 300 s, and the multiplier that decays while the host is healthy. Not taken:
  * Envoy's default {@code max_ejection_percent} of 10 %, sized for clusters of dozens of hosts; a
  * client resolving two to five addresses could never eject one under it, so the default here is
- * {@value #DEFAULT_MAX_EJECTION_PERCENT} %. (Wired into the call path in the next step.)
+ * {@value #DEFAULT_MAX_EJECTION_PERCENT} %. Set with {@link
+ * HttpClientConfig.Builder#outlierDetection}.
  */
 public final class OutlierDetectionConfig {
   /** Default number of consecutive failures that ejects an address. */

@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.context.RequestContext;
+import dev.stability.context.TraceParent;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -47,6 +49,19 @@ final class RequestEncoder {
     }
     if (settings.attemptHeader != null) {
       h.set(settings.attemptHeader, attempt);
+    }
+    RequestContext ctx = budget.context();
+    if (ctx != null) {
+      // the caller's own header wins: it may be relaying an id it received
+      if (settings.requestIdHeader != null && !h.contains(settings.requestIdHeader)) {
+        h.set(settings.requestIdHeader, ctx.requestId());
+      }
+      String traceparent = ctx.get(TraceParent.KEY);
+      if (traceparent != null
+          && !h.contains(TraceParent.HEADER)
+          && TraceParent.isValid(traceparent)) {
+        h.set(TraceParent.HEADER, traceparent);
+      }
     }
     return req;
   }

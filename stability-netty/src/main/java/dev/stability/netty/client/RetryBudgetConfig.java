@@ -24,8 +24,8 @@ import java.util.Objects;
  * fast-failing upstream be retried at the full request rate, so the rate form was kept.
  *
  * <p>Defaults: {@value #DEFAULT_PERCENT_CAN_RETRY} of requests, {@value
- * #DEFAULT_MIN_RETRIES_PER_SECOND} per second, over {@value #DEFAULT_TTL_SECONDS} s. (Wired into
- * the call path in the next step.)
+ * #DEFAULT_MIN_RETRIES_PER_SECOND} per second, over {@value #DEFAULT_TTL_SECONDS} s. Set with
+ * {@link HttpClientConfig.Builder#retryBudget}.
  */
 public final class RetryBudgetConfig {
   /** Default share of recent requests that retries and hedges may add. */

@@ -6,11 +6,9 @@ package dev.stability.netty.client;
  * the upstream is failing more than its callers may amplify.
  *
  * <p>Stackless: it is created on the hot path of an upstream in trouble, and its message names the
- * host and the budget. It extends {@link RuntimeException} for now; it joins the sealed {@link
- * StabilityHttpException} hierarchy when the budget is wired into the call path. (Wired into the
- * call path in the next step.)
+ * host and the budget.
  */
-public final class RetryBudgetExhaustedException extends RuntimeException {
+public final class RetryBudgetExhaustedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
 
   private final String target;
@@ -32,7 +30,6 @@ public final class RetryBudgetExhaustedException extends RuntimeException {
             + "); not retrying"
             + (lastFailure == null ? "" : " after: " + lastFailure),
         lastFailure,
-        false,
         false);
     this.target = target;
   }

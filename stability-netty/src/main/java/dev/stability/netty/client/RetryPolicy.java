@@ -22,8 +22,44 @@ import java.util.TreeSet;
  * three times, however its attempts failed. Only with {@link #none()} (one attempt) does that
  * stale-connection retry still happen, as a second attempt, so that a keep-alive connection the
  * server closed under the request does not fail a call that never reached it.
+ *
+ * <p>What {@code RetryPolicy.builder().build()} does, with nothing set: up to {@value
+ * #DEFAULT_MAX_ATTEMPTS} attempts of at most {@value #DEFAULT_PER_TRY_TIMEOUT_SECONDS} s each (and
+ * never past the request's deadline), of idempotent methods only (GET, HEAD, OPTIONS, TRACE, PUT,
+ * DELETE), after a connect failure, a premature close, a malformed response, an attempt timeout or
+ * a 502, 503 or 504; backoff {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms doubling ({@value
+ * #DEFAULT_MULTIPLIER}) up to {@value #DEFAULT_MAX_BACKOFF_MILLIS} ms, minus up to {@value
+ * #DEFAULT_JITTER} of it at random; a {@code Retry-After} in seconds replaces the backoff when it
+ * is at most {@value #DEFAULT_MAX_RETRY_AFTER_SECONDS} s, and a longer one ends the call with that
+ * response; no retry starts with less than {@value #DEFAULT_MIN_ATTEMPT_TIME_MILLIS} ms left. Every
+ * retry also needs the host's {@linkplain HttpClientConfig#retryBudget() retry budget} and a
+ * breaker that is not open.
  */
 public final class RetryPolicy {
+  /** What {@code builder().build()} allows: {@value} attempts, the first included. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** The default limit of one attempt, in seconds: {@value}. */
+  public static final long DEFAULT_PER_TRY_TIMEOUT_SECONDS = 10;
+
+  /** The default backoff before the first retry, in milliseconds: {@value}. */
+  public static final long DEFAULT_INITIAL_BACKOFF_MILLIS = 50;
+
+  /** The default cap of the backoff, in milliseconds: {@value}. */
+  public static final long DEFAULT_MAX_BACKOFF_MILLIS = 1000;
+
+  /** The default growth of the backoff per retry: {@value}. */
+  public static final double DEFAULT_MULTIPLIER = 2.0;
+
+  /** The default share of the backoff taken off at random: {@value}. */
+  public static final double DEFAULT_JITTER = 0.2;
+
+  /** The default least time an attempt must have left to be started, in ms: {@value}. */
+  public static final long DEFAULT_MIN_ATTEMPT_TIME_MILLIS = 10;
+
+  /** The default longest {@code Retry-After} waited for, in seconds: {@value}. */
+  public static final long DEFAULT_MAX_RETRY_AFTER_SECONDS = 5;
+
   private static final RetryPolicy NONE = builder().maxAttempts(1).build();
 
   private final int maxAttempts;
@@ -167,16 +203,16 @@ public final class RetryPolicy {
 
   /** Builds {@link RetryPolicy}; every setter validates at once. */
   public static final class Builder {
-    private int maxAttempts = 3;
-    private Duration perTryTimeout = Duration.ofSeconds(10);
-    private Duration initialBackoff = Duration.ofMillis(50);
-    private Duration maxBackoff = Duration.ofSeconds(1);
-    private double multiplier = 2.0;
-    private double jitter = 0.2;
-    private Duration minAttemptTime = Duration.ofMillis(10);
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration perTryTimeout = Duration.ofSeconds(DEFAULT_PER_TRY_TIMEOUT_SECONDS);
+    private Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
+    private Duration maxBackoff = Duration.ofMillis(DEFAULT_MAX_BACKOFF_MILLIS);
+    private double multiplier = DEFAULT_MULTIPLIER;
+    private double jitter = DEFAULT_JITTER;
+    private Duration minAttemptTime = Duration.ofMillis(DEFAULT_MIN_ATTEMPT_TIME_MILLIS);
     private final Set<Integer> retryStatuses = new TreeSet<>(Set.of(502, 503, 504));
     private boolean honourRetryAfter = true;
-    private Duration maxRetryAfter = Duration.ofSeconds(5);
+    private Duration maxRetryAfter = Duration.ofSeconds(DEFAULT_MAX_RETRY_AFTER_SECONDS);
     private boolean retryNonIdempotent;
 
     Builder() {}

@@ -28,6 +28,7 @@ public final class StabilityHttpClientBuilder {
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
   List<InetSocketAddress> nameServers = List.of();
+  AddressResolver addressResolver; // tests only: several ports behind one name
   ConfigSource<CertificatePins> certificatePins =
       ConfigSource.constant("certificate-pins", CertificatePins.NONE);
 
@@ -143,6 +144,12 @@ public final class StabilityHttpClientBuilder {
    */
   public StabilityHttpClientBuilder certificatePins(ConfigSource<CertificatePins> value) {
     this.certificatePins = Objects.requireNonNull(value, "certificatePins");
+    return this;
+  }
+
+  // visible for testing: resolves hosts without DNS
+  StabilityHttpClientBuilder addressResolver(AddressResolver value) {
+    this.addressResolver = Objects.requireNonNull(value, "addressResolver");
     return this;
   }
 

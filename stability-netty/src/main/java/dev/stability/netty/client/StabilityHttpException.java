@@ -11,11 +11,15 @@ package dev.stability.netty.client;
  */
 public abstract sealed class StabilityHttpException extends RuntimeException
     permits CertificatePinException,
+        ConnectFailedException,
+        DnsFailureException,
+        LocallyThrottledException,
         MalformedResponseException,
         PhaseTimeoutException,
         PoolExhaustedException,
         PrematureCloseException,
         ResponseTooLargeException,
+        RetryBudgetExhaustedException,
         UpstreamServerErrorException {
   private static final long serialVersionUID = 1L;
 

@@ -13,17 +13,17 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
  * The status a server answers its own caller with when a call to an upstream failed: one mapping
  * from every client failure, so a handler that passes the client's exception on answers 504, 503 or
- * 502 as a proxy would, never 500. (Used by the server guard once wired in the next step; usable
- * directly now.)
+ * 502 as a proxy would, never 500. Pass {@code t -> UpstreamFailureStatus.of(t).map(...)} as the
+ * guard's {@code statusMapper} (the guarded server does), or use it directly.
  *
  * <p>{@link #of(Throwable)} walks the failure and its causes, outermost first (at most {@value
  * #MAX_DEPTH} deep, safe against cycles), and the first failure it knows decides:
@@ -44,17 +44,17 @@ import javax.net.ssl.SSLException;
  *   <tr><td>{@link LocallyThrottledException}</td><td>503</td><td>{@code locally_throttled}</td></tr>
  *   <tr><td>{@link RetryBudgetExhaustedException}</td><td>503</td><td>{@code retry_budget_exhausted}</td></tr>
  *   <tr><td>{@link ContextCancelledException} for {@code SHUTDOWN}</td><td>503</td><td>{@code shutdown}</td></tr>
- *   <tr><td>{@link ConnectException} (refused, unreachable; Netty's connect failures extend it)</td><td>502</td>
+ *   <tr><td>{@link ConnectFailedException}, {@link ConnectException} (refused, unreachable)</td><td>502</td>
  *       <td>{@code connect_failed}</td></tr>
  *   <tr><td>{@link PrematureCloseException}</td><td>502</td><td>{@code premature_close}</td></tr>
  *   <tr><td>{@link SocketException} (connection reset), {@link ClosedChannelException}, Netty's native
  *       {@code Errors$NativeIoException}</td><td>502</td><td>{@code connection_reset}</td></tr>
  *   <tr><td>{@link UpstreamServerErrorException} (upstream 5xx)</td><td>502</td><td>{@code upstream_5xx}</td></tr>
- *   <tr><td>{@link ResponseTooLargeException}, Netty's {@link DecoderException}, a malformed-response exception
- *       by name</td><td>502</td><td>{@code malformed_response}</td></tr>
+ *   <tr><td>{@link ResponseTooLargeException}, Netty's {@link DecoderException}, {@link
+ *       MalformedResponseException}</td><td>502</td><td>{@code malformed_response}</td></tr>
  *   <tr><td>{@link CertificatePinException}, {@link SSLException}</td><td>502</td><td>{@code tls_failure}</td></tr>
- *   <tr><td>{@link UnknownHostException}, Netty's {@link DnsNameResolverException}, a DNS-failure exception by
- *       name</td><td>502</td><td>{@code dns_failure}</td></tr>
+ *   <tr><td>{@link DnsFailureException}, {@link UnknownHostException}, Netty's {@link
+ *       DnsNameResolverException}</td><td>502</td><td>{@code dns_failure}</td></tr>
  * </table>
  *
  * <p>Anything else gives {@link Optional#empty()}: not a client failure, so the server keeps its
@@ -63,23 +63,11 @@ import javax.net.ssl.SSLException;
  * PrematureCloseException} wrapping a reset is a premature close. {@code Retry-After} is known only
  * where the code that made the failure knows it: the wiring adds the breaker's wait with {@link
  * #withRetryAfter}.
- *
- * <p>The client's own malformed-response, DNS-failure and connect-failure exceptions do not exist
- * yet (they come with the call-path work); until then they are matched by class name (a
- * package-private table the wiring replaces with the types), while the JDK and Netty types they
- * will wrap are matched already.
  */
 public final class UpstreamFailureStatus {
   /** How deep the cause chain is walked. */
   public static final int MAX_DEPTH = 16;
 
-  // visible for testing: client exceptions announced by the call-path work, matched by name until
-  // they exist
-  static final Map<String, String> PENDING_BAD_GATEWAY_TYPES =
-      Map.of(
-          "dev.stability.netty.client.MalformedResponseException", "malformed_response",
-          "dev.stability.netty.client.DnsFailureException", "dns_failure",
-          "dev.stability.netty.client.ConnectFailedException", "connect_failed");
   private static final String NATIVE_IO_EXCEPTION =
       "io.netty.channel.unix.Errors$NativeIoException";
 
@@ -93,6 +81,18 @@ public final class UpstreamFailureStatus {
     this.reason = reason;
     this.failure = failure;
     this.retryAfter = retryAfter;
+  }
+
+  /**
+   * Returns only the status of {@link #of(Throwable)}, in the shape of the guard's {@code
+   * statusMapper} hook: {@code
+   * GuardConfig.builder().statusMapper(UpstreamFailureStatus::statusOf)}.
+   *
+   * @param failure the failure, with its causes
+   * @return 502, 503 or 504, or empty when it is not a client failure
+   */
+  public static OptionalInt statusOf(Throwable failure) {
+    return of(failure).map(s -> OptionalInt.of(s.status())).orElse(OptionalInt.empty());
   }
 
   /**
@@ -149,7 +149,7 @@ public final class UpstreamFailureStatus {
 
   private static UpstreamFailureStatus classifyBadGateway(Throwable t) {
     String reason;
-    if (t instanceof ConnectException) {
+    if (t instanceof ConnectFailedException || t instanceof ConnectException) {
       reason = "connect_failed";
     } else if (t instanceof PrematureCloseException) {
       reason = "premature_close";
@@ -159,17 +159,18 @@ public final class UpstreamFailureStatus {
       reason = "connection_reset";
     } else if (t instanceof UpstreamServerErrorException) {
       reason = "upstream_5xx";
-    } else if (t instanceof ResponseTooLargeException || t instanceof DecoderException) {
+    } else if (t instanceof ResponseTooLargeException
+        || t instanceof MalformedResponseException
+        || t instanceof DecoderException) {
       reason = "malformed_response";
     } else if (t instanceof CertificatePinException || t instanceof SSLException) {
       reason = "tls_failure";
-    } else if (t instanceof UnknownHostException || t instanceof DnsNameResolverException) {
+    } else if (t instanceof DnsFailureException
+        || t instanceof UnknownHostException
+        || t instanceof DnsNameResolverException) {
       reason = "dns_failure";
     } else {
-      reason = PENDING_BAD_GATEWAY_TYPES.get(t.getClass().getName());
-      if (reason == null) {
-        return null;
-      }
+      return null;
     }
     return new UpstreamFailureStatus(502, reason, t, null);
   }

@@ -170,12 +170,18 @@ class UpstreamFailureStatusTest {
   }
 
   @Test
-  void typesStillToComeAreNamedWithTheirRow() {
-    assertThat(UpstreamFailureStatus.PENDING_BAD_GATEWAY_TYPES)
-        .containsOnlyKeys(
-            "dev.stability.netty.client.MalformedResponseException",
-            "dev.stability.netty.client.DnsFailureException",
-            "dev.stability.netty.client.ConnectFailedException");
+  void theClientsOwnDnsAndConnectFailuresAre502() {
+    assertMapped(
+        new DnsFailureException("nope.invalid:80", new UnknownHostException("nope.invalid")),
+        502,
+        "dns_failure");
+    assertMapped(
+        new ConnectFailedException(
+            "api:80",
+            new InetSocketAddress("127.0.0.1", 1),
+            new java.net.ConnectException("Connection refused")),
+        502,
+        "connect_failed");
   }
 
   @Test
