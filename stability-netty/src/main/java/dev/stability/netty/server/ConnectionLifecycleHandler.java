@@ -95,11 +95,12 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());
-    this.idleNanos = Durations.saturatedNanos(config.idleTimeout());
-    this.maxAgeNanos = Durations.saturatedNanos(config.maxConnectionAge());
-    this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
-    this.bodyNanos = Durations.saturatedNanos(config.bodyReadTimeout());
+    this.headerTimeoutNanos =
+        Durations.saturatedNanos(config.connectionLimits().headerReadTimeout());
+    this.idleNanos = Durations.saturatedNanos(config.connectionLimits().idleTimeout());
+    this.maxAgeNanos = Durations.saturatedNanos(config.connectionLimits().maxConnectionAge());
+    this.writeTimeoutNanos = Durations.saturatedNanos(config.connectionLimits().writeTimeout());
+    this.bodyNanos = Durations.saturatedNanos(config.connectionLimits().bodyReadTimeout());
   }
 
   /** Where the body of the request being read is; one request body is read at a time. */
@@ -262,8 +263,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         http10Count++;
       }
       if (!keepAlive
-          || (config.maxRequestsPerConnection() > 0
-              && requests >= config.maxRequestsPerConnection())) {
+          || (config.connectionLimits().maxRequestsPerConnection() > 0
+              && requests >= config.connectionLimits().maxRequestsPerConnection())) {
         closeWhenDrained = true;
       }
       if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
@@ -562,7 +563,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     metrics.bodyTimeout();
     log.debug(
         "request body stalled for bodyReadTimeout={} remote={}",
-        config.bodyReadTimeout(),
+        config.connectionLimits().bodyReadTimeout(),
         ctx.channel().remoteAddress());
     body = BodyState.DISCARDING;
     closeWhenDrained = true;

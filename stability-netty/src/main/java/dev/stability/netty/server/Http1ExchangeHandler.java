@@ -134,7 +134,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    * Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator
    */
   ChannelHandler newAggregator() {
-    return new OwningAggregator(config.maxContentLength(), this);
+    return new OwningAggregator(config.codecLimits().maxContentLength(), this);
   }
 
   @Override
@@ -193,7 +193,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
     ex.inboundComplete = content instanceof LastHttpContent;
     ex.bodyBytes += content.content().readableBytes();
-    if (ex.bodyBytes > config.maxContentLength()) { // a chunked body, or one longer than it said
+    if (ex.bodyBytes
+        > config.codecLimits().maxContentLength()) { // a chunked body, or one longer than it said
       content.release();
       bodyTooLarge(ex);
       return;
@@ -212,7 +213,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       ex.held = new ArrayDeque<>(2);
     }
     ex.held.addLast(msg);
-    if (exchanges.size() > config.maxPipelinedRequests()) {
+    if (exchanges.size() > config.connectionLimits().maxPipelinedRequests()) {
       suspendReading(); // back-pressure: a client pipelining without reading answers waits
     }
   }
@@ -389,7 +390,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       }
     }
     ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
-    if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
+    if (readSuspended && exchanges.size() <= config.connectionLimits().maxPipelinedRequests()) {
       readSuspended = false;
       ctx.channel().config().setAutoRead(true);
     }

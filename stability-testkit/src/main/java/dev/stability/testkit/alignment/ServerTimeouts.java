@@ -45,11 +45,11 @@ public final class ServerTimeouts {
     Objects.requireNonNull(config, "config");
     Builder b =
         builder()
-            .requestTimeout(config.defaultRequestTimeout())
-            .maxRequestTimeout(config.inboundDeadlinePolicy().maxTimeout())
-            .headerReadTimeout(config.headerReadTimeout());
-    if (!config.idleTimeout().isZero()) {
-      b.keepAliveTimeout(config.idleTimeout());
+            .requestTimeout(config.requestDeadlines().defaultRequestTimeout())
+            .maxRequestTimeout(config.requestDeadlines().inboundDeadlinePolicy().maxTimeout())
+            .headerReadTimeout(config.connectionLimits().headerReadTimeout());
+    if (!config.connectionLimits().idleTimeout().isZero()) {
+      b.keepAliveTimeout(config.connectionLimits().idleTimeout());
     }
     return b.build();
   }

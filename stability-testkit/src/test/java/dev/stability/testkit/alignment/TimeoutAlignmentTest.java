@@ -11,6 +11,8 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.RetryPolicy;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -180,13 +182,19 @@ class TimeoutAlignmentTest {
   void realConfigsAreReadThroughTheirGetters() {
     ServerConfig server =
         ServerConfig.builder()
-            .defaultRequestTimeout(ofSeconds(2))
-            .headerReadTimeout(ofSeconds(1))
-            .idleTimeout(ofSeconds(15))
-            .inboundDeadlinePolicy(
-                InboundDeadlinePolicy.builder()
-                    .maxTimeout(ofSeconds(5))
-                    .defaultTimeout(ofSeconds(2))
+            .connectionLimits(
+                ConnectionLimits.builder()
+                    .headerReadTimeout(ofSeconds(1))
+                    .idleTimeout(ofSeconds(15))
+                    .build())
+            .requestDeadlines(
+                RequestDeadlines.builder()
+                    .defaultRequestTimeout(ofSeconds(2))
+                    .inboundDeadlinePolicy(
+                        InboundDeadlinePolicy.builder()
+                            .maxTimeout(ofSeconds(5))
+                            .defaultTimeout(ofSeconds(2))
+                            .build())
                     .build())
             .build();
     HttpClientConfig client =
@@ -249,7 +257,11 @@ class TimeoutAlignmentTest {
 
   @Test
   void serverWithoutKeepAliveLeavesItUnknown() {
-    ServerConfig noIdle = ServerConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
+    ServerConfig noIdle =
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().idleTimeout(java.time.Duration.ZERO).build())
+            .build();
     assertThat(ServerTimeouts.from(noIdle).keepAliveTimeout()).isEmpty();
   }
 
