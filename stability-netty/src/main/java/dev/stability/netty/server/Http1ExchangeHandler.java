@@ -433,6 +433,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
         return;
       }
       ex.commit(response.status().code(), false);
+      if (response.status().code() == 504) {
+        metrics.handlerTimeout(); // a handler passing on a timeout (an upstream's, its own budget)
+      }
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed()) {
         failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
