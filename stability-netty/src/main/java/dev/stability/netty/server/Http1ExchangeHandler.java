@@ -62,7 +62,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private final Stage ownStage;
   private final Stage handlersStage;
   private final TailHandler tail;
-  private final ArrayDeque<ServerExchange> exchanges = new ArrayDeque<>(4);
+  private final PipelinedRequests exchanges;
   private final FailureReports failures;
   private final ServerAnswers answers;
   private ChannelHandlerContext ctx;
@@ -73,7 +73,6 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private ExchangeFactory factory;
   private ServerExchange lastCompleted;
   private boolean closing;
-  private boolean readSuspended;
   private DeadlineTimer deadlineTimer;
   private String
       lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
@@ -102,6 +101,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       ChainTracker chain,
       TailHandler tail) {
     this.config = config;
+    this.exchanges = new PipelinedRequests(config.connectionLimits().maxPipelinedRequests());
     this.metrics = metrics;
     this.guard = guard;
     this.chain = chain;
@@ -171,21 +171,20 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
     deadlineTimer.armBy(now + ex.timeoutNanos);
     metrics.requestStarted();
-    exchanges.addLast(ex);
-    if (exchanges.size() > 1) {
+    if (exchanges.add(ex)) {
       hold(ex, request);
     } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
       dispatch(ex, request, false);
     } else { // answered at once, request after request, from one read: let the other connections
       // have a turn
       hold(ex, request);
-      suspendReading();
+      exchanges.suspendReading(ctx.channel());
       scheduleDispatch();
     }
   }
 
   private void onContent(HttpContent content) {
-    ServerExchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.last();
     if (ex == null
         || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
       content.release();
@@ -209,24 +208,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   private void hold(ServerExchange ex, Object msg) {
-    if (ex.held == null) {
-      ex.held = new ArrayDeque<>(2);
-    }
-    ex.held.addLast(msg);
-    if (exchanges.size() > config.connectionLimits().maxPipelinedRequests()) {
-      suspendReading(); // back-pressure: a client pipelining without reading answers waits
-    }
-  }
-
-  /**
-   * Stops reading, and so decoding: the feeder before the codec keeps what was read until reading
-   * resumes.
-   */
-  private void suspendReading() {
-    if (!readSuspended) {
-      readSuspended = true;
-      ctx.channel().config().setAutoRead(false);
-    }
+    exchanges.hold(ex, msg, ctx.channel());
   }
 
   /**
@@ -366,7 +348,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   /** The aggregator found the body over the limit (the count here normally finds it first). */
   void oversized() {
-    ServerExchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.last();
     if (ex != null) {
       bodyTooLarge(ex);
     } else {
@@ -375,7 +357,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   private void dispatchNext() {
-    ServerExchange next = exchanges.peekFirst();
+    ServerExchange next = exchanges.first();
     if (next == null || next.dispatched() || closing) {
       return;
     }
@@ -390,10 +372,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       }
     }
     ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
-    if (readSuspended && exchanges.size() <= config.connectionLimits().maxPipelinedRequests()) {
-      readSuspended = false;
-      ctx.channel().config().setAutoRead(true);
-    }
+    exchanges.resumeReadingIfRoom(ctx.channel());
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -401,7 +380,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ServerExchange ex = exchanges.peekFirst();
+    ServerExchange ex = exchanges.first();
     ServerExchange writer = ServerExchange.of(RequestContext.current());
     if (writer != null
         && writer.owner == this
@@ -624,7 +603,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    */
   private ServerExchange currentOrFront() {
     ServerExchange ex = ServerExchange.of(RequestContext.current());
-    return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
+    return ex != null && ex.owner == this ? ex : exchanges.first();
   }
 
   @Override
@@ -646,8 +625,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       ctx.fireUserEventTriggered(evt);
       return;
     }
-    ServerExchange ex = exchanges.peekLast();
-    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched()) {
+    ServerExchange ex = exchanges.last();
+    if (ex == null || ex.inboundComplete || ex != exchanges.first() || !ex.dispatched()) {
       return; // not ours: the connection guard answers
     }
     event.claimed = true;
