@@ -68,13 +68,7 @@ class ModuleBoundariesTest {
 
   @Test
   void noPackageCycleSpansModules() {
-    // TODO(issue 13, server part): drop the server exclusion once server.internal is folded into
-    // server.
-    ArchitectureRules.noPackageCycles("dev.stability")
-        .check(
-            ALL.that(
-                com.tngtech.archunit.base.DescribedPredicate.not(
-                    ArchitectureRules.inPackageTree("dev.stability.netty.server"))));
+    ArchitectureRules.noPackageCycles("dev.stability").check(ALL);
   }
 
   @Test

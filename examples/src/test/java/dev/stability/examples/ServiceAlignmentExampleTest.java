@@ -8,6 +8,7 @@ import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.RetryPolicy;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.alignment.AlignmentRule;
 import dev.stability.testkit.alignment.RuntimeAlignmentCheck;
@@ -33,15 +34,20 @@ class ServiceAlignmentExampleTest {
           .build();
 
   static final ServerConfig ALIGNED =
-      ServerConfig.builder().defaultRequestTimeout(ofSeconds(1)).build();
+      ServerConfig.builder()
+          .requestDeadlines(RequestDeadlines.builder().defaultRequestTimeout(ofSeconds(1)).build())
+          .build();
 
   // the misaligned variant: /order/quick gets 150 ms, less than the client's 300 ms per try, and
   // the service hands the request's own deadline to the client (no margin), so the server's
   // timeout fires first there
   static final ServerConfig MISALIGNED =
       ALIGNED.toBuilder()
-          .requestTimeouts(
-              request -> request.uri().startsWith("/order/quick") ? ofMillis(150) : null)
+          .requestDeadlines(
+              ALIGNED.requestDeadlines().toBuilder()
+                  .requestTimeouts(
+                      request -> request.uri().startsWith("/order/quick") ? ofMillis(150) : null)
+                  .build())
           .build();
 
   private HttpService orders(ServerConfig config) throws InterruptedException {

@@ -14,6 +14,8 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.RetryPolicy;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.VirtualTimeExtension;
 import dev.stability.testkit.alignment.ClientTimeouts;
@@ -48,9 +50,12 @@ class TimeoutAlignmentExampleTest {
   // spare.
   static final ServerConfig SERVER =
       ServerConfig.builder()
-          .defaultRequestTimeout(ofSeconds(3))
-          .headerReadTimeout(ofSeconds(1))
-          .idleTimeout(ofSeconds(15))
+          .connectionLimits(
+              ConnectionLimits.builder()
+                  .headerReadTimeout(ofSeconds(1))
+                  .idleTimeout(ofSeconds(15))
+                  .build())
+          .requestDeadlines(RequestDeadlines.builder().defaultRequestTimeout(ofSeconds(3)).build())
           .build();
   static final HandlerBudget HANDLER = HandlerBudget.margin(ofMillis(300));
   static final HttpClientConfig INVENTORY_CLIENT =

@@ -2,6 +2,7 @@ package dev.stability.reliability;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.stability.netty.server.ConnectionLimits;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Counter;
@@ -43,15 +44,17 @@ final class FloodServerMain {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
     Duration header = Duration.ofMillis(Long.parseLong(args[1]));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ServerConfig.Builder config =
-        ServerConfig.builder()
-            .headerReadTimeout(header)
-            .idleTimeout(header)
-            .meterRegistry(registry);
+    ConnectionLimits.Builder limits =
+        ConnectionLimits.builder().headerReadTimeout(header).idleTimeout(header);
     if (!args[0].equals("default")) {
-      config.maxConnections(Integer.parseInt(args[0]));
+      limits.maxConnections(Integer.parseInt(args[0]));
     }
-    StabilityServer guards = StabilityServer.create(config.build());
+    StabilityServer guards =
+        StabilityServer.create(
+            ServerConfig.builder()
+                .connectionLimits(limits.build())
+                .meterRegistry(registry)
+                .build());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     Channel channel =
         guards
@@ -68,7 +71,7 @@ final class FloodServerMain {
         "PORT "
             + ((InetSocketAddress) channel.localAddress()).getPort()
             + " maxConnections="
-            + guards.config().maxConnections());
+            + guards.config().connectionLimits().maxConnections());
     System.out.flush();
     while (System.in.read() >= 0) {
       // runs until the parent closes our stdin or destroys us

@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stability.examples.serve.ServeCommand;
 import dev.stability.examples.serve.ServeOptions;
-import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.CodecLimits;
+import dev.stability.netty.server.ConnectionLimits;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class HostileBodyTest {
   @RegisterExtension static final LeakDetectionExtension leaks = LeakDetectionExtension.create();
 
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  private static final long BODY_TIMEOUT_MS = ServerConfig.DEFAULT_BODY_READ_TIMEOUT_MILLIS;
+  private static final long BODY_TIMEOUT_MS = ConnectionLimits.DEFAULT_BODY_READ_TIMEOUT_MILLIS;
   private static final long ALLOWANCE_MS = 3_000;
   private static ServeCommand serve;
   private static int port;
@@ -147,7 +148,7 @@ class HostileBodyTest {
 
   @Test
   void bodyOverTheLimitSentDespiteExpectIsAnswered413WithoutDesync() throws Exception {
-    String body = SMUGGLED.repeat(2 * ServerConfig.DEFAULT_MAX_CONTENT_LENGTH / SMUGGLED.length());
+    String body = SMUGGLED.repeat(2 * CodecLimits.DEFAULT_MAX_CONTENT_LENGTH / SMUGGLED.length());
     for (String expect : new String[] {"Expect: 100-continue", "X-No-Expect: 1"}) {
       try (RawConnection c = RawConnection.open(port, 5_000)) {
         c.send(ascii(post("/hello", expect, "Content-Length: " + body.length())));
@@ -171,7 +172,7 @@ class HostileBodyTest {
   @Test
   void throwingHandlerHoldingAOneMegabyteRequestLeaksNothing() throws Exception {
     int requests = 60;
-    String body = "x".repeat(ServerConfig.DEFAULT_MAX_CONTENT_LENGTH - 1024);
+    String body = "x".repeat(CodecLimits.DEFAULT_MAX_CONTENT_LENGTH - 1024);
     long before = PlatformDependent.usedDirectMemory();
     int answered = 0;
     try (RawConnection c = RawConnection.open(port, 10_000)) {

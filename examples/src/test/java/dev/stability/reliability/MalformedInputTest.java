@@ -3,6 +3,8 @@ package dev.stability.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.context.wire.InboundDeadlinePolicy;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +41,19 @@ class MalformedInputTest {
     server =
         GuardedServer.start(
             ServerConfig.builder()
-                .defaultRequestTimeout(Duration.ofSeconds(1))
-                .headerReadTimeout(Duration.ofSeconds(2))
-                .idleTimeout(Duration.ofSeconds(10))
-                .inboundDeadlinePolicy(
-                    InboundDeadlinePolicy.builder()
-                        .maxTimeout(MAX_INBOUND)
-                        .defaultTimeout(Duration.ofSeconds(1))
+                .connectionLimits(
+                    ConnectionLimits.builder()
+                        .headerReadTimeout(Duration.ofSeconds(2))
+                        .idleTimeout(Duration.ofSeconds(10))
+                        .build())
+                .requestDeadlines(
+                    RequestDeadlines.builder()
+                        .defaultRequestTimeout(Duration.ofSeconds(1))
+                        .inboundDeadlinePolicy(
+                            InboundDeadlinePolicy.builder()
+                                .maxTimeout(MAX_INBOUND)
+                                .defaultTimeout(Duration.ofSeconds(1))
+                                .build())
                         .build()),
             2,
             () -> new AppHandler(null, null));

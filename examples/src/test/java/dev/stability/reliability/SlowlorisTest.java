@@ -2,6 +2,7 @@ package dev.stability.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.netty.server.ConnectionLimits;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import java.time.Duration;
@@ -41,8 +42,11 @@ class SlowlorisTest {
     try (GuardedServer server =
             GuardedServer.start(
                 ServerConfig.builder()
-                    .headerReadTimeout(HEADER_TIMEOUT)
-                    .idleTimeout(Duration.ofSeconds(30)),
+                    .connectionLimits(
+                        ConnectionLimits.builder()
+                            .headerReadTimeout(HEADER_TIMEOUT)
+                            .idleTimeout(Duration.ofSeconds(30))
+                            .build()),
                 2,
                 () -> new AppHandler(null, null));
         RawConnection good = RawConnection.open(server.port(), 10_000)) {

@@ -7,6 +7,8 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.PoolStats;
 import dev.stability.netty.client.StabilityHttpClient;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.leak.LeakDetectionExtension;
 import dev.stability.testkit.upstream.FaultyUpstream;
@@ -64,9 +66,15 @@ class SoakTest {
         GuardedServer server =
             GuardedServer.start(
                 ServerConfig.builder()
-                    .defaultRequestTimeout(Duration.ofSeconds(10))
-                    .headerReadTimeout(Duration.ofSeconds(5))
-                    .idleTimeout(Duration.ofSeconds(30)),
+                    .connectionLimits(
+                        ConnectionLimits.builder()
+                            .headerReadTimeout(Duration.ofSeconds(5))
+                            .idleTimeout(Duration.ofSeconds(30))
+                            .build())
+                    .requestDeadlines(
+                        RequestDeadlines.builder()
+                            .defaultRequestTimeout(Duration.ofSeconds(10))
+                            .build()),
                 2,
                 () -> new AppHandler(client, upstream::uri))) {
       new SoakLoad(server.port(), DEADLINE.toNanos())

@@ -1,6 +1,7 @@
 package dev.stability.guard;
 
 import dev.stability.internal.LogLimiter;
+import dev.stability.internal.LogText;
 import dev.stability.internal.RouteTags;
 import dev.stability.jfr.StabilityEvents;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +20,11 @@ final class IncidentReporter {
   private static final Logger log = LoggerFactory.getLogger(Guard.class);
   private static final int MAX_FINGERPRINTS = 1024;
 
+  /**
+   * As the route tag's bound: a route is the router's template, but a handler may pass any text.
+   */
+  private static final int MAX_LOGGED_ROUTE = 128;
+
   private final MeterRegistry registry;
   private final IncidentListener listener;
   private final LogLimiter limiter;
@@ -30,6 +36,14 @@ final class IncidentReporter {
     this.limiter = new LogLimiter(config.ticker, config.logInterval.toNanos(), MAX_FINGERPRINTS);
   }
 
+  /**
+   * Returns the route as a log line shows it: quoted, escaped and capped, so that a route built
+   * from client text can never forge a line.
+   */
+  private static String loggedRoute(Incident incident) {
+    return LogText.quote(incident.route(), MAX_LOGGED_ROUTE);
+  }
+
   void report(Incident incident) {
     try {
       logIncident(incident);
@@ -39,7 +53,7 @@ final class IncidentReporter {
       log.error(
           "Request {} on route {} failed with {} [fingerprint={} thread={}] (its stack could not be logged: {})",
           incident.requestId(),
-          incident.route(),
+          loggedRoute(incident),
           incident.exceptionType(),
           incident.fingerprint(),
           incident.threadName(),
@@ -66,7 +80,7 @@ final class IncidentReporter {
           "FATAL {} in request {} on route {} [fingerprint={} thread={}]: {}",
           i.exceptionType(),
           i.requestId(),
-          i.route(),
+          loggedRoute(i),
           i.fingerprint(),
           i.threadName(),
           i.message(),
@@ -83,7 +97,7 @@ final class IncidentReporter {
         log.debug(
             "Request {} on route {} failed again with {} [fingerprint={}] (stack logged earlier)",
             i.requestId(),
-            i.route(),
+            loggedRoute(i),
             i.exceptionType(),
             i.fingerprint());
       }
@@ -97,7 +111,7 @@ final class IncidentReporter {
       log.error(
           "Request {} on route {} failed with {} [fingerprint={} thread={}]{}: {}",
           i.requestId(),
-          i.route(),
+          loggedRoute(i),
           i.exceptionType(),
           i.fingerprint(),
           i.threadName(),
@@ -108,7 +122,7 @@ final class IncidentReporter {
       log.warn(
           "Request {} on route {} ended with {} -> {} [fingerprint={} thread={}]{}: {}{}",
           i.requestId(),
-          i.route(),
+          loggedRoute(i),
           i.exceptionType(),
           i.status(),
           i.fingerprint(),
@@ -131,7 +145,7 @@ final class IncidentReporter {
         log.debug(
             "Request {} on route {} rejected as a bad request: {}",
             i.requestId(),
-            i.route(),
+            loggedRoute(i),
             i.message());
       }
       return;
@@ -139,7 +153,7 @@ final class IncidentReporter {
     log.info(
         "Request {} on route {} rejected as a bad request{}: {}",
         i.requestId(),
-        i.route(),
+        loggedRoute(i),
         suppressed == 0 ? "" : " (" + suppressed + " more on this route since the last line)",
         i.message());
   }

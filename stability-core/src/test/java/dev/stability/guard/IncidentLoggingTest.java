@@ -113,4 +113,21 @@ class IncidentLoggingTest {
         .singleElement()
         .satisfies(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
   }
+
+  @Test
+  void aRouteMadeOfClientTextIsQuotedAndEscapedSoItCannotForgeALogLine() {
+    RequestContext ctx =
+        guard.bind(RequestContext.of("r1"), "GET /x\n2026-01-01 ERROR forged \"line\"");
+
+    guard.report(ctx, new IllegalStateException("boom"));
+
+    assertThat(fullLines())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getFormattedMessage())
+                    .doesNotContain("\n")
+                    .contains("on route \"GET /x")
+                    .contains("\\\"line\\\""));
+  }
 }

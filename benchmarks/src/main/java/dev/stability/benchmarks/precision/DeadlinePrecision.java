@@ -1,5 +1,6 @@
 package dev.stability.benchmarks.precision;
 
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.Meter;
@@ -126,7 +127,10 @@ public final class DeadlinePrecision {
       throws InterruptedException {
     StabilityServer guards =
         StabilityServer.create(
-            ServerConfig.builder().defaultRequestTimeout(timeout).meterRegistry(registry).build());
+            ServerConfig.builder()
+                .requestDeadlines(RequestDeadlines.builder().defaultRequestTimeout(timeout).build())
+                .meterRegistry(registry)
+                .build());
     return new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)

@@ -1,5 +1,7 @@
 package dev.stability.benchmarks.scale;
 
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,10 +69,14 @@ public final class ScaleServer {
             ? null
             : StabilityServer.create(
                 ServerConfig.builder()
+                    .connectionLimits(
+                        ConnectionLimits.builder()
+                            .idleTimeout(DEADLINE)
+                            .maxConnections(MAX_CONNECTIONS)
+                            .build())
+                    .requestDeadlines(
+                        RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
                     .meterRegistry(new SimpleMeterRegistry())
-                    .idleTimeout(DEADLINE)
-                    .defaultRequestTimeout(DEADLINE)
-                    .maxConnections(MAX_CONNECTIONS)
                     .build());
     AtomicInteger channels = new AtomicInteger();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -10,6 +10,7 @@ import dev.stability.examples.internal.Meters;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.UpstreamServerErrorException;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -138,8 +139,11 @@ final class DemoChain implements AutoCloseable {
         .registry(Meters.withLatenessPercentiles(new SimpleMeterRegistry()))
         .guardConfig(
             ServerConfig.builder()
-                .defaultRequestTimeout(Duration.ofSeconds(2))
-                .inboundDeadlinePolicy(inbound)
+                .requestDeadlines(
+                    RequestDeadlines.builder()
+                        .defaultRequestTimeout(Duration.ofSeconds(2))
+                        .inboundDeadlinePolicy(inbound)
+                        .build())
                 .build())
         .clientConfig(HttpClientConfig.builder().deadlineMargin(MARGIN).build())
         .phaseLabel(() -> phase)

@@ -111,7 +111,8 @@ public final class HttpService implements AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    HttpServerCodec codec = new HttpServerCodec(guardConfig.decoderConfig());
+                    HttpServerCodec codec =
+                        new HttpServerCodec(guardConfig.codecLimits().decoderConfig());
                     // the router goes in before install(): handlers already behind the codec stay
                     // behind the guards and
                     // in front of the tail sentinel; the stats handler then goes between the codec

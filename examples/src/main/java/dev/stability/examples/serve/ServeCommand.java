@@ -10,6 +10,7 @@ import dev.stability.examples.internal.Upstreams;
 import dev.stability.jfr.snapshot.IncidentSnapshots;
 import dev.stability.jfr.snapshot.SnapshotConfig;
 import dev.stability.netty.client.HttpClientConfig;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -289,8 +290,11 @@ public final class ServeCommand implements AutoCloseable {
             .defaultTimeout(options.defaultDeadline())
             .build();
     return ServerConfig.builder()
-        .defaultRequestTimeout(options.defaultDeadline())
-        .inboundDeadlinePolicy(inbound)
+        .requestDeadlines(
+            RequestDeadlines.builder()
+                .defaultRequestTimeout(options.defaultDeadline())
+                .inboundDeadlinePolicy(inbound)
+                .build())
         .build();
   }
 

@@ -1,6 +1,7 @@
 package dev.stability.examples.snippets;
 
 import dev.stability.context.RequestContext;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -40,7 +41,8 @@ public final class HelloServer {
     StabilityServer guards =
         StabilityServer.create(
             ServerConfig.builder()
-                .defaultRequestTimeout(Duration.ofSeconds(2)) // when the caller sends no deadline
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(Duration.ofSeconds(2)).build())
                 .build());
     return new ServerBootstrap()
         .group(group)

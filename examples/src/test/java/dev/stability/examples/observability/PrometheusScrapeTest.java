@@ -55,10 +55,7 @@ class PrometheusScrapeTest {
           "http_client_retries_total",
           "stability_chain_violations_total",
           "stability_guard_fatal_total",
-          "stability_guard_incidents_total",
-          "stability_server_integrity_violations_total",
-          "stability_server_slowloris_closes_total",
-          "stability_server_timeouts_total");
+          "stability_guard_incidents_total");
 
   /**
    * Metrics whose first event this test does not provoke: a fatal error, a connection failure, a

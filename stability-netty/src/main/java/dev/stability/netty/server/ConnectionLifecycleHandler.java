@@ -62,11 +62,10 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private long openedAt;
   private long idleSince;
   private long headDeadline;
-  private boolean headTimed; // a head is being read and its deadline runs
   private boolean started;
   private long unwritableSince;
   private boolean unwritable;
-  private boolean awaitingHead = true;
+  private HeadState head = HeadState.AWAITING_HEAD;
   private int inFlight;
   private int requests;
   private boolean closeWhenDrained;
@@ -95,11 +94,44 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.headerTimeoutNanos = Durations.saturatedNanos(config.headerReadTimeout());
-    this.idleNanos = Durations.saturatedNanos(config.idleTimeout());
-    this.maxAgeNanos = Durations.saturatedNanos(config.maxConnectionAge());
-    this.writeTimeoutNanos = Durations.saturatedNanos(config.writeTimeout());
-    this.bodyNanos = Durations.saturatedNanos(config.bodyReadTimeout());
+    this.headerTimeoutNanos =
+        Durations.saturatedNanos(config.connectionLimits().headerReadTimeout());
+    this.idleNanos = Durations.saturatedNanos(config.connectionLimits().idleTimeout());
+    this.maxAgeNanos = Durations.saturatedNanos(config.connectionLimits().maxConnectionAge());
+    this.writeTimeoutNanos = Durations.saturatedNanos(config.connectionLimits().writeTimeout());
+    this.bodyNanos = Durations.saturatedNanos(config.connectionLimits().bodyReadTimeout());
+  }
+
+  /**
+   * Where the connection is in reading request heads. Only forward within a request: {@code
+   * AWAITING_HEAD} → {@code HEAD_DUE} (its first byte, or the connect for the first head) → {@code
+   * IN_REQUEST} (decoded, or failed to decode) → {@code AWAITING_HEAD} at the request's end.
+   */
+  private enum HeadState {
+    /** Between requests: no byte of the next head yet; the idle timeout may run. */
+    AWAITING_HEAD,
+    /** A head is being read and {@code headerReadTimeout} runs from its first byte. */
+    HEAD_DUE,
+    /** A head was decoded (or its decoding failed): its body or end comes next, untimed here. */
+    IN_REQUEST
+  }
+
+  /** A head's first byte (or, for the first head, the connect): its deadline starts. */
+  private void headDue(long deadline) {
+    head = HeadState.HEAD_DUE;
+    headDeadline = deadline;
+  }
+
+  /** A head was decoded, or failed to decode: its deadline stops. */
+  private void headRead() {
+    head = HeadState.IN_REQUEST;
+  }
+
+  /** The request ended; a head whose deadline already runs keeps it. */
+  private void requestEnded() {
+    if (head == HeadState.IN_REQUEST) {
+      head = HeadState.AWAITING_HEAD;
+    }
   }
 
   /** Where the body of the request being read is; one request body is read at a time. */
@@ -144,12 +176,11 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     if (body != BodyState.NONE && bodyArrived(msg)) {
       return;
     }
-    if (!awaitingHead || headTimed || clock == null || failed) {
+    if (head != HeadState.AWAITING_HEAD || clock == null || failed) {
       c.fireChannelRead(msg);
       return;
     }
-    headTimed = true;
-    headDeadline = clock.offer() + headerTimeoutNanos; // the exchange handler reuses the reading
+    headDue(clock.offer() + headerTimeoutNanos); // the exchange handler reuses the reading
     ensureTimer(headDeadline);
     try {
       c.fireChannelRead(msg);
@@ -207,8 +238,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     idleSince = openedAt;
     if (!byteSeen) { // as Go's ReadHeaderTimeout: the first head is due from the connect, not from
       // its first byte
-      headTimed = true;
-      headDeadline = openedAt + headerTimeoutNanos;
+      headDue(openedAt + headerTimeoutNanos);
     }
     check();
   }
@@ -249,8 +279,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
         return;
       }
-      awaitingHead = false;
-      headTimed = false;
+      headRead();
       inFlight++;
       requests++;
       boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -262,8 +291,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         http10Count++;
       }
       if (!keepAlive
-          || (config.maxRequestsPerConnection() > 0
-              && requests >= config.maxRequestsPerConnection())) {
+          || (config.connectionLimits().maxRequestsPerConnection() > 0
+              && requests >= config.connectionLimits().maxRequestsPerConnection())) {
         closeWhenDrained = true;
       }
       if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
@@ -279,7 +308,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof LastHttpContent) {
-      awaitingHead = true;
+      requestEnded();
       body = BodyState.NONE;
     }
     ctx.fireChannelRead(msg);
@@ -296,8 +325,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     }
     metrics.decodeFailure(status.code());
     metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
-    headTimed = false;
-    awaitingHead = false;
+    headRead();
     closeWhenDrained = true;
     if (inFlight == 0 || msg instanceof HttpRequest) {
       carryOut(ServerAnswers.headDecodeFailed(status, inFlight));
@@ -513,8 +541,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       }
       next = at;
     }
-    boolean quiet = inFlight == 0 && !headTimed;
-    if (headTimed) {
+    boolean quiet = inFlight == 0 && head != HeadState.HEAD_DUE;
+    if (head == HeadState.HEAD_DUE) {
       if (now - headDeadline >= 0) {
         slowHead();
         return;
@@ -562,7 +590,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     metrics.bodyTimeout();
     log.debug(
         "request body stalled for bodyReadTimeout={} remote={}",
-        config.bodyReadTimeout(),
+        config.connectionLimits().bodyReadTimeout(),
         ctx.channel().remoteAddress());
     body = BodyState.DISCARDING;
     closeWhenDrained = true;
@@ -578,7 +606,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   private void slowHead() {
-    headTimed = false;
+    head = HeadState.AWAITING_HEAD; // answered or closed below; the deadline stops
     if (!byteSeen) { // a connection that never sent a byte gets no answer: nobody is waiting for
       // one
       metrics.connectionClosed("no_request");

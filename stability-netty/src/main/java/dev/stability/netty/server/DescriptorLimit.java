@@ -30,14 +30,15 @@ final class DescriptorLimit {
   }
 
   /**
-   * Leaves a quarter of the descriptors, at least {@value ServerConfig#MIN_DESCRIPTOR_HEADROOM},
-   * for what is not an inbound connection: jars, log files, upstream connections, selectors.
+   * Leaves a quarter of the descriptors, at least {@value
+   * ConnectionLimits#MIN_DESCRIPTOR_HEADROOM}, for what is not an inbound connection: jars, log
+   * files, upstream connections, selectors.
    */
   static int derive(long limit) {
     if (limit <= 0) {
-      return ServerConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT;
+      return ConnectionLimits.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT;
     }
-    long headroom = Math.max(ServerConfig.MIN_DESCRIPTOR_HEADROOM, limit / 4);
+    long headroom = Math.max(ConnectionLimits.MIN_DESCRIPTOR_HEADROOM, limit / 4);
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - headroom));
   }
 }

@@ -43,7 +43,8 @@ final class ExchangeFactory {
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.idPrefix = idPrefix;
-    this.defaultTimeoutNanos = Durations.saturatedNanos(config.defaultRequestTimeout());
+    this.defaultTimeoutNanos =
+        Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
   }
 
@@ -98,7 +99,7 @@ final class ExchangeFactory {
   }
 
   private long timeoutOf(HttpRequest request) {
-    InboundDeadlinePolicy policy = config.inboundDeadlinePolicy();
+    InboundDeadlinePolicy policy = config.requestDeadlines().inboundDeadlinePolicy();
     if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
       HttpHeaders headers = request.headers();
       InboundDeadline inbound = policy.resolveAll(name -> headers.getAll(HeaderNames.ascii(name)));
@@ -112,9 +113,12 @@ final class ExchangeFactory {
     }
     Duration route = null;
     try {
-      route = config.requestTimeouts().timeoutFor(request);
+      route = config.requestDeadlines().requestTimeouts().timeoutFor(request);
     } catch (RuntimeException e) {
-      log.warn("RequestTimeouts {} threw; using the default timeout", config.requestTimeouts(), e);
+      log.warn(
+          "RequestTimeouts {} threw; using the default timeout",
+          config.requestDeadlines().requestTimeouts(),
+          e);
     }
     return route != null && !route.isNegative() && !route.isZero()
         ? Durations.saturatedNanos(route)

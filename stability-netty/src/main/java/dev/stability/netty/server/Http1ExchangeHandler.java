@@ -62,7 +62,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private final Stage ownStage;
   private final Stage handlersStage;
   private final TailHandler tail;
-  private final ArrayDeque<ServerExchange> exchanges = new ArrayDeque<>(4);
+  private final PipelinedRequests exchanges;
   private final FailureReports failures;
   private final ServerAnswers answers;
   private ChannelHandlerContext ctx;
@@ -73,7 +73,6 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private ExchangeFactory factory;
   private ServerExchange lastCompleted;
   private boolean closing;
-  private boolean readSuspended;
   private DeadlineTimer deadlineTimer;
   private String
       lastMethod; // one-entry cache of the request timer: a connection mostly repeats itself
@@ -102,6 +101,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       ChainTracker chain,
       TailHandler tail) {
     this.config = config;
+    this.exchanges = new PipelinedRequests(config.connectionLimits().maxPipelinedRequests());
     this.metrics = metrics;
     this.guard = guard;
     this.chain = chain;
@@ -134,7 +134,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    * Returns the aggregator to place behind this handler in aggregated mode. @return the aggregator
    */
   ChannelHandler newAggregator() {
-    return new OwningAggregator(config.maxContentLength(), this);
+    return new OwningAggregator(config.codecLimits().maxContentLength(), this);
   }
 
   @Override
@@ -171,21 +171,20 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
     deadlineTimer.armBy(now + ex.timeoutNanos);
     metrics.requestStarted();
-    exchanges.addLast(ex);
-    if (exchanges.size() > 1) {
+    if (exchanges.add(ex)) {
       hold(ex, request);
     } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
       dispatch(ex, request, false);
     } else { // answered at once, request after request, from one read: let the other connections
       // have a turn
       hold(ex, request);
-      suspendReading();
+      exchanges.suspendReading(ctx.channel());
       scheduleDispatch();
     }
   }
 
   private void onContent(HttpContent content) {
-    ServerExchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.last();
     if (ex == null
         || ex.inboundComplete) { // the rest of a body whose request was answered or dropped
       content.release();
@@ -193,7 +192,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     }
     ex.inboundComplete = content instanceof LastHttpContent;
     ex.bodyBytes += content.content().readableBytes();
-    if (ex.bodyBytes > config.maxContentLength()) { // a chunked body, or one longer than it said
+    if (ex.bodyBytes
+        > config.codecLimits().maxContentLength()) { // a chunked body, or one longer than it said
       content.release();
       bodyTooLarge(ex);
       return;
@@ -208,24 +208,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   private void hold(ServerExchange ex, Object msg) {
-    if (ex.held == null) {
-      ex.held = new ArrayDeque<>(2);
-    }
-    ex.held.addLast(msg);
-    if (exchanges.size() > config.maxPipelinedRequests()) {
-      suspendReading(); // back-pressure: a client pipelining without reading answers waits
-    }
-  }
-
-  /**
-   * Stops reading, and so decoding: the feeder before the codec keeps what was read until reading
-   * resumes.
-   */
-  private void suspendReading() {
-    if (!readSuspended) {
-      readSuspended = true;
-      ctx.channel().config().setAutoRead(false);
-    }
+    exchanges.hold(ex, msg, ctx.channel());
   }
 
   /**
@@ -365,7 +348,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   /** The aggregator found the body over the limit (the count here normally finds it first). */
   void oversized() {
-    ServerExchange ex = exchanges.peekLast();
+    ServerExchange ex = exchanges.last();
     if (ex != null) {
       bodyTooLarge(ex);
     } else {
@@ -374,7 +357,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   private void dispatchNext() {
-    ServerExchange next = exchanges.peekFirst();
+    ServerExchange next = exchanges.first();
     if (next == null || next.dispatched() || closing) {
       return;
     }
@@ -389,10 +372,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       }
     }
     ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
-    if (readSuspended && exchanges.size() <= config.maxPipelinedRequests()) {
-      readSuspended = false;
-      ctx.channel().config().setAutoRead(true);
-    }
+    exchanges.resumeReadingIfRoom(ctx.channel());
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -400,7 +380,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ServerExchange ex = exchanges.peekFirst();
+    ServerExchange ex = exchanges.first();
     ServerExchange writer = ServerExchange.of(RequestContext.current());
     if (writer != null
         && writer.owner == this
@@ -432,6 +412,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
         return;
       }
       ex.commit(response.status().code(), false);
+      if (response.status().code() == 504) {
+        metrics.handlerTimeout(); // a handler passing on a timeout (an upstream's, its own budget)
+      }
     } else if (msg instanceof HttpContent) {
       if (ex == null || !ex.committed()) {
         failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
@@ -620,7 +603,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    */
   private ServerExchange currentOrFront() {
     ServerExchange ex = ServerExchange.of(RequestContext.current());
-    return ex != null && ex.owner == this ? ex : exchanges.peekFirst();
+    return ex != null && ex.owner == this ? ex : exchanges.first();
   }
 
   @Override
@@ -642,8 +625,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
       ctx.fireUserEventTriggered(evt);
       return;
     }
-    ServerExchange ex = exchanges.peekLast();
-    if (ex == null || ex.inboundComplete || ex != exchanges.peekFirst() || !ex.dispatched()) {
+    ServerExchange ex = exchanges.last();
+    if (ex == null || ex.inboundComplete || ex != exchanges.first() || !ex.dispatched()) {
       return; // not ours: the connection guard answers
     }
     event.claimed = true;

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Chooses a request's server-side timeout from its head, for example by path prefix; consulted
- * before {@link ServerConfig#defaultRequestTimeout()}.
+ * before {@link RequestDeadlines#defaultRequestTimeout()}.
  *
  * <p>It runs on the event loop for every request: keep it fast, allocation-free and never throwing
  * (a throwing function is logged and the default applies). Do not read the body here; it has not

@@ -31,8 +31,8 @@ final class ServerAnswers {
 
   ServerAnswers(ServerConfig config, Guard guard) {
     this.guard = guard;
-    this.timeoutStatus = config.timeoutStatus().code();
-    this.maxContentLength = config.maxContentLength();
+    this.timeoutStatus = config.requestDeadlines().timeoutStatus().code();
+    this.maxContentLength = config.codecLimits().maxContentLength();
   }
 
   // --------------------------------------------------------------------- the connection (no

@@ -23,6 +23,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stability.server.accept.failures} (kind).
  */
 final class ServerMetrics {
+  static final String TIMEOUTS = "stability.server.timeouts";
+  static final String SLOWLORIS_CLOSES = "stability.server.slowloris.closes";
+  static final String INTEGRITY_VIOLATIONS = "stability.server.integrity.violations";
+
+  /** Every {@code kind} of {@link #INTEGRITY_VIOLATIONS}, registered at 0 at start. */
+  static final java.util.List<String> VIOLATION_KINDS =
+      java.util.List.of("second_response", "late_response", "content_after_last", "unanswered");
+
   private final MeterRegistry registry;
   private final LongAdder active =
       new LongAdder(); // every event loop touches it: no shared CAS line
@@ -64,6 +72,23 @@ final class ServerMetrics {
       lateness = null;
     }
     clientFaults = ClientFaults.of(registry);
+    if (registry != null) {
+      // the alert rules rate() over these: a counter born at its first event hides that event
+      counter(TIMEOUTS, null, null);
+      counter(SLOWLORIS_CLOSES, null, null);
+      for (String kind : VIOLATION_KINDS) {
+        counter(INTEGRITY_VIOLATIONS, "kind", kind);
+      }
+    }
+  }
+
+  /**
+   * Counts a final 504 a handler wrote itself in {@code stability.server.timeouts}, with the
+   * server's own timeout answers: the timeout ratio then covers both. The deadline's lateness is
+   * not recorded: the handler's deadline is not the server's.
+   */
+  void handlerTimeout() {
+    count(TIMEOUTS, null, null);
   }
 
   /** Counts a request that arrived. */
@@ -122,7 +147,7 @@ final class ServerMetrics {
 
   void timeout(long latenessNanos) {
     if (registry != null) {
-      counter("stability.server.timeouts", null, null).increment();
+      counter(TIMEOUTS, null, null).increment();
       lateness.record(Math.max(0, latenessNanos), TimeUnit.NANOSECONDS);
     }
   }
@@ -132,7 +157,7 @@ final class ServerMetrics {
   }
 
   void violation(String kind) {
-    count("stability.server.integrity.violations", "kind", kind);
+    count(INTEGRITY_VIOLATIONS, "kind", kind);
   }
 
   void decodeFailure(int status) {
@@ -140,7 +165,7 @@ final class ServerMetrics {
   }
 
   void slowlorisClose() {
-    count("stability.server.slowloris.closes", null, null);
+    count(SLOWLORIS_CLOSES, null, null);
   }
 
   void connectionClosed(String reason) {

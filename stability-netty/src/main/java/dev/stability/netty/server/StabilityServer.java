@@ -59,11 +59,12 @@ public final class StabilityServer {
     this.config = config;
     this.methods = new HttpMethods(config.extensionMethods());
     this.metrics = new ServerMetrics(config.meterRegistry(), methods);
-    this.serverHandler = new AcceptLimitHandler(config.maxConnections(), metrics);
+    this.serverHandler =
+        new AcceptLimitHandler(config.connectionLimits().maxConnections(), metrics);
     if (config.guard() != null) {
       this.guard = config.guard();
     } else {
-      GuardConfig.Builder b = GuardConfig.builder().devMode(config.devMode());
+      GuardConfig.Builder b = GuardConfig.builder();
       if (config.meterRegistry() != null) {
         b.meterRegistry(config.meterRegistry());
       }
@@ -149,7 +150,7 @@ public final class StabilityServer {
 
   /**
    * Returns the handler of the server channel: it closes connections over {@link
-   * ServerConfig#maxConnections()} at once and counts them, and handles accept failures
+   * ConnectionLimits#maxConnections()} at once and counts them, and handles accept failures
    * (descriptors exhausted) with a paused, resumed accept and a rate-limited log line. {@link
    * #bootstrap} installs it; with your own bootstrap call {@code
    * bootstrap.handler(server.serverHandler())}, or add it first in your own server channel
@@ -170,7 +171,7 @@ public final class StabilityServer {
   /**
    * Installs the server's handlers into a channel's pipeline: after the user's {@code
    * HttpServerCodec} (or decoder and encoder) when there is one, else together with a codec built
-   * from {@link ServerConfig#decoderConfig()}. Handlers already behind the codec stay behind them;
+   * from {@link CodecLimits#decoderConfig()}. Handlers already behind the codec stay behind them;
    * handlers added later are fine too, the tail sentinel moves itself behind them.
    *
    * @param pipeline the pipeline of a new server channel, on its event loop (e.g. in {@code
@@ -192,7 +193,8 @@ public final class StabilityServer {
     }
     String codec = lastCodecName(pipeline);
     if (codec == null) {
-      pipeline.addLast(HandlerNames.CODEC, new HttpServerCodec(config.decoderConfig()));
+      pipeline.addLast(
+          HandlerNames.CODEC, new HttpServerCodec(config.codecLimits().decoderConfig()));
       codec = HandlerNames.CODEC;
     }
     ConnectionLifecycleHandler connection = new ConnectionLifecycleHandler(config, metrics);

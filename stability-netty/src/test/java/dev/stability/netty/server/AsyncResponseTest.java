@@ -31,7 +31,10 @@ class AsyncResponseTest {
     RequestContext[] captured = new RequestContext[1];
     server =
         new Embedded(
-            ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build(),
+            ServerConfig.builder()
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(Duration.ofSeconds(1)).build())
+                .build(),
             new SimpleChannelInboundHandler<FullHttpRequest>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {

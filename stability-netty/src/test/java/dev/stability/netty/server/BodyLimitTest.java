@@ -31,7 +31,11 @@ class BodyLimitTest {
   @Test
   void aggregatedBodyOverTheLimitIsAnswered413() {
     server =
-        new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+        new Embedded(
+            ServerConfig.builder()
+                .codecLimits(CodecLimits.builder().maxContentLength(100).build())
+                .build(),
+            new Handlers.Echo());
     server.send(post(101));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(413);
@@ -40,7 +44,11 @@ class BodyLimitTest {
   @Test
   void aggregatedBodyWithinTheLimitIsServed() {
     server =
-        new Embedded(ServerConfig.builder().maxContentLength(100).build(), new Handlers.Echo());
+        new Embedded(
+            ServerConfig.builder()
+                .codecLimits(CodecLimits.builder().maxContentLength(100).build())
+                .build(),
+            new Handlers.Echo());
     server.send(post(100));
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(200);
@@ -51,7 +59,10 @@ class BodyLimitTest {
     List<Object> seen = new ArrayList<>();
     server =
         new Embedded(
-            ServerConfig.builder().streaming(true).maxContentLength(100).build(),
+            ServerConfig.builder()
+                .codecLimits(CodecLimits.builder().maxContentLength(100).build())
+                .streaming(true)
+                .build(),
             new SimpleChannelInboundHandler<HttpObject>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {

@@ -48,7 +48,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void stalledAggregatedBodyIsAnswered408AndClosed() {
-    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().bodyReadTimeout(Duration.ofMillis(1_000)).build()));
     server.send(postHead("/up", 100_000) + "abc").advance(999);
     assertThat(server.output()).isEmpty();
 
@@ -64,7 +67,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void eachBodyReadRestartsTheGap() {
-    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().bodyReadTimeout(Duration.ofMillis(1_000)).build()));
     server.send(postHead("/up", 3));
     server.advance(800).send("a").advance(800).send("b").advance(800).send("c");
 
@@ -76,8 +82,12 @@ class BodyReadTimeoutTest {
   void requestDeadlineRunsFromTheHeadWhileAChunkedBodyTrickles() {
     start(
         ServerConfig.builder()
-            .bodyReadTimeout(Duration.ofMillis(1_000))
-            .defaultRequestTimeout(Duration.ofMillis(2_000)));
+            .connectionLimits(
+                ConnectionLimits.builder().bodyReadTimeout(Duration.ofMillis(1_000)).build())
+            .requestDeadlines(
+                RequestDeadlines.builder()
+                    .defaultRequestTimeout(Duration.ofMillis(2_000))
+                    .build()));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 3; i++) { // one chunk every 600 ms: never a gap, but the deadline passes
       server.advance(600).send("1\r\nz\r\n");
@@ -106,7 +116,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void bodyGapIsNotTimedWhileTheClientWaitsFor100Continue() {
-    start(ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(1_000)));
+    start(
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().bodyReadTimeout(Duration.ofMillis(1_000)).build()));
     server.send(
         "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
     assertThat(server.output()).startsWith("HTTP/1.1 100 Continue");
@@ -117,7 +130,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void connectionThatSendsNoByteIsClosedAfterTheHeaderTimeout() {
-    start(ServerConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
+    start(
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().headerReadTimeout(Duration.ofMillis(500)).build()));
     server.advance(499);
     assertThat(server.channel.isOpen()).isTrue();
 
@@ -132,7 +148,10 @@ class BodyReadTimeoutTest {
 
   @Test
   void firstRequestHeadIsDueWithinTheHeaderTimeoutOfTheConnect() {
-    start(ServerConfig.builder().headerReadTimeout(Duration.ofMillis(500)));
+    start(
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().headerReadTimeout(Duration.ofMillis(500)).build()));
     server.advance(400).send("GET /late HTTP/1.1\r\n").advance(100);
 
     assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(408);

@@ -131,7 +131,10 @@ class ChainIntegrityTest {
     List<ChannelHandlerContext> pending = new ArrayList<>();
     server =
         new Embedded(
-            config.toBuilder().maxPipelinedRequests(1).build(),
+            config.toBuilder()
+                .connectionLimits(
+                    config.connectionLimits().toBuilder().maxPipelinedRequests(1).build())
+                .build(),
             new SimpleChannelInboundHandler<FullHttpRequest>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {

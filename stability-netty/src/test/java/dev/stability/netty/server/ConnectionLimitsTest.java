@@ -14,9 +14,13 @@ class ConnectionLimitsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerConfig config =
       ServerConfig.builder()
-          .headerReadTimeout(Duration.ofSeconds(1))
-          .idleTimeout(Duration.ofSeconds(5))
-          .defaultRequestTimeout(Duration.ofSeconds(30))
+          .connectionLimits(
+              ConnectionLimits.builder()
+                  .headerReadTimeout(Duration.ofSeconds(1))
+                  .idleTimeout(Duration.ofSeconds(5))
+                  .build())
+          .requestDeadlines(
+              RequestDeadlines.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build())
           .meterRegistry(registry)
           .build();
   private Embedded server;
@@ -83,7 +87,12 @@ class ConnectionLimitsTest {
   @Test
   void maxRequestsPerConnectionClosesAfterTheLastAllowedResponse() {
     server =
-        new Embedded(config.toBuilder().maxRequestsPerConnection(2).build(), new Handlers.Echo());
+        new Embedded(
+            config.toBuilder()
+                .connectionLimits(
+                    config.connectionLimits().toBuilder().maxRequestsPerConnection(2).build())
+                .build(),
+            new Handlers.Echo());
     server.send(Embedded.get("/1"));
     server.send(Embedded.get("/2"));
 
@@ -97,8 +106,11 @@ class ConnectionLimitsTest {
     server =
         new Embedded(
             config.toBuilder()
-                .idleTimeout(Duration.ZERO)
-                .maxConnectionAge(Duration.ofSeconds(3))
+                .connectionLimits(
+                    config.connectionLimits().toBuilder()
+                        .idleTimeout(Duration.ZERO)
+                        .maxConnectionAge(Duration.ofSeconds(3))
+                        .build())
                 .build(),
             new Handlers.Echo());
     server.send(Embedded.get("/1"));
@@ -122,7 +134,12 @@ class ConnectionLimitsTest {
   void connectionWhoseClientStopsReadingIsClosedAfterTheWriteTimeout() {
     server =
         new Embedded(
-            config.toBuilder().writeTimeout(Duration.ofSeconds(2)).build(),
+            config.toBuilder()
+                .connectionLimits(
+                    config.connectionLimits().toBuilder()
+                        .writeTimeout(Duration.ofSeconds(2))
+                        .build())
+                .build(),
             new io.netty.channel.SimpleChannelInboundHandler<
                 io.netty.handler.codec.http.FullHttpRequest>() {
               @Override

@@ -13,8 +13,7 @@ class DecodeFailureTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerConfig config =
       ServerConfig.builder()
-          .maxInitialLineLength(128)
-          .maxHeaderSize(256)
+          .codecLimits(CodecLimits.builder().maxInitialLineLength(128).maxHeaderSize(256).build())
           .meterRegistry(registry)
           .build();
   private final Embedded server = new Embedded(config, new Handlers.Echo());

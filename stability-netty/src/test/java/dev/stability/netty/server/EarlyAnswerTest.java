@@ -74,7 +74,7 @@ class EarlyAnswerTest {
 
   @Test
   void declaredBodyOverTheLimitWithExpectContinueIsAnswered413AndTheBodySentAnywayIsDropped() {
-    start(ServerConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().codecLimits(CodecLimits.builder().maxContentLength(16).build()));
     server.send(
         head("Expect: 100-continue\r\n", SMUGGLED.length()) + SMUGGLED); // sent without waiting
 
@@ -83,7 +83,7 @@ class EarlyAnswerTest {
 
   @Test
   void declaredBodyOverTheLimitWithoutExpectIsAnswered413AndClosed() {
-    start(ServerConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().codecLimits(CodecLimits.builder().maxContentLength(16).build()));
     server.send(head("", SMUGGLED.length()) + SMUGGLED);
 
     assertOnlyAnswer(413);
@@ -91,7 +91,7 @@ class EarlyAnswerTest {
 
   @Test
   void chunkedBodyGrowingOverTheLimitIsAnswered413AndTheRestIsDropped() {
-    start(ServerConfig.builder().maxContentLength(16));
+    start(ServerConfig.builder().codecLimits(CodecLimits.builder().maxContentLength(16).build()));
     server.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
     server.send(
         Integer.toHexString(SMUGGLED.length()) + "\r\n" + SMUGGLED + "\r\n0\r\n\r\n" + SMUGGLED);
@@ -101,7 +101,10 @@ class EarlyAnswerTest {
 
   @Test
   void deadlineAnswerBeforeTheBodyArrivedClosesAndDropsTheBody() {
-    start(ServerConfig.builder().defaultRequestTimeout(Duration.ofMillis(500)));
+    start(
+        ServerConfig.builder()
+            .requestDeadlines(
+                RequestDeadlines.builder().defaultRequestTimeout(Duration.ofMillis(500)).build()));
     server.send(head("", SMUGGLED.length()) + "GET /smug").advance(500);
 
     assertOnlyAnswer(
@@ -138,7 +141,7 @@ class EarlyAnswerTest {
 
   @Test
   void bodyWithinTheLimitKeepsTheConnectionAndTheNextRequestIsServed() {
-    start(ServerConfig.builder().maxContentLength(100));
+    start(ServerConfig.builder().codecLimits(CodecLimits.builder().maxContentLength(100).build()));
     server.send(head("Expect: 100-continue\r\n", 5) + "hello" + Embedded.get("/next"));
 
     assertThat(server.output())

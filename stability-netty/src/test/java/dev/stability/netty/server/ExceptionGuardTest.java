@@ -3,6 +3,8 @@ package dev.stability.netty.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.context.RequestContext;
+import dev.stability.guard.Guard;
+import dev.stability.guard.GuardConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -48,7 +50,13 @@ class ExceptionGuardTest {
 
   @Test
   void devModeNamesTheExceptionButNeverSendsAStackTrace() {
-    server = new Embedded(config.toBuilder().devMode(true).build(), new Handlers.Thrower());
+    server =
+        new Embedded(
+            config.toBuilder()
+                .guard(
+                    Guard.of(GuardConfig.builder().meterRegistry(registry).devMode(true).build()))
+                .build(),
+            new Handlers.Thrower());
     server.send(Embedded.get("/throw"));
 
     String body = server.responses().get(0).body();

@@ -87,7 +87,12 @@ class HandlerFailureReleaseTest {
   void handlerThatFailsOnAnotherThreadHoldingTheRequestLeaksNothing() {
     server =
         new Embedded(
-            ServerConfig.builder().defaultRequestTimeout(Duration.ofSeconds(30)).build(),
+            ServerConfig.builder()
+                .requestDeadlines(
+                    RequestDeadlines.builder()
+                        .defaultRequestTimeout(Duration.ofSeconds(30))
+                        .build())
+                .build(),
             new LeakyThrower());
     server.send(post("/async"));
 

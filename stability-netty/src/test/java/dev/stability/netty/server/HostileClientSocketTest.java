@@ -50,8 +50,9 @@ class HostileClientSocketTest {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ServerConfig config =
         ServerConfig.builder()
-            .bodyReadTimeout(Duration.ofMillis(300))
-            .maxContentLength(1024)
+            .codecLimits(CodecLimits.builder().maxContentLength(1024).build())
+            .connectionLimits(
+                ConnectionLimits.builder().bodyReadTimeout(Duration.ofMillis(300)).build())
             .build();
     server =
         new ServerBootstrap()

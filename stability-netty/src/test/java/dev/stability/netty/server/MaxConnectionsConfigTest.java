@@ -15,20 +15,20 @@ class MaxConnectionsConfigTest {
     assertThat(DescriptorLimit.derive(256)).isEqualTo(128);
     assertThat(DescriptorLimit.derive(50)).isEqualTo(1);
     assertThat(DescriptorLimit.derive(-1))
-        .isEqualTo(ServerConfig.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
+        .isEqualTo(ConnectionLimits.DEFAULT_MAX_CONNECTIONS_WITHOUT_DESCRIPTOR_LIMIT);
   }
 
   @Test
   void defaultIsDerivedFromThisProcessLimit() {
     long limit = DescriptorLimit.read();
-    assertThat(ServerConfig.ofDefaults().maxConnections())
+    assertThat(ServerConfig.ofDefaults().connectionLimits().maxConnections())
         .isEqualTo(DescriptorLimit.derive(limit))
-        .isEqualTo(ServerConfig.defaultMaxConnections());
+        .isEqualTo(ConnectionLimits.defaultMaxConnections());
   }
 
   @Test
   void negativeMaxConnectionsIsRejectedWithTheExpectedRange() {
-    assertThatThrownBy(() -> ServerConfig.builder().maxConnections(-1))
+    assertThatThrownBy(() -> ConnectionLimits.builder().maxConnections(-1))
         .hasMessage("maxConnections: -1 (expected: >= 0)");
   }
 

@@ -38,7 +38,10 @@ class MaxConnectionsTest {
   void start() {
     guards =
         StabilityServer.create(
-            ServerConfig.builder().maxConnections(MAX).meterRegistry(registry).build());
+            ServerConfig.builder()
+                .connectionLimits(ConnectionLimits.builder().maxConnections(MAX).build())
+                .meterRegistry(registry)
+                .build());
     group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     channel =
         guards

@@ -33,7 +33,11 @@ class PipelinedDispatchTest {
   @Test
   void aThousandPipelinedRequestsAreDecodedOnlyUpToThePipeliningLimitAtOnce() {
     server =
-        new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+        new Embedded(
+            ServerConfig.builder()
+                .connectionLimits(ConnectionLimits.builder().maxPipelinedRequests(16).build())
+                .build(),
+            new Handlers.Echo());
     server
         .channel
         .pipeline()
@@ -49,7 +53,11 @@ class PipelinedDispatchTest {
   @Test
   void pipelinedRequestsAreDispatchedABoundedNumberPerTurnAndAllAnswered() {
     server =
-        new Embedded(ServerConfig.builder().maxPipelinedRequests(16).build(), new Handlers.Echo());
+        new Embedded(
+            ServerConfig.builder()
+                .connectionLimits(ConnectionLimits.builder().maxPipelinedRequests(16).build())
+                .build(),
+            new Handlers.Echo());
     server
         .channel
         .pipeline()

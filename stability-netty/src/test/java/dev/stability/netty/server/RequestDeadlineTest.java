@@ -22,7 +22,8 @@ class RequestDeadlineTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerConfig config =
       ServerConfig.builder()
-          .defaultRequestTimeout(Duration.ofMillis(500))
+          .requestDeadlines(
+              RequestDeadlines.builder().defaultRequestTimeout(Duration.ofMillis(500)).build())
           .meterRegistry(registry)
           .build();
   private final List<RequestContext> seen = new ArrayList<>();
@@ -94,7 +95,12 @@ class RequestDeadlineTest {
   void timeoutStatusIsConfigurable() {
     server =
         new Embedded(
-            config.toBuilder().timeoutStatus(HttpResponseStatus.SERVICE_UNAVAILABLE).build(),
+            config.toBuilder()
+                .requestDeadlines(
+                    config.requestDeadlines().toBuilder()
+                        .timeoutStatus(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                        .build())
+                .build(),
             new Recorder());
     server.send(Embedded.get("/slow"));
     server.advance(500);
@@ -125,7 +131,11 @@ class RequestDeadlineTest {
     server =
         new Embedded(
             config.toBuilder()
-                .requestTimeouts(r -> r.uri().startsWith("/report") ? Duration.ofSeconds(2) : null)
+                .requestDeadlines(
+                    config.requestDeadlines().toBuilder()
+                        .requestTimeouts(
+                            r -> r.uri().startsWith("/report") ? Duration.ofSeconds(2) : null)
+                        .build())
                 .build(),
             new Recorder());
     server.send(Embedded.get("/report"));
@@ -220,10 +230,13 @@ class RequestDeadlineTest {
     server =
         new Embedded(
             config.toBuilder()
-                .inboundDeadlinePolicy(
-                    dev.stability.context.wire.InboundDeadlinePolicy.builder()
-                        .maxTimeout(Duration.ofSeconds(2))
-                        .defaultTimeout(Duration.ofSeconds(1))
+                .requestDeadlines(
+                    config.requestDeadlines().toBuilder()
+                        .inboundDeadlinePolicy(
+                            dev.stability.context.wire.InboundDeadlinePolicy.builder()
+                                .maxTimeout(Duration.ofSeconds(2))
+                                .defaultTimeout(Duration.ofSeconds(1))
+                                .build())
                         .build())
                 .build(),
             new Recorder());
@@ -238,9 +251,12 @@ class RequestDeadlineTest {
     server =
         new Embedded(
             config.toBuilder()
-                .inboundDeadlinePolicy(
-                    dev.stability.context.wire.InboundDeadlinePolicy.builder()
-                        .trust(dev.stability.context.wire.TrustPolicy.STRIP)
+                .requestDeadlines(
+                    config.requestDeadlines().toBuilder()
+                        .inboundDeadlinePolicy(
+                            dev.stability.context.wire.InboundDeadlinePolicy.builder()
+                                .trust(dev.stability.context.wire.TrustPolicy.STRIP)
+                                .build())
                         .build())
                 .build(),
             new SimpleChannelInboundHandler<FullHttpRequest>() {

@@ -31,7 +31,10 @@ class ServerDocSnippetTest {
       StabilityServer stability =
           StabilityServer.create(
               ServerConfig.builder()
-                  .defaultRequestTimeout(Duration.ofSeconds(2))
+                  .requestDeadlines(
+                      RequestDeadlines.builder()
+                          .defaultRequestTimeout(Duration.ofSeconds(2))
+                          .build())
                   .meterRegistry(registry)
                   .build());
 

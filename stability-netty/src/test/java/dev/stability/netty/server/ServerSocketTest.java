@@ -97,10 +97,15 @@ class ServerSocketTest {
     offload = Executors.newFixedThreadPool(2);
     ServerConfig config =
         ServerConfig.builder()
-            .defaultRequestTimeout(Duration.ofMillis(DEADLINE_MS))
-            .headerReadTimeout(Duration.ofMillis(HEADER_TIMEOUT_MS))
-            .maxInitialLineLength(256)
-            .maxHeaderSize(512)
+            .codecLimits(CodecLimits.builder().maxInitialLineLength(256).maxHeaderSize(512).build())
+            .connectionLimits(
+                ConnectionLimits.builder()
+                    .headerReadTimeout(Duration.ofMillis(HEADER_TIMEOUT_MS))
+                    .build())
+            .requestDeadlines(
+                RequestDeadlines.builder()
+                    .defaultRequestTimeout(Duration.ofMillis(DEADLINE_MS))
+                    .build())
             .meterRegistry(registry)
             .build();
     server =

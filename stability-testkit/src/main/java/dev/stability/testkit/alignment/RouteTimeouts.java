@@ -21,11 +21,14 @@ final class RouteTimeouts {
     try {
       t =
           config
+              .requestDeadlines()
               .requestTimeouts()
               .timeoutFor(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, path));
     } catch (RuntimeException e) {
       t = null;
     }
-    return t == null || t.isNegative() || t.isZero() ? config.defaultRequestTimeout() : t;
+    return t == null || t.isNegative() || t.isZero()
+        ? config.requestDeadlines().defaultRequestTimeout()
+        : t;
   }
 }

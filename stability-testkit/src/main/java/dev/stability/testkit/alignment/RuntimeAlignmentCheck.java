@@ -59,7 +59,7 @@ public final class RuntimeAlignmentCheck {
     this.server = server;
     this.handler = handler;
     this.client = client;
-    this.callerTimeout = server.defaultRequestTimeout().multipliedBy(2);
+    this.callerTimeout = server.requestDeadlines().defaultRequestTimeout().multipliedBy(2);
   }
 
   /**

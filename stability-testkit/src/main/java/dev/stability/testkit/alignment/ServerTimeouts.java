@@ -43,25 +43,25 @@ public final class ServerTimeouts {
    */
   public static ServerTimeouts from(ServerConfig config) {
     Objects.requireNonNull(config, "config");
-    return from(config, config.defaultRequestTimeout());
+    return from(config, config.requestDeadlines().defaultRequestTimeout());
   }
 
   private static ServerTimeouts from(ServerConfig config, Duration requestTimeout) {
     Builder b =
         builder()
             .requestTimeout(requestTimeout)
-            .maxRequestTimeout(config.inboundDeadlinePolicy().maxTimeout())
-            .headerReadTimeout(config.headerReadTimeout());
-    if (!config.idleTimeout().isZero()) {
-      b.keepAliveTimeout(config.idleTimeout());
+            .maxRequestTimeout(config.requestDeadlines().inboundDeadlinePolicy().maxTimeout())
+            .headerReadTimeout(config.connectionLimits().headerReadTimeout());
+    if (!config.connectionLimits().idleTimeout().isZero()) {
+      b.keepAliveTimeout(config.connectionLimits().idleTimeout());
     }
     return b.build();
   }
 
   /**
    * Returns the timeouts one route of a stability server works to: its {@link
-   * ServerConfig#requestTimeouts()} answer for {@code method} and {@code path}, or the default when
-   * it answers none.
+   * dev.stability.netty.server.RequestDeadlines#requestTimeouts()} answer for {@code method} and
+   * {@code path}, or the default when it answers none.
    *
    * @param config the server configuration
    * @param method the route's method, e.g. {@code GET}

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.testkit.upstream.FaultyUpstream;
 import java.time.Duration;
@@ -18,8 +20,9 @@ class RuntimeAlignmentCheckTest {
 
   private static ServerConfig server(Duration requestTimeout) {
     return ServerConfig.builder()
-        .defaultRequestTimeout(requestTimeout)
-        .headerReadTimeout(requestTimeout.dividedBy(2))
+        .connectionLimits(
+            ConnectionLimits.builder().headerReadTimeout(requestTimeout.dividedBy(2)).build())
+        .requestDeadlines(RequestDeadlines.builder().defaultRequestTimeout(requestTimeout).build())
         .build();
   }
 

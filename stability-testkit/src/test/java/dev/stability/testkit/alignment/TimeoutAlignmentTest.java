@@ -11,6 +11,8 @@ import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.PhaseTimeouts;
 import dev.stability.netty.client.PoolConfig;
 import dev.stability.netty.client.RetryPolicy;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,8 +74,11 @@ class TimeoutAlignmentTest {
   void aRouteTimeoutFromRequestTimeoutsIsTheServerLayerOfThatRoute() {
     ServerConfig config =
         ServerConfig.builder()
-            .defaultRequestTimeout(ofSeconds(2))
-            .requestTimeouts(r -> r.uri().startsWith("/export") ? ofSeconds(30) : null)
+            .requestDeadlines(
+                dev.stability.netty.server.RequestDeadlines.builder()
+                    .defaultRequestTimeout(ofSeconds(2))
+                    .requestTimeouts(r -> r.uri().startsWith("/export") ? ofSeconds(30) : null)
+                    .build())
             .build();
     assertThat(ServerTimeouts.forRoute(config, "GET", "/export/all").requestTimeout())
         .isEqualTo(ofSeconds(30));
@@ -215,13 +220,19 @@ class TimeoutAlignmentTest {
   void realConfigsAreReadThroughTheirGetters() {
     ServerConfig server =
         ServerConfig.builder()
-            .defaultRequestTimeout(ofSeconds(2))
-            .headerReadTimeout(ofSeconds(1))
-            .idleTimeout(ofSeconds(15))
-            .inboundDeadlinePolicy(
-                InboundDeadlinePolicy.builder()
-                    .maxTimeout(ofSeconds(5))
-                    .defaultTimeout(ofSeconds(2))
+            .connectionLimits(
+                ConnectionLimits.builder()
+                    .headerReadTimeout(ofSeconds(1))
+                    .idleTimeout(ofSeconds(15))
+                    .build())
+            .requestDeadlines(
+                RequestDeadlines.builder()
+                    .defaultRequestTimeout(ofSeconds(2))
+                    .inboundDeadlinePolicy(
+                        InboundDeadlinePolicy.builder()
+                            .maxTimeout(ofSeconds(5))
+                            .defaultTimeout(ofSeconds(2))
+                            .build())
                     .build())
             .build();
     HttpClientConfig client =
@@ -284,7 +295,11 @@ class TimeoutAlignmentTest {
 
   @Test
   void serverWithoutKeepAliveLeavesItUnknown() {
-    ServerConfig noIdle = ServerConfig.builder().idleTimeout(java.time.Duration.ZERO).build();
+    ServerConfig noIdle =
+        ServerConfig.builder()
+            .connectionLimits(
+                ConnectionLimits.builder().idleTimeout(java.time.Duration.ZERO).build())
+            .build();
     assertThat(ServerTimeouts.from(noIdle).keepAliveTimeout()).isEmpty();
   }
 

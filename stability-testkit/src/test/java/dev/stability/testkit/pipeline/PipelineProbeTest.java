@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.TrackedRequest;
+import dev.stability.netty.server.ConnectionLimits;
+import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import dev.stability.testkit.VirtualTimeExtension;
@@ -141,8 +143,10 @@ class PipelineProbeTest {
     StabilityServer guards =
         StabilityServer.create(
             ServerConfig.builder()
-                .defaultRequestTimeout(Duration.ofSeconds(2))
-                .headerReadTimeout(Duration.ofSeconds(1))
+                .connectionLimits(
+                    ConnectionLimits.builder().headerReadTimeout(Duration.ofSeconds(1)).build())
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(Duration.ofSeconds(2)).build())
                 .build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());
@@ -168,8 +172,10 @@ class PipelineProbeTest {
     StabilityServer guards =
         StabilityServer.create(
             ServerConfig.builder()
-                .defaultRequestTimeout(Duration.ofSeconds(2))
-                .headerReadTimeout(Duration.ofSeconds(1))
+                .connectionLimits(
+                    ConnectionLimits.builder().headerReadTimeout(Duration.ofSeconds(1)).build())
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(Duration.ofSeconds(2)).build())
                 .build());
     EmbeddedChannel ch = time.channel();
     guards.install(ch.pipeline());
