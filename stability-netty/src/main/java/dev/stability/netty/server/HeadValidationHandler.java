@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import java.util.List;
+import java.util.Iterator;
 
 /**
  * Checks each decoded request head against the rules Netty's decoder leaves to the server: the
@@ -25,8 +25,8 @@ import java.util.List;
  */
 final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
   private final HttpMethods methods;
-  private boolean
-      rejected; // a head failed: the connection is being answered and closed, drop the rest
+  // a head failed: the connection is being answered and closed, drop the rest
+  private boolean rejected;
 
   /**
    * Creates the validator of one connection.
@@ -62,8 +62,7 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
   InvalidHeadException check(HttpRequest request) {
     HttpVersion version = request.protocolVersion();
     // Netty returns its constants only for the exact bytes "HTTP/1.1" and "HTTP/1.0"; any other
-    // spelling it
-    // accepted ("http/1.1", "HTTP/2.0") is a new instance, upper-cased (pinned by
+    // spelling it accepted ("http/1.1", "HTTP/2.0") is a new instance, upper-cased (pinned by
     // HeadValidationHandlerTest)
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
       if (version.majorVersion() != 1) {
@@ -75,8 +74,8 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
         return new InvalidHeadException(
             HttpResponseStatus.BAD_REQUEST, "version not spelled HTTP/1.x");
       }
-      request.setProtocolVersion(
-          HttpVersion.HTTP_1_1); // a later 1.x minor is served as 1.1 (RFC 9110 2.5)
+      // a later 1.x minor is served as 1.1 (RFC 9110 2.5)
+      request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
     String target = request.uri();
     int bad = RequestTargets.firstInvalidByte(target);
@@ -91,16 +90,20 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     if (!methods.accepts(method)) {
       return new InvalidHeadException(HttpResponseStatus.NOT_IMPLEMENTED, "method not implemented");
     }
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      return new InvalidHeadException(
-          HttpResponseStatus.BAD_REQUEST, hosts.size() + " Host headers");
-    }
-    if (hosts.isEmpty() && request.protocolVersion() == HttpVersion.HTTP_1_1) {
+    // walks the Host values without building a list; the count is taken only for the rejection
+    Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+    if (hosts.hasNext()) {
+      String host = hosts.next();
+      if (hosts.hasNext()) {
+        return new InvalidHeadException(
+            HttpResponseStatus.BAD_REQUEST,
+            request.headers().getAll(HttpHeaderNames.HOST).size() + " Host headers");
+      }
+      if (!RequestTargets.isValidHost(host, true)) {
+        return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "invalid Host header");
+      }
+    } else if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
       return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "no Host header");
-    }
-    if (!hosts.isEmpty() && !RequestTargets.isValidHost(hosts.get(0), true)) {
-      return new InvalidHeadException(HttpResponseStatus.BAD_REQUEST, "invalid Host header");
     }
     return checkForm(request, target);
   }
