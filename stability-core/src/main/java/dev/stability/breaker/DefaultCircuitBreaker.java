@@ -450,11 +450,6 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return s instanceof HalfOpenState ? ((HalfOpenState) s).leasesOut() : 0;
   }
 
-  // Visible for testing: the deadline estimate last computed, -1 with too few calls.
-  long latencyEstimateNanos() {
-    return estimateNanos;
-  }
-
   @Override
   public String toString() {
     return "CircuitBreaker(" + name + ", " + state.get().kind + ")";

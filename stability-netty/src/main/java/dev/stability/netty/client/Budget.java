@@ -44,11 +44,6 @@ final class Budget {
     return new Budget(ticker, ctx, bounded, deadline, marginNanos);
   }
 
-  /** Returns the attempt's remaining time, {@link Long#MAX_VALUE} when unbounded. */
-  long attemptRemainingNanos() {
-    return bounded ? deadlineNanos - ticker.nanoTime() : Long.MAX_VALUE;
-  }
-
   /** Returns the request's remaining deadline for messages, {@link Long#MAX_VALUE} without one. */
   long requestRemainingNanos() {
     return ctx != null && ctx.hasDeadline() ? ctx.remainingNanos() : Long.MAX_VALUE;

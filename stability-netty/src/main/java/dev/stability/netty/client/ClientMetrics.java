@@ -66,44 +66,20 @@ final class ClientMetrics {
   }
 
   void phaseTimeout(String host, CallPhase phase) {
-    if (registry != null) {
-      Counter.builder("http.client.phase.timeouts")
-          .tag("host", host)
-          .tag("phase", phase.name())
-          .register(registry)
-          .increment();
-    }
+    count("http.client.phase.timeouts", "host", host, "phase", phase.name());
   }
 
   void malformedResponse(String host, CallPhase phase) {
-    if (registry != null) {
-      Counter.builder("http.client.malformed.responses")
-          .tag("host", host)
-          .tag("phase", phase.name())
-          .register(registry)
-          .increment();
-    }
+    count("http.client.malformed.responses", "host", host, "phase", phase.name());
   }
 
   void retry(String host, String reason) {
-    if (registry != null) {
-      Counter.builder("http.client.retries")
-          .tag("host", host)
-          .tag("reason", reason)
-          .register(registry)
-          .increment();
-    }
+    count("http.client.retries", "host", host, "reason", reason);
   }
 
   /** A retry not sent: {@code breaker_open} or {@code budget_exhausted}. */
   void retrySkipped(String host, String reason) {
-    if (registry != null) {
-      Counter.builder("http.client.retries.skipped")
-          .tag("host", host)
-          .tag("reason", reason)
-          .register(registry)
-          .increment();
-    }
+    count("http.client.retries.skipped", "host", host, "reason", reason);
   }
 
   /** A call rejected locally by the adaptive throttle, before sending. */
@@ -123,6 +99,12 @@ final class ClientMetrics {
   private void count(String name, String tag, String value) {
     if (registry != null) {
       Counter.builder(name).tag(tag, value).register(registry).increment();
+    }
+  }
+
+  private void count(String name, String tag, String value, String tag2, String value2) {
+    if (registry != null) {
+      Counter.builder(name).tag(tag, value).tag(tag2, value2).register(registry).increment();
     }
   }
 

@@ -85,9 +85,4 @@ final class SlidingCounters {
     }
     return total;
   }
-
-  /** Returns the length of one slice in nanoseconds. */
-  long sliceNanos() {
-    return sliceNanos;
-  }
 }
