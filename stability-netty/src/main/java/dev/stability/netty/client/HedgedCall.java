@@ -69,7 +69,6 @@ final class HedgedCall<T> {
   }
 
   private void launch(int index) {
-    long startNanos = scheduler.ticker().nanoTime();
     CompletableFuture<T> f;
     try {
       f = attempts.start(index);
@@ -93,7 +92,7 @@ final class HedgedCall<T> {
       attempts.cancel(index, f);
     }
     CompletableFuture<T> attempt = f;
-    attempt.whenComplete((v, e) -> onComplete(index, startNanos, v, e));
+    attempt.whenComplete((v, e) -> onComplete(index, v, e));
   }
 
   /**
@@ -148,7 +147,7 @@ final class HedgedCall<T> {
     launch(index);
   }
 
-  private void onComplete(int index, long startNanos, T answer, Throwable error) {
+  private void onComplete(int index, T answer, Throwable error) {
     Throwable failure =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     boolean good = failure == null && isGood(answer);
@@ -192,7 +191,8 @@ final class HedgedCall<T> {
     release(discard);
     release(superseded);
     if (won) {
-      scheduler.latencies().record(scheduler.ticker().nanoTime() - startNanos);
+      // no latency sample here: CallExecution records every attempt that ends below 500, the winner
+      // included, and a second sample of the winner would skew the hedge delay's percentile
       // losers first: whoever reacts to the result finds their connections already closed
       cancel(losers);
       if (!result.complete(answer)) {
