@@ -121,36 +121,32 @@ public final class CircuitBreakerConfig {
     return new Builder(this);
   }
 
-  /** Returns the kind of sliding window. @return the window type */
+  /** Returns the kind of sliding window. */
   public WindowType windowType() {
     return windowType;
   }
 
-  /** Returns the number of calls in a count-based window. @return the size */
+  /** Returns the number of calls in a count-based window; unused by a time-based one. */
   public int windowSize() {
     return windowSize;
   }
 
-  /** Returns the number of buckets of a time-based window. @return the bucket count */
+  /** Returns the number of buckets of a time-based window; unused by a count-based one. */
   public int bucketCount() {
     return bucketCount;
   }
 
-  /** Returns the width of one bucket of a time-based window. @return the width */
+  /** Returns the width of one bucket of a time-based window. */
   public Duration bucketWidth() {
     return bucketWidth;
   }
 
-  /**
-   * Returns the failure rate, in (0, 1], at or above which the breaker trips. @return the threshold
-   */
+  /** Returns the failure rate, in (0, 1], at or above which the breaker trips. */
   public double failureRateThreshold() {
     return failureRateThreshold;
   }
 
-  /**
-   * Returns how many calls the window needs before the failure rate is judged. @return the minimum
-   */
+  /** Returns how many calls the window needs before the failure rate is judged. */
   public int failureMinimumCalls() {
     return failureMinimumCalls;
   }
@@ -163,10 +159,7 @@ public final class CircuitBreakerConfig {
     return slowCallDuration;
   }
 
-  /**
-   * Returns the slow-call rate, in (0, 1], at or above which the breaker trips. @return the
-   * threshold
-   */
+  /** Returns the slow-call rate, in (0, 1], at or above which the breaker trips. */
   public double slowCallRateThreshold() {
     return slowCallRateThreshold;
   }
@@ -187,7 +180,7 @@ public final class CircuitBreakerConfig {
     return latencyPercentile;
   }
 
-  /** Returns the latency the percentile must stay below. @return the threshold */
+  /** Returns the latency the percentile must stay below. */
   public Duration latencyThreshold() {
     return latencyThreshold;
   }
@@ -200,17 +193,17 @@ public final class CircuitBreakerConfig {
     return latencyMinimumCalls;
   }
 
-  /** Returns the first wait in the OPEN state. @return the base wait */
+  /** Returns the first wait in the OPEN state. */
   public Duration waitInOpenState() {
     return waitInOpenState;
   }
 
-  /** Returns the cap of the backed-off wait in the OPEN state. @return the maximum wait */
+  /** Returns the cap of the backed-off wait in the OPEN state. */
   public Duration maxWaitInOpenState() {
     return maxWaitInOpenState;
   }
 
-  /** Returns the factor the wait grows by each time a probe fails. @return the multiplier */
+  /** Returns the factor, 1 or more, the OPEN wait grows by each time a probe fails. */
   public double backoffMultiplier() {
     return backoffMultiplier;
   }
@@ -223,20 +216,17 @@ public final class CircuitBreakerConfig {
     return jitterFactor;
   }
 
-  /** Returns how many probes one HALF_OPEN round admits. @return the probe count */
+  /** Returns how many probes one HALF_OPEN round admits. */
   public int permittedProbes() {
     return permittedProbes;
   }
 
-  /** Returns how many successful probes close the breaker. @return the success count */
+  /** Returns how many successful probes close the breaker. */
   public int successesToClose() {
     return successesToClose;
   }
 
-  /**
-   * Returns how long a probe lease lives before it is taken back and counted as failed. @return the
-   * timeout
-   */
+  /** Returns how long a probe lease lives before it is taken back and counted as failed. */
   public Duration probeTimeout() {
     return probeTimeout;
   }
@@ -249,34 +239,27 @@ public final class CircuitBreakerConfig {
     return deadlineAware;
   }
 
-  /**
-   * Returns the latency percentile a caller's remaining time is compared with. @return the quantile
-   */
+  /** Returns the latency quantile, in (0, 1), a caller's remaining time is compared with. */
   public double deadlinePercentile() {
     return deadlinePercentile;
   }
 
-  /**
-   * Returns the predicate that decides which exceptions count as failures. @return the predicate
-   */
+  /** Returns the predicate that decides which exceptions count as failures. */
   public Predicate<Throwable> failurePredicate() {
     return failurePredicate;
   }
 
-  /** Returns the predicate that decides which results count as failures. @return the predicate */
+  /** Returns the predicate that decides which results count as failures. */
   public Predicate<Object> resultFailurePredicate() {
     return resultFailurePredicate;
   }
 
-  /**
-   * Returns the predicate that decides which HTTP status codes count as failures. @return the
-   * predicate
-   */
+  /** Returns the predicate that decides which HTTP status codes count as failures. */
   public IntPredicate statusFailurePredicate() {
     return statusFailurePredicate;
   }
 
-  /** Returns the ticker that times the breaker. @return the ticker */
+  /** Returns the ticker that times the breaker. */
   public Ticker ticker() {
     return ticker;
   }

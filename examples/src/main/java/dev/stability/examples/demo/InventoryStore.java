@@ -95,7 +95,7 @@ final class InventoryStore implements AutoCloseable {
     }
   }
 
-  /** Returns how many queries the deadline stopped. @return the count */
+  /** Returns how many queries the deadline stopped. */
   long cancelledQueries() {
     return cancelled.get();
   }

@@ -56,7 +56,7 @@ public final class Call {
     this.headers = headers;
   }
 
-  /** Returns the service handling the call. @return the service */
+  /** Returns the service handling the call. */
   public HttpService service() {
     return service;
   }
@@ -69,12 +69,12 @@ public final class Call {
     return context;
   }
 
-  /** Returns the path without the query. @return the path */
+  /** Returns the path without the query. */
   public String path() {
     return path;
   }
 
-  /** Returns the request headers. @return the headers */
+  /** Returns the request headers. */
   public HttpHeaders headers() {
     return headers;
   }
@@ -145,7 +145,7 @@ public final class Call {
     return v;
   }
 
-  /** Returns the connection's event loop. @return the executor */
+  /** Returns the connection's event loop. */
   public EventExecutor executor() {
     return ctx.executor();
   }
