@@ -151,10 +151,7 @@ public final class CircuitBreakerConfig {
     return failureMinimumCalls;
   }
 
-  /**
-   * Returns the duration from which a call, finished or still in flight, counts as slow. @return
-   * the duration
-   */
+  /** Returns the duration from which a call, finished or still in flight, counts as slow. */
   public Duration slowCallDuration() {
     return slowCallDuration;
   }
@@ -164,18 +161,12 @@ public final class CircuitBreakerConfig {
     return slowCallRateThreshold;
   }
 
-  /**
-   * Returns how many calls (in flight included) are needed before the slow rate is judged. @return
-   * the minimum
-   */
+  /** Returns how many calls (in flight included) are needed before the slow rate is judged. */
   public int slowCallMinimumCalls() {
     return slowCallMinimumCalls;
   }
 
-  /**
-   * Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. @return
-   * the quantile
-   */
+  /** Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. */
   public double latencyPercentile() {
     return latencyPercentile;
   }
@@ -185,10 +176,7 @@ public final class CircuitBreakerConfig {
     return latencyThreshold;
   }
 
-  /**
-   * Returns how many calls the window needs before the percentile is judged or estimated. @return
-   * the minimum
-   */
+  /** Returns how many calls the window needs before the percentile is judged or estimated. */
   public int latencyMinimumCalls() {
     return latencyMinimumCalls;
   }
@@ -208,10 +196,7 @@ public final class CircuitBreakerConfig {
     return backoffMultiplier;
   }
 
-  /**
-   * Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. @return
-   * the jitter
-   */
+  /** Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. */
   public double jitterFactor() {
     return jitterFactor;
   }
@@ -231,10 +216,7 @@ public final class CircuitBreakerConfig {
     return probeTimeout;
   }
 
-  /**
-   * Returns whether calls whose deadline is shorter than the recent latency are rejected. @return
-   * the flag
-   */
+  /** Returns whether calls whose deadline is shorter than the recent latency are rejected. */
   public boolean deadlineAware() {
     return deadlineAware;
   }

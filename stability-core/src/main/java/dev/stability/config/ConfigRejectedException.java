@@ -54,10 +54,7 @@ public final class ConfigRejectedException extends IllegalArgumentException {
     return origin;
   }
 
-  /**
-   * Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. @return
-   * the reason
-   */
+  /** Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. */
   public String reason() {
     return reason;
   }

@@ -100,10 +100,7 @@ final class InventoryStore implements AutoCloseable {
     return cancelled.get();
   }
 
-  /**
-   * Returns the connections in use: 0 once every request ended, cancelled ones included. @return
-   * the count
-   */
+  /** Returns the connections in use: 0 once every request ended, cancelled ones included. */
   int activeConnections() {
     return pool.getActiveConnections();
   }

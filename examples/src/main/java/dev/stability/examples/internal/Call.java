@@ -61,10 +61,7 @@ public final class Call {
     return service;
   }
 
-  /**
-   * Returns the request's context, created by the server guard with the request's deadline. @return
-   * it
-   */
+  /** Returns the request's context, created by the server guard with the request's deadline. */
   public RequestContext context() {
     return context;
   }

@@ -57,8 +57,8 @@ public final class InboundDeadline {
   }
 
   /**
-   * Returns what the caller asked for before capping, or {@code -1} when it asked nothing. @return
-   * nanos
+   * Returns what the caller asked for before capping, in nanoseconds, or {@code -1} when it asked
+   * nothing.
    */
   public long requestedNanos() {
     return requestedNanos;

@@ -139,18 +139,12 @@ public final class HttpClientConfig {
     return sendGrpcTimeout;
   }
 
-  /**
-   * Returns the header carrying the attempt number (1 for the first), or empty for none. @return
-   * the name
-   */
+  /** Returns the header carrying the attempt number (1 for the first), or empty for none. */
   public String attemptHeaderName() {
     return attemptHeaderName;
   }
 
-  /**
-   * Returns whether TLS trusts every certificate and skips hostname checks: for tests only. @return
-   * the flag
-   */
+  /** Returns whether TLS trusts every certificate and skips hostname checks: for tests only. */
   public boolean insecureTrustAllCertificates() {
     return insecureTrustAllCertificates;
   }
@@ -184,10 +178,7 @@ public final class HttpClientConfig {
     return outlierDetection;
   }
 
-  /**
-   * Returns the header carrying the request id on every request sent, or empty for none. @return
-   * the name
-   */
+  /** Returns the header carrying the request id on every request sent, or empty for none. */
   public String requestIdHeaderName() {
     return requestIdHeaderName;
   }
