@@ -55,7 +55,7 @@ public final class PhaseTimeouts {
     return limits.get(Objects.requireNonNull(phase, "phase"));
   }
 
-  /** Returns the DNS resolution limit. */
+  /** Returns the DNS resolution limit; an upper bound, the deadline may cut it shorter. */
   public Duration dns() {
     return limits.get(CallPhase.DNS);
   }
@@ -128,42 +128,42 @@ public final class PhaseTimeouts {
       return this;
     }
 
-    /** Sets the DNS limit: a positive duration. */
+    /** Sets the DNS resolution limit: positive; default 2 s. */
     public Builder dns(Duration limit) {
       return limit(CallPhase.DNS, limit);
     }
 
-    /** Sets the acquire limit: a positive duration. */
+    /** Sets the pool acquire limit: positive; default 1 s. */
     public Builder acquire(Duration limit) {
       return limit(CallPhase.ACQUIRE, limit);
     }
 
-    /** Sets the connect limit: a positive duration. */
+    /** Sets the TCP connect limit: positive; default 2 s. */
     public Builder connect(Duration limit) {
       return limit(CallPhase.CONNECT, limit);
     }
 
-    /** Sets the TLS handshake limit: a positive duration. */
+    /** Sets the TLS handshake limit: positive; default 5 s. */
     public Builder tls(Duration limit) {
       return limit(CallPhase.TLS, limit);
     }
 
-    /** Sets the write limit: a positive duration. */
+    /** Sets the request write limit: positive; default 10 s. */
     public Builder write(Duration limit) {
       return limit(CallPhase.WRITE, limit);
     }
 
-    /** Sets the time-to-first-byte limit: a positive duration. */
+    /** Sets the limit until the response headers arrived: positive; default 10 s. */
     public Builder responseHeaders(Duration limit) {
       return limit(CallPhase.RESPONSE_HEADERS, limit);
     }
 
-    /** Sets the total body limit: a positive duration. */
+    /** Sets the limit on the whole body read: positive; default 30 s. */
     public Builder bodyTotal(Duration limit) {
       return limit(CallPhase.BODY, limit);
     }
 
-    /** Sets the longest gap between two body reads: a positive duration. */
+    /** Sets the longest gap between two body reads: positive; default 10 s. */
     public Builder bodyGap(Duration limit) {
       this.bodyGap = requirePositive("bodyGap", limit);
       return this;

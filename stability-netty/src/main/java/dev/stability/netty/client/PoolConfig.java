@@ -132,7 +132,7 @@ public final class PoolConfig {
 
     Builder() {}
 
-    /** Sets the connection limit per host: at least 1. */
+    /** Sets the most connections to one host, idle ones included: at least 1; default 64. */
     public Builder maxConnections(int value) {
       if (value < 1) {
         throw new IllegalArgumentException("maxConnections: " + value + " (expected: >= 1)");
@@ -141,7 +141,7 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the pending-acquire limit per host: at least 0. */
+    /** Sets the most callers waiting for a connection to one host: at least 0; default 256. */
     public Builder maxPendingAcquires(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxPendingAcquires: " + value + " (expected: >= 0)");
@@ -150,7 +150,7 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the idle connection limit per host (default: maxConnections): >= 0. */
+    /** Sets the most idle connections kept per host: at least 0; default {@code maxConnections}. */
     public Builder maxIdle(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxIdle: " + value + " (expected: >= 0)");
@@ -159,19 +159,19 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the idle timeout: positive, below the server's keep-alive. */
+    /** Sets the idle timeout: positive and below the server's keep-alive; default 10 s. */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = requirePositive("idleTimeout", value);
       return this;
     }
 
-    /** Sets the max lifetime: positive. */
+    /** Sets the longest a connection is reused, before jitter: positive; default 5 min. */
     public Builder maxLifetime(Duration value) {
       this.maxLifetime = requirePositive("maxLifetime", value);
       return this;
     }
 
-    /** Sets the lifetime jitter: between 0 and 0.5. */
+    /** Sets the lifetime jitter: between 0 and 0.5; default 0.1. */
     public Builder lifetimeJitter(double value) {
       if (!(value >= 0 && value <= 0.5)) {
         throw new IllegalArgumentException(
@@ -181,13 +181,13 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the eviction interval: positive. */
+    /** Sets how often idle connections are checked for eviction: positive; default 1 s. */
     public Builder evictionInterval(Duration value) {
       this.evictionInterval = requirePositive("evictionInterval", value);
       return this;
     }
 
-    /** Sets whether pooled connections are checked on acquire. */
+    /** Sets whether pooled connections are checked on acquire; default {@code true}. */
     public Builder healthCheckOnAcquire(boolean value) {
       this.healthCheckOnAcquire = value;
       return this;
