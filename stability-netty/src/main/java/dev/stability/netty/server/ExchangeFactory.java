@@ -1,6 +1,7 @@
 package dev.stability.netty.server;
 
 import dev.stability.context.RequestContext;
+import dev.stability.context.TraceParent;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadline;
 import dev.stability.context.wire.InboundDeadlinePolicy;
@@ -22,10 +23,12 @@ import org.slf4j.Logger;
 /**
  * Starts the exchange of a request head for one connection: its id, its timeout (a trusted header,
  * the route, or the default) and its context, a root with the deadline carrying the phase timeline,
- * the exchange and the guard binding. Confined to the channel's event loop.
+ * the exchange, a valid incoming {@code traceparent} and the guard binding. Confined to the
+ * channel's event loop.
  */
 final class ExchangeFactory {
   private static final Logger log = Http1ExchangeHandler.log;
+  private static final AsciiString TRACEPARENT = AsciiString.cached(TraceParent.HEADER);
 
   private final ServerConfig config;
   private final Guard guard;
@@ -81,11 +84,13 @@ final class ExchangeFactory {
             .build();
     // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
     // the deadline
-    ex.context =
-        guard.bind(
-            ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex),
-            Guard.UNKNOWN_ROUTE,
-            ServerExchange::fail);
+    RequestContext values =
+        ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex);
+    String traceParent = request.headers().get(TRACEPARENT);
+    if (traceParent != null && TraceParent.isValid(traceParent)) {
+      values = values.withValue(TraceParent.KEY, traceParent); // forwarded by the client
+    }
+    ex.context = guard.bind(values, Guard.UNKNOWN_ROUTE, ServerExchange::fail);
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
   }
