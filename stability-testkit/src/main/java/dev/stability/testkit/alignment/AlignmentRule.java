@@ -61,12 +61,12 @@ public enum AlignmentRule {
     this.requirement = requirement;
   }
 
-  /** Returns the short name shown in failure tables. @return the id, e.g. {@code handler-margin} */
+  /** Returns the short name shown in failure tables, e.g. {@code handler-margin}. */
   public String id() {
     return id;
   }
 
-  /** Returns what must hold, in words. @return the requirement */
+  /** Returns what must hold, in words. */
   public String requirement() {
     return requirement;
   }

@@ -116,7 +116,7 @@ public final class HandlerBudget {
     return budget;
   }
 
-  /** Returns the smallest acceptable margin. @return the minimum */
+  /** Returns the smallest acceptable margin. */
   public Duration minimumMargin() {
     return minimumMargin;
   }
