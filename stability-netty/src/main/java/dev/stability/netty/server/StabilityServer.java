@@ -234,6 +234,11 @@ public final class StabilityServer {
                 + " (expected: none; the stability server provides it)");
       }
     }
+    if (tls != null) {
+      // first of all, before the sniffer: only plaintext reaches HTTP; and before the connection
+      // guard, which starts its timers once the handshake it finds here succeeded
+      tls.install(pipeline);
+    }
     String codec = lastCodecName(pipeline);
     if (codec == null) {
       pipeline.addLast(
@@ -257,9 +262,6 @@ public final class StabilityServer {
       pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
     TailHandler.keepLast(pipeline, tail);
-    if (tls != null) {
-      tls.install(pipeline); // first of all, before the sniffer: only plaintext reaches HTTP
-    }
     lifecycle.installed(pipeline.channel());
     return pipeline;
   }

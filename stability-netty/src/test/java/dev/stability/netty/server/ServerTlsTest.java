@@ -67,9 +67,17 @@ class ServerTlsTest {
   }
 
   private void start(ServerTls.Builder tls) throws InterruptedException {
+    start(tls, ConnectionLimits.ofDefaults());
+  }
+
+  private void start(ServerTls.Builder tls, ConnectionLimits limits) throws InterruptedException {
     server =
         StabilityServer.create(
-            ServerConfig.builder().meterRegistry(registry).tls(tls.build()).build());
+            ServerConfig.builder()
+                .meterRegistry(registry)
+                .connectionLimits(limits)
+                .tls(tls.build())
+                .build());
     serverChannel =
         server
             .bootstrap(
@@ -277,6 +285,29 @@ class ServerTlsTest {
       assertThat(ms).isBetween(250L, 4_000L);
     }
     awaitFailures("timeout", 2);
+  }
+
+  @Test
+  void theHttpTimersStartWhenTheHandshakeEndsNotAtTheConnect() throws Exception {
+    // a header deadline shorter than the handshake timeout: the handshake alone decides
+    start(
+        files().handshakeTimeout(Duration.ofMillis(1_000)),
+        ConnectionLimits.builder().headerReadTimeout(Duration.ofMillis(200)).build());
+    try (Socket silent = new Socket("127.0.0.1", port)) {
+      silent.setSoTimeout(5_000);
+      long start = System.nanoTime();
+      drainToEnd(silent.getInputStream());
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(900L, 4_000L);
+    }
+    awaitFailures("timeout", 1);
+    assertThat(
+            registry
+                .find("stability.server.connection.closes")
+                .tag("reason", "no_request")
+                .counter())
+        .isNull();
+    assertThat(getOverTls(jdkClient("TLS")))
+        .isEqualTo("echo /hello"); // and a real client is served
   }
 
   @Test
