@@ -44,6 +44,8 @@ import javax.net.ssl.SSLException;
  *   <tr><td>{@link LocallyThrottledException}</td><td>503</td><td>{@code locally_throttled}</td></tr>
  *   <tr><td>{@link RetryBudgetExhaustedException}</td><td>503</td><td>{@code retry_budget_exhausted}</td></tr>
  *   <tr><td>{@link ContextCancelledException} for {@code SHUTDOWN}</td><td>503</td><td>{@code shutdown}</td></tr>
+ *   <tr><td>{@link ClientClosedException} (a call after the client's close)</td><td>503</td>
+ *       <td>{@code client_closed}</td></tr>
  *   <tr><td>{@link ConnectFailedException}, {@link ConnectException} (refused, unreachable)</td><td>502</td>
  *       <td>{@code connect_failed}</td></tr>
  *   <tr><td>{@link PrematureCloseException}</td><td>502</td><td>{@code premature_close}</td></tr>
@@ -137,6 +139,9 @@ public final class UpstreamFailureStatus {
     }
     if (t instanceof PoolExhaustedException) {
       return new UpstreamFailureStatus(503, "pool_exhausted", t, null);
+    }
+    if (t instanceof ClientClosedException) {
+      return new UpstreamFailureStatus(503, "client_closed", t, null);
     }
     if (t instanceof LocallyThrottledException) {
       return new UpstreamFailureStatus(503, "locally_throttled", t, null);
