@@ -22,10 +22,7 @@ public record ServeTlsOptions(Path certificateChain, Path privateKey, Optional<P
     Objects.requireNonNull(clientCa, "clientCa");
   }
 
-  /**
-   * Returns the server's TLS settings: the files, and client certificates required with a client
-   * CA. @return the settings
-   */
+  /** The server's TLS settings: the files, and client certificates required with a client CA. */
   ServerTls serverTls() {
     ServerTls.Builder b = ServerTls.builder(certificateChain, privateKey);
     clientCa.ifPresent(ca -> b.clientAuth(ClientAuth.REQUIRE).trustedClientCertificates(ca));

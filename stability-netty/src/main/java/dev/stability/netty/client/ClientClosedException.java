@@ -24,7 +24,7 @@ public final class ClientClosedException extends StabilityHttpException {
     this.target = target;
   }
 
-  /** Returns the host the request was for. @return the host key, e.g. {@code http://orders:8080} */
+  /** The host key the request was for, e.g. {@code http://orders:8080}. */
   public String target() {
     return target;
   }
