@@ -229,7 +229,7 @@ final class CallExecution implements PhaseObserver {
     if (stale || cause instanceof PoolExhaustedException) {
       return AddressSelector.Result.NEUTRAL;
     }
-    if (cause instanceof ConnectFailedException) {
+    if (cause instanceof ConnectFailedException || cause instanceof TlsHandshakeException) {
       return AddressSelector.Result.CONNECT_FAILURE;
     }
     if (cause instanceof PhaseTimeoutException p) {
@@ -290,6 +290,7 @@ final class CallExecution implements PhaseObserver {
     }
     return cause instanceof PrematureCloseException
         || cause instanceof ConnectFailedException
+        || cause instanceof TlsHandshakeException // as when it was a raw SSLException (IOException)
         || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
