@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpHeaders;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call from {@code execute} to its future's completion: attempts, retries inside the budget,
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * host pool's event loop after {@link #start()}.
  */
 final class CallExecution implements PhaseObserver {
+  private static final Logger log = LoggerFactory.getLogger(CallExecution.class);
+
   private final ClientRuntime runtime;
   private final HostGroup group;
   private final HostPolicies policies;
@@ -38,6 +42,7 @@ final class CallExecution implements PhaseObserver {
   private long phaseLimitNanos;
   private Attempt current;
   private ScheduledFuture<?> retryTimer;
+  private DeadlineGuard deadlineGuard;
   private boolean budgetRefused;
 
   CallExecution(
@@ -67,12 +72,34 @@ final class CallExecution implements PhaseObserver {
     return future;
   }
 
-  /** Starts the first attempt; on the pool's loop. Never throws: a failure completes the future. */
+  /**
+   * Starts the first attempt; on the pool's loop. Arms the call's own {@link DeadlineGuard} first,
+   * so that nothing below can keep the call past its deadline.
+   *
+   * <p>Any failure completes the future, an {@link Error} too: Netty only logs what a task throws,
+   * and the caller would wait forever (a class of the context that failed to load in {@code
+   * ctx.onCancel} once hung a call this way, with no deadline timer armed either).
+   */
   void start() {
     try {
+      deadlineGuard = DeadlineGuard.arm(group.loop, ctx, this::deadlinePassed);
       doStart();
-    } catch (RuntimeException e) {
-      finish(null, e, "ERROR");
+    } catch (Throwable t) {
+      finish(null, t, "ERROR");
+      if (t instanceof VirtualMachineError fatal) {
+        throw fatal; // out of memory or stack: the caller knows, and the loop still logs it
+      }
+    }
+  }
+
+  /** The call's own deadline timer fired before anything else ended the call. */
+  private void deadlinePassed() {
+    if (!done) {
+      log.debug(
+          "call to {} still in phase {} after its deadline: ended by its deadline guard",
+          host,
+          phase);
+      abort(CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
     }
   }
 
@@ -147,19 +174,22 @@ final class CallExecution implements PhaseObserver {
       outcome = "CANCELLED";
     }
     Attempt a = current;
-    if (a != null) {
-      // a deadline that expires while the upstream works is the upstream's slowness; anything else
-      // is not
-      boolean upstreamSlow =
-          cause.reason() == CancelReason.DEADLINE_EXCEEDED
-              && phase != CallPhase.ACQUIRE
-              && phase != CallPhase.DNS;
-      if (upstreamSlow && !a.over) {
-        policies.throttle.onOutcome(false);
+    try {
+      if (a != null) {
+        // a deadline that expires while the upstream works is the upstream's slowness; anything
+        // else is not
+        boolean upstreamSlow =
+            cause.reason() == CancelReason.DEADLINE_EXCEEDED
+                && phase != CallPhase.ACQUIRE
+                && phase != CallPhase.DNS;
+        if (upstreamSlow && !a.over) {
+          policies.throttle.onOutcome(false);
+        }
+        a.abandon(failure, upstreamSlow);
       }
-      a.abandon(failure, upstreamSlow);
+    } finally {
+      finish(null, failure, outcome); // even when freeing the attempt threw: the caller comes first
     }
-    finish(null, failure, outcome);
   }
 
   private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
@@ -363,29 +393,41 @@ final class CallExecution implements PhaseObserver {
       return;
     }
     done = true;
-    if (retryTimer != null) {
-      retryTimer.cancel(false);
-    }
-    if (cancelRegistration != null) {
-      cancelRegistration.remove();
-    }
-    long nanos = runtime.ticker.nanoTime() - startNanos;
-    String method = request.method();
-    if (response != null) {
-      if (response.status() < 500) {
-        policies.latencies.record(nanos);
+    try {
+      if (deadlineGuard != null) {
+        deadlineGuard.cancel();
       }
-      if (earnsRetries(response.status())) {
-        // once per call (a winning hedge is its request's success): a host that fails earns nothing
-        policies.retryBudget.deposit();
+      if (retryTimer != null) {
+        retryTimer.cancel(false);
       }
-      runtime.metrics.request(
-          host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
-      TimelineRecorder.done(ctx);
-      future.complete(response);
-    } else {
-      runtime.metrics.request(host, method, -1, outcome, nanos);
-      future.completeExceptionally(failure);
+      if (cancelRegistration != null) {
+        cancelRegistration.remove();
+      }
+      long nanos = runtime.ticker.nanoTime() - startNanos;
+      String method = request.method();
+      if (response != null) {
+        if (response.status() < 500) {
+          policies.latencies.record(nanos);
+        }
+        if (earnsRetries(response.status())) {
+          // once per call (a winning hedge is its request's success): a host that fails earns
+          // nothing
+          policies.retryBudget.deposit();
+        }
+        runtime.metrics.request(
+            host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
+        TimelineRecorder.done(ctx);
+      } else {
+        runtime.metrics.request(host, method, -1, outcome, nanos);
+      }
+    } finally {
+      // the future is completed whatever the bookkeeping above threw: done is set, so nothing
+      // else would ever complete it
+      if (response != null) {
+        future.complete(response);
+      } else {
+        future.completeExceptionally(failure);
+      }
     }
   }
 
