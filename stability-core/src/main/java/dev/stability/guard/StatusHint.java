@@ -78,17 +78,17 @@ public final class StatusHint {
     return new StatusHint(status, reason, value);
   }
 
-  /** Returns the HTTP status to answer with, 400 to 599. @return the status */
+  /** The HTTP status to answer with, 400 to 599. */
   public int status() {
     return status;
   }
 
-  /** Returns the reason token, for logs. @return the reason */
+  /** The reason token, for logs and the problem's detail: {@code [a-z0-9_]}, 1 to 40 long. */
   public String reason() {
     return reason;
   }
 
-  /** Returns when the caller may try again, if known. @return the delay, or empty */
+  /** When the caller may try again ({@code Retry-After}), when known. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -28,17 +28,17 @@ public final class TlsHandshakeException extends StabilityHttpException {
     this.address = String.valueOf(address);
   }
 
-  /** Returns {@link CallPhase#TLS}. @return the phase */
+  /** Always {@link CallPhase#TLS}. */
   public CallPhase phase() {
     return CallPhase.TLS;
   }
 
-  /** Returns the host and port the call was for. @return the target */
+  /** The host and port the call was for. */
   public String target() {
     return target;
   }
 
-  /** Returns the address the handshake was with, as {@code ip:port}. @return the address */
+  /** The address the handshake was with, as {@code ip:port}. */
   public String address() {
     return address;
   }

@@ -128,14 +128,17 @@ class ServiceAlignmentCheckTest {
     // no margin: the handler hands its request's own deadline to the client, so on the 150 ms
     // route the server's timeout and the client's deadline end together and the server answers
     try (StabilityHttpClient client = StabilityHttpClient.builder().config(CLIENT).build()) {
-      ServiceAlignmentReport report =
+      ServiceAlignmentCheck check =
           RuntimeAlignmentCheck.service(
                   SERVER,
                   upstream -> p -> p.addLast(new OrdersHandler(client, upstream, Duration.ZERO)))
               .route("/orders/42")
               .route("/orders/quick")
-              .callerTimeout(ofSeconds(3))
-              .run(inventory);
+              .callerTimeout(ofSeconds(3));
+      // the check times routes from outside: a cold JVM on a loaded machine reads the first head
+      // late, so a first run warms the classes and the JIT and only the second one is judged
+      check.run(inventory);
+      ServiceAlignmentReport report = check.run(inventory);
 
       RouteOutcome quick = report.route("/orders/quick");
       assertThat(quick.routeTimeout()).isEqualTo(ofMillis(150));
@@ -148,7 +151,8 @@ class ServiceAlignmentCheckTest {
           .singleElement()
           .satisfies(
               v -> {
-                assertThat(v.rule()).isEqualTo(AlignmentRule.RUN_INNER_LAYER_FIRST);
+                // the cause is named: the handler kept none of the route's 50 ms margin
+                assertThat(v.rule()).isEqualTo(AlignmentRule.RUN_MARGIN_KEPT);
                 assertThat(v.layer()).isEqualTo("route /orders/quick");
               });
     }
