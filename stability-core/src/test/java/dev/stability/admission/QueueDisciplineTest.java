@@ -1,0 +1,187 @@
+package dev.stability.admission;
+
+import static dev.stability.admission.AdmissionFixture.granted;
+import static dev.stability.admission.AdmissionFixture.rejected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stability.admission.AdmissionRejectedException.Reason;
+import dev.stability.time.Deadline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueueDisciplineTest {
+  /** No deadline shedding, so only the queue's rules act; CoDel 5 ms after 100 ms. */
+  private static AdmissionConfig.Builder queueOnly() {
+    return AdmissionConfig.builder()
+        .deadlineShedding(false, 0.5, Duration.ofSeconds(10))
+        .queue(10, Duration.ofMillis(250))
+        .codel(Duration.ofMillis(5), Duration.ofMillis(100))
+        .lifoThreshold(3);
+  }
+
+  @Test
+  void earliestDeadlineIsServedFirstWhileTheQueueIsShort() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    AdmissionPermit running = f.admitted(1000);
+    Admission late = f.admit(900);
+    Admission early = f.admit(300);
+    Admission middle = f.admit(600);
+
+    running.onSuccess();
+    f.time.loop.runAll();
+
+    assertThat(early.whenAdmitted().toCompletableFuture()).isCompleted();
+    assertThat(late.whenAdmitted().toCompletableFuture()).isNotDone();
+    assertThat(middle.whenAdmitted().toCompletableFuture()).isNotDone();
+  }
+
+  @Test
+  void theNewestIsServedFirstOnceTheQueueIsLong() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    AdmissionPermit running = f.admitted(1000);
+    List<Admission> waiting = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // longer than the LIFO threshold of 3
+      waiting.add(f.admit(200 + i)); // earliest deadline is the oldest
+    }
+
+    running.onSuccess();
+    f.time.loop.runAll();
+
+    assertThat(waiting.get(3).whenAdmitted().toCompletableFuture()).isCompleted();
+    assertThat(waiting.get(0).whenAdmitted().toCompletableFuture()).isNotDone();
+  }
+
+  @Test
+  void aWaiterIsAnsweredByItsTimerAtItsDeadline() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    f.admitted(10_000);
+    Admission waiting = f.admit(40);
+
+    f.time.advanceMillis(39);
+    f.time.loop.runAll();
+    assertThat(waiting.whenAdmitted().toCompletableFuture()).isNotDone();
+    f.time.advanceMillis(1);
+    f.time.loop.runAll();
+
+    AdmissionRejectedException e = rejected(waiting);
+    assertThat(e.reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
+    assertThat(e.getMessage()).contains("waited 40000 us");
+    assertThat(f.route().queued()).isZero();
+  }
+
+  @Test
+  void aWaiterWhoseDeadlinePassedIsNeverGrantedEvenWhenItsTimerIsLate() {
+    ManualTime time = new ManualTime();
+    AdmissionController c =
+        AdmissionController.create(
+            "late-timers",
+            queueOnly()
+                .ticker(time)
+                .timers((task, delay) -> () -> true) // timers that never fire
+                .limit(() -> ConcurrencyLimit.fixed(1))
+                .build());
+    AdmissionPermit running = c.admit("/r", Priority.DEFAULT, null, time.loop).permit();
+    Admission waiting =
+        c.admit("/r", Priority.DEFAULT, Deadline.after(Duration.ofMillis(40), time), time.loop);
+    time.advanceMillis(40);
+
+    running.onSuccess();
+    time.loop.runAll();
+
+    assertThat(rejected(waiting).reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
+    assertThat(c.route("/r").inflight()).isZero();
+  }
+
+  @Test
+  void withoutADeadlineTheQueueTimeoutBoundsTheWait() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    f.admitted(10_000);
+    Admission waiting = f.admit(Priority.DEFAULT, null);
+
+    f.time.advanceMillis(250);
+    f.time.loop.runAll();
+
+    assertThat(rejected(waiting).reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
+  }
+
+  @Test
+  void aStandingQueueDropsWaitersOlderThanTheCodelTarget() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    AdmissionPermit running = f.admitted(10_000);
+    Admission old = f.admit(10_000);
+    f.time.advanceMillis(99);
+    Admission fresh = f.admit(10_000);
+    f.time.advanceMillis(1); // the queue has been non-empty for 100 ms: it is a standing queue
+
+    running.onSuccess();
+    f.time.loop.runAll();
+
+    AdmissionRejectedException e = rejected(old);
+    assertThat(e.reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
+    assertThat(e.getMessage()).contains("standing queue");
+    assertThat(granted(fresh)).isNotNull(); // waited 1 ms < 5 ms target
+  }
+
+  @Test
+  void aQueueThatEmptiedRecentlyIsNotStanding() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    AdmissionPermit running = f.admitted(10_000);
+    Admission first = f.admit(10_000);
+    f.time.advanceMillis(60);
+    running.onSuccess(); // the waiter goes: the queue is empty again
+    f.time.loop.runAll();
+    Admission second = f.admit(10_000);
+    f.time.advanceMillis(60); // waited 60 ms > the 5 ms target, but the queue is 60 ms old
+
+    granted(first).onSuccess();
+    f.time.loop.runAll();
+
+    assertThat(granted(second)).isNotNull();
+  }
+
+  @Test
+  void criticalWaitersAreServedBeforeDefaultOnes() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly());
+    AdmissionPermit running = f.admitted(10_000);
+    Admission normal = f.admit(100);
+    Admission critical = f.admit(Priority.CRITICAL, f.in(5000));
+
+    running.onSuccess();
+    f.time.loop.runAll();
+
+    assertThat(granted(critical)).isNotNull();
+    assertThat(normal.whenAdmitted().toCompletableFuture()).isNotDone();
+  }
+
+  @Test
+  void aCriticalRequestTakesTheQueuePlaceOfTheNewestDefaultOne() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly().queue(2, Duration.ofMillis(250)));
+    f.admitted(10_000);
+    Admission older = f.admit(1000);
+    Admission newer = f.admit(1000);
+
+    Admission critical = f.admit(Priority.CRITICAL, f.in(1000));
+    f.time.loop.runAll();
+
+    assertThat(critical.state()).isEqualTo(Admission.State.QUEUED);
+    AdmissionRejectedException e = rejected(newer);
+    assertThat(e.reason()).isEqualTo(Reason.PRIORITY);
+    assertThat(e.getMessage()).contains("evicted by a CRITICAL request");
+    assertThat(older.whenAdmitted().toCompletableFuture()).isNotDone();
+  }
+
+  @Test
+  void sheddableRequestsUseOnlyTheirShareAndNeverWait() {
+    AdmissionFixture f = new AdmissionFixture(4, queueOnly().sheddableShare(0.5));
+    assertThat(f.admit(Priority.SHEDDABLE, null).state()).isEqualTo(Admission.State.ADMITTED);
+    assertThat(f.admit(Priority.SHEDDABLE, null).state()).isEqualTo(Admission.State.ADMITTED);
+
+    Admission third = f.admit(Priority.SHEDDABLE, null);
+
+    assertThat(third.rejection().reason()).isEqualTo(Reason.PRIORITY);
+    assertThat(third.rejection().getMessage()).contains("sheddable requests may use 2 slots");
+    assertThat(f.admit(Priority.DEFAULT, null).state()).isEqualTo(Admission.State.ADMITTED);
+  }
+}
