@@ -29,10 +29,13 @@ public final class AdmissionConfig {
   /** The longest wait in a queue that has been empty recently, in milliseconds: {@value}. */
   public static final long DEFAULT_QUEUE_TIMEOUT_MILLIS = 250;
 
-  /** The longest wait once the queue stayed busy for the CoDel interval, in ms: {@value}. */
+  /** The longest wait in a standing queue, in milliseconds: {@value}. */
   public static final long DEFAULT_CODEL_TARGET_MILLIS = 5;
 
-  /** How long a queue must stay non-empty before the CoDel target applies, in ms: {@value}. */
+  /**
+   * The CoDel interval: a queue is standing when even its luckiest request of an interval waited
+   * longer than the target, in ms: {@value}.
+   */
   public static final long DEFAULT_CODEL_INTERVAL_MILLIS = 100;
 
   /** The queue length beyond which the newest waiter is served first (LIFO): {@value}. */
@@ -236,8 +239,9 @@ public final class AdmissionConfig {
     }
 
     /**
-     * Sets the CoDel rule: once a queue has stayed non-empty for {@code interval}, a request that
-     * has waited {@code target} or more is rejected instead of served.
+     * Sets the CoDel rule: when every request granted during an {@code interval} had waited more
+     * than {@code target} (a standing queue), a request that has waited {@code target} is rejected
+     * instead of served, and a newcomer expected to wait longer is rejected at once.
      *
      * @param target positive, at most the queue timeout (checked in {@link #build()})
      * @param interval positive

@@ -9,9 +9,9 @@ import java.util.List;
  * <ul>
  *   <li>A waiter whose deadline passed, or that waited the queue timeout, leaves with {@link
  *       Reason#QUEUE_TIMEOUT}: it is never served late.
- *   <li>CoDel (as in Facebook's "Fail at Scale" server queues): once the queue has stayed non-empty
- *       for the CoDel interval, the queue is a standing one, and a waiter that has waited the CoDel
- *       target leaves with {@link Reason#QUEUE_TIMEOUT}: a standing queue only adds latency.
+ *   <li>CoDel (as in Facebook's "Fail at Scale" server queues, see {@link Codel}): while the queue
+ *       is a standing one, a waiter that has waited the CoDel target leaves with {@link
+ *       Reason#QUEUE_TIMEOUT}: a standing queue only adds latency.
  *   <li>A waiter whose remaining deadline fell below the route's service time leaves with {@link
  *       Reason#DEADLINE_SHED}: it could not finish anyway.
  *   <li>Of the rest, the highest priority goes first; within a priority the earliest deadline (then
@@ -29,7 +29,7 @@ final class QueueDiscipline {
   /**
    * Returns why {@code w} must leave the queue now, or {@code null} while it may still be served.
    *
-   * @param standing whether the queue has been non-empty for the CoDel interval
+   * @param standing whether the queue is a standing one (see {@link Codel})
    * @param serviceNanos the route's service-time estimate, or -1 when unknown
    */
   Reason verdict(Waiter w, long now, boolean standing, long serviceNanos) {

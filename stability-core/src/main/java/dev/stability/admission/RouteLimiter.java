@@ -30,7 +30,7 @@ final class RouteLimiter {
   private final LongAdder[] rejected = new LongAdder[Reason.values().length];
   private int inflight;
   private long sequence;
-  private long busySince = -1;
+  private final Codel codel;
   private Waiter evicted; // set by decide() under the lock, delivered by admit() after it
 
   RouteLimiter(
@@ -47,6 +47,8 @@ final class RouteLimiter {
     this.serviceTimes =
         new ServiceTimes(
             config.serviceTimeWindowNanos, config.shedPercentile, config.ticker.nanoTime());
+    this.codel =
+        new Codel(config.codelTargetNanos, config.codelIntervalNanos, config.ticker.nanoTime());
     this.serverInflight = serverInflight;
     this.log = log;
     for (int i = 0; i < rejected.length; i++) {
@@ -102,6 +104,7 @@ final class RouteLimiter {
             ? Math.max(1, (int) (current * config.sheddableShare))
             : current;
     if (inflight < allowed && waiters.isEmpty()) {
+      codel.granted(0, now, false);
       return grant(now);
     }
     if (priority == Priority.SHEDDABLE) {
@@ -110,11 +113,20 @@ final class RouteLimiter {
     if (config.maxQueue == 0) {
       return reject(Reason.LIMIT, null);
     }
-    if (hasDeadline && service > 0) {
-      long wait = QueueDiscipline.expectedWaitNanos(ahead(priority), current, service);
-      if (remaining < wait + service) {
-        return reject(Reason.DEADLINE_SHED, budget(remaining, service, wait));
-      }
+    long wait =
+        service > 0 ? QueueDiscipline.expectedWaitNanos(ahead(priority), current, service) : -1;
+    if (hasDeadline && service > 0 && remaining < wait + service) {
+      return reject(Reason.DEADLINE_SHED, budget(remaining, service, wait));
+    }
+    if (wait > config.codelTargetNanos && codel.overloaded(now, !waiters.isEmpty())) {
+      // a standing queue drops what waits longer than the target: say so now, not after the wait
+      return reject(
+          Reason.LIMIT,
+          "standing queue, expected wait "
+              + wait / 1000
+              + " us > target "
+              + config.codelTargetNanos / 1000
+              + " us");
     }
     if (waiters.size() >= config.maxQueue) {
       int victim = discipline.evictable(waiters, priority);
@@ -127,12 +139,9 @@ final class RouteLimiter {
       evicted.pending = rejection(Reason.PRIORITY, "evicted by a " + priority + " request");
     }
     Waiter w = new Waiter(this, priority, now, hasDeadline, now + remaining, sequence++, executor);
-    long wait =
+    long maxWait =
         hasDeadline ? Math.min(remaining, config.queueTimeoutNanos) : config.queueTimeoutNanos;
-    w.timer = config.timers.schedule(() -> expire(w), wait);
-    if (waiters.isEmpty()) {
-      busySince = now;
-    }
+    w.timer = config.timers.schedule(() -> expire(w), maxWait);
     waiters.add(w);
     return w;
   }
@@ -167,7 +176,7 @@ final class RouteLimiter {
     if (waiters.isEmpty()) {
       return out;
     }
-    boolean standing = busySince >= 0 && now - busySince >= config.codelIntervalNanos;
+    boolean standing = codel.overloaded(now, true);
     long service = config.deadlineShedding ? serviceTimes.estimate(now) : -1;
     for (int i = waiters.size() - 1; i >= 0; i--) {
       Waiter w = waiters.get(i);
@@ -180,10 +189,10 @@ final class RouteLimiter {
     int current = limit.current();
     while (!waiters.isEmpty() && inflight < current && serverInflight.get() < config.maxInFlight) {
       Waiter w = waiters.remove(discipline.next(waiters));
+      codel.granted(now - w.enqueuedNanos, now, !waiters.isEmpty());
       w.permit = grant(now);
       out = leave(out, w, Waiter.Phase.GRANTED, null, standing, now);
     }
-    busySince = waiters.isEmpty() ? -1 : busySince;
     return out;
   }
 
@@ -231,7 +240,6 @@ final class RouteLimiter {
       long now = config.ticker.nanoTime();
       waiters.remove(w);
       w.phase = Waiter.Phase.REJECTED;
-      busySince = waiters.isEmpty() ? -1 : busySince;
       rejection =
           rejection(Reason.QUEUE_TIMEOUT, "waited " + (now - w.enqueuedNanos) / 1000 + " us");
     }
@@ -248,7 +256,6 @@ final class RouteLimiter {
       waiters.remove(w);
       w.phase = Waiter.Phase.CANCELLED;
       w.timer.cancel();
-      busySince = waiters.isEmpty() ? -1 : busySince;
       return true;
     }
   }

@@ -109,19 +109,23 @@ class QueueDisciplineTest {
   @Test
   void aStandingQueueDropsWaitersOlderThanTheCodelTarget() {
     AdmissionFixture f = new AdmissionFixture(1, queueOnly());
-    AdmissionPermit running = f.admitted(10_000);
+    AdmissionPermit running = f.admitted(10_000); // granted at once in the first interval
+    Admission a = f.admit(10_000);
+    f.time.advanceMillis(110);
+    running.onSuccess(); // a is granted after 110 ms: the second interval's luckiest waited that
+    f.time.loop.runAll();
     Admission old = f.admit(10_000);
     f.time.advanceMillis(99);
     Admission fresh = f.admit(10_000);
-    f.time.advanceMillis(1); // the queue has been non-empty for 100 ms: it is a standing queue
+    f.time.advanceMillis(1); // the interval that began at 110 ms ends: the queue is standing
 
-    running.onSuccess();
+    granted(a).onSuccess();
     f.time.loop.runAll();
 
     AdmissionRejectedException e = rejected(old);
     assertThat(e.reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
     assertThat(e.getMessage()).contains("standing queue");
-    assertThat(granted(fresh)).isNotNull(); // waited 1 ms < 5 ms target
+    assertThat(granted(fresh)).isNotNull(); // waited 1 ms < the 5 ms target
   }
 
   @Test
@@ -183,5 +187,31 @@ class QueueDisciplineTest {
     assertThat(third.rejection().reason()).isEqualTo(Reason.PRIORITY);
     assertThat(third.rejection().getMessage()).contains("sheddable requests may use 2 slots");
     assertThat(f.admit(Priority.DEFAULT, null).state()).isEqualTo(Admission.State.ADMITTED);
+  }
+
+  @Test
+  void aStandingQueueRejectsANewcomerAtOnceWhenItWouldWaitLongerThanTheTarget() {
+    AdmissionFixture f =
+        new AdmissionFixture(
+            1,
+            AdmissionConfig.builder()
+                .queue(10, Duration.ofMillis(250))
+                .codel(Duration.ofMillis(5), Duration.ofMillis(100)));
+    f.learnServiceTime(30, 2); // one slot of ~2 ms: each waiter ahead adds ~2 ms
+    f.admitted(10_000); // never finishes
+    Admission stuck = f.admit(10_000);
+    f.time.advanceMillis(200); // a whole interval without a grant while a request waited
+
+    Admission first = f.admit(10_000); // expects ~2 ms: may wait
+    Admission second = f.admit(10_000); // ~4 ms
+    Admission third = f.admit(10_000); // ~6 ms > 5 ms: told at once
+    f.time.loop.runAll();
+
+    assertThat(rejected(stuck).reason()).isEqualTo(Reason.QUEUE_TIMEOUT);
+    assertThat(first.state()).isEqualTo(Admission.State.QUEUED);
+    assertThat(second.state()).isEqualTo(Admission.State.QUEUED);
+    assertThat(third.state()).isEqualTo(Admission.State.REJECTED);
+    assertThat(third.rejection().reason()).isEqualTo(Reason.LIMIT);
+    assertThat(third.rejection().getMessage()).contains("standing queue, expected wait");
   }
 }
