@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * with the queue and the limit with it. Every probe interval ({@link AdaptiveLimitBuilder#probe},
  * jittered) the limit drops to its minimum until the probe's number of requests admitted at that
  * concurrency complete; their p50 is the new baseline. A window faster than the baseline lowers it
- * at once. Thread-safe: samples take a short lock, {@link #current()} reads a volatile field.
+ * at once. A new limit starts at its initial value and takes the fastest sample of its first window
+ * as a provisional baseline, so that a cold server is not held at the minimum; the first probe
+ * follows one interval later. Thread-safe: samples take a short lock, {@link #current()} reads a
+ * volatile field.
  */
 public final class AdaptiveLimit implements ConcurrencyLimit {
   /** The largest gradient of a window in which a request was dropped: {@value}. */
@@ -41,7 +44,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private final SampleWindow window;
   private volatile int current;
   private double estimate;
-  private Phase phase = Phase.PROBING;
+  private Phase phase = Phase.ADAPTING;
   private long baselineNanos = -1;
   private long nextProbeNanos;
 
@@ -50,7 +53,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     this.ticker = b.ticker;
     this.window = new SampleWindow(ticker.nanoTime());
     this.estimate = b.initialLimit;
-    this.current = b.minLimit;
+    this.current = b.initialLimit;
   }
 
   /**
@@ -87,6 +90,12 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     window.add(rttNanos, inflight, dropped);
     if (now - window.startNanos() < settings.windowMinDurationNanos
         || window.count() < settings.windowMinSamples) {
+      return;
+    }
+    if (baselineNanos < 0) {
+      baselineNanos = Math.max(1, window.quantile(0)); // provisional, until the first probe
+      nextProbeNanos = now + jittered(settings.probeIntervalNanos);
+      window.reset(now);
       return;
     }
     long rtt = Math.max(1, window.quantile(settings.percentile));
@@ -126,7 +135,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     return phase;
   }
 
-  /** Returns the no-load round-trip time, or -1 before the first probe ended. */
+  /** Returns the no-load round-trip time, or -1 before the first window closed. */
   synchronized long baselineNanos() {
     return baselineNanos;
   }

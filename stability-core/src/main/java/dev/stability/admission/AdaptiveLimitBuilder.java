@@ -134,7 +134,8 @@ public final class AdaptiveLimitBuilder {
   /**
    * Sets how often, and with how many requests, the no-load baseline is re-measured.
    *
-   * @param interval between probes, zero or more; zero probes only once, at start
+   * @param interval between probes, zero or more; zero never probes (the baseline then only falls,
+   *     with faster windows)
    * @param jitter relative jitter of the interval, in [0, 0.5]
    * @param samples requests at the minimum concurrency per probe, at least 1
    * @return this builder

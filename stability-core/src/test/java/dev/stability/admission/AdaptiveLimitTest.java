@@ -28,6 +28,11 @@ class AdaptiveLimitTest {
     }
   }
 
+  /** The first window: its fastest sample becomes the provisional baseline. */
+  private void learn(AdaptiveLimit limit, long rttNanos) {
+    window(limit, rttNanos, 20, false);
+  }
+
   /** Feeds one closed window: 10 samples of {@code rtt} at {@code inflight}, then 100 ms pass. */
   private void window(AdaptiveLimit limit, long rttNanos, int inflight, boolean dropOne) {
     for (int i = 0; i < 9; i++) {
@@ -38,33 +43,45 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void startsAtTheMinimumUntilTheBaselineProbeEnds() {
+  void startsAtTheInitialLimitAndTakesTheFirstWindowsFastestSampleAsBaseline() {
     AdaptiveLimit limit = builder().build();
-    assertThat(limit.current()).isEqualTo(4);
-    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.PROBING);
-
-    probe(limit, 10 * MS);
-
-    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.ADAPTING);
-    assertThat(limit.baselineNanos()).isEqualTo(10 * MS);
     assertThat(limit.current()).isEqualTo(20);
+    assertThat(limit.baselineNanos()).isEqualTo(-1);
+
+    for (int i = 0; i < 9; i++) {
+      limit.onSample(50 * MS, 20, false);
+    }
+    time.advanceMillis(100);
+    limit.onSample(8 * MS, 20, false);
+
+    assertThat(limit.baselineNanos()).isEqualTo(8 * MS);
+    assertThat(limit.current()).isEqualTo(20); // the first window only learns
+    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.ADAPTING);
   }
 
   @Test
   void samplesAdmittedAboveTheMinimumDoNotCountTowardsTheProbe() {
     AdaptiveLimit limit = builder().build();
+    learn(limit, 10 * MS);
+    time.advanceMillis(30_000);
+    window(limit, 15 * MS, 20, false); // the interval passed: the next probe begins
+    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.PROBING);
+    assertThat(limit.current()).isEqualTo(4);
+
     for (int i = 0; i < 50; i++) {
       limit.onSample(500 * MS, 30, false); // admitted before the probe: queued latency
     }
     assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.PROBING);
-    probe(limit, 10 * MS);
-    assertThat(limit.baselineNanos()).isEqualTo(10 * MS);
+    probe(limit, 12 * MS);
+    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.ADAPTING);
+    assertThat(limit.baselineNanos()).isEqualTo(12 * MS);
+    assertThat(limit.current()).isEqualTo(20);
   }
 
   @Test
   void limitGrowsWithHeadroomWhileWindowsStayNearTheBaseline() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 10 * MS, 20, false);
 
@@ -75,7 +92,7 @@ class AdaptiveLimitTest {
   @Test
   void limitShrinksWhenTheWindowIsSlowerThanTheTolerance() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 20 * MS, 20, false);
 
@@ -86,7 +103,7 @@ class AdaptiveLimitTest {
   @Test
   void limitHoldsWhereTheWindowIsExactlyTheToleranceSlower() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 15 * MS, 20, false);
 
@@ -96,7 +113,7 @@ class AdaptiveLimitTest {
   @Test
   void aSingleWindowNeverHalvesTheLimitMoreThanOnce() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 10_000 * MS, 20, false);
 
@@ -106,7 +123,7 @@ class AdaptiveLimitTest {
   @Test
   void limitDoesNotGrowWhileTheApplicationUsesLessThanHalfOfIt() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 10 * MS, 9, false);
 
@@ -116,7 +133,7 @@ class AdaptiveLimitTest {
   @Test
   void aDroppedRequestShrinksTheLimitEvenAtBaselineLatency() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 10 * MS, 20, true);
 
@@ -126,7 +143,7 @@ class AdaptiveLimitTest {
   @Test
   void limitStaysWithinItsBounds() {
     AdaptiveLimit limit = builder().probe(Duration.ZERO, 0, 5).build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
     for (int i = 0; i < 20; i++) {
       window(limit, 10 * MS, 100, false);
     }
@@ -140,7 +157,7 @@ class AdaptiveLimitTest {
   @Test
   void aWindowClosesOnlyAfterItsMinimumDurationAndSamples() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     for (int i = 0; i < 50; i++) {
       limit.onSample(100 * MS, 20, false); // many samples, no time passed
@@ -154,7 +171,7 @@ class AdaptiveLimitTest {
   @Test
   void aFasterWindowLowersTheBaselineAtOnce() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
 
     window(limit, 5 * MS, 20, false);
 
@@ -164,7 +181,7 @@ class AdaptiveLimitTest {
   @Test
   void theBaselineIsProbedAgainAfterTheInterval() {
     AdaptiveLimit limit = builder().build();
-    probe(limit, 10 * MS);
+    learn(limit, 10 * MS);
     time.advanceMillis(30_000);
 
     window(limit, 10 * MS, 20, false);
