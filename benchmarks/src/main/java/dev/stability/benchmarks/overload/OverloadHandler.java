@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The benchmark-local gate and CPU-bound handler, placed after the server's guards: asks the
@@ -117,7 +118,11 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
               l.onSuccess();
             }
           }
-          ctx.channel().eventLoop().execute(() -> ok(ctx));
+          try {
+            ctx.channel().eventLoop().execute(() -> ok(ctx));
+          } catch (RejectedExecutionException e) {
+            // the run is over and its server closed: nobody waits for this answer
+          }
         });
   }
 
