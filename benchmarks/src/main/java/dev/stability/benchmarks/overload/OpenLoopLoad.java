@@ -38,7 +38,8 @@ final class OpenLoopLoad implements AutoCloseable {
   private static final AttributeKey<Long> INTENDED = AttributeKey.valueOf("overload.intended");
   private static final int MAX_CONNECTIONS = 6000;
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoop loop = group.next();
   private final Bootstrap bootstrap;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -205,6 +206,7 @@ final class OpenLoopLoad implements AutoCloseable {
         }
       }
       case 503 -> counts.rejected.add(latency);
+      case 1503 -> counts.rejectedAfterWait.add(latency); // harness-local code: 503 after a wait
       case 504 -> counts.timedOut.add(latency);
       default -> counts.errors++;
     }
@@ -218,7 +220,10 @@ final class OpenLoopLoad implements AutoCloseable {
         return;
       }
       outstanding--;
-      record(intended, response.status().code());
+      int status = response.status().code();
+      record(
+          intended,
+          status == 503 && response.headers().contains(OverloadHandler.WAITED) ? 1503 : status);
       if (!HttpUtil.isKeepAlive(response)) {
         ctx.close();
       } else if (closedLoop) {

@@ -44,6 +44,9 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                           .getBytes(StandardCharsets.US_ASCII)))
           .asReadOnly();
 
+  /** Benchmark-local header: the 503 came after the request waited in the queue. */
+  static final String WAITED = "x-overload-waited";
+
   private final Mode mode;
   private final Executor workers;
   private final long costMicros;
@@ -73,7 +76,7 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (listener.isPresent()) {
           work(ctx, rc, null, listener.get());
         } else {
-          overloaded(ctx, 1);
+          overloaded(ctx, 1, false);
         }
       }
       case OURS -> {
@@ -82,7 +85,7 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 "/cpu", Priority.DEFAULT, rc.deadline().orElse(null), ctx.channel().eventLoop());
         switch (a.state()) {
           case ADMITTED -> work(ctx, rc, a.permit(), null);
-          case REJECTED -> overloaded(ctx, a.rejection().retryAfter().getSeconds());
+          case REJECTED -> overloaded(ctx, a.rejection().retryAfter().getSeconds(), false);
           case QUEUED ->
               a.whenAdmitted()
                   .whenComplete(
@@ -90,7 +93,7 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                         if (permit != null) {
                           work(ctx, rc, permit, null);
                         } else if (failure instanceof AdmissionRejectedException e) {
-                          overloaded(ctx, e.retryAfter().getSeconds());
+                          overloaded(ctx, e.retryAfter().getSeconds(), true);
                         }
                       });
         }
@@ -133,7 +136,9 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     ctx.writeAndFlush(r);
   }
 
-  private static void overloaded(ChannelHandlerContext ctx, long retryAfterSeconds) {
+  /** Answers 503; {@code afterWait} marks (for the harness only) a rejection after queueing. */
+  private static void overloaded(
+      ChannelHandlerContext ctx, long retryAfterSeconds, boolean afterWait) {
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, OVERLOADED.duplicate());
@@ -141,6 +146,9 @@ final class OverloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, OVERLOADED.readableBytes())
         .set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    if (afterWait) {
+      r.headers().set(WAITED, "1");
+    }
     ctx.writeAndFlush(r);
   }
 }

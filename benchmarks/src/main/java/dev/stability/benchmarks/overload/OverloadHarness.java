@@ -11,8 +11,9 @@ import java.util.Locale;
  * Gradient2.
  *
  * <p>Per run: goodput (200 within the deadline per second) as a fraction of capacity, p50/p99 of
- * admitted answers, p99 of rejections (503), 504s, and CPU (worker threads' share of their cores,
- * and the whole process in cores). Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * admitted answers, p50/p99 of immediate rejections (503) and p99 of rejections after a wait in our
+ * queue, 504s, and CPU (worker threads' share of their cores, and the whole process in cores). Run:
+ * {@code java -cp benchmarks/target/benchmarks.jar
  * dev.stability.benchmarks.overload.OverloadHarness [--smoke] [--workers 1] [--cost-us 2000]
  * [--seconds 10]}.
  */
@@ -54,8 +55,8 @@ public final class OverloadHarness {
         measureMillis / 1000,
         warmupMillis / 1000);
     System.out.println(
-        "config     load  offered/s  goodput  admitted p50/p99 ms  rejected p99 ms   503/s   504/s"
-            + "  late200/s  errors  worker CPU  process CPU");
+        "config     load  offered/s  goodput  admitted p50/p99 ms  503 at once p50/p99 ms"
+            + "  503 after wait p99 ms   503/s   504/s  late200/s  errors  worker CPU  process CPU");
     for (double load : LOADS) {
       for (Mode mode : Mode.values()) {
         run(mode, load, capacity, workers, costMicros, warmupMillis, measureMillis);
@@ -81,8 +82,7 @@ public final class OverloadHarness {
       long warmupMillis,
       long measureMillis)
       throws Exception {
-    OperatingSystemMXBean os =
-        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (OverloadServer server = new OverloadServer(mode, workers, costMicros);
         OpenLoopLoad generator = new OpenLoopLoad(server.port())) {
       long cpu0 = os.getProcessCpuTime();
@@ -95,15 +95,18 @@ public final class OverloadHarness {
       double s = measureMillis / 1000.0;
       System.out.printf(
           Locale.ROOT,
-          "%-9s %4.1fx %10.0f %8.2f %9.1f / %-9.1f %15.2f %7.0f %7.0f %10.0f %7d %10.0f%% %11.2f%n",
+          "%-9s %4.1fx %10.0f %8.2f %9.1f / %-9.1f %9.2f / %-9.2f %19.1f %7.0f %7.0f %10.0f %7d %10.0f%%"
+              + " %11.2f%n",
           mode.name().toLowerCase(Locale.ROOT),
           load,
           c.sent / s,
           c.goodput.size() / s / capacity,
           c.goodput.ms(0.5),
           c.goodput.ms(0.99),
+          c.rejected.ms(0.5),
           c.rejected.ms(0.99),
-          c.rejected.size() / s,
+          c.rejectedAfterWait.ms(0.99),
+          (c.rejected.size() + c.rejectedAfterWait.size()) / s,
           c.timedOut.size() / s,
           c.late.size() / s,
           c.errors,

@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One guarded server on 127.0.0.1 for one run: its own event loop, worker pool and admission
- * state, so that no run inherits another's backlog or learned limit.
+ * One guarded server on 127.0.0.1 for one run: its own event loop, worker pool and admission state,
+ * so that no run inherits another's backlog or learned limit.
  */
 final class OverloadServer implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(1);
@@ -58,7 +58,8 @@ final class OverloadServer implements AutoCloseable {
         StabilityServer.create(
             ServerConfig.builder()
                 .meterRegistry(new SimpleMeterRegistry())
-                .requestDeadlines(RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
                 .build());
     OverloadHandler handler =
         new OverloadHandler(
