@@ -118,7 +118,7 @@ final class RouteLimiter {
     if (hasDeadline && service > 0 && remaining < wait + service) {
       return reject(Reason.DEADLINE_SHED, budget(remaining, service, wait));
     }
-    if (wait > config.codelTargetNanos && codel.overloaded(now, !waiters.isEmpty())) {
+    if (wait > config.codelTargetNanos && standing(now)) {
       // a standing queue drops what waits longer than the target: say so now, not after the wait
       return reject(
           Reason.LIMIT,
@@ -176,7 +176,7 @@ final class RouteLimiter {
     if (waiters.isEmpty()) {
       return out;
     }
-    boolean standing = codel.overloaded(now, true);
+    boolean standing = standing(now);
     long service = config.deadlineShedding ? serviceTimes.estimate(now) : -1;
     for (int i = waiters.size() - 1; i >= 0; i--) {
       Waiter w = waiters.get(i);
@@ -258,6 +258,16 @@ final class RouteLimiter {
       w.timer.cancel();
       return true;
     }
+  }
+
+  /**
+   * Whether the queue is a standing one: CoDel says so, or it is longer than the LIFO threshold.
+   * The second because LIFO serves newcomers fast, so the luckiest wait CoDel looks at stays short
+   * while the oldest waiters, passed over, rot until their timeout; a long queue drops them at the
+   * target instead ("Fail at Scale" pairs adaptive LIFO with exactly that).
+   */
+  private boolean standing(long now) {
+    return codel.overloaded(now, !waiters.isEmpty()) || waiters.size() > config.lifoThreshold;
   }
 
   private RoutePermit grant(long now) {

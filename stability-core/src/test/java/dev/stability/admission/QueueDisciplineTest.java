@@ -214,4 +214,23 @@ class QueueDisciplineTest {
     assertThat(third.rejection().reason()).isEqualTo(Reason.LIMIT);
     assertThat(third.rejection().getMessage()).contains("standing queue, expected wait");
   }
+
+  @Test
+  void aQueueLongerThanTheLifoThresholdDropsTheWaitersItPassesOverAtTheTarget() {
+    AdmissionFixture f = new AdmissionFixture(1, queueOnly()); // LIFO beyond 3 waiters
+    AdmissionPermit running = f.admitted(10_000);
+    List<Admission> old = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      old.add(f.admit(10_000));
+    }
+    f.time.advanceMillis(6); // past the 5 ms target; the CoDel interval has not ended
+    Admission fresh = f.admit(10_000);
+
+    running.onSuccess();
+    f.time.loop.runAll();
+
+    assertThat(old)
+        .allSatisfy(a -> assertThat(rejected(a).reason()).isEqualTo(Reason.QUEUE_TIMEOUT));
+    assertThat(granted(fresh)).isNotNull();
+  }
 }
