@@ -308,17 +308,17 @@ public final class ServeCommand implements AutoCloseable {
         .build();
   }
 
-  /** Returns the server's base URI. @return {@code http://host:port} */
+  /** Returns the server's base URI, {@code http://host:port}. */
   public URI uri() {
     return server.uri();
   }
 
-  /** Returns the fault server. @return the service */
+  /** Returns the fault server. */
   public HttpService server() {
     return server;
   }
 
-  /** Returns where JFR snapshots go, when {@code --jfr-snapshots} is on. @return the directory */
+  /** Returns where JFR snapshots go, when {@code --jfr-snapshots} is on. */
   public Optional<Path> snapshotDirectory() {
     return snapshots == null ? Optional.empty() : Optional.of(snapshots.config().directory());
   }

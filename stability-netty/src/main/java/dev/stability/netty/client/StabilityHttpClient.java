@@ -24,14 +24,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface StabilityHttpClient extends AutoCloseable {
 
-  /** Returns a builder with the default configuration. @return a new builder */
+  /** Returns a builder with the default configuration. */
   static StabilityHttpClientBuilder builder() {
     return new StabilityHttpClientBuilder();
   }
 
-  /**
-   * Returns a client with the default configuration and its own event loops. @return a new client
-   */
+  /** Returns a client with the default configuration and its own event loops. */
   static StabilityHttpClient ofDefaults() {
     return builder().build();
   }
@@ -77,7 +75,7 @@ public interface StabilityHttpClient extends AutoCloseable {
    */
   ClientResponse executeBlocking(ClientRequest request);
 
-  /** Returns the configuration. @return the immutable configuration */
+  /** Returns the client's immutable configuration. */
   HttpClientConfig config();
 
   /**

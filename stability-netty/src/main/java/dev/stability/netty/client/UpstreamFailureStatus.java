@@ -190,25 +190,22 @@ public final class UpstreamFailureStatus {
     return new UpstreamFailureStatus(status, reason, failure, value);
   }
 
-  /** Returns the status to answer with: 502, 503 or 504. @return the status */
+  /** Returns the status to answer with: 502, 503 or 504. */
   public int status() {
     return status;
   }
 
-  /**
-   * Returns a short, stable label of the row that matched, for logs and metric tags. @return the
-   * reason
-   */
+  /** Returns a short, stable label of the row that matched, for logs and metric tags. */
   public String reason() {
     return reason;
   }
 
-  /** Returns the failure in the chain that decided the status. @return the matched failure */
+  /** Returns the failure in the chain that decided the status. */
   public Throwable failure() {
     return failure;
   }
 
-  /** Returns when the caller may try again, if known. @return the delay, or empty */
+  /** Returns when the caller may try again, empty when not known. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

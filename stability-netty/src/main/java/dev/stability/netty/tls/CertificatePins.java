@@ -44,7 +44,7 @@ public final class CertificatePins {
     this.pins = pins;
   }
 
-  /** Returns a builder. @return a new builder */
+  /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
   }
@@ -202,7 +202,7 @@ public final class CertificatePins {
     }
   }
 
-  /** Returns the patterns and their pins. @return an unmodifiable map */
+  /** Returns the host patterns and their pins, as an unmodifiable map. */
   public Map<String, Set<String>> asMap() {
     return pins;
   }

@@ -30,7 +30,7 @@ public final class Pki {
 
   /** A leaf: its PEM chain (leaf then CA), its key, and the parsed leaf. */
   public record Leaf(Path chain, Path key, X509Certificate certificate) {
-    /** Returns the leaf's SPKI pin. @return the pin */
+    /** Returns the leaf's SPKI pin. */
     public String pin() {
       return CertificatePins.spkiSha256(certificate);
     }
@@ -65,12 +65,12 @@ public final class Pki {
     return pki;
   }
 
-  /** Returns the CA certificate file. @return the PEM path */
+  /** Returns the path of the CA certificate's PEM file. */
   public Path caCertificate() {
     return caCert;
   }
 
-  /** Returns the CA certificate. @return the parsed CA */
+  /** Returns the CA certificate. */
   public X509Certificate ca() {
     return TlsProbe.readCertificates(caCert).get(0);
   }
