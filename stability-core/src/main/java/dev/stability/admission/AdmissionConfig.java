@@ -91,32 +91,56 @@ public final class AdmissionConfig {
     timers = b.timers;
   }
 
-  /** Returns the defaults. @return the shared default config */
+  /**
+   * Returns the defaults.
+   *
+   * @return the shared default config
+   */
   public static AdmissionConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder with the defaults. @return a new builder */
+  /**
+   * Returns a builder with the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder initialised with this config. @return a new builder */
+  /**
+   * Returns a builder initialised with this config.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Returns the server-wide cap on requests in flight. @return the cap */
+  /**
+   * Returns the server-wide cap on requests in flight.
+   *
+   * @return the cap
+   */
   public int maxInFlight() {
     return maxInFlight;
   }
 
-  /** Returns the queue bound per route. @return waiting requests, 0 for no queue */
+  /**
+   * Returns the queue bound per route.
+   *
+   * @return waiting requests, 0 for no queue
+   */
   public int maxQueue() {
     return maxQueue;
   }
 
-  /** Returns the suggested Retry-After. @return whole seconds, at least 1 */
+  /**
+   * Returns the suggested Retry-After.
+   *
+   * @return whole seconds, at least 1
+   */
   public Duration retryAfter() {
     return retryAfter;
   }

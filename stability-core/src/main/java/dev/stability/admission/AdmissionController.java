@@ -87,17 +87,29 @@ public final class AdmissionController {
     return created;
   }
 
-  /** Returns the server's name. @return the name */
+  /**
+   * Returns the server's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** Returns the settings. @return the config */
+  /**
+   * Returns the settings.
+   *
+   * @return the config
+   */
   public AdmissionConfig config() {
     return config;
   }
 
-  /** Returns the requests in flight over every route. @return the count */
+  /**
+   * Returns the requests in flight over every route.
+   *
+   * @return the count
+   */
   public int inflight() {
     return inflight.get();
   }

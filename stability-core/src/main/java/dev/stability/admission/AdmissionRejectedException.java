@@ -74,27 +74,47 @@ public final class AdmissionRejectedException extends RuntimeException {
         + ")";
   }
 
-  /** Returns the route whose limiter rejected. @return the route (its bounded tag) */
+  /**
+   * Returns the route whose limiter rejected.
+   *
+   * @return the route (its bounded tag)
+   */
   public String route() {
     return route;
   }
 
-  /** Returns why. @return the reason */
+  /**
+   * Returns why.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** Returns the route's limit at the rejection. @return the limit */
+  /**
+   * Returns the route's limit at the rejection.
+   *
+   * @return the limit
+   */
   public int limit() {
     return limit;
   }
 
-  /** Returns the requests in flight on the route at the rejection. @return the count */
+  /**
+   * Returns the requests in flight on the route at the rejection.
+   *
+   * @return the count
+   */
   public int inflight() {
     return inflight;
   }
 
-  /** Returns the requests waiting on the route at the rejection. @return the count */
+  /**
+   * Returns the requests waiting on the route at the rejection.
+   *
+   * @return the count
+   */
   public int queued() {
     return queued;
   }

@@ -55,7 +55,11 @@ public enum Priority {
             + " (expected: critical, default or sheddable)");
   }
 
-  /** Returns the header value of this priority. @return e.g. {@code "sheddable"} */
+  /**
+   * Returns the header value of this priority.
+   *
+   * @return e.g. {@code "sheddable"}
+   */
   public String headerValue() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -101,7 +101,11 @@ public final class EventLoopWatchdog implements AutoCloseable {
     return this;
   }
 
-  /** Returns how many blocking episodes were detected. @return the count */
+  /**
+   * Returns how many blocking episodes were detected.
+   *
+   * @return the count
+   */
   public long blockedCount() {
     return blocked.get();
   }
