@@ -147,9 +147,15 @@ public final class HttpService implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** Returns {@code http://127.0.0.1:port}. */
+  /**
+   * The base URI: {@code http://127.0.0.1:port}, or {@code https://localhost:port} with TLS (the
+   * name certificates are issued for).
+   */
   public URI uri() {
     InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
+    if (guards.config().tls() != null) {
+      return URI.create("https://localhost:" + a.getPort());
+    }
     return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort());
   }
 

@@ -88,8 +88,19 @@ public interface StabilityHttpClient extends AutoCloseable {
 
   /**
    * Closes every connection, fails calls in flight and, when the client owns them, shuts its event
-   * loops down. Calls after close fail at once.
+   * loops down. Calls after close fail at once with {@link ClientClosedException}.
    */
   @Override
   void close();
+
+  /**
+   * Closes gracefully, for a shutdown hook: new calls fail at once with {@link
+   * ClientClosedException} (nothing is sent), calls in flight, their retries included, may finish
+   * until {@code timeout}; then, or as soon as none is left, {@link #close()} runs and the future
+   * completes. Never blocks; safe on an event loop.
+   *
+   * @param timeout how long calls in flight may still take; zero closes at once
+   * @return completes once the client is closed
+   */
+  CompletableFuture<Void> close(java.time.Duration timeout);
 }
