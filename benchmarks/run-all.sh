@@ -32,6 +32,7 @@ if [ "$MODE" = smoke ]; then
   STEADY_TIMEOUT_MS=100
   OVERHEAD=(1 1)
   SCALE=(--smoke)
+  OVERLOAD=(--smoke)
   PEER_ARGS=(--smoke)
   export WARMUP=1
 else
@@ -40,6 +41,7 @@ else
   STEADY_TIMEOUT_MS=1000
   OVERHEAD=(5 6)
   SCALE=()
+  OVERLOAD=()
   PEER_ARGS=()
 fi
 
@@ -74,6 +76,11 @@ java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
 
 echo "== guard overhead" | tee -a "$OUT/summary.txt"
 JAR="$JAR" benchmarks/guard-overhead.sh "${OVERHEAD[@]}" | tee -a "$OUT/summary.txt"
+
+echo "== overload harness" | tee -a "$OUT/summary.txt"
+# open-loop load at 0.5x-4x of capacity: no admission control, ours, Netflix Gradient2 (docs/benchmarks.md)
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
+  dev.stability.benchmarks.overload.OverloadHarness "${OVERLOAD[@]}" | tee -a "$OUT/summary.txt"
 
 echo "== scale probe" | tee -a "$OUT/summary.txt"
 SKIP_BUILD=1 benchmarks/scale-probe.sh "${SCALE[@]}" | tee -a "$OUT/summary.txt"

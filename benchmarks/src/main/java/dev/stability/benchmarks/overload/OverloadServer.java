@@ -1,0 +1,108 @@
+package dev.stability.benchmarks.overload;
+
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import dev.stability.admission.AdmissionConfig;
+import dev.stability.admission.AdmissionController;
+import dev.stability.netty.server.RequestDeadlines;
+import dev.stability.netty.server.ServerConfig;
+import dev.stability.netty.server.StabilityServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One guarded server on 127.0.0.1 for one run: its own event loop, worker pool and admission state,
+ * so that no run inherits another's backlog or learned limit.
+ */
+final class OverloadServer implements AutoCloseable {
+  static final Duration DEADLINE = Duration.ofSeconds(1);
+
+  private final EventLoopGroup loops;
+  private final ExecutorService workers;
+  private final List<Thread> workerThreads = new CopyOnWriteArrayList<>();
+  private final Channel channel;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+  OverloadServer(Mode mode, int workerCount, long costMicros) throws InterruptedException {
+    loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    workers =
+        new ThreadPoolExecutor(
+            workerCount,
+            workerCount,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), // today's unbounded queue: what admission control bounds
+            r -> {
+              Thread t = new Thread(r, "overload-worker");
+              t.setDaemon(true);
+              workerThreads.add(t);
+              return t;
+            });
+    StabilityServer guards =
+        StabilityServer.create(
+            ServerConfig.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .requestDeadlines(
+                    RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
+                .build());
+    OverloadHandler handler =
+        new OverloadHandler(
+            mode,
+            workers,
+            costMicros,
+            mode == Mode.OURS
+                ? AdmissionController.create("overload", AdmissionConfig.ofDefaults())
+                : null,
+            mode == Mode.GRADIENT2
+                ? SimpleLimiter.newBuilder().limit(Gradient2Limit.newDefault()).build()
+                : null);
+    channel =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childHandler(guards.initializer(p -> p.addLast("overload", handler)))
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Returns the CPU time the worker threads used so far, in nanoseconds. */
+  long workerCpuNanos() {
+    long sum = 0;
+    for (Thread t : workerThreads) {
+      long cpu = threads.getThreadCpuTime(t.getId());
+      sum += Math.max(0, cpu);
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.close().await(5, TimeUnit.SECONDS);
+    workers.shutdownNow();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    workers.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
