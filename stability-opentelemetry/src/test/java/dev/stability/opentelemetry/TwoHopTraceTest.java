@@ -227,8 +227,9 @@ class TwoHopTraceTest {
         .doesNotContainKey(HttpAttributes.ERROR_TYPE);
     assertThat(attr(edgeSpan, StabilityAttributes.REQUEST_ID)).isNotEmpty();
     double deadline = attr(edgeSpan, StabilityAttributes.DEADLINE_MS);
-    assertThat(deadline)
-        .isBetween(1.0, 5_000.0); // the test client's 5 s, capped, or the 3 s default
+    // the header's 5 s, read back from the timeline: never more, less by the time from the head's
+    // arrival to the timeline's start (tens of ms for a cold JVM's first request)
+    assertThat(deadline).isBetween(4_000.0, 5_000.001);
     assertThat(attr(edgeSpan, StabilityAttributes.BUDGET_REMAINING_MS)).isBetween(0.0, deadline);
     assertThat(edgeSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 
@@ -289,9 +290,7 @@ class TwoHopTraceTest {
     assertThat(span.getAttributes().asMap())
         .containsEntry(StabilityAttributes.CANCELLATION_REASON, "DEADLINE_EXCEEDED")
         .containsEntry(HttpAttributes.ERROR_TYPE, "DEADLINE_EXCEEDED");
-    // the timeline starts a moment after the deadline's own start: within a millisecond or two
-    assertThat(span.getAttributes().get(StabilityAttributes.DEADLINE_MS))
-        .isCloseTo(200.0, org.assertj.core.data.Offset.offset(5.0));
+    assertThat(span.getAttributes().get(StabilityAttributes.DEADLINE_MS)).isBetween(100.0, 200.001);
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(span.getEndEpochNanos() - span.getStartEpochNanos())
         .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
