@@ -66,9 +66,9 @@ public final class PhaseTimeline {
   @SuppressWarnings("unused") // through REPEAT_COUNT: repeats claimed, kept or not
   private volatile long repeatCount;
 
-  private PhaseTimeline(Ticker ticker) {
+  private PhaseTimeline(Ticker ticker, long origin) {
     this.ticker = ticker;
-    this.origin = ticker.nanoTime();
+    this.origin = origin;
   }
 
   /**
@@ -78,7 +78,20 @@ public final class PhaseTimeline {
    * @return the new timeline
    */
   public static PhaseTimeline start(Ticker ticker) {
-    PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"));
+    return startAt(Objects.requireNonNull(ticker, "ticker"), ticker.nanoTime());
+  }
+
+  /**
+   * Starts a timeline whose {@link RequestPhase#ACCEPTED} is {@code originNanos}, a reading of
+   * {@code ticker} taken earlier (the first byte of the request, which also starts its deadline),
+   * so that the timeline and the deadline count from the same instant.
+   *
+   * @param ticker the ticker {@code originNanos} was read from
+   * @param originNanos the instant the request arrived, not after now
+   * @return the new timeline
+   */
+  public static PhaseTimeline startAt(Ticker ticker, long originNanos) {
+    PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"), originNanos);
     t.offsets.set(RequestPhase.ACCEPTED.ordinal(), 1);
     return t;
   }

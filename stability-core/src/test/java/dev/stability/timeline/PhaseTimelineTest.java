@@ -146,6 +146,19 @@ class PhaseTimelineTest {
   }
 
   @Test
+  void aTimelineStartedAtTheRequestsArrivalCountsFromThere() {
+    long arrival = now.get();
+    advanceMillis(4); // decoding the head
+    PhaseTimeline late = PhaseTimeline.startAt(now::get, arrival);
+    late.mark(RequestPhase.HEADERS_READ);
+
+    assertThat(late.offsetNanos(RequestPhase.ACCEPTED)).isZero();
+    assertThat(late.offsetNanos(RequestPhase.HEADERS_READ))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(4));
+    assertThat(late.elapsedNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(4));
+  }
+
+  @Test
   void marksThroughTheContextAreNoOpsWithoutATimeline() {
     RequestContext plain = RequestContext.of("r");
     RequestContext tracked = plain.withValue(PhaseTimeline.KEY, timeline);
