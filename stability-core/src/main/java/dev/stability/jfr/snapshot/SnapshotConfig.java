@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import jdk.jfr.Configuration;
 
@@ -55,6 +58,7 @@ public final class SnapshotConfig {
   final Duration maxAge;
   final long maxSizeBytes;
   final Duration minInterval;
+  final Map<SnapshotTrigger, Duration> minIntervals; // per-trigger overrides of minInterval
   final int maxFiles;
   final int deadlineThreshold;
   final Duration deadlineWindow;
@@ -68,6 +72,7 @@ public final class SnapshotConfig {
     this.maxAge = b.maxAge;
     this.maxSizeBytes = b.maxSizeBytes;
     this.minInterval = b.minInterval;
+    this.minIntervals = Collections.unmodifiableMap(new EnumMap<>(b.minIntervals));
     this.maxFiles = b.maxFiles;
     this.deadlineThreshold = b.deadlineThreshold;
     this.deadlineWindow = b.deadlineWindow;
@@ -102,9 +107,21 @@ public final class SnapshotConfig {
     return maxSizeBytes;
   }
 
-  /** Returns the shortest time between two snapshots. @return the interval */
+  /** The shortest time between two snapshots of a trigger that has no interval of its own. */
   public Duration minInterval() {
     return minInterval;
+  }
+
+  /**
+   * The shortest time between two snapshots of {@code trigger}: its own interval when one was set,
+   * else {@link #minInterval()}. Each trigger keeps its own clock, so a breaker that keeps opening
+   * never suppresses the snapshot of a blocked event loop.
+   *
+   * @param trigger the trigger
+   * @return its interval
+   */
+  public Duration minInterval(SnapshotTrigger trigger) {
+    return minIntervals.getOrDefault(Objects.requireNonNull(trigger, "trigger"), minInterval);
   }
 
   /** Returns how many snapshots the directory keeps. @return the count */
@@ -133,6 +150,8 @@ public final class SnapshotConfig {
     private Duration maxAge = Duration.ofSeconds(DEFAULT_MAX_AGE_SECONDS);
     private long maxSizeBytes = DEFAULT_MAX_SIZE_BYTES;
     private Duration minInterval = Duration.ofSeconds(DEFAULT_MIN_INTERVAL_SECONDS);
+    private final Map<SnapshotTrigger, Duration> minIntervals =
+        new EnumMap<>(SnapshotTrigger.class);
     private int maxFiles = DEFAULT_MAX_FILES;
     private int deadlineThreshold = DEFAULT_DEADLINE_THRESHOLD;
     private Duration deadlineWindow = Duration.ofSeconds(DEFAULT_DEADLINE_WINDOW_SECONDS);
@@ -190,6 +209,21 @@ public final class SnapshotConfig {
      */
     public Builder minInterval(Duration interval) {
       this.minInterval = Durations.requireNonNegative("minInterval", interval);
+      return this;
+    }
+
+    /**
+     * Sets the shortest time between two snapshots of one trigger, in place of {@link
+     * #minInterval(Duration)} for it; triggers keep separate clocks either way.
+     *
+     * @param trigger the trigger
+     * @param interval the interval, &ge; 0
+     * @return this builder
+     */
+    public Builder minInterval(SnapshotTrigger trigger, Duration interval) {
+      minIntervals.put(
+          Objects.requireNonNull(trigger, "trigger"),
+          Durations.requireNonNegative("minInterval(" + trigger.tag() + ")", interval));
       return this;
     }
 

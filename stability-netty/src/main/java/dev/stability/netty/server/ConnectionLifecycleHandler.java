@@ -68,21 +68,19 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private HeadState head = HeadState.AWAITING_HEAD;
   private int inFlight;
   private int requests;
-  private boolean closeWhenDrained;
-  private boolean failed; // answered a decode failure or a slow head: drop everything after
+  private State state = State.OPEN;
   private ProblemDetails
       pendingError; // a pipelined head failed: answered once the responses before it ended
   private boolean informational;
   private long http10Bits; // FIFO of in-flight requests: bit set = HTTP/1.0 asking for keep-alive
   private int http10Count;
-  private boolean closeAfterResponse;
   private ScheduledFuture<?> timer;
   private long timerAt;
   private BodyState body = BodyState.NONE;
   private long bodyLastRead;
   private boolean
       byteSeen; // any byte on this connection: one that sends none is closed at the header timeout
-  private long lingerAt; // non-zero: answered early, output shut, dropping input until then
+  private long lingerAt; // in LINGERING: when the linger ends
   private long lingerBytes;
 
   /**
@@ -100,6 +98,63 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     this.maxAgeNanos = Durations.saturatedNanos(config.connectionLimits().maxConnectionAge());
     this.writeTimeoutNanos = Durations.saturatedNanos(config.connectionLimits().writeTimeout());
     this.bodyNanos = Durations.saturatedNanos(config.connectionLimits().bodyReadTimeout());
+  }
+
+  /**
+   * Whether the connection takes more requests, and how it ends. Only forward: {@code OPEN} →
+   * {@code DRAINING} → {@code LAST_RESPONSE} → {@code CLOSING} → {@code LINGERING}, skipping any;
+   * the channel's close ends every state. Timers check it too: max age drains an open connection
+   * and closes a closing one (a client that never reads its last answer must not hold the
+   * connection when no write timeout is set).
+   */
+  private enum State {
+    /** Takes requests; keeps the connection alive between them. */
+    OPEN,
+    /**
+     * Takes no new request (request limit, max age, the client asked to close, a failure behind the
+     * in-flight ones): closes once those in flight are answered. A request it drops is one the
+     * client never saw answered, so it may retry it elsewhere.
+     */
+    DRAINING,
+    /** The final response going out now is the last one: it carries {@code Connection: close}. */
+    LAST_RESPONSE,
+    /**
+     * The last bytes are going out (the last response, or the server's own failure answer), then
+     * the close: every other message in either direction is dropped.
+     */
+    CLOSING,
+    /**
+     * An early answer went out and the output is shut: input is read and dropped until {@link
+     * #LINGER_NANOS}, then the close.
+     */
+    LINGERING;
+
+    boolean takesRequests() {
+      return this == OPEN;
+    }
+
+    /** Nothing more is decoded or written. */
+    boolean closing() {
+      return this == CLOSING || this == LINGERING;
+    }
+  }
+
+  /**
+   * The last bytes are going out. Max age stays armed as a hard bound: with no write timeout, a
+   * client that stopped reading could otherwise hold the connection until that last write ends.
+   */
+  private void closing() {
+    state = State.CLOSING;
+    if (maxAgeNanos > 0) {
+      ensureTimer(openedAt + maxAgeNanos);
+    }
+  }
+
+  /** Takes no new request from now; a connection already ending stays where it is. */
+  private void drain() {
+    if (state == State.OPEN) {
+      state = State.DRAINING;
+    }
   }
 
   /**
@@ -176,7 +231,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     if (body != BodyState.NONE && bodyArrived(msg)) {
       return;
     }
-    if (head != HeadState.AWAITING_HEAD || clock == null || failed) {
+    if (head != HeadState.AWAITING_HEAD || clock == null || state.closing()) {
       c.fireChannelRead(msg);
       return;
     }
@@ -254,7 +309,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
 
   private void prematureClose(Throwable cause) {
     body = BodyState.NONE;
-    failed = true;
+    state = State.CLOSING;
     metrics.clientFault(ClientFault.PREMATURE_CLOSE, cause, ctx.channel());
   }
 
@@ -265,7 +320,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (failed || body == BodyState.DISCARDING) {
+    if (state.closing() || body == BodyState.DISCARDING) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -274,8 +329,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request) {
-      if (closeWhenDrained) { // past the request limit, or the client said close: it must retry
-        // elsewhere
+      if (!state.takesRequests()) { // past the request limit, or the client said close: it must
+        // retry elsewhere
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -293,7 +348,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       if (!keepAlive
           || (config.connectionLimits().maxRequestsPerConnection() > 0
               && requests >= config.connectionLimits().maxRequestsPerConnection())) {
-        closeWhenDrained = true;
+        drain();
       }
       if (!(msg instanceof LastHttpContent) && BodyRules.declaresBody(request)) {
         body =
@@ -303,7 +358,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         bodyLastRead = clock.now();
         ensureTimer(bodyLastRead + bodyNanos);
       }
-    } else if (closeWhenDrained && inFlight == 0) {
+    } else if (!state.takesRequests() && inFlight == 0) {
       ReferenceCountUtil.release(msg); // the body of a request we dropped
       return;
     }
@@ -326,7 +381,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     metrics.decodeFailure(status.code());
     metrics.clientFault(ClientFault.DECODE_FAILURE, cause, ctx.channel());
     headRead();
-    closeWhenDrained = true;
+    drain();
     if (inFlight == 0 || msg instanceof HttpRequest) {
       carryOut(ServerAnswers.headDecodeFailed(status, inFlight));
     } else { // inside a body: the exchange handler knows whether that request's response started
@@ -353,14 +408,14 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   private void answerAndClose(ProblemDetails problem) {
-    failed = true;
+    closing();
     ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, true))
         .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (failed && msg instanceof HttpObject) { // we answered the failure ourselves and are closing
+    if (state.closing() && msg instanceof HttpObject) { // the last bytes went out already
       ReferenceCountUtil.release(msg);
       if (!promise.isVoid()) {
         promise.tryFailure(ResponseDroppedException.of("connection_closing"));
@@ -381,18 +436,19 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       }
       if (!informational) {
         if (aged()) {
-          closeWhenDrained = true;
+          drain();
         }
-        closeAfterResponse =
-            inFlight <= 1 && closeWhenDrained && pendingError == null
-                || !HttpUtil.isKeepAlive(response)
-                || !selfDelimited(response);
+        if (state == State.DRAINING && inFlight <= 1 && pendingError == null
+            || !HttpUtil.isKeepAlive(response)
+            || !selfDelimited(response)) {
+          state = State.LAST_RESPONSE;
+        }
         boolean http10KeepAlive = (http10Bits & 1) != 0;
         if (http10Count > 0) {
           http10Bits >>>= 1;
           http10Count--;
         }
-        if (closeAfterResponse) {
+        if (state == State.LAST_RESPONSE) {
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10KeepAlive) { // an HTTP/1.0 client assumes close unless told otherwise
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -418,15 +474,14 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
    */
   private void answeredEarly() {
     body = BodyState.DISCARDING;
-    closeWhenDrained = true;
+    drain();
     metrics.connectionClosed("early_response");
   }
 
   private void responseEnded(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     inFlight = Math.max(0, inFlight - 1);
-    if (closeAfterResponse) {
-      closeAfterResponse = false;
-      failed = true; // nothing more goes out on this connection
+    if (state == State.LAST_RESPONSE) {
+      closing(); // nothing more goes out on this connection
       ChannelPromise p = promise.unvoid();
       ctx.write(msg, p);
       p.addListener(
@@ -456,6 +511,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     if (written
         && ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex
         && duplex.isActive()) {
+      state = State.LINGERING;
       lingerAt = ticker.nanoTime() + LINGER_NANOS;
       ensureTimer(lingerAt);
       duplex.shutdownOutput();
@@ -520,7 +576,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   /** Acts on every limit that passed and re-arms the timer for the next one. */
   private void check() {
     long now = ticker.nanoTime();
-    if (lingerAt != 0) {
+    if (state == State.LINGERING) {
       if (now - lingerAt >= 0) {
         close("linger_timeout");
       } else {
@@ -557,14 +613,14 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       }
       next = Math.min(next, at);
     }
-    if (maxAgeNanos > 0 && !closeWhenDrained) {
+    if (maxAgeNanos > 0 && (state == State.OPEN || state == State.CLOSING)) {
       long at = openedAt + maxAgeNanos;
       if (now - at >= 0) {
-        if (quiet) {
+        if (quiet || state == State.CLOSING) {
           close("max_age");
           return;
         }
-        closeWhenDrained = true;
+        drain();
       } else {
         next = Math.min(next, at);
       }
@@ -593,7 +649,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
         config.connectionLimits().bodyReadTimeout(),
         ctx.channel().remoteAddress());
     body = BodyState.DISCARDING;
-    closeWhenDrained = true;
+    drain();
     DecodeFailureEvent event =
         new DecodeFailureEvent(
             HttpResponseStatus.REQUEST_TIMEOUT,

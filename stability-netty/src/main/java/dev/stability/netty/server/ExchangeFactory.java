@@ -1,6 +1,7 @@
 package dev.stability.netty.server;
 
 import dev.stability.context.RequestContext;
+import dev.stability.context.TraceParent;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadline;
 import dev.stability.context.wire.InboundDeadlinePolicy;
@@ -22,10 +23,12 @@ import org.slf4j.Logger;
 /**
  * Starts the exchange of a request head for one connection: its id, its timeout (a trusted header,
  * the route, or the default) and its context, a root with the deadline carrying the phase timeline,
- * the exchange and the guard binding. Confined to the channel's event loop.
+ * the exchange, a valid incoming {@code traceparent} and the guard binding. Confined to the
+ * channel's event loop.
  */
 final class ExchangeFactory {
   private static final Logger log = Http1ExchangeHandler.log;
+  private static final AsciiString TRACEPARENT = AsciiString.cached(TraceParent.HEADER);
 
   private final ServerConfig config;
   private final Guard guard;
@@ -34,6 +37,7 @@ final class ExchangeFactory {
   private final String idPrefix;
   private final long defaultTimeoutNanos;
   private final AsciiString requestIdHeader;
+  private final AsciiString[] deadlineHeaders; // those the inbound policy reads
   private long sequence;
 
   ExchangeFactory(
@@ -46,6 +50,10 @@ final class ExchangeFactory {
     this.defaultTimeoutNanos =
         Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
+    this.deadlineHeaders =
+        config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
+            .map(h -> AsciiString.cached(h.headerName()))
+            .toArray(AsciiString[]::new);
   }
 
   /**
@@ -73,21 +81,34 @@ final class ExchangeFactory {
             now,
             timeline);
     ex.malformedDeadline = rejected;
-    ex.root =
+    // one root carries every value: a child per value cost an object and a copy of the values each
+    RequestContext.Builder root =
         RequestContext.builder(ex.requestId)
             .ticker(ticker)
             .scheduler(scheduler)
             .deadline(Deadline.atNanos(ticker, now + timeout))
-            .build();
+            .value(PhaseTimeline.KEY, timeline)
+            .value(ServerExchange.KEY, ex);
+    String traceParent = request.headers().get(TRACEPARENT);
+    if (traceParent != null && TraceParent.isValid(traceParent)) {
+      root.value(TraceParent.KEY, traceParent); // forwarded by the client
+    }
     // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
     // the deadline
-    ex.context =
-        guard.bind(
-            ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex),
-            Guard.UNKNOWN_ROUTE,
-            ServerExchange::fail);
+    ex.root = guard.bind(root, Guard.UNKNOWN_ROUTE, ServerExchange::fail).build();
+    ex.context = ex.root;
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
+  }
+
+  /** Whether a deadline header is present: most requests carry none, and looking costs nothing. */
+  private boolean anyDeadlineHeader(HttpHeaders headers) {
+    for (AsciiString name : deadlineHeaders) {
+      if (headers.contains(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String requestIdOf(HttpRequest request) {
@@ -100,7 +121,7 @@ final class ExchangeFactory {
 
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.requestDeadlines().inboundDeadlinePolicy();
-    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
+    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED && anyDeadlineHeader(request.headers())) {
       HttpHeaders headers = request.headers();
       InboundDeadline inbound = policy.resolveAll(name -> headers.getAll(HeaderNames.ascii(name)));
       if (inbound.source() != null) {

@@ -20,7 +20,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
@@ -71,7 +70,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private SharedClock clock;
   private TimerScheduler scheduler;
   private ExchangeFactory factory;
-  private ServerExchange lastCompleted;
+  private final ResponsePairing pairing;
   private boolean closing;
   private DeadlineTimer deadlineTimer;
   private String
@@ -109,6 +108,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     this.handlersStage = chain.stage(HandlerNames.HANDLERS);
     this.failures = new FailureReports(metrics, guard, chain);
     this.answers = new ServerAnswers(config, guard);
+    this.pairing = new ResponsePairing(this, exchanges, failures);
     this.tail = tail;
   }
 
@@ -380,49 +380,20 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ServerExchange ex = exchanges.first();
-    ServerExchange writer = ServerExchange.of(RequestContext.current());
-    if (writer != null
-        && writer.owner == this
-        && writer != ex
-        && (msg instanceof HttpResponse || msg instanceof HttpContent)) {
-      failures.drop(
-          msg,
-          promise,
-          !(msg instanceof HttpResponse)
-              ? "content_after_last"
-              : writer.answeredByServer() ? "late_response" : "second_response",
-          writer);
-      return;
+    switch (pairing.pair(msg, promise)) {
+      case DROPPED -> {}
+      case PASS -> ctx.write(msg, promise);
+      case PAIRED -> writePaired(pairing.paired(), msg, promise);
     }
+  }
+
+  /** Writes one part of {@code ex}'s response: its head commits it, its last part ends it. */
+  private void writePaired(ServerExchange ex, Object msg, ChannelPromise promise) {
     if (msg instanceof HttpResponse response) {
-      if (ex == null || !ex.dispatched() || ex.committed()) {
-        ServerExchange blamed = ex != null && ex.committed() ? ex : lastCompleted;
-        failures.drop(
-            msg,
-            promise,
-            blamed != null && blamed.answeredByServer() && blamed != ex
-                ? "late_response"
-                : "second_response",
-            blamed);
-        return;
-      }
-      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-        ctx.write(msg, promise); // 100-continue: the final response is still to come
-        return;
-      }
       ex.commit(response.status().code(), false);
       if (response.status().code() == 504) {
         metrics.handlerTimeout(); // a handler passing on a timeout (an upstream's, its own budget)
       }
-    } else if (msg instanceof HttpContent) {
-      if (ex == null || !ex.committed()) {
-        failures.drop(msg, promise, "content_after_last", ex != null ? ex : lastCompleted);
-        return;
-      }
-    } else if (ex == null || ex.committed()) {
-      ctx.write(msg, promise); // not HTTP (e.g. a ByteBuf after an upgrade): not ours to judge
-      return;
     }
     ChannelPromise p = promise.unvoid();
     p.addListener(ex);
@@ -446,7 +417,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   private void complete(ServerExchange ex, long now) {
     ex.complete();
     exchanges.remove(ex);
-    lastCompleted = ex;
+    pairing.completed(ex);
     if (firing != ex) { // else fire() releases it when the handler returns
       ex.releaseOwned(false);
     }

@@ -171,6 +171,44 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void lastResponseThatNeverFinishesWritingIsClosedAtMaxAgeWithoutAWriteTimeout() {
+    server =
+        new Embedded(
+            config.toBuilder()
+                .connectionLimits(
+                    config.connectionLimits().toBuilder()
+                        .idleTimeout(Duration.ZERO)
+                        .writeTimeout(Duration.ZERO)
+                        .maxConnectionAge(Duration.ofSeconds(3))
+                        .build())
+                .build(),
+            new Handlers.Echo());
+    // a socket whose client stopped reading: writes are accepted but never complete
+    server
+        .channel
+        .pipeline()
+        .addFirst(
+            new io.netty.channel.ChannelOutboundHandlerAdapter() {
+              @Override
+              public void write(
+                  io.netty.channel.ChannelHandlerContext ctx,
+                  Object msg,
+                  io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+              }
+            });
+    server.send("GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    server.advance(2999);
+    assertThat(server.channel.isOpen()).isTrue(); // the last response is still "being written"
+
+    server.advance(1);
+
+    assertThat(server.channel.isOpen()).isFalse();
+    assertThat(registry.counter("stability.server.connection.closes", "reason", "max_age").count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void http10ClientAskingForKeepAliveIsToldSoAndKeptOpen() {
     server = new Embedded(config, new Handlers.Echo());
     server.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
