@@ -166,12 +166,12 @@ public final class CircuitBreakerRegistry {
     return Optional.ofNullable(breakers.get(name));
   }
 
-  /** Returns a copy of every breaker currently held. @return the breakers */
+  /** Returns a copy of every breaker currently held, in no particular order. */
   public Collection<CircuitBreaker> all() {
     return new ArrayList<>(breakers.values());
   }
 
-  /** Returns how many breakers are held. @return the count */
+  /** Returns how many breakers are held. */
   public int size() {
     return breakers.size();
   }

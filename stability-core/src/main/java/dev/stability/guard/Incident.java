@@ -1,6 +1,7 @@
 package dev.stability.guard;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The record of one exception thrown while serving one request: who, where, what, when, and on
@@ -24,6 +25,7 @@ public final class Incident {
   private final String threadName;
   private final Throwable throwable;
   private final String timeline;
+  private final StatusHint statusHint;
 
   Incident(
       String requestId,
@@ -36,7 +38,8 @@ public final class Incident {
       Instant timestamp,
       String threadName,
       Throwable throwable,
-      String timeline) {
+      String timeline,
+      StatusHint statusHint) {
     this.requestId = requestId;
     this.route = route;
     this.kind = kind;
@@ -48,53 +51,42 @@ public final class Incident {
     this.threadName = threadName;
     this.throwable = throwable;
     this.timeline = timeline == null ? "" : timeline;
+    this.statusHint = statusHint;
   }
 
-  /** Returns the id of the request the exception belongs to. @return the request id */
+  /** Returns the id of the request the exception belongs to. */
   public String requestId() {
     return requestId;
   }
 
   /**
-   * Returns the route template (not the raw path) the request was bound to, or {@code
-   * "unknown"}. @return it
+   * Returns the route template (not the raw path) the request was bound to, or {@code "unknown"}.
    */
   public String route() {
     return route;
   }
 
-  /** Returns how the throwable was classified. @return the kind */
+  /** Returns how the throwable was classified. */
   public IncidentKind kind() {
     return kind;
   }
 
-  /**
-   * Returns whether the throwable was classified {@link IncidentKind#FATAL}. @return whether fatal
-   */
+  /** Returns whether the throwable was classified {@link IncidentKind#FATAL}. */
   public boolean isFatal() {
     return kind == IncidentKind.FATAL;
   }
 
-  /**
-   * Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. @return the
-   * status
-   */
+  /** Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. */
   public int status() {
     return status;
   }
 
-  /**
-   * Returns the fully qualified class name of the (unwrapped) throwable; for logs only. @return the
-   * type
-   */
+  /** Returns the fully qualified class name of the (unwrapped) throwable; for logs only. */
   public String exceptionType() {
     return exceptionType;
   }
 
-  /**
-   * Returns the sanitized message, possibly empty; for logs only, never for a response
-   * body. @return it
-   */
+  /** Returns the sanitized message, possibly empty; for logs only, never for a response body. */
   public String message() {
     return message;
   }
@@ -109,23 +101,17 @@ public final class Incident {
     return fingerprint;
   }
 
-  /**
-   * Returns when the incident was recorded (wall clock, for correlating logs). @return the
-   * timestamp
-   */
+  /** Returns the wall-clock time the incident was recorded, for correlating logs. */
   public Instant timestamp() {
     return timestamp;
   }
 
-  /** Returns the name of the thread that caught the throwable. @return the thread name */
+  /** Returns the name of the thread that caught the throwable. */
   public String threadName() {
     return threadName;
   }
 
-  /**
-   * Returns the (unwrapped) throwable, for logging and tests; never serialize it to a
-   * client. @return it
-   */
+  /** Returns the (unwrapped) throwable, for logging and tests; never serialize it to a client. */
   public Throwable throwable() {
     return throwable;
   }
@@ -141,6 +127,18 @@ public final class Incident {
     return timeline;
   }
 
+  /**
+   * Returns the hint that decided {@link #status()}: the failure's own ({@link UpstreamFailure}) or
+   * the guard's for a core failure it knows, with its reason and {@code Retry-After}. Empty when
+   * the status came from the configured {@code statusMapper} with another status, or is the plain
+   * 500.
+   *
+   * @return the hint, or empty
+   */
+  public Optional<StatusHint> statusHint() {
+    return Optional.ofNullable(statusHint);
+  }
+
   @Override
   public String toString() {
     return "Incident("
@@ -151,6 +149,7 @@ public final class Incident {
         + kind
         + ", status="
         + status
+        + (statusHint == null ? "" : " " + statusHint.reason())
         + ", "
         + exceptionType
         + ", fingerprint="

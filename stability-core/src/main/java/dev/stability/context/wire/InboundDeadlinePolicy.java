@@ -157,42 +157,40 @@ public final class InboundDeadlinePolicy {
     }
   }
 
-  /** Returns the trust policy. @return the policy */
+  /** Returns the trust policy. */
   public TrustPolicy trust() {
     return trust;
   }
 
-  /** Returns the largest timeout a caller can get. @return the cap */
+  /** Returns the largest timeout a caller can get. */
   public Duration maxTimeout() {
     return Duration.ofNanos(maxNanos);
   }
 
-  /** Returns the smallest timeout a caller gets. @return the floor */
+  /** Returns the smallest timeout a caller gets. */
   public Duration minTimeout() {
     return Duration.ofNanos(minNanos);
   }
 
-  /**
-   * Returns the timeout used when the caller sends none, or {@code null} for none. @return the
-   * default
-   */
+  /** Returns the timeout used when the caller sends none, or {@code null} for none. */
   public Duration defaultTimeout() {
     return defaultNanos < 0 ? null : Duration.ofNanos(defaultNanos);
   }
 
-  /** Returns the headers read. @return an unmodifiable set */
+  /** Returns the headers read, as an unmodifiable set. */
   public Set<DeadlineHeader> headers() {
     return java.util.Collections.unmodifiableSet(headers);
   }
 
   /**
-   * Returns whether the adapter must remove the timeout headers from the request. @return for STRIP
+   * Returns whether the adapter must remove the timeout headers from the request: {@code true} for
+   * STRIP.
    */
   public boolean stripsHeaders() {
     return trust == TrustPolicy.STRIP;
   }
 
-  /** Returns a builder initialised with this policy. @return a new builder */
+  /** Returns a builder initialised with this policy. */
   public Builder toBuilder() {
     Builder b =
         new Builder()

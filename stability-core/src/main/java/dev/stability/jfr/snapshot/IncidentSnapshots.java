@@ -241,12 +241,12 @@ public final class IncidentSnapshots implements AutoCloseable {
     }
   }
 
-  /** Returns the last snapshot written, if any. @return its path */
+  /** Returns the path of the last snapshot written, if any. */
   public Optional<Path> lastSnapshot() {
     return Optional.ofNullable(last.get());
   }
 
-  /** Returns the settings. @return the settings */
+  /** Returns the settings. */
   public SnapshotConfig config() {
     return config;
   }

@@ -82,32 +82,34 @@ public final class SnapshotConfig {
     this.ticker = b.ticker;
   }
 
-  /** Returns the default settings. @return the defaults */
+  /** Returns the default settings. */
   public static SnapshotConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder with the default settings. @return a new builder */
+  /** Returns a builder with the default settings. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns where snapshots are written. @return the directory */
+  /** Returns where snapshots are written. */
   public Path directory() {
     return directory;
   }
 
-  /** Returns the age of the oldest event the ring keeps. @return the age */
+  /** Returns the age of the oldest event the ring keeps. */
   public Duration maxAge() {
     return maxAge;
   }
 
-  /** Returns the ring's size cap in bytes. @return the cap */
+  /** Returns the ring's size cap in bytes. */
   public long maxSizeBytes() {
     return maxSizeBytes;
   }
 
-  /** The shortest time between two snapshots of a trigger that has no interval of its own. */
+  /**
+   * Returns the shortest time between two snapshots of a trigger without an interval of its own.
+   */
   public Duration minInterval() {
     return minInterval;
   }
@@ -124,22 +126,22 @@ public final class SnapshotConfig {
     return minIntervals.getOrDefault(Objects.requireNonNull(trigger, "trigger"), minInterval);
   }
 
-  /** Returns how many snapshots the directory keeps. @return the count */
+  /** Returns how many snapshots the directory keeps. */
   public int maxFiles() {
     return maxFiles;
   }
 
-  /** Returns how many exceeded deadlines in one window trigger a snapshot. @return the count */
+  /** Returns how many exceeded deadlines in one window trigger a snapshot. */
   public int deadlineThreshold() {
     return deadlineThreshold;
   }
 
-  /** Returns the window of the deadline threshold. @return the window */
+  /** Returns the window of the deadline threshold. */
   public Duration deadlineWindow() {
     return deadlineWindow;
   }
 
-  /** Returns the name of the JDK recording settings. @return e.g. {@code default} */
+  /** Returns the name of the JDK recording settings, e.g. {@code default}. */
   public String settings() {
     return settings;
   }
@@ -322,7 +324,7 @@ public final class SnapshotConfig {
       return this;
     }
 
-    /** Builds the settings. @return the settings */
+    /** Builds the settings. */
     public SnapshotConfig build() {
       return new SnapshotConfig(this);
     }

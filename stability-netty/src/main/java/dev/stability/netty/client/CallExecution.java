@@ -34,6 +34,8 @@ final class CallExecution implements PhaseObserver {
   private ListenerRegistration cancelRegistration;
   private int attempt;
   private boolean staleRetried;
+  // where the last attempt failed: the next one goes elsewhere while another address is in rotation
+  private InetSocketAddress failedAddress;
   private boolean done;
   private CallPhase phase = CallPhase.ACQUIRE;
   private long phaseLimitNanos;
@@ -103,7 +105,6 @@ final class CallExecution implements PhaseObserver {
         finish(null, policies.throttle.rejection(host), "THROTTLED");
         return;
       }
-      policies.retryBudget.deposit();
     }
     startAttempt(false);
   }
@@ -226,13 +227,17 @@ final class CallExecution implements PhaseObserver {
     if (cause instanceof MalformedResponseException m) {
       runtime.metrics.malformedResponse(host, m.phase());
     }
-    if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
+    boolean refusedHere = !staleRetryable && refusedWithAlternative(a, cause);
+    if ((staleRetryable || refusedHere)
+        && !staleRetried
+        && !done
+        && attempt < staleAttemptLimit()) {
       if (!retryPermitted()) {
         finish(null, lastOutcome(cause), outcome(cause));
         return;
       }
       staleRetried = true;
-      runtime.metrics.retry(host, "stale-connection");
+      runtime.metrics.retry(host, staleRetryable ? "stale-connection" : "connect-failed");
       group.loop.execute(
           () -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
       return;
@@ -241,6 +246,19 @@ final class CallExecution implements PhaseObserver {
       return;
     }
     finish(null, lastOutcome(cause), outcome(cause));
+  }
+
+  /**
+   * Whether the attempt's connection could not even be opened while the host has another address in
+   * rotation: nothing was sent, so, like a stale connection, it goes once more, elsewhere, whatever
+   * the policy (a draining or stopped instance refuses connections during a rolling restart).
+   */
+  private boolean refusedWithAlternative(Attempt a, Throwable cause) {
+    AddressSelector<InetSocketAddress> selector = group.selector();
+    return cause instanceof ConnectFailedException
+        && a.address != null
+        && selector != null
+        && selector.hasAlternative(a.address);
   }
 
   /**
@@ -260,7 +278,7 @@ final class CallExecution implements PhaseObserver {
     if (stale || cause instanceof PoolExhaustedException) {
       return AddressSelector.Result.NEUTRAL;
     }
-    if (cause instanceof ConnectFailedException) {
+    if (cause instanceof ConnectFailedException || cause instanceof TlsHandshakeException) {
       return AddressSelector.Result.CONNECT_FAILURE;
     }
     if (cause instanceof PhaseTimeoutException p) {
@@ -321,6 +339,7 @@ final class CallExecution implements PhaseObserver {
     }
     return cause instanceof PrematureCloseException
         || cause instanceof ConnectFailedException
+        || cause instanceof TlsHandshakeException // as when it was a raw SSLException (IOException)
         || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
@@ -352,6 +371,11 @@ final class CallExecution implements PhaseObserver {
     return (long) (capped * (1 - policy.jitter() * ThreadLocalRandom.current().nextDouble()));
   }
 
+  /** A success for the retry budget: the host answered, and not that it is overloaded. */
+  private static boolean earnsRetries(int status) {
+    return status < 500 && status != 429;
+  }
+
   /** Parses delta-seconds; returns -1 when absent or not a number (HTTP dates are not honoured). */
   static long retryAfterNanos(String value) {
     if (value == null) {
@@ -381,6 +405,10 @@ final class CallExecution implements PhaseObserver {
     if (response != null) {
       if (response.status() < 500) {
         policies.latencies.record(nanos);
+      }
+      if (earnsRetries(response.status())) {
+        // once per call (a winning hedge is its request's success): a host that fails earns nothing
+        policies.retryBudget.deposit();
       }
       runtime.metrics.request(
           host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
@@ -417,6 +445,7 @@ final class CallExecution implements PhaseObserver {
     ClientExchange exchange;
     HostPool pool;
     AddressSelector<InetSocketAddress>.Lease lease;
+    InetSocketAddress address; // where this attempt went, once bound
 
     Attempt(
         int number,
@@ -442,6 +471,12 @@ final class CallExecution implements PhaseObserver {
     public void bind(HostPool pool, AddressSelector<InetSocketAddress>.Lease lease) {
       this.pool = pool;
       this.lease = lease;
+      this.address = lease.address();
+    }
+
+    @Override
+    public InetSocketAddress avoid() {
+      return failedAddress;
     }
 
     /** Tells the address selector what this attempt showed about its address, once. */
@@ -497,6 +532,7 @@ final class CallExecution implements PhaseObserver {
       waiting = false;
       over = true;
       settle(addressResult(cause, false));
+      failedAddress = address;
       observer.onEnd(-1, cause);
       CallExecution.this.onFailure(this, cause, false);
     }
@@ -507,6 +543,7 @@ final class CallExecution implements PhaseObserver {
         over = true;
         settle(
             status >= 500 ? AddressSelector.Result.SERVER_ERROR : AddressSelector.Result.SUCCESS);
+        failedAddress = status >= 500 ? address : null;
         observer.onEnd(status, null);
         CallExecution.this.onResponse(this, status, headers, body);
       }
@@ -517,6 +554,7 @@ final class CallExecution implements PhaseObserver {
       if (!over) {
         over = true;
         settle(addressResult(cause, staleRetryable));
+        failedAddress = address;
         observer.onEnd(-1, cause);
         CallExecution.this.onFailure(this, cause, staleRetryable);
       }

@@ -36,6 +36,7 @@ final class ExchangeFactory {
   private final TimerScheduler scheduler;
   private final String idPrefix;
   private final long defaultTimeoutNanos;
+  private final long defaultMarginNanos;
   private final AsciiString requestIdHeader;
   private final AsciiString[] deadlineHeaders; // those the inbound policy reads
   private long sequence;
@@ -49,6 +50,7 @@ final class ExchangeFactory {
     this.idPrefix = idPrefix;
     this.defaultTimeoutNanos =
         Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
+    this.defaultMarginNanos = Durations.saturatedNanos(config.requestDeadlines().handlerMargin());
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
     this.deadlineHeaders =
         config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
@@ -81,6 +83,7 @@ final class ExchangeFactory {
             now,
             timeline);
     ex.malformedDeadline = rejected;
+    ex.handlerMarginNanos = marginOf(request);
     // one root carries every value: a child per value cost an object and a copy of the values each
     RequestContext.Builder root =
         RequestContext.builder(ex.requestId)
@@ -117,6 +120,21 @@ final class ExchangeFactory {
       return given;
     }
     return idPrefix + (++sequence);
+  }
+
+  private long marginOf(HttpRequest request) {
+    HandlerMargins margins = config.requestDeadlines().handlerMargins();
+    if (margins != HandlerMargins.NONE) {
+      try {
+        Duration m = margins.marginFor(request);
+        if (m != null && !m.isNegative()) {
+          return Durations.saturatedNanos(m);
+        }
+      } catch (RuntimeException e) {
+        log.warn("HandlerMargins {} threw; using the default margin", margins, e);
+      }
+    }
+    return defaultMarginNanos;
   }
 
   private long timeoutOf(HttpRequest request) {

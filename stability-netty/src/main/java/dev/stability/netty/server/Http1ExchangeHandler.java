@@ -592,6 +592,11 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == DrainEvent.DEADLINE) {
+      drainDeadline();
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
     if (!(evt instanceof DecodeFailureEvent event)) {
       ctx.fireUserEventTriggered(evt);
       return;
@@ -603,6 +608,29 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
     event.claimed = true;
     ex.inboundComplete = true;
     carryOut(ex, ServerAnswers.bodyFailed(ex, event.status));
+  }
+
+  /**
+   * The server's drain deadline passed: the request being handled is cancelled with {@code
+   * SHUTDOWN} and answered 503 with {@code Retry-After} (its context's listeners stop the work);
+   * the requests queued behind it were never given to a handler, so closing drops them unanswered
+   * and the client may retry them elsewhere.
+   */
+  private void drainDeadline() {
+    ServerExchange ex = exchanges.first();
+    if (ex == null || !ex.dispatched() || ex.completed() || closing) {
+      closeConnection();
+      return;
+    }
+    CancellationCause shutdown =
+        CancellationCause.of(CancelReason.SHUTDOWN, "server drain deadline passed", null);
+    ex.root.cancel(shutdown);
+    CancellationCause cause = ex.root.cancellationCause(); // the deadline may have come first
+    metrics.drainCancelled();
+    contextEnded(ex, cause != null ? cause : shutdown);
+    if (!closing) {
+      closeConnection(); // the decision kept the connection: nothing more may be read from it
+    }
   }
 
   private void bodyTooLarge(ServerExchange ex) {

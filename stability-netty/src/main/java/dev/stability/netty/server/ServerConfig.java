@@ -17,7 +17,7 @@ import java.util.Set;
  *       idle and write timeouts, requests and age per connection, pipelining, open connections);
  *   <li>{@link RequestDeadlines}: how long a request may take and what a late one is answered;
  *   <li>what the server accepts ({@link #streaming()}, {@link #extensionMethods()}, {@link
- *       #requestIdHeader()});
+ *       #requestIdHeader()}) and whether it speaks TLS ({@link #tls()});
  *   <li>collaborators: the {@link #meterRegistry()}, the exception {@link #guard()} (which alone
  *       decides dev mode) and a test {@link #ticker()}.
  * </ul>
@@ -35,6 +35,7 @@ public final class ServerConfig {
   private final MeterRegistry meterRegistry;
   private final Guard guard;
   private final Ticker ticker;
+  private final ServerTls tls;
 
   private ServerConfig(Builder b) {
     this.codecLimits = b.codecLimits;
@@ -46,6 +47,7 @@ public final class ServerConfig {
     this.meterRegistry = b.meterRegistry;
     this.guard = b.guard;
     this.ticker = b.ticker;
+    this.tls = b.tls;
   }
 
   /**
@@ -138,6 +140,11 @@ public final class ServerConfig {
     return ticker;
   }
 
+  /** Returns the TLS settings, or {@code null} for plain HTTP (the default). @return the TLS */
+  public ServerTls tls() {
+    return tls;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig("
@@ -152,6 +159,7 @@ public final class ServerConfig {
         + requestIdHeader
         + ", metrics="
         + (meterRegistry != null)
+        + (tls == null ? "" : ", " + tls)
         + ')';
   }
 
@@ -166,6 +174,7 @@ public final class ServerConfig {
     private MeterRegistry meterRegistry;
     private Guard guard;
     private Ticker ticker;
+    private ServerTls tls;
 
     Builder() {}
 
@@ -179,6 +188,7 @@ public final class ServerConfig {
       meterRegistry = c.meterRegistry;
       guard = c.guard;
       ticker = c.ticker;
+      tls = c.tls;
     }
 
     /**
@@ -301,6 +311,18 @@ public final class ServerConfig {
      */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS: every connection starts with a TLS handshake (see {@link ServerTls}); without
+     * it (the default) the server speaks plain HTTP.
+     *
+     * @param tls the TLS settings
+     * @return this builder
+     */
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -60,6 +60,7 @@ final class ServerExchange implements ChannelFutureListener {
   ArrayDeque<Object>
       held; // inbound messages waiting for their turn (the connection handler's queue)
   long bodyBytes;
+  long handlerMarginNanos; // the route's handler margin (RequestDeadlines.handlerMargins)
   boolean inboundComplete;
   boolean malformedDeadline; // a deadline header did not parse: answered 400 when dispatched
   int rejectStatus; // answered when dispatched (ServerAnswers.headRejection): 400, 413, 417
