@@ -157,7 +157,11 @@ public final class PhaseTimeline {
     return offsets.get(phase.ordinal()) - 1;
   }
 
-  /** Returns the nanoseconds since the start. @return the elapsed time */
+  /**
+   * Returns the nanoseconds since the start.
+   *
+   * @return the elapsed time
+   */
   public long elapsedNanos() {
     return ticker.nanoTime() - origin;
   }

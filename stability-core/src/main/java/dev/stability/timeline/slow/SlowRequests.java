@@ -67,7 +67,11 @@ public final class SlowRequests {
     return builder().build();
   }
 
-  /** Returns the threshold. @return the threshold */
+  /**
+   * Returns the threshold.
+   *
+   * @return the threshold
+   */
   public Duration threshold() {
     return Duration.ofNanos(thresholdNanos);
   }
@@ -198,7 +202,11 @@ public final class SlowRequests {
       return this;
     }
 
-    /** Builds the instance. @return the instance */
+    /**
+     * Builds the instance.
+     *
+     * @return the instance
+     */
     public SlowRequests build() {
       return new SlowRequests(this);
     }

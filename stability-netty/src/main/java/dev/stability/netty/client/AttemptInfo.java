@@ -39,27 +39,47 @@ public final class AttemptInfo {
     this.context = context;
   }
 
-  /** Returns the request method, e.g. {@code GET}. @return the method */
+  /**
+   * Returns the request method, e.g. {@code GET}.
+   *
+   * @return the method
+   */
   public String method() {
     return method;
   }
 
-  /** Returns the request URI. @return the URI */
+  /**
+   * Returns the request URI.
+   *
+   * @return the URI
+   */
   public URI uri() {
     return uri;
   }
 
-  /** Returns the host key, e.g. {@code http://orders:8080}, also the breaker's name. @return it */
+  /**
+   * Returns the host key, e.g. {@code http://orders:8080}, also the breaker's name.
+   *
+   * @return it
+   */
   public String host() {
     return host;
   }
 
-  /** Returns the attempt's number within its call, from 1. @return the number */
+  /**
+   * Returns the attempt's number within its call, from 1.
+   *
+   * @return the number
+   */
   public int number() {
     return number;
   }
 
-  /** Returns whether the call is a hedge of another. @return whether it is a hedge */
+  /**
+   * Returns whether the call is a hedge of another.
+   *
+   * @return whether it is a hedge
+   */
   public boolean hedge() {
     return hedge;
   }
@@ -83,7 +103,11 @@ public final class AttemptInfo {
     return remainingNanos;
   }
 
-  /** Returns the context the call runs for, or {@code null}. @return the context */
+  /**
+   * Returns the context the call runs for, or {@code null}.
+   *
+   * @return the context
+   */
   public RequestContext context() {
     return context;
   }
