@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * on globally, submitting work under a context without a deadline throws {@link
  * MissingDeadlineException} at the submitting call site. Do not wrap a task twice: the inner
  * wrapper wins.
+ *
+ * <p>Whatever the registered {@link ContextCarrier}s hold on the wrapping thread (a tracing
+ * context) is captured with the request context and restored with it, so one wrap carries both.
  */
 public final class ContextExecutors {
   /**
@@ -155,8 +158,10 @@ public final class ContextExecutors {
   public static Runnable wrap(RequestContext ctx, Runnable task) {
     Objects.requireNonNull(task, "task");
     StrictDeadlines.check(ctx, "task " + task.getClass().getName());
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return () -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         task.run();
       } catch (Throwable t) {
         reportFailure(ctx, t);
@@ -179,8 +184,10 @@ public final class ContextExecutors {
       return task;
     }
     StrictDeadlines.check(ctx, "task " + task.getClass().getName());
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return () -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         return task.call();
       } catch (Throwable t) {
         reportFailure(ctx, t);
@@ -202,8 +209,10 @@ public final class ContextExecutors {
     if (ctx == null) {
       return supplier;
     }
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return () -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         return supplier.get();
       } catch (Throwable t) {
         reportFailure(ctx, t);
@@ -226,8 +235,10 @@ public final class ContextExecutors {
     if (ctx == null) {
       return fn;
     }
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return value -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         return fn.apply(value);
       } catch (Throwable t) {
         reportFailure(ctx, t);
@@ -249,8 +260,10 @@ public final class ContextExecutors {
     if (ctx == null) {
       return consumer;
     }
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return value -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         consumer.accept(value);
       } catch (Throwable t) {
         reportFailure(ctx, t);
@@ -274,8 +287,10 @@ public final class ContextExecutors {
     if (ctx == null) {
       return fn;
     }
+    ContextCarriers.Captured captured = ContextCarriers.capture();
     return (a, b) -> {
-      try (Scope ignored = ctx.attach()) {
+      try (Scope ignored = ctx.attach();
+          Scope carried = captured.restore()) {
         return fn.apply(a, b);
       } catch (Throwable t) {
         reportFailure(ctx, t);

@@ -154,6 +154,19 @@ public final class Guard {
   }
 
   /**
+   * Returns the route of the request bound in {@code ctx}: the template set with {@link
+   * #route(RequestContext, String)}, else the one given at bind time ({@value #UNKNOWN_ROUTE} by
+   * default).
+   *
+   * @param ctx a bound context (or a descendant)
+   * @return the route, or {@code null} when {@code ctx} was never bound
+   */
+  public static String routeOf(RequestContext ctx) {
+    RequestIncidents sink = sinkOf(Objects.requireNonNull(ctx, "ctx"));
+    return sink == null ? null : sink.route;
+  }
+
+  /**
    * Returns the incidents recorded for the request of {@code ctx}, oldest first.
    *
    * @param ctx a context bound by {@link #bind} (or a descendant)

@@ -3,8 +3,12 @@ package dev.stability.timeline;
 import dev.stability.context.ContextKey;
 import dev.stability.context.RequestContext;
 import dev.stability.time.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -14,25 +18,57 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * +1000.4 ms (+997.4) <- longest"}.
  *
  * <p>The server creates one per request with {@link #start(Ticker)} and stores it in the request's
- * context under {@link #KEY}; the server and client record phases with {@link #mark(RequestContext,
- * RequestPhase)}, which does nothing when the context carries no timeline. The first mark of a
- * phase wins (a retry does not move {@code downstream_connect}). Marks are thread-safe and
- * allocation-free.
+ * context under {@link #KEY}; the server, the client and the database adapter record phases with
+ * {@link #mark(RequestContext, RequestPhase)}, which does nothing when the context carries no
+ * timeline. {@link #offsetNanos} answers with the first mark of a phase; a phase marked again (a
+ * second downstream call, a retry, the next statement) is kept as a repeat, up to {@link
+ * #MAX_REPEATS} per request, so that a handler looping over calls (or an attacker making it loop)
+ * cannot grow a timeline without bound: later repeats are only counted. {@link #snapshot()} returns
+ * every kept mark as an immutable {@link TimelineSnapshot}.
+ *
+ * <p>Marks are thread-safe and lock-free; a first mark allocates nothing, the first repeat of a
+ * request allocates the repeat log once.
  */
 public final class PhaseTimeline {
   /** The context key the timeline is stored under. */
   public static final ContextKey<PhaseTimeline> KEY = ContextKey.of("phaseTimeline");
 
+  /** How many repeated marks one timeline keeps, across all phases: {@value}. */
+  public static final int MAX_REPEATS = 32;
+
   private static final RequestPhase[] PHASES = RequestPhase.values();
+  private static final int PHASE_SHIFT = 56; // a repeat packs (ordinal + 1) above a 56-bit offset
+  private static final long MAX_OFFSET = (1L << PHASE_SHIFT) - 1; // 2.3 years in nanoseconds
+  private static final VarHandle REPEATS;
+  private static final VarHandle REPEAT_COUNT;
+
+  static {
+    if (PHASES.length >= 16) { // snapshot() sorts repeats with the ordinal in 4 bits
+      throw new ExceptionInInitializerError("RequestPhase: " + PHASES.length + " (expected: < 16)");
+    }
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      REPEATS = lookup.findVarHandle(PhaseTimeline.class, "repeats", AtomicLongArray.class);
+      REPEAT_COUNT = lookup.findVarHandle(PhaseTimeline.class, "repeatCount", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Ticker ticker;
   private final long origin;
   private final AtomicLongArray offsets =
       new AtomicLongArray(PHASES.length); // 0 = unset, else offset + 1
 
-  private PhaseTimeline(Ticker ticker) {
+  @SuppressWarnings("unused") // through REPEATS; null until the first repeat
+  private volatile AtomicLongArray repeats;
+
+  @SuppressWarnings("unused") // through REPEAT_COUNT: repeats claimed, kept or not
+  private volatile long repeatCount;
+
+  private PhaseTimeline(Ticker ticker, long origin) {
     this.ticker = ticker;
-    this.origin = ticker.nanoTime();
+    this.origin = origin;
   }
 
   /**
@@ -42,7 +78,20 @@ public final class PhaseTimeline {
    * @return the new timeline
    */
   public static PhaseTimeline start(Ticker ticker) {
-    PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"));
+    return startAt(Objects.requireNonNull(ticker, "ticker"), ticker.nanoTime());
+  }
+
+  /**
+   * Starts a timeline whose {@link RequestPhase#ACCEPTED} is {@code originNanos}, a reading of
+   * {@code ticker} taken earlier (the first byte of the request, which also starts its deadline),
+   * so that the timeline and the deadline count from the same instant.
+   *
+   * @param ticker the ticker {@code originNanos} was read from
+   * @param originNanos the instant the request arrived, not after now
+   * @return the new timeline
+   */
+  public static PhaseTimeline startAt(Ticker ticker, long originNanos) {
+    PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"), originNanos);
     t.offsets.set(RequestPhase.ACCEPTED.ordinal(), 1);
     return t;
   }
@@ -71,18 +120,35 @@ public final class PhaseTimeline {
   }
 
   /**
-   * Marks {@code phase} now, unless it was already marked.
+   * Marks {@code phase} now: as its first mark, or as a repeat when it was marked before.
    *
    * @param phase the phase
-   * @return whether this call recorded it
+   * @return whether this was the phase's first mark (the one {@link #offsetNanos} returns)
    */
   public boolean mark(RequestPhase phase) {
-    long offset = Math.max(0, ticker.nanoTime() - origin);
-    return offsets.compareAndSet(phase.ordinal(), 0, offset + 1);
+    long offset = Math.min(MAX_OFFSET, Math.max(0, ticker.nanoTime() - origin));
+    if (offsets.compareAndSet(phase.ordinal(), 0, offset + 1)) {
+      return true;
+    }
+    long slot = (long) REPEAT_COUNT.getAndAdd(this, 1L);
+    if (slot < MAX_REPEATS) {
+      repeatLog().set((int) slot, ((long) (phase.ordinal() + 1) << PHASE_SHIFT) | offset);
+    }
+    return false;
+  }
+
+  private AtomicLongArray repeatLog() {
+    AtomicLongArray log = (AtomicLongArray) REPEATS.getAcquire(this);
+    if (log == null) {
+      AtomicLongArray fresh = new AtomicLongArray(MAX_REPEATS);
+      log = REPEATS.compareAndSet(this, null, fresh) ? fresh : (AtomicLongArray) REPEATS.get(this);
+    }
+    return log;
   }
 
   /**
-   * Returns the nanoseconds from the start to {@code phase}, or -1 when it was not reached.
+   * Returns the nanoseconds from the start to the first mark of {@code phase}, or -1 when it was
+   * not reached.
    *
    * @param phase the phase
    * @return the offset in nanoseconds, or -1
@@ -91,73 +157,70 @@ public final class PhaseTimeline {
     return offsets.get(phase.ordinal()) - 1;
   }
 
-  /** Returns the nanoseconds since the start. @return the elapsed time */
+  /**
+   * Returns the nanoseconds since the start.
+   *
+   * @return the elapsed time
+   */
   public long elapsedNanos() {
     return ticker.nanoTime() - origin;
   }
 
   /**
-   * Renders the reached phases in time order, each with its offset from the start and the gap since
-   * the phase before, then "now", marking the longest gap and listing the phases not reached.
+   * Returns the repeated marks that were not kept, over {@link #MAX_REPEATS}.
+   *
+   * @return the count
+   */
+  public long droppedMarks() {
+    return Math.max(0, (long) REPEAT_COUNT.getVolatile(this) - MAX_REPEATS);
+  }
+
+  /**
+   * Returns every kept mark, in time order, with the elapsed time now. A repeat being recorded by
+   * another thread at this instant may be missing.
+   *
+   * @return the immutable snapshot
+   */
+  public TimelineSnapshot snapshot() {
+    long elapsed = elapsedNanos();
+    long claimed = (long) REPEAT_COUNT.getVolatile(this);
+    AtomicLongArray log = (AtomicLongArray) REPEATS.getAcquire(this);
+    int kept = log == null ? 0 : (int) Math.min(claimed, MAX_REPEATS);
+    List<TimelineMark> marks = new ArrayList<>(PHASES.length + kept);
+    int[] occurrences = new int[PHASES.length];
+    for (int i = 0; i < PHASES.length; i++) {
+      long at = offsets.get(i) - 1;
+      if (at >= 0) {
+        occurrences[i] = 1;
+        marks.add(new TimelineMark(PHASES[i], at, 1));
+      }
+    }
+    long[] byTime = new long[kept]; // offset << 4 | ordinal: sorts by offset (13 phases < 16)
+    int n = 0;
+    for (int i = 0; i < kept; i++) {
+      long packed = log.get(i);
+      if (packed != 0) { // 0: claimed, not yet written
+        byTime[n++] = ((packed & MAX_OFFSET) << 4) | ((packed >>> PHASE_SHIFT) - 1);
+      }
+    }
+    // in time order, so that occurrences number in time order even when threads raced for slots
+    Arrays.sort(byTime, 0, n);
+    for (int i = 0; i < n; i++) {
+      int ordinal = (int) (byTime[i] & 0xF);
+      marks.add(new TimelineMark(PHASES[ordinal], byTime[i] >>> 4, ++occurrences[ordinal]));
+    }
+    marks.sort(Comparator.comparingLong(TimelineMark::offsetNanos)); // stable: firsts stay first
+    return new TimelineSnapshot(marks, elapsed, Math.max(0, claimed - MAX_REPEATS));
+  }
+
+  /**
+   * Renders the kept marks in time order, each with its offset from the start and the gap since the
+   * mark before, then "now", marking the longest gap and listing the phases not reached.
    *
    * @return a multi-line text for logs
    */
   public String render() {
-    long now = elapsedNanos();
-    long[] marks = new long[PHASES.length];
-    Integer[] order = new Integer[PHASES.length];
-    int n = 0;
-    for (int i = 0; i < PHASES.length; i++) {
-      marks[i] = offsets.get(i) - 1;
-      if (marks[i] >= 0) {
-        order[n++] = i;
-      }
-    }
-    Arrays.sort(order, 0, n, (a, b) -> Long.compare(marks[a], marks[b]));
-    long longest = -1;
-    int longestAt = -1; // index into order; n means "now"
-    long previous = 0;
-    for (int k = 0; k <= n; k++) {
-      long at = k < n ? marks[order[k]] : now;
-      if (at - previous > longest) {
-        longest = at - previous;
-        longestAt = k;
-      }
-      previous = at;
-    }
-    StringBuilder sb = new StringBuilder(64 + 48 * n);
-    sb.append("phase timeline (").append(ms(now)).append(" ms so far):");
-    previous = 0;
-    for (int k = 0; k <= n; k++) {
-      long at = k < n ? marks[order[k]] : now;
-      String label = k < n ? PHASES[order[k]].label() : "now";
-      sb.append("\n  ")
-          .append(label)
-          .append(" ".repeat(Math.max(1, 22 - label.length())))
-          .append('+')
-          .append(ms(at))
-          .append(" ms (+")
-          .append(ms(at - previous))
-          .append(')');
-      if (k == longestAt && n > 0) {
-        sb.append("  <- longest gap");
-      }
-      previous = at;
-    }
-    StringBuilder missing = new StringBuilder();
-    for (int i = 0; i < PHASES.length; i++) {
-      if (marks[i] < 0) {
-        missing.append(missing.length() == 0 ? "" : ", ").append(PHASES[i].label());
-      }
-    }
-    if (missing.length() > 0) {
-      sb.append("\n  not reached: ").append(missing);
-    }
-    return sb.toString();
-  }
-
-  private static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    return snapshot().render();
   }
 
   @Override

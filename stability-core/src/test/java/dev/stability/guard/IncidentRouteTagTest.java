@@ -48,4 +48,16 @@ class IncidentRouteTagTest {
 
     assertThat(routeTags()).containsExactlyInAnyOrder("OTHER", "GET /" + "a".repeat(123));
   }
+
+  @Test
+  void theRouteOfABoundRequestIsReadBackAndAnUnboundOneHasNone() {
+    dev.stability.context.RequestContext plain = dev.stability.context.RequestContext.of("r");
+    dev.stability.context.RequestContext bound = Guard.ofDefaults().bind(plain);
+
+    assertThat(Guard.routeOf(bound)).isEqualTo(Guard.UNKNOWN_ROUTE);
+    Guard.route(bound, "/users/{id}");
+    assertThat(Guard.routeOf(bound.withValue(dev.stability.context.ContextKey.of("k"), "v")))
+        .isEqualTo("/users/{id}");
+    assertThat(Guard.routeOf(plain)).isNull();
+  }
 }

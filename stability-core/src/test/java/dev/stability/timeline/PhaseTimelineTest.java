@@ -62,6 +62,103 @@ class PhaseTimelineTest {
   }
 
   @Test
+  void repeatedPhasesAreKeptInTimeOrderWithTheirOccurrence() {
+    advanceMillis(1);
+    timeline.mark(RequestPhase.DOWNSTREAM_SENT);
+    advanceMillis(2);
+    timeline.mark(RequestPhase.DOWNSTREAM_DONE);
+    advanceMillis(3);
+    timeline.mark(RequestPhase.DOWNSTREAM_SENT); // the second call
+    advanceMillis(4);
+    timeline.mark(RequestPhase.DOWNSTREAM_DONE);
+
+    TimelineSnapshot snapshot = timeline.snapshot();
+
+    assertThat(snapshot.marks())
+        .extracting(TimelineMark::label)
+        .containsExactly(
+            "accepted",
+            "downstream_sent",
+            "downstream_done",
+            "downstream_sent#2",
+            "downstream_done#2");
+    assertThat(snapshot.marks().get(3).offsetNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(6));
+    assertThat(snapshot.count(RequestPhase.DOWNSTREAM_SENT)).isEqualTo(2);
+    assertThat(snapshot.firstOffsetNanos(RequestPhase.DOWNSTREAM_DONE))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(3));
+    assertThat(snapshot.elapsedNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
+    assertThat(snapshot.droppedMarks()).isZero();
+    assertThat(timeline.render())
+        .containsSubsequence("downstream_sent#2", "+6.000 ms (+3.000)", "downstream_done#2");
+  }
+
+  @Test
+  void repeatsAreCappedAndTheRestOnlyCounted() {
+    int calls = PhaseTimeline.MAX_REPEATS + 1_000; // a handler looping over downstream calls
+    for (int i = 0; i < calls; i++) {
+      advanceMillis(1);
+      timeline.mark(RequestPhase.DB_EXECUTE);
+    }
+
+    TimelineSnapshot snapshot = timeline.snapshot();
+
+    assertThat(snapshot.count(RequestPhase.DB_EXECUTE)).isEqualTo(PhaseTimeline.MAX_REPEATS + 1);
+    assertThat(snapshot.droppedMarks()).isEqualTo(calls - 1 - PhaseTimeline.MAX_REPEATS);
+    assertThat(timeline.droppedMarks()).isEqualTo(snapshot.droppedMarks());
+    assertThat(snapshot.render()).contains("999 more repeated marks not kept");
+    assertThat(timeline.offsetNanos(RequestPhase.DB_EXECUTE))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(1));
+  }
+
+  @Test
+  void aSnapshotDoesNotChangeWhenTheTimelineMovesOn() {
+    TimelineSnapshot before = timeline.snapshot();
+    advanceMillis(5);
+    timeline.mark(RequestPhase.HANDLER_START);
+
+    assertThat(before.marks())
+        .extracting(TimelineMark::phase)
+        .containsExactly(RequestPhase.ACCEPTED);
+    assertThat(before.elapsedNanos()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> before.marks().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void concurrentRepeatsAreAllCountedOnceKeptOrDropped() throws Exception {
+    PhaseTimeline shared = PhaseTimeline.start(System::nanoTime);
+    int threads = 4;
+    int perThread = 50;
+    dev.stability.testing.Concurrently.run(
+        threads,
+        index -> {
+          for (int i = 0; i < perThread; i++) {
+            shared.mark(RequestPhase.DOWNSTREAM_ACQUIRE);
+          }
+        });
+
+    TimelineSnapshot snapshot = shared.snapshot();
+
+    assertThat(snapshot.count(RequestPhase.DOWNSTREAM_ACQUIRE) + snapshot.droppedMarks())
+        .isEqualTo(threads * perThread);
+    assertThat(snapshot.count(RequestPhase.DOWNSTREAM_ACQUIRE))
+        .isEqualTo(PhaseTimeline.MAX_REPEATS + 1);
+  }
+
+  @Test
+  void aTimelineStartedAtTheRequestsArrivalCountsFromThere() {
+    long arrival = now.get();
+    advanceMillis(4); // decoding the head
+    PhaseTimeline late = PhaseTimeline.startAt(now::get, arrival);
+    late.mark(RequestPhase.HEADERS_READ);
+
+    assertThat(late.offsetNanos(RequestPhase.ACCEPTED)).isZero();
+    assertThat(late.offsetNanos(RequestPhase.HEADERS_READ))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(4));
+    assertThat(late.elapsedNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(4));
+  }
+
+  @Test
   void marksThroughTheContextAreNoOpsWithoutATimeline() {
     RequestContext plain = RequestContext.of("r");
     RequestContext tracked = plain.withValue(PhaseTimeline.KEY, timeline);

@@ -28,7 +28,8 @@ final class PublicTypes {
           "stability-netty",
           "stability-testkit",
           "stability-jdbc",
-          "stability-etcd");
+          "stability-etcd",
+          "stability-opentelemetry");
 
   static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
 

@@ -2,6 +2,7 @@ package dev.stability.netty.client;
 
 import dev.stability.breaker.CircuitBreaker;
 import dev.stability.breaker.CircuitBreakerRegistry;
+import dev.stability.breaker.CircuitBreakerState;
 import dev.stability.context.RequestContext;
 
 /**
@@ -26,6 +27,15 @@ final class BreakerGate {
     }
     CircuitBreaker breaker = registry.find(host).orElse(null);
     return breaker != null && !breaker.state().permitsCalls();
+  }
+
+  /** The host's breaker state, or {@code null} without breakers; never creates one. */
+  CircuitBreakerState state(String host) {
+    if (registry == null) {
+      return null;
+    }
+    CircuitBreaker breaker = registry.find(host).orElse(null);
+    return breaker == null ? CircuitBreakerState.CLOSED : breaker.state();
   }
 
   Permit acquire(String host, RequestContext ctx) {

@@ -3,8 +3,10 @@ package dev.stability.netty.client;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.ContextCancelledException;
+import dev.stability.context.ContextCarriers;
 import dev.stability.context.ListenerRegistration;
 import dev.stability.context.RequestContext;
+import dev.stability.context.Scope;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +34,7 @@ final class CallExecution implements PhaseObserver {
   private final RetryPolicy policy;
   private final String host;
   private final long startNanos;
+  private final ContextCarriers.Captured carried;
   private ListenerRegistration cancelRegistration;
   private int attempt;
   private boolean staleRetried;
@@ -51,7 +54,8 @@ final class CallExecution implements PhaseObserver {
       HostPolicies policies,
       ClientRequest request,
       RequestContext ctx,
-      boolean hedge) {
+      boolean hedge,
+      ContextCarriers.Captured carried) {
     this.runtime = runtime;
     this.group = group;
     this.policies = policies;
@@ -62,6 +66,7 @@ final class CallExecution implements PhaseObserver {
     this.policy = runtime.config.retryPolicy();
     this.host = group.key.toString();
     this.startNanos = runtime.ticker.nanoTime();
+    this.carried = carried;
   }
 
   HostGroup group() {
@@ -138,15 +143,37 @@ final class CallExecution implements PhaseObserver {
     attempt++;
     long perTry = policy.maxAttempts() > 1 ? policy.perTryTimeout().toNanos() : Long.MAX_VALUE;
     Budget budget = Budget.forAttempt(runtime.ticker, ctx, perTry, runtime.marginNanos);
+    AttemptObserver observer = observe(attempt);
     BreakerGate.Permit permit;
     try {
       permit = runtime.breakers.acquire(host, ctx);
     } catch (RuntimeException rejected) {
+      observer.onEnd(-1, rejected);
       finish(null, rejected, "REJECTED");
       return;
     }
-    current = new Attempt(attempt, budget, fresh, permit);
+    current = new Attempt(attempt, budget, fresh, permit, observer);
     group.acquire(current);
+  }
+
+  /** Starts the attempt's observer, with the caller's carried state (its trace) restored. */
+  private AttemptObserver observe(int number) {
+    if (runtime.attempts == AttemptListener.NONE) {
+      return AttemptObserver.NONE;
+    }
+    AttemptInfo info =
+        new AttemptInfo(
+            request.method(),
+            request.uri(),
+            host,
+            number,
+            hedge,
+            runtime.breakers.state(host),
+            ctx != null && ctx.hasDeadline() ? ctx.remainingNanos() : Long.MAX_VALUE,
+            ctx);
+    try (Scope restored = carried.restore()) {
+      return GuardedObserver.start(runtime.attempts, info);
+    }
   }
 
   @Override
@@ -154,6 +181,10 @@ final class CallExecution implements PhaseObserver {
     this.phase = p;
     this.phaseLimitNanos = limitNanos;
     TimelineRecorder.record(ctx, p);
+    Attempt a = current;
+    if (a != null) {
+      a.observer.onPhase(p, limitNanos);
+    }
   }
 
   /** Ends the call because the context ended or the caller cancelled the future. */
@@ -450,6 +481,7 @@ final class CallExecution implements PhaseObserver {
     final Budget budget;
     final boolean fresh;
     final BreakerGate.Permit permit;
+    final AttemptObserver observer;
     boolean waiting = true;
     boolean over;
     ClientExchange exchange;
@@ -457,11 +489,24 @@ final class CallExecution implements PhaseObserver {
     AddressSelector<InetSocketAddress>.Lease lease;
     InetSocketAddress address; // where this attempt went, once bound
 
-    Attempt(int number, Budget budget, boolean fresh, BreakerGate.Permit permit) {
+    Attempt(
+        int number,
+        Budget budget,
+        boolean fresh,
+        BreakerGate.Permit permit,
+        AttemptObserver observer) {
       this.number = number;
       this.budget = budget;
       this.fresh = fresh;
       this.permit = permit;
+      this.observer = observer;
+    }
+
+    @Override
+    public void onSend(io.netty.handler.codec.http.HttpHeaders headers, long budgetNanos) {
+      if (observer != AttemptObserver.NONE) {
+        observer.onSend(budgetNanos, headers::set);
+      }
     }
 
     @Override
@@ -530,6 +575,7 @@ final class CallExecution implements PhaseObserver {
       over = true;
       settle(addressResult(cause, false));
       failedAddress = address;
+      observer.onEnd(-1, cause);
       CallExecution.this.onFailure(this, cause, false);
     }
 
@@ -540,6 +586,7 @@ final class CallExecution implements PhaseObserver {
         settle(
             status >= 500 ? AddressSelector.Result.SERVER_ERROR : AddressSelector.Result.SUCCESS);
         failedAddress = status >= 500 ? address : null;
+        observer.onEnd(status, null);
         CallExecution.this.onResponse(this, status, headers, body);
       }
     }
@@ -550,6 +597,7 @@ final class CallExecution implements PhaseObserver {
         over = true;
         settle(addressResult(cause, staleRetryable));
         failedAddress = address;
+        observer.onEnd(-1, cause);
         CallExecution.this.onFailure(this, cause, staleRetryable);
       }
     }
@@ -564,6 +612,7 @@ final class CallExecution implements PhaseObserver {
       }
       over = true;
       settle(upstreamSlow ? AddressSelector.Result.TIMEOUT : AddressSelector.Result.NEUTRAL);
+      observer.onEnd(-1, cause);
       if (upstreamSlow) {
         permit.onFailure(cause);
       } else {

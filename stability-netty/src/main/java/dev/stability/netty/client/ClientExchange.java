@@ -40,6 +40,9 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
      * @param staleRetryable whether the request may go again on a fresh connection
      */
     void onFailure(Throwable cause, boolean staleRetryable);
+
+    /** The request is about to be written: the attempt observer may add trace headers. */
+    default void onSend(io.netty.handler.codec.http.HttpHeaders headers, long budgetNanos) {}
   }
 
   private enum State {
@@ -118,9 +121,10 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
     written = true;
     decoder.expect(
         request.method()); // before the first byte leaves: an early answer is still this request's
-    channel
-        .writeAndFlush(RequestEncoder.encode(request, pool.key, settings, budget, attempt))
-        .addListener(this::onWritten);
+    io.netty.handler.codec.http.FullHttpRequest encoded =
+        RequestEncoder.encode(request, pool.key, settings, budget, attempt);
+    listener.onSend(encoded.headers(), budget.advertisedNanos());
+    channel.writeAndFlush(encoded).addListener(this::onWritten);
   }
 
   private void onWritten(io.netty.util.concurrent.Future<? super Void> f) {

@@ -10,14 +10,20 @@ final class ClientRuntime {
   final BreakerGate breakers;
   final ClientMetrics metrics;
   final ExchangeSettings exchangeSettings;
+  final AttemptListener attempts;
 
   ClientRuntime(
-      HttpClientConfig config, Ticker ticker, BreakerGate breakers, ClientMetrics metrics) {
+      HttpClientConfig config,
+      Ticker ticker,
+      BreakerGate breakers,
+      ClientMetrics metrics,
+      AttemptListener attempts) {
     this.config = config;
     this.ticker = ticker;
     this.marginNanos = config.deadlineMargin().toNanos();
     this.breakers = breakers;
     this.metrics = metrics;
     this.exchangeSettings = new ExchangeSettings(config, metrics);
+    this.attempts = attempts;
   }
 }

@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.context.ContextCarriers;
 import dev.stability.context.RequestContext;
 import dev.stability.context.StrictDeadlines;
 import io.netty.channel.EventLoopGroup;
@@ -55,7 +56,8 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
             : b.group;
     this.customSsl = b.sslContext;
     this.runtime =
-        new ClientRuntime(config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry));
+        new ClientRuntime(
+            config, b.ticker, b.breakers, new ClientMetrics(b.meterRegistry), b.attemptListener);
     this.factory =
         new ConnectionFactory(
             config, this::sslContext, b.nameServers, b.certificatePins::current, b.addressResolver);
@@ -124,6 +126,11 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // the caller's tracing context, for the attempt listener on the event loop (and for hedges)
+    ContextCarriers.Captured carried =
+        runtime.attempts == AttemptListener.NONE
+            ? ContextCarriers.Captured.NONE
+            : ContextCarriers.capture();
     HostKey key = HostKey.of(request.uri());
     HostGroup pool = pools.computeIfAbsent(key, this::newPool);
     HostPolicies hp =
@@ -133,9 +140,9 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
                 new HostPolicies(
                     config, runtime.ticker, runtime.metrics.registry(), k.toString(), pool.loop));
     if (hp.hedging != null && request.isIdempotent()) {
-      return hedged(pool, hp, request, ctx);
+      return hedged(pool, hp, request, ctx, carried);
     }
-    return start(new CallExecution(runtime, pool, hp, request, ctx, false));
+    return start(new CallExecution(runtime, pool, hp, request, ctx, false, carried));
   }
 
   private CompletableFuture<ClientResponse> start(CallExecution call) {
@@ -163,7 +170,11 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
    * its connection when it is mid-response.
    */
   private CompletableFuture<ClientResponse> hedged(
-      HostGroup pool, HostPolicies hp, ClientRequest request, RequestContext ctx) {
+      HostGroup pool,
+      HostPolicies hp,
+      ClientRequest request,
+      RequestContext ctx,
+      ContextCarriers.Captured carried) {
     long deadline =
         ctx != null && ctx.hasDeadline()
             ? runtime.ticker.nanoTime() + ctx.remainingNanos() - runtime.marginNanos
@@ -179,7 +190,7 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
               runtime.metrics.hedge(host);
             }
             return DefaultStabilityHttpClient.this.start(
-                new CallExecution(runtime, pool, hp, request, ctx, attempt > 0));
+                new CallExecution(runtime, pool, hp, request, ctx, attempt > 0, carried));
           }
 
           @Override

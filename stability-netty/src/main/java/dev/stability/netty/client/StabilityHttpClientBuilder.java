@@ -29,6 +29,7 @@ public final class StabilityHttpClientBuilder {
   Ticker ticker = Ticker.system();
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
+  AttemptListener attemptListener = AttemptListener.NONE;
   List<InetSocketAddress> nameServers = List.of();
   AddressResolver addressResolver; // tests only: several ports behind one name
   ConfigSource<CertificatePins> certificatePins =
@@ -152,6 +153,19 @@ public final class StabilityHttpClientBuilder {
    */
   public StabilityHttpClientBuilder certificatePins(ConfigSource<CertificatePins> value) {
     this.certificatePins = Objects.requireNonNull(value, "certificatePins");
+    return this;
+  }
+
+  /**
+   * Tells {@code value} about every attempt of every call (retries, hedges and breaker rejections
+   * included), and lets it add trace headers to each: the hook of stability-opentelemetry's client
+   * spans. Without it ({@link AttemptListener#NONE}) the client does no work for it.
+   *
+   * @param value the listener
+   * @return this builder
+   */
+  public StabilityHttpClientBuilder attemptListener(AttemptListener value) {
+    this.attemptListener = Objects.requireNonNull(value, "attemptListener");
     return this;
   }
 

@@ -6,8 +6,10 @@ import dev.stability.timeline.RequestPhase;
 
 /**
  * Records the call's phases into the request context's {@link PhaseTimeline} (acquire, connect,
- * TLS, sent, first byte, done), where a slow request's log line shows where its time went. The
- * first attempt's marks win; a context without a timeline records nothing. Fast and never throws.
+ * TLS, sent, first byte, done), where a slow request's log line shows where its time went. Every
+ * attempt and every call marks again: the first marks answer {@code offsetNanos}, the later ones
+ * are kept as repeats (bounded by {@code PhaseTimeline.MAX_REPEATS}); a context without a timeline
+ * records nothing. Fast and never throws.
  */
 final class TimelineRecorder {
   private TimelineRecorder() {}
