@@ -69,6 +69,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private int inFlight;
   private int requests;
   private State state = State.OPEN;
+  private boolean serverDraining; // the server's drain started (a fact from outside, not a state)
   private ProblemDetails
       pendingError; // a pipelined head failed: answered once the responses before it ended
   private boolean informational;
@@ -286,17 +287,24 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
 
   /**
    * The drain of the server started: an idle connection closes now, a busy one takes no new request
-   * and closes after the answers in flight (the last carries {@code Connection: close}).
+   * and closes after the answers in flight (the last carries {@code Connection: close}). A new
+   * connection that has not sent a request yet is not closed (as Go's {@code Shutdown} spares new
+   * connections): its client may have its first request on the way, and a request lost on a fresh
+   * connection is not one a client may retry; that request is answered with {@code Connection:
+   * close}, and the header timeout or the drain deadline closes a connection that sends none.
    */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == DrainEvent.START && !state.closing()) {
-      if (inFlight == 0) {
+      serverDraining = true;
+      if (inFlight == 0 && requests > 0) {
         ctx.fireUserEventTriggered(evt);
         close("drain");
         return;
       }
-      drain();
+      if (inFlight > 0) {
+        drain();
+      }
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -370,6 +378,9 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       headRead();
       inFlight++;
       requests++;
+      if (serverDraining) {
+        drain(); // the first request of a connection the drain spared: answered, then closed
+      }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       if (http10Count
           < Long.SIZE) { // more pipelined than that is refused by the exchange handler anyway
