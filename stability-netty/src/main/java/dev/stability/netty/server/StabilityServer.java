@@ -90,19 +90,28 @@ public final class StabilityServer {
 
   /**
    * Returns a channel initializer that installs the codec and the server's handlers, then lets
-   * {@code userHandlers} add the application's handlers behind them.
+   * {@code userHandlers} add the application's handlers behind them. With {@link
+   * ServerConfig#http2()} set, a connection that opens with the HTTP/2 preface is switched to
+   * HTTP/2 instead, and {@code userHandlers} is called once per stream, for the stream's pipeline.
    *
    * @param userHandlers adds the application's handlers with {@code addLast}
    * @return the initializer, usable as a server bootstrap's child handler
    */
   public ChannelInitializer<Channel> initializer(Consumer<ChannelPipeline> userHandlers) {
     Objects.requireNonNull(userHandlers, "userHandlers");
+    Http2Pipeline http2 =
+        config.http2() == null
+            ? null
+            : new Http2Pipeline(config, metrics, guard, chain, methods, userHandlers);
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         install(ch.pipeline());
         userHandlers.accept(ch.pipeline());
         moveTailToEnd(ch.pipeline());
+        if (http2 != null) { // h2c with prior knowledge: the first bytes choose the protocol
+          ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
+        }
       }
     };
   }

@@ -1,0 +1,133 @@
+package dev.stability.netty.server;
+
+import dev.stability.time.Durations;
+import dev.stability.time.Ticker;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Guards one HTTP/2 connection between and around its streams: closes it when no stream was open
+ * for {@link ConnectionLimits#idleTimeout()} and when it reaches {@link
+ * ConnectionLimits#maxConnectionAge()}. Either way the close goes through the codec, which sends
+ * {@code GOAWAY(NO_ERROR)} with the last stream it took, lets the open streams finish within {@link
+ * Http2Limits#goAwayGracePeriod()}, then closes: a client retries the streams it never saw taken on
+ * a new connection.
+ *
+ * <p>Sits between the frame codec and the multiplexer; one timer, re-armed when it fires, never on
+ * each stream. Confined to the channel's event loop.
+ */
+final class Http2ConnectionGuard extends ChannelDuplexHandler {
+  /** Where the connection is; it only moves forward. */
+  enum State {
+    /** Takes streams. */
+    OPEN,
+    /** GOAWAY sent (idle, max age): the open streams finish, then the codec closes. */
+    GOING_AWAY
+  }
+
+  private final ServerMetrics metrics;
+  private final Http2Connection connection;
+  private final Ticker ticker;
+  private final long idleNanos;
+  private final long maxAgeNanos;
+  private ChannelHandlerContext ctx;
+  private State state = State.OPEN;
+  private long openedAt;
+  private long idleSince;
+  private ScheduledFuture<?> timer;
+
+  Http2ConnectionGuard(
+      ServerConfig config, ServerMetrics metrics, Http2Connection connection, Ticker ticker) {
+    this.metrics = metrics;
+    this.connection = connection;
+    this.ticker = ticker;
+    this.idleNanos = Durations.saturatedNanos(config.connectionLimits().idleTimeout());
+    this.maxAgeNanos = Durations.saturatedNanos(config.connectionLimits().maxConnectionAge());
+  }
+
+  State state() {
+    return state;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    openedAt = ticker.nanoTime();
+    idleSince = openedAt;
+    connection.addListener(
+        new Http2ConnectionAdapter() {
+          @Override
+          public void onStreamClosed(Http2Stream stream) {
+            if (connection.numActiveStreams() == 0) {
+              idleSince = ticker.nanoTime();
+            }
+          }
+        });
+    arm(openedAt);
+  }
+
+  /** Arms the one timer at the earliest of idle and age from {@code now}'s view. */
+  private void arm(long now) {
+    long at = Long.MAX_VALUE;
+    if (maxAgeNanos > 0) {
+      at = openedAt + maxAgeNanos;
+    }
+    if (idleNanos > 0) {
+      at = Math.min(at, (connection.numActiveStreams() == 0 ? idleSince : now) + idleNanos);
+    }
+    if (at != Long.MAX_VALUE) {
+      timer = ctx.executor().schedule(this::check, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void check() {
+    timer = null;
+    if (state != State.OPEN || !ctx.channel().isActive()) {
+      return;
+    }
+    long now = ticker.nanoTime();
+    if (maxAgeNanos > 0 && now - openedAt >= maxAgeNanos) {
+      goAway("max_age");
+    } else if (idleNanos > 0
+        && connection.numActiveStreams() == 0
+        && now - idleSince >= idleNanos) {
+      goAway("idle");
+    } else {
+      arm(now);
+    }
+  }
+
+  /**
+   * Sends GOAWAY and closes once the open streams ended (the codec's graceful close: {@code
+   * Http2ConnectionHandler.close}).
+   */
+  private void goAway(String reason) {
+    state = State.GOING_AWAY;
+    metrics.http2GoAway(reason);
+    metrics.connectionClosed(reason);
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancel();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancel();
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}
