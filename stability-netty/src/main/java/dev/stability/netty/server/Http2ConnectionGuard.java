@@ -6,9 +6,13 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Guards one HTTP/2 connection between and around its streams: closes it when no stream was open
@@ -18,10 +22,13 @@ import java.util.concurrent.TimeUnit;
  * Http2Limits#goAwayGracePeriod()}, then closes: a client retries the streams it never saw taken on
  * a new connection.
  *
- * <p>Sits between the frame codec and the multiplexer; one timer, re-armed when it fires, never on
- * each stream. Confined to the channel's event loop.
+ * <p>Sits last, behind the frame codec and the multiplexer, so that it also ends what they pass on
+ * (exceptions that would otherwise reach Netty's tail and only be logged). One timer, re-armed when
+ * it fires, never on each stream. Confined to the channel's event loop.
  */
 final class Http2ConnectionGuard extends ChannelDuplexHandler {
+  private static final Logger log = LoggerFactory.getLogger(Http2ConnectionGuard.class);
+
   /** Where the connection is; it only moves forward. */
   enum State {
     /** Takes streams. */
@@ -110,6 +117,26 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
     state = State.GOING_AWAY;
     metrics.http2GoAway(reason);
     metrics.connectionClosed(reason);
+    ctx.close();
+  }
+
+  /**
+   * What the codec and the multiplexer passed on: a protocol error the codec already answered
+   * ({@code GOAWAY}, or {@code RST_STREAM} for a stream that is gone), a client fault, or a bug.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof Http2Exception || cause instanceof Http2FrameStreamException) {
+      log.debug("HTTP/2 protocol error on {}: {}", ctx.channel(), cause.toString());
+      return;
+    }
+    ClientFault fault = ClientFault.of(cause);
+    if (fault != null) {
+      metrics.clientFault(fault, cause, ctx.channel());
+    } else {
+      metrics.incident("connection_exception");
+      log.warn("exception outside any stream on {}; closing the connection", ctx.channel(), cause);
+    }
     ctx.close();
   }
 

@@ -104,8 +104,6 @@ final class Http2Pipeline {
             scheduler);
     pipeline.addLast(CODEC, codec);
     pipeline.addLast(
-        CONNECTION, new Http2ConnectionGuard(config, metrics, codec.connection(), ticker));
-    pipeline.addLast(
         STREAMS,
         new Http2MultiplexHandler(
             new ChannelInitializer<Http2StreamChannel>() {
@@ -114,6 +112,8 @@ final class Http2Pipeline {
                 installStream(stream.pipeline(), kit);
               }
             }));
+    pipeline.addLast(
+        CONNECTION, new Http2ConnectionGuard(config, metrics, codec.connection(), ticker));
   }
 
   private void installStream(ChannelPipeline p, Http2StreamKit kit) {

@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.Attribute;
@@ -296,9 +298,11 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     complete();
   }
 
-  /** Resets this stream ({@code RST_STREAM(CANCEL)}, what closing a child channel sends). */
+  /** Resets this stream with {@code RST_STREAM(CANCEL)} and closes its channel. */
   private void reset(String reason) {
     kit.metrics().http2StreamReset(reason);
+    // explicitly: a child channel closes without RST_STREAM once the request ended (END_STREAM)
+    ctx.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
     ctx.channel().close();
   }
 
@@ -360,6 +364,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     if (ex != null && !ex.completed()) {
       failExchange(cause, "exception", stage);
       return;
+    }
+    if (!ctx.channel().isActive() || ClientFault.of(cause) != null) {
+      return; // e.g. the aggregator saw the stream close mid-body: its context is cancelled already
     }
     kit.failures().connectionException(cause, ctx.channel());
     reset("failure");

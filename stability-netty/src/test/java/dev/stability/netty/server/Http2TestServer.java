@@ -35,12 +35,22 @@ final class Http2TestServer implements AutoCloseable {
   private final Channel channel;
 
   Http2TestServer(ServerConfig config) throws InterruptedException {
+    this(config, 0);
+  }
+
+  /**
+   * With {@code sendBuffer} > 0: a small socket send buffer, so that a client that never reads
+   * fills it soon.
+   */
+  Http2TestServer(ServerConfig config, int sendBuffer) throws InterruptedException {
     server = StabilityServer.create(config);
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     channel =
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
+            .childOption(
+                io.netty.channel.ChannelOption.SO_SNDBUF, sendBuffer > 0 ? sendBuffer : 1 << 16)
             .childHandler(server.initializer(p -> p.addLast(new Routes())))
             .bind("127.0.0.1", 0)
             .sync()
