@@ -114,6 +114,26 @@ class Http2DefencesTest {
   }
 
   @Test
+  void maxConcurrentStreamsHoldsForAClientThatNeverAcknowledgesTheServersSettings()
+      throws Exception {
+    try (Http2TestServer s = server(l -> l.maxConcurrentStreams(2));
+        RawHttp2Client c = new RawHttp2Client(s.port, READ_TIMEOUT_MS).start()) {
+      List<byte[]> attack = new ArrayList<>();
+      for (int stream = 1; stream <= 9; stream += 2) { // sent before the server's SETTINGS is read
+        attack.add(
+            RawHttp2Client.encode(
+                HEADERS,
+                END_STREAM | END_HEADERS,
+                stream,
+                c.headerBlock(stream, "/slow", "grpc-timeout", "1S")));
+      }
+      c.burst(attack);
+      RawHttp2Client.Frame refused = c.awaitType(RST_STREAM, 5);
+      assertThat(refused.errorCode()).isEqualTo(REFUSED_STREAM);
+    }
+  }
+
+  @Test
   void rapidResetPastTheBudgetEndsTheConnectionWithEnhanceYourCalm() throws Exception {
     try (Http2TestServer s = server(l -> l.resetBudget(10, 30));
         RawHttp2Client c = connect(s)) {
