@@ -19,8 +19,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The entry point: protects a Netty HTTP/1.1 server against malformed and slow clients, request
- * deadlines, exceptions and broken handler chains. Create one per server with {@link #create} and
+ * The entry point: protects a Netty HTTP/1.1 (and, with {@link ServerConfig#http2()}, HTTP/2 h2c)
+ * server against malformed and slow clients, request deadlines, exceptions and broken handler
+ * chains. Create one per server with {@link #create} and
  * reuse it for every channel: it owns the meters, the exception guard and the chain tracker all its
  * connections share.
  *
