@@ -93,17 +93,17 @@ public final class CallNotPermittedException extends RuntimeException {
         true);
   }
 
-  /** Returns the name of the breaker that rejected the call. @return the name */
+  /** Returns the name of the breaker that rejected the call. */
   public String breakerName() {
     return breakerName;
   }
 
-  /** Returns the state the breaker was in. @return the state */
+  /** Returns the state the breaker was in. */
   public CircuitBreakerState state() {
     return state;
   }
 
-  /** Returns why the call was rejected. @return the reason */
+  /** Returns why the call was rejected. */
   public Reason reason() {
     return reason;
   }

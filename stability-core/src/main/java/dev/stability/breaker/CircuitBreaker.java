@@ -71,13 +71,13 @@ public interface CircuitBreaker {
     return of(name, CircuitBreakerConfig.ofDefaults());
   }
 
-  /** Returns the name. @return the name */
+  /** Returns the name. */
   String name();
 
-  /** Returns the settings. @return the config */
+  /** Returns the settings. */
   CircuitBreakerConfig config();
 
-  /** Returns the ticker durations must be measured with. @return the ticker */
+  /** Returns the ticker durations must be measured with. */
   Ticker ticker();
 
   /**

@@ -121,162 +121,127 @@ public final class CircuitBreakerConfig {
     return new Builder(this);
   }
 
-  /** Returns the kind of sliding window. @return the window type */
+  /** Returns the kind of sliding window. */
   public WindowType windowType() {
     return windowType;
   }
 
-  /** Returns the number of calls in a count-based window. @return the size */
+  /** Returns the number of calls in a count-based window; unused by a time-based one. */
   public int windowSize() {
     return windowSize;
   }
 
-  /** Returns the number of buckets of a time-based window. @return the bucket count */
+  /** Returns the number of buckets of a time-based window; unused by a count-based one. */
   public int bucketCount() {
     return bucketCount;
   }
 
-  /** Returns the width of one bucket of a time-based window. @return the width */
+  /** Returns the width of one bucket of a time-based window. */
   public Duration bucketWidth() {
     return bucketWidth;
   }
 
-  /**
-   * Returns the failure rate, in (0, 1], at or above which the breaker trips. @return the threshold
-   */
+  /** Returns the failure rate, in (0, 1], at or above which the breaker trips. */
   public double failureRateThreshold() {
     return failureRateThreshold;
   }
 
-  /**
-   * Returns how many calls the window needs before the failure rate is judged. @return the minimum
-   */
+  /** Returns how many calls the window needs before the failure rate is judged. */
   public int failureMinimumCalls() {
     return failureMinimumCalls;
   }
 
-  /**
-   * Returns the duration from which a call, finished or still in flight, counts as slow. @return
-   * the duration
-   */
+  /** Returns the duration from which a call, finished or still in flight, counts as slow. */
   public Duration slowCallDuration() {
     return slowCallDuration;
   }
 
-  /**
-   * Returns the slow-call rate, in (0, 1], at or above which the breaker trips. @return the
-   * threshold
-   */
+  /** Returns the slow-call rate, in (0, 1], at or above which the breaker trips. */
   public double slowCallRateThreshold() {
     return slowCallRateThreshold;
   }
 
-  /**
-   * Returns how many calls (in flight included) are needed before the slow rate is judged. @return
-   * the minimum
-   */
+  /** Returns how many calls (in flight included) are needed before the slow rate is judged. */
   public int slowCallMinimumCalls() {
     return slowCallMinimumCalls;
   }
 
-  /**
-   * Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. @return
-   * the quantile
-   */
+  /** Returns the latency percentile judged against {@link #latencyThreshold()}, e.g. 0.99. */
   public double latencyPercentile() {
     return latencyPercentile;
   }
 
-  /** Returns the latency the percentile must stay below. @return the threshold */
+  /** Returns the latency the percentile must stay below. */
   public Duration latencyThreshold() {
     return latencyThreshold;
   }
 
-  /**
-   * Returns how many calls the window needs before the percentile is judged or estimated. @return
-   * the minimum
-   */
+  /** Returns how many calls the window needs before the percentile is judged or estimated. */
   public int latencyMinimumCalls() {
     return latencyMinimumCalls;
   }
 
-  /** Returns the first wait in the OPEN state. @return the base wait */
+  /** Returns the first wait in the OPEN state. */
   public Duration waitInOpenState() {
     return waitInOpenState;
   }
 
-  /** Returns the cap of the backed-off wait in the OPEN state. @return the maximum wait */
+  /** Returns the cap of the backed-off wait in the OPEN state. */
   public Duration maxWaitInOpenState() {
     return maxWaitInOpenState;
   }
 
-  /** Returns the factor the wait grows by each time a probe fails. @return the multiplier */
+  /** Returns the factor, 1 or more, the OPEN wait grows by each time a probe fails. */
   public double backoffMultiplier() {
     return backoffMultiplier;
   }
 
-  /**
-   * Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. @return
-   * the jitter
-   */
+  /** Returns the jitter: each wait is scaled by a random factor in {@code [1 - j, 1 + j]}. */
   public double jitterFactor() {
     return jitterFactor;
   }
 
-  /** Returns how many probes one HALF_OPEN round admits. @return the probe count */
+  /** Returns how many probes one HALF_OPEN round admits. */
   public int permittedProbes() {
     return permittedProbes;
   }
 
-  /** Returns how many successful probes close the breaker. @return the success count */
+  /** Returns how many successful probes close the breaker. */
   public int successesToClose() {
     return successesToClose;
   }
 
-  /**
-   * Returns how long a probe lease lives before it is taken back and counted as failed. @return the
-   * timeout
-   */
+  /** Returns how long a probe lease lives before it is taken back and counted as failed. */
   public Duration probeTimeout() {
     return probeTimeout;
   }
 
-  /**
-   * Returns whether calls whose deadline is shorter than the recent latency are rejected. @return
-   * the flag
-   */
+  /** Returns whether calls whose deadline is shorter than the recent latency are rejected. */
   public boolean deadlineAware() {
     return deadlineAware;
   }
 
-  /**
-   * Returns the latency percentile a caller's remaining time is compared with. @return the quantile
-   */
+  /** Returns the latency quantile, in (0, 1), a caller's remaining time is compared with. */
   public double deadlinePercentile() {
     return deadlinePercentile;
   }
 
-  /**
-   * Returns the predicate that decides which exceptions count as failures. @return the predicate
-   */
+  /** Returns the predicate that decides which exceptions count as failures. */
   public Predicate<Throwable> failurePredicate() {
     return failurePredicate;
   }
 
-  /** Returns the predicate that decides which results count as failures. @return the predicate */
+  /** Returns the predicate that decides which results count as failures. */
   public Predicate<Object> resultFailurePredicate() {
     return resultFailurePredicate;
   }
 
-  /**
-   * Returns the predicate that decides which HTTP status codes count as failures. @return the
-   * predicate
-   */
+  /** Returns the predicate that decides which HTTP status codes count as failures. */
   public IntPredicate statusFailurePredicate() {
     return statusFailurePredicate;
   }
 
-  /** Returns the ticker that times the breaker. @return the ticker */
+  /** Returns the ticker that times the breaker. */
   public Ticker ticker() {
     return ticker;
   }

@@ -61,10 +61,16 @@ public final class CircuitBreakerMetrics implements MeterBinder {
     return new CircuitBreakerMetrics(null, List.of(breakers));
   }
 
+  /**
+   * Binds the meters to {@code meterRegistry}. A registry's breakers are bound to one meter
+   * registry once: a second binder of the same pair (two clients built with both) adds nothing.
+   *
+   * @param meterRegistry where the meters go
+   */
   @Override
   public void bindTo(MeterRegistry meterRegistry) {
     Objects.requireNonNull(meterRegistry, "meterRegistry");
-    if (registry != null) {
+    if (registry != null && registry.markMetricsBound(meterRegistry)) {
       registry.subscribe(b -> bind(b, meterRegistry), b -> unbind(b, meterRegistry));
       registry.all().forEach(b -> bind(b, meterRegistry));
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,8 @@ public final class CircuitBreakerRegistry {
   private final List<Consumer<CircuitBreaker>> onAdded = new CopyOnWriteArrayList<>();
   private final List<Consumer<CircuitBreaker>> onRemoved = new CopyOnWriteArrayList<>();
   private final AtomicLong lastFruitlessScan = new AtomicLong(Long.MIN_VALUE);
+  // meter registries CircuitBreakerMetrics bound this registry to: a second binding is a no-op
+  private final Set<Object> metricsBoundTo = ConcurrentHashMap.newKeySet();
   private final AtomicLong lastWarn = new AtomicLong(Long.MIN_VALUE);
 
   private CircuitBreakerRegistry(Builder b) {
@@ -163,14 +166,27 @@ public final class CircuitBreakerRegistry {
     return Optional.ofNullable(breakers.get(name));
   }
 
-  /** Returns a copy of every breaker currently held. @return the breakers */
+  /** Returns a copy of every breaker currently held, in no particular order. */
   public Collection<CircuitBreaker> all() {
     return new ArrayList<>(breakers.values());
   }
 
-  /** Returns how many breakers are held. @return the count */
+  /** Returns how many breakers are held. */
   public int size() {
     return breakers.size();
+  }
+
+  /**
+   * Records that this registry's meters are bound to {@code meterRegistry}; returns {@code false}
+   * when they already were, so that several clients sharing both registries bind them once.
+   */
+  boolean markMetricsBound(Object meterRegistry) {
+    return metricsBoundTo.add(meterRegistry);
+  }
+
+  /** How many add listeners are subscribed (test hook: a binding must not add one per client). */
+  int subscriberCount() {
+    return onAdded.size();
   }
 
   /** Subscribes to breakers being created and evicted; for {@link CircuitBreakerMetrics}. */

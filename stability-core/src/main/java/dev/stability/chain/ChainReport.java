@@ -20,12 +20,12 @@ public final class ChainReport {
     this.stages = List.copyOf(stages);
   }
 
-  /** Returns the chain's name. @return the name */
+  /** Returns the chain's name. */
   public String chain() {
     return chain;
   }
 
-  /** Returns the stages in chain order. @return the stages */
+  /** Returns the stages in chain order. */
   public List<StageStats> stages() {
     return stages;
   }

@@ -82,7 +82,7 @@ public final class ChainTracker {
     return builder(name).stages(stages).build();
   }
 
-  /** Returns the pipeline's name. @return the name */
+  /** Returns the pipeline's name. */
   public String name() {
     return name;
   }
@@ -126,7 +126,7 @@ public final class ChainTracker {
     return s;
   }
 
-  /** Returns the stages in chain order. @return the stages */
+  /** Returns the stages in chain order. */
   public List<Stage> stages() {
     return List.of(stages);
   }
@@ -166,7 +166,7 @@ public final class ChainTracker {
     return new TrackedRequest(this, ctx.requestId(), ctx);
   }
 
-  /** Returns a snapshot of every stage's counters, in chain order. @return the report */
+  /** Returns a snapshot of every stage's counters, in chain order. */
   public ChainReport report() {
     Stage[] current = stages;
     List<StageStats> stats = new ArrayList<>(current.length);

@@ -26,27 +26,27 @@ public final class ChainViolation {
     this.timeline = timeline == null ? "" : timeline;
   }
 
-  /** Returns the type. @return the type */
+  /** Returns the type. */
   public ViolationType type() {
     return type;
   }
 
-  /** Returns the chain's name. @return the chain name */
+  /** Returns the chain's name. */
   public String chain() {
     return chain;
   }
 
-  /** Returns the name of the offending stage. @return the stage name */
+  /** Returns the name of the offending stage. */
   public String stage() {
     return stage;
   }
 
-  /** Returns the request id. @return the request id */
+  /** Returns the request id. */
   public String requestId() {
     return requestId;
   }
 
-  /** Returns the policy applied to it. @return the policy */
+  /** Returns the policy applied to it. */
   public ViolationPolicy policy() {
     return policy;
   }

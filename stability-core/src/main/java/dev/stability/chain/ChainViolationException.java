@@ -18,7 +18,7 @@ public final class ChainViolationException extends IllegalStateException {
     this.violation = violation;
   }
 
-  /** Returns the violation. @return the violation */
+  /** Returns the violation. */
   public ChainViolation violation() {
     return violation;
   }

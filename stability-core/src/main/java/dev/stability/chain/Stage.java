@@ -22,12 +22,12 @@ public final class Stage {
     this.counters = new StageCounters();
   }
 
-  /** Returns the name. @return the name */
+  /** Returns the name. */
   public String name() {
     return name;
   }
 
-  /** Returns the position in the chain, from 0. @return the index */
+  /** Returns the position in the chain, from 0. */
   public int index() {
     return index;
   }

@@ -41,32 +41,32 @@ public final class StageStats {
         stage.name, c.entered.sum(), c.forwarded.sum(), c.responded.sum(), c.failed.sum(), v);
   }
 
-  /** Returns the stage name. @return the name */
+  /** Returns the stage name. */
   public String name() {
     return name;
   }
 
-  /** Returns how many requests entered the stage. @return the count */
+  /** Returns how many requests entered the stage. */
   public long entered() {
     return entered;
   }
 
-  /** Returns how many requests the stage forwarded. @return the count */
+  /** Returns how many requests the stage forwarded. */
   public long forwarded() {
     return forwarded;
   }
 
-  /** Returns how many responses the stage sent. @return the count */
+  /** Returns how many responses the stage sent. */
   public long responded() {
     return responded;
   }
 
-  /** Returns how many times the stage threw. @return the count */
+  /** Returns how many times the stage threw. */
   public long failed() {
     return failed;
   }
 
-  /** Returns the violations attributed to the stage, all types. @return the total */
+  /** Returns the total of the violations attributed to the stage, all types. */
   public long violations() {
     long total = 0;
     for (long n : violations.values()) {
@@ -85,7 +85,7 @@ public final class StageStats {
     return violations.getOrDefault(type, 0L);
   }
 
-  /** Returns the non-zero violation counts by type. @return the counts */
+  /** Returns the non-zero violation counts by type. */
   public Map<ViolationType, Long> violationsByType() {
     return violations;
   }

@@ -43,7 +43,7 @@ public final class TrackedRequest {
     this.ctx = ctx;
   }
 
-  /** Returns the request id. @return the id */
+  /** Returns the request id. */
   public String requestId() {
     return requestId;
   }
@@ -252,23 +252,17 @@ public final class TrackedRequest {
     return v;
   }
 
-  /**
-   * Returns whether a response status was sent, by a stage or by a repair. @return whether
-   * responded
-   */
+  /** Returns whether a response status was sent, by a stage or by a repair. */
   public synchronized boolean isResponded() {
     return headSent;
   }
 
-  /** Returns whether the response ended. @return whether ended */
+  /** Returns whether the response ended. */
   public synchronized boolean isEnded() {
     return ended;
   }
 
-  /**
-   * Returns whether the tracker told the adapter to answer this request itself. @return whether
-   * repaired
-   */
+  /** Returns whether the tracker told the adapter to answer this request itself. */
   public synchronized boolean isRepaired() {
     return repaired;
   }

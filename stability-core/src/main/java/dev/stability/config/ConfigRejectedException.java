@@ -44,22 +44,17 @@ public final class ConfigRejectedException extends IllegalArgumentException {
     return this;
   }
 
-  /** Returns the source's name. @return the name */
+  /** Returns the source's name. */
   public String source() {
     return source;
   }
 
-  /**
-   * Returns where the rejected update came from. @return a path, a key, or what the caller passed
-   */
+  /** Returns where the rejected update came from: a path, a key, or what the caller passed. */
   public String origin() {
     return origin;
   }
 
-  /**
-   * Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. @return
-   * the reason
-   */
+  /** Returns the builder's or validator's message, {@code "name: value (expected: ...)"}. */
   public String reason() {
     return reason;
   }

@@ -211,25 +211,23 @@ public final class FileConfigSource<T> implements ConfigSource<T> {
       return this;
     }
 
-    /**
-     * Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the
-     * check @return this
-     */
+    /** Sets the cross-value check; default {@link ConfigValidator#NONE}. */
     public Builder<T> validator(ConfigValidator<? super T> value) {
       this.validator = Objects.requireNonNull(value, "validator");
       return this;
     }
 
-    /**
-     * Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return
-     * this
-     */
+    /** Sets a first listener; default {@link ConfigListener#NONE}. */
     public Builder<T> listener(ConfigListener<? super T> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 
-    /** Counts updates in {@code value}. @param value the registry @return this builder */
+    /**
+     * Counts updates in {@code value}.
+     *
+     * @param value the registry
+     */
     public Builder<T> meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
       return this;

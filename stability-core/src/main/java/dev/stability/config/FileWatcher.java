@@ -155,10 +155,7 @@ public final class FileWatcher implements AutoCloseable {
     return true;
   }
 
-  /**
-   * Starts polling every interval on the scheduler; the first poll comes one interval from
-   * now. @return this
-   */
+  /** Starts polling every interval on the scheduler; the first poll comes one interval from now. */
   public FileWatcher start() {
     synchronized (lock) {
       if (closed || task != null) {
@@ -253,7 +250,7 @@ public final class FileWatcher implements AutoCloseable {
       return this;
     }
 
-    /** Builds the watcher without reading or polling yet. @return the watcher */
+    /** Builds the watcher without reading or polling yet. */
     public FileWatcher build() {
       return new FileWatcher(this);
     }

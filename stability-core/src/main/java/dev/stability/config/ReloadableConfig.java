@@ -236,40 +236,35 @@ public final class ReloadableConfig<T> implements ConfigSource<T> {
       this.initial = Objects.requireNonNull(initial, "initial");
     }
 
-    /** Sets the parser used by {@link #offerText}. @param value the parser @return this builder */
+    /** Sets the parser used by {@link #offerText}. */
     public Builder<T> parser(ConfigParser<? extends T> value) {
       this.parser = Objects.requireNonNull(value, "parser");
       return this;
     }
 
-    /**
-     * Sets the cross-value check; default {@link ConfigValidator#NONE}. @param value the
-     * check @return this
-     */
+    /** Sets the cross-value check; default {@link ConfigValidator#NONE}. */
     public Builder<T> validator(ConfigValidator<? super T> value) {
       this.validator = Objects.requireNonNull(value, "validator");
       return this;
     }
 
-    /**
-     * Sets a first listener; default {@link ConfigListener#NONE}. @param value the listener @return
-     * this
-     */
+    /** Sets a first listener; default {@link ConfigListener#NONE}. */
     public Builder<T> listener(ConfigListener<? super T> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 
     /**
-     * Counts updates in {@code value}; without it nothing is counted. @param value the
-     * registry @return this
+     * Counts updates in {@code value}; without it nothing is counted.
+     *
+     * @param value the registry
      */
     public Builder<T> meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
       return this;
     }
 
-    /** Builds the source. @return the source */
+    /** Builds the source. */
     public ReloadableConfig<T> build() {
       return new ReloadableConfig<>(this);
     }

@@ -40,17 +40,17 @@ public final class BudgetExhaustedException extends RuntimeException {
     this.minimumNanos = minimumNanos;
   }
 
-  /** Returns the time that was left. @return nanoseconds */
+  /** Returns the time that was left, in nanoseconds. */
   public long remainingNanos() {
     return remainingNanos;
   }
 
-  /** Returns the reserved margin. @return nanoseconds */
+  /** Returns the reserved margin, in nanoseconds. */
   public long marginNanos() {
     return marginNanos;
   }
 
-  /** Returns the minimum useful budget. @return nanoseconds */
+  /** Returns the minimum useful budget, in nanoseconds. */
   public long minimumNanos() {
     return minimumNanos;
   }

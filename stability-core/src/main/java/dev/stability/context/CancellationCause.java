@@ -75,22 +75,22 @@ public final class CancellationCause {
         : new CancellationCause(reason, true, message, throwable);
   }
 
-  /** Returns why the context ended. @return the reason */
+  /** Returns why the context ended. */
   public CancelReason reason() {
     return reason;
   }
 
-  /** Returns whether the cause came from an ancestor. @return {@code true} when inherited */
+  /** Returns {@code true} when the cause was inherited from an ancestor context. */
   public boolean isInherited() {
     return inherited;
   }
 
-  /** Returns the explanation, or {@code null}. @return the message */
+  /** Returns the explanation, or {@code null}. */
   public String message() {
     return message;
   }
 
-  /** Returns the underlying failure, or {@code null}. @return the throwable */
+  /** Returns the underlying failure, or {@code null}. */
   public Throwable throwable() {
     return throwable;
   }

@@ -37,7 +37,7 @@ public final class ContextCancelledException extends RuntimeException {
     return new ContextCancelledException("?", cause, false);
   }
 
-  /** Returns why the context ended. @return the cause */
+  /** Returns why the context ended. */
   public CancellationCause cancellationCause() {
     return cause;
   }

@@ -65,6 +65,21 @@ public final class ContextExecutors {
   }
 
   /**
+   * Makes the root being built report the failures of its wrapped tasks to {@code handler}, as
+   * {@link #withFailureHandler(RequestContext, TaskFailureHandler)} does for a child, without the
+   * child.
+   *
+   * @param root the root's builder
+   * @param handler told about every failure of a task wrapped under the root
+   * @return {@code root}
+   */
+  public static RequestContext.Builder withFailureHandler(
+      RequestContext.Builder root, TaskFailureHandler handler) {
+    Objects.requireNonNull(root, "root");
+    return root.value(FAILURE_HANDLER, Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
    * Returns the failure handler {@code ctx} carries, or {@code null} when none was set.
    *
    * @param ctx the context

@@ -45,7 +45,7 @@ public final class ContextKey<T> {
     return new ContextKey<>(Objects.requireNonNull(name, "name"), defaultValue);
   }
 
-  /** Returns the debugging name. @return the name */
+  /** Returns the debugging name. */
   public String name() {
     return name;
   }

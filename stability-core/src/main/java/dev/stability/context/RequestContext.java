@@ -539,6 +539,8 @@ public final class RequestContext {
     private TimerScheduler scheduler = TimerScheduler.shared();
     private Duration timeout;
     private Deadline deadline;
+    private Object[] pairs; // key, value, ...: Values are built once, at build()
+    private int size;
 
     Builder(String requestId) {
       this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -594,12 +596,41 @@ public final class RequestContext {
     }
 
     /**
+     * Sets a value the root itself carries, as {@link RequestContext#withValue} would on a child: a
+     * server that sets several values per request saves a child context per value.
+     *
+     * @param key the key
+     * @param value the value, may be {@code null}
+     * @param <T> the type of the value
+     * @return this builder
+     */
+    public <T> Builder value(ContextKey<T> key, T value) {
+      Objects.requireNonNull(key, "key");
+      if (pairs == null) {
+        pairs = new Object[8];
+      }
+      for (int i = 0; i < size; i += 2) {
+        if (pairs[i] == key) {
+          pairs[i + 1] = value;
+          return this;
+        }
+      }
+      if (size == pairs.length) {
+        pairs = java.util.Arrays.copyOf(pairs, size * 2);
+      }
+      pairs[size++] = key;
+      pairs[size++] = value;
+      return this;
+    }
+
+    /**
      * Builds the root context.
      *
      * @return a new root context
      */
     public RequestContext build() {
       TreeClock clock = new TreeClock(ticker, scheduler);
+      Values values = pairs == null ? Values.EMPTY : Values.of(pairs, size);
       if (deadline != null) {
         if (deadline.ticker() != ticker) {
           throw new IllegalArgumentException(
@@ -612,19 +643,14 @@ public final class RequestContext {
                   + ")");
         }
         return new RequestContext(
-            null,
-            requestId,
-            clock,
-            Values.EMPTY,
-            deadline.nanos(),
-            (byte) (HAS_DEADLINE | OWN_DEADLINE));
+            null, requestId, clock, values, deadline.nanos(), (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       if (timeout != null) {
         long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));
         return new RequestContext(
-            null, requestId, clock, Values.EMPTY, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
+            null, requestId, clock, values, at, (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
-      return new RequestContext(null, requestId, clock, Values.EMPTY, 0, (byte) 0);
+      return new RequestContext(null, requestId, clock, values, 0, (byte) 0);
     }
   }
 }

@@ -22,7 +22,7 @@ public final class StrictDeadlines {
     global = enabled;
   }
 
-  /** Returns whether strict mode is on globally. @return the global setting */
+  /** Returns whether strict mode is on globally (the JVM-wide setting, not a per-context one). */
   public static boolean isEnabledGlobally() {
     return global;
   }

@@ -17,6 +17,14 @@ final class Values {
   }
 
   /**
+   * Returns the first {@code size} entries of {@code pairs} (key, value, ...; keys distinct) as
+   * values; the array is copied, so the caller may keep using it.
+   */
+  static Values of(Object[] pairs, int size) {
+    return size == 0 ? EMPTY : new Values(Arrays.copyOf(pairs, size));
+  }
+
+  /**
    * Returns the value of {@code key}, or {@code null}.
    *
    * @param key the key, compared by identity

@@ -55,7 +55,7 @@ public final class BadRequestException extends RuntimeException {
         Objects.requireNonNull(input, "input"), Objects.requireNonNull(message, "message"));
   }
 
-  /** Returns what was bad, as the handler named it, e.g. {@code "ms"}. @return the input name */
+  /** Returns what was bad, as the handler named it, e.g. {@code "ms"}. */
   public String input() {
     return input;
   }

@@ -106,6 +106,24 @@ public final class Guard {
   }
 
   /**
+   * Binds the root being built like {@link #bind(RequestContext, String,
+   * ContextExecutors.TaskFailureHandler)}, on the root itself instead of a child: for servers that
+   * build one root per request.
+   *
+   * @param root the root's builder
+   * @param route the route template, or {@value #UNKNOWN_ROUTE} until the router knows it
+   * @param afterRecord told after the incident is recorded
+   * @return {@code root}
+   */
+  public RequestContext.Builder bind(
+      RequestContext.Builder root, String route, ContextExecutors.TaskFailureHandler afterRecord) {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(afterRecord, "afterRecord");
+    return ContextExecutors.withFailureHandler(
+        root, new RequestIncidents(this, route, afterRecord));
+  }
+
+  /**
    * Returns a child of {@code ctx} bound like {@link #bind(RequestContext, String)} with route
    * {@value #UNKNOWN_ROUTE}, for adapters that learn the route later: set it with {@link
    * #route(RequestContext, String)}.

@@ -50,51 +50,39 @@ public final class Incident {
     this.timeline = timeline == null ? "" : timeline;
   }
 
-  /** Returns the id of the request the exception belongs to. @return the request id */
+  /** Returns the id of the request the exception belongs to. */
   public String requestId() {
     return requestId;
   }
 
   /**
-   * Returns the route template (not the raw path) the request was bound to, or {@code
-   * "unknown"}. @return it
+   * Returns the route template (not the raw path) the request was bound to, or {@code "unknown"}.
    */
   public String route() {
     return route;
   }
 
-  /** Returns how the throwable was classified. @return the kind */
+  /** Returns how the throwable was classified. */
   public IncidentKind kind() {
     return kind;
   }
 
-  /**
-   * Returns whether the throwable was classified {@link IncidentKind#FATAL}. @return whether fatal
-   */
+  /** Returns whether the throwable was classified {@link IncidentKind#FATAL}. */
   public boolean isFatal() {
     return kind == IncidentKind.FATAL;
   }
 
-  /**
-   * Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. @return the
-   * status
-   */
+  /** Returns the HTTP status the client should get, e.g. 500, or 504 after a deadline. */
   public int status() {
     return status;
   }
 
-  /**
-   * Returns the fully qualified class name of the (unwrapped) throwable; for logs only. @return the
-   * type
-   */
+  /** Returns the fully qualified class name of the (unwrapped) throwable; for logs only. */
   public String exceptionType() {
     return exceptionType;
   }
 
-  /**
-   * Returns the sanitized message, possibly empty; for logs only, never for a response
-   * body. @return it
-   */
+  /** Returns the sanitized message, possibly empty; for logs only, never for a response body. */
   public String message() {
     return message;
   }
@@ -109,23 +97,17 @@ public final class Incident {
     return fingerprint;
   }
 
-  /**
-   * Returns when the incident was recorded (wall clock, for correlating logs). @return the
-   * timestamp
-   */
+  /** Returns the wall-clock time the incident was recorded, for correlating logs. */
   public Instant timestamp() {
     return timestamp;
   }
 
-  /** Returns the name of the thread that caught the throwable. @return the thread name */
+  /** Returns the name of the thread that caught the throwable. */
   public String threadName() {
     return threadName;
   }
 
-  /**
-   * Returns the (unwrapped) throwable, for logging and tests; never serialize it to a
-   * client. @return it
-   */
+  /** Returns the (unwrapped) throwable, for logging and tests; never serialize it to a client. */
   public Throwable throwable() {
     return throwable;
   }

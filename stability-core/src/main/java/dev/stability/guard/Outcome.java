@@ -42,7 +42,7 @@ public final class Outcome<T> {
     return new Outcome<>(null, incident);
   }
 
-  /** Returns whether the call returned normally. @return whether successful */
+  /** Returns whether the call returned normally. */
   public boolean isSuccess() {
     return incident == null;
   }
@@ -60,7 +60,7 @@ public final class Outcome<T> {
     return value;
   }
 
-  /** Returns the incident, or empty when the call succeeded. @return the incident */
+  /** Returns the incident, or empty when the call succeeded. */
   public Optional<Incident> incident() {
     return Optional.ofNullable(incident);
   }

@@ -67,14 +67,13 @@ public final class Deadline implements Comparable<Deadline> {
     return new Deadline(Objects.requireNonNull(ticker, "ticker"), deadlineNanos);
   }
 
-  /** Returns the ticker this deadline reads. @return the ticker */
+  /** Returns the ticker this deadline reads. */
   public Ticker ticker() {
     return ticker;
   }
 
   /**
-   * Returns the absolute ticker reading of this deadline. @return nanoseconds in the ticker's time
-   * base
+   * Returns the absolute ticker reading of this deadline, in nanoseconds in the ticker's time base.
    */
   public long nanos() {
     return deadlineNanos;

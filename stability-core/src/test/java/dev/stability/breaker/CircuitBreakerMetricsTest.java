@@ -90,4 +90,28 @@ class CircuitBreakerMetricsTest {
     assertThat(meters.find("stability.circuitbreaker.calls").tags("name", "a").meters()).isEmpty();
     assertThat(meters.find("stability.circuitbreaker.calls").tags("name", "b").meters()).hasSize(3);
   }
+
+  @Test
+  void bindingOneRegistryTwiceToTheSameMetersBindsItOnceAndEvictionStillCleansUp() {
+    CircuitBreakerRegistry registry =
+        CircuitBreakerRegistry.builder()
+            .defaultConfig(clock.config().build())
+            .maxSize(1)
+            .idleTimeout(Duration.ofSeconds(1))
+            .build();
+    java.util.concurrent.atomic.AtomicInteger added =
+        new java.util.concurrent.atomic.AtomicInteger();
+    meters.config().onMeterAdded(m -> added.incrementAndGet());
+    CircuitBreakerMetrics.of(registry).bindTo(meters);
+    CircuitBreakerMetrics.of(registry).bindTo(meters); // a second client built with both registries
+    registry.get("a");
+    int perBreaker = added.get();
+    assertThat(registry.subscriberCount()).isEqualTo(1);
+
+    assertThat(meters.find("stability.circuitbreaker.calls").tags("name", "a").meters()).hasSize(3);
+    clock.advanceMillis(2_000);
+    registry.get("b");
+    assertThat(added.get()).isEqualTo(2 * perBreaker); // b once, not twice
+    assertThat(meters.find("stability.circuitbreaker.calls").tags("name", "a").meters()).isEmpty();
+  }
 }

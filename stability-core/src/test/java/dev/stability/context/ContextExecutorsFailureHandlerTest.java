@@ -80,4 +80,22 @@ class ContextExecutorsFailureHandlerTest {
         .hasMessage("plain")
         .satisfies(t -> assertThat(t.getSuppressed()).isEmpty());
   }
+
+  @Test
+  void aRootBuiltWithAFailureHandlerReportsLikeABoundChild() {
+    RequestContext root =
+        ContextExecutors.withFailureHandler(
+                RequestContext.builder("req-2"), (c, failure) -> seen.add("root:" + c.requestId()))
+            .build();
+    Runnable task =
+        ContextExecutors.wrap(
+            root,
+            () -> {
+              throw new IllegalStateException("boom");
+            });
+
+    assertThatThrownBy(task::run).isInstanceOf(IllegalStateException.class);
+    assertThat(seen).containsExactly("root:req-2");
+    assertThat(root.parent()).isNull();
+  }
 }

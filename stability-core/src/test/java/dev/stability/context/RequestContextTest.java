@@ -324,4 +324,36 @@ class RequestContextTest {
     ctx.cancel(CancelReason.CANCELLED);
     assertThat(ctx).hasToString("RequestContext(req-1, remaining=250ms, CANCELLED)");
   }
+
+  @Test
+  void aRootBuiltWithValuesCarriesThemItselfAndItsChildrenInheritThem() {
+    ContextKey<String> a = ContextKey.of("a");
+    ContextKey<Integer> b = ContextKey.of("b");
+    RequestContext root =
+        RequestContext.builder("r").value(a, "first").value(b, 2).value(a, "replaced").build();
+
+    assertThat(root.parent()).isNull();
+    assertThat(root.get(a)).isEqualTo("replaced");
+    assertThat(root.get(b)).isEqualTo(2);
+    assertThat(root.child().get(b)).isEqualTo(2);
+  }
+
+  @Test
+  void aRootBuilderHoldsMoreValuesThanItsFirstArrayAndStaysReusable() {
+    RequestContext.Builder builder = RequestContext.builder("r");
+    List<ContextKey<Integer>> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      ContextKey<Integer> k = ContextKey.of("k" + i);
+      keys.add(k);
+      builder.value(k, i);
+    }
+    RequestContext first = builder.build();
+    RequestContext second = builder.value(keys.get(0), 100).build();
+
+    for (int i = 0; i < 9; i++) {
+      assertThat(first.get(keys.get(i))).isEqualTo(i);
+    }
+    assertThat(second.get(keys.get(0))).isEqualTo(100);
+    assertThat(first.get(keys.get(0))).isZero(); // built values are not shared with the builder
+  }
 }

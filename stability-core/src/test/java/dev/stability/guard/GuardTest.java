@@ -68,6 +68,28 @@ class GuardTest {
   }
 
   @Test
+  void aRootBoundWhileBuiltRecordsTheIncidentOfItsTaskAndTellsTheHook() throws Exception {
+    List<Throwable> told = new CopyOnWriteArrayList<>();
+    RequestContext root =
+        guard.bind(RequestContext.builder("req-r"), "GET /r", (c, t) -> told.add(t)).build();
+    Future<?> failing;
+    try (var ignored = root.attach()) {
+      failing =
+          pool.submit(
+              () -> {
+                throw new IllegalStateException("boom in r");
+              });
+    }
+    assertThatThrownBy(failing::get).isInstanceOf(ExecutionException.class);
+
+    assertThat(root.parent()).isNull();
+    assertThat(Guard.incidents(root))
+        .singleElement()
+        .satisfies(i -> assertThat(i.route()).isEqualTo("GET /r"));
+    assertThat(told).singleElement().isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void theSameThrowableSeenFromTheTaskAndFromItsFutureIsOneIncident() throws Exception {
     RequestContext ctx = guard.bind(RequestContext.of("req-1"), "GET /x");
     Future<?> f;

@@ -81,7 +81,7 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
     return sb.toString();
   }
 
-  /** Returns the step that was stopped. @return acquire or execute */
+  /** Returns the step that was stopped: acquire or execute. */
   public JdbcPhase phase() {
     return phase;
   }
@@ -97,14 +97,14 @@ public final class DatabaseDeadlineException extends SQLTimeoutException {
   }
 
   /**
-   * Returns the budget the call was given: remaining time minus the margin. @return nanoseconds,
-   * may be &lt;= 0
+   * Returns the budget the call was given, in nanoseconds: remaining time minus the margin, may be
+   * {@code <= 0}.
    */
   public long budgetNanos() {
     return budgetNanos;
   }
 
-  /** Returns how long the call ran before it was stopped. @return nanoseconds */
+  /** Returns how long the call ran before it was stopped, in nanoseconds. */
   public long elapsedNanos() {
     return elapsedNanos;
   }

@@ -104,10 +104,7 @@ public final class DeadlineDataSource implements DataSource {
     return ConnectionHandler.proxy(this, Acquisition.acquire(this, username, password, true));
   }
 
-  /**
-   * Returns the number of statements and acquisitions under way; visible for testing. @return the
-   * count
-   */
+  /** Returns the number of statements and acquisitions under way; visible for testing. */
   int inFlightCalls() {
     return inFlight.get();
   }

@@ -11,10 +11,7 @@ public enum JdbcPhase {
 
   private final String label = name().toLowerCase(Locale.ROOT);
 
-  /**
-   * Returns the lowercase name used in messages and metric tags, e.g. {@code acquire}. @return the
-   * label
-   */
+  /** Returns the lowercase name used in messages and metric tags, e.g. {@code acquire}. */
   public String label() {
     return label;
   }

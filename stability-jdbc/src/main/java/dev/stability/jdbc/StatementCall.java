@@ -80,7 +80,7 @@ final class StatementCall implements Consumer<CancellationCause> {
     return call;
   }
 
-  /** Returns the call's budget in nanoseconds. @return the budget */
+  /** Returns the call's budget in nanoseconds. */
   long budgetNanos() {
     return budgetNanos;
   }

@@ -47,7 +47,7 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
   private int port;
   private boolean started;
 
-  /** Returns the JDBC URL of the running server. @return the URL */
+  /** Returns the JDBC URL of the running server. */
   String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:"
         + port
@@ -56,10 +56,7 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
         + "&ApplicationName=stability-test";
   }
 
-  /**
-   * Opens a connection outside any pool, for checks such as pg_stat_activity. @return a new
-   * connection
-   */
+  /** Opens a connection outside any pool, for checks such as pg_stat_activity. */
   Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl());
   }

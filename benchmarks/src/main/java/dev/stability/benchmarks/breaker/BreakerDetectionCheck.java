@@ -52,29 +52,29 @@ public final class BreakerDetectionCheck {
   }
 
   /**
-   * Resilience4j counting errors only, as in the seed. @return calls and ms until OPEN, ms -1 if
-   * never
+   * Resilience4j counting errors only, as in the seed; returns the calls and ms until OPEN, ms -1
+   * if it never opens.
    */
   static long[] r4jErrorsOnly() {
     return run(r4j(SlidingWindowType.COUNT_BASED, 100, false));
   }
 
-  /** Resilience4j, count window. @return calls and ms until OPEN */
+  /** Resilience4j, count window; returns the calls and ms until OPEN. */
   static long[] r4jCount() {
     return run(r4j(SlidingWindowType.COUNT_BASED, 100, true));
   }
 
-  /** Resilience4j, 10 s time window. @return calls and ms until OPEN */
+  /** Resilience4j, 10 s time window; returns the calls and ms until OPEN. */
   static long[] r4jTime() {
     return run(r4j(SlidingWindowType.TIME_BASED, 10, true));
   }
 
-  /** Ours, count window. @return calls and ms until OPEN */
+  /** Ours, count window; returns the calls and ms until OPEN. */
   static long[] oursCount() {
     return run(ours(c -> c.countWindow(100)));
   }
 
-  /** Ours, 10 x 1 s time window. @return calls and ms until OPEN */
+  /** Ours, 10 x 1 s time window; returns the calls and ms until OPEN. */
   static long[] oursTime() {
     return run(ours(c -> c.timeWindow(10, Duration.ofSeconds(1))));
   }

@@ -134,28 +134,48 @@ public class CircuitBreakerBenchmark {
     return cb;
   }
 
-  /** Ours, one thread. @param b breakers @param c calls @return the permit */
+  /**
+   * Ours, one thread.
+   *
+   * @param b breakers
+   * @param c calls
+   */
   @Benchmark
   @Threads(1)
   public Object closed1tStability(Breakers b, Calls c) {
     return ours(b, c);
   }
 
-  /** Resilience4j synchronized, one thread. @param b breakers @param c calls @return the breaker */
+  /**
+   * Resilience4j synchronized, one thread.
+   *
+   * @param b breakers
+   * @param c calls
+   */
   @Benchmark
   @Threads(1)
   public Object closed1tR4jSynchronized(Breakers b, Calls c) {
     return r4j(b.r4jSynchronized, c);
   }
 
-  /** Resilience4j lock-free, one thread. @param b breakers @param c calls @return the breaker */
+  /**
+   * Resilience4j lock-free, one thread.
+   *
+   * @param b breakers
+   * @param c calls
+   */
   @Benchmark
   @Threads(1)
   public Object closed1tR4jLockFree(Breakers b, Calls c) {
     return r4j(b.r4jLockFree, c);
   }
 
-  /** Ours, two threads. @param b breakers @param c calls @return the permit */
+  /**
+   * Ours, two threads.
+   *
+   * @param b breakers
+   * @param c calls
+   */
   @Benchmark
   @Threads(2)
   public Object closed2tStability(Breakers b, Calls c) {
@@ -163,7 +183,10 @@ public class CircuitBreakerBenchmark {
   }
 
   /**
-   * Resilience4j synchronized, two threads. @param b breakers @param c calls @return the breaker
+   * Resilience4j synchronized, two threads.
+   *
+   * @param b breakers
+   * @param c calls
    */
   @Benchmark
   @Threads(2)
@@ -171,14 +194,19 @@ public class CircuitBreakerBenchmark {
     return r4j(b.r4jSynchronized, c);
   }
 
-  /** Resilience4j lock-free, two threads. @param b breakers @param c calls @return the breaker */
+  /**
+   * Resilience4j lock-free, two threads.
+   *
+   * @param b breakers
+   * @param c calls
+   */
   @Benchmark
   @Threads(2)
   public Object closed2tR4jLockFree(Breakers b, Calls c) {
     return r4j(b.r4jLockFree, c);
   }
 
-  /** Ours, rejection while OPEN. @param b breakers @return the rejection */
+  /** Ours, rejection while OPEN: breakers. */
   @Benchmark
   @Threads(1)
   public Object openRejectStability(Breakers b) {
@@ -189,10 +217,7 @@ public class CircuitBreakerBenchmark {
     }
   }
 
-  /**
-   * Resilience4j default (stack traces on), rejection while OPEN. @param b breakers @return the
-   * rejection
-   */
+  /** Resilience4j default (stack traces on), rejection while OPEN: breakers. */
   @Benchmark
   @Threads(1)
   public Object openRejectR4j(Breakers b) {
@@ -204,10 +229,7 @@ public class CircuitBreakerBenchmark {
     }
   }
 
-  /**
-   * Resilience4j with stack traces off, rejection while OPEN. @param b breakers @return the
-   * rejection
-   */
+  /** Resilience4j with stack traces off, rejection while OPEN: breakers. */
   @Benchmark
   @Threads(1)
   public Object openRejectR4jStackless(Breakers b) {

@@ -195,7 +195,7 @@ final class DemoChain implements AutoCloseable {
         .add(new Hop(call.service().name(), headerMillis, call.context().remainingNanos() / 1e6));
   }
 
-  /** Returns the state of orders' breaker for inventory. @return the state */
+  /** Returns the state of orders' breaker for inventory. */
   CircuitBreakerState inventoryBreakerState() {
     return orders.breakerFor(inventory.uri()).state();
   }

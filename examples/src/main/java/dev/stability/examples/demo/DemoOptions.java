@@ -45,9 +45,7 @@ public record DemoOptions(
     Objects.requireNonNull(snapshotDirectory, "snapshotDirectory");
   }
 
-  /**
-   * Returns the default scenario: about 2,500 requests, well under a minute. @return the options
-   */
+  /** Returns the default scenario: about 2,500 requests, well under a minute. */
   public static DemoOptions standard() {
     return new DemoOptions(
         1500,
@@ -62,9 +60,7 @@ public record DemoOptions(
         DEFAULT_SNAPSHOT_DIRECTORY);
   }
 
-  /**
-   * Returns a short scenario for tests: a few hundred requests, a few seconds. @return the options
-   */
+  /** Returns a short scenario for tests: a few hundred requests, a few seconds. */
   public static DemoOptions quick() {
     return new DemoOptions(
         240,
@@ -99,7 +95,7 @@ public record DemoOptions(
         directory);
   }
 
-  /** Returns the total number of requests, recovery's wait excluded. @return the count */
+  /** Returns the total number of requests, recovery's wait excluded. */
   public int plannedRequests() {
     return normalRequests + slowRequests + hangRequests + recoveryRequests;
   }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param requests the number of requests the caller sent
  */
 public record DemoResult(boolean ok, List<String> broken, long requests) {
-  /** Returns the process exit code: 0 only when every invariant held. @return 0 or 1 */
+  /** Returns the process exit code: 0 only when every invariant held, else 1. */
   public int exitCode() {
     return ok ? 0 : 1;
   }

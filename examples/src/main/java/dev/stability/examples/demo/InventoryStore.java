@@ -95,15 +95,12 @@ final class InventoryStore implements AutoCloseable {
     }
   }
 
-  /** Returns how many queries the deadline stopped. @return the count */
+  /** Returns how many queries the deadline stopped. */
   long cancelledQueries() {
     return cancelled.get();
   }
 
-  /**
-   * Returns the connections in use: 0 once every request ended, cancelled ones included. @return
-   * the count
-   */
+  /** Returns the connections in use: 0 once every request ended, cancelled ones included. */
   int activeConnections() {
     return pool.getActiveConnections();
   }

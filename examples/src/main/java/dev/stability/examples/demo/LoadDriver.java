@@ -127,7 +127,7 @@ final class LoadDriver implements AutoCloseable {
     return out;
   }
 
-  /** Returns, per injected fault, the statuses the caller saw. @return fault to status counts */
+  /** Returns, per injected fault, how many times the caller saw each status. */
   Map<String, Map<Integer, Long>> faultStatuses() {
     Map<String, Map<Integer, Long>> out = new TreeMap<>();
     faultStatuses.forEach(

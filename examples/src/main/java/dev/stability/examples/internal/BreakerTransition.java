@@ -14,7 +14,7 @@ import dev.stability.breaker.CircuitBreakerState;
 public record BreakerTransition(
     String breaker, CircuitBreakerState from, CircuitBreakerState to, String cause, String phase) {
 
-  /** Returns {@code FROM->TO}. @return the arrow text */
+  /** Returns {@code FROM->TO}. */
   public String arrow() {
     return from + "->" + to;
   }

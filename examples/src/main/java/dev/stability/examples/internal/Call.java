@@ -56,25 +56,22 @@ public final class Call {
     this.headers = headers;
   }
 
-  /** Returns the service handling the call. @return the service */
+  /** Returns the service handling the call. */
   public HttpService service() {
     return service;
   }
 
-  /**
-   * Returns the request's context, created by the server guard with the request's deadline. @return
-   * it
-   */
+  /** Returns the request's context, created by the server guard with the request's deadline. */
   public RequestContext context() {
     return context;
   }
 
-  /** Returns the path without the query. @return the path */
+  /** Returns the path without the query. */
   public String path() {
     return path;
   }
 
-  /** Returns the request headers. @return the headers */
+  /** Returns the request headers. */
   public HttpHeaders headers() {
     return headers;
   }
@@ -145,7 +142,7 @@ public final class Call {
     return v;
   }
 
-  /** Returns the connection's event loop. @return the executor */
+  /** Returns the connection's event loop. */
   public EventExecutor executor() {
     return ctx.executor();
   }

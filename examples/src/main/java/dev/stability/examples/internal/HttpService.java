@@ -129,55 +129,62 @@ public final class HttpService implements AutoCloseable {
   }
 
   /**
-   * Returns a builder. @param name the service name, also its thread and chain name @return a new
-   * builder
+   * Returns a builder.
+   *
+   * @param name the service name, also its thread and chain name
    */
   public static HttpServiceBuilder builder(String name) {
     return new HttpServiceBuilder(name);
   }
 
-  /** Returns the name. @return the name */
+  /** Returns the name. */
   public String name() {
     return name;
   }
 
-  /** Returns the bound port. @return the port */
+  /** Returns the bound port. */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** Returns {@code http://127.0.0.1:port}. @return the base URI */
+  /**
+   * The base URI: {@code http://127.0.0.1:port}, or {@code https://localhost:port} with TLS (the
+   * name certificates are issued for).
+   */
   public URI uri() {
     InetSocketAddress a = (InetSocketAddress) serverChannel.localAddress();
+    if (guards.config().tls() != null) {
+      return URI.create("https://localhost:" + a.getPort());
+    }
     return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort());
   }
 
-  /** Returns the service's meter registry. @return the registry */
+  /** Returns the service's meter registry. */
   public MeterRegistry registry() {
     return registry;
   }
 
-  /** Returns the wire statistics. @return the stats */
+  /** Returns the wire statistics. */
   public ServiceStats stats() {
     return stats;
   }
 
-  /** Returns the chain tracker of the router and handler stages. @return the tracker */
+  /** Returns the chain tracker of the router and handler stages. */
   public ChainTracker chain() {
     return chain;
   }
 
-  /** Returns the breakers, one per upstream. @return the registry */
+  /** Returns the breakers, one per upstream. */
   public CircuitBreakerRegistry breakers() {
     return breakers;
   }
 
-  /** Returns the server guards. @return the guards */
+  /** Returns the server guards. */
   public StabilityServer guards() {
     return guards;
   }
 
-  /** Returns every breaker transition so far, oldest first. @return a copy */
+  /** Returns a copy of every breaker transition so far, oldest first. */
   public List<BreakerTransition> transitions() {
     return List.copyOf(transitions);
   }

@@ -35,10 +35,7 @@ public final class HttpServiceBuilder {
     }
   }
 
-  /**
-   * Binds to {@code port} on loopback; 0 (default) picks a free one. @param port 0 to 65535 @return
-   * this
-   */
+  /** Binds to {@code port} on loopback; 0 (default) picks a free one: 0 to 65535. */
   public HttpServiceBuilder port(int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port: " + port + " (expected: >= 0 and <= 65535)");
@@ -47,17 +44,13 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /**
-   * Binds to {@code host} instead of 127.0.0.1. @param host an address or name @return this builder
-   */
+  /** Binds to {@code host} instead of 127.0.0.1: an address or name. */
   public HttpServiceBuilder host(String host) {
     this.host = Objects.requireNonNull(host, "host");
     return this;
   }
 
-  /**
-   * Sets the number of event loop threads (default 1). @param threads 1 to 16 @return this builder
-   */
+  /** Sets the number of event loop threads (default 1): 1 to 16. */
   public HttpServiceBuilder ioThreads(int threads) {
     if (threads < 1 || threads > 16) {
       throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 1 and <= 16)");
@@ -66,28 +59,29 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /** Sets where the service's meters go. @param registry the registry @return this builder */
+  /**
+   * Sets where the service's meters go.
+   *
+   * @param registry the registry
+   */
   public HttpServiceBuilder registry(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
     return this;
   }
 
-  /**
-   * Sets the server guards' settings; the registry is set by the service. @param config it @return
-   * this
-   */
+  /** Sets the server guards' settings; the registry is set by the service. */
   public HttpServiceBuilder guardConfig(ServerConfig config) {
     this.guardConfig = Objects.requireNonNull(config, "config");
     return this;
   }
 
-  /** Sets the settings of every upstream breaker. @param config the config @return this builder */
+  /** Sets the settings of every upstream breaker. */
   public HttpServiceBuilder breakerConfig(CircuitBreakerConfig config) {
     this.breakerConfig = Objects.requireNonNull(config, "config");
     return this;
   }
 
-  /** Sets the client settings. @param config the config @return this builder */
+  /** Sets the client settings. */
   public HttpServiceBuilder clientConfig(HttpClientConfig config) {
     this.clientConfig = Objects.requireNonNull(config, "config");
     return this;
@@ -109,19 +103,13 @@ public final class HttpServiceBuilder {
     return this;
   }
 
-  /**
-   * Sees every routed call before its handler; must be fast and never throw. @param o it @return
-   * this
-   */
+  /** Sees every routed call before its handler; must be fast and never throw. */
   public HttpServiceBuilder inboundObserver(Consumer<Call> o) {
     this.inboundObserver = Objects.requireNonNull(o, "observer");
     return this;
   }
 
-  /**
-   * Labels breaker transitions with the current scenario phase. @param label it @return this
-   * builder
-   */
+  /** Labels breaker transitions with the current scenario phase. */
   public HttpServiceBuilder phaseLabel(Supplier<String> label) {
     this.phaseLabel = Objects.requireNonNull(label, "label");
     return this;

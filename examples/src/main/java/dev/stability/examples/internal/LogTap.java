@@ -106,17 +106,17 @@ public final class LogTap extends AppenderBase<ILoggingEvent> {
     return dash > 0 ? thread.substring(0, dash) : thread;
   }
 
-  /** Returns how many {@code LEAK:} reports were logged. @return the count */
+  /** Returns how many {@code LEAK:} reports were logged. */
   public long leaks() {
     return leaks.get();
   }
 
-  /** Returns how many warnings were logged. @return the count */
+  /** Returns how many warnings were logged. */
   public long warnings() {
     return warnings.get();
   }
 
-  /** Returns how many errors were logged (leak reports included). @return the count */
+  /** Returns how many errors were logged (leak reports included). */
   public long errors() {
     return errors.get();
   }

@@ -22,12 +22,12 @@ public final class ServiceStats {
     statuses.merge(status, 1L, Long::sum);
   }
 
-  /** Returns how many responses were sent. @return the count */
+  /** Returns how many responses were sent. */
   public synchronized long responses() {
     return count;
   }
 
-  /** Returns the number of responses per status code, in code order. @return a copy */
+  /** Returns a copy of the number of responses per status code, in code order. */
   public synchronized Map<Integer, Long> statuses() {
     return new TreeMap<>(statuses);
   }

@@ -15,7 +15,7 @@ public final class Table {
     this.header = List.copyOf(header);
   }
 
-  /** Returns a table with these column headers. @param columns the headers @return a new table */
+  /** Returns a table with these column headers. */
   public static Table of(String... columns) {
     return new Table(List.of(columns));
   }
@@ -40,9 +40,7 @@ public final class Table {
     return this;
   }
 
-  /**
-   * Renders the table, each line indented by two spaces and ending with a newline. @return the text
-   */
+  /** Renders the table, each line indented by two spaces and ending with a newline. */
   public String render() {
     int[] width = new int[header.size()];
     boolean[] numeric = new boolean[header.size()];

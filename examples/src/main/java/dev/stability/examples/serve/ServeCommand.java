@@ -35,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
  *   GET /swallow          the handler forgets to answer: 500 from the chain integrity guard
  *   GET /double           the handler answers twice: the second answer is dropped
  *   GET /downstream?ms=N  calls the internal upstream (N ms) through the client, breaker and deadline
+ *   GET /ready            200 while serving, 503 once SIGTERM (or {@link #shutdown}) started
  *   GET /metrics          Prometheus text
  *   GET /chain            the chain reports (server guard, application) as JSON; ?format=md for Markdown
  *                         and Mermaid
@@ -62,12 +63,15 @@ public final class ServeCommand implements AutoCloseable {
   private final HttpService server;
   private final PrometheusMeterRegistry prometheus;
   private final IncidentSnapshots snapshots; // null without --jfr-snapshots
+  private final ServeOptions options;
+  private volatile boolean stopping; // /ready answers 503 from the start of shutdown
 
   private ServeCommand(
       ServeOptions options, PrometheusMeterRegistry prometheus, IncidentSnapshots snapshots)
       throws InterruptedException {
     this.prometheus = prometheus;
     this.snapshots = snapshots;
+    this.options = options;
     ServerConfig guards = guardConfig(options);
     upstream =
         withSnapshots(HttpService.builder("upstream"), snapshots)
@@ -94,12 +98,23 @@ public final class ServeCommand implements AutoCloseable {
             .host(options.host())
             .port(options.port())
             .registry(prometheus)
-            .guardConfig(guards)
+            // TLS on the public server only: the internal upstream is called over plain HTTP
+            .guardConfig(
+                options
+                    .tls()
+                    .map(t -> guards.toBuilder().tls(t.serverTls()).build())
+                    .orElse(guards))
             .breakerConfig(upstreamBreaker())
             // give up on the upstream 50 ms before our own deadline, to answer with why instead of
             // a bare 504
             .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
     b.route("/hello", call -> call.text(200, "hello"))
+        .route(
+            "/ready",
+            call -> {
+              boolean ready = !stopping && call.service().guards().isReady();
+              call.text(ready ? 200 : 503, ready ? "ready" : "draining");
+            })
         .route(
             "/slow",
             call -> {
@@ -245,7 +260,14 @@ public final class ServeCommand implements AutoCloseable {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  running.close();
+                  try {
+                    if (!running.shutdown()) {
+                      System.err.println("drain did not finish in " + options.drainTimeout());
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running.close();
+                  }
                   stopped.countDown();
                 },
                 "serve-shutdown"));
@@ -258,7 +280,10 @@ public final class ServeCommand implements AutoCloseable {
             + options.defaultDeadline().toMillis()
             + " ms); try "
             + running.uri()
-            + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /metrics, /chain; Ctrl-C stops");
+            + "/hello, /slow?ms=300, /panic, /swallow, /double, /downstream?ms=200, /ready, /metrics, /chain;"
+            + " Ctrl-C or SIGTERM drains (--drain-timeout "
+            + options.drainTimeout().toMillis()
+            + " ms) and stops");
     running
         .snapshotDirectory()
         .ifPresent(
@@ -289,13 +314,13 @@ public final class ServeCommand implements AutoCloseable {
             .maxTimeout(options.maxDeadline())
             .defaultTimeout(options.defaultDeadline())
             .build();
-    return ServerConfig.builder()
-        .requestDeadlines(
-            RequestDeadlines.builder()
-                .defaultRequestTimeout(options.defaultDeadline())
-                .inboundDeadlinePolicy(inbound)
-                .build())
-        .build();
+    ServerConfig.Builder b = ServerConfig.builder();
+    b.requestDeadlines(
+        RequestDeadlines.builder()
+            .defaultRequestTimeout(options.defaultDeadline())
+            .inboundDeadlinePolicy(inbound)
+            .build());
+    return b.build();
   }
 
   private static CircuitBreakerConfig upstreamBreaker() {
@@ -308,19 +333,47 @@ public final class ServeCommand implements AutoCloseable {
         .build();
   }
 
-  /** Returns the server's base URI. @return {@code http://host:port} */
+  /** Returns the server's base URI, {@code http://host:port}. */
   public URI uri() {
     return server.uri();
   }
 
-  /** Returns the fault server. @return the service */
+  /** Returns the fault server. */
   public HttpService server() {
     return server;
   }
 
-  /** Returns where JFR snapshots go, when {@code --jfr-snapshots} is on. @return the directory */
+  /** Returns where JFR snapshots go, when {@code --jfr-snapshots} is on. */
   public Optional<Path> snapshotDirectory() {
     return snapshots == null ? Optional.empty() : Optional.of(snapshots.config().directory());
+  }
+
+  /**
+   * Shuts down gracefully, as on SIGTERM: {@code /ready} answers 503 at once while everything is
+   * still served for {@link ServeOptions#readyDelay()}, then the server drains ({@link
+   * ServeOptions#drainTimeout()}: requests in flight finish, later ones are answered 503) and
+   * everything closes.
+   *
+   * @return whether the drain finished within its timeout plus a grace second
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean shutdown() throws InterruptedException {
+    stopping = true;
+    Thread.sleep(options.readyDelay().toMillis()); // the load balancer's time to see /ready fail
+    boolean drained;
+    try {
+      server
+          .guards()
+          .drain(options.drainTimeout())
+          .get(
+              options.drainTimeout().toMillis() + 2_000,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+      drained = true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      drained = false;
+    }
+    close();
+    return drained;
   }
 
   @Override

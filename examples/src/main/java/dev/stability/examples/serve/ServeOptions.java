@@ -18,19 +18,32 @@ import java.util.Optional;
  * @param defaultDeadline the deadline of requests that send none
  * @param jfrSnapshots where JFR snapshots go when a breaker opens; empty (the default) keeps no
  *     recording
+ * @param tls HTTPS with these files; empty (the default) serves plain HTTP
+ * @param drainTimeout how long requests in flight may take after SIGTERM before they are answered
+ *     503
+ * @param readyDelay how long {@code /ready} answers 503 after SIGTERM, while everything else is
+ *     still served, before the drain starts (time for a load balancer to notice)
  */
 public record ServeOptions(
     String host,
     int port,
     Duration maxDeadline,
     Duration defaultDeadline,
-    Optional<Path> jfrSnapshots) {
+    Optional<Path> jfrSnapshots,
+    Optional<ServeTlsOptions> tls,
+    Duration drainTimeout,
+    Duration readyDelay) {
+  /** Default {@code --drain-timeout}: {@value} s. */
+  public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
+
   /** The usage text. */
   public static final String USAGE =
       String.join(
           "\n",
           "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
           "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
+          "           [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--drain-timeout DURATION]",
+          "           [--ready-delay DURATION]",
           "  --port N                    port to listen on (default 8080; 0 picks a free one)",
           "  --host ADDR                 address to bind (default 127.0.0.1)",
           "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
@@ -38,6 +51,13 @@ public record ServeOptions(
           "  --default-deadline DURATION deadline of requests that send none (default 10s, at most the cap)",
           "  --jfr-snapshots DIR         keep a continuous JFR recording (2 min, at most 64 MiB) and dump it into DIR"
               + " when a breaker opens (at most one a minute, the newest 10 kept; default: off)",
+          "  --tls-cert PEM / --tls-key PEM  serve HTTPS with this certificate chain and PKCS#8 key (reloaded"
+              + " when they change)",
+          "  --tls-client-ca PEM         require client certificates issued by this CA (mutual TLS)",
+          "  --drain-timeout DURATION    on SIGTERM, how long requests in flight may finish before they are"
+              + " answered 503 (default 10s)",
+          "  --ready-delay DURATION      on SIGTERM, how long /ready answers 503 while serving on, before the"
+              + " drain (default 0s)",
           "  DURATION is 250ms, 2s or 1m");
 
   /** Checks the components. */
@@ -46,6 +66,9 @@ public record ServeOptions(
     Objects.requireNonNull(maxDeadline, "maxDeadline");
     Objects.requireNonNull(defaultDeadline, "defaultDeadline");
     Objects.requireNonNull(jfrSnapshots, "jfrSnapshots");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(readyDelay, "readyDelay");
   }
 
   /**
@@ -61,6 +84,11 @@ public record ServeOptions(
     Duration max = Duration.ofSeconds(30);
     Duration def = null;
     Path snapshots = null;
+    Path tlsCert = null;
+    Path tlsKey = null;
+    Path tlsClientCa = null;
+    Duration drain = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    Duration readyDelay = Duration.ZERO;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -77,6 +105,13 @@ public record ServeOptions(
         case "--max-deadline" -> max = parseDuration("--max-deadline", v);
         case "--default-deadline" -> def = parseDuration("--default-deadline", v);
         case "--jfr-snapshots" -> snapshots = parseDirectory("--jfr-snapshots", v);
+        case "--tls-cert" -> tlsCert = parseFile("--tls-cert", v);
+        case "--tls-key" -> tlsKey = parseFile("--tls-key", v);
+        case "--tls-client-ca" -> tlsClientCa = parseFile("--tls-client-ca", v);
+        case "--drain-timeout" -> drain = parseDuration("--drain-timeout", v);
+        case "--ready-delay" ->
+            readyDelay =
+                v.trim().matches("0(ms|s|m)?") ? Duration.ZERO : parseDuration("--ready-delay", v);
         default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
       }
     }
@@ -92,7 +127,15 @@ public record ServeOptions(
               + max.toMillis()
               + "ms)");
     }
-    return new ServeOptions(host, port, max, def, Optional.ofNullable(snapshots));
+    return new ServeOptions(
+        host,
+        port,
+        max,
+        def,
+        Optional.ofNullable(snapshots),
+        ServeTlsOptions.of(tlsCert, tlsKey, tlsClientCa),
+        drain,
+        readyDelay);
   }
 
   /**
@@ -116,6 +159,20 @@ public record ServeOptions(
     if (Files.exists(p) && !Files.isDirectory(p)) {
       throw new IllegalArgumentException(
           name + ": " + v + " (expected: a directory; this is a file)");
+    }
+    return p;
+  }
+
+  /** Parses a file that must be readable now. */
+  static Path parseFile(String name, String v) {
+    Path p;
+    try {
+      p = v.isBlank() ? null : Path.of(v);
+    } catch (InvalidPathException e) {
+      p = null;
+    }
+    if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new IllegalArgumentException(name + ": '" + v + "' (expected: a readable file)");
     }
     return p;
   }

@@ -25,7 +25,7 @@ public enum DeadlineHeader {
     this.headerName = headerName;
   }
 
-  /** Returns the lower-case header name. @return the name */
+  /** Returns the lower-case header name. */
   public String headerName() {
     return headerName;
   }

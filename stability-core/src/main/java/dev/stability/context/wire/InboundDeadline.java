@@ -46,33 +46,30 @@ public final class InboundDeadline {
     return timeoutNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(timeoutNanos));
   }
 
-  /** Returns the granted timeout in nanoseconds, or {@code -1} without one. @return nanoseconds */
+  /** Returns the granted timeout in nanoseconds, or {@code -1} without one. */
   public long timeoutNanos() {
     return timeoutNanos;
   }
 
-  /**
-   * Returns the header the timeout came from, or {@code null} when the server default
-   * applied. @return it
-   */
+  /** Returns the header the timeout came from, or {@code null} when the server default applied. */
   public DeadlineHeader source() {
     return source;
   }
 
   /**
-   * Returns what the caller asked for before capping, or {@code -1} when it asked nothing. @return
-   * nanos
+   * Returns what the caller asked for before capping, in nanoseconds, or {@code -1} when it asked
+   * nothing.
    */
   public long requestedNanos() {
     return requestedNanos;
   }
 
-  /** Returns whether the caller asked for more than the server maximum. @return whether capped */
+  /** Returns whether the caller asked for more than the server maximum. */
   public boolean isCapped() {
     return capped;
   }
 
-  /** Returns whether the caller asked for less than the server minimum. @return whether floored */
+  /** Returns whether the caller asked for less than the server minimum. */
   public boolean isFloored() {
     return floored;
   }

@@ -24,6 +24,8 @@ public final class InboundDeadlinePolicy {
   private final long minNanos;
   private final long defaultNanos;
   private final Set<DeadlineHeader> headers;
+  private final DeadlineHeader[] order; // the headers as an array: no iterator per request
+  private final InboundDeadline noHeader; // the answer when no header gave a deadline
   private final boolean ignoreMalformed;
 
   private InboundDeadlinePolicy(Builder b) {
@@ -32,7 +34,12 @@ public final class InboundDeadlinePolicy {
     this.minNanos = Durations.saturatedNanos(b.minTimeout);
     this.defaultNanos = b.defaultTimeout == null ? -1 : Durations.saturatedNanos(b.defaultTimeout);
     this.headers = EnumSet.copyOf(b.headers);
+    this.order = headers.toArray(new DeadlineHeader[0]);
     this.ignoreMalformed = b.ignoreMalformed;
+    this.noHeader =
+        defaultNanos < 0
+            ? InboundDeadline.none()
+            : new InboundDeadline(defaultNanos, null, -1, false, false);
   }
 
   /**
@@ -94,7 +101,7 @@ public final class InboundDeadlinePolicy {
     if (trust == TrustPolicy.ACCEPT_CAPPED) {
       long requested = -1;
       DeadlineHeader source = null;
-      for (DeadlineHeader header : headers) {
+      for (DeadlineHeader header : order) {
         List<String> values = headerValues.apply(header.headerName());
         if (values == null) {
           continue;
@@ -113,9 +120,7 @@ public final class InboundDeadlinePolicy {
             granted, source, requested, requested > maxNanos, requested < minNanos);
       }
     }
-    return defaultNanos < 0
-        ? InboundDeadline.none()
-        : new InboundDeadline(defaultNanos, null, -1, false, false);
+    return noHeader;
   }
 
   /**
@@ -152,42 +157,40 @@ public final class InboundDeadlinePolicy {
     }
   }
 
-  /** Returns the trust policy. @return the policy */
+  /** Returns the trust policy. */
   public TrustPolicy trust() {
     return trust;
   }
 
-  /** Returns the largest timeout a caller can get. @return the cap */
+  /** Returns the largest timeout a caller can get. */
   public Duration maxTimeout() {
     return Duration.ofNanos(maxNanos);
   }
 
-  /** Returns the smallest timeout a caller gets. @return the floor */
+  /** Returns the smallest timeout a caller gets. */
   public Duration minTimeout() {
     return Duration.ofNanos(minNanos);
   }
 
-  /**
-   * Returns the timeout used when the caller sends none, or {@code null} for none. @return the
-   * default
-   */
+  /** Returns the timeout used when the caller sends none, or {@code null} for none. */
   public Duration defaultTimeout() {
     return defaultNanos < 0 ? null : Duration.ofNanos(defaultNanos);
   }
 
-  /** Returns the headers read. @return an unmodifiable set */
+  /** Returns the headers read, as an unmodifiable set. */
   public Set<DeadlineHeader> headers() {
     return java.util.Collections.unmodifiableSet(headers);
   }
 
   /**
-   * Returns whether the adapter must remove the timeout headers from the request. @return for STRIP
+   * Returns whether the adapter must remove the timeout headers from the request: {@code true} for
+   * STRIP.
    */
   public boolean stripsHeaders() {
     return trust == TrustPolicy.STRIP;
   }
 
-  /** Returns a builder initialised with this policy. @return a new builder */
+  /** Returns a builder initialised with this policy. */
   public Builder toBuilder() {
     Builder b =
         new Builder()

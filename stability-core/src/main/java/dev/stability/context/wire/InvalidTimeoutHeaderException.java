@@ -23,7 +23,7 @@ public final class InvalidTimeoutHeaderException extends IllegalArgumentExceptio
     this.header = header;
   }
 
-  /** Returns the name of the offending header. @return the header name */
+  /** Returns the name of the offending header. */
   public String header() {
     return header;
   }

@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -81,8 +83,10 @@ public final class IncidentSnapshots implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
   private final AtomicBoolean inFlight = new AtomicBoolean();
   private final AtomicReference<Path> last = new AtomicReference<>();
-  private volatile long lastDumpNanos;
-  private volatile boolean dumped;
+  // per trigger ordinal: when its last dump started; 0 in dumped = never
+  private final AtomicLongArray lastDumpNanos =
+      new AtomicLongArray(SnapshotTrigger.values().length);
+  private final AtomicIntegerArray dumped = new AtomicIntegerArray(SnapshotTrigger.values().length);
 
   private IncidentSnapshots(SnapshotConfig config, Recording ring) {
     this.config = config;
@@ -202,7 +206,8 @@ public final class IncidentSnapshots implements AutoCloseable {
 
   /**
    * Dumps the ring to a new file on the snapshot thread, unless closed, a dump is in flight, or the
-   * last one was less than {@link SnapshotConfig#minInterval()} ago (then counted as suppressed).
+   * last one of this trigger was less than {@link SnapshotConfig#minInterval(SnapshotTrigger)} ago
+   * (then counted as suppressed).
    *
    * @param trigger why
    * @param requestId the request that caused it, or {@code "-"}; logged escaped, never put into the
@@ -219,13 +224,14 @@ public final class IncidentSnapshots implements AutoCloseable {
       return false;
     }
     long now = config.ticker.nanoTime();
-    if (dumped && now - lastDumpNanos < config.minInterval.toNanos()) {
+    int i = trigger.ordinal();
+    if (dumped.get(i) != 0 && now - lastDumpNanos.get(i) < config.minInterval(trigger).toNanos()) {
       inFlight.set(false);
       suppressed.get(trigger).increment();
       return false;
     }
-    lastDumpNanos = now;
-    dumped = true;
+    lastDumpNanos.set(i, now);
+    dumped.set(i, 1);
     try {
       dumper.execute(() -> dump(trigger, requestId == null ? "-" : requestId));
       return true;
@@ -235,12 +241,12 @@ public final class IncidentSnapshots implements AutoCloseable {
     }
   }
 
-  /** Returns the last snapshot written, if any. @return its path */
+  /** Returns the path of the last snapshot written, if any. */
   public Optional<Path> lastSnapshot() {
     return Optional.ofNullable(last.get());
   }
 
-  /** Returns the settings. @return the settings */
+  /** Returns the settings. */
   public SnapshotConfig config() {
     return config;
   }

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import jdk.jfr.Configuration;
 
@@ -55,6 +58,7 @@ public final class SnapshotConfig {
   final Duration maxAge;
   final long maxSizeBytes;
   final Duration minInterval;
+  final Map<SnapshotTrigger, Duration> minIntervals; // per-trigger overrides of minInterval
   final int maxFiles;
   final int deadlineThreshold;
   final Duration deadlineWindow;
@@ -68,6 +72,7 @@ public final class SnapshotConfig {
     this.maxAge = b.maxAge;
     this.maxSizeBytes = b.maxSizeBytes;
     this.minInterval = b.minInterval;
+    this.minIntervals = Collections.unmodifiableMap(new EnumMap<>(b.minIntervals));
     this.maxFiles = b.maxFiles;
     this.deadlineThreshold = b.deadlineThreshold;
     this.deadlineWindow = b.deadlineWindow;
@@ -77,52 +82,66 @@ public final class SnapshotConfig {
     this.ticker = b.ticker;
   }
 
-  /** Returns the default settings. @return the defaults */
+  /** Returns the default settings. */
   public static SnapshotConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder with the default settings. @return a new builder */
+  /** Returns a builder with the default settings. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns where snapshots are written. @return the directory */
+  /** Returns where snapshots are written. */
   public Path directory() {
     return directory;
   }
 
-  /** Returns the age of the oldest event the ring keeps. @return the age */
+  /** Returns the age of the oldest event the ring keeps. */
   public Duration maxAge() {
     return maxAge;
   }
 
-  /** Returns the ring's size cap in bytes. @return the cap */
+  /** Returns the ring's size cap in bytes. */
   public long maxSizeBytes() {
     return maxSizeBytes;
   }
 
-  /** Returns the shortest time between two snapshots. @return the interval */
+  /**
+   * Returns the shortest time between two snapshots of a trigger without an interval of its own.
+   */
   public Duration minInterval() {
     return minInterval;
   }
 
-  /** Returns how many snapshots the directory keeps. @return the count */
+  /**
+   * The shortest time between two snapshots of {@code trigger}: its own interval when one was set,
+   * else {@link #minInterval()}. Each trigger keeps its own clock, so a breaker that keeps opening
+   * never suppresses the snapshot of a blocked event loop.
+   *
+   * @param trigger the trigger
+   * @return its interval
+   */
+  public Duration minInterval(SnapshotTrigger trigger) {
+    return minIntervals.getOrDefault(Objects.requireNonNull(trigger, "trigger"), minInterval);
+  }
+
+  /** Returns how many snapshots the directory keeps. */
   public int maxFiles() {
     return maxFiles;
   }
 
-  /** Returns how many exceeded deadlines in one window trigger a snapshot. @return the count */
+  /** Returns how many exceeded deadlines in one window trigger a snapshot. */
   public int deadlineThreshold() {
     return deadlineThreshold;
   }
 
-  /** Returns the window of the deadline threshold. @return the window */
+  /** Returns the window of the deadline threshold. */
   public Duration deadlineWindow() {
     return deadlineWindow;
   }
 
-  /** Returns the name of the JDK recording settings. @return e.g. {@code default} */
+  /** Returns the name of the JDK recording settings, e.g. {@code default}. */
   public String settings() {
     return settings;
   }
@@ -133,6 +152,8 @@ public final class SnapshotConfig {
     private Duration maxAge = Duration.ofSeconds(DEFAULT_MAX_AGE_SECONDS);
     private long maxSizeBytes = DEFAULT_MAX_SIZE_BYTES;
     private Duration minInterval = Duration.ofSeconds(DEFAULT_MIN_INTERVAL_SECONDS);
+    private final Map<SnapshotTrigger, Duration> minIntervals =
+        new EnumMap<>(SnapshotTrigger.class);
     private int maxFiles = DEFAULT_MAX_FILES;
     private int deadlineThreshold = DEFAULT_DEADLINE_THRESHOLD;
     private Duration deadlineWindow = Duration.ofSeconds(DEFAULT_DEADLINE_WINDOW_SECONDS);
@@ -190,6 +211,21 @@ public final class SnapshotConfig {
      */
     public Builder minInterval(Duration interval) {
       this.minInterval = Durations.requireNonNegative("minInterval", interval);
+      return this;
+    }
+
+    /**
+     * Sets the shortest time between two snapshots of one trigger, in place of {@link
+     * #minInterval(Duration)} for it; triggers keep separate clocks either way.
+     *
+     * @param trigger the trigger
+     * @param interval the interval, &ge; 0
+     * @return this builder
+     */
+    public Builder minInterval(SnapshotTrigger trigger, Duration interval) {
+      minIntervals.put(
+          Objects.requireNonNull(trigger, "trigger"),
+          Durations.requireNonNegative("minInterval(" + trigger.tag() + ")", interval));
       return this;
     }
 
@@ -288,7 +324,7 @@ public final class SnapshotConfig {
       return this;
     }
 
-    /** Builds the settings. @return the settings */
+    /** Builds the settings. */
     public SnapshotConfig build() {
       return new SnapshotConfig(this);
     }

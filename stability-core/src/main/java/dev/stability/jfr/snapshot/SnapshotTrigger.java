@@ -13,10 +13,7 @@ public enum SnapshotTrigger {
   /** The application asked for one. */
   MANUAL;
 
-  /**
-   * Returns the lower-case name used in file names and meter tags, e.g. {@code
-   * breaker_open}. @return it
-   */
+  /** Returns the lower-case name used in file names and meter tags, e.g. {@code breaker_open}. */
   public String tag() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,6 +1,7 @@
 package dev.stability.jfr.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.stability.breaker.CircuitBreaker;
@@ -98,16 +99,56 @@ class IncidentSnapshotsTest {
   }
 
   @Test
-  void triggersWithinTheMinimumIntervalAreSuppressedAndCounted() {
+  void triggersWithinTheMinimumIntervalOfTheirOwnKindAreSuppressedAndCounted() {
     start(SnapshotConfig.builder().minInterval(Duration.ofSeconds(60)));
     assertThat(snapshots.trigger(SnapshotTrigger.MANUAL, "r1")).isTrue();
     await().atMost(WAIT).until(() -> written(SnapshotTrigger.MANUAL) == 1);
     now[0] += Duration.ofSeconds(59).toNanos();
-    assertThat(snapshots.trigger(SnapshotTrigger.EVENT_LOOP_BLOCKED, "r2")).isFalse();
-    assertThat(suppressed(SnapshotTrigger.EVENT_LOOP_BLOCKED)).isEqualTo(1);
+    assertThat(snapshots.trigger(SnapshotTrigger.MANUAL, "r2")).isFalse();
+    assertThat(suppressed(SnapshotTrigger.MANUAL)).isEqualTo(1);
     now[0] += Duration.ofSeconds(1).toNanos();
     assertThat(snapshots.trigger(SnapshotTrigger.MANUAL, "r3")).isTrue();
     await().atMost(WAIT).until(() -> written(SnapshotTrigger.MANUAL) == 2);
+  }
+
+  @Test
+  void aTriggerThatKeepsFiringNeverSuppressesAnotherKind() {
+    start(SnapshotConfig.builder().minInterval(Duration.ofSeconds(60)));
+    assertThat(snapshots.trigger(SnapshotTrigger.BREAKER_OPEN, "r1")).isTrue();
+    await().atMost(WAIT).until(() -> written(SnapshotTrigger.BREAKER_OPEN) == 1);
+    now[0] += Duration.ofSeconds(1).toNanos();
+
+    assertThat(snapshots.trigger(SnapshotTrigger.EVENT_LOOP_BLOCKED, "r2")).isTrue();
+    await().atMost(WAIT).until(() -> written(SnapshotTrigger.EVENT_LOOP_BLOCKED) == 1);
+    assertThat(suppressed(SnapshotTrigger.EVENT_LOOP_BLOCKED)).isZero();
+  }
+
+  @Test
+  void aTriggersOwnIntervalReplacesTheDefaultForItOnly() {
+    start(
+        SnapshotConfig.builder()
+            .minInterval(Duration.ofSeconds(60))
+            .minInterval(SnapshotTrigger.BREAKER_OPEN, Duration.ofMinutes(10)));
+    assertThat(snapshots.config().minInterval(SnapshotTrigger.BREAKER_OPEN))
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(snapshots.config().minInterval(SnapshotTrigger.MANUAL))
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(snapshots.trigger(SnapshotTrigger.BREAKER_OPEN, "r1")).isTrue();
+    await().atMost(WAIT).until(() -> written(SnapshotTrigger.BREAKER_OPEN) == 1);
+    now[0] += Duration.ofSeconds(61).toNanos();
+
+    assertThat(snapshots.trigger(SnapshotTrigger.BREAKER_OPEN, "r2")).isFalse();
+    assertThat(suppressed(SnapshotTrigger.BREAKER_OPEN)).isEqualTo(1);
+  }
+
+  @Test
+  void aNegativeTriggerIntervalIsRefusedNamingTheTrigger() {
+    assertThatThrownBy(
+            () ->
+                SnapshotConfig.builder()
+                    .minInterval(SnapshotTrigger.BREAKER_OPEN, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("minInterval(" + SnapshotTrigger.BREAKER_OPEN.tag() + ")");
   }
 
   @Test

@@ -48,40 +48,37 @@ public final class AdaptiveThrottlingConfig {
     this.buckets = b.buckets;
   }
 
-  /** Returns the default: throttling off. @return the disabled configuration */
+  /** Returns the default: throttling off. */
   public static AdaptiveThrottlingConfig disabled() {
     return DISABLED;
   }
 
-  /**
-   * Returns a builder preset with the defaults (off, K = 2, 2 min in 60 buckets). @return a new
-   * builder
-   */
+  /** Returns a builder preset with the defaults (off, K = 2, 2 min in 60 buckets). */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this configuration. @return a new builder */
+  /** Returns a builder preset with this configuration. */
   public Builder toBuilder() {
     return new Builder().enabled(enabled).k(k).window(window).buckets(buckets);
   }
 
-  /** Returns whether requests may be rejected locally. @return the flag */
+  /** Returns whether requests may be rejected locally. */
   public boolean enabled() {
     return enabled;
   }
 
-  /** Returns K, the multiplier of accepts. @return K */
+  /** Returns K, the multiplier of accepts. */
   public double k() {
     return k;
   }
 
-  /** Returns the window over which requests and accepts are counted. @return the window */
+  /** Returns the window over which requests and accepts are counted. */
   public Duration window() {
     return window;
   }
 
-  /** Returns how many buckets the window slides by. @return the bucket count */
+  /** Returns how many buckets the window slides by. */
   public int buckets() {
     return buckets;
   }
@@ -108,7 +105,7 @@ public final class AdaptiveThrottlingConfig {
 
     Builder() {}
 
-    /** Turns local rejection on or off (default off). @param value the flag @return this builder */
+    /** Turns local rejection on or off (default off). */
     public Builder enabled(boolean value) {
       this.enabled = value;
       return this;
@@ -158,7 +155,7 @@ public final class AdaptiveThrottlingConfig {
       return this;
     }
 
-    /** Builds the configuration. @return the immutable settings */
+    /** Builds the immutable configuration. */
     public AdaptiveThrottlingConfig build() {
       return new AdaptiveThrottlingConfig(this);
     }

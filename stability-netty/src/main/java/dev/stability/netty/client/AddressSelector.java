@@ -87,6 +87,18 @@ final class AddressSelector<A> {
 
   /** Picks an address for one attempt; release the lease exactly once when the attempt ends. */
   Lease acquire() {
+    return acquire(null);
+  }
+
+  /**
+   * Picks an address for one attempt other than {@code avoid} (where the call's previous attempt
+   * failed) while another is in rotation, as Envoy's {@code previous_hosts} retry predicate does:
+   * an address that refuses connections has no calls in flight, so the two choices would otherwise
+   * keep sending the retry back to it.
+   *
+   * @param avoid the address to skip, or {@code null}
+   */
+  Lease acquire(A avoid) {
     List<AddressState<A>> all = states;
     long now = ticker.nanoTime();
     int available = 0;
@@ -96,6 +108,19 @@ final class AddressSelector<A> {
       }
       if (!s.isEjected()) {
         available++;
+      }
+    }
+    if (avoid != null && all.size() > 1) {
+      List<AddressState<A>> others = new ArrayList<>(all.size() - 1);
+      for (AddressState<A> s : all) {
+        if (!s.address.equals(avoid) && !s.isEjected()) {
+          others.add(s);
+        }
+      }
+      if (!others.isEmpty()) {
+        AddressState<A> chosen = twoChoices(others);
+        chosen.inFlight.incrementAndGet();
+        return new Lease(chosen);
       }
     }
     AddressState<A> chosen;
@@ -181,6 +206,16 @@ final class AddressSelector<A> {
     long high = Math.multiplyHigh(a, b);
     long low = a * b;
     return high == 0 && low >= 0 ? low : Long.MAX_VALUE;
+  }
+
+  /** Returns whether an address other than {@code avoid} is in rotation. */
+  boolean hasAlternative(A avoid) {
+    for (AddressState<A> s : states) {
+      if (!s.address.equals(avoid) && !s.isEjected()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Returns the addresses in the resolver's order. */

@@ -68,7 +68,7 @@ final class Budget {
     return ticker;
   }
 
-  /** Returns the context the attempt runs for, or {@code null}. @return the context */
+  /** Returns the context the attempt runs for, or {@code null}. */
   RequestContext context() {
     return ctx;
   }

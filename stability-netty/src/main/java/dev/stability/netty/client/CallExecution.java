@@ -31,6 +31,8 @@ final class CallExecution implements PhaseObserver {
   private ListenerRegistration cancelRegistration;
   private int attempt;
   private boolean staleRetried;
+  // where the last attempt failed: the next one goes elsewhere while another address is in rotation
+  private InetSocketAddress failedAddress;
   private boolean done;
   private CallPhase phase = CallPhase.ACQUIRE;
   private long phaseLimitNanos;
@@ -195,13 +197,17 @@ final class CallExecution implements PhaseObserver {
     if (cause instanceof MalformedResponseException m) {
       runtime.metrics.malformedResponse(host, m.phase());
     }
-    if (staleRetryable && !staleRetried && !done && attempt < staleAttemptLimit()) {
+    boolean refusedHere = !staleRetryable && refusedWithAlternative(a, cause);
+    if ((staleRetryable || refusedHere)
+        && !staleRetried
+        && !done
+        && attempt < staleAttemptLimit()) {
       if (!retryPermitted()) {
         finish(null, lastOutcome(cause), outcome(cause));
         return;
       }
       staleRetried = true;
-      runtime.metrics.retry(host, "stale-connection");
+      runtime.metrics.retry(host, staleRetryable ? "stale-connection" : "connect-failed");
       group.loop.execute(
           () -> startAttempt(true)); // an attempt like any other: it counts in maxAttempts
       return;
@@ -210,6 +216,19 @@ final class CallExecution implements PhaseObserver {
       return;
     }
     finish(null, lastOutcome(cause), outcome(cause));
+  }
+
+  /**
+   * Whether the attempt's connection could not even be opened while the host has another address in
+   * rotation: nothing was sent, so, like a stale connection, it goes once more, elsewhere, whatever
+   * the policy (a draining or stopped instance refuses connections during a rolling restart).
+   */
+  private boolean refusedWithAlternative(Attempt a, Throwable cause) {
+    AddressSelector<InetSocketAddress> selector = group.selector();
+    return cause instanceof ConnectFailedException
+        && a.address != null
+        && selector != null
+        && selector.hasAlternative(a.address);
   }
 
   /**
@@ -385,6 +404,7 @@ final class CallExecution implements PhaseObserver {
     ClientExchange exchange;
     HostPool pool;
     AddressSelector<InetSocketAddress>.Lease lease;
+    InetSocketAddress address; // where this attempt went, once bound
 
     Attempt(int number, Budget budget, boolean fresh, BreakerGate.Permit permit) {
       this.number = number;
@@ -397,6 +417,12 @@ final class CallExecution implements PhaseObserver {
     public void bind(HostPool pool, AddressSelector<InetSocketAddress>.Lease lease) {
       this.pool = pool;
       this.lease = lease;
+      this.address = lease.address();
+    }
+
+    @Override
+    public InetSocketAddress avoid() {
+      return failedAddress;
     }
 
     /** Tells the address selector what this attempt showed about its address, once. */
@@ -452,6 +478,7 @@ final class CallExecution implements PhaseObserver {
       waiting = false;
       over = true;
       settle(addressResult(cause, false));
+      failedAddress = address;
       CallExecution.this.onFailure(this, cause, false);
     }
 
@@ -461,6 +488,7 @@ final class CallExecution implements PhaseObserver {
         over = true;
         settle(
             status >= 500 ? AddressSelector.Result.SERVER_ERROR : AddressSelector.Result.SUCCESS);
+        failedAddress = status >= 500 ? address : null;
         CallExecution.this.onResponse(this, status, headers, body);
       }
     }
@@ -470,6 +498,7 @@ final class CallExecution implements PhaseObserver {
       if (!over) {
         over = true;
         settle(addressResult(cause, staleRetryable));
+        failedAddress = address;
         CallExecution.this.onFailure(this, cause, staleRetryable);
       }
     }

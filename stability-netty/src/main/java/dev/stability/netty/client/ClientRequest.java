@@ -106,22 +106,22 @@ public final class ClientRequest {
     return builder("GET", uri).build();
   }
 
-  /** Returns the method in upper case. @return the method */
+  /** Returns the method in upper case. */
   public String method() {
     return method;
   }
 
-  /** Returns the absolute URI. @return the URI */
+  /** Returns the absolute URI. */
   public URI uri() {
     return uri;
   }
 
-  /** Returns the headers set by the caller. @return immutable headers */
+  /** Returns the headers set by the caller, immutable. */
   public HttpHeaders headers() {
     return headers;
   }
 
-  /** Returns a copy of the body; empty when there is none. @return the body bytes */
+  /** Returns a copy of the body; empty when there is none. */
   public byte[] body() {
     return body.clone();
   }
@@ -130,15 +130,12 @@ public final class ClientRequest {
     return body;
   }
 
-  /**
-   * Returns the explicit context, or {@code null} to use the current one at execution. @return the
-   * context
-   */
+  /** Returns the explicit context, or {@code null} to use the current one at execution. */
   public RequestContext context() {
     return context;
   }
 
-  /** Returns whether the request may be sent twice without harm. @return whether idempotent */
+  /** Returns whether the request may be sent twice without harm. */
   public boolean isIdempotent() {
     return idempotent;
   }
@@ -231,7 +228,7 @@ public final class ClientRequest {
       return this;
     }
 
-    /** Builds the request. @return the immutable request */
+    /** Builds the immutable request. */
     public ClientRequest build() {
       return new ClientRequest(this);
     }

@@ -23,12 +23,12 @@ public final class ClientResponse {
     this.attempts = attempts;
   }
 
-  /** Returns the status code. @return the status */
+  /** Returns the status code. */
   public int status() {
     return status;
   }
 
-  /** Returns the response headers. @return immutable headers */
+  /** Returns the response headers, immutable. */
   public HttpHeaders headers() {
     return headers;
   }
@@ -43,22 +43,22 @@ public final class ClientResponse {
     return headers.firstValue(name).orElse(null);
   }
 
-  /** Returns a copy of the body. @return the body bytes */
+  /** Returns a copy of the body. */
   public byte[] body() {
     return body.clone();
   }
 
-  /** Returns the body length. @return the number of body bytes */
+  /** Returns the body length in bytes. */
   public int bodyLength() {
     return body.length;
   }
 
-  /** Returns the body decoded as UTF-8. @return the body text */
+  /** Returns the body decoded as UTF-8. */
   public String bodyAsString() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  /** Returns how many attempts the call took, 1 without retries. @return the attempt count */
+  /** Returns how many attempts the call took, 1 without retries. */
   public int attempts() {
     return attempts;
   }

@@ -37,6 +37,11 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   private final SslContext customSsl;
   private volatile SslContext ssl;
   private volatile boolean closed;
+  private volatile boolean closing; // close(Duration) runs: new calls are refused
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+  private volatile Runnable onIdle; // set by close(Duration): closes once the last call ended
 
   DefaultStabilityHttpClient(StabilityHttpClientBuilder b) {
     this.config = b.config;
@@ -89,10 +94,30 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   @Override
   public CompletableFuture<ClientResponse> execute(ClientRequest request) {
     Objects.requireNonNull(request, "request");
-    if (closed) {
+    if (closed || closing) {
       return CompletableFuture.failedFuture(
-          new IllegalStateException("client is closed (expected: no calls after close())"));
+          new ClientClosedException(HostKey.of(request.uri()).toString(), !closed));
     }
+    inFlight.incrementAndGet();
+    CompletableFuture<ClientResponse> call;
+    try {
+      call = executeCounted(request);
+    } catch (RuntimeException e) {
+      callEnded();
+      throw e;
+    }
+    call.whenComplete((r, t) -> callEnded());
+    return call;
+  }
+
+  private void callEnded() {
+    Runnable idle = onIdle;
+    if (inFlight.decrementAndGet() == 0 && idle != null) {
+      idle.run();
+    }
+  }
+
+  private CompletableFuture<ClientResponse> executeCounted(ClientRequest request) {
     RequestContext ctx = request.context() != null ? request.context() : RequestContext.current();
     try {
       StrictDeadlines.check(ctx, "HTTP " + request.method() + " " + request.uri());
@@ -231,7 +256,46 @@ final class DefaultStabilityHttpClient implements StabilityHttpClient {
   }
 
   @Override
+  public CompletableFuture<Void> close(java.time.Duration timeout) {
+    long nanos =
+        dev.stability.time.Durations.saturatedNanos(
+            dev.stability.time.Durations.requireNonNegative("timeout", timeout));
+    if (closed || closing) {
+      return closedFuture.copy();
+    }
+    closing = true;
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable closeOnce =
+        () -> {
+          if (once.compareAndSet(false, true)) {
+            // not on the event loop of the call that just ended: close() waits for every pool
+            // there
+            Thread t = new Thread(this::close, "stability-http-client-close");
+            t.setDaemon(true);
+            t.start();
+          }
+        };
+    onIdle = closeOnce;
+    if (inFlight.get() == 0) {
+      closeOnce.run();
+    } else {
+      io.netty.util.concurrent.GlobalEventExecutor.INSTANCE.schedule(
+          closeOnce, nanos, TimeUnit.NANOSECONDS);
+    }
+    return closedFuture.copy();
+  }
+
+  @Override
   public void close() {
+    try {
+      closeNow();
+    } finally {
+      closedFuture.complete(null);
+    }
+  }
+
+  private void closeNow() {
     if (closed) {
       return;
     }

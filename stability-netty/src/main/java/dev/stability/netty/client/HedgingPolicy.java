@@ -77,20 +77,17 @@ public final class HedgingPolicy {
     this.minAttemptTime = b.minAttemptTime;
   }
 
-  /** Returns the policy that never hedges (the default). @return hedging off */
+  /** Returns the policy that never hedges (the default). */
   public static HedgingPolicy none() {
     return NONE;
   }
 
-  /**
-   * Returns a builder for two attempts, the second after the host's recent p95. @return a new
-   * builder
-   */
+  /** Returns a builder for two attempts, the second after the host's recent p95. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this policy. @return a new builder */
+  /** Returns a builder preset with this policy. */
   public Builder toBuilder() {
     Builder b =
         new Builder()
@@ -103,43 +100,37 @@ public final class HedgingPolicy {
     return b;
   }
 
-  /** Returns whether this policy ever sends a hedge. @return {@code false} for {@link #none()} */
+  /** Returns whether this policy ever sends a hedge; {@code false} for {@link #none()}. */
   public boolean enabled() {
     return delayKind != DelayKind.NONE;
   }
 
-  /** Returns how the delay is chosen. @return the kind */
+  /** Returns how the delay is chosen. */
   public DelayKind delayKind() {
     return delayKind;
   }
 
-  /**
-   * Returns the most attempts in flight for one call, the first included; 1 when off. @return the
-   * limit
-   */
+  /** Returns the most attempts in flight for one call, the first included; 1 when off. */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /**
-   * Returns the fixed delay, or the percentile mode's delay while the host has too few
-   * answers. @return it
-   */
+  /** Returns the fixed delay, or the percentile mode's delay while the host has too few answers. */
   public Duration delay() {
     return delay;
   }
 
-  /** Returns the latency percentile used in percentile mode, in (0, 1). @return the percentile */
+  /** Returns the latency percentile used in percentile mode, in (0, 1). */
   public double percentile() {
     return percentile;
   }
 
-  /** Returns the floor of a percentile delay. @return the floor */
+  /** Returns the floor of a percentile delay. */
   public Duration minDelay() {
     return minDelay;
   }
 
-  /** Returns the smallest remaining deadline a hedge is started with. @return the minimum */
+  /** Returns the smallest remaining deadline a hedge is started with. */
   public Duration minAttemptTime() {
     return minAttemptTime;
   }

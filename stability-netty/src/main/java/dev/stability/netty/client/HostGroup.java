@@ -34,6 +34,14 @@ final class HostGroup {
   interface Member extends HostPool.Waiter {
     /** Called once before the pool's acquire, with the chosen address's pool and lease. */
     void bind(HostPool pool, AddressSelector<InetSocketAddress>.Lease lease);
+
+    /**
+     * Returns the address the call's previous attempt failed on, to be avoided while another is in
+     * rotation, or {@code null}.
+     */
+    default InetSocketAddress avoid() {
+      return null;
+    }
   }
 
   final EventLoop loop;
@@ -126,7 +134,7 @@ final class HostGroup {
   }
 
   private void pick(Member member) {
-    AddressSelector<InetSocketAddress>.Lease lease = selector.acquire();
+    AddressSelector<InetSocketAddress>.Lease lease = selector.acquire(member.avoid());
     HostPool pool =
         pools.computeIfAbsent(
             lease.address(), a -> new HostPool(loop, key, a, config, factory, metrics, ticker));

@@ -63,17 +63,17 @@ public final class HttpClientConfig {
     this.requestIdHeaderName = b.requestIdHeaderName;
   }
 
-  /** Returns the defaults. @return the default configuration */
+  /** Returns the defaults. */
   public static HttpClientConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder preset with the defaults. @return a new builder */
+  /** Returns a builder preset with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this configuration. @return a new builder */
+  /** Returns a builder preset with this configuration. */
   public Builder toBuilder() {
     return new Builder()
         .pool(pool)
@@ -94,87 +94,77 @@ public final class HttpClientConfig {
         .requestIdHeaderName(requestIdHeaderName);
   }
 
-  /** Returns the per-host pool limits. @return the pool configuration */
+  /** Returns the per-host pool limits. */
   public PoolConfig pool() {
     return pool;
   }
 
-  /** Returns the per-phase limits. @return the phase timeouts */
+  /** Returns the per-phase limits. */
   public PhaseTimeouts phaseTimeouts() {
     return phaseTimeouts;
   }
 
-  /** Returns the retry policy, {@link RetryPolicy#none()} by default. @return the policy */
+  /** Returns the retry policy, {@link RetryPolicy#none()} by default. */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }
 
-  /**
-   * Returns the time kept back from the remaining deadline in every phase limit. @return the margin
-   */
+  /** Returns the time kept back from the remaining deadline in every phase limit. */
   public Duration deadlineMargin() {
     return deadlineMargin;
   }
 
-  /** Returns the largest response body accepted, in bytes. @return the limit */
+  /** Returns the largest response body accepted, in bytes. */
   public int maxResponseBodyBytes() {
     return maxResponseBodyBytes;
   }
 
-  /** Returns the largest response status line plus headers accepted, in bytes. @return the limit */
+  /** Returns the largest response status line plus headers accepted, in bytes. */
   public int maxHeaderBytes() {
     return maxHeaderBytes;
   }
 
-  /** Returns whether the remaining deadline is sent downstream. @return the flag */
+  /** Returns whether the remaining deadline is sent downstream. */
   public boolean propagateDeadline() {
     return propagateDeadline;
   }
 
-  /**
-   * Returns the header carrying the remaining deadline in gRPC timeout grammar. @return the name
-   */
+  /** Returns the header carrying the remaining deadline in gRPC timeout grammar. */
   public String timeoutHeaderName() {
     return timeoutHeaderName;
   }
 
-  /** Returns whether {@code grpc-timeout} is sent too. @return the flag */
+  /** Returns whether {@code grpc-timeout} is sent too. */
   public boolean sendGrpcTimeout() {
     return sendGrpcTimeout;
   }
 
-  /**
-   * Returns the header carrying the attempt number (1 for the first), or empty for none. @return
-   * the name
-   */
+  /** Returns the header carrying the attempt number (1 for the first), or empty for none. */
   public String attemptHeaderName() {
     return attemptHeaderName;
   }
 
-  /**
-   * Returns whether TLS trusts every certificate and skips hostname checks: for tests only. @return
-   * the flag
-   */
+  /** Returns whether TLS trusts every certificate and skips hostname checks: for tests only. */
   public boolean insecureTrustAllCertificates() {
     return insecureTrustAllCertificates;
   }
 
   /**
    * Returns the budget of retries and hedges shared by all calls to one host, {@link
-   * RetryBudgetConfig#ofDefaults()} by default. @return the budget settings
+   * RetryBudgetConfig#ofDefaults()} by default.
    */
   public RetryBudgetConfig retryBudget() {
     return retryBudget;
   }
 
-  /** Returns the hedging policy, {@link HedgingPolicy#none()} by default. @return the policy */
+  /** Returns the hedging policy, {@link HedgingPolicy#none()} by default. */
   public HedgingPolicy hedging() {
     return hedging;
   }
 
   /**
    * Returns the client-side adaptive throttling, {@link AdaptiveThrottlingConfig#disabled()} by
-   * default. @return the settings
+   * default.
    */
   public AdaptiveThrottlingConfig adaptiveThrottling() {
     return adaptiveThrottling;
@@ -182,16 +172,13 @@ public final class HttpClientConfig {
 
   /**
    * Returns the ejection of failing addresses, {@link OutlierDetectionConfig#ofDefaults()} by
-   * default. @return the settings
+   * default.
    */
   public OutlierDetectionConfig outlierDetection() {
     return outlierDetection;
   }
 
-  /**
-   * Returns the header carrying the request id on every request sent, or empty for none. @return
-   * the name
-   */
+  /** Returns the header carrying the request id on every request sent, or empty for none. */
   public String requestIdHeaderName() {
     return requestIdHeaderName;
   }
@@ -244,35 +231,32 @@ public final class HttpClientConfig {
 
     /**
      * Sets the retry budget shared by all calls to one host; {@link RetryBudgetConfig#unlimited()}
-     * restores unbounded retries. @param value the settings @return this builder
+     * restores unbounded retries.
      */
     public Builder retryBudget(RetryBudgetConfig value) {
       this.retryBudget = Objects.requireNonNull(value, "retryBudget");
       return this;
     }
 
-    /** Sets the hedging policy. @param value the policy @return this builder */
+    /** Sets the hedging policy. */
     public Builder hedging(HedgingPolicy value) {
       this.hedging = Objects.requireNonNull(value, "hedging");
       return this;
     }
 
-    /** Sets the adaptive throttling. @param value the settings @return this builder */
+    /** Sets the adaptive throttling. */
     public Builder adaptiveThrottling(AdaptiveThrottlingConfig value) {
       this.adaptiveThrottling = Objects.requireNonNull(value, "adaptiveThrottling");
       return this;
     }
 
-    /** Sets the outlier detection. @param value the settings @return this builder */
+    /** Sets the outlier detection. */
     public Builder outlierDetection(OutlierDetectionConfig value) {
       this.outlierDetection = Objects.requireNonNull(value, "outlierDetection");
       return this;
     }
 
-    /**
-     * Sets the request id header name; empty sends none. @param value a token or "" @return this
-     * builder
-     */
+    /** Sets the request id header name; empty sends none: a token or "". */
     public Builder requestIdHeaderName(String value) {
       Objects.requireNonNull(value, "requestIdHeaderName");
       this.requestIdHeaderName =
@@ -280,34 +264,35 @@ public final class HttpClientConfig {
       return this;
     }
 
-    /** Sets the pool limits. @param value the pool configuration @return this builder */
+    /** Sets the pool limits. */
     public Builder pool(PoolConfig value) {
       this.pool = Objects.requireNonNull(value, "pool");
       return this;
     }
 
-    /** Sets the phase limits. @param value the phase timeouts @return this builder */
+    /**
+     * Sets the phase limits.
+     *
+     * @param value the phase timeouts
+     */
     public Builder phaseTimeouts(PhaseTimeouts value) {
       this.phaseTimeouts = Objects.requireNonNull(value, "phaseTimeouts");
       return this;
     }
 
-    /** Sets the retry policy. @param value the policy @return this builder */
+    /** Sets the retry policy. */
     public Builder retryPolicy(RetryPolicy value) {
       this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
       return this;
     }
 
-    /**
-     * Sets the margin kept back from the deadline. @param value zero or positive @return this
-     * builder
-     */
+    /** Sets the margin kept back from the deadline: zero or positive. */
     public Builder deadlineMargin(Duration value) {
       this.deadlineMargin = Durations.requireNonNegative("deadlineMargin", value);
       return this;
     }
 
-    /** Sets the body size limit. @param value at least 0 @return this builder */
+    /** Sets the body size limit: at least 0. */
     public Builder maxResponseBodyBytes(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxResponseBodyBytes: " + value + " (expected: >= 0)");
@@ -316,7 +301,7 @@ public final class HttpClientConfig {
       return this;
     }
 
-    /** Sets the header size limit. @param value 1 KiB to 1 MiB @return this builder */
+    /** Sets the header size limit: 1 KiB to 1 MiB. */
     public Builder maxHeaderBytes(int value) {
       if (value < 1024 || value > 1024 * 1024) {
         throw new IllegalArgumentException(
@@ -326,28 +311,25 @@ public final class HttpClientConfig {
       return this;
     }
 
-    /** Sets whether the remaining deadline is sent. @param value the flag @return this builder */
+    /** Sets whether the remaining deadline is sent. */
     public Builder propagateDeadline(boolean value) {
       this.propagateDeadline = value;
       return this;
     }
 
-    /** Sets the deadline header name. @param value a lower-case token @return this builder */
+    /** Sets the deadline header name: a lower-case token. */
     public Builder timeoutHeaderName(String value) {
       this.timeoutHeaderName = requireToken("timeoutHeaderName", value);
       return this;
     }
 
-    /** Sets whether {@code grpc-timeout} is sent too. @param value the flag @return this builder */
+    /** Sets whether {@code grpc-timeout} is sent too. */
     public Builder sendGrpcTimeout(boolean value) {
       this.sendGrpcTimeout = value;
       return this;
     }
 
-    /**
-     * Sets the attempt header name; empty sends none. @param value a token or "" @return this
-     * builder
-     */
+    /** Sets the attempt header name; empty sends none: a token or "". */
     public Builder attemptHeaderName(String value) {
       Objects.requireNonNull(value, "attemptHeaderName");
       this.attemptHeaderName = value.isEmpty() ? value : requireToken("attemptHeaderName", value);

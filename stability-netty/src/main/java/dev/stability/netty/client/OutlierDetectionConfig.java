@@ -52,25 +52,22 @@ public final class OutlierDetectionConfig {
     this.maxEjectionPercent = b.maxEjectionPercent;
   }
 
-  /**
-   * Returns the defaults: 5 failures, 30 s × ejections up to 300 s, at most half the
-   * addresses. @return them
-   */
+  /** Returns the defaults: 5 failures, 30 s × ejections up to 300 s, at most half the addresses. */
   public static OutlierDetectionConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns the configuration that never ejects. @return detection off */
+  /** Returns the configuration that never ejects. */
   public static OutlierDetectionConfig disabled() {
     return DISABLED;
   }
 
-  /** Returns a builder preset with the defaults. @return a new builder */
+  /** Returns a builder preset with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this configuration. @return a new builder */
+  /** Returns a builder preset with this configuration. */
   public Builder toBuilder() {
     return new Builder()
         .consecutiveFailures(consecutiveFailures)
@@ -79,31 +76,27 @@ public final class OutlierDetectionConfig {
         .maxEjectionPercent(maxEjectionPercent);
   }
 
-  /**
-   * Returns whether addresses are ever ejected. @return {@code false} when the failure count is 0
-   */
+  /** Returns whether addresses are ever ejected; {@code false} when the failure count is 0. */
   public boolean enabled() {
     return consecutiveFailures > 0 && maxEjectionPercent > 0;
   }
 
-  /** Returns the consecutive failures that eject an address, 0 when off. @return the count */
+  /** Returns the consecutive failures that eject an address, 0 when off. */
   public int consecutiveFailures() {
     return consecutiveFailures;
   }
 
-  /**
-   * Returns the first ejection's length, multiplied by the ejection count. @return the base time
-   */
+  /** Returns the first ejection's length, multiplied by the ejection count. */
   public Duration baseEjectionTime() {
     return baseEjectionTime;
   }
 
-  /** Returns the longest ejection. @return the cap */
+  /** Returns the longest ejection. */
   public Duration maxEjectionTime() {
     return maxEjectionTime;
   }
 
-  /** Returns the largest share of the addresses ejected at once, in percent. @return 0 to 100 */
+  /** Returns the largest share of the addresses ejected at once, in percent. */
   public int maxEjectionPercent() {
     return maxEjectionPercent;
   }

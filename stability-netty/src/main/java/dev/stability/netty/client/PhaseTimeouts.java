@@ -27,17 +27,17 @@ public final class PhaseTimeouts {
     this.bodyGap = b.bodyGap;
   }
 
-  /** Returns the default limits. @return the defaults */
+  /** Returns the default limits. */
   public static PhaseTimeouts ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder preset with the defaults. @return a new builder */
+  /** Returns a builder preset with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with these limits. @return a new builder */
+  /** Returns a builder preset with these limits. */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.limits.putAll(limits);
@@ -55,42 +55,42 @@ public final class PhaseTimeouts {
     return limits.get(Objects.requireNonNull(phase, "phase"));
   }
 
-  /** Returns the DNS resolution limit. @return the limit */
+  /** Returns the DNS resolution limit; an upper bound, the deadline may cut it shorter. */
   public Duration dns() {
     return limits.get(CallPhase.DNS);
   }
 
-  /** Returns the pool acquire limit. @return the limit */
+  /** Returns the pool acquire limit. */
   public Duration acquire() {
     return limits.get(CallPhase.ACQUIRE);
   }
 
-  /** Returns the TCP connect limit. @return the limit */
+  /** Returns the TCP connect limit. */
   public Duration connect() {
     return limits.get(CallPhase.CONNECT);
   }
 
-  /** Returns the TLS handshake limit. @return the limit */
+  /** Returns the TLS handshake limit. */
   public Duration tls() {
     return limits.get(CallPhase.TLS);
   }
 
-  /** Returns the request write limit. @return the limit */
+  /** Returns the request write limit. */
   public Duration write() {
     return limits.get(CallPhase.WRITE);
   }
 
-  /** Returns the time-to-first-byte limit: until the response headers arrived. @return the limit */
+  /** Returns the time-to-first-byte limit: until the response headers arrived. */
   public Duration responseHeaders() {
     return limits.get(CallPhase.RESPONSE_HEADERS);
   }
 
-  /** Returns the limit on the whole body read. @return the limit */
+  /** Returns the limit on the whole body read. */
   public Duration bodyTotal() {
     return limits.get(CallPhase.BODY);
   }
 
-  /** Returns the longest allowed gap between two body reads. @return the limit */
+  /** Returns the longest allowed gap between two body reads. */
   public Duration bodyGap() {
     return bodyGap;
   }
@@ -128,45 +128,42 @@ public final class PhaseTimeouts {
       return this;
     }
 
-    /** Sets the DNS limit. @param limit a positive duration @return this builder */
+    /** Sets the DNS resolution limit: positive; default 2 s. */
     public Builder dns(Duration limit) {
       return limit(CallPhase.DNS, limit);
     }
 
-    /** Sets the acquire limit. @param limit a positive duration @return this builder */
+    /** Sets the pool acquire limit: positive; default 1 s. */
     public Builder acquire(Duration limit) {
       return limit(CallPhase.ACQUIRE, limit);
     }
 
-    /** Sets the connect limit. @param limit a positive duration @return this builder */
+    /** Sets the TCP connect limit: positive; default 2 s. */
     public Builder connect(Duration limit) {
       return limit(CallPhase.CONNECT, limit);
     }
 
-    /** Sets the TLS handshake limit. @param limit a positive duration @return this builder */
+    /** Sets the TLS handshake limit: positive; default 5 s. */
     public Builder tls(Duration limit) {
       return limit(CallPhase.TLS, limit);
     }
 
-    /** Sets the write limit. @param limit a positive duration @return this builder */
+    /** Sets the request write limit: positive; default 10 s. */
     public Builder write(Duration limit) {
       return limit(CallPhase.WRITE, limit);
     }
 
-    /** Sets the time-to-first-byte limit. @param limit a positive duration @return this builder */
+    /** Sets the limit until the response headers arrived: positive; default 10 s. */
     public Builder responseHeaders(Duration limit) {
       return limit(CallPhase.RESPONSE_HEADERS, limit);
     }
 
-    /** Sets the total body limit. @param limit a positive duration @return this builder */
+    /** Sets the limit on the whole body read: positive; default 30 s. */
     public Builder bodyTotal(Duration limit) {
       return limit(CallPhase.BODY, limit);
     }
 
-    /**
-     * Sets the longest gap between two body reads. @param limit a positive duration @return this
-     * builder
-     */
+    /** Sets the longest gap between two body reads: positive; default 10 s. */
     public Builder bodyGap(Duration limit) {
       this.bodyGap = requirePositive("bodyGap", limit);
       return this;

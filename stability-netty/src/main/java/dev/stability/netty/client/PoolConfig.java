@@ -37,17 +37,17 @@ public final class PoolConfig {
     this.healthCheckOnAcquire = b.healthCheckOnAcquire;
   }
 
-  /** Returns the defaults. @return the default pool limits */
+  /** Returns the defaults. */
   public static PoolConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder preset with the defaults. @return a new builder */
+  /** Returns a builder preset with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this configuration. @return a new builder */
+  /** Returns a builder preset with this configuration. */
   public Builder toBuilder() {
     return new Builder()
         .maxConnections(maxConnections)
@@ -60,52 +60,42 @@ public final class PoolConfig {
         .healthCheckOnAcquire(healthCheckOnAcquire);
   }
 
-  /**
-   * Returns the most connections open to one host at once, idle ones included. @return the limit
-   */
+  /** Returns the most connections open to one host at once, idle ones included. */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /**
-   * Returns the most callers that may wait for a connection; more are rejected at once. @return the
-   * limit
-   */
+  /** Returns the most callers that may wait for a connection; more are rejected at once. */
   public int maxPendingAcquires() {
     return maxPendingAcquires;
   }
 
-  /** Returns the most idle connections kept per host. @return the limit */
+  /** Returns the most idle connections kept per host. */
   public int maxIdle() {
     return maxIdle;
   }
 
-  /** Returns how long a connection may sit idle before it is closed. @return the idle timeout */
+  /** Returns how long a connection may sit idle before it is closed. */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** Returns the longest a connection is reused, before jitter. @return the lifetime */
+  /** Returns the longest a connection is reused, before jitter. */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
-  /**
-   * Returns the fraction (0 to 0.5) by which each connection's lifetime is shortened at
-   * random. @return it
-   */
+  /** Returns the fraction (0 to 0.5) by which each connection's lifetime is shortened at random. */
   public double lifetimeJitter() {
     return lifetimeJitter;
   }
 
-  /** Returns how often idle connections are checked for eviction. @return the interval */
+  /** Returns how often idle connections are checked for eviction. */
   public Duration evictionInterval() {
     return evictionInterval;
   }
 
-  /**
-   * Returns whether a pooled connection is checked before it is handed out. @return whether checked
-   */
+  /** Returns whether a pooled connection is checked before it is handed out. */
   public boolean healthCheckOnAcquire() {
     return healthCheckOnAcquire;
   }
@@ -142,7 +132,7 @@ public final class PoolConfig {
 
     Builder() {}
 
-    /** Sets the connection limit per host. @param value at least 1 @return this builder */
+    /** Sets the most connections to one host, idle ones included: at least 1; default 64. */
     public Builder maxConnections(int value) {
       if (value < 1) {
         throw new IllegalArgumentException("maxConnections: " + value + " (expected: >= 1)");
@@ -151,7 +141,7 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the pending-acquire limit per host. @param value at least 0 @return this builder */
+    /** Sets the most callers waiting for a connection to one host: at least 0; default 256. */
     public Builder maxPendingAcquires(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxPendingAcquires: " + value + " (expected: >= 0)");
@@ -160,10 +150,7 @@ public final class PoolConfig {
       return this;
     }
 
-    /**
-     * Sets the idle connection limit per host (default: maxConnections). @param value >= 0 @return
-     * this
-     */
+    /** Sets the most idle connections kept per host: at least 0; default {@code maxConnections}. */
     public Builder maxIdle(int value) {
       if (value < 0) {
         throw new IllegalArgumentException("maxIdle: " + value + " (expected: >= 0)");
@@ -172,22 +159,19 @@ public final class PoolConfig {
       return this;
     }
 
-    /**
-     * Sets the idle timeout. @param value positive, below the server's keep-alive @return this
-     * builder
-     */
+    /** Sets the idle timeout: positive and below the server's keep-alive; default 10 s. */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = requirePositive("idleTimeout", value);
       return this;
     }
 
-    /** Sets the max lifetime. @param value positive @return this builder */
+    /** Sets the longest a connection is reused, before jitter: positive; default 5 min. */
     public Builder maxLifetime(Duration value) {
       this.maxLifetime = requirePositive("maxLifetime", value);
       return this;
     }
 
-    /** Sets the lifetime jitter. @param value between 0 and 0.5 @return this builder */
+    /** Sets the lifetime jitter: between 0 and 0.5; default 0.1. */
     public Builder lifetimeJitter(double value) {
       if (!(value >= 0 && value <= 0.5)) {
         throw new IllegalArgumentException(
@@ -197,16 +181,13 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Sets the eviction interval. @param value positive @return this builder */
+    /** Sets how often idle connections are checked for eviction: positive; default 1 s. */
     public Builder evictionInterval(Duration value) {
       this.evictionInterval = requirePositive("evictionInterval", value);
       return this;
     }
 
-    /**
-     * Sets whether pooled connections are checked on acquire. @param value the flag @return this
-     * builder
-     */
+    /** Sets whether pooled connections are checked on acquire; default {@code true}. */
     public Builder healthCheckOnAcquire(boolean value) {
       this.healthCheckOnAcquire = value;
       return this;

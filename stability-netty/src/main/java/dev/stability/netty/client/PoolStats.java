@@ -14,10 +14,7 @@ public record PoolStats(int active, int idle, int pending, int connecting, long 
   /** The stats of a host the client never called. */
   public static final PoolStats EMPTY = new PoolStats(0, 0, 0, 0, 0);
 
-  /**
-   * Returns active plus idle plus connecting: the connections that count against the limit. @return
-   * the total
-   */
+  /** Returns active plus idle plus connecting: the connections that count against the limit. */
   public int total() {
     return active + idle + connecting;
   }

@@ -71,12 +71,12 @@ public final class RetryBudgetConfig {
     this.ttl = ttl;
   }
 
-  /** Returns the defaults: 20 % plus 10 per second over 10 s. @return the default budget */
+  /** Returns the defaults: 20 % plus 10 per second over 10 s. */
   public static RetryBudgetConfig ofDefaults() {
     return DEFAULTS;
   }
 
-  /** Returns the budget that never allows a retry or hedge. @return the empty budget */
+  /** Returns the budget that never allows a retry or hedge. */
   public static RetryBudgetConfig none() {
     return NONE;
   }
@@ -91,12 +91,12 @@ public final class RetryBudgetConfig {
     return UNLIMITED;
   }
 
-  /** Returns a builder preset with the defaults. @return a new builder */
+  /** Returns a builder preset with the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this configuration's windowed settings. @return a new builder */
+  /** Returns a builder preset with this configuration's windowed settings. */
   public Builder toBuilder() {
     Builder b = new Builder();
     if (kind == Kind.WINDOWED) {
@@ -105,24 +105,22 @@ public final class RetryBudgetConfig {
     return b;
   }
 
-  /** Returns what a budget built from this configuration does. @return the kind */
+  /** Returns what a budget built from this configuration does. */
   public Kind kind() {
     return kind;
   }
 
-  /**
-   * Returns the share of recent requests retries may add, 0 to 10 (0.2 is 20 %). @return the share
-   */
+  /** Returns the share of recent requests retries may add, 0 to 10 (0.2 is 20 %). */
   public double percentCanRetry() {
     return percentCanRetry;
   }
 
-  /** Returns the floor of retries per second on top of the share. @return the floor */
+  /** Returns the floor of retries per second on top of the share. */
   public int minRetriesPerSecond() {
     return minRetriesPerSecond;
   }
 
-  /** Returns the window after which deposits and withdrawals expire. @return the TTL */
+  /** Returns the window after which deposits and withdrawals expire. */
   public Duration ttl() {
     return ttl;
   }

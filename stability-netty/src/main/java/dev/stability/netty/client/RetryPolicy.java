@@ -88,19 +88,17 @@ public final class RetryPolicy {
     this.retryNonIdempotent = b.retryNonIdempotent;
   }
 
-  /** Returns the policy that never retries (the default). @return one attempt only */
+  /** Returns the policy that never retries (the default). */
   public static RetryPolicy none() {
     return NONE;
   }
 
-  /**
-   * Returns a builder for three attempts with exponential backoff from 50 ms. @return a new builder
-   */
+  /** Returns a builder for three attempts with exponential backoff from 50 ms. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder preset with this policy. @return a new builder */
+  /** Returns a builder preset with this policy. */
   public Builder toBuilder() {
     Builder b =
         new Builder()
@@ -127,59 +125,52 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
-  /**
-   * Returns the limit of one attempt; each gets {@code min(this, remaining)}. @return the per-try
-   * timeout
-   */
+  /** Returns the limit of one attempt; each gets {@code min(this, remaining)}. */
   public Duration perTryTimeout() {
     return perTryTimeout;
   }
 
-  /** Returns the backoff before the first retry. @return the initial backoff */
+  /** Returns the backoff before the first retry, before jitter. */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Returns the largest backoff. @return the cap */
+  /** Returns the cap of the backoff, before jitter. */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
-  /** Returns the backoff growth factor. @return the multiplier */
+  /** Returns the factor, 1 or more, each backoff grows by. */
   public double multiplier() {
     return multiplier;
   }
 
-  /** Returns the random fraction subtracted from each backoff. @return the jitter, 0 to 1 */
+  /** Returns the random fraction, 0 to 1, subtracted from each backoff. */
   public double jitter() {
     return jitter;
   }
 
-  /**
-   * Returns the least time worth starting another attempt with. @return the minimum attempt time
-   */
+  /** Returns the least time worth starting another attempt with. */
   public Duration minAttemptTime() {
     return minAttemptTime;
   }
 
-  /** Returns the response statuses that are retried. @return an immutable set */
+  /** Returns the response statuses that are retried, as an immutable set. */
   public Set<Integer> retryStatuses() {
     return retryStatuses;
   }
 
-  /** Returns whether a {@code Retry-After} header sets the backoff. @return whether honoured */
+  /** Returns whether a {@code Retry-After} header sets the backoff. */
   public boolean honourRetryAfter() {
     return honourRetryAfter;
   }
 
-  /**
-   * Returns the largest {@code Retry-After} honoured; longer ones end the retries. @return the cap
-   */
+  /** Returns the largest {@code Retry-After} honoured; longer ones end the retries. */
   public Duration maxRetryAfter() {
     return maxRetryAfter;
   }
 
-  /** Returns whether non-idempotent methods (POST, PATCH) are retried too. @return the flag */
+  /** Returns whether non-idempotent methods (POST, PATCH) are retried too. */
   public boolean retryNonIdempotent() {
     return retryNonIdempotent;
   }
@@ -217,7 +208,10 @@ public final class RetryPolicy {
 
     Builder() {}
 
-    /** Sets the attempt limit. @param value 1 to 10 @return this builder */
+    /**
+     * Sets the most attempts, the first included: 1 (only the stale-connection retry) to 10;
+     * default {@value #DEFAULT_MAX_ATTEMPTS}.
+     */
     public Builder maxAttempts(int value) {
       if (value < 1 || value > 10) {
         throw new IllegalArgumentException("maxAttempts: " + value + " (expected: >= 1 and <= 10)");
@@ -226,7 +220,10 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets the per-attempt limit. @param value positive @return this builder */
+    /**
+     * Sets the limit of one attempt, positive; default {@value #DEFAULT_PER_TRY_TIMEOUT_SECONDS} s.
+     * Each attempt gets {@code min(value, remaining deadline)}.
+     */
     public Builder perTryTimeout(Duration value) {
       this.perTryTimeout = requirePositive("perTryTimeout", value);
       return this;
@@ -251,7 +248,9 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets the backoff jitter. @param value 0 to 1 @return this builder */
+    /**
+     * Sets the share of each backoff taken off at random, 0 to 1; default {@value #DEFAULT_JITTER}.
+     */
     public Builder jitter(double value) {
       if (!(value >= 0 && value <= 1)) {
         throw new IllegalArgumentException("jitter: " + value + " (expected: >= 0 and <= 1)");
@@ -260,7 +259,10 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets the least time worth another attempt. @param value positive @return this builder */
+    /**
+     * Sets the least time left worth starting another attempt with, positive; default {@value
+     * #DEFAULT_MIN_ATTEMPT_TIME_MILLIS} ms.
+     */
     public Builder minAttemptTime(Duration value) {
       this.minAttemptTime = requirePositive("minAttemptTime", value);
       return this;
@@ -285,21 +287,24 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Sets whether {@code Retry-After} is honoured. @param value the flag @return this builder */
+    /** Sets whether a {@code Retry-After} in seconds replaces the backoff; default {@code true}. */
     public Builder honourRetryAfter(boolean value) {
       this.honourRetryAfter = value;
       return this;
     }
 
-    /** Sets the largest honoured {@code Retry-After}. @param value positive @return this builder */
+    /**
+     * Sets the longest {@code Retry-After} waited for, positive; default {@value
+     * #DEFAULT_MAX_RETRY_AFTER_SECONDS} s. A longer one ends the call with that response.
+     */
     public Builder maxRetryAfter(Duration value) {
       this.maxRetryAfter = requirePositive("maxRetryAfter", value);
       return this;
     }
 
     /**
-     * Sets whether POST and PATCH are retried too; only for idempotent endpoints. @param
-     * value @return this
+     * Sets whether POST and PATCH are retried too; default {@code false}. Turn it on only for
+     * endpoints that are idempotent (or take an idempotency key).
      */
     public Builder retryNonIdempotent(boolean value) {
       this.retryNonIdempotent = value;

@@ -24,14 +24,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface StabilityHttpClient extends AutoCloseable {
 
-  /** Returns a builder with the default configuration. @return a new builder */
+  /** Returns a builder with the default configuration. */
   static StabilityHttpClientBuilder builder() {
     return new StabilityHttpClientBuilder();
   }
 
-  /**
-   * Returns a client with the default configuration and its own event loops. @return a new client
-   */
+  /** Returns a client with the default configuration and its own event loops. */
   static StabilityHttpClient ofDefaults() {
     return builder().build();
   }
@@ -77,7 +75,7 @@ public interface StabilityHttpClient extends AutoCloseable {
    */
   ClientResponse executeBlocking(ClientRequest request);
 
-  /** Returns the configuration. @return the immutable configuration */
+  /** Returns the client's immutable configuration. */
   HttpClientConfig config();
 
   /**
@@ -90,8 +88,19 @@ public interface StabilityHttpClient extends AutoCloseable {
 
   /**
    * Closes every connection, fails calls in flight and, when the client owns them, shuts its event
-   * loops down. Calls after close fail at once.
+   * loops down. Calls after close fail at once with {@link ClientClosedException}.
    */
   @Override
   void close();
+
+  /**
+   * Closes gracefully, for a shutdown hook: new calls fail at once with {@link
+   * ClientClosedException} (nothing is sent), calls in flight, their retries included, may finish
+   * until {@code timeout}; then, or as soon as none is left, {@link #close()} runs and the future
+   * completes. Never blocks; safe on an event loop.
+   *
+   * @param timeout how long calls in flight may still take; zero closes at once
+   * @return completes once the client is closed
+   */
+  CompletableFuture<Void> close(java.time.Duration timeout);
 }

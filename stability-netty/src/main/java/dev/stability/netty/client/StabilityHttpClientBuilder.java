@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.breaker.CircuitBreakerMetrics;
 import dev.stability.breaker.CircuitBreakerRegistry;
 import dev.stability.config.ConfigSource;
 import dev.stability.netty.tls.CertificatePins;
@@ -24,6 +25,7 @@ public final class StabilityHttpClientBuilder {
   EventLoopGroup group;
   int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
   MeterRegistry meterRegistry;
+  private CircuitBreakerRegistry breakerRegistry;
   Ticker ticker = Ticker.system();
   SslContext sslContext;
   BreakerGate breakers = BreakerGate.NONE;
@@ -64,8 +66,13 @@ public final class StabilityHttpClientBuilder {
   }
 
   /**
-   * Publishes meters to {@code value}; without it no meters are kept. @param value the
-   * registry @return this
+   * Publishes meters to {@code value}; without it no meters are kept. With {@link
+   * #circuitBreakers(CircuitBreakerRegistry)} set too, the breakers' meters ({@link
+   * CircuitBreakerMetrics}) are bound to it as well, once per pair of registries however many
+   * clients share them.
+   *
+   * @param value the registry
+   * @return this builder
    */
   public StabilityHttpClientBuilder meterRegistry(MeterRegistry value) {
     this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
@@ -111,7 +118,8 @@ public final class StabilityHttpClientBuilder {
    * @return this builder
    */
   public StabilityHttpClientBuilder circuitBreakers(CircuitBreakerRegistry value) {
-    this.breakers = new BreakerGate(Objects.requireNonNull(value, "circuitBreakers"));
+    this.breakerRegistry = Objects.requireNonNull(value, "circuitBreakers");
+    this.breakers = new BreakerGate(value);
     return this;
   }
 
@@ -155,6 +163,9 @@ public final class StabilityHttpClientBuilder {
 
   /** Builds and starts the client. @return the client */
   public StabilityHttpClient build() {
+    if (breakerRegistry != null && meterRegistry != null) {
+      CircuitBreakerMetrics.of(breakerRegistry).bindTo(meterRegistry); // idempotent per pair
+    }
     return new DefaultStabilityHttpClient(this);
   }
 }

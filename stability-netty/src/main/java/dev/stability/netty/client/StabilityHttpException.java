@@ -11,6 +11,7 @@ package dev.stability.netty.client;
  */
 public abstract sealed class StabilityHttpException extends RuntimeException
     permits CertificatePinException,
+        ClientClosedException,
         ConnectFailedException,
         DnsFailureException,
         LocallyThrottledException,

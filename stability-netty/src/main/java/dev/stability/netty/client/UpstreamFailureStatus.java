@@ -44,6 +44,8 @@ import javax.net.ssl.SSLException;
  *   <tr><td>{@link LocallyThrottledException}</td><td>503</td><td>{@code locally_throttled}</td></tr>
  *   <tr><td>{@link RetryBudgetExhaustedException}</td><td>503</td><td>{@code retry_budget_exhausted}</td></tr>
  *   <tr><td>{@link ContextCancelledException} for {@code SHUTDOWN}</td><td>503</td><td>{@code shutdown}</td></tr>
+ *   <tr><td>{@link ClientClosedException} (a call after the client's close)</td><td>503</td>
+ *       <td>{@code client_closed}</td></tr>
  *   <tr><td>{@link ConnectFailedException}, {@link ConnectException} (refused, unreachable)</td><td>502</td>
  *       <td>{@code connect_failed}</td></tr>
  *   <tr><td>{@link PrematureCloseException}</td><td>502</td><td>{@code premature_close}</td></tr>
@@ -138,6 +140,9 @@ public final class UpstreamFailureStatus {
     if (t instanceof PoolExhaustedException) {
       return new UpstreamFailureStatus(503, "pool_exhausted", t, null);
     }
+    if (t instanceof ClientClosedException) {
+      return new UpstreamFailureStatus(503, "client_closed", t, null);
+    }
     if (t instanceof LocallyThrottledException) {
       return new UpstreamFailureStatus(503, "locally_throttled", t, null);
     }
@@ -190,25 +195,22 @@ public final class UpstreamFailureStatus {
     return new UpstreamFailureStatus(status, reason, failure, value);
   }
 
-  /** Returns the status to answer with: 502, 503 or 504. @return the status */
+  /** Returns the status to answer with: 502, 503 or 504. */
   public int status() {
     return status;
   }
 
-  /**
-   * Returns a short, stable label of the row that matched, for logs and metric tags. @return the
-   * reason
-   */
+  /** Returns a short, stable label of the row that matched, for logs and metric tags. */
   public String reason() {
     return reason;
   }
 
-  /** Returns the failure in the chain that decided the status. @return the matched failure */
+  /** Returns the failure in the chain that decided the status. */
   public Throwable failure() {
     return failure;
   }
 
-  /** Returns when the caller may try again, if known. @return the delay, or empty */
+  /** Returns when the caller may try again, empty when not known. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

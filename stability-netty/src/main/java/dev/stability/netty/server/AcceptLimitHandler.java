@@ -43,6 +43,7 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
 
   private final int maxConnections;
   private final ServerMetrics metrics;
+  private final ServerLifecycle lifecycle; // null in unit tests
   private final AtomicInteger open = new AtomicInteger();
   private volatile LogLimiter rejectLog; // on the first rejection: its clock is the event loop's
   private final ChannelFutureListener closed = f -> open.decrementAndGet();
@@ -54,9 +55,25 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
    * @param metrics where to count
    */
   AcceptLimitHandler(int maxConnections, ServerMetrics metrics) {
+    this(maxConnections, metrics, null);
+  }
+
+  /**
+   * Creates the guard of a server's channels that also tells {@code lifecycle} about them: a drain
+   * closes the server channels and refuses a connection accepted while it runs.
+   */
+  AcceptLimitHandler(int maxConnections, ServerMetrics metrics, ServerLifecycle lifecycle) {
     this.maxConnections = maxConnections;
     this.metrics = metrics;
+    this.lifecycle = lifecycle;
     metrics.connectionsGauge(open);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (lifecycle != null) {
+      lifecycle.serverChannel(ctx.channel());
+    }
   }
 
   /** Returns how many accepted connections are open. @return the count */
@@ -71,6 +88,12 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     state(ctx).pauseMillis = 0; // accepting works again
+    if (lifecycle != null && lifecycle.state() != ServerLifecycle.State.SERVING) {
+      // accepted before the drain closed this server channel: refused as over the limit is
+      metrics.connectionClosed("drain");
+      child.unsafe().closeForcibly();
+      return;
+    }
     int n = open.incrementAndGet();
     if (maxConnections > 0 && n > maxConnections) {
       open.decrementAndGet();
@@ -78,6 +101,9 @@ final class AcceptLimitHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     child.closeFuture().addListener(closed);
+    if (lifecycle != null) {
+      lifecycle.connection(child);
+    }
     ctx.fireChannelRead(child);
   }
 

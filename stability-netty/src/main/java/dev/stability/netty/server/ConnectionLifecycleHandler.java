@@ -284,8 +284,38 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
     ctx.fireChannelActive();
   }
 
+  /**
+   * The drain of the server started: an idle connection closes now, a busy one takes no new request
+   * and closes after the answers in flight (the last carries {@code Connection: close}).
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == DrainEvent.START && !state.closing()) {
+      if (inFlight == 0) {
+        ctx.fireUserEventTriggered(evt);
+        close("drain");
+        return;
+      }
+      drain();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
   private void start() {
     if (started) {
+      return;
+    }
+    io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    if (tls != null && !tls.handshakeFuture().isDone()) {
+      // the handshake has its own timeout: the first head is due from the end of it, not the
+      // connect
+      tls.handshakeFuture()
+          .addListener(
+              f -> {
+                if (f.isSuccess() && ctx.channel().isActive()) {
+                  start();
+                }
+              });
       return;
     }
     started = true;
@@ -332,6 +362,9 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       if (!state.takesRequests()) { // past the request limit, or the client said close: it must
         // retry elsewhere
         ReferenceCountUtil.release(msg);
+        if (inFlight == 0 && state == State.DRAINING) {
+          close("drain"); // nothing left to answer: the client sees the close, never a response
+        }
         return;
       }
       headRead();

@@ -9,8 +9,9 @@ import dev.stability.guard.ProblemDetails;
  *
  * @param action what to do
  * @param problem the answer, for the answering actions; {@code null} otherwise
+ * @param retryAfterSeconds the answer's {@code Retry-After}, or 0 for none
  */
-record Decision(Action action, ProblemDetails problem) {
+record Decision(Action action, ProblemDetails problem, int retryAfterSeconds) {
   /** Nothing to do: the exchange already ended, or it is judged later. */
   static final Decision IGNORE = new Decision(Action.IGNORE, null);
 
@@ -36,12 +37,20 @@ record Decision(Action action, ProblemDetails problem) {
     ANSWER_AFTER_IN_FLIGHT
   }
 
+  Decision(Action action, ProblemDetails problem) {
+    this(action, problem, 0);
+  }
+
   static Decision answer(ProblemDetails problem) {
     return new Decision(Action.ANSWER, problem);
   }
 
   static Decision answerAndClose(ProblemDetails problem) {
     return new Decision(Action.ANSWER_AND_CLOSE, problem);
+  }
+
+  static Decision answerAndClose(ProblemDetails problem, int retryAfterSeconds) {
+    return new Decision(Action.ANSWER_AND_CLOSE, problem, retryAfterSeconds);
   }
 
   static Decision answerAfterInFlight(ProblemDetails problem) {

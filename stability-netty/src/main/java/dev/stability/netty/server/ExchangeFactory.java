@@ -36,7 +36,9 @@ final class ExchangeFactory {
   private final TimerScheduler scheduler;
   private final String idPrefix;
   private final long defaultTimeoutNanos;
+  private final long defaultMarginNanos;
   private final AsciiString requestIdHeader;
+  private final AsciiString[] deadlineHeaders; // those the inbound policy reads
   private long sequence;
 
   ExchangeFactory(
@@ -48,7 +50,12 @@ final class ExchangeFactory {
     this.idPrefix = idPrefix;
     this.defaultTimeoutNanos =
         Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
+    this.defaultMarginNanos = Durations.saturatedNanos(config.requestDeadlines().handlerMargin());
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
+    this.deadlineHeaders =
+        config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
+            .map(h -> AsciiString.cached(h.headerName()))
+            .toArray(AsciiString[]::new);
   }
 
   /**
@@ -76,23 +83,35 @@ final class ExchangeFactory {
             now,
             timeline);
     ex.malformedDeadline = rejected;
-    ex.root =
+    ex.handlerMarginNanos = marginOf(request);
+    // one root carries every value: a child per value cost an object and a copy of the values each
+    RequestContext.Builder root =
         RequestContext.builder(ex.requestId)
             .ticker(ticker)
             .scheduler(scheduler)
             .deadline(Deadline.atNanos(ticker, now + timeout))
-            .build();
-    // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
-    // the deadline
-    RequestContext values =
-        ex.root.withValue(PhaseTimeline.KEY, timeline).withValue(ServerExchange.KEY, ex);
+            .value(PhaseTimeline.KEY, timeline)
+            .value(ServerExchange.KEY, ex);
     String traceParent = request.headers().get(TRACEPARENT);
     if (traceParent != null && TraceParent.isValid(traceParent)) {
-      values = values.withValue(TraceParent.KEY, traceParent); // forwarded by the client
+      root.value(TraceParent.KEY, traceParent); // forwarded by the client
     }
-    ex.context = guard.bind(values, Guard.UNKNOWN_ROUTE, ServerExchange::fail);
+    // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
+    // the deadline
+    ex.root = guard.bind(root, Guard.UNKNOWN_ROUTE, ServerExchange::fail).build();
+    ex.context = ex.root;
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
+  }
+
+  /** Whether a deadline header is present: most requests carry none, and looking costs nothing. */
+  private boolean anyDeadlineHeader(HttpHeaders headers) {
+    for (AsciiString name : deadlineHeaders) {
+      if (headers.contains(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String requestIdOf(HttpRequest request) {
@@ -103,9 +122,24 @@ final class ExchangeFactory {
     return idPrefix + (++sequence);
   }
 
+  private long marginOf(HttpRequest request) {
+    HandlerMargins margins = config.requestDeadlines().handlerMargins();
+    if (margins != HandlerMargins.NONE) {
+      try {
+        Duration m = margins.marginFor(request);
+        if (m != null && !m.isNegative()) {
+          return Durations.saturatedNanos(m);
+        }
+      } catch (RuntimeException e) {
+        log.warn("HandlerMargins {} threw; using the default margin", margins, e);
+      }
+    }
+    return defaultMarginNanos;
+  }
+
   private long timeoutOf(HttpRequest request) {
     InboundDeadlinePolicy policy = config.requestDeadlines().inboundDeadlinePolicy();
-    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED) {
+    if (policy.trust() == TrustPolicy.ACCEPT_CAPPED && anyDeadlineHeader(request.headers())) {
       HttpHeaders headers = request.headers();
       InboundDeadline inbound = policy.resolveAll(name -> headers.getAll(HeaderNames.ascii(name)));
       if (inbound.source() != null) {

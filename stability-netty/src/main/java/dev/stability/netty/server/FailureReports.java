@@ -140,7 +140,7 @@ final class FailureReports {
               "{} of request {} {} in {}: {}",
               kind,
               ex.method,
-              ex.uri,
+              ex.loggedUri(),
               stage,
               ex.committed()
                   ? "response already started, closing"
@@ -167,7 +167,7 @@ final class FailureReports {
             .addKeyValue("event", "deadline_exceeded")
             .addKeyValue("requestId", ex.requestId)
             .addKeyValue("method", ex.method)
-            .addKeyValue("uri", ex.uri)
+            .addKeyValue("uri", ex.loggedUri())
             .addKeyValue("timeoutMs", ex.timeoutNanos / 1_000_000)
             .addKeyValue("phase", phase)
             .addKeyValue("latenessUs", lateness / 1_000)
@@ -175,7 +175,7 @@ final class FailureReports {
             .log(
                 "request {} {} exceeded its {} deadline in phase {}{}\n{}",
                 ex.method,
-                ex.uri,
+                ex.loggedUri(),
                 Durations.format(ex.timeoutNanos),
                 phase,
                 failedElsewhere ? " after failing on another thread" : "",
@@ -185,7 +185,7 @@ final class FailureReports {
             .addKeyValue("event", "request_cancelled")
             .addKeyValue("requestId", ex.requestId)
             .addKeyValue("cause", cause)
-            .log("request {} {} cancelled: {}", ex.method, ex.uri, cause);
+            .log("request {} {} cancelled: {}", ex.method, ex.loggedUri(), cause);
       }
     }
   }
@@ -226,7 +226,7 @@ final class FailureReports {
           .log(
               "request {} {} reached the end of the pipeline unanswered; last stage: {}",
               ex.method,
-              ex.uri,
+              ex.loggedUri(),
               stage);
     }
     Stage last = chain.stage(stage); // the stage that passed it into the void swallowed it

@@ -5,6 +5,12 @@ package dev.stability.netty.server;
  * around them.
  */
 final class HandlerNames {
+  /** The {@code SslHandler}, first in the pipeline when {@code ServerConfig.tls} is set. */
+  static final String TLS = "stability.tls";
+
+  /** Counts handshakes and consumes TLS failures; right after the {@code SslHandler}. */
+  static final String TLS_HANDSHAKE = "stability.tls.handshake";
+
   /** Reports raw bytes of a request head arriving; before the codec. */
   static final String SNIFFER = "stability.sniffer";
 

@@ -459,13 +459,14 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     switch (decision.action()) {
       case IGNORE -> {}
       case CLOSE -> closeConnection();
-      case ANSWER -> answer(ex, decision.problem(), false);
-      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT -> answer(ex, decision.problem(), true);
+      case ANSWER -> answer(ex, decision.problem(), false, 0);
+      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT ->
+          answer(ex, decision.problem(), true, decision.retryAfterSeconds());
     }
   }
 
   /** Writes the server's own answer for {@code ex} and ends it. */
-  private void answer(ServerExchange ex, ProblemDetails problem, boolean close) {
+  private void answer(ServerExchange ex, ProblemDetails problem, boolean close, int retryAfter) {
     if (close) {
       closing = true;
     }
@@ -473,7 +474,14 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     failures.answeredByServer(ex);
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
-    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
+    io.netty.handler.codec.http.FullHttpResponse response =
+        ProblemResponses.of(ctx.alloc(), problem, close);
+    if (retryAfter > 0) {
+      response
+          .headers()
+          .setInt(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, retryAfter);
+    }
+    ctx.writeAndFlush(response, p);
     complete(ex);
   }
 
@@ -597,6 +605,11 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == DrainEvent.DEADLINE) {
+      drainDeadline();
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
     if (!(evt instanceof DecodeFailureEvent event)) {
       ctx.fireUserEventTriggered(evt);
       return;
@@ -608,6 +621,29 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     event.claimed = true;
     ex.inboundComplete = true;
     carryOut(ex, ServerAnswers.bodyFailed(ex, event.status));
+  }
+
+  /**
+   * The server's drain deadline passed: the request being handled is cancelled with {@code
+   * SHUTDOWN} and answered 503 with {@code Retry-After} (its context's listeners stop the work);
+   * the requests queued behind it were never given to a handler, so closing drops them unanswered
+   * and the client may retry them elsewhere.
+   */
+  private void drainDeadline() {
+    ServerExchange ex = exchanges.first();
+    if (ex == null || !ex.dispatched() || ex.completed() || closing) {
+      closeConnection();
+      return;
+    }
+    CancellationCause shutdown =
+        CancellationCause.of(CancelReason.SHUTDOWN, "server drain deadline passed", null);
+    ex.root.cancel(shutdown);
+    CancellationCause cause = ex.root.cancellationCause(); // the deadline may have come first
+    metrics.drainCancelled();
+    contextEnded(ex, cause != null ? cause : shutdown);
+    if (!closing) {
+      closeConnection(); // the decision kept the connection: nothing more may be read from it
+    }
   }
 
   private void bodyTooLarge(ServerExchange ex) {

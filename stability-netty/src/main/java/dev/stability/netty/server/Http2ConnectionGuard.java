@@ -33,7 +33,7 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
   enum State {
     /** Takes streams. */
     OPEN,
-    /** GOAWAY sent (idle, max age): the open streams finish, then the codec closes. */
+    /** GOAWAY sent (idle, max age, drain): the open streams finish, then the codec closes. */
     GOING_AWAY
   }
 
@@ -118,6 +118,21 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
     metrics.http2GoAway(reason);
     metrics.connectionClosed(reason);
     ctx.close();
+  }
+
+  /**
+   * A drain of the server ({@link StabilityServer#drain}): {@code GOAWAY} at its start, so that the
+   * open streams finish and no new one starts; at its deadline the connection closes under them.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == DrainEvent.START && state == State.OPEN) {
+      goAway("drain");
+    } else if (evt == DrainEvent.DEADLINE) {
+      ctx.channel().close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   /**

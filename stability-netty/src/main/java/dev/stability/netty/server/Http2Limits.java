@@ -95,17 +95,26 @@ public final class Http2Limits {
     return b;
   }
 
-  /** Returns the streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). @return the value */
+  /**
+   * Returns the streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). @return
+   * the value
+   */
   public int maxConcurrentStreams() {
     return maxConcurrentStreams;
   }
 
-  /** Returns the largest header list of a request (SETTINGS_MAX_HEADER_LIST_SIZE), in bytes. @return the value */
+  /**
+   * Returns the largest header list of a request (SETTINGS_MAX_HEADER_LIST_SIZE), in bytes. @return
+   * the value
+   */
   public int maxHeaderListSize() {
     return maxHeaderListSize;
   }
 
-  /** Returns the RST_STREAM frames a client may send per {@link #resetWindowSeconds()}. @return the value */
+  /**
+   * Returns the RST_STREAM frames a client may send per {@link #resetWindowSeconds()}. @return the
+   * value
+   */
   public int maxResetsPerWindow() {
     return maxResetsPerWindow;
   }
@@ -115,7 +124,9 @@ public final class Http2Limits {
     return resetWindowSeconds;
   }
 
-  /** Returns the control frames that may wait unsent before the connection ends. @return the value */
+  /**
+   * Returns the control frames that may wait unsent before the connection ends. @return the value
+   */
   public int maxQueuedControlFrames() {
     return maxQueuedControlFrames;
   }

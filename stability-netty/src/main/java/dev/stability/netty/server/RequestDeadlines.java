@@ -18,18 +18,28 @@ public final class RequestDeadlines {
   /** Default deadline of a request that carries none, in milliseconds: {@value}. */
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 10_000;
 
+  /**
+   * Default handler margin, in milliseconds: {@value}. Enough for a handler to build and write an
+   * error answer after its downstream call gave up; measure yours (the adaptive margin does).
+   */
+  public static final long DEFAULT_HANDLER_MARGIN_MILLIS = 50;
+
   private static final RequestDeadlines DEFAULTS = builder().build();
 
   private final Duration defaultRequestTimeout;
   private final RequestTimeouts requestTimeouts;
   private final InboundDeadlinePolicy inboundDeadlinePolicy;
   private final HttpResponseStatus timeoutStatus;
+  private final Duration handlerMargin;
+  private final HandlerMargins handlerMargins;
 
   private RequestDeadlines(Builder b) {
     this.defaultRequestTimeout = b.defaultRequestTimeout;
     this.requestTimeouts = b.requestTimeouts;
     this.inboundDeadlinePolicy = b.inboundDeadlinePolicy;
     this.timeoutStatus = b.timeoutStatus;
+    this.handlerMargin = b.handlerMargin;
+    this.handlerMargins = b.handlerMargins;
   }
 
   /**
@@ -53,6 +63,8 @@ public final class RequestDeadlines {
     b.requestTimeouts = requestTimeouts;
     b.inboundDeadlinePolicy = inboundDeadlinePolicy;
     b.timeoutStatus = timeoutStatus;
+    b.handlerMargin = handlerMargin;
+    b.handlerMargins = handlerMargins;
     return b;
   }
 
@@ -88,10 +100,25 @@ public final class RequestDeadlines {
     return timeoutStatus;
   }
 
+  /**
+   * The handler margin of routes that {@link #handlerMargins()} leaves to the default (default
+   * {@value #DEFAULT_HANDLER_MARGIN_MILLIS} ms).
+   */
+  public Duration handlerMargin() {
+    return handlerMargin;
+  }
+
+  /** The per-route handler margins, consulted before {@link #handlerMargin()}. */
+  public HandlerMargins handlerMargins() {
+    return handlerMargins;
+  }
+
   @Override
   public String toString() {
     return "RequestDeadlines(default="
         + defaultRequestTimeout
+        + ", handlerMargin="
+        + handlerMargin
         + ", timeoutStatus="
         + timeoutStatus.code()
         + ", inbound="
@@ -105,8 +132,33 @@ public final class RequestDeadlines {
     private RequestTimeouts requestTimeouts = RequestTimeouts.NONE;
     private InboundDeadlinePolicy inboundDeadlinePolicy = InboundDeadlinePolicy.ofDefaults();
     private HttpResponseStatus timeoutStatus = HttpResponseStatus.GATEWAY_TIMEOUT;
+    private Duration handlerMargin = Duration.ofMillis(DEFAULT_HANDLER_MARGIN_MILLIS);
+    private HandlerMargins handlerMargins = HandlerMargins.NONE;
 
     Builder() {}
+
+    /**
+     * Sets the handler margin of every route that {@link #handlerMargins(HandlerMargins)} leaves to
+     * the default (default {@value RequestDeadlines#DEFAULT_HANDLER_MARGIN_MILLIS} ms).
+     *
+     * @param margin zero or more
+     * @return this builder
+     */
+    public Builder handlerMargin(Duration margin) {
+      this.handlerMargin = Durations.requireNonNegative("handlerMargin", margin);
+      return this;
+    }
+
+    /**
+     * Sets per-route handler margins, consulted before {@link #handlerMargin(Duration)}.
+     *
+     * @param margins the route margins
+     * @return this builder
+     */
+    public Builder handlerMargins(HandlerMargins margins) {
+      this.handlerMargins = Objects.requireNonNull(margins, "handlerMargins");
+      return this;
+    }
 
     /**
      * Sets the deadline of requests that carry none and match no route timeout (default {@value

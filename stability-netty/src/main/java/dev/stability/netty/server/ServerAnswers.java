@@ -25,6 +25,12 @@ import java.util.List;
  * Thread-safe: immutable.
  */
 final class ServerAnswers {
+  /**
+   * The {@code Retry-After} of the 503 a request cancelled by the drain deadline gets, in seconds:
+   * {@value}; the client's next attempt should go to another instance.
+   */
+  static final int SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+
   private final Guard guard;
   private final int timeoutStatus;
   private final int maxContentLength;
@@ -166,6 +172,11 @@ final class ServerAnswers {
     }
     if (failedElsewhere != null) {
       return Decision.answerAndClose(guard.problem(failedElsewhere));
+    }
+    if (cause.reason() == CancelReason.SHUTDOWN) { // the drain deadline: try another instance
+      return Decision.answerAndClose(
+          ProblemDetails.of(503, "Server shutting down", ex.requestId),
+          SHUTDOWN_RETRY_AFTER_SECONDS);
     }
     int status = cause.isDeadlineExceeded() ? timeoutStatus : 503;
     return Decision.answerAndClose(ProblemDetails.of(status, ex.requestId));

@@ -17,7 +17,7 @@ import java.util.Set;
  *       idle and write timeouts, requests and age per connection, pipelining, open connections);
  *   <li>{@link RequestDeadlines}: how long a request may take and what a late one is answered;
  *   <li>what the server accepts ({@link #streaming()}, {@link #extensionMethods()}, {@link
- *       #requestIdHeader()});
+ *       #requestIdHeader()}) and whether it speaks TLS ({@link #tls()});
  *   <li>collaborators: the {@link #meterRegistry()}, the exception {@link #guard()} (which alone
  *       decides dev mode) and a test {@link #ticker()}.
  * </ul>
@@ -36,6 +36,7 @@ public final class ServerConfig {
   private final Guard guard;
   private final Ticker ticker;
   private final Http2Limits http2;
+  private final ServerTls tls;
 
   private ServerConfig(Builder b) {
     this.codecLimits = b.codecLimits;
@@ -48,6 +49,7 @@ public final class ServerConfig {
     this.guard = b.guard;
     this.ticker = b.ticker;
     this.http2 = b.http2;
+    this.tls = b.tls;
   }
 
   /**
@@ -149,6 +151,11 @@ public final class ServerConfig {
     return http2;
   }
 
+  /** Returns the TLS settings, or {@code null} for plain HTTP (the default). @return the TLS */
+  public ServerTls tls() {
+    return tls;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig("
@@ -164,6 +171,7 @@ public final class ServerConfig {
         + ", metrics="
         + (meterRegistry != null)
         + (http2 == null ? "" : ", " + http2)
+        + (tls == null ? "" : ", " + tls)
         + ')';
   }
 
@@ -179,6 +187,7 @@ public final class ServerConfig {
     private Guard guard;
     private Ticker ticker;
     private Http2Limits http2;
+    private ServerTls tls;
 
     Builder() {}
 
@@ -193,6 +202,7 @@ public final class ServerConfig {
       guard = c.guard;
       ticker = c.ticker;
       http2 = c.http2;
+      tls = c.tls;
     }
 
     /**
@@ -329,6 +339,18 @@ public final class ServerConfig {
      */
     public Builder http2(Http2Limits limits) {
       this.http2 = Objects.requireNonNull(limits, "http2");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS: every connection starts with a TLS handshake (see {@link ServerTls}); without
+     * it (the default) the server speaks plain HTTP.
+     *
+     * @param tls the TLS settings
+     * @return this builder
+     */
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

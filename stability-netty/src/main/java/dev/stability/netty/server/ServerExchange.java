@@ -48,7 +48,8 @@ final class ServerExchange implements ChannelFutureListener {
   final ExchangeOwner owner;
   final String requestId;
   final String method;
-  final String uri; // quoted and escaped, for logs
+  private final String uri; // the client's text, never logged as is
+  private String loggedUri;
   final long timeoutNanos;
   final long startNanos;
   final PhaseTimeline timeline;
@@ -59,6 +60,7 @@ final class ServerExchange implements ChannelFutureListener {
   ArrayDeque<Object>
       held; // inbound messages waiting for their turn (the connection handler's queue)
   long bodyBytes;
+  long handlerMarginNanos; // the route's handler margin (RequestDeadlines.handlerMargins)
   boolean inboundComplete;
   boolean malformedDeadline; // a deadline header did not parse: answered 400 when dispatched
   int rejectStatus; // answered when dispatched (ServerAnswers.headRejection): 400, 413, 417
@@ -81,12 +83,23 @@ final class ServerExchange implements ChannelFutureListener {
     this.owner = owner;
     this.requestId = requestId;
     this.method = method;
-    this.uri =
-        LogText.quote(
-            uri, MAX_LOGGED_URI); // only ever logged: the client's text, escaped once here
+    this.uri = uri; // the client's text: escaped only when logged (loggedUri)
     this.timeoutNanos = timeoutNanos;
     this.startNanos = now;
     this.timeline = timeline;
+  }
+
+  /**
+   * The request target quoted, escaped and capped for a log line; built on the first failure, not
+   * for every request.
+   */
+  String loggedUri() {
+    String s = loggedUri;
+    if (s == null) {
+      s = LogText.quote(uri, MAX_LOGGED_URI);
+      loggedUri = s;
+    }
+    return s;
   }
 
   /** Returns the exchange behind a server request context, or {@code null}. */

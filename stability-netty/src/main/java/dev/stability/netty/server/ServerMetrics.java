@@ -26,6 +26,7 @@ final class ServerMetrics {
   static final String TIMEOUTS = "stability.server.timeouts";
   static final String SLOWLORIS_CLOSES = "stability.server.slowloris.closes";
   static final String INTEGRITY_VIOLATIONS = "stability.server.integrity.violations";
+  static final String TLS_FAILURES = "stability.server.tls.handshake.failures";
 
   /** The {@code protocol} tag of {@code http.server.requests} for HTTP/1.x. */
   static final String HTTP_1_1 = "HTTP/1.1";
@@ -273,6 +274,33 @@ final class ServerMetrics {
               java.util.concurrent.atomic.AtomicInteger::get)
           .description("Connections accepted and not yet closed")
           .register(registry);
+    }
+  }
+
+  /** A request was cancelled by the drain deadline: {@code stability.server.drain.cancelled}. */
+  void drainCancelled() {
+    count("stability.server.drain.cancelled", null, null);
+  }
+
+  /** Registers the TLS handshake counters at 0: the alert rules {@code rate()} over them. */
+  void tlsMeters() {
+    if (registry != null) {
+      counter("stability.server.tls.handshakes", null, null);
+      for (String reason : TlsHandshakeHandler.REASONS) {
+        counter(TLS_FAILURES, "reason", reason);
+      }
+    }
+  }
+
+  /**
+   * Counts a TLS handshake: {@code stability.server.tls.handshakes} when {@code failure} is {@code
+   * null}, else {@code stability.server.tls.handshake.failures{reason}}.
+   */
+  void tlsHandshake(String failure) {
+    if (failure == null) {
+      count("stability.server.tls.handshakes", null, null);
+    } else {
+      count(TLS_FAILURES, "reason", failure);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.stability.netty.server;
 import dev.stability.context.RequestContext;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -61,5 +62,40 @@ public final class ServerRequestContexts {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(route, "route");
     return ServerExchange.route(context, route);
+  }
+
+  /**
+   * The handler margin of the request's route ({@link RequestDeadlines#handlerMargins()}, else
+   * {@link RequestDeadlines#handlerMargin()}), as the server chose it when the request arrived.
+   *
+   * @param context the request's context or a descendant of it
+   * @return the margin
+   * @throws IllegalArgumentException when the context does not belong to a guarded server request
+   */
+  public static Duration handlerMargin(RequestContext context) {
+    return Duration.ofNanos(exchangeOf(context).handlerMarginNanos);
+  }
+
+  /**
+   * The budget for the handler's downstream work: {@code context.budget(handlerMargin(context))},
+   * so that the margin every handler keeps back is the route's configured one, the value the
+   * testkit's alignment checks read too.
+   *
+   * @param context the request's context or a descendant of it
+   * @return a child whose deadline is the request's less the route's margin
+   * @throws dev.stability.context.BudgetExhaustedException when less than the margin is left
+   * @throws IllegalArgumentException when the context does not belong to a guarded server request
+   */
+  public static RequestContext handlerBudget(RequestContext context) {
+    return context.budget(Duration.ofNanos(exchangeOf(context).handlerMarginNanos));
+  }
+
+  private static ServerExchange exchangeOf(RequestContext context) {
+    ServerExchange ex = ServerExchange.of(Objects.requireNonNull(context, "context"));
+    if (ex == null) {
+      throw new IllegalArgumentException(
+          "context: " + context + " (expected: the context of a guarded server request)");
+    }
+    return ex;
   }
 }

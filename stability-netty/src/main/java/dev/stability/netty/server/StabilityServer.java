@@ -14,16 +14,17 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * The entry point: protects a Netty HTTP/1.1 (and, with {@link ServerConfig#http2()}, HTTP/2 h2c)
  * server against malformed and slow clients, request deadlines, exceptions and broken handler
- * chains. Create one per server with {@link #create} and
- * reuse it for every channel: it owns the meters, the exception guard and the chain tracker all its
- * connections share.
+ * chains. Create one per server with {@link #create} and reuse it for every channel: it owns the
+ * meters, the exception guard and the chain tracker all its connections share.
  *
  * <pre>{@code
  * StabilityServer server = StabilityServer.create(ServerConfig.ofDefaults());
@@ -36,7 +37,8 @@ import java.util.function.Consumer;
  * <p>The resulting pipeline, from the socket inwards:
  *
  * <pre>
- *   sniffer → codec → head → connection → exchange → aggregator (or continue) → [your handlers] → tail
+ *   [tls → tls.handshake] → sniffer → codec → head → connection → exchange → aggregator
+ *   (or continue) → [your handlers] → tail
  * </pre>
  *
  * and on the server channel, when {@link #serverHandler()} is installed (as {@link #bootstrap}
@@ -55,13 +57,17 @@ public final class StabilityServer {
   private final ChainTracker chain;
   private final HttpMethods methods;
   private final AcceptLimitHandler serverHandler;
+  private final TlsSetup tls; // null for plain HTTP
+  private final ServerLifecycle lifecycle;
 
   private StabilityServer(ServerConfig config) {
     this.config = config;
     this.methods = new HttpMethods(config.extensionMethods());
     this.metrics = new ServerMetrics(config.meterRegistry(), methods);
+    this.tls = TlsSetup.of(config, metrics);
+    this.lifecycle = new ServerLifecycle(metrics, tls == null ? () -> {} : tls::close);
     this.serverHandler =
-        new AcceptLimitHandler(config.connectionLimits().maxConnections(), metrics);
+        new AcceptLimitHandler(config.connectionLimits().maxConnections(), metrics, lifecycle);
     if (config.guard() != null) {
       this.guard = config.guard();
     } else {
@@ -110,7 +116,8 @@ public final class StabilityServer {
         install(ch.pipeline());
         userHandlers.accept(ch.pipeline());
         moveTailToEnd(ch.pipeline());
-        if (http2 != null) { // h2c with prior knowledge: the first bytes choose the protocol
+        if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
+          // over TLS, h2 is chosen by ALPN (not yet: the TLS handlers offer http/1.1 only)
           ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
         }
       }
@@ -179,6 +186,42 @@ public final class StabilityServer {
   }
 
   /**
+   * Starts a graceful drain (Go's {@code Server.Shutdown}): {@link #isReady()} turns false at once;
+   * the server channels running {@link #serverHandler()} are closed (without it, close your server
+   * channels yourself); idle connections close now; each busy one takes no new request, answers
+   * those in flight (the last with {@code Connection: close}) and closes. Requests still in flight
+   * at the deadline are cancelled with {@code CancelReason.SHUTDOWN} and answered 503 with {@code
+   * Retry-After}; a connection still open {@value ServerLifecycle#CLOSE_GRACE_MILLIS} ms later is
+   * closed. Only the first call starts a drain; every call returns its completion. Stops watching
+   * the TLS files when done. Any thread.
+   *
+   * @param timeout how long requests in flight may still take; zero cancels them at once
+   * @return completes when every connection and server channel of this server is closed
+   */
+  public CompletableFuture<Void> drain(Duration timeout) {
+    return lifecycle.drain(timeout);
+  }
+
+  /**
+   * Returns whether the server takes traffic: {@code false} from the start of {@link #drain}, for a
+   * readiness probe.
+   *
+   * @return whether ready
+   */
+  public boolean isReady() {
+    return lifecycle.state() == ServerLifecycle.State.SERVING;
+  }
+
+  /**
+   * Returns whether a drain runs: started, and not every connection closed yet.
+   *
+   * @return whether draining
+   */
+  public boolean isDraining() {
+    return lifecycle.state() == ServerLifecycle.State.DRAINING;
+  }
+
+  /**
    * Installs the server's handlers into a channel's pipeline: after the user's {@code
    * HttpServerCodec} (or decoder and encoder) when there is one, else together with a codec built
    * from {@link CodecLimits#decoderConfig()}. Handlers already behind the codec stay behind them;
@@ -200,6 +243,11 @@ public final class StabilityServer {
                 + forbidden.getSimpleName()
                 + " (expected: none; the stability server provides it)");
       }
+    }
+    if (tls != null) {
+      // first of all, before the sniffer: only plaintext reaches HTTP; and before the connection
+      // guard, which starts its timers once the handshake it finds here succeeded
+      tls.install(pipeline);
     }
     String codec = lastCodecName(pipeline);
     if (codec == null) {
@@ -224,6 +272,7 @@ public final class StabilityServer {
       pipeline.addAfter(HandlerNames.EXCHANGE, HandlerNames.AGGREGATOR, exchange.newAggregator());
     }
     TailHandler.keepLast(pipeline, tail);
+    lifecycle.installed(pipeline.channel());
     return pipeline;
   }
 

@@ -44,7 +44,7 @@ public final class CertificatePins {
     this.pins = pins;
   }
 
-  /** Returns a builder. @return a new builder */
+  /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
   }
@@ -202,7 +202,38 @@ public final class CertificatePins {
     }
   }
 
-  /** Returns the patterns and their pins. @return an unmodifiable map */
+  /**
+   * Returns the check that a new pin set keeps connections working while it is rolled out: every
+   * pattern pinned both now and in the update must keep at least one of its pins in force (the pin
+   * of the chain in service, or the backup published before the key change). Replacing every pin of
+   * a host at once would lock out each client that loads the new set before the server changed its
+   * key, or the old one after. Pass it to a source's {@code validator(...)} ({@code
+   * FileConfigSource}, {@code EtcdConfigSource}); a refused update keeps the last good set, is
+   * counted in {@code stability.config.updates{outcome=rejected}} and logged once with this
+   * message. Patterns added or removed are accepted.
+   *
+   * @return the validator
+   */
+  public static dev.stability.config.ConfigValidator<CertificatePins> rotationValidator() {
+    return (current, candidate) -> {
+      for (Map.Entry<String, Set<String>> e : candidate.pins.entrySet()) {
+        Set<String> inForce = current.pins.get(e.getKey());
+        if (inForce != null && java.util.Collections.disjoint(inForce, e.getValue())) {
+          throw new IllegalArgumentException(
+              "pins for "
+                  + e.getKey()
+                  + ": "
+                  + e.getValue()
+                  + " (expected: at least one of the pins in force "
+                  + inForce
+                  + ", the current key's or its backup, so clients keep connecting during the"
+                  + " rotation)");
+        }
+      }
+    };
+  }
+
+  /** Returns the host patterns and their pins, as an unmodifiable map. */
   public Map<String, Set<String>> asMap() {
     return pins;
   }

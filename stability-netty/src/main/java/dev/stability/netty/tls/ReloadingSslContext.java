@@ -145,7 +145,7 @@ public final class ReloadingSslContext
     return new Builder(certificateChain, privateKey);
   }
 
-  /** Returns the context for a new connection: the last good one. @return the context */
+  /** Returns the context for a new connection: the last good one. */
   @Override
   public SslContext get() {
     return config.current();
@@ -198,10 +198,7 @@ public final class ReloadingSslContext
       this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
     }
 
-    /**
-     * Sets the name for logs and metrics; default {@value #DEFAULT_NAME}. @param value it @return
-     * this
-     */
+    /** Sets the name for logs and metrics; default {@value #DEFAULT_NAME}. */
     public Builder name(String value) {
       ReloadableConfig.builder(value, value);
       this.name = value;
@@ -234,24 +231,26 @@ public final class ReloadingSslContext
     }
 
     /**
-     * Polls on {@code value} instead of the shared poller thread. @param value the
-     * scheduler @return this
+     * Polls on {@code value} instead of the shared poller thread.
+     *
+     * @param value the scheduler
      */
     public Builder scheduler(ScheduledExecutorService value) {
       this.scheduler = Objects.requireNonNull(value, "scheduler");
       return this;
     }
 
-    /** Counts reloads in {@code value}. @param value the registry @return this builder */
+    /**
+     * Counts reloads in {@code value}.
+     *
+     * @param value the registry
+     */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
       return this;
     }
 
-    /**
-     * Sets a listener for reloads and rejections; default none. @param value it @return this
-     * builder
-     */
+    /** Sets a listener for reloads and rejections; default none. */
     public Builder listener(ConfigListener<? super SslContext> value) {
       this.listener = Objects.requireNonNull(value, "listener");
       return this;

@@ -140,8 +140,9 @@ public final class TlsProbe {
   }
 
   /**
-   * Reads a PEM file's certificates; for tools that print pins. @param file the file @return the
-   * certificates
+   * Reads a PEM file's certificates; for tools that print pins.
+   *
+   * @param file the file
    */
   public static List<X509Certificate> readCertificates(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

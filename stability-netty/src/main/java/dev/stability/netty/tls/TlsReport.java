@@ -35,12 +35,12 @@ public record TlsReport(
    */
   public record Entry(String subject, String issuer, Instant notAfter, String pin) {}
 
-  /** Returns the leaf's end of validity. @return the expiry */
+  /** Returns the leaf's end of validity. */
   public Instant leafExpiry() {
     return chain.get(0).notAfter();
   }
 
-  /** Returns a few human-readable lines, one fact a line, for a terminal. @return the text */
+  /** Returns a few human-readable lines, one fact a line, for a terminal. */
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append("endpoint  ").append(endpoint).append('\n');

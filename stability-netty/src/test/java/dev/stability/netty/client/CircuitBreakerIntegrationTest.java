@@ -82,4 +82,36 @@ class CircuitBreakerIntegrationTest {
     assertThat(registry.get("http://127.0.0.1:" + uri.getPort()).state())
         .isEqualTo(CircuitBreakerState.OPEN);
   }
+
+  @Test
+  void aClientBuiltWithAMeterRegistryBindsItsBreakersMeters() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    URI uri = upstream.uri("/");
+    upstream.behave(TestUpstream.ok("fast"));
+    try (StabilityHttpClient metered =
+        StabilityHttpClient.builder()
+            .ioThreads(1)
+            .circuitBreakers(registry)
+            .meterRegistry(meters)
+            .build()) {
+      assertThat(metered.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(200);
+    }
+    String name = StabilityHttpClient.hostKey(uri);
+
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.calls")
+                .tags("name", name, "outcome", "success")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get("stability.circuitbreaker.state")
+                .tags("name", name, "state", "closed")
+                .gauge()
+                .value())
+        .isEqualTo(1);
+  }
 }

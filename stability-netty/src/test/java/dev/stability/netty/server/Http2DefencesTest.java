@@ -298,6 +298,23 @@ class Http2DefencesTest {
   }
 
   @Test
+  void aDrainSendsGoAwayAndLetsTheOpenStreamFinish() throws Exception {
+    try (Http2TestServer s = server(l -> l);
+        RawHttp2Client c = connect(s)) {
+      c.get(1, "/later");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> s.server.activeRequests() == 1);
+      java.util.concurrent.CompletableFuture<Void> drained = s.server.drain(Duration.ofSeconds(5));
+      assertThat(c.await(f -> f.type() == GOAWAY).errorCode()).isEqualTo(NO_ERROR);
+      assertThat(c.response(1).body()).isEqualTo("later");
+      assertThat(c.awaitClose()).isTrue();
+      drained.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(goAways("drain")).isEqualTo(1);
+  }
+
+  @Test
   void atMaxAgeGoAwayLetsTheOpenStreamFinishThenCloses() throws Exception {
     try (Http2TestServer s = server(l -> l, c -> c.maxConnectionAge(Duration.ofMillis(100)));
         RawHttp2Client c = connect(s)) {

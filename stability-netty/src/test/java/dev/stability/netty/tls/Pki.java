@@ -30,7 +30,7 @@ public final class Pki {
 
   /** A leaf: its PEM chain (leaf then CA), its key, and the parsed leaf. */
   public record Leaf(Path chain, Path key, X509Certificate certificate) {
-    /** Returns the leaf's SPKI pin. @return the pin */
+    /** Returns the leaf's SPKI pin. */
     public String pin() {
       return CertificatePins.spkiSha256(certificate);
     }
@@ -65,12 +65,12 @@ public final class Pki {
     return pki;
   }
 
-  /** Returns the CA certificate file. @return the PEM path */
+  /** Returns the path of the CA certificate's PEM file. */
   public Path caCertificate() {
     return caCert;
   }
 
-  /** Returns the CA certificate. @return the parsed CA */
+  /** Returns the CA certificate. */
   public X509Certificate ca() {
     return TlsProbe.readCertificates(caCert).get(0);
   }
@@ -81,7 +81,16 @@ public final class Pki {
   }
 
   /** Issues a leaf valid for {@code days}. */
-  public synchronized Leaf issue(String cn, int days) {
+  public Leaf issue(String cn, int days) {
+    return issue(cn, days, "serverAuth");
+  }
+
+  /** Issues a client certificate (extended key usage clientAuth), for mutual TLS. */
+  public Leaf issueClient(String cn) {
+    return issue(cn, 2, "clientAuth");
+  }
+
+  private synchronized Leaf issue(String cn, int days, String keyUsage) {
     String base = "leaf" + (++serial);
     Path key = dir.resolve(base + ".key");
     Path csr = dir.resolve(base + ".csr");
@@ -89,7 +98,7 @@ public final class Pki {
     Path ext = dir.resolve(base + ".ext");
     try {
       Files.writeString(
-          ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+          ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=" + keyUsage + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -48,7 +48,10 @@ public enum AlignmentRule {
   RUN_INNER_LAYER_FIRST(
       "inner-layer-gave-up-first", "client or handler budget gives up before the route timeout"),
   /** At run time: the caller got an answer within its own deadline. */
-  RUN_CALLER_ANSWERED("caller-answered", "an answer within the caller's deadline");
+  RUN_CALLER_ANSWERED("caller-answered", "an answer within the caller's deadline"),
+  /** At run time: the handler keeps back the route's configured handler margin. */
+  RUN_MARGIN_KEPT(
+      "margin-kept", "downstream deadline <= route timeout - configured handler margin");
 
   private final String id;
   private final String requirement;
@@ -58,12 +61,12 @@ public enum AlignmentRule {
     this.requirement = requirement;
   }
 
-  /** Returns the short name shown in failure tables. @return the id, e.g. {@code handler-margin} */
+  /** Returns the short name shown in failure tables, e.g. {@code handler-margin}. */
   public String id() {
     return id;
   }
 
-  /** Returns what must hold, in words. @return the requirement */
+  /** Returns what must hold, in words. */
   public String requirement() {
     return requirement;
   }

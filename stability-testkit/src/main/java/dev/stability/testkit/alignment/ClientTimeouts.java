@@ -112,42 +112,37 @@ public final class ClientTimeouts {
     return b;
   }
 
-  /** Returns the name. @return the name */
+  /** Returns the name. */
   public String name() {
     return name;
   }
 
-  /** Returns the limit of one attempt. @return it, or empty when an attempt may take forever */
+  /** Returns the limit of one attempt, empty when an attempt may take forever. */
   public Optional<Duration> perTryTimeout() {
     return Optional.ofNullable(perTryTimeout);
   }
 
-  /** Returns the most attempts, the first included. @return at least 1 */
+  /** Returns the most attempts, the first included: at least 1. */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /**
-   * Returns the worst-case wait before each retry; one fewer than the attempts. @return the
-   * backoffs
-   */
+  /** Returns the worst-case wait before each retry; one fewer than the attempts. */
   public List<Duration> backoffs() {
     return backoffs;
   }
 
-  /**
-   * Returns each phase's limit by name, {@code null} for a phase without one. @return the phases
-   */
+  /** Returns each phase's limit by name, {@code null} for a phase without one. */
   public Map<String, Duration> phases() {
     return phases;
   }
 
-  /** Returns how long the client keeps an idle pooled connection. @return it, if known */
+  /** Returns how long the client keeps an idle pooled connection, if known. */
   public Optional<Duration> idleTimeout() {
     return Optional.ofNullable(idleTimeout);
   }
 
-  /** Returns the keep-alive timeout of the server this client calls. @return it, if known */
+  /** Returns the keep-alive timeout of the server this client calls, if known. */
   public Optional<Duration> upstreamKeepAlive() {
     return Optional.ofNullable(upstreamKeepAlive);
   }

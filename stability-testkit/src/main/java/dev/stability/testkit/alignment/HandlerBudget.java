@@ -42,6 +42,27 @@ public final class HandlerBudget {
   }
 
   /**
+   * Returns the budget a handler gets from {@code ServerRequestContexts.handlerBudget(ctx)} on one
+   * route of {@code server}: the request timeout less the route's configured handler margin ({@code
+   * RequestDeadlines.handlerMargins}, else {@code handlerMargin}). A check built from it checks the
+   * margin production code uses, not a copy of it.
+   *
+   * @param server the server configuration the service runs with
+   * @param method the route's method
+   * @param path the route's path
+   * @return the budget
+   */
+  public static HandlerBudget fromServer(
+      dev.stability.netty.server.ServerConfig server,
+      io.netty.handler.codec.http.HttpMethod method,
+      String path) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    return margin(RouteTimeouts.marginOf(server, method, path));
+  }
+
+  /**
    * Returns an absolute budget, for handlers that set their own timeout for downstream work.
    *
    * @param budget the downstream budget, positive
@@ -95,7 +116,7 @@ public final class HandlerBudget {
     return budget;
   }
 
-  /** Returns the smallest acceptable margin. @return the minimum */
+  /** Returns the smallest acceptable margin. */
   public Duration minimumMargin() {
     return minimumMargin;
   }

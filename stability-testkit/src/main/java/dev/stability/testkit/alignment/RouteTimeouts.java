@@ -7,7 +7,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;
 
 /**
- * Asks a server configuration's {@code RequestTimeouts} what one route gets, as the server does.
+ * Asks a server configuration's {@code RequestTimeouts} and {@code HandlerMargins} what one route
+ * gets, as the server does.
  */
 final class RouteTimeouts {
   private RouteTimeouts() {}
@@ -30,5 +31,23 @@ final class RouteTimeouts {
     return t == null || t.isNegative() || t.isZero()
         ? config.requestDeadlines().defaultRequestTimeout()
         : t;
+  }
+
+  /**
+   * Returns the route's handler margin as the server chooses it: the {@code HandlerMargins}
+   * function's answer when zero or more, else the default margin (also when the function throws).
+   */
+  static Duration marginOf(ServerConfig config, HttpMethod method, String path) {
+    Duration m;
+    try {
+      m =
+          config
+              .requestDeadlines()
+              .handlerMargins()
+              .marginFor(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, path));
+    } catch (RuntimeException e) {
+      m = null;
+    }
+    return m == null || m.isNegative() ? config.requestDeadlines().handlerMargin() : m;
   }
 }

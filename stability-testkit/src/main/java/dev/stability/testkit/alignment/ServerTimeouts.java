@@ -79,28 +79,22 @@ public final class ServerTimeouts {
     return from(config, route);
   }
 
-  /**
-   * Returns the time a request gets before the server answers it on its own. @return the request
-   * timeout
-   */
+  /** Returns the time a request gets before the server answers it on its own. */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /**
-   * Returns the largest request timeout the server grants, e.g. to a caller's header. @return it,
-   * if known
-   */
+  /** Returns the largest request timeout the server grants, e.g. to a caller's header, if known. */
   public Optional<Duration> maxRequestTimeout() {
     return Optional.ofNullable(maxRequestTimeout);
   }
 
-  /** Returns how long a client may take to send the request head. @return it, if known */
+  /** Returns how long a client may take to send the request head, if known. */
   public Optional<Duration> headerReadTimeout() {
     return Optional.ofNullable(headerReadTimeout);
   }
 
-  /** Returns how long an idle keep-alive connection is kept open. @return it, if known */
+  /** Returns how long an idle keep-alive connection is kept open, if known. */
   public Optional<Duration> keepAliveTimeout() {
     return Optional.ofNullable(keepAliveTimeout);
   }

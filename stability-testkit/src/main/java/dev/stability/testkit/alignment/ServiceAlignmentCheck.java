@@ -179,6 +179,16 @@ public final class ServiceAlignmentCheck {
             layerOfClose(r, t, routeEnd, retried(upstream, calls, t.closedNanos().getAsLong()));
       }
     }
+    Optional<Duration> kept = Optional.empty();
+    for (RecordedRequest r : calls) {
+      // the first attempt that carried a deadline: a handler that kept its margin can never carry
+      // more than the route timeout less that margin, however late the server read the head (that
+      // delay is unknown from outside, so it is not subtracted: the estimate never under-reports)
+      if (r.requestTimeout().isPresent()) {
+        kept = Optional.of(routeTimeout.minus(r.requestTimeout().get()));
+        break;
+      }
+    }
     long slackNanos = slack.toNanos();
     boolean answeredEarly = status.isPresent() && answered < routeEnd - slackNanos;
     if (closer != null && earliestClose < routeEnd - slackNanos) {
@@ -189,7 +199,15 @@ public final class ServiceAlignmentCheck {
       first = Optional.of(RuntimeAlignmentResult.Layer.SERVER_REQUEST);
     }
     return new RouteOutcome(
-        path, routeTimeout, first, status, Duration.ofNanos(answered - sent), List.copyOf(lines));
+        path,
+        routeTimeout,
+        first,
+        status,
+        Duration.ofNanos(answered - sent),
+        List.copyOf(lines),
+        RouteTimeouts.marginOf(server, HttpMethod.GET, path),
+        kept,
+        slack);
   }
 
   /**

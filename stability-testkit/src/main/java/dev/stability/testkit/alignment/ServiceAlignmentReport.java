@@ -54,6 +54,9 @@ public record ServiceAlignmentReport(List<RouteOutcome> routes) {
     if (r.status().isEmpty()) {
       return Optional.of(AlignmentRule.RUN_CALLER_ANSWERED);
     }
+    if (!r.marginKept()) { // checked first: it is why the server's timeout then fires first
+      return Optional.of(AlignmentRule.RUN_MARGIN_KEPT);
+    }
     if (r.gaveUpFirst().orElse(RuntimeAlignmentResult.Layer.SERVER_REQUEST)
         == RuntimeAlignmentResult.Layer.SERVER_REQUEST) {
       return Optional.of(AlignmentRule.RUN_INNER_LAYER_FIRST);
@@ -91,6 +94,23 @@ public record ServiceAlignmentReport(List<RouteOutcome> routes) {
               "an answer within the caller's deadline",
               String.join("; ", actual),
               "answer on the request's deadline: a handler must finish its call under the context");
+      case RUN_MARGIN_KEPT ->
+          new AlignmentViolation(
+              rule,
+              layer,
+              "a downstream deadline that keeps the route's handler margin",
+              hit.stream()
+                  .map(
+                      r ->
+                          r.path()
+                              + " kept "
+                              + r.keptMargin().map(Times::format).orElse("?")
+                              + " of its "
+                              + Times.format(r.handlerMargin())
+                              + " margin")
+                  .collect(java.util.stream.Collectors.joining("; ")),
+              "take the downstream budget from ServerRequestContexts.handlerBudget(ctx), which"
+                  + " keeps the configured margin");
       default ->
           new AlignmentViolation(
               rule,

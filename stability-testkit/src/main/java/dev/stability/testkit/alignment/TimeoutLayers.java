@@ -78,25 +78,22 @@ public final class TimeoutLayers {
     return b.build();
   }
 
-  /** Returns the server layer. @return the server */
+  /** Returns the server layer. */
   public ServerTimeouts server() {
     return server;
   }
 
-  /** Returns the handler layer. @return the handler budget */
+  /** Returns the handler layer. */
   public HandlerBudget handler() {
     return handler;
   }
 
-  /** Returns the client layers. @return the clients, possibly none */
+  /** Returns the client layers, possibly none. */
   public List<ClientTimeouts> clients() {
     return clients;
   }
 
-  /**
-   * Returns whether the handler calls its clients one after another. @return {@code true} when
-   * sequential
-   */
+  /** Returns {@code true} when the handler calls its clients one after another. */
   public boolean clientsInSequence() {
     return sequential;
   }

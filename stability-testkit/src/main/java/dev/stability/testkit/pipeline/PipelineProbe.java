@@ -133,7 +133,7 @@ public final class PipelineProbe implements AutoCloseable {
     return assembler.responses();
   }
 
-  /** Returns the requests sent so far, as "METHOD uri". @return the requests */
+  /** Returns the requests sent so far, as "METHOD uri". */
   public List<String> requests() {
     return List.copyOf(sent);
   }
@@ -194,8 +194,7 @@ public final class PipelineProbe implements AutoCloseable {
   }
 
   /**
-   * Returns integrity problems seen on the wire (responses with no request, writes after the
-   * end). @return them
+   * Returns integrity problems seen on the wire (responses with no request, writes after the end).
    */
   public List<String> wireViolations() {
     drain();

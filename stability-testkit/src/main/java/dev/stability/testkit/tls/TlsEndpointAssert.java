@@ -36,29 +36,40 @@ public final class TlsEndpointAssert {
   }
 
   /**
-   * Trusts the PEM CAs in {@code value} instead of the JDK's. @param value the CA file @return this
+   * Trusts the PEM CAs in {@code value} instead of the JDK's.
+   *
+   * @param value the CA file
    */
   public TlsEndpointAssert trusting(Path value) {
     this.ca = Objects.requireNonNull(value, "ca");
     return this;
   }
 
-  /** Requires the chain to match {@code value}. @param value the pins @return this */
+  /**
+   * Requires the chain to match {@code value}.
+   *
+   * @param value the pins
+   */
   public TlsEndpointAssert pinnedTo(CertificatePins value) {
     this.pins = Objects.requireNonNull(value, "pins");
     return this;
   }
 
   /**
-   * Requires the leaf to stay valid at least {@code value} from now. @param value the
-   * margin @return this
+   * Requires the leaf to stay valid at least {@code value} from now.
+   *
+   * @param value the margin
    */
   public TlsEndpointAssert expiringNoSoonerThan(Duration value) {
     this.minimumValidity = Objects.requireNonNull(value, "minimumValidity");
     return this;
   }
 
-  /** Bounds connect plus handshake; default 10 s. @param value the bound @return this */
+  /**
+   * Bounds connect plus handshake; default 10 s.
+   *
+   * @param value the bound
+   */
   public TlsEndpointAssert within(Duration value) {
     this.timeout = Objects.requireNonNull(value, "timeout");
     return this;
