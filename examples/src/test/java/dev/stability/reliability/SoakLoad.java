@@ -29,7 +29,8 @@ final class SoakLoad {
     HANG("/up/hang", 504),
     SLOW("/up/slow", 200),
     RESET("/up/slow", -1),
-    UPSTREAM_RESET("/up/reset", 500),
+    // the client's PrematureCloseException carries its status (502), which the guard answers
+    UPSTREAM_RESET("/up/reset", 502),
     OK("/up/ok", 200);
 
     final String path;

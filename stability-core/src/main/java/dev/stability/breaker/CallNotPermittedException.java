@@ -1,6 +1,8 @@
 package dev.stability.breaker;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Thrown when a circuit breaker rejects a call; names the breaker, its state and the reason.
@@ -8,7 +10,7 @@ import java.util.Objects;
  * <p>Breakers throw a shared, stackless instance per reason so that rejecting is as cheap as
  * permitting: do not rely on its stack trace and do not try to add suppressed exceptions to it
  * (they are dropped). Use {@link #reason()} to tell a tripped breaker from a deadline that was too
- * short to start the call.
+ * short to start the call, and {@link #retryAfter()} for how long a tripped breaker still waits.
  */
 public final class CallNotPermittedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -31,13 +33,16 @@ public final class CallNotPermittedException extends RuntimeException {
   private final String breakerName;
   private final CircuitBreakerState state;
   private final Reason reason;
+  // the breaker that threw it, asked for its remaining wait; not serialized (a copy has no breaker)
+  private final transient DefaultCircuitBreaker breaker;
 
   private CallNotPermittedException(
       String breakerName,
       CircuitBreakerState state,
       Reason reason,
       String detail,
-      boolean writableStackTrace) {
+      boolean writableStackTrace,
+      DefaultCircuitBreaker breaker) {
     super(
         "CircuitBreaker '"
             + breakerName
@@ -53,6 +58,7 @@ public final class CallNotPermittedException extends RuntimeException {
     this.breakerName = breakerName;
     this.state = state;
     this.reason = reason;
+    this.breaker = breaker;
   }
 
   /**
@@ -70,7 +76,14 @@ public final class CallNotPermittedException extends RuntimeException {
         Objects.requireNonNull(state, "state"),
         Objects.requireNonNull(reason, "reason"),
         null,
-        false);
+        false,
+        null);
+  }
+
+  /** The shared instance a breaker throws; it can tell its remaining OPEN wait. */
+  static CallNotPermittedException shared(
+      DefaultCircuitBreaker breaker, CircuitBreakerState state, Reason reason) {
+    return new CallNotPermittedException(breaker.name(), state, reason, null, false, breaker);
   }
 
   /**
@@ -90,7 +103,8 @@ public final class CallNotPermittedException extends RuntimeException {
         Objects.requireNonNull(state, "state"),
         Objects.requireNonNull(reason, "reason"),
         detail,
-        true);
+        true,
+        null);
   }
 
   /** Returns the name of the breaker that rejected the call. */
@@ -106,5 +120,21 @@ public final class CallNotPermittedException extends RuntimeException {
   /** Returns why the call was rejected. */
   public Reason reason() {
     return reason;
+  }
+
+  /**
+   * Returns how long, from now, the breaker that threw this still rejects calls: for {@link
+   * Reason#OPEN}, the rest of its wait before it lets probes through; the value a server puts in
+   * {@code Retry-After}. Asked of the breaker each time, because the instance is shared.
+   *
+   * @return the remaining wait, or empty when unknown: another reason, an instance not thrown by a
+   *     breaker of this library, or a wait that has just ended
+   */
+  public Optional<Duration> retryAfter() {
+    if (reason != Reason.OPEN || breaker == null) {
+      return Optional.empty();
+    }
+    long nanos = breaker.openRemainingNanos();
+    return nanos > 0 ? Optional.of(Duration.ofNanos(nanos)) : Optional.empty();
   }
 }

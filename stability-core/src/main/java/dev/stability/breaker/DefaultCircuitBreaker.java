@@ -61,7 +61,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     this.thresholds = new Thresholds(config);
     this.backoff = new Backoff(config);
     this.probeTimeoutNanos = Durations.saturatedNanos(config.probeTimeout());
-    rejectOpen = CallNotPermittedException.shared(name, CircuitBreakerState.OPEN, Reason.OPEN);
+    rejectOpen = CallNotPermittedException.shared(this, CircuitBreakerState.OPEN, Reason.OPEN);
     rejectForced =
         CallNotPermittedException.shared(name, CircuitBreakerState.FORCED_OPEN, Reason.FORCED_OPEN);
     rejectHalfOpenFull =
@@ -108,6 +108,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   @Override
   public CircuitBreakerState state() {
     return refresh(ticker.nanoTime()).kind;
+  }
+
+  /** The rest of the OPEN wait, or zero or less in any other state. */
+  long openRemainingNanos() {
+    return state.get() instanceof State.Open open ? open.untilNanos - ticker.nanoTime() : 0;
   }
 
   /** Applies the lazy transitions that are due: OPEN wait elapsed, probe leases expired. */

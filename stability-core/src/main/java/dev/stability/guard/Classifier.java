@@ -1,7 +1,14 @@
 package dev.stability.guard;
 
+import dev.stability.breaker.CallNotPermittedException;
 import dev.stability.context.BudgetExhaustedException;
+import dev.stability.context.CancelReason;
 import dev.stability.context.ContextCancelledException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -58,29 +65,74 @@ final class Classifier {
     return false;
   }
 
-  static int statusOf(Throwable t) {
-    if (t instanceof BadRequestException) {
-      return 400;
+  private static final StatusHint BAD_REQUEST = StatusHint.of(400, "bad_request");
+  private static final StatusHint DEADLINE_EXCEEDED = StatusHint.of(504, "deadline_exceeded");
+  private static final StatusHint BUDGET_EXHAUSTED = StatusHint.of(504, "budget_exhausted");
+  private static final StatusHint DEADLINE_TOO_SHORT = StatusHint.of(504, "deadline_too_short");
+  private static final StatusHint BREAKER_OPEN = StatusHint.of(503, "breaker_open");
+  private static final Map<CancelReason, StatusHint> CANCELLED = cancelledHints();
+
+  private static Map<CancelReason, StatusHint> cancelledHints() {
+    Map<CancelReason, StatusHint> hints = new EnumMap<>(CancelReason.class);
+    for (CancelReason r : CancelReason.values()) {
+      hints.put(
+          r,
+          r == CancelReason.DEADLINE_EXCEEDED
+              ? DEADLINE_EXCEEDED
+              : StatusHint.of(503, r.name().toLowerCase(Locale.ROOT)));
     }
-    // The deadline types are looked for down the cause chain: a JDBC or client failure that wraps
-    // the request's
-    // own ContextCancelledException / BudgetExhaustedException is still "the request ran out of
-    // time" (504),
-    // also in the margin before the deadline itself passes.
+    return hints;
+  }
+
+  /**
+   * Returns the hint that decides the status of {@code t}, or {@code null} for a plain 500: walks
+   * the chain outermost first, and at each failure asks its own {@link UpstreamFailure} hint, then
+   * the core failures the guard knows. A {@link BadRequestException} counts only at the top (a
+   * handler that wraps one still failed); a deadline type counts anywhere, because a JDBC or client
+   * failure that wraps the request's own {@code ContextCancelledException} or {@code
+   * BudgetExhaustedException} is still "the request ran out of time" (504), also in the margin
+   * before the deadline itself passes.
+   */
+  static StatusHint hintOf(Throwable t) {
+    if (t instanceof BadRequestException) {
+      return BAD_REQUEST;
+    }
     Throwable current = t;
     for (int i = 0; i < MAX_DEPTH && current != null; i++) {
-      if (current instanceof ContextCancelledException) {
-        return ((ContextCancelledException) current).cancellationCause().isDeadlineExceeded()
-            ? 504
-            : 503;
-      }
-      if (current instanceof BudgetExhaustedException) {
-        return 504;
+      StatusHint hint = current instanceof UpstreamFailure u ? askSafely(u) : known(current);
+      if (hint != null) {
+        return hint;
       }
       Throwable cause = current.getCause();
       current = cause == current ? null : cause;
     }
-    return 500;
+    return null;
+  }
+
+  /** A broken hint must not turn an incident into a second failure: it is skipped. */
+  private static StatusHint askSafely(UpstreamFailure failure) {
+    try {
+      return failure.statusHint();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static StatusHint known(Throwable t) {
+    if (t instanceof ContextCancelledException c) {
+      return CANCELLED.get(c.cancellationCause().reason());
+    }
+    if (t instanceof BudgetExhaustedException) {
+      return BUDGET_EXHAUSTED;
+    }
+    if (t instanceof CallNotPermittedException c) {
+      if (c.reason() == CallNotPermittedException.Reason.DEADLINE_TOO_SHORT) {
+        return DEADLINE_TOO_SHORT;
+      }
+      Optional<Duration> wait = c.retryAfter();
+      return wait.isPresent() ? BREAKER_OPEN.withRetryAfter(wait.get()) : BREAKER_OPEN;
+    }
+    return null;
   }
 
   /** Replaces control characters (log injection) and caps the length; never returns null. */

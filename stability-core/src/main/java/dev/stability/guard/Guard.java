@@ -345,7 +345,11 @@ public final class Guard {
         return existing;
       }
     }
-    int status = mappedStatus(t);
+    StatusHint hint = Classifier.hintOf(t);
+    int status = mappedStatus(t, hint);
+    if (hint != null && hint.status() != status) {
+      hint = null; // the hook decided otherwise: the hint's Retry-After no longer applies
+    }
     if (status == 500 && kind != IncidentKind.FATAL && deadlinePassed(ctx)) {
       // a failure that surfaces once the request's deadline has passed is the deadline's echo,
       // typically a
@@ -365,7 +369,8 @@ public final class Guard {
             Instant.now(config.clock),
             Thread.currentThread().getName(),
             t,
-            status == 504 ? timelineOf(ctx) : null);
+            status == 504 ? timelineOf(ctx) : null,
+            hint);
     if (sink != null && sink.add(incident) != incident) {
       return sink.find(t); // another thread recorded the same throwable first
     }
@@ -416,8 +421,8 @@ public final class Guard {
     throw (E) t;
   }
 
-  /** The configured hook's status when it gives one in 400..599, else the guard's own mapping. */
-  private int mappedStatus(Throwable t) {
+  /** The status: the configured hook's when it gives one in 400..599, else the hint's, else 500. */
+  private int mappedStatus(Throwable t, StatusHint hint) {
     OptionalInt mapped;
     try {
       mapped = config.statusMapper.apply(t);
@@ -431,6 +436,6 @@ public final class Guard {
         return s;
       }
     }
-    return Classifier.statusOf(t);
+    return hint == null ? 500 : hint.status();
   }
 }

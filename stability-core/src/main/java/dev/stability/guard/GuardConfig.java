@@ -185,10 +185,12 @@ public final class GuardConfig {
 
     /**
      * Sets the hook asked first for the HTTP status of a failure (the unwrapped one): a status it
-     * returns (400 to 599) wins over the guard's own mapping, an empty answer leaves the guard's;
-     * for example the HTTP client's {@code UpstreamFailureStatus}, so a handler that fails with a
-     * client exception answers 502, 503 or 504 instead of 500. A hook that throws or returns a
-     * status outside 400 to 599 is ignored for that failure.
+     * returns (400 to 599) wins over the guard's own mapping, an empty answer leaves the guard's.
+     * Failures that implement {@link UpstreamFailure} (the HTTP client's among them) need no hook:
+     * the guard answers them with their {@link StatusHint}, and keeps the hint's {@code
+     * Retry-After} when the hook gives the same status. The HTTP client's {@code
+     * UpstreamFailureStatus::statusOf} also maps the JDK's and Netty's own I/O exceptions. A hook
+     * that throws or returns a status outside 400 to 599 is ignored for that failure.
      *
      * @param mapper the hook, {@link #NO_STATUS_MAPPER} for none
      * @return this builder

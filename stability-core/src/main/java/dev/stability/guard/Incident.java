@@ -1,6 +1,7 @@
 package dev.stability.guard;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The record of one exception thrown while serving one request: who, where, what, when, and on
@@ -24,6 +25,7 @@ public final class Incident {
   private final String threadName;
   private final Throwable throwable;
   private final String timeline;
+  private final StatusHint statusHint;
 
   Incident(
       String requestId,
@@ -36,7 +38,8 @@ public final class Incident {
       Instant timestamp,
       String threadName,
       Throwable throwable,
-      String timeline) {
+      String timeline,
+      StatusHint statusHint) {
     this.requestId = requestId;
     this.route = route;
     this.kind = kind;
@@ -48,6 +51,7 @@ public final class Incident {
     this.threadName = threadName;
     this.throwable = throwable;
     this.timeline = timeline == null ? "" : timeline;
+    this.statusHint = statusHint;
   }
 
   /** Returns the id of the request the exception belongs to. */
@@ -123,6 +127,18 @@ public final class Incident {
     return timeline;
   }
 
+  /**
+   * Returns the hint that decided {@link #status()}: the failure's own ({@link UpstreamFailure}) or
+   * the guard's for a core failure it knows, with its reason and {@code Retry-After}. Empty when
+   * the status came from the configured {@code statusMapper} with another status, or is the plain
+   * 500.
+   *
+   * @return the hint, or empty
+   */
+  public Optional<StatusHint> statusHint() {
+    return Optional.ofNullable(statusHint);
+  }
+
   @Override
   public String toString() {
     return "Incident("
@@ -133,6 +149,7 @@ public final class Incident {
         + kind
         + ", status="
         + status
+        + (statusHint == null ? "" : " " + statusHint.reason())
         + ", "
         + exceptionType
         + ", fingerprint="

@@ -2,7 +2,10 @@ package dev.stability.guard;
 
 import dev.stability.internal.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A client-facing error body in the RFC 9457 {@code application/problem+json} format, with the
@@ -17,6 +20,10 @@ import java.util.Objects;
  * message is written for the client and always becomes the {@code detail}, e.g. {@code
  * {"title":"Bad Request","status":400,"requestId":"r-7","detail":"ms: \"abc\" (expected: an integer
  * from 0 to 60000)"}}.
+ *
+ * <p>A problem may carry a {@link #retryAfter()} (from the failure's {@link StatusHint}, such as an
+ * open circuit breaker's remaining wait): the server writes it as a {@code Retry-After} header of
+ * {@link #retryAfterSeconds()}, never into the body.
  */
 public final class ProblemDetails {
   /** The media type of the body. */
@@ -28,6 +35,7 @@ public final class ProblemDetails {
   private final String detail;
   private final String exceptionType;
   private final String fingerprint;
+  private final Duration retryAfter;
 
   private ProblemDetails(
       int status,
@@ -35,13 +43,15 @@ public final class ProblemDetails {
       String requestId,
       String detail,
       String exceptionType,
-      String fingerprint) {
+      String fingerprint,
+      Duration retryAfter) {
     this.status = status;
     this.title = title;
     this.requestId = requestId;
     this.detail = detail;
     this.exceptionType = exceptionType;
     this.fingerprint = fingerprint;
+    this.retryAfter = retryAfter;
   }
 
   /**
@@ -69,7 +79,7 @@ public final class ProblemDetails {
       throw new IllegalArgumentException("status: " + status + " (expected: 400-599)");
     }
     return new ProblemDetails(
-        status, Objects.requireNonNull(title, "title"), requestId, null, null, null);
+        status, Objects.requireNonNull(title, "title"), requestId, null, null, null, null);
   }
 
   /**
@@ -83,6 +93,7 @@ public final class ProblemDetails {
   public static ProblemDetails forIncident(Incident incident, boolean devMode) {
     Objects.requireNonNull(incident, "incident");
     int status = incident.status();
+    Duration retryAfter = incident.statusHint().flatMap(StatusHint::retryAfter).orElse(null);
     if (incident.kind()
         == IncidentKind.CLIENT_ERROR) { // the handler wrote this detail for the client
       return new ProblemDetails(
@@ -91,10 +102,12 @@ public final class ProblemDetails {
           incident.requestId(),
           incident.message(),
           devMode ? incident.exceptionType() : null,
-          null);
+          null,
+          retryAfter);
     }
     if (!devMode) {
-      return new ProblemDetails(status, titleOf(status), incident.requestId(), null, null, null);
+      return new ProblemDetails(
+          status, titleOf(status), incident.requestId(), null, null, null, retryAfter);
     }
     return new ProblemDetails(
         status,
@@ -102,7 +115,23 @@ public final class ProblemDetails {
         incident.requestId(),
         incident.message(),
         incident.exceptionType(),
-        incident.fingerprint());
+        incident.fingerprint(),
+        retryAfter);
+  }
+
+  /**
+   * Returns a copy that tells the client when to try again, for a 503 or 429 the server decides
+   * itself.
+   *
+   * @param value positive
+   * @return a copy with the value
+   */
+  public ProblemDetails withRetryAfter(Duration value) {
+    Objects.requireNonNull(value, "retryAfter");
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("retryAfter: " + value + " (expected: > 0)");
+    }
+    return new ProblemDetails(status, title, requestId, detail, exceptionType, fingerprint, value);
   }
 
   /**
@@ -163,6 +192,33 @@ public final class ProblemDetails {
   /** Returns the request id, or {@code null}. @return the request id */
   public String requestId() {
     return requestId;
+  }
+
+  /**
+   * Returns when the client may try again, if known.
+   *
+   * @return the delay, or empty
+   */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /**
+   * Returns the value of the {@code Retry-After} header to send (RFC 9110 §10.2.3, delay-seconds):
+   * {@link #retryAfter()} in whole seconds, rounded up so that a client never comes back early, at
+   * least 1.
+   *
+   * @return the seconds, or empty when no {@code Retry-After} is known
+   */
+  public OptionalLong retryAfterSeconds() {
+    if (retryAfter == null) {
+      return OptionalLong.empty();
+    }
+    long seconds = retryAfter.getSeconds();
+    if (retryAfter.getNano() > 0 && seconds < Long.MAX_VALUE) {
+      seconds++;
+    }
+    return OptionalLong.of(Math.max(1, seconds));
   }
 
   /**

@@ -100,7 +100,6 @@ final class CallExecution implements PhaseObserver {
         finish(null, policies.throttle.rejection(host), "THROTTLED");
         return;
       }
-      policies.retryBudget.deposit();
     }
     startAttempt(false);
   }
@@ -248,7 +247,7 @@ final class CallExecution implements PhaseObserver {
     if (stale || cause instanceof PoolExhaustedException) {
       return AddressSelector.Result.NEUTRAL;
     }
-    if (cause instanceof ConnectFailedException) {
+    if (cause instanceof ConnectFailedException || cause instanceof TlsHandshakeException) {
       return AddressSelector.Result.CONNECT_FAILURE;
     }
     if (cause instanceof PhaseTimeoutException p) {
@@ -309,6 +308,7 @@ final class CallExecution implements PhaseObserver {
     }
     return cause instanceof PrematureCloseException
         || cause instanceof ConnectFailedException
+        || cause instanceof TlsHandshakeException // as when it was a raw SSLException (IOException)
         || cause instanceof MalformedResponseException
         || cause instanceof IOException;
   }
@@ -340,6 +340,11 @@ final class CallExecution implements PhaseObserver {
     return (long) (capped * (1 - policy.jitter() * ThreadLocalRandom.current().nextDouble()));
   }
 
+  /** A success for the retry budget: the host answered, and not that it is overloaded. */
+  private static boolean earnsRetries(int status) {
+    return status < 500 && status != 429;
+  }
+
   /** Parses delta-seconds; returns -1 when absent or not a number (HTTP dates are not honoured). */
   static long retryAfterNanos(String value) {
     if (value == null) {
@@ -369,6 +374,10 @@ final class CallExecution implements PhaseObserver {
     if (response != null) {
       if (response.status() < 500) {
         policies.latencies.record(nanos);
+      }
+      if (earnsRetries(response.status())) {
+        // once per call (a winning hedge is its request's success): a host that fails earns nothing
+        policies.retryBudget.deposit();
       }
       runtime.metrics.request(
           host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);

@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
 import java.util.List;
 import java.util.Set;
 
@@ -12,6 +13,7 @@ import java.util.Set;
  */
 public final class CertificatePinException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "tls_failure");
 
   private final String host;
   private final Set<String> expectedPins;
@@ -57,5 +59,15 @@ public final class CertificatePinException extends StabilityHttpException {
   /** Returns the pins of the presented chain, leaf first. @return the pins */
   public List<String> chainPins() {
     return chainPins;
+  }
+
+  /**
+   * Returns 502 {@code tls_failure}: the upstream presented an unpinned key.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

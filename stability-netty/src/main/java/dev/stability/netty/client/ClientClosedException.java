@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown, before anything is sent, for a call made after {@link StabilityHttpClient#close()} or
  * while {@link StabilityHttpClient#close(java.time.Duration)} lets the calls in flight finish: the
@@ -9,6 +11,7 @@ package dev.stability.netty.client;
  */
 public final class ClientClosedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(503, "client_closed");
 
   private final String target;
 
@@ -27,5 +30,11 @@ public final class ClientClosedException extends StabilityHttpException {
   /** The host key the request was for, e.g. {@code http://orders:8080}. */
   public String target() {
     return target;
+  }
+
+  /** 503 {@code client_closed}: the application is shutting down, as a draining server answers. */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

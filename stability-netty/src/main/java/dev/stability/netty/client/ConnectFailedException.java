@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
  */
 public final class ConnectFailedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "connect_failed");
 
   private final String target;
   private final String address;
@@ -30,5 +32,15 @@ public final class ConnectFailedException extends StabilityHttpException {
   /** Returns the address the connection was tried to, as {@code ip:port}. @return the address */
   public String address() {
     return address;
+  }
+
+  /**
+   * Returns 502 {@code connect_failed}: the upstream could not be reached.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

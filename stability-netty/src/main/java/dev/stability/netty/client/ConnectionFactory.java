@@ -222,7 +222,7 @@ final class ConnectionFactory {
           if (promise.isDone()) {
             f.channel().close();
           } else if (key.secure()) {
-            handshake(key, f.channel(), budget, observer, promise);
+            handshake(key, address, f.channel(), budget, observer, promise);
           } else {
             promise.trySuccess(f.channel());
           }
@@ -230,7 +230,12 @@ final class ConnectionFactory {
   }
 
   private void handshake(
-      HostKey key, Channel ch, Budget budget, PhaseObserver observer, Promise<Channel> promise) {
+      HostKey key,
+      InetSocketAddress address,
+      Channel ch,
+      Budget budget,
+      PhaseObserver observer,
+      Promise<Channel> promise) {
     long limit = phaseLimit(budget, CallPhase.TLS, observer, key, promise);
     if (limit <= 0) {
       ch.close();
@@ -259,10 +264,11 @@ final class ConnectionFactory {
                 }
               } else {
                 ch.close();
+                // wrapped, so that what reaches a handler is a typed client failure (502)
                 promise.tryFailure(
                     f.cause() instanceof SslHandshakeTimeoutException
                         ? timeout(CallPhase.TLS, limit, budget, key)
-                        : f.cause());
+                        : new TlsHandshakeException(key.toString(), address, f.cause()));
               }
             });
   }

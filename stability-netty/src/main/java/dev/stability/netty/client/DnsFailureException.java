@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * The host name could not be resolved: no such name, no address, or the name servers failed. The
  * cause is the resolver's own failure ({@link java.net.UnknownHostException} or Netty's {@code
@@ -8,6 +10,7 @@ package dev.stability.netty.client;
  */
 public final class DnsFailureException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "dns_failure");
 
   private final String target;
 
@@ -19,5 +22,15 @@ public final class DnsFailureException extends StabilityHttpException {
   /** Returns the host and port whose name could not be resolved. @return the target */
   public String target() {
     return target;
+  }
+
+  /**
+   * Returns 502 {@code dns_failure}: the upstream's name did not resolve.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown before sending when the client's {@linkplain AdaptiveThrottlingConfig adaptive throttle}
  * rejected the request locally because the upstream has recently refused most requests; nothing was
@@ -10,6 +12,7 @@ package dev.stability.netty.client;
  */
 public final class LocallyThrottledException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(503, "locally_throttled");
 
   private final String target;
   private final double rejectionProbability;
@@ -51,5 +54,15 @@ public final class LocallyThrottledException extends StabilityHttpException {
    */
   public double rejectionProbability() {
     return rejectionProbability;
+  }
+
+  /**
+   * Returns 503 {@code locally_throttled}: this client backs off an overloaded upstream.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  */
 public final class MalformedResponseException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "malformed_response");
 
   private final String target;
   private final CallPhase phase;
@@ -58,5 +60,15 @@ public final class MalformedResponseException extends StabilityHttpException {
   /** Returns the short reason, escaped. @return the reason, like {@code invalid status line} */
   public String reason() {
     return reason;
+  }
+
+  /**
+   * Returns 502 {@code malformed_response}: the upstream's answer could not be parsed.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

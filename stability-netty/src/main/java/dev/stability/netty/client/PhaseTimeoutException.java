@@ -1,5 +1,6 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
 import dev.stability.time.Durations;
 import java.util.Objects;
 
@@ -14,6 +15,7 @@ import java.util.Objects;
  */
 public final class PhaseTimeoutException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(504, "phase_timeout");
 
   private final CallPhase phase;
   private final long limitNanos;
@@ -66,5 +68,15 @@ public final class PhaseTimeoutException extends StabilityHttpException {
    */
   public long remainingBudgetNanos() {
     return remainingBudgetNanos;
+  }
+
+  /**
+   * Returns 504 {@code phase_timeout}: the upstream did not answer in time.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown at once when a host's pool is full and its queue of pending acquires is full too: the call
  * is rejected instead of queueing without bound. A call that did queue but waited too long fails
@@ -7,6 +9,7 @@ package dev.stability.netty.client;
  */
 public final class PoolExhaustedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(503, "pool_exhausted");
 
   /**
    * Creates the exception.
@@ -26,5 +29,15 @@ public final class PoolExhaustedException extends StabilityHttpException {
             + " acquires pending (expected: fewer concurrent calls, or a larger pool)",
         null,
         false);
+  }
+
+  /**
+   * Returns 503 {@code pool_exhausted}: no connection to the upstream is free.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown when the connection closed or failed before the whole response arrived, for example a
  * keep-alive connection the server closed while it sat idle in the pool.
@@ -11,6 +13,7 @@ package dev.stability.netty.client;
  */
 public final class PrematureCloseException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "premature_close");
 
   private final boolean responseStarted;
 
@@ -41,5 +44,15 @@ public final class PrematureCloseException extends StabilityHttpException {
    */
   public boolean responseStarted() {
     return responseStarted;
+  }
+
+  /**
+   * Returns 502 {@code premature_close}: the upstream closed before it answered.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

@@ -1,11 +1,14 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown when a response body exceeds {@link HttpClientConfig#maxResponseBodyBytes()}; the
  * connection is closed rather than drained, since the rest of the body may be arbitrarily long.
  */
 public final class ResponseTooLargeException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(502, "malformed_response");
 
   /**
    * Creates the exception.
@@ -25,5 +28,15 @@ public final class ResponseTooLargeException extends StabilityHttpException {
             + ")",
         null,
         false);
+  }
+
+  /**
+   * Returns 502 {@code malformed_response}: the upstream's answer was over the limit.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

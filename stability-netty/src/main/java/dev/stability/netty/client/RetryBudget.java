@@ -4,7 +4,7 @@ import dev.stability.time.Ticker;
 import java.util.Objects;
 
 /**
- * One host's budget of retries and hedges: {@link #deposit()} for each first attempt, {@link
+ * One host's budget of retries and hedges: {@link #deposit()} for each successful call, {@link
  * #tryWithdraw()} before each retry or hedge. Thread-safe; created per host from a {@link
  * RetryBudgetConfig}.
  *
@@ -14,7 +14,10 @@ import java.util.Objects;
  */
 interface RetryBudget {
 
-  /** Credits the budget with one first attempt; retries and hedges do not deposit. */
+  /**
+   * Credits the budget with one successful call (its answer is below 500 and not 429), once per
+   * call whichever attempt answered; failed calls earn nothing.
+   */
   void deposit();
 
   /**

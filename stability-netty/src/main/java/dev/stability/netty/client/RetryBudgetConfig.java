@@ -10,15 +10,20 @@ import java.util.Objects;
  * <p>Retries are how a slow dependency becomes an outage: three attempts per call triple the load
  * on a sick upstream. A budget shared by every call of a client to a host caps that amplification:
  * over the last {@link #ttl()}, retries and hedges together may add at most {@link
- * #percentCanRetry()} of the requests made (first attempts only) plus a floor of {@link
- * #minRetriesPerSecond()} per second, so a client that has just started, or sends little, can still
- * retry. With the defaults a host failing every call receives at most 1.2 requests per call plus 10
- * per second, whatever {@link RetryPolicy#maxAttempts()} says.
+ * #percentCanRetry()} of the calls that succeeded (an answer below 500, not 429) plus a floor of
+ * {@link #minRetriesPerSecond()} per second, so a client that has just started, or sends little,
+ * can still retry. The credit comes from successes, not from requests sent: the sicker the host,
+ * the fewer retries it gets. With the defaults a host failing every call receives one request per
+ * call plus at most 10 retries per second, one failing half of them at most 1 + 0.2 × its success
+ * share of a request per call plus the floor, whatever {@link RetryPolicy#maxAttempts()} says.
  *
  * <p>Taken from Finagle's {@code RetryBudget} (the 20 % / 10 per second / 10 s defaults, deposits
  * that expire after the TTL, a reserve of {@code minRetriesPerSecond × ttl}, {@code tryWithdraw}
  * before each retry and the {@code Empty}/{@code Infinite} forms, here {@link #none()} and {@link
- * #unlimited()}); gRPC's retry throttling (proposal A6) shares one budget between retries and
+ * #unlimited()}), except what is deposited: Finagle's {@code RetryFilter} deposits for every
+ * request it is given, success or not, so a host failing every call still earns 20 % retries; here,
+ * as in gRPC's retry throttling (proposal A6: tokens are earned by successful calls, spent by
+ * failed ones), only successes earn. gRPC's throttling shares one budget between retries and
  * hedges, and so does this one; Envoy's {@code retry_budget} (20 % of active requests, minimum
  * concurrency 3) bounds concurrent retries instead of a rate, which needs no window but lets a
  * fast-failing upstream be retried at the full request rate, so the rate form was kept.
@@ -147,8 +152,8 @@ public final class RetryBudgetConfig {
     Builder() {}
 
     /**
-     * Sets the share of recent first attempts that retries and hedges may add: 0.2 allows one retry
-     * per five requests. Default {@value RetryBudgetConfig#DEFAULT_PERCENT_CAN_RETRY}.
+     * Sets the share of recent successful calls that retries and hedges may add: 0.2 allows one
+     * retry per five successes. Default {@value RetryBudgetConfig#DEFAULT_PERCENT_CAN_RETRY}.
      *
      * @param value between 0 and {@value RetryBudgetConfig#MAX_PERCENT_CAN_RETRY}
      * @return this builder

@@ -1,5 +1,7 @@
 package dev.stability.netty.client;
 
+import dev.stability.guard.StatusHint;
+
 /**
  * Thrown instead of a retry or hedge when the host's {@linkplain RetryBudgetConfig retry budget} is
  * exhausted, with the last attempt's failure as its cause; the status mapping answers it 503, since
@@ -10,6 +12,7 @@ package dev.stability.netty.client;
  */
 public final class RetryBudgetExhaustedException extends StabilityHttpException {
   private static final long serialVersionUID = 1L;
+  private static final StatusHint HINT = StatusHint.of(503, "retry_budget_exhausted");
 
   private final String target;
 
@@ -37,5 +40,15 @@ public final class RetryBudgetExhaustedException extends StabilityHttpException 
   /** Returns the host and port whose budget is exhausted. @return the target */
   public String target() {
     return target;
+  }
+
+  /**
+   * Returns 503 {@code retry_budget_exhausted}: the upstream fails more than the budget retries.
+   *
+   * @return the hint, a shared constant
+   */
+  @Override
+  public StatusHint statusHint() {
+    return HINT;
   }
 }

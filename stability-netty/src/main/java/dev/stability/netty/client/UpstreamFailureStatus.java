@@ -4,6 +4,7 @@ import dev.stability.breaker.CallNotPermittedException;
 import dev.stability.context.BudgetExhaustedException;
 import dev.stability.context.CancelReason;
 import dev.stability.context.ContextCancelledException;
+import dev.stability.guard.StatusHint;
 import io.netty.handler.codec.DecoderException;
 import io.netty.resolver.dns.DnsNameResolverException;
 import java.net.ConnectException;
@@ -22,8 +23,17 @@ import javax.net.ssl.SSLException;
 /**
  * The status a server answers its own caller with when a call to an upstream failed: one mapping
  * from every client failure, so a handler that passes the client's exception on answers 504, 503 or
- * 502 as a proxy would, never 500. Pass {@code t -> UpstreamFailureStatus.of(t).map(...)} as the
- * guard's {@code statusMapper} (the guarded server does), or use it directly.
+ * 502 as a proxy would, never 500.
+ *
+ * <p>A guarded server needs no wiring for the client's own failures: every {@link
+ * StabilityHttpException} is a core {@link dev.stability.guard.UpstreamFailure} whose {@link
+ * StabilityHttpException#statusHint()} is its row below, and the core guard itself maps {@link
+ * CallNotPermittedException}, {@link ContextCancelledException} and {@link
+ * BudgetExhaustedException} the same way. This class is for code that maps a failure itself
+ * (logging, a fallback, another framework), and for chains the client did not build: the JDK's and
+ * Netty's own exceptions below are mapped here only, never by the guard, since the client wraps
+ * them before they reach a caller. To have the guard map those too, set {@code
+ * GuardConfig.builder().statusMapper(UpstreamFailureStatus::statusOf)}.
  *
  * <p>{@link #of(Throwable)} walks the failure and its causes, outermost first (at most {@value
  * #MAX_DEPTH} deep, safe against cycles), and the first failure it knows decides:
@@ -54,7 +64,8 @@ import javax.net.ssl.SSLException;
  *   <tr><td>{@link UpstreamServerErrorException} (upstream 5xx)</td><td>502</td><td>{@code upstream_5xx}</td></tr>
  *   <tr><td>{@link ResponseTooLargeException}, Netty's {@link DecoderException}, {@link
  *       MalformedResponseException}</td><td>502</td><td>{@code malformed_response}</td></tr>
- *   <tr><td>{@link CertificatePinException}, {@link SSLException}</td><td>502</td><td>{@code tls_failure}</td></tr>
+ *   <tr><td>{@link TlsHandshakeException}, {@link CertificatePinException}, {@link SSLException}</td>
+ *       <td>502</td><td>{@code tls_failure}</td></tr>
  *   <tr><td>{@link DnsFailureException}, {@link UnknownHostException}, Netty's {@link
  *       DnsNameResolverException}</td><td>502</td><td>{@code dns_failure}</td></tr>
  * </table>
@@ -62,9 +73,9 @@ import javax.net.ssl.SSLException;
  * <p>Anything else gives {@link Optional#empty()}: not a client failure, so the server keeps its
  * own answer (500 for a handler's bug). Position decides, outermost first: a {@link
  * RetryBudgetExhaustedException} wrapping a 5xx is a 503 (back off), a {@link
- * PrematureCloseException} wrapping a reset is a premature close. {@code Retry-After} is known only
- * where the code that made the failure knows it: the wiring adds the breaker's wait with {@link
- * #withRetryAfter}.
+ * PrematureCloseException} wrapping a reset is a premature close. {@link #retryAfter()} is known
+ * where the failure knows it: an open breaker's rejection carries the rest of its wait ({@link
+ * CallNotPermittedException#retryAfter()}); {@link #withRetryAfter} adds one.
  */
 public final class UpstreamFailureStatus {
   /** How deep the cause chain is walked. */
@@ -118,8 +129,10 @@ public final class UpstreamFailureStatus {
   }
 
   private static UpstreamFailureStatus classify(Throwable t) {
-    if (t instanceof PhaseTimeoutException) {
-      return new UpstreamFailureStatus(504, "phase_timeout", t, null);
+    if (t instanceof StabilityHttpException e) {
+      StatusHint hint = e.statusHint();
+      return new UpstreamFailureStatus(
+          hint.status(), hint.reason(), t, hint.retryAfter().orElse(null));
     }
     if (t instanceof BudgetExhaustedException) {
       return new UpstreamFailureStatus(504, "budget_exhausted", t, null);
@@ -135,44 +148,25 @@ public final class UpstreamFailureStatus {
     if (t instanceof CallNotPermittedException c) {
       return c.reason() == CallNotPermittedException.Reason.DEADLINE_TOO_SHORT
           ? new UpstreamFailureStatus(504, "deadline_too_short", t, null)
-          : new UpstreamFailureStatus(503, "breaker_open", t, null);
+          : new UpstreamFailureStatus(503, "breaker_open", t, c.retryAfter().orElse(null));
     }
-    if (t instanceof PoolExhaustedException) {
-      return new UpstreamFailureStatus(503, "pool_exhausted", t, null);
-    }
-    if (t instanceof ClientClosedException) {
-      return new UpstreamFailureStatus(503, "client_closed", t, null);
-    }
-    if (t instanceof LocallyThrottledException) {
-      return new UpstreamFailureStatus(503, "locally_throttled", t, null);
-    }
-    if (t instanceof RetryBudgetExhaustedException) {
-      return new UpstreamFailureStatus(503, "retry_budget_exhausted", t, null);
-    }
-    return classifyBadGateway(t);
+    return classifyForeign(t);
   }
 
-  private static UpstreamFailureStatus classifyBadGateway(Throwable t) {
+  /** The JDK's and Netty's own failures, for chains the client did not build. */
+  private static UpstreamFailureStatus classifyForeign(Throwable t) {
     String reason;
-    if (t instanceof ConnectFailedException || t instanceof ConnectException) {
+    if (t instanceof ConnectException) {
       reason = "connect_failed";
-    } else if (t instanceof PrematureCloseException) {
-      reason = "premature_close";
     } else if (t instanceof SocketException
         || t instanceof ClosedChannelException
         || NATIVE_IO_EXCEPTION.equals(t.getClass().getName())) {
       reason = "connection_reset";
-    } else if (t instanceof UpstreamServerErrorException) {
-      reason = "upstream_5xx";
-    } else if (t instanceof ResponseTooLargeException
-        || t instanceof MalformedResponseException
-        || t instanceof DecoderException) {
+    } else if (t instanceof DecoderException) {
       reason = "malformed_response";
-    } else if (t instanceof CertificatePinException || t instanceof SSLException) {
+    } else if (t instanceof SSLException) {
       reason = "tls_failure";
-    } else if (t instanceof DnsFailureException
-        || t instanceof UnknownHostException
-        || t instanceof DnsNameResolverException) {
+    } else if (t instanceof UnknownHostException || t instanceof DnsNameResolverException) {
       reason = "dns_failure";
     } else {
       return null;

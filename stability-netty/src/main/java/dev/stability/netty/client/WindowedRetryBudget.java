@@ -4,7 +4,7 @@ import dev.stability.time.Ticker;
 
 /**
  * The windowed retry budget: over the last TTL, withdrawals may not exceed {@code percentCanRetry ×
- * deposits + minRetriesPerSecond × ttl}.
+ * deposits + minRetriesPerSecond × ttl}, a deposit being one successful call.
  *
  * <p>Finagle keeps the same sum in a leaky token bucket; here deposits and withdrawals sit in ten
  * slices of the TTL ({@link SlidingCounters}), so both expire once the TTL has passed and a burst

@@ -9,9 +9,8 @@ import dev.stability.guard.ProblemDetails;
  *
  * @param action what to do
  * @param problem the answer, for the answering actions; {@code null} otherwise
- * @param retryAfterSeconds the answer's {@code Retry-After}, or 0 for none
  */
-record Decision(Action action, ProblemDetails problem, int retryAfterSeconds) {
+record Decision(Action action, ProblemDetails problem) {
   /** Nothing to do: the exchange already ended, or it is judged later. */
   static final Decision IGNORE = new Decision(Action.IGNORE, null);
 
@@ -37,20 +36,12 @@ record Decision(Action action, ProblemDetails problem, int retryAfterSeconds) {
     ANSWER_AFTER_IN_FLIGHT
   }
 
-  Decision(Action action, ProblemDetails problem) {
-    this(action, problem, 0);
-  }
-
   static Decision answer(ProblemDetails problem) {
     return new Decision(Action.ANSWER, problem);
   }
 
   static Decision answerAndClose(ProblemDetails problem) {
     return new Decision(Action.ANSWER_AND_CLOSE, problem);
-  }
-
-  static Decision answerAndClose(ProblemDetails problem, int retryAfterSeconds) {
-    return new Decision(Action.ANSWER_AND_CLOSE, problem, retryAfterSeconds);
   }
 
   static Decision answerAfterInFlight(ProblemDetails problem) {

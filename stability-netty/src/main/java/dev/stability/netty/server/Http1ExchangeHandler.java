@@ -459,14 +459,13 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     switch (decision.action()) {
       case IGNORE -> {}
       case CLOSE -> closeConnection();
-      case ANSWER -> answer(ex, decision.problem(), false, 0);
-      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT ->
-          answer(ex, decision.problem(), true, decision.retryAfterSeconds());
+      case ANSWER -> answer(ex, decision.problem(), false);
+      case ANSWER_AND_CLOSE, ANSWER_AFTER_IN_FLIGHT -> answer(ex, decision.problem(), true);
     }
   }
 
   /** Writes the server's own answer for {@code ex} and ends it. */
-  private void answer(ServerExchange ex, ProblemDetails problem, boolean close, int retryAfter) {
+  private void answer(ServerExchange ex, ProblemDetails problem, boolean close) {
     if (close) {
       closing = true;
     }
@@ -474,14 +473,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     failures.answeredByServer(ex);
     ChannelPromise p = ctx.newPromise();
     p.addListener(ex);
-    io.netty.handler.codec.http.FullHttpResponse response =
-        ProblemResponses.of(ctx.alloc(), problem, close);
-    if (retryAfter > 0) {
-      response
-          .headers()
-          .setInt(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, retryAfter);
-    }
-    ctx.writeAndFlush(response, p);
+    ctx.writeAndFlush(ProblemResponses.of(ctx.alloc(), problem, close), p);
     complete(ex);
   }
 

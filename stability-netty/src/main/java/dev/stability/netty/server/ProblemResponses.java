@@ -10,8 +10,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Turns a core {@link ProblemDetails} into the Netty response the guards answer with; the body is
- * rendered by core, so it never carries a stack trace.
+ * Turns a core {@link ProblemDetails} into the Netty response the guards answer with, with its
+ * {@code Retry-After} when it has one; the body is rendered by core, so it never carries a stack
+ * trace.
  */
 final class ProblemResponses {
   private ProblemResponses() {}
@@ -39,6 +40,10 @@ final class ProblemResponses {
     if (close) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
+    // the failure's hint (an open breaker's wait, a drain): when to try again, never in the body
+    problem
+        .retryAfterSeconds()
+        .ifPresent(s -> response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(s)));
     return response;
   }
 }

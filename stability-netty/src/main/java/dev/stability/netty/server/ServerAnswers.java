@@ -175,8 +175,8 @@ final class ServerAnswers {
     }
     if (cause.reason() == CancelReason.SHUTDOWN) { // the drain deadline: try another instance
       return Decision.answerAndClose(
-          ProblemDetails.of(503, "Server shutting down", ex.requestId),
-          SHUTDOWN_RETRY_AFTER_SECONDS);
+          ProblemDetails.of(503, "Server shutting down", ex.requestId)
+              .withRetryAfter(java.time.Duration.ofSeconds(SHUTDOWN_RETRY_AFTER_SECONDS)));
     }
     int status = cause.isDeadlineExceeded() ? timeoutStatus : 503;
     return Decision.answerAndClose(ProblemDetails.of(status, ex.requestId));

@@ -35,9 +35,11 @@ public final class ServerRequestContexts {
   }
 
   /**
-   * Reports, from any thread, that the request failed: the guard answers 500 (problem+json, no
-   * stack trace) when no response started, closes the connection when one did, and logs the
-   * incident with the request id.
+   * Reports, from any thread, that the request failed: the guard answers the failure's status
+   * (problem+json, no stack trace: 504 for the request's own deadline, 502/503/504 for a client
+   * failure with its {@code Retry-After}, 400 for a {@code BadRequestException}, else 500) when no
+   * response started, closes the connection when one did, and logs the incident with the request
+   * id.
    *
    * @param context the request's context or a descendant of it
    * @param cause the failure

@@ -2,6 +2,7 @@ package dev.stability.netty.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.stability.time.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -86,28 +87,42 @@ class RetryBudgetTest {
     assertThat(budget.balance()).as("deposits gone, withdrawals gone, reserve back").isEqualTo(10);
   }
 
-  @Test
-  void aFailingHostGetsAtMostTwentyPercentMoreRequestsPlusTheFloor() {
-    RetryBudget budget = budget(RetryBudgetConfig.ofDefaults());
+  /**
+   * Runs 100 calls per second for 60 s, each wanting two retries when it fails, with a deposit per
+   * successful call as the client makes them; returns upstream requests per call.
+   */
+  private double amplification(RetryBudget budget, int failEvery) {
+    int calls = 0;
     int requests = 0;
-    int retries = 0;
-    // 100 calls per second for 60 s, each call wanting two retries of a host that fails every
-    // attempt
     for (int second = 0; second < 60; second++) {
       for (int call = 0; call < 100; call++) {
-        budget.deposit();
+        calls++;
         requests++;
+        if (calls % failEvery != 0) {
+          budget.deposit(); // succeeded at once
+          continue;
+        }
         for (int retry = 0; retry < 2 && budget.tryWithdraw(); retry++) {
-          retries++;
+          requests++; // the retries fail too
         }
       }
       now.addAndGet(Duration.ofSeconds(1).toNanos());
     }
-    // the first window may spend the whole reserve; afterwards 20 % + 10/s = 30 per 100 calls at
-    // most
-    assertThat((double) (requests + retries) / requests)
-        .isLessThanOrEqualTo(1.3 + 100.0 / requests);
-    assertThat(retries).isGreaterThan(requests / 5);
+    return (double) requests / calls;
+  }
+
+  @Test
+  void aHostFailingEveryCallGetsOnlyTheFloor() {
+    // no success, no credit: 10 retries per second on top of 100 calls
+    assertThat(amplification(budget(RetryBudgetConfig.ofDefaults()), 1))
+        .isCloseTo(1.1, within(1e-9));
+  }
+
+  @Test
+  void aHostFailingHalfTheCallsGetsTwentyPercentOfItsSuccessesPlusTheFloor() {
+    // 50 successes per second earn 10 retries, the floor 10 more: 20 per 100 calls at most
+    double ratio = amplification(budget(RetryBudgetConfig.ofDefaults()), 2);
+    assertThat(ratio).isLessThanOrEqualTo(1.2).isGreaterThan(1.15);
   }
 
   @Test

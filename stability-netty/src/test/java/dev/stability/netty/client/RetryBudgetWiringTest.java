@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,7 @@ class RetryBudgetWiringTest {
 
   @Test
   void anExhaustedBudgetEndsTheCallAtOnceWithTheLastFailureAsCause() {
-    // 10 % of first attempts and no floor: the first call has nothing to withdraw
+    // 10 % of successes and no floor: nothing has succeeded, so there is nothing to withdraw
     client(RetryBudgetConfig.builder().percentCanRetry(0.1).minRetriesPerSecond(0).build(), null);
     upstream.behave((ctx, req, n) -> ctx.close());
     URI uri = upstream.uri("/");
@@ -78,18 +79,34 @@ class RetryBudgetWiringTest {
   }
 
   @Test
-  void theBudgetCapsRetriesAcrossCallsToOneHost() {
+  void onlySuccessfulCallsEarnRetriesForEveryCallToTheHost() {
     client(RetryBudgetConfig.builder().percentCanRetry(0.2).minRetriesPerSecond(0).build(), null);
+    AtomicBoolean healthy = new AtomicBoolean();
     upstream.behave(
-        (ctx, req, n) -> TestUpstream.respond(ctx, req, HttpResponseStatus.BAD_GATEWAY, ""));
+        (ctx, req, n) ->
+            TestUpstream.respond(
+                ctx,
+                req,
+                healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
+                ""));
     URI uri = upstream.uri("/");
-    int calls = 20;
-    for (int i = 0; i < calls; i++) {
+    for (int i = 0; i < 10; i++) {
       // a retryable status with the budget exhausted returns the response itself
       assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(502);
     }
-    // without the budget: 60 upstream requests; with it at most 20 % more than the 20 first tries
-    assertThat(upstream.requests.get()).isBetween(calls, calls + calls / 5);
+    assertThat(upstream.requests.get()).as("failed calls earn nothing; no floor").isEqualTo(10);
+
+    healthy.set(true);
+    for (int i = 0; i < 10; i++) {
+      assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(200);
+    }
+    healthy.set(false);
+    for (int i = 0; i < 10; i++) {
+      assertThat(client.executeBlocking(ClientRequest.get(uri)).status()).isEqualTo(502);
+    }
+
+    // 10 successes earned 20 % of 10: two retries, whichever calls took them
+    assertThat(upstream.requests.get()).isEqualTo(10 + 10 + 10 + 2);
   }
 
   @Test

@@ -74,7 +74,12 @@ class TlsTest {
     try (TestUpstream upstream = TestUpstream.startTls(server("localhost.p12", "localhost"));
         StabilityHttpClient client = StabilityHttpClient.builder().ioThreads(1).build()) {
       assertThatThrownBy(() -> client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))))
-          .isInstanceOf(java.io.UncheckedIOException.class)
+          .isInstanceOfSatisfying(
+              TlsHandshakeException.class,
+              e -> {
+                assertThat(e.address()).endsWith(":" + upstream.httpsUri("/").getPort());
+                assertThat(e.statusHint().status()).isEqualTo(502);
+              })
           .hasCauseInstanceOf(SSLException.class);
     }
   }

@@ -234,4 +234,22 @@ class UpstreamFailureStatusTest {
     assertThatThrownBy(() -> s.withRetryAfter(Duration.ZERO))
         .hasMessage("retryAfter: PT0S (expected: > 0)");
   }
+
+  @Test
+  void everyClientFailureCarriesItsOwnHintAndTheTableAgreesWithIt() throws Exception {
+    for (Class<?> type : StabilityHttpException.class.getPermittedSubclasses()) {
+      assertThat(type.getDeclaredMethod("statusHint").getReturnType())
+          .as("%s declares its hint", type.getSimpleName())
+          .isEqualTo(dev.stability.guard.StatusHint.class);
+    }
+    TlsHandshakeException tls =
+        new TlsHandshakeException(
+            "api:443",
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 443),
+            new SSLHandshakeException("PKIX path building failed"));
+    assertMapped(tls, 502, "tls_failure");
+    assertThat(tls.statusHint().status()).isEqualTo(502);
+    assertThat(tls.statusHint().reason()).isEqualTo("tls_failure");
+    assertThat(tls.address()).endsWith("127.0.0.1:443");
+  }
 }
