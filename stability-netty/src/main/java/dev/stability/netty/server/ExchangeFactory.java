@@ -62,7 +62,7 @@ final class ExchangeFactory {
    * Creates the exchange of {@code request}, arrived at {@code now}; a malformed deadline header
    * rejects it.
    */
-  ServerExchange create(Http1ExchangeHandler owner, HttpRequest request, long now) {
+  ServerExchange create(ExchangeOwner owner, HttpRequest request, long now) {
     boolean rejected = false;
     long timeout;
     try {

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * the writing thread has another request's context attached, and after a deadline answer the
  * connection is closed, so a late response can never be taken for the next request's.
  */
-final class Http1ExchangeHandler extends ChannelDuplexHandler implements ExchangeOwner {
+final class Http1ExchangeHandler extends ChannelDuplexHandler
+    implements ExchangeOwner, HandlersOwner {
   static final Logger log = LoggerFactory.getLogger(Http1ExchangeHandler.class);
 
   /**
@@ -326,7 +327,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
    * The aggregator built {@code aggregated} for the exchange being fired: keep a reference until it
    * ends.
    */
-  void own(Object aggregated) {
+  @Override
+  public void own(Object aggregated) {
     ServerExchange ex = firing;
     if (ex != null && aggregated instanceof ReferenceCounted rc) {
       ex.own(rc);
@@ -347,7 +349,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   /** The aggregator found the body over the limit (the count here normally finds it first). */
-  void oversized() {
+  @Override
+  public void oversized() {
     ServerExchange ex = exchanges.last();
     if (ex != null) {
       bodyTooLarge(ex);
@@ -440,7 +443,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
         || status != lastStatus
         || !ex.method.equals(lastMethod)
         || !java.util.Objects.equals(route, lastRoute)) {
-      lastTimer = metrics.requestTimer(ex.method, status, route);
+      lastTimer = metrics.requestTimer(ex.method, status, route, ServerMetrics.HTTP_1_1);
       lastMethod = ex.method;
       lastStatus = status;
       lastRoute = route;
@@ -518,7 +521,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   /** An exception reached the end of the pipeline ({@link TailHandler}), or this handler. */
-  void exceptionReached(Throwable cause, String stage) {
+  @Override
+  public void exceptionReached(Throwable cause, String stage) {
     ServerExchange ex = currentOrFront();
     if (ex != null) {
       failExchange(ex, cause, "exception", stage);
@@ -548,7 +552,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler implements Exchang
   }
 
   /** A message reached the end of the pipeline ({@link TailHandler}): nobody consumed it. */
-  void unhandled(Object msg, String stage) {
+  @Override
+  public void unhandled(Object msg, String stage) {
     boolean head = msg instanceof HttpRequest;
     ReferenceCountUtil.release(msg);
     if (!head) {

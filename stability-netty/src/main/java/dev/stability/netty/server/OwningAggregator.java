@@ -17,9 +17,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
  * parsed as the next request).
  */
 final class OwningAggregator extends HttpObjectAggregator {
-  private final Http1ExchangeHandler exchange;
+  private final HandlersOwner exchange;
 
-  OwningAggregator(int maxContentLength, Http1ExchangeHandler exchange) {
+  OwningAggregator(int maxContentLength, HandlersOwner exchange) {
     super(maxContentLength);
     this.exchange = exchange;
   }

@@ -35,6 +35,7 @@ public final class ServerConfig {
   private final MeterRegistry meterRegistry;
   private final Guard guard;
   private final Ticker ticker;
+  private final Http2Limits http2;
   private final ServerTls tls;
 
   private ServerConfig(Builder b) {
@@ -47,6 +48,7 @@ public final class ServerConfig {
     this.meterRegistry = b.meterRegistry;
     this.guard = b.guard;
     this.ticker = b.ticker;
+    this.http2 = b.http2;
     this.tls = b.tls;
   }
 
@@ -140,6 +142,15 @@ public final class ServerConfig {
     return ticker;
   }
 
+  /**
+   * Returns the HTTP/2 limits, or {@code null} when the server speaks HTTP/1.1 only (the default).
+   *
+   * @return the limits or {@code null}
+   */
+  public Http2Limits http2() {
+    return http2;
+  }
+
   /** Returns the TLS settings, or {@code null} for plain HTTP (the default). @return the TLS */
   public ServerTls tls() {
     return tls;
@@ -159,6 +170,7 @@ public final class ServerConfig {
         + requestIdHeader
         + ", metrics="
         + (meterRegistry != null)
+        + (http2 == null ? "" : ", " + http2)
         + (tls == null ? "" : ", " + tls)
         + ')';
   }
@@ -174,6 +186,7 @@ public final class ServerConfig {
     private MeterRegistry meterRegistry;
     private Guard guard;
     private Ticker ticker;
+    private Http2Limits http2;
     private ServerTls tls;
 
     Builder() {}
@@ -188,6 +201,7 @@ public final class ServerConfig {
       meterRegistry = c.meterRegistry;
       guard = c.guard;
       ticker = c.ticker;
+      http2 = c.http2;
       tls = c.tls;
     }
 
@@ -311,6 +325,20 @@ public final class ServerConfig {
      */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Turns HTTP/2 on with {@code limits}: a connection whose first bytes are the HTTP/2 connection
+     * preface (h2c with prior knowledge) is served as HTTP/2, every other one as HTTP/1.1 (default:
+     * off, HTTP/1.1 only). Needs the server's {@link StabilityServer#initializer} or {@link
+     * StabilityServer#bootstrap}: each stream's pipeline gets the application's handlers from it.
+     *
+     * @param limits the HTTP/2 limits, e.g. {@link Http2Limits#ofDefaults()}
+     * @return this builder
+     */
+    public Builder http2(Http2Limits limits) {
+      this.http2 = Objects.requireNonNull(limits, "http2");
       return this;
     }
 

@@ -28,6 +28,18 @@ final class ServerMetrics {
   static final String INTEGRITY_VIOLATIONS = "stability.server.integrity.violations";
   static final String TLS_FAILURES = "stability.server.tls.handshake.failures";
 
+  /** The {@code protocol} tag of {@code http.server.requests} for HTTP/1.x. */
+  static final String HTTP_1_1 = "HTTP/1.1";
+
+  /** The {@code protocol} tag of {@code http.server.requests} for HTTP/2. */
+  static final String HTTP_2 = "HTTP/2";
+
+  /** HTTP/2 connections ended by a GOAWAY the server sent ({@code reason}). */
+  static final String HTTP2_GOAWAYS = "stability.server.http2.goaways";
+
+  /** HTTP/2 streams the server reset ({@code reason}). */
+  static final String HTTP2_RESETS = "stability.server.http2.stream.resets";
+
   /** Every {@code kind} of {@link #INTEGRITY_VIOLATIONS}, registered at 0 at start. */
   static final java.util.List<String> VIOLATION_KINDS =
       java.util.List.of("second_response", "late_response", "content_after_last", "unanswered");
@@ -106,12 +118,21 @@ final class ServerMetrics {
    * @return the timer or {@code null}
    */
   Timer requestTimer(String method, int status, String route) {
+    return requestTimer(method, status, route, HTTP_1_1);
+  }
+
+  /**
+   * Returns the request timer for these tags and {@code protocol} ({@link #HTTP_1_1} or {@link
+   * #HTTP_2}), or {@code null} without a registry; callers cache it.
+   */
+  Timer requestTimer(String method, int status, String route, String protocol) {
     if (registry == null) {
       return null;
     }
     // every tag value is bounded: a client chooses the method and the path, a handler may name any
     // route
-    RequestKey key = new RequestKey(methods.tagOf(method), status, tagBounds.route(route));
+    RequestKey key =
+        new RequestKey(methods.tagOf(method), status, tagBounds.route(route), protocol);
     Timer timer = timers.get(key);
     if (timer == null) {
       timer =
@@ -123,6 +144,7 @@ final class ServerMetrics {
                       .tag("status", TagBounds.status(k.status))
                       .tag("outcome", outcome(k.status))
                       .tag("route", k.route)
+                      .tag("protocol", k.protocol)
                       .register(registry));
     }
     return timer;
@@ -232,7 +254,7 @@ final class ServerMetrics {
     clientFaults.record(kind, cause, channel);
   }
 
-  private record RequestKey(String method, int status, String route) {}
+  private record RequestKey(String method, int status, String route, String protocol) {}
 
   // ------------------------------------------------------------------ connections (server channel,
   // issue 12)
@@ -284,6 +306,25 @@ final class ServerMetrics {
 
   void connectionRejected() {
     count("stability.server.connections.rejected", null, null);
+  }
+
+  /**
+   * The server sent a GOAWAY: {@code stability.server.http2.goaways} with {@code reason} ({@code
+   * rapid_reset}, {@code control_frame_flood}, {@code empty_data_flood}, {@code
+   * continuation_flood}, {@code header_list_size}, {@code protocol_error}, {@code idle}, {@code
+   * max_age}, {@code other}).
+   */
+  void http2GoAway(String reason) {
+    count(HTTP2_GOAWAYS, "reason", reason);
+  }
+
+  /**
+   * The server reset a stream: {@code stability.server.http2.stream.resets} with {@code reason}
+   * ({@code refused} past max concurrent streams, {@code write_stall}, {@code deadline}, {@code
+   * failure}, {@code protocol_error}, {@code other}).
+   */
+  void http2StreamReset(String reason) {
+    count(HTTP2_RESETS, "reason", reason);
   }
 
   void acceptFailure(String kind) {

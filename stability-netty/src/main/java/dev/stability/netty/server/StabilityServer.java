@@ -21,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The entry point: protects a Netty HTTP/1.1 server against malformed and slow clients, request
- * deadlines, exceptions and broken handler chains. Create one per server with {@link #create} and
- * reuse it for every channel: it owns the meters, the exception guard and the chain tracker all its
- * connections share.
+ * The entry point: protects a Netty HTTP/1.1 (and, with {@link ServerConfig#http2()}, HTTP/2 h2c)
+ * server against malformed and slow clients, request deadlines, exceptions and broken handler
+ * chains. Create one per server with {@link #create} and reuse it for every channel: it owns the
+ * meters, the exception guard and the chain tracker all its connections share.
  *
  * <pre>{@code
  * StabilityServer server = StabilityServer.create(ServerConfig.ofDefaults());
@@ -97,19 +97,29 @@ public final class StabilityServer {
 
   /**
    * Returns a channel initializer that installs the codec and the server's handlers, then lets
-   * {@code userHandlers} add the application's handlers behind them.
+   * {@code userHandlers} add the application's handlers behind them. With {@link
+   * ServerConfig#http2()} set, a connection that opens with the HTTP/2 preface is switched to
+   * HTTP/2 instead, and {@code userHandlers} is called once per stream, for the stream's pipeline.
    *
    * @param userHandlers adds the application's handlers with {@code addLast}
    * @return the initializer, usable as a server bootstrap's child handler
    */
   public ChannelInitializer<Channel> initializer(Consumer<ChannelPipeline> userHandlers) {
     Objects.requireNonNull(userHandlers, "userHandlers");
+    Http2Pipeline http2 =
+        config.http2() == null
+            ? null
+            : new Http2Pipeline(config, metrics, guard, chain, methods, userHandlers);
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         install(ch.pipeline());
         userHandlers.accept(ch.pipeline());
         moveTailToEnd(ch.pipeline());
+        if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
+          // over TLS, h2 is chosen by ALPN (not yet: the TLS handlers offer http/1.1 only)
+          ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
+        }
       }
     };
   }

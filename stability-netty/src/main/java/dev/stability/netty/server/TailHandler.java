@@ -10,21 +10,22 @@ import java.util.List;
 /**
  * The last handler of a guarded pipeline: what Netty's own tail would only log (an unconsumed
  * request at DEBUG, an exception at WARN, leaving the client hanging) it hands to the {@link
- * Http1ExchangeHandler} to be answered.
+ * HandlersOwner} of its pipeline (the HTTP/1.1 exchange handler, or an HTTP/2 stream's) to be
+ * answered.
  *
  * <p>The exchange handler moves it back to the end whenever handlers were added behind it; that
  * re-adding is why it is marked sharable. It is not shared: each connection has its own.
  */
 @ChannelHandler.Sharable
 final class TailHandler extends ChannelInboundHandlerAdapter {
-  private Http1ExchangeHandler exchange;
+  private HandlersOwner exchange;
 
   /**
    * Binds the sentinel to the exchange handler of its connection.
    *
    * @param exchange the exchange handler
    */
-  void bind(Http1ExchangeHandler exchange) {
+  void bind(HandlersOwner exchange) {
     this.exchange = exchange;
   }
 
