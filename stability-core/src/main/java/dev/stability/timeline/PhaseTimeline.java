@@ -126,7 +126,19 @@ public final class PhaseTimeline {
    * @return whether this was the phase's first mark (the one {@link #offsetNanos} returns)
    */
   public boolean mark(RequestPhase phase) {
-    long offset = Math.min(MAX_OFFSET, Math.max(0, ticker.nanoTime() - origin));
+    return markAt(phase, ticker.nanoTime());
+  }
+
+  /**
+   * Marks {@code phase} at {@code atNanos}, a reading of the timeline's ticker the caller already
+   * took (a server marks several phases per request from readings it has anyway).
+   *
+   * @param phase the phase
+   * @param atNanos when it happened, on the timeline's ticker
+   * @return whether this was the phase's first mark (the one {@link #offsetNanos} returns)
+   */
+  public boolean markAt(RequestPhase phase, long atNanos) {
+    long offset = Math.min(MAX_OFFSET, Math.max(0, atNanos - origin));
     if (offsets.compareAndSet(phase.ordinal(), 0, offset + 1)) {
       return true;
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every {@code ```java} block in docs/ and the README shows the imports of the types it uses, and
  * every import names a type that exists (stability's own, read from the sources, or one on this
- * module's class path: Netty, Micrometer, JUnit, AssertJ, the JDK; jetcd, HikariCP and OpenTelemetry
- * are taken on trust).
+ * module's class path: Netty, Micrometer, JUnit, AssertJ, the JDK; jetcd, HikariCP and
+ * OpenTelemetry are taken on trust).
  *
  * <p>A type the reader writes (their handler, their response type) is declared in the block with a
  * comment {@code // yours: MyHandler, Reply}. Only the imports are checked here, not the code: the
@@ -42,7 +42,8 @@ class DocSnippetsTest {
   private static final Pattern TYPE_USE = Pattern.compile("(?<![\\w.$])([A-Z]\\w*)\\b");
 
   /** Libraries the docs show that this module does not depend on: their imports are not loaded. */
-  private static final List<String> ELSEWHERE = List.of("io.etcd.jetcd.", "com.zaxxer.hikari.", "io.opentelemetry.");
+  private static final List<String> ELSEWHERE =
+      List.of("io.etcd.jetcd.", "com.zaxxer.hikari.", "io.opentelemetry.");
 
   record Snippet(String file, int line, String code, String from) {
     @Override

@@ -13,6 +13,7 @@ import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 import dev.stability.timeline.PhaseTimeline;
+import dev.stability.timeline.RequestPhase;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -72,7 +73,8 @@ final class ExchangeFactory {
       timeout = defaultTimeoutNanos;
     }
     PhaseTimeline timeline =
-        PhaseTimeline.start(ticker); // "accepted": when the head was handed to us
+        PhaseTimeline.startAt(ticker, now); // "accepted": when the head was handed to us
+    timeline.markAt(RequestPhase.HEADERS_READ, now); // HTTP/1.1 decodes a head in one piece
     ServerExchange ex =
         new ServerExchange(
             owner,

@@ -418,6 +418,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   }
 
   private void complete(ServerExchange ex, long now) {
+    ex.timeline.markAt(RequestPhase.RESPONSE_WRITTEN, now); // its last part was handed to Netty
     ex.complete();
     exchanges.remove(ex);
     pairing.completed(ex);

@@ -225,6 +225,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   private void complete() {
     ServerExchange ex = this.ex;
+    ex.timeline.mark(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN);
     ex.complete();
     cancelDeadline();
     if (!firing) { // else fire() releases it when the handler returns

@@ -18,6 +18,7 @@ class ExchangeFactoryTest {
   private static final String VALID = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   private final List<String> seen = new ArrayList<>();
+  private final List<dev.stability.timeline.PhaseTimeline> timelines = new ArrayList<>();
   private final Embedded server =
       new Embedded(
           ServerConfig.builder().build(),
@@ -25,6 +26,7 @@ class ExchangeFactoryTest {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
               seen.add(String.valueOf(RequestContext.current().get(TraceParent.KEY)));
+              timelines.add(dev.stability.timeline.PhaseTimeline.of(RequestContext.current()));
               ctx.writeAndFlush(Handlers.ok("ok"));
             }
           });
@@ -61,5 +63,16 @@ class ExchangeFactoryTest {
     server.send(Embedded.get("/"));
 
     assertThat(seen).containsExactly("null");
+  }
+
+  @Test
+  void theServerMarksHeadersReadAndResponseWrittenOnTheRequestsTimeline() {
+    server.send(Embedded.get("/"));
+    assertThat(server.responses()).extracting(HttpText.Response::status).containsExactly(200);
+
+    dev.stability.timeline.PhaseTimeline timeline = timelines.get(0);
+    assertThat(timeline.offsetNanos(dev.stability.timeline.RequestPhase.HEADERS_READ)).isZero();
+    assertThat(timeline.offsetNanos(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN))
+        .isNotNegative();
   }
 }
