@@ -59,6 +59,7 @@ public final class StabilityServer {
   private final AcceptLimitHandler serverHandler;
   private final TlsSetup tls; // null for plain HTTP
   private final ServerLifecycle lifecycle;
+  private final LoopWatch loops;
 
   private StabilityServer(ServerConfig config) {
     this.config = config;
@@ -66,6 +67,7 @@ public final class StabilityServer {
     this.metrics = new ServerMetrics(config.meterRegistry(), methods);
     this.tls = TlsSetup.of(config, metrics);
     this.lifecycle = new ServerLifecycle(metrics, tls == null ? () -> {} : tls::close);
+    this.loops = new LoopWatch(config.meterRegistry());
     this.serverHandler =
         new AcceptLimitHandler(config.connectionLimits().maxConnections(), metrics, lifecycle);
     if (config.guard() != null) {
@@ -235,6 +237,7 @@ public final class StabilityServer {
    */
   public ChannelPipeline install(ChannelPipeline pipeline) {
     Objects.requireNonNull(pipeline, "pipeline");
+    loops.connectionOn(pipeline.channel());
     for (Class<? extends ChannelHandler> forbidden :
         List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {
       if (pipeline.get(forbidden) != null) {
