@@ -427,6 +427,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     contextAttribute.compareAndSet(ex.context, null);
     recordRequest(ex, ex.status(), now);
+    if (config.slowRequests() != null) {
+      config.slowRequests().record(ex.requestId, ex.route, ex.status(), ex.timeline);
+    }
     if (ex.chain != null) {
       ex.chain.finish();
     }

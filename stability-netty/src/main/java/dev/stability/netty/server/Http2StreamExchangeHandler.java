@@ -244,6 +244,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
         .requestEnded(
             kit.metrics().requestTimer(ex.method, ex.status(), ex.route, ServerMetrics.HTTP_2),
             kit.ticker().nanoTime() - ex.startNanos);
+    if (kit.config().slowRequests() != null) {
+      kit.config().slowRequests().record(ex.requestId, ex.route, ex.status(), ex.timeline);
+    }
   }
 
   @Override

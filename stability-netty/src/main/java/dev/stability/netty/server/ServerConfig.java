@@ -2,6 +2,7 @@ package dev.stability.netty.server;
 
 import dev.stability.guard.Guard;
 import dev.stability.time.Ticker;
+import dev.stability.timeline.slow.SlowRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class ServerConfig {
   private final Ticker ticker;
   private final Http2Limits http2;
   private final ServerTls tls;
+  private final SlowRequests slowRequests;
 
   private ServerConfig(Builder b) {
     this.codecLimits = b.codecLimits;
@@ -49,6 +51,7 @@ public final class ServerConfig {
     this.guard = b.guard;
     this.ticker = b.ticker;
     this.http2 = b.http2;
+    this.slowRequests = b.slowRequests;
     this.tls = b.tls;
   }
 
@@ -151,6 +154,11 @@ public final class ServerConfig {
     return http2;
   }
 
+  /** The slow-request reporter, or {@code null} when slow requests are not reported (default). */
+  public SlowRequests slowRequests() {
+    return slowRequests;
+  }
+
   /** Returns the TLS settings, or {@code null} for plain HTTP (the default). @return the TLS */
   public ServerTls tls() {
     return tls;
@@ -188,8 +196,22 @@ public final class ServerConfig {
     private Ticker ticker;
     private Http2Limits http2;
     private ServerTls tls;
+    private SlowRequests slowRequests;
 
     Builder() {}
+
+    /**
+     * Reports every request that took {@code slowRequests}' threshold or longer, from its head to
+     * its last response byte, with its timeline: a JFR event, a rate-limited WARN line per route,
+     * and its listener (default: none, nothing is measured).
+     *
+     * @param slowRequests the slow-request reporter, e.g. {@link SlowRequests#ofDefaults()} (1 s)
+     * @return this builder
+     */
+    public Builder slowRequests(SlowRequests slowRequests) {
+      this.slowRequests = Objects.requireNonNull(slowRequests, "slowRequests");
+      return this;
+    }
 
     Builder(ServerConfig c) {
       codecLimits = c.codecLimits;
@@ -203,6 +225,7 @@ public final class ServerConfig {
       ticker = c.ticker;
       http2 = c.http2;
       tls = c.tls;
+      slowRequests = c.slowRequests;
     }
 
     /**
