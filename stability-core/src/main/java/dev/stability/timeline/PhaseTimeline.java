@@ -170,6 +170,30 @@ public final class PhaseTimeline {
   }
 
   /**
+   * The nanoseconds from the start to the latest kept mark of {@code phase} (its last repeat, else
+   * its first mark), or -1 when it was not reached: where a request's last downstream call ended.
+   *
+   * @param phase the phase
+   * @return the offset in nanoseconds, or -1
+   */
+  public long lastOffsetNanos(RequestPhase phase) {
+    long latest = offsetNanos(phase);
+    AtomicLongArray log = (AtomicLongArray) REPEATS.getAcquire(this);
+    if (latest < 0 || log == null) {
+      return latest;
+    }
+    long tag = (long) (phase.ordinal() + 1) << PHASE_SHIFT;
+    long mask = (1L << PHASE_SHIFT) - 1;
+    for (int i = 0; i < MAX_REPEATS; i++) {
+      long e = log.get(i);
+      if (e != 0 && (e & ~mask) == tag) {
+        latest = Math.max(latest, e & mask);
+      }
+    }
+    return latest;
+  }
+
+  /**
    * Returns the nanoseconds since the start.
    *
    * @return the elapsed time

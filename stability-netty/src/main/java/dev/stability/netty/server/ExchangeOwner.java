@@ -19,4 +19,7 @@ interface ExchangeOwner {
 
   /** A write of {@code ex}'s response failed. */
   void writeFailed(ServerExchange ex, Throwable cause);
+
+  /** The server's measured handler tails, or {@code null} without an adaptive margin. */
+  HandlerTails handlerTails();
 }

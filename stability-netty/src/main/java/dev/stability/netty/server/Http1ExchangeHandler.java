@@ -139,6 +139,11 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   }
 
   @Override
+  public HandlerTails handlerTails() {
+    return metrics.handlerTails();
+  }
+
+  @Override
   public boolean inEventLoop() {
     return ctx.executor().inEventLoop();
   }
@@ -419,6 +424,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   private void complete(ServerExchange ex, long now) {
     ex.timeline.markAt(RequestPhase.RESPONSE_WRITTEN, now); // its last part was handed to Netty
+    HandlerTails tails = metrics.handlerTails();
+    if (tails != null) {
+      tails.record(ex.route, ex.timeline, ex.timeline.offsetNanos(RequestPhase.RESPONSE_WRITTEN));
+    }
     ex.complete();
     exchanges.remove(ex);
     pairing.completed(ex);

@@ -72,6 +72,11 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   }
 
   @Override
+  public HandlerTails handlerTails() {
+    return kit.metrics().handlerTails();
+  }
+
+  @Override
   public boolean inEventLoop() {
     return ctx.executor().inEventLoop();
   }
@@ -226,6 +231,13 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   private void complete() {
     ServerExchange ex = this.ex;
     ex.timeline.mark(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN);
+    HandlerTails tails = kit.metrics().handlerTails();
+    if (tails != null) {
+      tails.record(
+          ex.route,
+          ex.timeline,
+          ex.timeline.offsetNanos(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN));
+    }
     ex.complete();
     cancelDeadline();
     if (!firing) { // else fire() releases it when the handler returns

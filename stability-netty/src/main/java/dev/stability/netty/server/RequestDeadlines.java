@@ -32,6 +32,7 @@ public final class RequestDeadlines {
   private final HttpResponseStatus timeoutStatus;
   private final Duration handlerMargin;
   private final HandlerMargins handlerMargins;
+  private final AdaptiveHandlerMargin adaptiveHandlerMargin;
 
   private RequestDeadlines(Builder b) {
     this.defaultRequestTimeout = b.defaultRequestTimeout;
@@ -40,6 +41,7 @@ public final class RequestDeadlines {
     this.timeoutStatus = b.timeoutStatus;
     this.handlerMargin = b.handlerMargin;
     this.handlerMargins = b.handlerMargins;
+    this.adaptiveHandlerMargin = b.adaptiveHandlerMargin;
   }
 
   /**
@@ -65,6 +67,7 @@ public final class RequestDeadlines {
     b.timeoutStatus = timeoutStatus;
     b.handlerMargin = handlerMargin;
     b.handlerMargins = handlerMargins;
+    b.adaptiveHandlerMargin = adaptiveHandlerMargin;
     return b;
   }
 
@@ -108,6 +111,11 @@ public final class RequestDeadlines {
     return handlerMargin;
   }
 
+  /** The adaptive handler margin, or {@code null} when margins are as configured (the default). */
+  public AdaptiveHandlerMargin adaptiveHandlerMargin() {
+    return adaptiveHandlerMargin;
+  }
+
   /** The per-route handler margins, consulted before {@link #handlerMargin()}. */
   public HandlerMargins handlerMargins() {
     return handlerMargins;
@@ -134,8 +142,23 @@ public final class RequestDeadlines {
     private HttpResponseStatus timeoutStatus = HttpResponseStatus.GATEWAY_TIMEOUT;
     private Duration handlerMargin = Duration.ofMillis(DEFAULT_HANDLER_MARGIN_MILLIS);
     private HandlerMargins handlerMargins = HandlerMargins.NONE;
+    private AdaptiveHandlerMargin adaptiveHandlerMargin;
 
     Builder() {}
+
+    /**
+     * Lets each route's handler margin follow the measured p99 of its handlers' own tail, within
+     * the setting's bounds (see {@link AdaptiveHandlerMargin}); the configured margins apply until
+     * a route has enough samples, and to requests whose route is not named yet ({@link
+     * ServerRequestContexts#route}).
+     *
+     * @param adaptive the bounds
+     * @return this builder
+     */
+    public Builder adaptiveHandlerMargin(AdaptiveHandlerMargin adaptive) {
+      this.adaptiveHandlerMargin = Objects.requireNonNull(adaptive, "adaptiveHandlerMargin");
+      return this;
+    }
 
     /**
      * Sets the handler margin of every route that {@link #handlerMargins(HandlerMargins)} leaves to

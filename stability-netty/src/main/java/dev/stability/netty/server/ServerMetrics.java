@@ -70,6 +70,18 @@ final class ServerMetrics {
    * @param methods the accepted methods: the only values of the {@code method} tag besides {@code
    *     OTHER}
    */
+  /** The server's measured handler tails (adaptive margin), or {@code null}; set once at start. */
+  private HandlerTails handlerTails;
+
+  HandlerTails handlerTails() {
+    return handlerTails;
+  }
+
+  ServerMetrics withHandlerTails(AdaptiveHandlerMargin adaptive) {
+    this.handlerTails = adaptive == null ? null : new HandlerTails(adaptive, registry);
+    return this;
+  }
+
   ServerMetrics(MeterRegistry registry, HttpMethods methods) {
     this.registry = registry;
     this.methods = methods;

@@ -75,7 +75,7 @@ public final class ServerRequestContexts {
    * @throws IllegalArgumentException when the context does not belong to a guarded server request
    */
   public static Duration handlerMargin(RequestContext context) {
-    return Duration.ofNanos(exchangeOf(context).handlerMarginNanos);
+    return Duration.ofNanos(marginNanos(exchangeOf(context)));
   }
 
   /**
@@ -89,7 +89,15 @@ public final class ServerRequestContexts {
    * @throws IllegalArgumentException when the context does not belong to a guarded server request
    */
   public static RequestContext handlerBudget(RequestContext context) {
-    return context.budget(Duration.ofNanos(exchangeOf(context).handlerMarginNanos));
+    return context.budget(Duration.ofNanos(marginNanos(exchangeOf(context))));
+  }
+
+  /** The configured margin, or with an adaptive margin the route's measured one within bounds. */
+  private static long marginNanos(ServerExchange ex) {
+    HandlerTails tails = ex.owner.handlerTails();
+    return tails == null
+        ? ex.handlerMarginNanos
+        : tails.marginNanos(ex.route, ex.handlerMarginNanos);
   }
 
   private static ServerExchange exchangeOf(RequestContext context) {

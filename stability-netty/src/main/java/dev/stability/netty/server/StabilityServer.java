@@ -64,7 +64,9 @@ public final class StabilityServer {
   private StabilityServer(ServerConfig config) {
     this.config = config;
     this.methods = new HttpMethods(config.extensionMethods());
-    this.metrics = new ServerMetrics(config.meterRegistry(), methods);
+    this.metrics =
+        new ServerMetrics(config.meterRegistry(), methods)
+            .withHandlerTails(config.requestDeadlines().adaptiveHandlerMargin());
     this.tls = TlsSetup.of(config, metrics);
     this.lifecycle = new ServerLifecycle(metrics, tls == null ? () -> {} : tls::close);
     this.loops = new LoopWatch(config.meterRegistry());
