@@ -1,5 +1,6 @@
 package dev.stability.admission;
 
+import dev.stability.internal.LatencyBuckets;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * per {@value #REFRESH_NANOS} ns, keeping admission O(1) on the hot path.
  */
 final class ServiceTimes {
-  static final int BUCKETS = 128;
+  static final int BUCKETS = LatencyBuckets.BUCKETS;
 
   /** Fewer samples than this over the window give no estimate: the route is not known yet. */
   static final int MIN_SAMPLES = 20;
@@ -23,6 +24,7 @@ final class ServiceTimes {
   private final double percentile;
   private final long[] current = new long[BUCKETS];
   private final long[] previous = new long[BUCKETS];
+  private final long[] sum = new long[BUCKETS]; // scratch for compute(): both halves as one window
   private long currentCount;
   private long previousCount;
   private long halfStart;
@@ -39,7 +41,7 @@ final class ServiceTimes {
 
   void record(long nanos, long now) {
     rotate(now);
-    current[bucketOf(nanos)]++;
+    current[LatencyBuckets.bucketOf(nanos)]++;
     currentCount++;
     dirty = true;
   }
@@ -60,15 +62,10 @@ final class ServiceTimes {
     if (total < MIN_SAMPLES) {
       return -1;
     }
-    long rank = Math.max(1, (long) Math.ceil(percentile * total - 1e-9));
-    long seen = 0;
     for (int b = 0; b < BUCKETS; b++) {
-      seen += current[b] + previous[b];
-      if (seen >= rank) {
-        return lowerBoundNanos(b);
-      }
+      sum[b] = current[b] + previous[b];
     }
-    return lowerBoundNanos(BUCKETS - 1);
+    return LatencyBuckets.lowerBoundNanos(LatencyBuckets.quantileBucket(sum, total, percentile));
   }
 
   private void rotate(long now) {
@@ -87,24 +84,5 @@ final class ServiceTimes {
     currentCount = 0;
     halfStart = now - (elapsed % halfNanos);
     dirty = true;
-  }
-
-  static int bucketOf(long nanos) {
-    long u = Math.max(nanos, 0) >>> 10; // ~microseconds
-    if (u < 4) {
-      return (int) u;
-    }
-    int exp = 63 - Long.numberOfLeadingZeros(u);
-    int sub = (int) ((u >>> (exp - 2)) & 3);
-    return Math.min(exp * 4 + sub - 4, BUCKETS - 1);
-  }
-
-  static long lowerBoundNanos(int b) {
-    if (b < 4) {
-      return (long) b << 10;
-    }
-    int exp = (b + 4) >>> 2;
-    int sub = (b + 4) & 3;
-    return ((long) (4 + sub) << (exp - 2)) << 10;
   }
 }

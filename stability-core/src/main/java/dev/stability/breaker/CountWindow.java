@@ -1,5 +1,6 @@
 package dev.stability.breaker;
 
+import dev.stability.internal.LatencyBuckets;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -104,7 +105,7 @@ final class CountWindow implements Window {
   }
 
   private long[] histogramFromSlots() {
-    long[] h = new long[Histogram.BUCKETS];
+    long[] h = new long[LatencyBuckets.BUCKETS];
     for (int i = 1; i <= size; i++) {
       long slot = slots.get(i * stride);
       if (slot != 0) {

@@ -1,5 +1,6 @@
 package dev.stability.breaker;
 
+import dev.stability.internal.LatencyBuckets;
 import dev.stability.time.Durations;
 
 /**
@@ -85,7 +86,7 @@ final class Thresholds {
         | (failure ? 2L : 0L)
         | (durationNanos >= slowNanos ? 4L : 0L)
         | (durationNanos >= latencyNanos ? 8L : 0L)
-        | ((long) Histogram.bucketOf(durationNanos) << 8);
+        | ((long) LatencyBuckets.bucketOf(durationNanos) << 8);
   }
 
   /** Describes a tripped condition for events and logs. */

@@ -1,5 +1,6 @@
 package dev.stability.breaker;
 
+import dev.stability.internal.LatencyBuckets;
 import dev.stability.time.Ticker;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * therefore counts at most 16.7 million calls; more are dropped, not wrapped.
  */
 final class TimeWindow implements Window {
-  private static final int CELLS = 2 + Histogram.BUCKETS;
+  private static final int CELLS = 2 + LatencyBuckets.BUCKETS;
   private static final long FIELD = (1L << 24) - 1;
   private static final long COUNT48 = (1L << 48) - 1;
 
@@ -47,7 +48,7 @@ final class TimeWindow implements Window {
     if (slow || above) {
       add(base + 1, lap, (slow ? 1L : 0L) | (above ? 1L << 24 : 0L));
     }
-    add(base + 2 + Histogram.bucketOf(durationNanos), lap, 1L);
+    add(base + 2 + LatencyBuckets.bucketOf(durationNanos), lap, 1L);
     return checkAt(epoch, inFlight);
   }
 
@@ -94,7 +95,7 @@ final class TimeWindow implements Window {
     long failures = 0;
     long slow = 0;
     long above = 0;
-    long[] h = new long[Histogram.BUCKETS];
+    long[] h = new long[LatencyBuckets.BUCKETS];
     for (int i = 0; i < buckets; i++) {
       long lap = expectedLap(epoch, i);
       long a = cells.get(i * CELLS);
@@ -108,7 +109,7 @@ final class TimeWindow implements Window {
         slow += b & FIELD;
         above += (b >>> 24) & FIELD;
       }
-      for (int k = 0; k < Histogram.BUCKETS; k++) {
+      for (int k = 0; k < LatencyBuckets.BUCKETS; k++) {
         long c = cells.get(i * CELLS + 2 + k);
         if ((c >>> 48) == lap) {
           h[k] += c & COUNT48;

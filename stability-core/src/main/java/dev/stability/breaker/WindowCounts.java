@@ -1,11 +1,13 @@
 package dev.stability.breaker;
 
+import dev.stability.internal.LatencyBuckets;
+
 /**
  * A copy of a window's counts and latency histogram, for snapshots and percentile estimates
  * (allocates).
  */
 final class WindowCounts {
-  static final WindowCounts EMPTY = new WindowCounts(0, 0, 0, 0, new long[Histogram.BUCKETS]);
+  static final WindowCounts EMPTY = new WindowCounts(0, 0, 0, 0, new long[LatencyBuckets.BUCKETS]);
 
   final int calls;
   final int failures;
@@ -33,7 +35,7 @@ final class WindowCounts {
     if (total < Math.max(1, minCalls)) {
       return -1;
     }
-    int b = Histogram.quantileBucket(histogram, total, q);
-    return upper ? Histogram.upperBoundNanos(b) : Histogram.lowerBoundNanos(b);
+    int b = LatencyBuckets.quantileBucket(histogram, total, q);
+    return upper ? LatencyBuckets.upperBoundNanos(b) : LatencyBuckets.lowerBoundNanos(b);
   }
 }

@@ -2,6 +2,7 @@ package dev.stability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.internal.LatencyBuckets;
 import dev.stability.testing.RandomCases;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -54,8 +55,8 @@ class CountWindowPropertiesTest {
     assertThat(counts.failures).isEqualTo((int) model.stream().filter(Call::failure).count());
     assertThat(counts.slow).isEqualTo((int) model.stream().filter(c -> c.millis() >= 100).count());
     assertThat(counts.above).isEqualTo((int) model.stream().filter(c -> c.millis() >= 500).count());
-    long[] histogram = new long[Histogram.BUCKETS];
-    model.forEach(c -> histogram[Histogram.bucketOf(c.millis() * MS)]++);
+    long[] histogram = new long[LatencyBuckets.BUCKETS];
+    model.forEach(c -> histogram[LatencyBuckets.bucketOf(c.millis() * MS)]++);
     assertThat(counts.histogram).containsExactly(histogram);
   }
 }

@@ -2,6 +2,7 @@ package dev.stability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.internal.LatencyBuckets;
 import dev.stability.testing.Concurrently;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class CountWindowTest {
     assertThat(c.failures).isEqualTo(2);
     assertThat(c.slow).isEqualTo(3);
     assertThat(c.above).isEqualTo(3);
-    assertThat(c.histogram[Histogram.bucketOf(MS)]).isEqualTo(2);
-    assertThat(c.histogram[Histogram.bucketOf(600 * MS)]).isEqualTo(3);
+    assertThat(c.histogram[LatencyBuckets.bucketOf(MS)]).isEqualTo(2);
+    assertThat(c.histogram[LatencyBuckets.bucketOf(600 * MS)]).isEqualTo(3);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.stability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.internal.LatencyBuckets;
 import dev.stability.testing.Concurrently;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +57,6 @@ class TimeWindowTest {
     assertThat(c.failures).isEqualTo(threads * perThread / 2);
     assertThat(c.slow).isEqualTo(threads * perThread / 4);
     assertThat(c.above).isEqualTo(threads * perThread / 4);
-    assertThat(c.histogram[Histogram.bucketOf(600 * MS)]).isEqualTo(threads * perThread / 4);
+    assertThat(c.histogram[LatencyBuckets.bucketOf(600 * MS)]).isEqualTo(threads * perThread / 4);
   }
 }

@@ -55,7 +55,7 @@ final class ExchangeFactory {
     this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
     this.deadlineHeaders =
         config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
-            .map(h -> AsciiString.cached(h.headerName()))
+            .map(HeaderNames::ascii)
             .toArray(AsciiString[]::new);
   }
 
@@ -100,8 +100,7 @@ final class ExchangeFactory {
     }
     // a failure of a task wrapped by ContextExecutors on another thread is answered at once, not at
     // the deadline
-    ex.root = guard.bind(root, Guard.UNKNOWN_ROUTE, ServerExchange::fail).build();
-    ex.context = ex.root;
+    ex.context = guard.bind(root, Guard.UNKNOWN_ROUTE, ServerExchange::fail).build();
     ex.inboundComplete = request instanceof LastHttpContent;
     return ex;
   }

@@ -21,6 +21,11 @@ final class HeaderNames {
 
   private HeaderNames() {}
 
+  /** The cached ASCII form of a deadline header's name. */
+  static AsciiString ascii(DeadlineHeader header) {
+    return DEADLINE.get(header.headerName());
+  }
+
   /** Returns the cached ASCII form of a deadline header name, or the name itself for any other. */
   static CharSequence ascii(String name) {
     AsciiString cached = DEADLINE.get(name);

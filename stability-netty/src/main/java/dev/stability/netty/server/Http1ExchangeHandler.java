@@ -13,6 +13,7 @@ import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 import dev.stability.timeline.RequestPhase;
+import dev.stability.timeline.slow.SlowRequests;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -254,7 +255,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     long next = Long.MAX_VALUE;
     ServerExchange expired = null;
     for (ServerExchange ex : exchanges) {
-      long remaining = ex.root.remainingNanos();
+      long remaining = ex.context.remainingNanos();
       if (remaining <= 0 && expired == null && ex.dispatched()) {
         expired = ex; // the oldest: answering it may close the connection, so one at a time
       } else if (remaining > 0) {
@@ -263,7 +264,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     if (expired != null) {
       CancellationCause cause =
-          expired.root.cancellationCause(); // ends it: downstream listeners stop work
+          expired.context.cancellationCause(); // ends it: downstream listeners stop work
       contextEnded(
           expired, cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
       if (!closing && !exchanges.isEmpty()) {
@@ -289,7 +290,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       return;
     }
     CancellationCause ended =
-        queued ? ex.root.cancellationCause() : null; // only a waiting one can have ended
+        queued ? ex.context.cancellationCause() : null; // only a waiting one can have ended
     if (ended != null) { // expired or cancelled while queued behind another request
       ReferenceCountUtil.release(head);
       contextEnded(ex, ended);
@@ -436,13 +437,14 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     contextAttribute.compareAndSet(ex.context, null);
     recordRequest(ex, ex.status(), now);
-    if (config.slowRequests() != null) {
-      config.slowRequests().record(ex.requestId, ex.route, ex.status(), ex.timeline);
+    SlowRequests slow = config.slowRequests();
+    if (slow != null) {
+      slow.record(ex.requestId, ex.route, ex.status(), ex.timeline);
     }
     if (ex.chain != null) {
       ex.chain.finish();
     }
-    ex.root.complete();
+    ex.context.complete();
     if (!exchanges.isEmpty() && !closing) {
       // not inline: a handler still inside its channelRead must not see its stray writes land on
       // the next one
@@ -642,8 +644,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     CancellationCause shutdown =
         CancellationCause.of(CancelReason.SHUTDOWN, "server drain deadline passed", null);
-    ex.root.cancel(shutdown);
-    CancellationCause cause = ex.root.cancellationCause(); // the deadline may have come first
+    ex.context.cancel(shutdown);
+    CancellationCause cause = ex.context.cancellationCause(); // the deadline may have come first
     metrics.drainCancelled();
     contextEnded(ex, cause != null ? cause : shutdown);
     if (!closing) {
@@ -673,7 +675,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       ex.complete();
       ex.releaseOwned(false);
       recordRequest(ex, ex.status(), ticker.nanoTime());
-      ex.root.cancel(gone);
+      ex.context.cancel(gone);
     }
     contextAttribute.set(null);
     ctx.fireChannelInactive();

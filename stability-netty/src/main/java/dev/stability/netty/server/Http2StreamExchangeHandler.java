@@ -248,7 +248,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     if (ex.chain != null) {
       ex.chain.finish();
     }
-    ex.root.complete();
+    ex.context.complete();
   }
 
   private void record(ServerExchange ex) {
@@ -256,8 +256,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
         .requestEnded(
             kit.metrics().requestTimer(ex.method, ex.status(), ex.route, ServerMetrics.HTTP_2),
             kit.ticker().nanoTime() - ex.startNanos);
-    if (kit.config().slowRequests() != null) {
-      kit.config().slowRequests().record(ex.requestId, ex.route, ex.status(), ex.timeline);
+    dev.stability.timeline.slow.SlowRequests slow = kit.config().slowRequests();
+    if (slow != null) {
+      slow.record(ex.requestId, ex.route, ex.status(), ex.timeline);
     }
   }
 
@@ -328,12 +329,12 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     if (ex == null || ex.completed()) {
       return;
     }
-    long remaining = ex.root.remainingNanos();
+    long remaining = ex.context.remainingNanos();
     if (remaining > 0) { // the scheduler ran early by its own clock
       deadlineTimer = kit.scheduler().schedule(this::onDeadline, remaining);
       return;
     }
-    CancellationCause cause = ex.root.cancellationCause();
+    CancellationCause cause = ex.context.cancellationCause();
     contextEnded(cause != null ? cause : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
   }
 
@@ -447,7 +448,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
           clientReset != null
               ? "stream reset by the client (" + clientReset.errorCode() + ")"
               : "stream closed";
-      ex.root.cancel(CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, why, null));
+      ex.context.cancel(CancellationCause.of(CancelReason.CLIENT_DISCONNECTED, why, null));
     }
     contextAttribute.set(null);
     ctx.fireChannelInactive();

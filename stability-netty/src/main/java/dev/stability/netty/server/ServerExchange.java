@@ -54,8 +54,7 @@ final class ServerExchange implements ChannelFutureListener {
   final long startNanos;
   final PhaseTimeline timeline;
   dev.stability.chain.TrackedRequest chain;
-  RequestContext root;
-  RequestContext context;
+  RequestContext context; // the request's root context: deadline, cancellation and every value
   volatile String route;
   ArrayDeque<Object>
       held; // inbound messages waiting for their turn (the connection handler's queue)

@@ -120,6 +120,27 @@ class StabilityServerDrainTest {
   }
 
   @Test
+  void aNewConnectionIsSparedItsFirstRequestIsAnsweredWithCloseAndASilentOneEndsAtTheDeadline()
+      throws Exception {
+    try (Socket fresh = connect();
+        Socket silent = connect()) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
+      CompletableFuture<Void> drained = server.drain(Duration.ofMillis(500));
+      group.submit(() -> {}).sync(); // one event loop: the drain reached both connections
+
+      send(fresh, "/fast"); // its client sent it as the drain began: it cannot retry a fresh one
+      HttpText.Response r = HttpText.read(fresh.getInputStream());
+      assertThat(r.body()).isEqualTo("fast");
+      assertThat(r.closes()).isTrue();
+      assertThat(closedByPeer(fresh.getInputStream())).isTrue();
+
+      drained.get(10, TimeUnit.SECONDS); // the silent one does not hold the drain past its deadline
+      assertThat(closedByPeer(silent.getInputStream())).isTrue();
+      assertThat(server.openConnections()).isZero();
+    }
+  }
+
+  @Test
   void requestInFlightFinishesWithConnectionCloseAndTheDrainWaitsForIt() throws Exception {
     try (Socket busy = connect()) {
       send(busy, "/slow");

@@ -1,18 +1,20 @@
-package dev.stability.breaker;
+package dev.stability.internal;
 
 /**
  * Log-bucketed latency buckets: four sub-buckets per power of two of microseconds, so any latency
  * from 1 us to about 2 h falls in one of {@value #BUCKETS} buckets with at most 25% relative error.
  *
- * <p>Only the bucket arithmetic lives here; windows keep the counts in their own atomic arrays.
+ * <p>Only the bucket arithmetic lives here, shared by the breaker's windows and admission control's
+ * service times; each keeps the counts in its own arrays. Not for users.
  */
-final class Histogram {
-  static final int BUCKETS = 128;
+public final class LatencyBuckets {
+  /** How many buckets there are: {@value}. */
+  public static final int BUCKETS = 128;
 
-  private Histogram() {}
+  private LatencyBuckets() {}
 
   /** Returns the bucket of a duration; negative durations fall into bucket 0. */
-  static int bucketOf(long nanos) {
+  public static int bucketOf(long nanos) {
     long u = Math.max(nanos, 0) >>> 10; // ~microseconds, cheaper than a division
     if (u < 4) {
       return (int) u;
@@ -23,7 +25,7 @@ final class Histogram {
   }
 
   /** Returns the smallest duration that falls into bucket {@code b}. */
-  static long lowerBoundNanos(int b) {
+  public static long lowerBoundNanos(int b) {
     if (b < 4) {
       return (long) b << 10;
     }
@@ -33,7 +35,7 @@ final class Histogram {
   }
 
   /** Returns the smallest duration beyond bucket {@code b}. */
-  static long upperBoundNanos(int b) {
+  public static long upperBoundNanos(int b) {
     return b == BUCKETS - 1 ? Long.MAX_VALUE : lowerBoundNanos(b + 1);
   }
 
@@ -45,7 +47,7 @@ final class Histogram {
    * @param total their sum
    * @param q the quantile in (0, 1)
    */
-  static int quantileBucket(long[] counts, long total, double q) {
+  public static int quantileBucket(long[] counts, long total, double q) {
     if (total <= 0) {
       return -1;
     }
