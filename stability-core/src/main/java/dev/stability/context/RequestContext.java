@@ -36,7 +36,7 @@ public final class RequestContext {
   final RequestContext parent;
   private final String requestId;
   final TreeClock clock;
-  private final Values values;
+  private final Object[] values; // see Values: never modified
   final long deadlineNanos;
   private final byte flags;
   volatile CancellationCause cause; // set once, through CancellationTree's VarHandle
@@ -46,7 +46,7 @@ public final class RequestContext {
       RequestContext parent,
       String requestId,
       TreeClock clock,
-      Values values,
+      Object[] values,
       long deadlineNanos,
       byte flags) {
     this.parent = parent;
@@ -147,7 +147,7 @@ public final class RequestContext {
   @SuppressWarnings("unchecked")
   public <T> T get(ContextKey<T> key) {
     Objects.requireNonNull(key, "key");
-    return values.contains(key) ? (T) values.get(key) : key.defaultValue();
+    return Values.contains(values, key) ? (T) Values.get(values, key) : key.defaultValue();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ public final class RequestContext {
         this,
         requestId,
         clock,
-        values.with(key, value),
+        Values.with(values, key, value),
         deadlineNanos,
         (byte) (flags & HAS_DEADLINE));
   }
@@ -539,8 +539,9 @@ public final class RequestContext {
     private TimerScheduler scheduler = TimerScheduler.shared();
     private Duration timeout;
     private Deadline deadline;
-    private Object[] pairs; // key, value, ...: Values are built once, at build()
+    private Object[] pairs; // key, value, ...: handed to the context at build()
     private int size;
+    private boolean built; // pairs belong to a built context: copy before changing them
 
     Builder(String requestId) {
       this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -608,6 +609,9 @@ public final class RequestContext {
       Objects.requireNonNull(key, "key");
       if (pairs == null) {
         pairs = new Object[8];
+      } else if (built) {
+        pairs = pairs.clone(); // the context built before keeps its own
+        built = false;
       }
       for (int i = 0; i < size; i += 2) {
         if (pairs[i] == key) {
@@ -630,7 +634,10 @@ public final class RequestContext {
      */
     public RequestContext build() {
       TreeClock clock = new TreeClock(ticker, scheduler);
-      Values values = pairs == null ? Values.EMPTY : Values.of(pairs, size);
+      // the context takes the builder's array as it is (unused room at the end included), not a
+      // copy: one array per root instead of two
+      Object[] values = pairs == null ? Values.EMPTY : pairs;
+      built = pairs != null;
       if (deadline != null) {
         if (deadline.ticker() != ticker) {
           throw new IllegalArgumentException(

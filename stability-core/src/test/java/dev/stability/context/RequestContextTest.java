@@ -356,4 +356,23 @@ class RequestContextTest {
     assertThat(second.get(keys.get(0))).isEqualTo(100);
     assertThat(first.get(keys.get(0))).isZero(); // built values are not shared with the builder
   }
+
+  @Test
+  void childrenAddValuesInTheRoomTheRootsArrayLeftWithoutSeeingEachOthers() {
+    ContextKey<String> a = ContextKey.of("a");
+    ContextKey<String> b = ContextKey.of("b");
+    ContextKey<String> c = ContextKey.of("c");
+    RequestContext root = RequestContext.builder("r").value(a, "root").build();
+
+    RequestContext left = root.withValue(b, "left");
+    RequestContext right = root.withValue(c, "right");
+
+    assertThat(root.get(b)).isNull();
+    assertThat(root.get(c)).isNull();
+    assertThat(left.get(a)).isEqualTo("root");
+    assertThat(left.get(b)).isEqualTo("left");
+    assertThat(left.get(c)).isNull();
+    assertThat(right.get(c)).isEqualTo("right");
+    assertThat(right.get(b)).isNull();
+  }
 }
