@@ -539,6 +539,8 @@ public final class RequestContext {
     private TimerScheduler scheduler = TimerScheduler.shared();
     private Duration timeout;
     private Deadline deadline;
+    private long deadlineNanos; // set by deadlineAtNanos, when deadlineAtNanosSet
+    private boolean deadlineAtNanosSet;
     private Object[] pairs; // key, value, ...: handed to the context at build()
     private int size;
     private boolean built; // pairs belong to a built context: copy before changing them
@@ -581,6 +583,7 @@ public final class RequestContext {
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       this.deadline = null;
+      this.deadlineAtNanosSet = false;
       return this;
     }
 
@@ -592,6 +595,23 @@ public final class RequestContext {
      */
     public Builder deadline(Deadline deadline) {
       this.deadline = Objects.requireNonNull(deadline, "deadline");
+      this.timeout = null;
+      this.deadlineAtNanosSet = false;
+      return this;
+    }
+
+    /**
+     * Sets an absolute deadline as a reading of the builder's ticker: {@link #deadline(Deadline)}
+     * without a {@code Deadline} object, for a server that builds a root per request from a clock
+     * reading it already has.
+     *
+     * @param nanos when the deadline passes, on the builder's ticker ({@link Ticker#nanoTime()})
+     * @return this builder
+     */
+    public Builder deadlineAtNanos(long nanos) {
+      this.deadlineNanos = nanos;
+      this.deadlineAtNanosSet = true;
+      this.deadline = null;
       this.timeout = null;
       return this;
     }
@@ -651,6 +671,10 @@ public final class RequestContext {
         }
         return new RequestContext(
             null, requestId, clock, values, deadline.nanos(), (byte) (HAS_DEADLINE | OWN_DEADLINE));
+      }
+      if (deadlineAtNanosSet) {
+        return new RequestContext(
+            null, requestId, clock, values, deadlineNanos, (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       if (timeout != null) {
         long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));

@@ -375,4 +375,33 @@ class RequestContextTest {
     assertThat(right.get(c)).isEqualTo("right");
     assertThat(right.get(b)).isNull();
   }
+
+  @Test
+  void aDeadlineGivenAsATickerReadingIsTheRootsOwn() {
+    RequestContext ctx =
+        RequestContext.builder("r")
+            .ticker(clock.ticker)
+            .scheduler(clock)
+            .deadlineAtNanos(clock.now.get() + 250_000_000L)
+            .build();
+
+    assertThat(ctx.hasDeadline()).isTrue();
+    assertThat(ctx.remainingNanos()).isEqualTo(250_000_000L);
+    clock.advanceMillis(250);
+    assertThat(ctx.remainingNanos()).isZero();
+    assertThat(ctx.isDone()).isTrue();
+  }
+
+  @Test
+  void aLaterTimeoutReplacesADeadlineGivenAsATickerReading() {
+    RequestContext ctx =
+        RequestContext.builder("r")
+            .ticker(clock.ticker)
+            .scheduler(clock)
+            .deadlineAtNanos(clock.now.get() + 1)
+            .timeout(Duration.ofSeconds(3))
+            .build();
+
+    assertThat(ctx.remainingNanos()).isEqualTo(3_000_000_000L);
+  }
 }

@@ -8,7 +8,6 @@ import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.context.wire.InvalidTimeoutHeaderException;
 import dev.stability.context.wire.TrustPolicy;
 import dev.stability.guard.Guard;
-import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
@@ -91,7 +90,7 @@ final class ExchangeFactory {
         RequestContext.builder(ex.requestId)
             .ticker(ticker)
             .scheduler(scheduler)
-            .deadline(Deadline.atNanos(ticker, now + timeout))
+            .deadlineAtNanos(now + timeout)
             .value(PhaseTimeline.KEY, timeline)
             .value(ServerExchange.KEY, ex);
     String traceParent = request.headers().get(TRACEPARENT);
