@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -504,6 +505,29 @@ public final class RequestContext {
    */
   public Scope attach() {
     return ContextStorage.attach(this, requestId);
+  }
+
+  /**
+   * Runs {@code task} with {@code first} and {@code second}, attached to this context, as {@code
+   * try (Scope s = attach()) { task.accept(first, second); }} would, without allocating the scope:
+   * for a server that hands every message of a request to its handlers attached. Pass a lambda or
+   * method reference that captures nothing (such as {@code
+   * ChannelHandlerContext::fireChannelRead}), so that no object is made per call either.
+   *
+   * @param task what to run; what it throws propagates, after the previous context is restored
+   * @param first its first argument
+   * @param second its second argument
+   * @param <A> the type of the first argument
+   * @param <B> the type of the second argument
+   */
+  public <A, B> void runAttached(BiConsumer<? super A, ? super B> task, A first, B second) {
+    Object previous = ContextStorage.current();
+    String previousId = ContextStorage.enter(this, requestId);
+    try {
+      task.accept(first, second);
+    } finally {
+      ContextStorage.exit(this, previous, previousId);
+    }
   }
 
   /**

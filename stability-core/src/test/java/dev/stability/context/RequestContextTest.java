@@ -404,4 +404,31 @@ class RequestContextTest {
 
     assertThat(ctx.remainingNanos()).isEqualTo(3_000_000_000L);
   }
+
+  @Test
+  void runAttachedMakesTheContextCurrentAndRestoresThePreviousOneEvenWhenTheTaskThrows() {
+    RequestContext outer = RequestContext.of("outer");
+    RequestContext inner = RequestContext.of("inner");
+    List<Object> seen = new ArrayList<>();
+    try (Scope ignored = outer.attach()) {
+      inner.runAttached(
+          (list, arg) -> list.add(arg + ":" + RequestContext.current()), seen, "task");
+      assertThat(RequestContext.current()).isSameAs(outer);
+      assertThat(org.slf4j.MDC.get("requestId")).isEqualTo("outer");
+
+      assertThatThrownBy(
+              () ->
+                  inner.runAttached(
+                      (list, arg) -> {
+                        throw new IllegalStateException(arg);
+                      },
+                      seen,
+                      "boom"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("boom");
+      assertThat(RequestContext.current()).isSameAs(outer);
+    }
+    assertThat(seen).containsExactly("task:" + inner);
+    assertThat(RequestContext.current()).isNull();
+  }
 }
