@@ -32,6 +32,8 @@ final class AdmissionSlot {
   private final Admission admission;
   private AdmissionPermit permit;
   private Phase phase;
+  private Object held; // the complete request the aggregator built, while it waits
+  private io.netty.channel.ChannelHandlerContext heldAt; // where it is handed on from
 
   AdmissionSlot(Admission admission) {
     this.admission = admission;
@@ -45,6 +47,24 @@ final class AdmissionSlot {
 
   boolean waiting() {
     return phase == Phase.WAITING;
+  }
+
+  /** Keeps the aggregated request while it waits; it is handed on from {@code at} when granted. */
+  void hold(io.netty.channel.ChannelHandlerContext at, Object request) {
+    this.heldAt = at;
+    this.held = request;
+  }
+
+  /** Returns the held request (and forgets it), or {@code null}. */
+  Object takeHeld() {
+    Object r = held;
+    held = null;
+    return r;
+  }
+
+  /** Where the held request is handed on from. */
+  io.netty.channel.ChannelHandlerContext heldAt() {
+    return heldAt;
   }
 
   /**
@@ -61,15 +81,20 @@ final class AdmissionSlot {
     return true;
   }
 
-  /** A queued request was turned away after waiting: nothing to give back. */
+  /** A queued request was turned away after waiting: nothing to give back but what it held. */
   void refused() {
     phase = Phase.RELEASED;
+    io.netty.util.ReferenceCountUtil.release(takeHeld());
   }
 
-  /** Gives the slot back (or leaves the queue); later calls do nothing. */
+  /**
+   * Gives the slot back (or leaves the queue) and releases a request still held; later calls do
+   * nothing.
+   */
   void release(Outcome outcome) {
     Phase was = phase;
     phase = Phase.RELEASED;
+    io.netty.util.ReferenceCountUtil.release(takeHeld()); // a request never handed on
     if (was == Phase.WAITING) {
       admission.cancel();
     } else if (was == Phase.HOLDING) {

@@ -316,16 +316,21 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   }
 
   /**
-   * Admission control judges {@code ex} at its turn, before any handler sees it; returns whether it
-   * runs now. A rejected request is answered 503 at once; a queued one stays held (its head first,
-   * its body behind) and is dispatched when the controller grants it a slot, on this loop.
+   * In streaming mode, admission control judges {@code ex} at its turn, before any handler sees its
+   * head; returns whether it runs now. A rejected request is answered 503 at once; a queued one
+   * stays held (its head first, its body behind) and is dispatched when the controller grants it a
+   * slot, on this loop. In aggregated mode the request is judged once its body is in ({@link
+   * #admit}), so that a slow upload holds no slot.
    *
    * @param head the head when it is not held (a request dispatched as it arrives), else {@code
    *     null}: it is the first of {@code ex.held}
    */
   private boolean mayRun(ServerExchange ex, Object head) {
-    if (ex.admission != null || !admission.enabled() || ex.rejectStatus != 0) {
-      return true; // judged already, or answered by dispatch without running anything
+    if (ex.admission != null
+        || !admission.enabled()
+        || !config.streaming()
+        || ex.rejectStatus != 0) {
+      return true; // judged already, later (aggregated), or answered by dispatch
     }
     if (head == null && ex.context.cancellationCause() != null) {
       return true; // ended while it waited behind another request: dispatch answers it
@@ -371,6 +376,70 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   }
 
   /**
+   * Aggregated mode: the aggregator built the request in hand; admission control judges it before
+   * any handler sees it. A queued one is held by its slot and handed on from the aggregator when
+   * granted; its deadline keeps running (the deadline timer answers it and gives up its place).
+   */
+  @Override
+  public boolean admit(ChannelHandlerContext at, Object request) {
+    ServerExchange ex = firing;
+    if (ex == null || !admission.enabled() || ex.admission != null || ex.completed()) {
+      return true;
+    }
+    Admission a = admission.admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        ReferenceCountUtil.release(request);
+        ex.admission.refused();
+        carryOut(ex, AdmissionGate.rejected(ex, a.rejection().retryAfter()));
+        return false;
+      }
+      default -> {
+        ex.admission.hold(at, request);
+        a.whenAdmitted()
+            .whenComplete((permit, failure) -> onAggregatedAdmission(ex, permit, failure));
+        return false;
+      }
+    }
+  }
+
+  /** The controller answered an aggregated request that waited: hand it on, or answer. */
+  private void onAggregatedAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
+    AdmissionSlot slot = ex.admission;
+    if (permit != null) {
+      if (slot.granted(permit) && !closing) {
+        ChannelHandlerContext at = slot.heldAt();
+        fire(ex, slot.takeHeld(), at);
+        at.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+      } else {
+        ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
+      }
+      return;
+    }
+    if (!slot.waiting() || ex.completed() || closing) {
+      return;
+    }
+    slot.refused();
+    CancellationCause ended = ex.context.cancellationCause();
+    if (ended != null || ex.context.remainingNanos() <= 0) {
+      contextEnded(
+          ex, ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+    } else {
+      carryOut(
+          ex,
+          AdmissionGate.rejected(
+              ex,
+              failure instanceof AdmissionRejectedException e
+                  ? e.retryAfter()
+                  : admission.defaultRetryAfter()));
+    }
+  }
+
+  /**
    * Answers a request admission control turned away: 503 with {@code Retry-After}, or the deadline
    * answer when it waited until its deadline. Nothing of it reaches a handler.
    */
@@ -401,12 +470,17 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
    * retained by {@link #own} until the exchange ends.
    */
   private void fire(ServerExchange ex, Object msg) {
+    fire(ex, msg, ctx);
+  }
+
+  /** As {@link #fire(ServerExchange, Object)}, handing {@code msg} on from {@code from}. */
+  private void fire(ServerExchange ex, Object msg, ChannelHandlerContext from) {
     ReferenceCounted piece =
         config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     ServerExchange outer = firing;
     firing = ex;
     try (Scope ignored = ex.context.attach()) {
-      ctx.fireChannelRead(msg);
+      from.fireChannelRead(msg);
     } finally {
       firing = outer;
     }

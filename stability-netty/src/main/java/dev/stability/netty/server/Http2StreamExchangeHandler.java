@@ -128,7 +128,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       carryOut(ServerAnswers.rejected(ex));
       return;
     }
-    if (kit.admission().enabled() && !mayRun(request)) {
+    if (kit.admission().enabled() && kit.config().streaming() && !mayRun(request)) {
       return; // rejected (answered 503), or waiting for a slot with its head held
     }
     TailHandler.keepLast(ctx.pipeline(), tail);
@@ -137,9 +137,10 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   }
 
   /**
-   * Admission control judges the stream's request before any handler sees it; returns whether it
-   * runs now. A queued one keeps its head and body here until the controller answers, on this loop;
-   * its deadline timer still runs (a 504 at the deadline leaves the queue).
+   * Streaming mode: admission control judges the stream's request before any handler sees its head
+   * (aggregated mode judges it once its body is in, in {@link #admit}); returns whether it runs
+   * now. A queued one keeps its head and body here until the controller answers, on this loop; its
+   * deadline timer still runs (a 504 at the deadline leaves the queue).
    */
   private boolean mayRun(HttpRequest request) {
     Admission a = kit.admission().admit(ex, ctx.executor());
@@ -196,6 +197,60 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
                 : kit.admission().defaultRetryAfter()));
   }
 
+  /**
+   * Aggregated mode: the aggregator built the stream's request; admission control judges it before
+   * any handler sees it. A queued one is held by its slot and handed on from the aggregator when
+   * granted; the stream's deadline timer keeps running.
+   */
+  @Override
+  public boolean admit(ChannelHandlerContext at, Object request) {
+    ServerExchange ex = this.ex;
+    if (ex == null || !kit.admission().enabled() || ex.admission != null || ex.completed()) {
+      return true;
+    }
+    Admission a = kit.admission().admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        ReferenceCountUtil.release(request);
+        ex.admission.refused();
+        carryOut(AdmissionGate.rejected(ex, a.rejection().retryAfter()));
+        return false;
+      }
+      default -> {
+        ex.admission.hold(at, request);
+        a.whenAdmitted().whenComplete(this::onAggregatedAdmission);
+        return false;
+      }
+    }
+  }
+
+  private void onAggregatedAdmission(AdmissionPermit permit, Throwable failure) {
+    ServerExchange ex = this.ex;
+    AdmissionSlot slot = ex.admission;
+    if (permit != null) {
+      if (slot.granted(permit)) {
+        ChannelHandlerContext at = slot.heldAt();
+        fire(slot.takeHeld(), at);
+        at.fireChannelReadComplete();
+      }
+      return;
+    }
+    if (!slot.waiting() || ex.completed()) {
+      return;
+    }
+    slot.refused();
+    carryOut(
+        AdmissionGate.rejected(
+            ex,
+            failure instanceof AdmissionRejectedException e
+                ? e.retryAfter()
+                : kit.admission().defaultRetryAfter()));
+  }
+
   private void releaseHeld() {
     if (ex != null && ex.held != null) {
       ex.held.forEach(ReferenceCountUtil::release);
@@ -225,12 +280,17 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   /** Hands one message to the handlers with the request's context attached (as HTTP/1.1 does). */
   private void fire(Object msg) {
+    fire(msg, ctx);
+  }
+
+  /** As {@link #fire(Object)}, handing {@code msg} on from {@code from}. */
+  private void fire(Object msg, ChannelHandlerContext from) {
     ServerExchange ex = this.ex;
     ReferenceCounted piece =
         kit.config().streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     firing = true;
     try (Scope ignored = ex.context.attach()) {
-      ctx.fireChannelRead(msg);
+      from.fireChannelRead(msg);
     } finally {
       firing = false;
     }

@@ -12,16 +12,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -53,11 +53,17 @@ class ServerAdmissionTest {
   private Channel channel;
   private AdmissionController controller;
   private int port;
+  private boolean streaming;
 
   /** {@code /hold/...} is answered only by {@link #releaseOne()}; anything else at once. */
-  private final class Routes extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final class Routes extends ChannelInboundHandlerAdapter {
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object in) {
+      ReferenceCountUtil.release(
+          in); // a head is all this needs (streaming mode sends the body too)
+      if (!(in instanceof HttpRequest msg)) {
+        return;
+      }
       handled.incrementAndGet();
       if (msg.uri().contains("/hold")) {
         held.add(ctx);
@@ -74,7 +80,8 @@ class ServerAdmissionTest {
   }
 
   private void start(ServerAdmission admission, Http2Limits http2) throws InterruptedException {
-    ServerConfig.Builder b = ServerConfig.builder().meterRegistry(registry).admission(admission);
+    ServerConfig.Builder b =
+        ServerConfig.builder().meterRegistry(registry).admission(admission).streaming(streaming);
     if (http2 != null) {
       b.http2(http2);
     }
@@ -332,22 +339,57 @@ class ServerAdmissionTest {
   }
 
   @Test
-  void rejectedRequestWhoseBodyIsStillDueClosesTheConnection() throws Exception {
+  void aRequestWhoseBodyIsStillArrivingHoldsNoSlot() throws Exception {
+    start(fixed(1, 0, Duration.ofMillis(100)));
+    Socket stalled = connect(); // a slow upload: head sent, body never
+    stalled
+        .getOutputStream()
+        .write(
+            "POST /a/p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    stalled.getOutputStream().flush();
+    await() // its head arrived: the server counts it as active
+        .atMost(WAIT)
+        .until(() -> registry.get("http.server.active.requests").gauge().value() == 1);
+
+    assertThat(read(send("/a/x")).status()).isEqualTo(200); // the only slot was free
+    assertThat(handled).hasValue(1);
+  }
+
+  @Test
+  void rejectedRequestWithItsBodyReadKeepsTheConnection() throws Exception {
     start(fixed(1, 0, Duration.ofMillis(100)));
     Socket first = send("/a/hold");
     awaitHeld(1);
     Socket post = connect();
     post.getOutputStream()
         .write(
-            "POST /a/p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n"
+            "POST /a/p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789"
                 .getBytes(StandardCharsets.US_ASCII));
     post.getOutputStream().flush();
 
     HttpText.Response r = read(post);
 
     assertThat(r.status()).isEqualTo(503);
-    assertThat(r.closes()).isTrue(); // the 10 bytes must never be read as a request
-    assertThat(post.getInputStream().read()).isEqualTo(-1);
+    assertThat(r.closes()).isFalse(); // judged once the body was in: nothing is left to misread
+    write(post, "/free/next");
+    assertThat(read(post).status()).isEqualTo(200);
+    releaseOne();
+    assertThat(read(first).status()).isEqualTo(200);
+    awaitNothingInFlight();
+  }
+
+  @Test
+  void streamingModeJudgesAtTheHead() throws Exception {
+    streaming = true;
+    start(fixed(1, 0, Duration.ofMillis(100)));
+    Socket first = send("/a/hold");
+    awaitHeld(1);
+
+    HttpText.Response r = read(send("/a/2"));
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(handled).hasValue(1);
     releaseOne();
     assertThat(read(first).status()).isEqualTo(200);
     awaitNothingInFlight();
