@@ -395,7 +395,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       case REJECTED -> {
         ReferenceCountUtil.release(request);
         ex.admission.refused();
-        carryOut(ex, AdmissionGate.rejected(ex, a.rejection().retryAfter()));
+        answerRefused(ex, a.rejection().retryAfter());
         return false;
       }
       default -> {
@@ -424,18 +424,25 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       return;
     }
     slot.refused();
+    answerRefused(
+        ex,
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : admission.defaultRetryAfter());
+  }
+
+  /**
+   * Answers a request admission control refused: 503 with {@code Retry-After}, or the deadline
+   * answer when its deadline passed (before it came, or while it waited): its caller's budget is
+   * gone, "try again later" would be wrong.
+   */
+  private void answerRefused(ServerExchange ex, java.time.Duration retryAfter) {
     CancellationCause ended = ex.context.cancellationCause();
     if (ended != null || ex.context.remainingNanos() <= 0) {
       contextEnded(
           ex, ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
     } else {
-      carryOut(
-          ex,
-          AdmissionGate.rejected(
-              ex,
-              failure instanceof AdmissionRejectedException e
-                  ? e.retryAfter()
-                  : admission.defaultRetryAfter()));
+      carryOut(ex, AdmissionGate.rejected(ex, retryAfter));
     }
   }
 
@@ -454,13 +461,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     ex.admission.refused();
     ex.dispatch();
     dispatchesThisTurn++;
-    CancellationCause ended = ex.context.cancellationCause();
-    if (ended != null || ex.context.remainingNanos() <= 0) {
-      contextEnded(
-          ex, ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
-    } else {
-      carryOut(ex, AdmissionGate.rejected(ex, retryAfter));
-    }
+    answerRefused(ex, retryAfter);
   }
 
   /**

@@ -152,7 +152,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       case REJECTED -> {
         ReferenceCountUtil.release(request);
         ex.admission.refused();
-        carryOut(AdmissionGate.rejected(ex, a.rejection().retryAfter()));
+        answerRefused(a.rejection().retryAfter());
         return false;
       }
       default -> {
@@ -189,12 +189,10 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     }
     ex.admission.refused();
     releaseHeld();
-    carryOut(
-        AdmissionGate.rejected(
-            ex,
-            failure instanceof AdmissionRejectedException e
-                ? e.retryAfter()
-                : kit.admission().defaultRetryAfter()));
+    answerRefused(
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : kit.admission().defaultRetryAfter());
   }
 
   /**
@@ -217,7 +215,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       case REJECTED -> {
         ReferenceCountUtil.release(request);
         ex.admission.refused();
-        carryOut(AdmissionGate.rejected(ex, a.rejection().retryAfter()));
+        answerRefused(a.rejection().retryAfter());
         return false;
       }
       default -> {
@@ -243,12 +241,20 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       return;
     }
     slot.refused();
-    carryOut(
-        AdmissionGate.rejected(
-            ex,
-            failure instanceof AdmissionRejectedException e
-                ? e.retryAfter()
-                : kit.admission().defaultRetryAfter()));
+    answerRefused(
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : kit.admission().defaultRetryAfter());
+  }
+
+  /** Answers a refused request: 503, or the deadline answer when its deadline passed. */
+  private void answerRefused(java.time.Duration retryAfter) {
+    CancellationCause ended = ex.context.cancellationCause();
+    if (ended != null || ex.context.remainingNanos() <= 0) {
+      contextEnded(ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+    } else {
+      carryOut(AdmissionGate.rejected(ex, retryAfter));
+    }
   }
 
   private void releaseHeld() {
