@@ -56,7 +56,7 @@ public class AdmissionBenchmark {
   @ChannelHandler.Sharable
   static final class HoldOrHello extends ChannelInboundHandlerAdapter {
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (msg instanceof FullHttpRequest r && r.uri().equals("/hold")) {
         ReferenceCountUtil.release(msg);
         return;
