@@ -63,6 +63,11 @@ public class AdmissionBenchmark {
       }
       HelloHandler.INSTANCE.channelRead(ctx, msg);
     }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      HelloHandler.INSTANCE.channelReadComplete(ctx); // it writes on read and flushes here
+    }
   }
 
   @Setup(Level.Trial)
