@@ -113,7 +113,7 @@ final class Http2Pipeline {
               }
             }));
     pipeline.addLast(
-        CONNECTION, new Http2ConnectionGuard(config, metrics, codec.connection(), ticker));
+        CONNECTION, new Http2ConnectionGuard(config, metrics, codec.decoder(), ticker));
   }
 
   private void installStream(ChannelPipeline p, Http2StreamKit kit) {

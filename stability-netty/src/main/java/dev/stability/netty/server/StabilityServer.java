@@ -121,8 +121,13 @@ public final class StabilityServer {
         userHandlers.accept(ch.pipeline());
         moveTailToEnd(ch.pipeline());
         if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
-          // over TLS, h2 is chosen by ALPN (not yet: the TLS handlers offer http/1.1 only)
           ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
+        } else if (http2 != null) { // over TLS, h2 is chosen by ALPN once the handshake is done
+          ch.pipeline()
+              .addAfter(
+                  HandlerNames.TLS_HANDSHAKE,
+                  ProtocolNegotiation.NAME,
+                  new ProtocolNegotiation(http2));
         }
       }
     };
