@@ -91,6 +91,9 @@ final class Http2TestServer implements AutoCloseable {
           r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
           ctx.writeAndFlush(r);
         }
+        case "/hosts" ->
+            ctx.writeAndFlush(
+                Handlers.ok(String.join(",", msg.headers().getAll(HttpHeaderNames.HOST))));
         case "/later" ->
             ctx.executor()
                 .schedule(

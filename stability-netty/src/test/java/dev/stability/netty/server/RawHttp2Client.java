@@ -107,6 +107,11 @@ final class RawHttp2Client implements AutoCloseable {
     for (int i = 0; i + 1 < extra.length; i += 2) {
       h.add(extra[i], extra[i + 1]);
     }
+    return headerBlock(stream, h);
+  }
+
+  /** Encodes {@code h} as it is (no pseudo-header added). */
+  byte[] headerBlock(int stream, Http2Headers h) throws IOException {
     ByteBuf buf = Unpooled.buffer();
     try {
       encoder.encodeHeaders(stream, h, buf);
