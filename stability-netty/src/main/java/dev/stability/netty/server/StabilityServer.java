@@ -122,6 +122,12 @@ public final class StabilityServer {
         moveTailToEnd(ch.pipeline());
         if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
           ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
+          // or the first request asks for an upgrade (after the head checks, before the guards)
+          ch.pipeline()
+              .addAfter(
+                  HandlerNames.HEAD,
+                  H2cUpgradeHandler.NAME,
+                  new H2cUpgradeHandler(http2, ch.pipeline()));
         } else if (http2 != null) { // over TLS, h2 is chosen by ALPN once the handshake is done
           ch.pipeline()
               .addAfter(

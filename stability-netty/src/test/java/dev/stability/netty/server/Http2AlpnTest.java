@@ -115,6 +115,27 @@ class Http2AlpnTest {
   }
 
   @Test
+  void anH2cUpgradeOverTlsIsIgnoredAndServedAsHttp11() throws Exception {
+    start();
+    try (SSLSocket s =
+        (SSLSocket) jdkClient().getSocketFactory().createSocket("127.0.0.1", server.port)) {
+      SSLParameters params = s.getSSLParameters();
+      params.setApplicationProtocols(new String[] {"http/1.1"});
+      s.setSSLParameters(params);
+      s.setSoTimeout(5_000);
+      s.getOutputStream()
+          .write(
+              ("GET /tls HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                      + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      HttpText.Response r = HttpText.read(s.getInputStream());
+      assertThat(r.status()).isEqualTo(200); // RFC 7540 3.2: h2c is never chosen over TLS
+      assertThat(r.body()).isEqualTo("ok /tls");
+    }
+    assertThat(requests("HTTP/1.1")).isEqualTo(1);
+  }
+
+  @Test
   void theDefaultSuitesAreExactlyTheOnesRfc9113AllowsWithH2() {
     // RFC 9113 9.2.2 forbids the TLS 1.2 suites of its appendix A; Netty's list is the allowed ones
     assertThat(TlsDefaults.CIPHER_SUITES)
