@@ -79,7 +79,7 @@ final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
         || !tokens(h.getAll(HttpHeaderNames.UPGRADE)).contains(H2C)
         || h.contains(HttpHeaderNames.TRANSFER_ENCODING)
         || h.contains(HttpHeaderNames.EXPECT)
-        || h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) != 0) {
+        || !"0".equals(h.get(HttpHeaderNames.CONTENT_LENGTH, "0").trim())) { // any body at all
       return false;
     }
     List<String> connection = tokens(h.getAll(HttpHeaderNames.CONNECTION));

@@ -135,6 +135,14 @@ class H2cUpgradeTest {
   }
 
   @Test
+  void anUpgradeDeclaringABodyOverTwoGigabytesIsServedAsHttp11() throws Exception {
+    // a length no int holds, and the server's 413 for it: the upgrade handler never aggregates it
+    String request =
+        upgrade("POST", "/huge", "HTTP2-Settings: " + SETTINGS, "Content-Length: 99999999999");
+    assertThat(http11(request)).containsExactly(413);
+  }
+
+  @Test
   void aChunkedUpgradeIsServedAsHttp11() throws Exception {
     String request =
         upgrade("POST", "/chunked", "HTTP2-Settings: " + SETTINGS, "Transfer-Encoding: chunked")
