@@ -23,6 +23,8 @@ import java.util.Optional;
  *     503
  * @param readyDelay how long {@code /ready} answers 503 after SIGTERM, while everything else is
  *     still served, before the drain starts (time for a load balancer to notice)
+ * @param http2 whether the server also speaks HTTP/2 ({@code --http2 on}, the default): h2c with
+ *     prior knowledge or by upgrade on plain HTTP, h2 by ALPN with TLS
  */
 public record ServeOptions(
     String host,
@@ -32,7 +34,8 @@ public record ServeOptions(
     Optional<Path> jfrSnapshots,
     Optional<ServeTlsOptions> tls,
     Duration drainTimeout,
-    Duration readyDelay) {
+    Duration readyDelay,
+    boolean http2) {
   /** Default {@code --drain-timeout}: {@value} s. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -43,7 +46,7 @@ public record ServeOptions(
           "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
           "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
           "           [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--drain-timeout DURATION]",
-          "           [--ready-delay DURATION]",
+          "           [--ready-delay DURATION] [--http2 on|off]",
           "  --port N                    port to listen on (default 8080; 0 picks a free one)",
           "  --host ADDR                 address to bind (default 127.0.0.1)",
           "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
@@ -58,6 +61,8 @@ public record ServeOptions(
               + " answered 503 (default 10s)",
           "  --ready-delay DURATION      on SIGTERM, how long /ready answers 503 while serving on, before the"
               + " drain (default 0s)",
+          "  --http2 on|off              also speak HTTP/2 on the same port: h2c (prior knowledge or Upgrade: h2c)"
+              + " on plain HTTP, h2 by ALPN with --tls-* (default on)",
           "  DURATION is 250ms, 2s or 1m");
 
   /** Checks the components. */
@@ -89,6 +94,7 @@ public record ServeOptions(
     Path tlsClientCa = null;
     Duration drain = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
     Duration readyDelay = Duration.ZERO;
+    boolean http2 = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -112,6 +118,7 @@ public record ServeOptions(
         case "--ready-delay" ->
             readyDelay =
                 v.trim().matches("0(ms|s|m)?") ? Duration.ZERO : parseDuration("--ready-delay", v);
+        case "--http2" -> http2 = parseOnOff("--http2", v);
         default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
       }
     }
@@ -135,7 +142,16 @@ public record ServeOptions(
         Optional.ofNullable(snapshots),
         ServeTlsOptions.of(tlsCert, tlsKey, tlsClientCa),
         drain,
-        readyDelay);
+        readyDelay,
+        http2);
+  }
+
+  static boolean parseOnOff(String name, String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(name + ": " + v + " (expected: on or off)");
+    };
   }
 
   /**
