@@ -136,6 +136,26 @@ class Http2AlpnTest {
   }
 
   @Test
+  void installAloneIsRefusedWithHttp2OverTlsSinceAlpnOffersH2() {
+    StabilityServer guards =
+        StabilityServer.create(
+            ServerConfig.builder()
+                .tls(ServerTls.builder(leaf.chain(), leaf.key()).build())
+                .http2(Http2Limits.ofDefaults())
+                .build());
+    try {
+      io.netty.channel.embedded.EmbeddedChannel ch =
+          new io.netty.channel.embedded.EmbeddedChannel();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> guards.install(ch.pipeline()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("initializer(...) or bootstrap(...)");
+      ch.finishAndReleaseAll();
+    } finally {
+      guards.drain(Duration.ZERO).join(); // stops watching the PEM files
+    }
+  }
+
+  @Test
   void theDefaultSuitesAreExactlyTheOnesRfc9113AllowsWithH2() {
     // RFC 9113 9.2.2 forbids the TLS 1.2 suites of its appendix A; Netty's list is the allowed ones
     assertThat(TlsDefaults.CIPHER_SUITES)
