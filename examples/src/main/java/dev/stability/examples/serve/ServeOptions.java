@@ -23,6 +23,7 @@ import java.util.Optional;
  *     503
  * @param readyDelay how long {@code /ready} answers 503 after SIGTERM, while everything else is
  *     still served, before the drain starts (time for a load balancer to notice)
+ * @param admission admission control and {@code /cpu}'s pool
  * @param http2 whether the server also speaks HTTP/2 ({@code --http2 on}, the default): h2c with
  *     prior knowledge or by upgrade on plain HTTP, h2 by ALPN with TLS
  */
@@ -35,6 +36,7 @@ public record ServeOptions(
     Optional<ServeTlsOptions> tls,
     Duration drainTimeout,
     Duration readyDelay,
+    ServeAdmissionOptions admission,
     boolean http2) {
   /** Default {@code --drain-timeout}: {@value} s. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
@@ -46,7 +48,8 @@ public record ServeOptions(
           "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
           "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
           "           [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--drain-timeout DURATION]",
-          "           [--ready-delay DURATION] [--http2 on|off]",
+          "           [--ready-delay DURATION] [--admission on|off] [--limit N|adaptive] [--max-in-flight N]",
+          "           [--queue N] [--queue-timeout DURATION] [--cpu-threads N] [--http2 on|off]",
           "  --port N                    port to listen on (default 8080; 0 picks a free one)",
           "  --host ADDR                 address to bind (default 127.0.0.1)",
           "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
@@ -63,6 +66,7 @@ public record ServeOptions(
               + " drain (default 0s)",
           "  --http2 on|off              also speak HTTP/2 on the same port: h2c (prior knowledge or Upgrade: h2c)"
               + " on plain HTTP, h2 by ALPN with --tls-* (default on)",
+          ServeAdmissionOptions.USAGE,
           "  DURATION is 250ms, 2s or 1m");
 
   /** Checks the components. */
@@ -74,6 +78,7 @@ public record ServeOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(readyDelay, "readyDelay");
+    Objects.requireNonNull(admission, "admission");
   }
 
   /**
@@ -94,6 +99,7 @@ public record ServeOptions(
     Path tlsClientCa = null;
     Duration drain = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
     Duration readyDelay = Duration.ZERO;
+    ServeAdmissionOptions admission = ServeAdmissionOptions.DEFAULTS;
     boolean http2 = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -105,6 +111,10 @@ public record ServeOptions(
             a + ": missing value (expected: " + a + " VALUE)\n" + USAGE);
       }
       String v = args[++i];
+      if (ServeAdmissionOptions.NAMES.contains(a)) {
+        admission = admission.with(a, v);
+        continue;
+      }
       switch (a) {
         case "--port" -> port = parsePort(v);
         case "--host" -> host = v;
@@ -143,6 +153,7 @@ public record ServeOptions(
         ServeTlsOptions.of(tlsCert, tlsKey, tlsClientCa),
         drain,
         readyDelay,
+        admission,
         http2);
   }
 

@@ -61,6 +61,7 @@ final class Http2Pipeline {
   private final ChainTracker chain;
   private final HttpMethods methods;
   private final Consumer<ChannelPipeline> userHandlers;
+  private final AdmissionGate admission;
 
   Http2Pipeline(
       ServerConfig config,
@@ -68,7 +69,9 @@ final class Http2Pipeline {
       Guard guard,
       ChainTracker chain,
       HttpMethods methods,
+      AdmissionGate admission,
       Consumer<ChannelPipeline> userHandlers) {
+    this.admission = admission;
     this.config = config;
     this.metrics = metrics;
     this.guard = guard;
@@ -161,7 +164,8 @@ final class Http2Pipeline {
             new ServerAnswers(config, guard),
             new FailureReports(metrics, guard, chain),
             ticker,
-            scheduler);
+            scheduler,
+            admission);
     Http2MultiplexHandler streams =
         new Http2MultiplexHandler(
             new ChannelInitializer<Http2StreamChannel>() {
