@@ -56,12 +56,17 @@ public class AdmissionBenchmark {
   @ChannelHandler.Sharable
   static final class HoldOrHello extends ChannelInboundHandlerAdapter {
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (msg instanceof FullHttpRequest r && r.uri().equals("/hold")) {
         ReferenceCountUtil.release(msg);
         return;
       }
       HelloHandler.INSTANCE.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush(); // as HelloHandler does: one flush per read
     }
   }
 
