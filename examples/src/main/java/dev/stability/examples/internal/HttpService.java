@@ -20,12 +20,14 @@ import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -108,24 +110,45 @@ public final class HttpService implements AutoCloseable {
                 guards
                     .serverHandler()) // connection limit and accept failures on the server channel
             .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    HttpServerCodec codec =
-                        new HttpServerCodec(guardConfig.codecLimits().decoderConfig());
-                    // the router goes in before install(): handlers already behind the codec stay
-                    // behind the guards and
-                    // in front of the tail sentinel; the stats handler then goes between the codec
-                    // and the guards
-                    ch.pipeline()
-                        .addLast("codec", codec)
-                        .addLast("router", new Router(HttpService.this));
-                    guards.install(ch.pipeline());
-                    ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
-                  }
-                });
+                guardConfig.http2() != null
+                    ? http2Initializer()
+                    : new ChannelInitializer<>() {
+                      @Override
+                      protected void initChannel(Channel ch) {
+                        HttpServerCodec codec =
+                            new HttpServerCodec(guardConfig.codecLimits().decoderConfig());
+                        // the router goes in before install(): handlers already behind the codec
+                        // stay
+                        // behind the guards and
+                        // in front of the tail sentinel; the stats handler then goes between the
+                        // codec
+                        // and the guards
+                        ch.pipeline()
+                            .addLast("codec", codec)
+                            .addLast("router", new Router(HttpService.this));
+                        guards.install(ch.pipeline());
+                        ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
+                      }
+                    });
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();
     this.loopLag = new LoopLag(group, name, registry);
+  }
+
+  /**
+   * With HTTP/2 on (h2c with prior knowledge beside HTTP/1.1): the server's own initializer, which
+   * calls this once per HTTP/1.1 connection and once per HTTP/2 stream; the stats handler goes
+   * right behind that pipeline's codec, so it sees the guards' own answers, as on HTTP/1.1.
+   */
+  private ChannelInitializer<Channel> http2Initializer() {
+    return guards.initializer(
+        p -> {
+          ChannelHandlerContext codec = p.context(HttpServerCodec.class);
+          if (codec == null) {
+            codec = p.context(Http2StreamFrameToHttpObjectCodec.class);
+          }
+          p.addAfter(codec.name(), "stats", new StatsHandler(stats));
+          p.addLast("router", new Router(HttpService.this));
+        });
   }
 
   /**
