@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -134,7 +135,11 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Aborta
       return;
     }
     if (!f.isSuccess()) {
-      // headers that never left (stream refused locally, GOAWAY already received): nothing sent
+      // headers that never left (stream refused locally, GOAWAY already received, stream ids used
+      // up): nothing sent; the connection takes no new stream, so the retry opens another
+      if (!headersSent) {
+        session.drain();
+      }
       fail(
           new PrematureCloseException(pool.key.toString(), reader.started(), f.cause()),
           !headersSent || !reader.started() && reused && request.isIdempotent());
@@ -226,7 +231,7 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Aborta
     state = State.DONE;
     cancelTimers();
     stream.close(); // both ends closed already: no RST; an early answer resets our unsent body
-    pool.releaseStream(connection);
+    releaseSlot();
     listener.onResponse(reader.status(), reader.responseHeaders(), reader.body());
   }
 
@@ -267,14 +272,16 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Aborta
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof Http2FrameStreamException e) {
+    Throwable inner =
+        cause instanceof Http2FrameStreamException && cause.getCause() != null
+            ? cause.getCause()
+            : cause;
+    if (inner instanceof Http2Exception) {
       // the codec refused what the server sent on this stream: too many header bytes, a bad
       // header, a body longer than its content-length
       fail(
           MalformedResponses.ofHttp2(
-              pool.key,
-              reader.headReceived() ? CallPhase.BODY : CallPhase.RESPONSE_HEADERS,
-              e.getCause() != null ? e.getCause() : e),
+              pool.key, reader.headReceived() ? CallPhase.BODY : CallPhase.RESPONSE_HEADERS, inner),
           false);
     } else if (cause instanceof IOException) {
       fail(new PrematureCloseException(pool.key.toString(), reader.started(), cause), false);
@@ -306,8 +313,21 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Aborta
     if (stream != null) {
       stream.close(); // RST_STREAM(CANCEL) when the stream is still open; the connection stays
     }
-    pool.releaseStream(connection);
+    releaseSlot();
     listener.onFailure(cause, neverProcessed);
+  }
+
+  /**
+   * Gives the stream slot back once the current read is over: Netty closes its stream only after
+   * the frame that ended it (END_STREAM, RST_STREAM) was handed to us, and a next stream opened
+   * before that would break the peer's limit ("Maximum active streams violated").
+   */
+  private void releaseSlot() {
+    try {
+      connection.channel.eventLoop().execute(() -> pool.releaseStream(connection));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the loop is shut down, and with it the pool: nothing to give back
+    }
   }
 
   private void cancelTimers() {

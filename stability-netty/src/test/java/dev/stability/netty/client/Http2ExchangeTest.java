@@ -52,6 +52,11 @@ class Http2ExchangeTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.bodyAsString()).isEqualTo("ok /a?b=c");
     assertThat(r.protocol()).isEqualTo("HTTP/2");
+    // a stream that ended normally is not reset (the server reads frames in order: a reset of the
+    // first stream would be seen before the second request)
+    client.executeBlocking(ClientRequest.get(upstream.uri("/second")));
+    assertThat(upstream.resets).isEmpty();
+    assertThat(upstream.connections.get()).isEqualTo(1);
   }
 
   @Test
@@ -259,6 +264,45 @@ class Http2ExchangeTest {
     assertThat(client.executeBlocking(ClientRequest.get(upstream.uri("/small"))).bodyAsString())
         .isEqualTo("small");
     assertThat(upstream.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void headerBlockOverTheLimitIsAMalformedResponseAndTheConnectionStays() {
+    upstream = new RawHttp2Upstream(RawHttp2Upstream.Setup.defaults());
+    upstream.behave(
+        r -> {
+          if (r.path().equals("/big-headers")) {
+            r.ctx.writeAndFlush(
+                new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers().status("200").set("x-big", "a".repeat(20_000)),
+                        true)
+                    .stream(r.stream));
+          } else {
+            r.respond(200, "small");
+          }
+        });
+    client();
+    assertThatThrownBy(
+            () -> client.executeBlocking(ClientRequest.get(upstream.uri("/big-headers"))))
+        .isInstanceOfSatisfying(
+            MalformedResponseException.class,
+            e -> assertThat(e.reason()).contains("header block too large"));
+    assertThat(client.executeBlocking(ClientRequest.get(upstream.uri("/small"))).bodyAsString())
+        .isEqualTo("small");
+    assertThat(upstream.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void dataBeforeHeadersIsAMalformedResponse() {
+    upstream = new RawHttp2Upstream(RawHttp2Upstream.Setup.defaults());
+    upstream.behave(
+        r ->
+            r.ctx.writeAndFlush(
+                new DefaultHttp2DataFrame(
+                        io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'x'}), true)
+                    .stream(r.stream)));
+    assertThatThrownBy(() -> client().executeBlocking(ClientRequest.get(upstream.uri("/"))))
+        .isInstanceOf(MalformedResponseException.class);
   }
 
   @Test

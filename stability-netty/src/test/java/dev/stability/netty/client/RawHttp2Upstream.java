@@ -135,6 +135,8 @@ final class RawHttp2Upstream implements AutoCloseable {
                                         .maxConcurrentStreams(setup.maxConcurrentStreams())
                                         .initialWindowSize(setup.initialWindowSize()))
                                 .autoAckPingFrame(setup.answerPings())
+                                // a hostile server: sends header blocks over the client's limit
+                                .encoderIgnoreMaxHeaderListSize(true)
                                 .build(),
                             new Frames(n));
                   }
