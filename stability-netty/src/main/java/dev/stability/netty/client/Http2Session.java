@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -95,6 +97,20 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             .build();
     Promise<Channel> ready = ch.eventLoop().newPromise();
     ch.pipeline().addLast(CODEC, codec);
+    // the connection's window too, not only each stream's: else all streams share 64 KiB in flight
+    try {
+      codec
+          .connection()
+          .local()
+          .flowController()
+          .incrementWindowSize(
+              codec.connection().connectionStream(),
+              Math.max(0, h2.initialWindowSize() - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+    } catch (Http2Exception e) {
+      ch.close();
+      ready.tryFailure(e);
+      return ready;
+    }
     ch.pipeline().addLast(STREAMS, new Http2MultiplexHandler(RefusePushes.INSTANCE));
     ch.pipeline().addLast(NAME, new Http2Session(h2, ready));
     return ready;

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -303,6 +305,21 @@ class Http2ExchangeTest {
                     .stream(r.stream)));
     assertThatThrownBy(() -> client().executeBlocking(ClientRequest.get(upstream.uri("/"))))
         .isInstanceOf(MalformedResponseException.class);
+  }
+
+  @Test
+  void bodiesLargerThanTheFlowControlWindowsArriveWholeOnConcurrentStreams() {
+    upstream = new RawHttp2Upstream(RawHttp2Upstream.Setup.defaults());
+    upstream.behave(r -> r.respond(200, "b".repeat(3 << 20))); // 3 MiB each: 3 stream windows
+    client();
+    List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      calls.add(client.execute(ClientRequest.get(upstream.uri("/big/" + i))));
+    }
+    for (CompletableFuture<ClientResponse> c : calls) {
+      assertThat(c.join().bodyLength()).isEqualTo(3 << 20);
+    }
+    assertThat(upstream.connections.get()).isEqualTo(1);
   }
 
   @Test
