@@ -90,6 +90,11 @@ final class ClientMetrics {
     count("http.client.throttled", "host", host);
   }
 
+  /** An HTTP/2 connection event: {@code goaway} received, {@code ping_timeout}. */
+  void http2Event(String host, String event) {
+    count("http.client.http2.connection.events", "host", host, "event", event);
+  }
+
   /** A hedge sent for a call. */
   void hedge(String host) {
     count("http.client.hedges", "host", host);

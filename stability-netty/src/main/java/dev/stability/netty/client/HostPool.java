@@ -245,6 +245,7 @@ final class HostPool {
                 new IllegalStateException("client is closed (expected: no calls after close())"));
           } else if (c.session != null) {
             multiplexed.add(c);
+            c.session.countIn(metrics, name);
             c.session.onSlotFreed(() -> serveStreams(c));
             leaseStream(c, waiter, false);
             serveStreams(c); // the waiters queued for this connection's slots

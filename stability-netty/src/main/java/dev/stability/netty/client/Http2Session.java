@@ -65,6 +65,8 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
   private long pingSentNanos = -1;
   private ScheduledFuture<?> pingTimer;
   private Runnable onSlotFreed = () -> {};
+  private ClientMetrics metrics = new ClientMetrics(null);
+  private String host = "?";
 
   private Http2Session(Http2ClientConfig config, Promise<Channel> ready) {
     this.config = config;
@@ -140,6 +142,12 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     return state == State.READY && channel.isActive() && streams < maxStreams();
   }
 
+  /** Counts this connection's GOAWAYs and PING timeouts under {@code host}. */
+  void countIn(ClientMetrics metrics, String host) {
+    this.metrics = metrics;
+    this.host = host;
+  }
+
   /** Tells {@code action} whenever a stream ended on a connection that still takes streams. */
   void onSlotFreed(Runnable action) {
     this.onSlotFreed = action;
@@ -198,6 +206,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
             g.errorCode(),
             g.lastStreamId(),
             streams);
+        metrics.http2Event(host, "goaway");
         drain();
       } else if (msg instanceof Http2PingFrame p && p.ack()) {
         pingSentNanos = -1;
@@ -237,6 +246,7 @@ final class Http2Session extends ChannelInboundHandlerAdapter {
     if (pingSentNanos >= 0) {
       if (now - pingSentNanos >= pingTimeoutNanos) {
         log.debug("HTTP/2 connection {} did not answer a PING: closed", channel);
+        metrics.http2Event(host, "ping_timeout");
         state = State.DRAINING;
         channel.close();
         return;

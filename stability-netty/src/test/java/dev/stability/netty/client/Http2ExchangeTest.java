@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.stability.context.RequestContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** One call per HTTP/2 stream against a bare Netty HTTP/2 server that misbehaves per stream. */
 class Http2ExchangeTest {
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private RawHttp2Upstream upstream;
   private StabilityHttpClient client;
 
@@ -28,6 +30,7 @@ class Http2ExchangeTest {
     client =
         StabilityHttpClient.builder()
             .ioThreads(1)
+            .meterRegistry(meters)
             .config(config.http2(Http2ClientConfig.priorKnowledge()).build())
             .build();
     return client;
@@ -163,6 +166,13 @@ class Http2ExchangeTest {
     assertThat(client.executeBlocking(ClientRequest.get(upstream.uri("/third"))).bodyAsString())
         .isEqualTo("second connection /third");
     assertThat(upstream.connections.get()).isEqualTo(2);
+    assertThat(
+            meters
+                .get("http.client.http2.connection.events")
+                .tag("event", "goaway")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test

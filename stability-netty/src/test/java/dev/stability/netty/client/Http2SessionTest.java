@@ -3,12 +3,14 @@ package dev.stability.netty.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** PING liveness of an HTTP/2 connection, against a bare Netty server that may not answer. */
 class Http2SessionTest {
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private RawHttp2Upstream upstream;
   private StabilityHttpClient client;
 
@@ -16,6 +18,7 @@ class Http2SessionTest {
     client =
         StabilityHttpClient.builder()
             .ioThreads(1)
+            .meterRegistry(meters)
             .config(
                 HttpClientConfig.builder()
                     .http2(
@@ -50,6 +53,13 @@ class Http2SessionTest {
     assertThat(client.executeBlocking(ClientRequest.get(upstream.uri("/again"))).status())
         .isEqualTo(200);
     assertThat(upstream.connections.get()).isEqualTo(2);
+    assertThat(
+            meters
+                .get("http.client.http2.connection.events")
+                .tag("event", "ping_timeout")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
