@@ -15,12 +15,18 @@ import java.util.List;
 final class MultiplexedConnections {
   private final List<PooledConnection> connections = new ArrayList<>(2);
   private final int configuredMax;
-  private boolean expected; // cleartext h2c, or this address negotiated h2 last time
+  // h2c, or ALPN over TLS until this address chose HTTP/1.1: optimistic, so that a first burst
+  // waits
+  // for the first connection's slots instead of opening a connection per call
+  private boolean expected;
   private int lastMaxStreams;
 
   MultiplexedConnections(HostKey key, Http2ClientConfig config) {
     this.configuredMax = config.maxConcurrentStreams();
-    this.expected = !key.secure() && config.mode() == Http2ClientConfig.Mode.PRIOR_KNOWLEDGE;
+    this.expected =
+        key.secure()
+            ? config.offersH2OverTls()
+            : config.mode() == Http2ClientConfig.Mode.PRIOR_KNOWLEDGE;
     this.lastMaxStreams = configuredMax;
   }
 

@@ -12,6 +12,10 @@ import java.io.InputStream;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +94,39 @@ class Http2AlpnTest {
       assertThat(client.executeBlocking(ClientRequest.get(upstream.httpsUri("/"))).status())
           .isEqualTo(200);
       assertThat(upstream.accepted.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void firstBurstToAnH2ServerWaitsForOneConnection() throws Exception {
+    try (RawHttp2Upstream upstream =
+        new RawHttp2Upstream(
+            RawHttp2Upstream.Setup.defaults(),
+            server(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))) {
+      client(Http2ClientConfig.alpn());
+      List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        calls.add(client.execute(ClientRequest.get(upstream.httpsUri("/" + i))));
+      }
+      for (CompletableFuture<ClientResponse> c : calls) {
+        assertThat(c.get(10, TimeUnit.SECONDS).protocol()).isEqualTo("HTTP/2");
+      }
+      assertThat(upstream.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void firstBurstToAnHttp11OnlyServerGetsAConnectionPerCallAfterTheFallback() throws Exception {
+    try (TestUpstream upstream = TestUpstream.startTls(server(ApplicationProtocolNames.HTTP_1_1))) {
+      upstream.behave(TestUpstream.ok("h1"));
+      client(Http2ClientConfig.alpn());
+      List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        calls.add(client.execute(ClientRequest.get(upstream.httpsUri("/" + i))));
+      }
+      for (CompletableFuture<ClientResponse> c : calls) {
+        assertThat(c.get(10, TimeUnit.SECONDS).protocol()).isEqualTo("HTTP/1.1");
+      }
     }
   }
 
