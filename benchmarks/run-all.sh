@@ -23,7 +23,7 @@ JAVA_OPTS="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 # server pipeline bare vs guarded; each compared in the same run, with the GC profiler.
 # One JMH run per suite, each under ~3 minutes, so that a shared machine is never held for long.
 JMH_SUITES=('context\.ContextBenchmark' 'breaker\.CircuitBreakerBenchmark' 'chain\.' 'client\.HttpClientBenchmark'
-  'server\.ServerGuardBenchmark' 'jfr\.JfrEventsBenchmark' 'context\.ContextCarriersBenchmark' 'timeline\.')
+  'server\.ServerGuardBenchmark' 'server\.AdmissionBenchmark' 'jfr\.JfrEventsBenchmark' 'context\.ContextCarriersBenchmark' 'timeline\.')
 if [ "$MODE" = smoke ]; then
   JMH_OPTS=(-f 0 -wi 0 -i 1 -r 100ms -foe true)
   # a smoke run measures nothing, so it may share the machine with another JMH run (the lock would stop it)

@@ -162,8 +162,12 @@ class HostileParametersTest {
         .untilAsserted(
             () -> assertThat(clientFaults("premature_close") - before).isEqualTo(clients));
 
-    List<ILoggingEvent> warnings = logs.atLeast(Level.WARN);
-    List<ILoggingEvent> lines = logs.atLeast(Level.INFO);
+    // the watchdog's report of a loop the machine itself held up (load 10+ on 2 cores, paranoid
+    // leak records) says nothing about client faults: it is its own test's subject
+    List<ILoggingEvent> warnings =
+        logs.atLeast(Level.WARN).stream().filter(e -> !fromWatchdog(e)).toList();
+    List<ILoggingEvent> lines =
+        logs.atLeast(Level.INFO).stream().filter(e -> !fromWatchdog(e)).toList();
     assertThat(warnings).as("WARN lines: %s", messages(warnings)).isEmpty();
     assertThat(lines)
         .hasSizeLessThanOrEqualTo(2)
@@ -222,5 +226,9 @@ class HostileParametersTest {
       }
       return 0;
     }
+  }
+
+  private static boolean fromWatchdog(ILoggingEvent e) {
+    return e.getLoggerName().endsWith("EventLoopWatchdog");
   }
 }

@@ -14,22 +14,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code sqrt(limit)} when the gradient is above 1, with {@code gradient = clamp(tolerance *
  * baseline / rtt, 0.5, 2)}: it settles where the p50 is {@code tolerance} times the baseline. The
  * gradient is capped at 1 when the window never used half of the limit (no growth while the
- * application, not the server, limits concurrency), and at {@value #DROP_GRADIENT} when a request
- * of the window was dropped (timed out).
+ * application, not the server, limits concurrency), and at {@value #DROP_GRADIENT} when at least
+ * {@value #DROP_SHARE} of the window's requests were dropped (timed out). A few drops are tail
+ * latency (a hung dependency, one slow client), which the p50 rightly ignores; a tenth of a window
+ * timing out is the server falling behind.
  *
  * <p>Why a re-measured baseline: under a sustained overload every request waits, so a baseline
  * learned from ordinary samples (Gradient2's long average, Vegas's minimum without reset) drifts up
  * with the queue and the limit with it. Every probe interval ({@link AdaptiveLimitBuilder#probe},
  * jittered) the limit drops to its minimum until the probe's number of requests admitted at that
  * concurrency complete; their p50 is the new baseline. A window faster than the baseline lowers it
- * at once. A new limit starts at its initial value and takes the fastest sample of its first window
- * as a provisional baseline, so that a cold server is not held at the minimum; the first probe
- * follows one interval later. Thread-safe: samples take a short lock, {@link #current()} reads a
- * volatile field.
+ * at once. A new limit starts with a probe (at the minimum until the probe's samples are in: a
+ * route may be overloaded from its first request, and a baseline learned from overloaded samples
+ * would never see it), then runs at its initial value. Without probes (interval 0) it starts at its
+ * initial value and takes its first window's percentile as the baseline (the percentile later
+ * windows are judged by: the window's fastest sample made any ordinary spread of latencies look
+ * like congestion). Thread-safe: samples take a short lock, {@link #current()} reads a volatile
+ * field.
  */
 public final class AdaptiveLimit implements ConcurrencyLimit {
   /** The largest gradient of a window in which a request was dropped: {@value}. */
   static final double DROP_GRADIENT = 0.9;
+
+  /** The share of a window's requests that must be dropped to cap its gradient: {@value}. */
+  static final double DROP_SHARE = 0.1;
 
   /** What the limit is doing. */
   enum Phase {
@@ -53,7 +61,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     this.ticker = b.ticker;
     this.window = new SampleWindow(ticker.nanoTime());
     this.estimate = b.initialLimit;
-    this.current = b.initialLimit;
+    if (settings.probeIntervalNanos > 0) {
+      // measure the baseline first, at the minimum: a route may be overloaded from its first
+      // request, and a baseline learned from overloaded samples would never see it
+      this.phase = Phase.PROBING;
+      this.current = settings.minLimit;
+    } else {
+      this.current = b.initialLimit;
+    }
   }
 
   /**
@@ -93,14 +108,18 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       return;
     }
     if (baselineNanos < 0) {
-      baselineNanos = Math.max(1, window.quantile(0)); // provisional, until the first probe
+      // without probes: the first window's percentile
+      baselineNanos = Math.max(1, window.quantile(settings.percentile));
       nextProbeNanos = now + jittered(settings.probeIntervalNanos);
       window.reset(now);
       return;
     }
     long rtt = Math.max(1, window.quantile(settings.percentile));
     baselineNanos = Math.min(baselineNanos, rtt);
-    adapt(rtt, window.maxInflight(), window.dropped() > 0);
+    adapt(
+        rtt,
+        window.maxInflight(),
+        window.dropped() > 0 && window.dropped() >= DROP_SHARE * window.count());
     window.reset(now);
     if (settings.probeIntervalNanos > 0 && now - nextProbeNanos >= 0) {
       phase = Phase.PROBING;

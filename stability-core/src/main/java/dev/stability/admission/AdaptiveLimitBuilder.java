@@ -10,10 +10,10 @@ import java.util.Objects;
  */
 public final class AdaptiveLimitBuilder {
   /** The limit before the first window: {@value}. */
-  public static final int DEFAULT_INITIAL_LIMIT = 20;
+  public static final int DEFAULT_INITIAL_LIMIT = 100;
 
   /** The lowest limit, also the concurrency of a baseline probe: {@value}. */
-  public static final int DEFAULT_MIN_LIMIT = 4;
+  public static final int DEFAULT_MIN_LIMIT = 10;
 
   /** The highest limit: {@value}. */
   public static final int DEFAULT_MAX_LIMIT = 1000;

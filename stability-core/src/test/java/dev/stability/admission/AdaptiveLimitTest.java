@@ -28,9 +28,13 @@ class AdaptiveLimitTest {
     }
   }
 
-  /** The first window: its fastest sample becomes the provisional baseline. */
+  /** The start: the first probe (or, without probes, the first window) sets the baseline. */
   private void learn(AdaptiveLimit limit, long rttNanos) {
-    window(limit, rttNanos, 20, false);
+    if (limit.phase() == AdaptiveLimit.Phase.PROBING) {
+      probe(limit, rttNanos);
+    } else {
+      window(limit, rttNanos, 20, false);
+    }
   }
 
   /** Feeds one closed window: 10 samples of {@code rtt} at {@code inflight}, then 100 ms pass. */
@@ -43,10 +47,23 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void startsAtTheInitialLimitAndTakesTheFirstWindowsFastestSampleAsBaseline() {
+  void startsByProbingTheBaselineAtTheMinimumThenRunsAtTheInitialLimit() {
     AdaptiveLimit limit = builder().build();
-    assertThat(limit.current()).isEqualTo(20);
+    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.PROBING);
+    assertThat(limit.current()).isEqualTo(4); // a route overloaded from the start is seen at once
     assertThat(limit.baselineNanos()).isEqualTo(-1);
+
+    probe(limit, 8 * MS);
+
+    assertThat(limit.baselineNanos()).isEqualTo(8 * MS);
+    assertThat(limit.current()).isEqualTo(20);
+    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.ADAPTING);
+  }
+
+  @Test
+  void withoutProbesItStartsAtTheInitialLimitAndTakesTheFirstWindowsPercentileAsBaseline() {
+    AdaptiveLimit limit = builder().probe(Duration.ZERO, 0, 5).build();
+    assertThat(limit.current()).isEqualTo(20);
 
     for (int i = 0; i < 9; i++) {
       limit.onSample(50 * MS, 20, false);
@@ -54,9 +71,10 @@ class AdaptiveLimitTest {
     time.advanceMillis(100);
     limit.onSample(8 * MS, 20, false);
 
-    assertThat(limit.baselineNanos()).isEqualTo(8 * MS);
+    // its p50 (the lower bound of its bucket), not the one fast sample: an ordinary spread of
+    // latencies must not read as congestion
+    assertThat(limit.baselineNanos()).isBetween(40 * MS, 50 * MS);
     assertThat(limit.current()).isEqualTo(20); // the first window only learns
-    assertThat(limit.phase()).isEqualTo(AdaptiveLimit.Phase.ADAPTING);
   }
 
   @Test
@@ -141,6 +159,19 @@ class AdaptiveLimitTest {
   }
 
   @Test
+  void aFewDropsAmongManySamplesAreTailLatencyNotOverload() {
+    AdaptiveLimit limit = builder().window(Duration.ofMillis(100), 20, 0.5).build();
+    learn(limit, 10 * MS);
+    for (int i = 0; i < 19; i++) {
+      limit.onSample(10 * MS, 20, false);
+    }
+    time.advanceMillis(100);
+    limit.onSample(1_000 * MS, 20, true); // one of twenty timed out (a hung dependency)
+
+    assertThat(limit.current()).isGreaterThan(20); // baseline latency: it grows, as without a drop
+  }
+
+  @Test
   void limitStaysWithinItsBounds() {
     AdaptiveLimit limit = builder().probe(Duration.ZERO, 0, 5).build();
     learn(limit, 10 * MS);
@@ -208,7 +239,7 @@ class AdaptiveLimitTest {
     assertThatThrownBy(() -> AdaptiveLimit.builder().probe(Duration.ofSeconds(1), 0.7, 1))
         .hasMessage("probeJitter: 0.7 (expected: >= 0 and <= 0.5)");
     assertThatThrownBy(() -> AdaptiveLimit.builder().initialLimit(2).build())
-        .hasMessage("initialLimit: 2 (expected: >= minLimit 4 and <= maxLimit 1000)");
+        .hasMessage("initialLimit: 2 (expected: >= minLimit 10 and <= maxLimit 1000)");
     assertThatThrownBy(() -> ConcurrencyLimit.fixed(0)).hasMessage("limit: 0 (expected: >= 1)");
   }
 

@@ -10,8 +10,7 @@ import java.util.Arrays;
 final class Counts {
   final Latencies goodput = new Latencies(); // 200 within the deadline
   final Latencies late = new Latencies(); // 200 after the deadline: work wasted
-  final Latencies rejected = new Latencies(); // 503 at once
-  final Latencies rejectedAfterWait = new Latencies(); // 503 after waiting in ours' queue
+  final Latencies rejected = new Latencies(); // 503 from the admission gate
   final Latencies timedOut = new Latencies(); // 504: the server's deadline answer
   long errors; // other status, connection lost, client out of connections
   long sent;

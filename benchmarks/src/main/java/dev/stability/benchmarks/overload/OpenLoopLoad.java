@@ -206,7 +206,6 @@ final class OpenLoopLoad implements AutoCloseable {
         }
       }
       case 503 -> counts.rejected.add(latency);
-      case 1503 -> counts.rejectedAfterWait.add(latency); // harness-local code: 503 after a wait
       case 504 -> counts.timedOut.add(latency);
       default -> counts.errors++;
     }
@@ -221,9 +220,7 @@ final class OpenLoopLoad implements AutoCloseable {
       }
       outstanding--;
       int status = response.status().code();
-      record(
-          intended,
-          status == 503 && response.headers().contains(OverloadHandler.WAITED) ? 1503 : status);
+      record(intended, status);
       if (!HttpUtil.isKeepAlive(response)) {
         ctx.close();
       } else if (closedLoop) {

@@ -1,9 +1,5 @@
 package dev.stability.benchmarks.overload;
 
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import dev.stability.admission.AdmissionConfig;
-import dev.stability.admission.AdmissionController;
 import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
@@ -27,8 +23,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One guarded server on 127.0.0.1 for one run: its own event loop, worker pool and admission state,
- * so that no run inherits another's backlog or learned limit.
+ * One guarded server on 127.0.0.1 for one run: its own event loop, worker pool and admission state
+ * (the server's own gate, configured by the run's {@link Mode}), so that no run inherits another's
+ * backlog or learned limit.
  */
 final class OverloadServer implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(1);
@@ -38,6 +35,7 @@ final class OverloadServer implements AutoCloseable {
   private final List<Thread> workerThreads = new CopyOnWriteArrayList<>();
   private final Channel channel;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   OverloadServer(Mode mode, int workerCount, long costMicros) throws InterruptedException {
     loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -57,21 +55,12 @@ final class OverloadServer implements AutoCloseable {
     StabilityServer guards =
         StabilityServer.create(
             ServerConfig.builder()
-                .meterRegistry(new SimpleMeterRegistry())
+                .meterRegistry(registry)
+                .admission(mode.admission())
                 .requestDeadlines(
                     RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
                 .build());
-    OverloadHandler handler =
-        new OverloadHandler(
-            mode,
-            workers,
-            costMicros,
-            mode == Mode.OURS
-                ? AdmissionController.create("overload", AdmissionConfig.ofDefaults())
-                : null,
-            mode == Mode.GRADIENT2
-                ? SimpleLimiter.newBuilder().limit(Gradient2Limit.newDefault()).build()
-                : null);
+    OverloadHandler handler = new OverloadHandler(workers, costMicros);
     channel =
         new ServerBootstrap()
             .group(loops)
@@ -86,6 +75,17 @@ final class OverloadServer implements AutoCloseable {
 
   int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Returns the admission rejections so far with {@code reason} (a meter tag value). */
+  double rejections(String reason) {
+    return registry
+        .find("stability.admission.rejections")
+        .tag("reason", reason)
+        .functionCounters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   /** Returns the CPU time the worker threads used so far, in nanoseconds. */

@@ -3,6 +3,7 @@ package dev.stability.benchmarks.server;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -27,8 +28,12 @@ final class Pipelines {
   }
 
   static void guarded(StabilityServer guards, ChannelPipeline p) {
+    guardedWith(guards, p, HelloHandler.INSTANCE);
+  }
+
+  static void guardedWith(StabilityServer guards, ChannelPipeline p, ChannelHandler app) {
     guards.install(p);
-    p.addLast(HelloHandler.INSTANCE);
+    p.addLast(app);
     StabilityServer.moveTailToEnd(p);
   }
 }

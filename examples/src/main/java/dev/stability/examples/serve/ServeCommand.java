@@ -4,12 +4,14 @@ import dev.stability.breaker.CircuitBreakerConfig;
 import dev.stability.chain.ChainReport;
 import dev.stability.context.wire.DeadlineHeader;
 import dev.stability.context.wire.InboundDeadlinePolicy;
+import dev.stability.examples.internal.BusyWork;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.HttpServiceBuilder;
 import dev.stability.examples.internal.Upstreams;
 import dev.stability.jfr.snapshot.IncidentSnapshots;
 import dev.stability.jfr.snapshot.SnapshotConfig;
 import dev.stability.netty.client.HttpClientConfig;
+import dev.stability.netty.eventloop.BlockingOffload;
 import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -23,6 +25,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code serve}: one guarded server with fault endpoints, plus an internal upstream for {@code
@@ -35,6 +39,8 @@ import java.util.concurrent.CountDownLatch;
  *   GET /swallow          the handler forgets to answer: 500 from the chain integrity guard
  *   GET /double           the handler answers twice: the second answer is dropped
  *   GET /downstream?ms=N  calls the internal upstream (N ms) through the client, breaker and deadline
+ *   GET /cpu?us=N         N us of CPU-bound busy work on the event loop (&amp;offload=true: on the
+ *                         --cpu-threads pool), to reproduce overload by hand
  *   GET /ready            200 while serving, 503 once SIGTERM (or {@link #shutdown}) started
  *   GET /metrics          Prometheus text
  *   GET /chain            the chain reports (server guard, application) as JSON; ?format=md for Markdown
@@ -65,6 +71,26 @@ public final class ServeCommand implements AutoCloseable {
   private final IncidentSnapshots snapshots; // null without --jfr-snapshots
   private final ServeOptions options;
   private volatile boolean stopping; // /ready answers 503 from the start of shutdown
+  private final ExecutorService cpuPool; // /cpu?offload=true
+
+  /** The routes of serve mode and its upstream: each has its own admission limit. */
+  static final Set<String> ROUTES =
+      Set.of(
+          "/hello",
+          "/slow",
+          "/cpu",
+          "/panic",
+          "/swallow",
+          "/double",
+          "/downstream",
+          "/ready",
+          "/metrics",
+          "/chain");
+
+  /** The longest {@code us} of {@code /cpu}: {@value} (one second of CPU). */
+  public static final long MAX_CPU_MICROS = 1_000_000;
+
+  private static final Set<String> BOOLEANS = Set.of("true", "false");
 
   private ServeCommand(
       ServeOptions options, PrometheusMeterRegistry prometheus, IncidentSnapshots snapshots)
@@ -72,6 +98,15 @@ public final class ServeCommand implements AutoCloseable {
     this.prometheus = prometheus;
     this.snapshots = snapshots;
     this.options = options;
+    this.cpuPool =
+        Executors.newFixedThreadPool(
+            options.admission().cpuThreads(),
+            r -> {
+              Thread t = new Thread(r, "serve-cpu");
+              t.setDaemon(true);
+              return t;
+            });
+    BlockingOffload offload = BlockingOffload.on(cpuPool);
     ServerConfig guards = guardConfig(options);
     upstream =
         withSnapshots(HttpService.builder("upstream"), snapshots)
@@ -109,6 +144,32 @@ public final class ServeCommand implements AutoCloseable {
             // a bare 504
             .clientConfig(HttpClientConfig.builder().deadlineMargin(Duration.ofMillis(50)).build());
     b.route("/hello", call -> call.text(200, "hello"))
+        .route(
+            "/cpu",
+            call -> {
+              long us = call.queryLong("us", 1000, 0, MAX_CPU_MICROS);
+              if (!"true".equals(call.queryChoice("offload", BOOLEANS))) {
+                BusyWork.spin(us); // on the event loop: every connection on it waits
+                call.text(200, "spun " + us + " us on the event loop");
+                return;
+              }
+              call.async();
+              offload
+                  .call(
+                      call.executor(),
+                      () -> {
+                        BusyWork.spin(us);
+                        return us;
+                      })
+                  .whenComplete(
+                      (done, failure) -> {
+                        if (failure != null) {
+                          call.problem(503, "the CPU pool refused the work");
+                        } else {
+                          call.text(200, "spun " + us + " us on the CPU pool");
+                        }
+                      });
+            })
         .route(
             "/ready",
             call -> {
@@ -315,6 +376,7 @@ public final class ServeCommand implements AutoCloseable {
             .defaultTimeout(options.defaultDeadline())
             .build();
     ServerConfig.Builder b = ServerConfig.builder();
+    b.admission(options.admission().serverAdmission(ROUTES));
     b.requestDeadlines(
         RequestDeadlines.builder()
             .defaultRequestTimeout(options.defaultDeadline())
@@ -380,6 +442,7 @@ public final class ServeCommand implements AutoCloseable {
   public void close() {
     server.close();
     upstream.close();
+    cpuPool.shutdownNow();
     if (snapshots != null) {
       snapshots.close(); // after the services that report to it; waits for a dump in flight
     }

@@ -23,6 +23,7 @@ import java.util.Optional;
  *     503
  * @param readyDelay how long {@code /ready} answers 503 after SIGTERM, while everything else is
  *     still served, before the drain starts (time for a load balancer to notice)
+ * @param admission admission control and {@code /cpu}'s pool
  */
 public record ServeOptions(
     String host,
@@ -32,7 +33,8 @@ public record ServeOptions(
     Optional<Path> jfrSnapshots,
     Optional<ServeTlsOptions> tls,
     Duration drainTimeout,
-    Duration readyDelay) {
+    Duration readyDelay,
+    ServeAdmissionOptions admission) {
   /** Default {@code --drain-timeout}: {@value} s. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -43,7 +45,8 @@ public record ServeOptions(
           "usage: java -jar examples/target/stability-examples.jar serve [--port N] [--host ADDR]",
           "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
           "           [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--drain-timeout DURATION]",
-          "           [--ready-delay DURATION]",
+          "           [--ready-delay DURATION] [--admission on|off] [--limit N|adaptive] [--max-in-flight N]",
+          "           [--queue N] [--queue-timeout DURATION] [--cpu-threads N]",
           "  --port N                    port to listen on (default 8080; 0 picks a free one)",
           "  --host ADDR                 address to bind (default 127.0.0.1)",
           "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
@@ -58,6 +61,7 @@ public record ServeOptions(
               + " answered 503 (default 10s)",
           "  --ready-delay DURATION      on SIGTERM, how long /ready answers 503 while serving on, before the"
               + " drain (default 0s)",
+          ServeAdmissionOptions.USAGE,
           "  DURATION is 250ms, 2s or 1m");
 
   /** Checks the components. */
@@ -69,6 +73,7 @@ public record ServeOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(readyDelay, "readyDelay");
+    Objects.requireNonNull(admission, "admission");
   }
 
   /**
@@ -89,6 +94,7 @@ public record ServeOptions(
     Path tlsClientCa = null;
     Duration drain = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
     Duration readyDelay = Duration.ZERO;
+    ServeAdmissionOptions admission = ServeAdmissionOptions.DEFAULTS;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -99,6 +105,10 @@ public record ServeOptions(
             a + ": missing value (expected: " + a + " VALUE)\n" + USAGE);
       }
       String v = args[++i];
+      if (ServeAdmissionOptions.NAMES.contains(a)) {
+        admission = admission.with(a, v);
+        continue;
+      }
       switch (a) {
         case "--port" -> port = parsePort(v);
         case "--host" -> host = v;
@@ -135,7 +145,8 @@ public record ServeOptions(
         Optional.ofNullable(snapshots),
         ServeTlsOptions.of(tlsCert, tlsKey, tlsClientCa),
         drain,
-        readyDelay);
+        readyDelay,
+        admission);
   }
 
   /**

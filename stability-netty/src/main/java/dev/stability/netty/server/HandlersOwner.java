@@ -12,6 +12,14 @@ interface HandlersOwner {
    */
   void own(Object aggregated);
 
+  /**
+   * The aggregator built the complete request and is about to hand it to the handlers: admission
+   * control judges it now (its body is in, so a slow upload holds no slot). Returns whether to hand
+   * it on; otherwise the owner took it (queued, handed on from {@code at} later) or released it
+   * (answered 503).
+   */
+  boolean admit(io.netty.channel.ChannelHandlerContext at, Object request);
+
   /** The aggregator found the body over the limit. */
   void oversized();
 

@@ -1,5 +1,8 @@
 package dev.stability.netty.server;
 
+import dev.stability.admission.Admission;
+import dev.stability.admission.AdmissionPermit;
+import dev.stability.admission.AdmissionRejectedException;
 import dev.stability.chain.ChainTracker;
 import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
@@ -66,6 +69,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   private final PipelinedRequests exchanges;
   private final FailureReports failures;
   private final ServerAnswers answers;
+  private final AdmissionGate admission;
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
   private Ticker ticker;
@@ -93,6 +97,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
    * @param guard the exception guard that records incidents and renders problems
    * @param chain the chain tracker that reports integrity violations, with stages {@link
    *     HandlerNames#EXCHANGE} and {@link HandlerNames#HANDLERS}
+   * @param admission the server's admission control
    * @param tail the tail sentinel this handler keeps at the end of the pipeline
    */
   Http1ExchangeHandler(
@@ -100,8 +105,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       ServerMetrics metrics,
       Guard guard,
       ChainTracker chain,
+      AdmissionGate admission,
       TailHandler tail) {
     this.config = config;
+    this.admission = admission;
     this.exchanges = new PipelinedRequests(config.connectionLimits().maxPipelinedRequests());
     this.metrics = metrics;
     this.guard = guard;
@@ -176,12 +183,15 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     long now = clock.now();
     ServerExchange ex = factory.create(this, request, now);
     ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
+    admission.judgeHead(ex, request);
     deadlineTimer.armBy(now + ex.timeoutNanos);
     metrics.requestStarted();
     if (exchanges.add(ex)) {
       hold(ex, request);
     } else if (dispatchesThisTurn < MAX_DISPATCHES_PER_TURN) {
-      dispatch(ex, request, false);
+      if (mayRun(ex, request)) {
+        dispatch(ex, request, false);
+      }
     } else { // answered at once, request after request, from one read: let the other connections
       // have a turn
       hold(ex, request);
@@ -306,18 +316,172 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   }
 
   /**
+   * In streaming mode, admission control judges {@code ex} at its turn, before any handler sees its
+   * head; returns whether it runs now. A rejected request is answered 503 at once; a queued one
+   * stays held (its head first, its body behind) and is dispatched when the controller grants it a
+   * slot, on this loop. In aggregated mode the request is judged once its body is in ({@link
+   * #admit}), so that a slow upload holds no slot.
+   *
+   * @param head the head when it is not held (a request dispatched as it arrives), else {@code
+   *     null}: it is the first of {@code ex.held}
+   */
+  private boolean mayRun(ServerExchange ex, Object head) {
+    if (ex.admission != null
+        || !admission.enabled()
+        || !config.streaming()
+        || ex.rejectStatus != 0) {
+      return true; // judged already, later (aggregated), or answered by dispatch
+    }
+    if (head == null && ex.context.cancellationCause() != null) {
+      return true; // ended while it waited behind another request: dispatch answers it
+    }
+    Admission a = admission.admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        refuse(ex, head, a.rejection().retryAfter());
+        return false;
+      }
+      default -> {
+        if (head != null) {
+          hold(ex, head);
+        }
+        a.whenAdmitted().whenComplete((permit, failure) -> onAdmission(ex, permit, failure));
+        return false;
+      }
+    }
+  }
+
+  /** The controller answered a queued request: run it, or answer its rejection. */
+  private void onAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
+    if (permit != null) {
+      if (ex.admission.granted(permit) && !closing) {
+        dispatchNext();
+      }
+      return;
+    }
+    if (!ex.admission.waiting() || closing || exchanges.first() != ex) {
+      return; // it ended while it waited (the connection closed)
+    }
+    refuse(
+        ex,
+        null,
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : admission.defaultRetryAfter());
+    exchanges.resumeReadingIfRoom(ctx.channel());
+  }
+
+  /**
+   * Aggregated mode: the aggregator built the request in hand; admission control judges it before
+   * any handler sees it. A queued one is held by its slot and handed on from the aggregator when
+   * granted; its deadline keeps running (the deadline timer answers it and gives up its place).
+   */
+  @Override
+  public boolean admit(ChannelHandlerContext at, Object request) {
+    ServerExchange ex = firing;
+    if (ex == null || !admission.enabled() || ex.admission != null || ex.completed()) {
+      return true;
+    }
+    Admission a = admission.admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        ReferenceCountUtil.release(request);
+        ex.admission.refused();
+        answerRefused(ex, a.rejection().retryAfter());
+        return false;
+      }
+      default -> {
+        ex.admission.hold(at, request);
+        a.whenAdmitted()
+            .whenComplete((permit, failure) -> onAggregatedAdmission(ex, permit, failure));
+        return false;
+      }
+    }
+  }
+
+  /** The controller answered an aggregated request that waited: hand it on, or answer. */
+  private void onAggregatedAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
+    AdmissionSlot slot = ex.admission;
+    if (permit != null) {
+      if (slot.granted(permit) && !closing) {
+        ChannelHandlerContext at = slot.heldAt();
+        fire(ex, slot.takeHeld(), at);
+        at.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+      } else {
+        ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
+      }
+      return;
+    }
+    if (!slot.waiting() || ex.completed() || closing) {
+      return;
+    }
+    slot.refused();
+    answerRefused(
+        ex,
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : admission.defaultRetryAfter());
+  }
+
+  /**
+   * Answers a request admission control refused: 503 with {@code Retry-After}, or the deadline
+   * answer when its deadline passed (before it came, or while it waited): its caller's budget is
+   * gone, "try again later" would be wrong.
+   */
+  private void answerRefused(ServerExchange ex, java.time.Duration retryAfter) {
+    CancellationCause ended = ex.context.cancellationCause();
+    if (ended != null || ex.context.remainingNanos() <= 0) {
+      contextEnded(
+          ex, ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+    } else {
+      carryOut(ex, AdmissionGate.rejected(ex, retryAfter));
+    }
+  }
+
+  /**
+   * Answers a request admission control turned away: 503 with {@code Retry-After}, or the deadline
+   * answer when it waited until its deadline. Nothing of it reaches a handler.
+   */
+  private void refuse(ServerExchange ex, Object head, java.time.Duration retryAfter) {
+    if (head != null) {
+      ReferenceCountUtil.release(head);
+    }
+    if (ex.held != null) {
+      ex.held.forEach(ReferenceCountUtil::release);
+      ex.held = null;
+    }
+    ex.admission.refused();
+    ex.dispatch();
+    dispatchesThisTurn++;
+    answerRefused(ex, retryAfter);
+  }
+
+  /**
    * Hands one message of {@code ex} to the handlers. A streamed body piece is retained for the
    * call, so that a handler that throws before releasing it leaks nothing (our reference keeps the
    * buffer from being recycled while we look at what is left of it); the aggregated request is
    * retained by {@link #own} until the exchange ends.
    */
   private void fire(ServerExchange ex, Object msg) {
+    fire(ex, msg, ctx);
+  }
+
+  /** As {@link #fire(ServerExchange, Object)}, handing {@code msg} on from {@code from}. */
+  private void fire(ServerExchange ex, Object msg, ChannelHandlerContext from) {
     ReferenceCounted piece =
         config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     ServerExchange outer = firing;
     firing = ex;
     try (Scope ignored = ex.context.attach()) {
-      ctx.fireChannelRead(msg);
+      from.fireChannelRead(msg);
     } finally {
       firing = outer;
     }
@@ -367,7 +531,11 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   private void dispatchNext() {
     ServerExchange next = exchanges.first();
-    if (next == null || next.dispatched() || closing) {
+    if (next == null || next.dispatched() || closing || next.awaitingAdmission()) {
+      return;
+    }
+    if (!mayRun(next, null)) {
+      ctx.fireChannelReadComplete(); // a rejection was written: let it be flushed
       return;
     }
     ArrayDeque<Object> held = next.held;
@@ -430,6 +598,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
       tails.record(ex.route, ex.timeline, ex.timeline.offsetNanos(RequestPhase.RESPONSE_WRITTEN));
     }
     ex.complete();
+    ex.releaseAdmission(
+        ex.status() == 504 ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.SUCCESS);
     exchanges.remove(ex);
     pairing.completed(ex);
     if (firing != ex) { // else fire() releases it when the handler returns
@@ -506,6 +676,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     boolean wasCommitted = ex.committed();
     String phase = ex.phase();
+    // before the answer completes it: a timeout tells the limit about overload, a cancel nothing
+    ex.releaseAdmission(
+        cause.isDeadlineExceeded() ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.IGNORED);
     if (wasCommitted) {
       failures.chainOf(ex).deadlineExceeded(); // reports the response that never ended
     }
@@ -673,6 +846,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
         ex.held = null;
       }
       ex.complete();
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED); // or leaves the wait queue
       ex.releaseOwned(false);
       recordRequest(ex, ex.status(), ticker.nanoTime());
       ex.context.cancel(gone);
@@ -691,6 +865,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
         ex.held.forEach(ReferenceCountUtil::release);
         ex.held = null;
       }
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
       ex.releaseOwned(false);
     }
   }

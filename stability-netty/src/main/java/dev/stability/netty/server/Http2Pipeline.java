@@ -53,6 +53,7 @@ final class Http2Pipeline {
   private final ChainTracker chain;
   private final HttpMethods methods;
   private final Consumer<ChannelPipeline> userHandlers;
+  private final AdmissionGate admission;
 
   Http2Pipeline(
       ServerConfig config,
@@ -60,7 +61,9 @@ final class Http2Pipeline {
       Guard guard,
       ChainTracker chain,
       HttpMethods methods,
+      AdmissionGate admission,
       Consumer<ChannelPipeline> userHandlers) {
+    this.admission = admission;
     this.config = config;
     this.metrics = metrics;
     this.guard = guard;
@@ -101,7 +104,8 @@ final class Http2Pipeline {
             new ServerAnswers(config, guard),
             new FailureReports(metrics, guard, chain),
             ticker,
-            scheduler);
+            scheduler,
+            admission);
     pipeline.addLast(CODEC, codec);
     pipeline.addLast(
         STREAMS,

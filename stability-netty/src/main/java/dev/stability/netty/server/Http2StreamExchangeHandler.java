@@ -1,5 +1,8 @@
 package dev.stability.netty.server;
 
+import dev.stability.admission.Admission;
+import dev.stability.admission.AdmissionPermit;
+import dev.stability.admission.AdmissionRejectedException;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
@@ -26,6 +29,7 @@ import io.netty.util.Attribute;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +117,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
         kit.methods().accepts(request.method().name())
             ? kit.answers().headRejection(request, ex.malformedDeadline)
             : 501;
+    kit.admission().judgeHead(ex, request);
     deadlineTimer = kit.scheduler().schedule(this::onDeadline, ex.timeoutNanos);
     ex.dispatch();
     if (ex.rejectStatus != 0) {
@@ -123,9 +128,140 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       carryOut(ServerAnswers.rejected(ex));
       return;
     }
+    if (kit.admission().enabled() && kit.config().streaming() && !mayRun(request)) {
+      return; // rejected (answered 503), or waiting for a slot with its head held
+    }
     TailHandler.keepLast(ctx.pipeline(), tail);
     contextAttribute.set(ex.context);
     fire(request);
+  }
+
+  /**
+   * Streaming mode: admission control judges the stream's request before any handler sees its head
+   * (aggregated mode judges it once its body is in, in {@link #admit}); returns whether it runs
+   * now. A queued one keeps its head and body here until the controller answers, on this loop; its
+   * deadline timer still runs (a 504 at the deadline leaves the queue).
+   */
+  private boolean mayRun(HttpRequest request) {
+    Admission a = kit.admission().admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        ReferenceCountUtil.release(request);
+        ex.admission.refused();
+        answerRefused(a.rejection().retryAfter());
+        return false;
+      }
+      default -> {
+        ex.held = new ArrayDeque<>(2);
+        ex.held.add(request);
+        a.whenAdmitted().whenComplete(this::onAdmission);
+        return false;
+      }
+    }
+  }
+
+  /** The controller answered the queued request: hand it to the handlers, or answer 503. */
+  private void onAdmission(AdmissionPermit permit, Throwable failure) {
+    ServerExchange ex = this.ex;
+    if (permit != null) {
+      if (!ex.admission.granted(permit)) {
+        return; // the stream ended while it waited: the permit went back
+      }
+      ArrayDeque<Object> held = ex.held;
+      ex.held = null;
+      TailHandler.keepLast(ctx.pipeline(), tail);
+      contextAttribute.set(ex.context);
+      for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
+        if (ex.completed()) {
+          ReferenceCountUtil.release(msg);
+        } else {
+          fire(msg);
+        }
+      }
+      return;
+    }
+    if (!ex.admission.waiting() || ex.completed()) {
+      return;
+    }
+    ex.admission.refused();
+    releaseHeld();
+    answerRefused(
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : kit.admission().defaultRetryAfter());
+  }
+
+  /**
+   * Aggregated mode: the aggregator built the stream's request; admission control judges it before
+   * any handler sees it. A queued one is held by its slot and handed on from the aggregator when
+   * granted; the stream's deadline timer keeps running.
+   */
+  @Override
+  public boolean admit(ChannelHandlerContext at, Object request) {
+    ServerExchange ex = this.ex;
+    if (ex == null || !kit.admission().enabled() || ex.admission != null || ex.completed()) {
+      return true;
+    }
+    Admission a = kit.admission().admit(ex, ctx.executor());
+    ex.admission = new AdmissionSlot(a);
+    switch (a.state()) {
+      case ADMITTED -> {
+        return true;
+      }
+      case REJECTED -> {
+        ReferenceCountUtil.release(request);
+        ex.admission.refused();
+        answerRefused(a.rejection().retryAfter());
+        return false;
+      }
+      default -> {
+        ex.admission.hold(at, request);
+        a.whenAdmitted().whenComplete(this::onAggregatedAdmission);
+        return false;
+      }
+    }
+  }
+
+  private void onAggregatedAdmission(AdmissionPermit permit, Throwable failure) {
+    ServerExchange ex = this.ex;
+    AdmissionSlot slot = ex.admission;
+    if (permit != null) {
+      if (slot.granted(permit)) {
+        ChannelHandlerContext at = slot.heldAt();
+        fire(slot.takeHeld(), at);
+        at.fireChannelReadComplete();
+      }
+      return;
+    }
+    if (!slot.waiting() || ex.completed()) {
+      return;
+    }
+    slot.refused();
+    answerRefused(
+        failure instanceof AdmissionRejectedException e
+            ? e.retryAfter()
+            : kit.admission().defaultRetryAfter());
+  }
+
+  /** Answers a refused request: 503, or the deadline answer when its deadline passed. */
+  private void answerRefused(java.time.Duration retryAfter) {
+    CancellationCause ended = ex.context.cancellationCause();
+    if (ended != null || ex.context.remainingNanos() <= 0) {
+      contextEnded(ended != null ? ended : CancellationCause.of(CancelReason.DEADLINE_EXCEEDED));
+    } else {
+      carryOut(AdmissionGate.rejected(ex, retryAfter));
+    }
+  }
+
+  private void releaseHeld() {
+    if (ex != null && ex.held != null) {
+      ex.held.forEach(ReferenceCountUtil::release);
+      ex.held = null;
+    }
   }
 
   private void onContent(HttpContent content) {
@@ -141,6 +277,8 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       bodyTooLarge();
     } else if (ex.completed()) { // answered before its body ended: the body is dropped
       content.release();
+    } else if (ex.awaitingAdmission()) {
+      ex.held.addLast(content);
     } else {
       fire(content);
     }
@@ -148,12 +286,17 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   /** Hands one message to the handlers with the request's context attached (as HTTP/1.1 does). */
   private void fire(Object msg) {
+    fire(msg, ctx);
+  }
+
+  /** As {@link #fire(Object)}, handing {@code msg} on from {@code from}. */
+  private void fire(Object msg, ChannelHandlerContext from) {
     ServerExchange ex = this.ex;
     ReferenceCounted piece =
         kit.config().streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     firing = true;
     try (Scope ignored = ex.context.attach()) {
-      ctx.fireChannelRead(msg);
+      from.fireChannelRead(msg);
     } finally {
       firing = false;
     }
@@ -239,6 +382,8 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
           ex.timeline.offsetNanos(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN));
     }
     ex.complete();
+    ex.releaseAdmission(
+        ex.status() == 504 ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.SUCCESS);
     cancelDeadline();
     if (!firing) { // else fire() releases it when the handler returns
       ex.releaseOwned(false);
@@ -348,6 +493,10 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     }
     boolean wasCommitted = ex.committed();
     String phase = ex.phase();
+    // before the answer completes it: a timeout tells the limit about overload, a cancel nothing
+    ex.releaseAdmission(
+        cause.isDeadlineExceeded() ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.IGNORED);
+    releaseHeld(); // a request still waiting for a slot is answered without its body
     if (wasCommitted) {
       kit.failures().chainOf(ex).deadlineExceeded(); // reports the response that never ended
       reset(cause.isDeadlineExceeded() ? "deadline" : "cancelled");
@@ -442,6 +591,8 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     ServerExchange ex = this.ex;
     if (ex != null && !ex.completed()) { // reset by the client, or the connection went away
       ex.complete();
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED); // or leaves the wait queue
+      releaseHeld();
       ex.releaseOwned(false);
       record(ex);
       String why =
@@ -459,6 +610,8 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     cancelDeadline();
     cancelStall();
     if (ex != null) {
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
+      releaseHeld();
       ex.releaseOwned(false);
     }
   }

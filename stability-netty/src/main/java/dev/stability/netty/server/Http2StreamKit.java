@@ -20,4 +20,5 @@ record Http2StreamKit(
     ServerAnswers answers,
     FailureReports failures,
     Ticker ticker,
-    TimerScheduler scheduler) {}
+    TimerScheduler scheduler,
+    AdmissionGate admission) {}

@@ -2,8 +2,11 @@ package dev.stability.netty.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import java.util.List;
 
 /**
  * Netty's {@link HttpObjectAggregator} behind the exchange handler, with two changes: the exchange
@@ -28,6 +31,33 @@ final class OwningAggregator extends HttpObjectAggregator {
   protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
     super.finishAggregation(aggregated);
     exchange.own(aggregated);
+  }
+
+  /**
+   * Hands the complete request on only when admission control admits it (the exchange handler
+   * decides; a queued one is handed on later, from this handler's context).
+   */
+  @Override
+  protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
+      throws Exception {
+    super.decode(ctx, msg, out);
+    for (int i = out.size() - 1; i >= 0; i--) {
+      if (out.get(i) instanceof FullHttpRequest request && !exchange.admit(ctx, request)) {
+        out.remove(i);
+      }
+    }
+  }
+
+  /**
+   * A request that arrives complete (an HTTP/2 stream whose headers end it) is not aggregated: it
+   * is judged here before it goes on.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof FullHttpRequest request && !exchange.admit(ctx, request)) {
+      return;
+    }
+    super.channelRead(ctx, msg);
   }
 
   @Override

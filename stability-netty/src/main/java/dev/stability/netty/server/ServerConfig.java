@@ -39,6 +39,7 @@ public final class ServerConfig {
   private final Http2Limits http2;
   private final ServerTls tls;
   private final SlowRequests slowRequests;
+  private final ServerAdmission admission;
 
   private ServerConfig(Builder b) {
     this.codecLimits = b.codecLimits;
@@ -53,6 +54,7 @@ public final class ServerConfig {
     this.http2 = b.http2;
     this.slowRequests = b.slowRequests;
     this.tls = b.tls;
+    this.admission = b.admission;
   }
 
   /**
@@ -159,6 +161,11 @@ public final class ServerConfig {
     return slowRequests;
   }
 
+  /** Returns the admission control settings (on by default). */
+  public ServerAdmission admission() {
+    return admission;
+  }
+
   /** Returns the TLS settings, or {@code null} for plain HTTP (the default). @return the TLS */
   public ServerTls tls() {
     return tls;
@@ -172,6 +179,8 @@ public final class ServerConfig {
         + connectionLimits
         + ", "
         + requestDeadlines
+        + ", "
+        + admission
         + (streaming ? ", streaming" : ", aggregated")
         + (extensionMethods.isEmpty() ? "" : ", extensionMethods=" + extensionMethods)
         + ", requestIdHeader="
@@ -197,6 +206,7 @@ public final class ServerConfig {
     private Http2Limits http2;
     private ServerTls tls;
     private SlowRequests slowRequests;
+    private ServerAdmission admission = ServerAdmission.ofDefaults();
 
     Builder() {}
 
@@ -226,6 +236,7 @@ public final class ServerConfig {
       http2 = c.http2;
       tls = c.tls;
       slowRequests = c.slowRequests;
+      admission = c.admission;
     }
 
     /**
@@ -374,6 +385,18 @@ public final class ServerConfig {
      */
     public Builder tls(ServerTls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Sets admission control: the concurrency limits that shed load before any work (default {@link
+     * ServerAdmission#ofDefaults()}: on; {@link ServerAdmission#disabled()} turns it off).
+     *
+     * @param admission the admission settings
+     * @return this builder
+     */
+    public Builder admission(ServerAdmission admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
       return this;
     }
 

@@ -63,6 +63,8 @@ final class ServerExchange implements ChannelFutureListener {
   boolean inboundComplete;
   boolean malformedDeadline; // a deadline header did not parse: answered 400 when dispatched
   int rejectStatus; // answered when dispatched (ServerAnswers.headRejection): 400, 413, 417
+  dev.stability.admission.Priority priority = dev.stability.admission.Priority.DEFAULT;
+  AdmissionSlot admission; // null until judged, and with admission off
   private State state = State.QUEUED;
   private int status; // of the final response, once committed; 0 before (and for "client closed" in
   // metrics)
@@ -141,6 +143,18 @@ final class ServerExchange implements ChannelFutureListener {
 
   // ----------------------------------------------------------------------------------------------
   // state
+
+  /** Whether the request waits for an admission slot: it must not be dispatched yet. */
+  boolean awaitingAdmission() {
+    return admission != null && admission.waiting();
+  }
+
+  /** Gives back its admission slot, or leaves the wait queue; only the first call counts. */
+  void releaseAdmission(AdmissionSlot.Outcome outcome) {
+    if (admission != null) {
+      admission.release(outcome);
+    }
+  }
 
   State state() {
     return state;

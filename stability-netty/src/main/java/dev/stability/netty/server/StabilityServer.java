@@ -60,6 +60,7 @@ public final class StabilityServer {
   private final TlsSetup tls; // null for plain HTTP
   private final ServerLifecycle lifecycle;
   private final LoopWatch loops;
+  private final AdmissionGate admission;
 
   private StabilityServer(ServerConfig config) {
     this.config = config;
@@ -70,6 +71,7 @@ public final class StabilityServer {
     this.tls = TlsSetup.of(config, metrics);
     this.lifecycle = new ServerLifecycle(metrics, tls == null ? () -> {} : tls::close);
     this.loops = new LoopWatch(config.meterRegistry());
+    this.admission = AdmissionGate.of(config.admission(), config.meterRegistry());
     this.serverHandler =
         new AcceptLimitHandler(config.connectionLimits().maxConnections(), metrics, lifecycle);
     if (config.guard() != null) {
@@ -113,7 +115,7 @@ public final class StabilityServer {
     Http2Pipeline http2 =
         config.http2() == null
             ? null
-            : new Http2Pipeline(config, metrics, guard, chain, methods, userHandlers);
+            : new Http2Pipeline(config, metrics, guard, chain, methods, admission, userHandlers);
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -262,7 +264,8 @@ public final class StabilityServer {
     }
     ConnectionLifecycleHandler connection = new ConnectionLifecycleHandler(config, metrics);
     TailHandler tail = new TailHandler();
-    Http1ExchangeHandler exchange = new Http1ExchangeHandler(config, metrics, guard, chain, tail);
+    Http1ExchangeHandler exchange =
+        new Http1ExchangeHandler(config, metrics, guard, chain, admission, tail);
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
@@ -320,6 +323,11 @@ public final class StabilityServer {
       }
     }
     throw new IllegalStateException("no codec in " + pipeline.names());
+  }
+
+  /** The server's admission controller, or {@code null} with admission off; for tests. */
+  dev.stability.admission.AdmissionController admissionController() {
+    return admission.controller();
   }
 
   @Override

@@ -1,0 +1,113 @@
+package dev.stability.netty.server;
+
+import dev.stability.admission.Admission;
+import dev.stability.admission.AdmissionPermit;
+
+/**
+ * The admission of one exchange: waiting for a slot, holding one, or done with it. The slot is
+ * given back exactly once, on whichever end path comes first (response written, deadline answer,
+ * client gone), and how it ended feeds the limit. Confined to the channel's event loop.
+ */
+final class AdmissionSlot {
+  /** Where the exchange's admission is; it only moves forward. */
+  enum Phase {
+    /** Queued: no handler has seen the request. */
+    WAITING,
+    /** Admitted: the request holds a slot of its route's limit. */
+    HOLDING,
+    /** The slot was given back, or the wait given up. */
+    RELEASED
+  }
+
+  /** How the request ended, for the limit. */
+  enum Outcome {
+    /** Answered: its time is a sample of the route's latency. */
+    SUCCESS,
+    /** Timed out (deadline answer, 504): a sign of overload. */
+    DROPPED,
+    /** Says nothing about load (the client left, the server refused it). */
+    IGNORED
+  }
+
+  private final Admission admission;
+  private AdmissionPermit permit;
+  private Phase phase;
+  private Object held; // the complete request the aggregator built, while it waits
+  private io.netty.channel.ChannelHandlerContext heldAt; // where it is handed on from
+
+  AdmissionSlot(Admission admission) {
+    this.admission = admission;
+    if (admission.state() == Admission.State.ADMITTED) {
+      this.permit = admission.permit();
+      this.phase = Phase.HOLDING;
+    } else {
+      this.phase = Phase.WAITING;
+    }
+  }
+
+  boolean waiting() {
+    return phase == Phase.WAITING;
+  }
+
+  /** Keeps the aggregated request while it waits; it is handed on from {@code at} when granted. */
+  void hold(io.netty.channel.ChannelHandlerContext at, Object request) {
+    this.heldAt = at;
+    this.held = request;
+  }
+
+  /** Returns the held request (and forgets it), or {@code null}. */
+  Object takeHeld() {
+    Object r = held;
+    held = null;
+    return r;
+  }
+
+  /** Where the held request is handed on from. */
+  io.netty.channel.ChannelHandlerContext heldAt() {
+    return heldAt;
+  }
+
+  /**
+   * A queued request was granted {@code granted}; returns whether it still wants it (else the
+   * permit is given back at once: the request ended while it waited).
+   */
+  boolean granted(AdmissionPermit granted) {
+    if (phase != Phase.WAITING) {
+      granted.onIgnore();
+      return false;
+    }
+    permit = granted;
+    phase = Phase.HOLDING;
+    return true;
+  }
+
+  /** A queued request was turned away after waiting: nothing to give back but what it held. */
+  void refused() {
+    phase = Phase.RELEASED;
+    io.netty.util.ReferenceCountUtil.release(takeHeld());
+  }
+
+  /**
+   * Gives the slot back (or leaves the queue) and releases a request still held; later calls do
+   * nothing.
+   */
+  void release(Outcome outcome) {
+    Phase was = phase;
+    phase = Phase.RELEASED;
+    io.netty.util.ReferenceCountUtil.release(takeHeld()); // a request never handed on
+    if (was == Phase.WAITING) {
+      admission.cancel();
+    } else if (was == Phase.HOLDING) {
+      switch (outcome) {
+        case SUCCESS -> permit.onSuccess();
+        case DROPPED -> permit.onDropped();
+        case IGNORED -> permit.onIgnore();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AdmissionSlot(" + phase + ")";
+  }
+}
