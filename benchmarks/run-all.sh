@@ -4,7 +4,8 @@
 #   benchmarks/run-all.sh --smoke   a few seconds per part: CI keeps every benchmark compiling and running
 # Env: MVN (default "mvn -B -q"; add -o offline), SKIP_BUILD=1 to reuse benchmarks/target/benchmarks.jar (and the
 #      peers' jars), PEERS=0|1 the peer harness (benchmarks/peers.sh: its own build and ~4.5 min; default 1 in the
-#      full set, 0 in --smoke, where it would add ~45 s with its build).
+#      full set, 0 in --smoke, where it would add ~45 s with its build); the HTTP/2 peer harness
+#      (benchmarks/peers-h2.sh, needs h2load) runs in both, with Armeria only when PEERS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=full
@@ -88,6 +89,16 @@ SKIP_BUILD=1 benchmarks/scale-probe.sh "${SCALE[@]}" | tee -a "$OUT/summary.txt"
 if [ "$PEERS" = 1 ]; then
   echo "== peer harness" | tee -a "$OUT/summary.txt"
   SKIP_BUILD=1 OUT="$OUT/peers" benchmarks/peers.sh "${PEER_ARGS[@]}" | tee -a "$OUT/summary.txt"
+fi
+
+echo "== HTTP/2 peer harness" | tee -a "$OUT/summary.txt"
+# h2load -c 8 -m 32: bare Netty HTTP/2, guarded, and Armeria when the peers are built (PEERS=1)
+if [ "$MODE" = smoke ]; then H2_ARGS=(--smoke); elif [ "$PEERS" = 1 ]; then H2_ARGS=(); else
+  H2_ARGS=(--servers "bare guarded"); fi
+if command -v h2load >/dev/null 2>&1; then
+  SKIP_BUILD=1 OUT="$OUT/peers-h2" benchmarks/peers-h2.sh "${H2_ARGS[@]}" | tee -a "$OUT/summary.txt"
+else
+  echo "no h2load (apt-get install -y nghttp2-client): skipped" | tee -a "$OUT/summary.txt"
 fi
 
 echo "done in $((SECONDS - START)) s; results in $OUT/summary.txt" | tee -a "$OUT/summary.txt"

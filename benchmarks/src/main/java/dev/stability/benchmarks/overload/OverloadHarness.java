@@ -85,7 +85,8 @@ public final class OverloadHarness {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (OverloadServer server = new OverloadServer(mode, workers, costMicros);
         OpenLoopLoad generator = new OpenLoopLoad(server.port())) {
-      double waited0 = server.rejections("queue_timeout");
+      double waited0 = server.rejections("queue_timeout"); // the whole run, warm-up included
+      double all0 = server.rejections(null);
       long cpu0 = os.getProcessCpuTime();
       long worker0 = server.workerCpuNanos();
       long t0 = System.nanoTime();
@@ -106,9 +107,11 @@ public final class OverloadHarness {
           c.goodput.ms(0.99),
           c.rejected.ms(0.5),
           c.rejected.ms(0.99),
-          c.rejected.size() == 0
+          server.rejections(null) - all0 == 0
               ? 0.0
-              : 100.0 * (server.rejections("queue_timeout") - waited0) / c.rejected.size(),
+              : 100.0
+                  * (server.rejections("queue_timeout") - waited0)
+                  / (server.rejections(null) - all0),
           c.rejected.size() / s,
           c.timedOut.size() / s,
           c.late.size() / s,

@@ -77,15 +77,16 @@ final class OverloadServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
-  /** Returns the admission rejections so far with {@code reason} (a meter tag value). */
+  /**
+   * Returns the admission rejections so far with {@code reason} (a meter tag value), or with any
+   * reason for {@code null}.
+   */
   double rejections(String reason) {
-    return registry
-        .find("stability.admission.rejections")
-        .tag("reason", reason)
-        .functionCounters()
-        .stream()
-        .mapToDouble(c -> c.count())
-        .sum();
+    var search = registry.find("stability.admission.rejections");
+    if (reason != null) {
+      search = search.tag("reason", reason);
+    }
+    return search.functionCounters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   /** Returns the CPU time the worker threads used so far, in nanoseconds. */

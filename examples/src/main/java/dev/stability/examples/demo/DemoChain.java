@@ -8,8 +8,10 @@ import dev.stability.examples.internal.Call;
 import dev.stability.examples.internal.HttpService;
 import dev.stability.examples.internal.Meters;
 import dev.stability.examples.internal.Upstreams;
+import dev.stability.netty.client.Http2ClientConfig;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.client.UpstreamServerErrorException;
+import dev.stability.netty.server.Http2Limits;
 import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,7 +64,7 @@ final class DemoChain implements AutoCloseable {
             options.snapshotDirectory(), () -> phase); // first: its warm-up is not a phase's
     store = new InventoryStore();
     inventory =
-        base("inventory")
+        base("inventory", true, false)
             .route(
                 "/stock",
                 call -> {
@@ -89,7 +91,7 @@ final class DemoChain implements AutoCloseable {
             .start();
     URI stock = inventory.uri().resolve("/stock");
     orders =
-        base("orders")
+        base("orders", false, true)
             .breakerConfig(inventoryBreaker())
             .route(
                 "/order",
@@ -112,7 +114,7 @@ final class DemoChain implements AutoCloseable {
             .start();
     URI order = orders.uri().resolve("/order");
     edge =
-        base("edge")
+        base("edge", false, false)
             .breakerConfig(ordersBreaker())
             .route(
                 "/checkout",
@@ -129,7 +131,20 @@ final class DemoChain implements AutoCloseable {
             .start();
   }
 
-  private dev.stability.examples.internal.HttpServiceBuilder base(String name) {
+  /**
+   * One service; the {@code orders -> inventory} hop is HTTP/2: inventory also speaks h2c (prior
+   * knowledge, beside HTTP/1.1) and orders' client opens its connections with the h2c preface.
+   */
+  private dev.stability.examples.internal.HttpServiceBuilder base(
+      String name, boolean servesHttp2, boolean callsOverHttp2) {
+    ServerConfig.Builder server = ServerConfig.builder();
+    if (servesHttp2) {
+      server.http2(Http2Limits.ofDefaults());
+    }
+    HttpClientConfig.Builder client = HttpClientConfig.builder().deadlineMargin(MARGIN);
+    if (callsOverHttp2) {
+      client.http2(Http2ClientConfig.priorKnowledge());
+    }
     InboundDeadlinePolicy inbound =
         InboundDeadlinePolicy.builder()
             .maxTimeout(Duration.ofSeconds(5))
@@ -138,14 +153,14 @@ final class DemoChain implements AutoCloseable {
     return HttpService.builder(name)
         .registry(Meters.withLatenessPercentiles(new SimpleMeterRegistry()))
         .guardConfig(
-            ServerConfig.builder()
+            server
                 .requestDeadlines(
                     RequestDeadlines.builder()
                         .defaultRequestTimeout(Duration.ofSeconds(2))
                         .inboundDeadlinePolicy(inbound)
                         .build())
                 .build())
-        .clientConfig(HttpClientConfig.builder().deadlineMargin(MARGIN).build())
+        .clientConfig(client.build())
         .phaseLabel(() -> phase)
         .breakerListener(snapshots.breakerListener())
         .inboundObserver(this::trace);

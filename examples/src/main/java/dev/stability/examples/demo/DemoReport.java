@@ -52,6 +52,13 @@ final class DemoReport {
   void printTables(PrintStream out) {
     out.println();
     out.println(
+        "Hops (calls by protocol, from the caller's http.client.requests): edge -> orders "
+            + Meters.summary(protocols(chain.edge))
+            + ", orders -> inventory "
+            + Meters.summary(protocols(chain.orders))
+            + " (h2c, prior knowledge: one connection, a stream per call)");
+    out.println();
+    out.println(
         "What each service answered (measured at its socket, guard answers included; loop lag: the"
             + " longest its event loop ran a timer late)");
     Table answers =
@@ -259,6 +266,13 @@ final class DemoReport {
 
     inv.check(leaks == 0, "0 leaks", leaks + " LEAK reports at PARANOID level");
 
+    // NONE: calls that never had a connection (an open breaker rejects them before the pool)
+    Map<String, Long> hop = protocols(chain.orders);
+    inv.check(
+        hop.getOrDefault("HTTP/2", 0L) > 0 && Set.of("HTTP/2", "NONE").containsAll(hop.keySet()),
+        "orders -> inventory went over HTTP/2",
+        "calls by protocol: " + Meters.summary(hop));
+
     inv.check(
         dbStopped > 0 && dbActive == 0,
         "hung inventory queries cancelled by the deadline, pool healthy",
@@ -316,6 +330,18 @@ final class DemoReport {
     inv.checked().forEach(line -> out.println("  " + line));
     out.println();
     out.println(inv.verdict());
+  }
+
+  /** The calls a service made, by protocol. */
+  static Map<String, Long> protocols(HttpService caller) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (io.micrometer.core.instrument.Timer t :
+        caller.registry().find("http.client.requests").timers()) {
+      if (t.count() > 0) {
+        out.merge(String.valueOf(t.getId().getTag("protocol")), t.count(), Long::sum);
+      }
+    }
+    return out;
   }
 
   static String ms(double millis) {

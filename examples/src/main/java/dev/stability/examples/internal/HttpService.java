@@ -59,6 +59,9 @@ public final class HttpService implements AutoCloseable {
   private final Stage handlerStage;
   private final Map<String, Route> routes;
   private final ServiceStats stats = new ServiceStats();
+  // the names StabilityServer gives its HTTP/1.1 codec and each HTTP/2 stream's codec
+  private static final String HTTP1_CODEC = "stability.codec";
+  private static final String HTTP2_STREAM_CODEC = "stability.h2.stream-codec";
   private final List<BreakerTransition> transitions = new CopyOnWriteArrayList<>();
   private final Consumer<Call> inboundObserver;
   private final Map<String, String> upstreamNames = new ConcurrentHashMap<>();
@@ -124,6 +127,9 @@ public final class HttpService implements AutoCloseable {
                     ch.pipeline().addAfter("codec", "stats", new StatsHandler(stats));
                   }
                 });
+    if (guardConfig.http2() != null) {
+      bootstrap.childHandler(http2Initializer());
+    }
     this.serverChannel = bootstrap.bind(new InetSocketAddress(b.host, b.port)).sync().channel();
     this.loopLag = new LoopLag(group, name, registry);
   }
@@ -177,6 +183,24 @@ public final class HttpService implements AutoCloseable {
   /** Returns the breakers, one per upstream. */
   public CircuitBreakerRegistry breakers() {
     return breakers;
+  }
+
+  /**
+   * With HTTP/2 on: the server's own initializer, which speaks HTTP/1.1 or switches a connection to
+   * HTTP/2 (prior knowledge, upgrade, ALPN) and then builds each stream's pipeline; the router and
+   * the stats handler go into either, the stats handler right after the (stream) codec so that it
+   * sees the guards' own answers too.
+   */
+  private ChannelInitializer<Channel> http2Initializer() {
+    return guards.initializer(
+        p -> {
+          p.addLast("router", new Router(HttpService.this));
+          String codec =
+              p.context(HTTP1_CODEC) != null
+                  ? HTTP1_CODEC
+                  : HTTP2_STREAM_CODEC; // the server's names
+          p.addAfter(codec, "stats", new StatsHandler(stats));
+        });
   }
 
   /** Returns the server guards. */

@@ -12,6 +12,7 @@ import dev.stability.jfr.snapshot.IncidentSnapshots;
 import dev.stability.jfr.snapshot.SnapshotConfig;
 import dev.stability.netty.client.HttpClientConfig;
 import dev.stability.netty.eventloop.BlockingOffload;
+import dev.stability.netty.server.Http2Limits;
 import dev.stability.netty.server.RequestDeadlines;
 import dev.stability.netty.server.ServerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -134,11 +135,7 @@ public final class ServeCommand implements AutoCloseable {
             .port(options.port())
             .registry(prometheus)
             // TLS on the public server only: the internal upstream is called over plain HTTP
-            .guardConfig(
-                options
-                    .tls()
-                    .map(t -> guards.toBuilder().tls(t.serverTls()).build())
-                    .orElse(guards))
+            .guardConfig(publicGuards(options, guards))
             .breakerConfig(upstreamBreaker())
             // give up on the upstream 50 ms before our own deadline, to answer with why instead of
             // a bare 504
@@ -382,6 +379,19 @@ public final class ServeCommand implements AutoCloseable {
             .defaultRequestTimeout(options.defaultDeadline())
             .inboundDeadlinePolicy(inbound)
             .build());
+    return b.build();
+  }
+
+  /**
+   * The public server's guards: TLS with {@code --tls-*} (the internal upstream is called over
+   * plain HTTP/1.1), HTTP/2 with {@code --http2 on}.
+   */
+  private static ServerConfig publicGuards(ServeOptions options, ServerConfig guards) {
+    ServerConfig.Builder b = guards.toBuilder();
+    options.tls().ifPresent(t -> b.tls(t.serverTls()));
+    if (options.http2()) {
+      b.http2(Http2Limits.ofDefaults());
+    }
     return b.build();
   }
 

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param readyDelay how long {@code /ready} answers 503 after SIGTERM, while everything else is
  *     still served, before the drain starts (time for a load balancer to notice)
  * @param admission admission control and {@code /cpu}'s pool
+ * @param http2 whether the server also speaks HTTP/2 ({@code --http2 on}, the default): h2c with
+ *     prior knowledge or by upgrade on plain HTTP, h2 by ALPN with TLS
  */
 public record ServeOptions(
     String host,
@@ -34,7 +36,8 @@ public record ServeOptions(
     Optional<ServeTlsOptions> tls,
     Duration drainTimeout,
     Duration readyDelay,
-    ServeAdmissionOptions admission) {
+    ServeAdmissionOptions admission,
+    boolean http2) {
   /** Default {@code --drain-timeout}: {@value} s. */
   public static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 10;
 
@@ -46,7 +49,7 @@ public record ServeOptions(
           "           [--max-deadline DURATION] [--default-deadline DURATION] [--jfr-snapshots DIR]",
           "           [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--drain-timeout DURATION]",
           "           [--ready-delay DURATION] [--admission on|off] [--limit N|adaptive] [--max-in-flight N]",
-          "           [--queue N] [--queue-timeout DURATION] [--cpu-threads N]",
+          "           [--queue N] [--queue-timeout DURATION] [--cpu-threads N] [--http2 on|off]",
           "  --port N                    port to listen on (default 8080; 0 picks a free one)",
           "  --host ADDR                 address to bind (default 127.0.0.1)",
           "  --max-deadline DURATION     cap on x-request-timeout / grpc-timeout / x-envoy-expected-rq-timeout-ms"
@@ -61,6 +64,8 @@ public record ServeOptions(
               + " answered 503 (default 10s)",
           "  --ready-delay DURATION      on SIGTERM, how long /ready answers 503 while serving on, before the"
               + " drain (default 0s)",
+          "  --http2 on|off              also speak HTTP/2 on the same port: h2c (prior knowledge or Upgrade: h2c)"
+              + " on plain HTTP, h2 by ALPN with --tls-* (default on)",
           ServeAdmissionOptions.USAGE,
           "  DURATION is 250ms, 2s or 1m");
 
@@ -95,6 +100,7 @@ public record ServeOptions(
     Duration drain = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
     Duration readyDelay = Duration.ZERO;
     ServeAdmissionOptions admission = ServeAdmissionOptions.DEFAULTS;
+    boolean http2 = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -122,6 +128,7 @@ public record ServeOptions(
         case "--ready-delay" ->
             readyDelay =
                 v.trim().matches("0(ms|s|m)?") ? Duration.ZERO : parseDuration("--ready-delay", v);
+        case "--http2" -> http2 = parseOnOff("--http2", v);
         default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
       }
     }
@@ -146,7 +153,16 @@ public record ServeOptions(
         ServeTlsOptions.of(tlsCert, tlsKey, tlsClientCa),
         drain,
         readyDelay,
-        admission);
+        admission,
+        http2);
+  }
+
+  static boolean parseOnOff(String name, String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(name + ": " + v + " (expected: on or off)");
+    };
   }
 
   /**

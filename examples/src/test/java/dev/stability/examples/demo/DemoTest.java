@@ -42,7 +42,9 @@ class DemoTest {
             "flowchart LR",
             "Budget of one traced request",
             "JFR snapshot",
-            "ok     the breaker opening left a readable JFR snapshot holding the transition");
+            "ok     the breaker opening left a readable JFR snapshot holding the transition",
+            "ok     orders -> inventory went over HTTP/2",
+            "orders -> inventory ");
     assertThat(result.requests()).isGreaterThanOrEqualTo(DemoOptions.quick().plannedRequests());
 
     // read back independently of the demo's own check: the file it printed is there and a responder

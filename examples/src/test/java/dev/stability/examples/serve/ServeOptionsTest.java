@@ -21,6 +21,16 @@ class ServeOptionsTest {
   }
 
   @Test
+  void http2IsOnByDefaultAndTakesOnOrOff() {
+    assertThat(ServeOptions.parse().http2()).isTrue();
+    assertThat(ServeOptions.parse("--http2", "off").http2()).isFalse();
+    assertThat(ServeOptions.parse("--http2", "ON").http2()).isTrue();
+    assertThatThrownBy(() -> ServeOptions.parse("--http2", "yes"))
+        .hasMessage("--http2: yes (expected: on or off)");
+    assertThat(ServeOptions.USAGE).contains("--http2 on|off");
+  }
+
+  @Test
   void jfrSnapshotsTakesADirectoryThatMayNotExistYet(@TempDir Path dir) {
     assertThat(
             ServeOptions.parse("--jfr-snapshots", dir.resolve("later").toString()).jfrSnapshots())

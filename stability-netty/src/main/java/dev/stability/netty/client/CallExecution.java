@@ -47,6 +47,8 @@ final class CallExecution implements PhaseObserver {
   private ScheduledFuture<?> retryTimer;
   private DeadlineGuard deadlineGuard;
   private boolean budgetRefused;
+  // the protocol of the last attempt's connection, for the meters; NONE until one was acquired
+  private String protocol = "NONE";
 
   CallExecution(
       ClientRuntime runtime,
@@ -226,7 +228,7 @@ final class CallExecution implements PhaseObserver {
   private void onResponse(Attempt a, int status, HttpHeaders headers, byte[] body) {
     a.permit.onResponse(status, host);
     policies.throttle.onOutcome(AdaptiveThrottle.isAccept(status));
-    ClientResponse response = new ClientResponse(status, headers, body, attempt);
+    ClientResponse response = new ClientResponse(status, headers, body, attempt, protocol);
     if (policy.retryStatuses().contains(status) && mayRetry()) {
       long backoff = backoffNanos();
       if (policy.honourRetryAfter()) {
@@ -446,10 +448,15 @@ final class CallExecution implements PhaseObserver {
           policies.retryBudget.deposit();
         }
         runtime.metrics.request(
-            host, method, response.status(), ClientMetrics.outcome(response.status()), nanos);
+            host,
+            method,
+            response.status(),
+            ClientMetrics.outcome(response.status()),
+            protocol,
+            nanos);
         TimelineRecorder.done(ctx);
       } else {
-        runtime.metrics.request(host, method, -1, outcome, nanos);
+        runtime.metrics.request(host, method, -1, outcome, protocol, nanos);
       }
     } finally {
       // the future is completed whatever the bookkeeping above threw: done is set, so nothing
@@ -484,7 +491,7 @@ final class CallExecution implements PhaseObserver {
     final AttemptObserver observer;
     boolean waiting = true;
     boolean over;
-    ClientExchange exchange;
+    Abortable exchange;
     HostPool pool;
     AddressSelector<InetSocketAddress>.Lease lease;
     InetSocketAddress address; // where this attempt went, once bound
@@ -551,7 +558,24 @@ final class CallExecution implements PhaseObserver {
         return false;
       }
       waiting = false;
-      exchange =
+      protocol = connection.protocol();
+      if (connection.session != null) {
+        Http2Exchange stream =
+            new Http2Exchange(
+                runtime.exchangeSettings,
+                pool,
+                connection,
+                reused,
+                request,
+                budget,
+                number,
+                CallExecution.this,
+                this);
+        exchange = stream;
+        stream.start();
+        return true;
+      }
+      ClientExchange http1 =
           new ClientExchange(
               runtime.exchangeSettings,
               pool,
@@ -562,7 +586,8 @@ final class CallExecution implements PhaseObserver {
               number,
               CallExecution.this,
               this);
-      exchange.start();
+      exchange = http1;
+      http1.start();
       return true;
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * response bytes count as soon as the decoder saw one, so a close after a partial status line is
  * never taken for a stale connection.
  */
-final class ClientExchange extends ChannelInboundHandlerAdapter {
+final class ClientExchange extends ChannelInboundHandlerAdapter implements Abortable {
   static final String NAME = "stability.exchange";
 
   /** Receives the outcome exactly once, on the event loop. */
@@ -362,7 +362,8 @@ final class ClientExchange extends ChannelInboundHandlerAdapter {
   }
 
   /** Aborts the exchange from outside (cancellation): the connection is closed, never reused. */
-  void abort(Throwable cause) {
+  @Override
+  public void abort(Throwable cause) {
     fail(cause, false);
   }
 

@@ -17,7 +17,8 @@ final class ClientMetrics {
   private final MeterRegistry registry;
   private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
-  private record TimerKey(String host, String method, int status, String outcome) {}
+  private record TimerKey(
+      String host, String method, int status, String outcome, String protocol) {}
 
   ClientMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,7 +39,8 @@ final class ClientMetrics {
         .register(registry);
   }
 
-  void request(String host, String method, int status, String outcome, long nanos) {
+  void request(
+      String host, String method, int status, String outcome, String protocol, long nanos) {
     if (registry == null) {
       return;
     }
@@ -46,13 +48,14 @@ final class ClientMetrics {
     // call's own work
     timers
         .computeIfAbsent(
-            new TimerKey(host, method, status, outcome),
+            new TimerKey(host, method, status, outcome, protocol),
             k ->
                 Timer.builder(REQUESTS)
                     .tag("host", k.host())
                     .tag("method", k.method())
                     .tag("status", k.status() < 0 ? "NONE" : Integer.toString(k.status()))
                     .tag("outcome", k.outcome())
+                    .tag("protocol", k.protocol())
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -85,6 +88,11 @@ final class ClientMetrics {
   /** A call rejected locally by the adaptive throttle, before sending. */
   void throttled(String host) {
     count("http.client.throttled", "host", host);
+  }
+
+  /** An HTTP/2 connection event: {@code goaway} received, {@code ping_timeout}. */
+  void http2Event(String host, String event) {
+    count("http.client.http2.connection.events", "host", host, "event", event);
   }
 
   /** A hedge sent for a call. */

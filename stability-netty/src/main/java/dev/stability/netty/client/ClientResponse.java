@@ -15,8 +15,14 @@ public final class ClientResponse {
   private final HttpHeaders headers;
   private final byte[] body;
   private final int attempts;
+  private final String protocol;
 
   ClientResponse(int status, HttpHeaders headers, byte[] body, int attempts) {
+    this(status, headers, body, attempts, "HTTP/1.1");
+  }
+
+  ClientResponse(int status, HttpHeaders headers, byte[] body, int attempts, String protocol) {
+    this.protocol = protocol;
     this.status = status;
     this.headers = headers;
     this.body = body;
@@ -63,8 +69,21 @@ public final class ClientResponse {
     return attempts;
   }
 
+  /** Returns the protocol the answer came over: {@code HTTP/1.1} or {@code HTTP/2}. */
+  public String protocol() {
+    return protocol;
+  }
+
   @Override
   public String toString() {
-    return "ClientResponse(" + status + ", " + body.length + " bytes, attempts=" + attempts + ")";
+    return "ClientResponse("
+        + status
+        + ", "
+        + protocol
+        + ", "
+        + body.length
+        + " bytes, attempts="
+        + attempts
+        + ")";
   }
 }

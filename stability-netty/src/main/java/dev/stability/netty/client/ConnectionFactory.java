@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -223,6 +224,8 @@ final class ConnectionFactory {
             f.channel().close();
           } else if (key.secure()) {
             handshake(key, address, f.channel(), budget, observer, promise);
+          } else if (config.http2().mode() == Http2ClientConfig.Mode.PRIOR_KNOWLEDGE) {
+            startHttp2(key, address, f.channel(), budget, promise);
           } else {
             promise.trySuccess(f.channel());
           }
@@ -259,6 +262,9 @@ final class ConnectionFactory {
                 if (mismatch != null) {
                   ch.close();
                   promise.tryFailure(mismatch);
+                } else if (config.http2().offersH2OverTls()
+                    && ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
+                  startHttp2(key, address, ch, budget, promise);
                 } else if (!promise.trySuccess(ch)) {
                   ch.close();
                 }
@@ -271,6 +277,50 @@ final class ConnectionFactory {
                         : new TlsHandshakeException(key.toString(), address, f.cause()));
               }
             });
+  }
+
+  /**
+   * Switches {@code ch} to HTTP/2 and completes {@code promise} once the peer's SETTINGS arrived,
+   * within what is left of the CONNECT limit; a peer that closes or stays silent instead (an
+   * HTTP/1.1-only server given the h2c preface) fails the connect.
+   */
+  private void startHttp2(
+      HostKey key, InetSocketAddress address, Channel ch, Budget budget, Promise<Channel> promise) {
+    long limit = budget.limit(config.phaseTimeouts().limit(CallPhase.CONNECT).toNanos());
+    if (limit <= 0) {
+      ch.close();
+      promise.tryFailure(timeout(CallPhase.CONNECT, limit, budget, key));
+      return;
+    }
+    Promise<Channel> ready = Http2Session.install(ch, config);
+    ScheduledFuture<?> timer =
+        ch.eventLoop()
+            .schedule(
+                () -> {
+                  ready.tryFailure(timeout(CallPhase.CONNECT, limit, budget, key));
+                },
+                limit,
+                TimeUnit.NANOSECONDS);
+    ready.addListener(
+        (Future<Channel> f) -> {
+          timer.cancel(false);
+          if (f.isSuccess()) {
+            if (!promise.trySuccess(ch)) {
+              ch.close();
+            }
+            return;
+          }
+          ch.close();
+          promise.tryFailure(
+              f.cause() instanceof PhaseTimeoutException
+                  ? f.cause()
+                  : new ConnectFailedException(
+                      key.toString(),
+                      address,
+                      new java.io.IOException(
+                          "HTTP/2 preface not answered with SETTINGS (expected: an h2 server)",
+                          f.cause())));
+        });
   }
 
   /** Enters {@code phase}; when no time is left, fails the promise and returns zero or less. */

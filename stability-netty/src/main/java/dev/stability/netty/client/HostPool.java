@@ -65,6 +65,7 @@ final class HostPool {
   private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Set<PooledConnection> leased = new HashSet<>();
+  private final MultiplexedConnections multiplexed;
   private final ScheduledFuture<?> eviction;
   private int connecting;
   private boolean closed;
@@ -88,6 +89,7 @@ final class HostPool {
     this.factory = factory;
     this.metrics = metrics;
     this.name = key.toString();
+    this.multiplexed = new MultiplexedConnections(key, config.http2());
     long every = this.config.evictionInterval().toNanos();
     this.eviction = loop.scheduleAtFixedRate(this::evict, every, every, TimeUnit.NANOSECONDS);
   }
@@ -97,11 +99,18 @@ final class HostPool {
   }
 
   private void publish() {
-    stats = new PoolStats(leased.size(), idle.size(), pending.size(), connecting, opened);
+    int busy = multiplexed.busy();
+    stats =
+        new PoolStats(
+            leased.size() + busy,
+            idle.size() + multiplexed.size() - busy,
+            pending.size(),
+            connecting,
+            opened);
   }
 
   private int total() {
-    return leased.size() + idle.size() + connecting;
+    return leased.size() + idle.size() + connecting + multiplexed.size();
   }
 
   /** Finds, opens or queues a connection for {@code waiter}; on the loop only. */
@@ -120,7 +129,13 @@ final class HostPool {
       return;
     }
     long now = ticker.nanoTime();
-    PooledConnection c;
+    PooledConnection c = multiplexed.withFreeSlot(now);
+    if (c != null) {
+      // a stream slot; a draining connection (GOAWAY) is never picked, so a retry goes elsewhere
+      leaseStream(c, waiter, true);
+      publish();
+      return;
+    }
     if (waiter.requireFresh()) {
       // the last connection was stale: the oldest idle ones probably are too, so drop one to make
       // room
@@ -137,7 +152,9 @@ final class HostPool {
         c.channel.close();
       }
     }
-    if (total() < config.maxConnections()) {
+    // HTTP/2: a burst waits for the slots of the connection being opened instead of opening more
+    boolean covered = multiplexed.slotsWhileConnecting(connecting) > pending.size();
+    if (!covered && total() < config.maxConnections()) {
       open(waiter);
     } else if (pending.size() >= config.maxPendingAcquires()) {
       waiter.onAcquireFailed(
@@ -226,11 +243,48 @@ final class HostPool {
             ch.close();
             waiter.onAcquireFailed(
                 new IllegalStateException("client is closed (expected: no calls after close())"));
+          } else if (c.session != null) {
+            multiplexed.add(c);
+            c.session.countIn(metrics, name);
+            c.session.onSlotFreed(() -> serveStreams(c));
+            leaseStream(c, waiter, false);
+            serveStreams(c); // the waiters queued for this connection's slots
           } else {
+            if (key.secure()) {
+              multiplexed.negotiatedHttp1(); // ALPN fell back: waiters queued for slots open more
+            }
             lease(c, waiter, false);
+            drainPending();
           }
           publish();
         });
+  }
+
+  /** Takes one stream slot of an HTTP/2 connection for {@code waiter}. */
+  private void leaseStream(PooledConnection c, Waiter waiter, boolean reused) {
+    c.session.streamStarted();
+    c.uses++;
+    if (!waiter.onAcquired(c, reused)) {
+      c.session.streamEnded(); // the caller is gone: the slot goes to the next one
+    }
+  }
+
+  /** Gives a stream slot back (the exchange ended, whichever way); on the loop only. */
+  void releaseStream(PooledConnection c) {
+    assert loop.inEventLoop();
+    c.lastUsedNanos = ticker.nanoTime();
+    c.session.streamEnded();
+    publish();
+  }
+
+  /** Hands free slots of {@code c} to waiting callers, oldest first. */
+  private void serveStreams(PooledConnection c) {
+    Pending p;
+    while (!closed && c.session.hasFreeSlot() && (p = pending.pollFirst()) != null) {
+      p.timer.cancel(false);
+      leaseStream(c, p.waiter, true);
+    }
+    publish();
   }
 
   private void lease(PooledConnection c, Waiter waiter, boolean reused) {
@@ -271,15 +325,25 @@ final class HostPool {
    * eviction.
    */
   private void drainPending() {
+    for (int i = 0; i < multiplexed.size() && !pending.isEmpty(); i++) {
+      serveStreams(multiplexed.all().get(i));
+    }
     Pending p;
-    while (!closed && total() < config.maxConnections() && (p = pending.pollFirst()) != null) {
+    while (!closed
+        && total() < config.maxConnections()
+        && multiplexed.slotsWhileConnecting(connecting) < pending.size()
+        && (p = pending.pollFirst()) != null) {
       p.timer.cancel(false);
       open(p.waiter);
     }
   }
 
   private void onClosed(PooledConnection c) {
-    if (!c.leased && idle.remove(c)) {
+    if (c.session != null) {
+      multiplexed.remove(c);
+      drainPending();
+      publish();
+    } else if (!c.leased && idle.remove(c)) {
       drainPending();
       publish();
     }
@@ -305,6 +369,7 @@ final class HostPool {
         c.channel.close();
       }
     }
+    multiplexed.evict(now, idleTimeout);
     publish();
   }
 
@@ -325,6 +390,9 @@ final class HostPool {
     }
     for (PooledConnection l : leased.toArray(new PooledConnection[0])) {
       l.channel.close();
+    }
+    for (PooledConnection m : multiplexed.all().toArray(new PooledConnection[0])) {
+      m.channel.close();
     }
     publish();
   }

@@ -43,6 +43,7 @@ public final class HttpClientConfig {
   private final AdaptiveThrottlingConfig adaptiveThrottling;
   private final OutlierDetectionConfig outlierDetection;
   private final String requestIdHeaderName;
+  private final Http2ClientConfig http2;
 
   private HttpClientConfig(Builder b) {
     this.pool = b.pool;
@@ -61,6 +62,7 @@ public final class HttpClientConfig {
     this.adaptiveThrottling = b.adaptiveThrottling;
     this.outlierDetection = b.outlierDetection;
     this.requestIdHeaderName = b.requestIdHeaderName;
+    this.http2 = b.http2;
   }
 
   /** Returns the defaults. */
@@ -91,7 +93,8 @@ public final class HttpClientConfig {
         .hedging(hedging)
         .adaptiveThrottling(adaptiveThrottling)
         .outlierDetection(outlierDetection)
-        .requestIdHeaderName(requestIdHeaderName);
+        .requestIdHeaderName(requestIdHeaderName)
+        .http2(http2);
   }
 
   /** Returns the per-host pool limits. */
@@ -183,6 +186,11 @@ public final class HttpClientConfig {
     return requestIdHeaderName;
   }
 
+  /** Returns whether and how HTTP/2 is spoken, {@link Http2ClientConfig#disabled()} by default. */
+  public Http2ClientConfig http2() {
+    return http2;
+  }
+
   @Override
   public String toString() {
     return "HttpClientConfig("
@@ -203,6 +211,8 @@ public final class HttpClientConfig {
         + adaptiveThrottling
         + ", "
         + outlierDetection
+        + ", "
+        + http2
         + ", insecure="
         + insecureTrustAllCertificates
         + ")";
@@ -226,8 +236,18 @@ public final class HttpClientConfig {
     private AdaptiveThrottlingConfig adaptiveThrottling = AdaptiveThrottlingConfig.disabled();
     private OutlierDetectionConfig outlierDetection = OutlierDetectionConfig.ofDefaults();
     private String requestIdHeaderName = DEFAULT_REQUEST_ID_HEADER;
+    private Http2ClientConfig http2 = Http2ClientConfig.disabled();
 
     Builder() {}
+
+    /**
+     * Sets whether and how HTTP/2 is spoken: {@link Http2ClientConfig#disabled()} (HTTP/1.1 only),
+     * {@link Http2ClientConfig#alpn()} or {@link Http2ClientConfig#priorKnowledge()}.
+     */
+    public Builder http2(Http2ClientConfig value) {
+      this.http2 = Objects.requireNonNull(value, "http2");
+      return this;
+    }
 
     /**
      * Sets the retry budget shared by all calls to one host; {@link RetryBudgetConfig#unlimited()}

@@ -22,6 +22,17 @@ final class MalformedResponses {
         key.toString(), phase, category(phase, cause, detail) + " (" + detail + ")");
   }
 
+  /** A response the HTTP/2 codec refused on its stream (Netty's {@code Http2Exception}). */
+  static MalformedResponseException ofHttp2(HostKey key, CallPhase phase, Throwable cause) {
+    String detail =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String category =
+        detail.toLowerCase(java.util.Locale.ROOT).contains("header size")
+            ? "header block too large"
+            : "invalid HTTP/2 stream";
+    return new MalformedResponseException(key.toString(), phase, category + " (" + detail + ")");
+  }
+
   private static String category(CallPhase phase, Throwable cause, String detail) {
     if (cause instanceof TooLongHttpLineException) {
       return "status line too long";

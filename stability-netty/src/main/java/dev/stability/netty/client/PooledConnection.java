@@ -8,6 +8,10 @@ import io.netty.channel.Channel;
  */
 final class PooledConnection {
   final Channel channel;
+
+  /** The HTTP/2 state of a multiplexed connection; {@code null} for HTTP/1.1. */
+  final Http2Session session;
+
   final long expiresAtNanos;
   long lastUsedNanos;
   int uses;
@@ -15,6 +19,7 @@ final class PooledConnection {
 
   PooledConnection(Channel channel, long nowNanos, long lifetimeNanos) {
     this.channel = channel;
+    this.session = Http2Session.of(channel);
     this.expiresAtNanos = nowNanos + lifetimeNanos;
     this.lastUsedNanos = nowNanos;
   }
@@ -23,8 +28,13 @@ final class PooledConnection {
     return nowNanos - expiresAtNanos >= 0 || nowNanos - lastUsedNanos >= idleTimeoutNanos;
   }
 
+  /** Returns the protocol tag of this connection: {@code HTTP/1.1} or {@code HTTP/2}. */
+  String protocol() {
+    return session == null ? "HTTP/1.1" : "HTTP/2";
+  }
+
   @Override
   public String toString() {
-    return "PooledConnection(" + channel + ", uses=" + uses + ")";
+    return "PooledConnection(" + channel + ", " + protocol() + ", uses=" + uses + ")";
   }
 }

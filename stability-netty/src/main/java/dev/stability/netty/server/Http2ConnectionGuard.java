@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards one HTTP/2 connection between and around its streams: closes it when no stream was open
- * for {@link ConnectionLimits#idleTimeout()} and when it reaches {@link
+ * Guards one HTTP/2 connection between and around its streams: closes one whose client sent no
+ * connection preface within {@link ConnectionLimits#headerReadTimeout()}, and closes it when no
+ * stream was open for {@link ConnectionLimits#idleTimeout()} and when it reaches {@link
  * ConnectionLimits#maxConnectionAge()}. Either way the close goes through the codec, which sends
  * {@code GOAWAY(NO_ERROR)} with the last stream it took, lets the open streams finish within {@link
  * Http2Limits#goAwayGracePeriod()}, then closes: a client retries the streams it never saw taken on
@@ -39,7 +41,9 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
 
   private final ServerMetrics metrics;
   private final Http2Connection connection;
+  private final Http2ConnectionDecoder decoder;
   private final Ticker ticker;
+  private final long prefaceNanos;
   private final long idleNanos;
   private final long maxAgeNanos;
   private ChannelHandlerContext ctx;
@@ -49,10 +53,12 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
   private ScheduledFuture<?> timer;
 
   Http2ConnectionGuard(
-      ServerConfig config, ServerMetrics metrics, Http2Connection connection, Ticker ticker) {
+      ServerConfig config, ServerMetrics metrics, Http2ConnectionDecoder decoder, Ticker ticker) {
     this.metrics = metrics;
-    this.connection = connection;
+    this.connection = decoder.connection();
+    this.decoder = decoder;
     this.ticker = ticker;
+    this.prefaceNanos = Durations.saturatedNanos(config.connectionLimits().headerReadTimeout());
     this.idleNanos = Durations.saturatedNanos(config.connectionLimits().idleTimeout());
     this.maxAgeNanos = Durations.saturatedNanos(config.connectionLimits().maxConnectionAge());
   }
@@ -76,6 +82,23 @@ final class Http2ConnectionGuard extends ChannelDuplexHandler {
           }
         });
     arm(openedAt);
+    if (!decoder.prefaceReceived()) { // after ALPN or an upgrade; with prior knowledge it is here
+      ctx.executor().schedule(this::checkPreface, prefaceNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * The client's connection preface is its first "head": one that has not sent it {@link
+   * ConnectionLimits#headerReadTimeout()} after the switch (a TLS client that negotiated h2 and
+   * stays silent) is closed without an answer, as HTTP/1.1 closes one that never sent a byte.
+   */
+  private void checkPreface() {
+    if (!decoder.prefaceReceived() && ctx.channel().isActive() && state == State.OPEN) {
+      state = State.GOING_AWAY;
+      metrics.connectionClosed("no_request");
+      log.debug("closing connection: reason=no_request (no HTTP/2 preface) {}", ctx.channel());
+      ctx.channel().close();
+    }
   }
 
   /** Arms the one timer at the earliest of idle and age from {@code now}'s view. */

@@ -6,11 +6,18 @@ import dev.stability.netty.EventLoopTimerScheduler;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.util.List;
@@ -38,8 +45,9 @@ import java.util.function.Consumer;
  * they hand streams to their own request types, not to Netty handlers.
  *
  * <p>{@link #replaceAfter} is the hook for the protocol detector (h2c with prior knowledge) and for
- * ALPN: a TLS pipeline whose negotiation chose {@code h2} calls it with the name of the negotiation
- * handler. Thread-safe: immutable; the pipeline methods run on the channel's event loop.
+ * ALPN ({@link ProtocolNegotiation}: a TLS pipeline whose negotiation chose {@code h2}); {@link
+ * #upgradeCodec} is the one of an h2c upgrade from HTTP/1.1 ({@link H2cUpgradeHandler}).
+ * Thread-safe: immutable; the pipeline methods run on the channel's event loop.
  */
 final class Http2Pipeline {
   static final String CODEC = "stability.h2.codec";
@@ -88,7 +96,59 @@ final class Http2Pipeline {
 
   /** Adds the HTTP/2 connection handlers at the end of {@code pipeline}. */
   void install(ChannelPipeline pipeline) {
-    Channel channel = pipeline.channel();
+    Connection c = connection(pipeline.channel());
+    pipeline.addLast(CODEC, c.codec());
+    pipeline.addLast(STREAMS, c.streams());
+    pipeline.addLast(CONNECTION, c.guard());
+  }
+
+  /**
+   * Returns the upgrade codec of an h2c upgrade ({@link H2cUpgradeHandler}): it installs the same
+   * connection handlers as {@link #install}, right after the upgrade handler, before Netty's codec
+   * takes the upgrade request as stream 1 and hands it to the stream pipeline (a guarded exchange).
+   */
+  HttpServerUpgradeHandler.UpgradeCodec upgradeCodec(Channel channel) {
+    Connection c = connection(channel);
+    return new HttpServerUpgradeHandler.UpgradeCodec() {
+      private Http2Settings settings;
+
+      @Override
+      public java.util.Collection<CharSequence> requiredUpgradeHeaders() {
+        return List.of(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
+      }
+
+      @Override
+      public boolean prepareUpgradeResponse(
+          ChannelHandlerContext ctx, FullHttpRequest request, HttpHeaders headers) {
+        settings = H2cUpgradeHandler.settingsOf(request);
+        return settings != null;
+      }
+
+      /**
+       * What Netty's {@code Http2ServerUpgradeCodec} does, with our names and order: the
+       * multiplexer must find the frame codec when it is added, and both must be in place before
+       * the codec creates stream 1.
+       */
+      @Override
+      public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ctx.pipeline().addAfter(ctx.name(), CODEC, c.codec());
+        ctx.pipeline().addAfter(CODEC, STREAMS, c.streams());
+        ctx.pipeline().addAfter(STREAMS, CONNECTION, c.guard());
+        try {
+          c.codec().onHttpServerUpgrade(settings);
+        } catch (Http2Exception e) {
+          ctx.fireExceptionCaught(e);
+          ctx.close();
+        }
+      }
+    };
+  }
+
+  /** The three connection handlers of one HTTP/2 connection. */
+  private record Connection(
+      Http2FrameCodec codec, Http2MultiplexHandler streams, Http2ConnectionGuard guard) {}
+
+  private Connection connection(Channel channel) {
     Ticker ticker =
         config.ticker() != null ? config.ticker() : channel.eventLoop().ticker()::nanoTime;
     TimerScheduler scheduler = EventLoopTimerScheduler.of(channel.eventLoop());
@@ -106,18 +166,16 @@ final class Http2Pipeline {
             ticker,
             scheduler,
             admission);
-    pipeline.addLast(CODEC, codec);
-    pipeline.addLast(
-        STREAMS,
+    Http2MultiplexHandler streams =
         new Http2MultiplexHandler(
             new ChannelInitializer<Http2StreamChannel>() {
               @Override
               protected void initChannel(Http2StreamChannel stream) {
                 installStream(stream.pipeline(), kit);
               }
-            }));
-    pipeline.addLast(
-        CONNECTION, new Http2ConnectionGuard(config, metrics, codec.connection(), ticker));
+            });
+    return new Connection(
+        codec, streams, new Http2ConnectionGuard(config, metrics, codec.decoder(), ticker));
   }
 
   private void installStream(ChannelPipeline p, Http2StreamKit kit) {

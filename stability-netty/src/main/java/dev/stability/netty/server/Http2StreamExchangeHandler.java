@@ -16,9 +16,11 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
@@ -60,6 +62,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   private boolean firing;
   private TimerScheduler.Timer deadlineTimer;
   private TimerScheduler.Timer stallTimer;
+  private StreamBodyTimer bodyTimer; // only for a request with a body
   private Http2ResetFrame clientReset;
 
   Http2StreamExchangeHandler(Http2StreamKit kit, TailHandler tail) {
@@ -117,6 +120,12 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
         kit.methods().accepts(request.method().name())
             ? kit.answers().headRejection(request, ex.malformedDeadline)
             : 501;
+    if (ex.rejectStatus == 0) { // :authority / Host / target, the HTTP/1.1 rules: counted as there
+      ex.rejectStatus = Http2RequestHeads.rejection(request);
+      if (ex.rejectStatus != 0) {
+        kit.metrics().decodeFailure(ex.rejectStatus);
+      }
+    }
     kit.admission().judgeHead(ex, request);
     deadlineTimer = kit.scheduler().schedule(this::onDeadline, ex.timeoutNanos);
     ex.dispatch();
@@ -133,6 +142,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     }
     TailHandler.keepLast(ctx.pipeline(), tail);
     contextAttribute.set(ex.context);
+    if (!ex.inboundComplete) {
+      startBodyTimer(now);
+    }
     fire(request);
   }
 
@@ -271,6 +283,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       return;
     }
     ex.inboundComplete = content instanceof LastHttpContent;
+    if (bodyTimer != null) {
+      bodyTimer.touch(ex.inboundComplete);
+    }
     ex.bodyBytes += content.content().readableBytes();
     if (ex.bodyBytes > kit.config().codecLimits().maxContentLength()) {
       content.release();
@@ -305,6 +320,32 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     }
     if (ex.owns() && (ex.threw() || ex.completed())) {
       ex.releaseOwned(ex.threw());
+    }
+  }
+
+  private void startBodyTimer(long now) {
+    long nanos = Durations.saturatedNanos(kit.config().connectionLimits().bodyReadTimeout());
+    bodyTimer = new StreamBodyTimer(kit.scheduler(), kit.ticker(), nanos, this::onBodyStall);
+    bodyTimer.start(now);
+  }
+
+  /**
+   * No DATA for {@code bodyReadTimeout}: 408 on this stream (then {@code RST_STREAM} for the rest
+   * of the body), or a reset once the response started; the connection and its other streams go on.
+   */
+  private void onBodyStall() {
+    ServerExchange ex = this.ex;
+    if (ex == null || ex.inboundComplete || !ctx.channel().isActive()) {
+      return;
+    }
+    kit.metrics().bodyTimeout();
+    log.debug("stream {} body stalled for bodyReadTimeout; answering 408", ctx.channel());
+    if (ex.committed() || ex.completed()) {
+      ex.inboundComplete = true;
+      reset("body_timeout");
+    } else {
+      carryOut(ServerAnswers.bodyFailed(ex, HttpResponseStatus.REQUEST_TIMEOUT));
+      ex.inboundComplete = true;
     }
   }
 
@@ -570,8 +611,12 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof Http2Exception) { // a stream error Netty already answered with a reset
+    Throwable inner =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (inner instanceof Http2Exception e) { // a malformed stream (e.g. :authority vs Host)
       kit.metrics().http2StreamReset("protocol_error");
+      // RFC 9113 8.1.1: PROTOCOL_ERROR, not the CANCEL a bare close of the child channel sends
+      ctx.channel().writeAndFlush(new DefaultHttp2ResetFrame(e.error()));
       ctx.channel().close();
       return;
     }
@@ -588,6 +633,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelDeadline();
     cancelStall();
+    if (bodyTimer != null) {
+      bodyTimer.stop();
+    }
     ServerExchange ex = this.ex;
     if (ex != null && !ex.completed()) { // reset by the client, or the connection went away
       ex.complete();
@@ -609,6 +657,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   public void handlerRemoved(ChannelHandlerContext ctx) {
     cancelDeadline();
     cancelStall();
+    if (bodyTimer != null) {
+      bodyTimer.stop();
+    }
     if (ex != null) {
       ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
       releaseHeld();

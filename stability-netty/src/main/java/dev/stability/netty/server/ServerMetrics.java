@@ -332,8 +332,8 @@ final class ServerMetrics {
 
   /**
    * The server reset a stream: {@code stability.server.http2.stream.resets} with {@code reason}
-   * ({@code refused} past max concurrent streams, {@code write_stall}, {@code deadline}, {@code
-   * failure}, {@code protocol_error}, {@code other}).
+   * ({@code refused} past max concurrent streams, {@code write_stall}, {@code body_timeout}, {@code
+   * deadline}, {@code failure}, {@code protocol_error}, {@code other}).
    */
   void http2StreamReset(String reason) {
     count(HTTP2_RESETS, "reason", reason);

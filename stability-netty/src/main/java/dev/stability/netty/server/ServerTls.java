@@ -15,12 +15,14 @@ import java.util.function.Supplier;
  * #builder(Supplier)} and set with {@link ServerConfig.Builder#tls(ServerTls)}.
  *
  * <p>With PEM files the server builds its context from {@link dev.stability.netty.tls.TlsDefaults}
- * (JDK provider, TLS 1.3 and 1.2 only, AEAD suites with forward secrecy, ALPN {@code http/1.1}) and
- * reloads the files while it runs, as {@link dev.stability.netty.tls.ReloadingSslContext} does: new
- * connections get the new pair, open ones keep theirs, a broken pair keeps the last good one. With
- * a {@code Supplier<SslContext>} (a {@code ReloadingSslContext} you own, or a fixed context) the
- * supplier is asked once per connection and everything else is the context's: configure client
- * authentication on it.
+ * (JDK provider, TLS 1.3 and 1.2 only, AEAD suites with forward secrecy, ALPN {@code h2, http/1.1}
+ * with {@link ServerConfig#http2()} set, else {@code http/1.1}) and reloads the files while it
+ * runs, as {@link dev.stability.netty.tls.ReloadingSslContext} does: new connections get the new
+ * pair, open ones keep theirs, a broken pair keeps the last good one. With a {@code
+ * Supplier<SslContext>} (a {@code ReloadingSslContext} you own, or a fixed context) the supplier is
+ * asked once per connection and everything else is the context's: configure client authentication
+ * on it, and ALPN ({@code h2} first, with suites RFC 9113 §9.2.2 allows) for HTTP/2; a context
+ * without ALPN serves HTTP/1.1.
  *
  * <p>Each connection gets an {@code SslHandler} first in its pipeline, before the sniffer, and the
  * HTTP timers start only once its handshake succeeded: a client that opens TCP and never finishes

@@ -119,12 +119,23 @@ public final class StabilityServer {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        install(ch.pipeline());
+        installHttp1(ch.pipeline());
         userHandlers.accept(ch.pipeline());
         moveTailToEnd(ch.pipeline());
         if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
-          // over TLS, h2 is chosen by ALPN (not yet: the TLS handlers offer http/1.1 only)
           ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
+          // or the first request asks for an upgrade (after the head checks, before the guards)
+          ch.pipeline()
+              .addAfter(
+                  HandlerNames.HEAD,
+                  H2cUpgradeHandler.NAME,
+                  new H2cUpgradeHandler(http2, ch.pipeline()));
+        } else if (http2 != null) { // over TLS, h2 is chosen by ALPN once the handshake is done
+          ch.pipeline()
+              .addAfter(
+                  HandlerNames.TLS_HANDSHAKE,
+                  ProtocolNegotiation.NAME,
+                  new ProtocolNegotiation(http2));
         }
       }
     };
@@ -237,10 +248,20 @@ public final class StabilityServer {
    *     initChannel})
    * @return the pipeline, for chaining
    * @throws IllegalStateException when the pipeline holds an {@code HttpServerKeepAliveHandler} or
-   *     aggregator
+   *     aggregator, or when {@link ServerConfig#http2()} and {@link ServerConfig#tls()} are both
+   *     set: ALPN then offers {@code h2}, and only {@link #initializer} can switch to it
    */
   public ChannelPipeline install(ChannelPipeline pipeline) {
     Objects.requireNonNull(pipeline, "pipeline");
+    if (config.http2() != null && tls != null) {
+      throw new IllegalStateException(
+          "install(pipeline) with ServerConfig.http2 and tls (expected: initializer(...) or "
+              + "bootstrap(...): TLS offers h2 by ALPN, and install alone could not serve it)");
+    }
+    return installHttp1(pipeline);
+  }
+
+  private ChannelPipeline installHttp1(ChannelPipeline pipeline) {
     loops.connectionOn(pipeline.channel());
     for (Class<? extends ChannelHandler> forbidden :
         List.of(HttpServerKeepAliveHandler.class, HttpObjectAggregator.class)) {

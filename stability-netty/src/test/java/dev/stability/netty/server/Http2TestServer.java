@@ -91,6 +91,9 @@ final class Http2TestServer implements AutoCloseable {
           r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
           ctx.writeAndFlush(r);
         }
+        case "/hosts" ->
+            ctx.writeAndFlush(
+                Handlers.ok(String.join(",", msg.headers().getAll(HttpHeaderNames.HOST))));
         case "/later" ->
             ctx.executor()
                 .schedule(
@@ -103,6 +106,11 @@ final class Http2TestServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.close().sync();
+    try { // ends the open connections and stops watching the TLS files, when there are any
+      server.drain(java.time.Duration.ZERO).get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the drain did not complete", e);
+    }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 }

@@ -86,6 +86,36 @@ final class RawHttp2Client implements AutoCloseable {
     in = new DataInputStream(socket.getInputStream());
   }
 
+  /**
+   * Sends raw HTTP/1.1 bytes (an upgrade request) and reads the response head, up to its blank
+   * line, byte by byte so that nothing after it is consumed; {@code null} at end of stream.
+   */
+  String http1(String request) throws IOException {
+    out.write(request.getBytes(StandardCharsets.US_ASCII));
+    StringBuilder head = new StringBuilder();
+    for (int i = 0; i < 16_384 && !head.toString().endsWith("\r\n\r\n"); i++) {
+      int b = in.read();
+      if (b < 0) {
+        return head.length() == 0 ? null : head.toString();
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  /**
+   * Sends an upgrade request and, in the same write, the preface and an empty SETTINGS frame (a
+   * client that does not wait for the 101); reads the 101 head. Returns it.
+   */
+  String http1Then(String request) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    all.writeBytes(request.getBytes(StandardCharsets.US_ASCII));
+    all.writeBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    all.writeBytes(encode(SETTINGS, 0, 0, new byte[0]));
+    out.write(all.toByteArray());
+    return http1("");
+  }
+
   /** Sends the preface and a SETTINGS frame with these (id, value) pairs. */
   RawHttp2Client start(int... settings) throws IOException {
     out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -107,6 +137,11 @@ final class RawHttp2Client implements AutoCloseable {
     for (int i = 0; i + 1 < extra.length; i += 2) {
       h.add(extra[i], extra[i + 1]);
     }
+    return headerBlock(stream, h);
+  }
+
+  /** Encodes {@code h} as it is (no pseudo-header added). */
+  byte[] headerBlock(int stream, Http2Headers h) throws IOException {
     ByteBuf buf = Unpooled.buffer();
     try {
       encoder.encodeHeaders(stream, h, buf);

@@ -251,14 +251,6 @@ class ServerAdmissionTest {
   }
 
   @Test
-  void requestWhoseDeadlinePassedBeforeItsTurnGetsTheDeadlineAnswerNot503() throws Exception {
-    start(ServerAdmission.ofDefaults());
-    HttpText.Response r = read(send("/a/x", "x-request-timeout: 1n"));
-    assertThat(r.status()).isEqualTo(504);
-    assertThat(handled).hasValue(0);
-  }
-
-  @Test
   void routesHaveTheirOwnLimitsAndADisabledRouteIsNeverShed() throws Exception {
     start(fixed(1, 0, Duration.ofMillis(100)));
     Socket a = send("/a/hold");
