@@ -40,32 +40,52 @@ final class ContextStorage {
    */
   static AttachedScope attach(Object context, String requestId) {
     Object previous = CURRENT.get();
+    return new AttachedScope(context, previous, enter(context, requestId));
+  }
+
+  /**
+   * Makes {@code context} current and its id the MDC's; returns the MDC's previous id. The caller
+   * read {@link #current()} before and hands both back to {@link #exit}.
+   *
+   * @param context the context to attach
+   * @param requestId its request id
+   * @return the MDC's previous request id, or {@code null}
+   */
+  static String enter(Object context, String requestId) {
     CURRENT.set(context);
     String previousId = MDC.get(MDC_KEY);
     if (!requestId.equals(previousId)) {
       MDC.put(MDC_KEY, requestId);
     }
-    return new AttachedScope(context, previous, previousId);
+    return previousId;
   }
 
   static void detach(AttachedScope scope) {
+    exit(scope.context, scope.previous, scope.previousId);
+  }
+
+  /**
+   * Restores what {@link #enter} replaced: {@code previous} as the current context and {@code
+   * previousId} in the MDC; reports (once) a {@code context} that is no longer the current one.
+   */
+  static void exit(Object context, Object previous, String previousId) {
     Object actual = CURRENT.get();
-    if (actual != scope.context && MISMATCH_LOGGED.compareAndSet(false, true)) {
+    if (actual != context && MISMATCH_LOGGED.compareAndSet(false, true)) {
       log.error(
           "RequestContext scopes closed out of order: closing a scope of {} while {} is attached; "
               + "restoring the previous context. Use try-with-resources around attach(). "
               + "(logged once per JVM)",
-          scope.context,
+          context,
           actual,
           new IllegalStateException("mismatched detach"));
     }
     // set(null), not remove(): remove() followed by the next set() allocates a new map entry per
     // request
-    CURRENT.set(scope.previous);
-    if (scope.previousId == null) {
+    CURRENT.set(previous);
+    if (previousId == null) {
       MDC.remove(MDC_KEY);
-    } else if (!scope.previousId.equals(MDC.get(MDC_KEY))) {
-      MDC.put(MDC_KEY, scope.previousId);
+    } else if (!previousId.equals(MDC.get(MDC_KEY))) {
+      MDC.put(MDC_KEY, previousId);
     }
   }
 

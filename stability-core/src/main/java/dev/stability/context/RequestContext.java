@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +37,7 @@ public final class RequestContext {
   final RequestContext parent;
   private final String requestId;
   final TreeClock clock;
-  private final Values values;
+  private final Object[] values; // see Values: never modified
   final long deadlineNanos;
   private final byte flags;
   volatile CancellationCause cause; // set once, through CancellationTree's VarHandle
@@ -46,7 +47,7 @@ public final class RequestContext {
       RequestContext parent,
       String requestId,
       TreeClock clock,
-      Values values,
+      Object[] values,
       long deadlineNanos,
       byte flags) {
     this.parent = parent;
@@ -147,7 +148,7 @@ public final class RequestContext {
   @SuppressWarnings("unchecked")
   public <T> T get(ContextKey<T> key) {
     Objects.requireNonNull(key, "key");
-    return values.contains(key) ? (T) values.get(key) : key.defaultValue();
+    return Values.contains(values, key) ? (T) Values.get(values, key) : key.defaultValue();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ public final class RequestContext {
         this,
         requestId,
         clock,
-        values.with(key, value),
+        Values.with(values, key, value),
         deadlineNanos,
         (byte) (flags & HAS_DEADLINE));
   }
@@ -507,6 +508,29 @@ public final class RequestContext {
   }
 
   /**
+   * Runs {@code task} with {@code first} and {@code second}, attached to this context, as {@code
+   * try (Scope s = attach()) { task.accept(first, second); }} would, without allocating the scope:
+   * for a server that hands every message of a request to its handlers attached. Pass a lambda or
+   * method reference that captures nothing (such as {@code
+   * ChannelHandlerContext::fireChannelRead}), so that no object is made per call either.
+   *
+   * @param task what to run; what it throws propagates, after the previous context is restored
+   * @param first its first argument
+   * @param second its second argument
+   * @param <A> the type of the first argument
+   * @param <B> the type of the second argument
+   */
+  public <A, B> void runAttached(BiConsumer<? super A, ? super B> task, A first, B second) {
+    Object previous = ContextStorage.current();
+    String previousId = ContextStorage.enter(this, requestId);
+    try {
+      task.accept(first, second);
+    } finally {
+      ContextStorage.exit(this, previous, previousId);
+    }
+  }
+
+  /**
    * Returns {@code task} bound to this context: it runs attached to it on whatever thread runs it.
    *
    * @param task the task
@@ -539,8 +563,11 @@ public final class RequestContext {
     private TimerScheduler scheduler = TimerScheduler.shared();
     private Duration timeout;
     private Deadline deadline;
-    private Object[] pairs; // key, value, ...: Values are built once, at build()
+    private long deadlineNanos; // set by deadlineAtNanos, when deadlineAtNanosSet
+    private boolean deadlineAtNanosSet;
+    private Object[] pairs; // key, value, ...: handed to the context at build()
     private int size;
+    private boolean built; // pairs belong to a built context: copy before changing them
 
     Builder(String requestId) {
       this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -580,6 +607,7 @@ public final class RequestContext {
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       this.deadline = null;
+      this.deadlineAtNanosSet = false;
       return this;
     }
 
@@ -591,6 +619,23 @@ public final class RequestContext {
      */
     public Builder deadline(Deadline deadline) {
       this.deadline = Objects.requireNonNull(deadline, "deadline");
+      this.timeout = null;
+      this.deadlineAtNanosSet = false;
+      return this;
+    }
+
+    /**
+     * Sets an absolute deadline as a reading of the builder's ticker: {@link #deadline(Deadline)}
+     * without a {@code Deadline} object, for a server that builds a root per request from a clock
+     * reading it already has.
+     *
+     * @param nanos when the deadline passes, on the builder's ticker ({@link Ticker#nanoTime()})
+     * @return this builder
+     */
+    public Builder deadlineAtNanos(long nanos) {
+      this.deadlineNanos = nanos;
+      this.deadlineAtNanosSet = true;
+      this.deadline = null;
       this.timeout = null;
       return this;
     }
@@ -608,6 +653,9 @@ public final class RequestContext {
       Objects.requireNonNull(key, "key");
       if (pairs == null) {
         pairs = new Object[8];
+      } else if (built) {
+        pairs = pairs.clone(); // the context built before keeps its own
+        built = false;
       }
       for (int i = 0; i < size; i += 2) {
         if (pairs[i] == key) {
@@ -630,7 +678,10 @@ public final class RequestContext {
      */
     public RequestContext build() {
       TreeClock clock = new TreeClock(ticker, scheduler);
-      Values values = pairs == null ? Values.EMPTY : Values.of(pairs, size);
+      // the context takes the builder's array as it is (unused room at the end included), not a
+      // copy: one array per root instead of two
+      Object[] values = pairs == null ? Values.EMPTY : pairs;
+      built = pairs != null;
       if (deadline != null) {
         if (deadline.ticker() != ticker) {
           throw new IllegalArgumentException(
@@ -644,6 +695,10 @@ public final class RequestContext {
         }
         return new RequestContext(
             null, requestId, clock, values, deadline.nanos(), (byte) (HAS_DEADLINE | OWN_DEADLINE));
+      }
+      if (deadlineAtNanosSet) {
+        return new RequestContext(
+            null, requestId, clock, values, deadlineNanos, (byte) (HAS_DEADLINE | OWN_DEADLINE));
       }
       if (timeout != null) {
         long at = ticker.nanoTime() + Durations.clampOffset(Durations.saturatedNanos(timeout));

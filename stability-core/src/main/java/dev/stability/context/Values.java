@@ -3,34 +3,25 @@ package dev.stability.context;
 import java.util.Arrays;
 
 /**
- * An immutable copy-on-write list of key/value pairs; contexts carry a handful of values, so a
- * linear scan of a flat array beats a map in both time and allocation.
+ * Key/value pairs as a flat array that is never modified once a context holds it ({@code key,
+ * value, key, value, ...}; keys distinct, compared by identity; trailing {@code null} keys are
+ * unused room): contexts carry a handful of values, so a linear scan of a flat array beats a map in
+ * both time and allocation, and the context holds the array itself rather than an object around it.
  */
 final class Values {
   /** No values. */
-  static final Values EMPTY = new Values(new Object[0]);
+  static final Object[] EMPTY = new Object[0];
 
-  private final Object[] pairs;
-
-  private Values(Object[] pairs) {
-    this.pairs = pairs;
-  }
+  private Values() {}
 
   /**
-   * Returns the first {@code size} entries of {@code pairs} (key, value, ...; keys distinct) as
-   * values; the array is copied, so the caller may keep using it.
-   */
-  static Values of(Object[] pairs, int size) {
-    return size == 0 ? EMPTY : new Values(Arrays.copyOf(pairs, size));
-  }
-
-  /**
-   * Returns the value of {@code key}, or {@code null}.
+   * Returns the value of {@code key} in {@code pairs}, or {@code null}.
    *
-   * @param key the key, compared by identity
+   * @param pairs the pairs
+   * @param key the key, compared by identity, never {@code null}
    * @return the value
    */
-  Object get(Object key) {
+  static Object get(Object[] pairs, Object key) {
     for (int i = pairs.length - 2; i >= 0; i -= 2) {
       if (pairs[i] == key) {
         return pairs[i + 1];
@@ -40,12 +31,13 @@ final class Values {
   }
 
   /**
-   * Returns whether {@code key} is present, even with a {@code null} value.
+   * Returns whether {@code key} is present in {@code pairs}, even with a {@code null} value.
    *
-   * @param key the key
+   * @param pairs the pairs
+   * @param key the key, never {@code null}
    * @return whether it was set
    */
-  boolean contains(Object key) {
+  static boolean contains(Object[] pairs, Object key) {
     for (int i = pairs.length - 2; i >= 0; i -= 2) {
       if (pairs[i] == key) {
         return true;
@@ -55,24 +47,33 @@ final class Values {
   }
 
   /**
-   * Returns a copy with {@code key} set to {@code value}, replacing an earlier value of the same
-   * key.
+   * Returns a copy of {@code pairs} with {@code key} set to {@code value}, replacing an earlier
+   * value of the same key; {@code pairs} is left as it was.
    *
+   * @param pairs the pairs
    * @param key the key
    * @param value the value, may be {@code null}
-   * @return the new values
+   * @return the new pairs
    */
-  Values with(Object key, Object value) {
+  static Object[] with(Object[] pairs, Object key, Object value) {
     for (int i = 0; i < pairs.length; i += 2) {
       if (pairs[i] == key) {
         Object[] copy = pairs.clone();
         copy[i + 1] = value;
-        return new Values(copy);
+        return copy;
+      }
+    }
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] == null) { // unused room a builder left
+        Object[] copy = pairs.clone();
+        copy[i] = key;
+        copy[i + 1] = value;
+        return copy;
       }
     }
     Object[] copy = Arrays.copyOf(pairs, pairs.length + 2);
     copy[pairs.length] = key;
     copy[pairs.length + 1] = value;
-    return new Values(copy);
+    return copy;
   }
 }

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * cannot grow a timeline without bound: later repeats are only counted. {@link #snapshot()} returns
  * every kept mark as an immutable {@link TimelineSnapshot}.
  *
- * <p>Marks are thread-safe and lock-free; a first mark allocates nothing, the first repeat of a
- * request allocates the repeat log once.
+ * <p>Marks are thread-safe and lock-free. A timeline is one 64-byte object: the first marks of the
+ * phases a server marks on every request are fields; the first downstream or database mark of a
+ * request allocates the array of those phases once, its first repeat the repeat log once.
  */
 public final class PhaseTimeline {
   /** The context key the timeline is stored under. */
@@ -41,6 +42,11 @@ public final class PhaseTimeline {
   private static final long MAX_OFFSET = (1L << PHASE_SHIFT) - 1; // 2.3 years in nanoseconds
   private static final VarHandle REPEATS;
   private static final VarHandle REPEAT_COUNT;
+  private static final VarHandle HEADERS_READ;
+  private static final VarHandle HANDLER_START;
+  private static final VarHandle RESPONSE_WRITTEN;
+  private static final VarHandle OTHERS;
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
   static {
     if (PHASES.length >= 16) { // snapshot() sorts repeats with the ordinal in 4 bits
@@ -50,6 +56,10 @@ public final class PhaseTimeline {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       REPEATS = lookup.findVarHandle(PhaseTimeline.class, "repeats", AtomicLongArray.class);
       REPEAT_COUNT = lookup.findVarHandle(PhaseTimeline.class, "repeatCount", long.class);
+      HEADERS_READ = lookup.findVarHandle(PhaseTimeline.class, "headersRead", long.class);
+      HANDLER_START = lookup.findVarHandle(PhaseTimeline.class, "handlerStart", long.class);
+      RESPONSE_WRITTEN = lookup.findVarHandle(PhaseTimeline.class, "responseWritten", long.class);
+      OTHERS = lookup.findVarHandle(PhaseTimeline.class, "others", long[].class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,8 +67,22 @@ public final class PhaseTimeline {
 
   private final Ticker ticker;
   private final long origin;
-  private final AtomicLongArray offsets =
-      new AtomicLongArray(PHASES.length); // 0 = unset, else offset + 1
+
+  // First marks: 0 = unset, else offset + 1. ACCEPTED is the origin itself (offset 0, set by
+  // startAt). The phases every server request marks are fields, so that a request that calls
+  // nothing downstream allocates one 64-byte object instead of the object, an array of 13 and its
+  // wrapper (176 B); the downstream and database phases share an array made by their first mark.
+  @SuppressWarnings("unused") // through HEADERS_READ
+  private volatile long headersRead;
+
+  @SuppressWarnings("unused") // through HANDLER_START
+  private volatile long handlerStart;
+
+  @SuppressWarnings("unused") // through RESPONSE_WRITTEN
+  private volatile long responseWritten;
+
+  @SuppressWarnings("unused") // through OTHERS: indexed by ordinal; null until the first such mark
+  private volatile long[] others;
 
   @SuppressWarnings("unused") // through REPEATS; null until the first repeat
   private volatile AtomicLongArray repeats;
@@ -91,9 +115,7 @@ public final class PhaseTimeline {
    * @return the new timeline
    */
   public static PhaseTimeline startAt(Ticker ticker, long originNanos) {
-    PhaseTimeline t = new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"), originNanos);
-    t.offsets.set(RequestPhase.ACCEPTED.ordinal(), 1);
-    return t;
+    return new PhaseTimeline(Objects.requireNonNull(ticker, "ticker"), originNanos);
   }
 
   /**
@@ -139,7 +161,7 @@ public final class PhaseTimeline {
    */
   public boolean markAt(RequestPhase phase, long atNanos) {
     long offset = Math.min(MAX_OFFSET, Math.max(0, atNanos - origin));
-    if (offsets.compareAndSet(phase.ordinal(), 0, offset + 1)) {
+    if (claimFirst(phase, offset + 1)) {
       return true;
     }
     long slot = (long) REPEAT_COUNT.getAndAdd(this, 1L);
@@ -147,6 +169,40 @@ public final class PhaseTimeline {
       repeatLog().set((int) slot, ((long) (phase.ordinal() + 1) << PHASE_SHIFT) | offset);
     }
     return false;
+  }
+
+  /** Sets the first mark of {@code phase} to {@code stored} unless it has one. */
+  private boolean claimFirst(RequestPhase phase, long stored) {
+    if (phase == RequestPhase.HEADERS_READ) {
+      return HEADERS_READ.compareAndSet(this, 0L, stored);
+    } else if (phase == RequestPhase.HANDLER_START) {
+      return HANDLER_START.compareAndSet(this, 0L, stored);
+    } else if (phase == RequestPhase.RESPONSE_WRITTEN) {
+      return RESPONSE_WRITTEN.compareAndSet(this, 0L, stored);
+    } else if (phase == RequestPhase.ACCEPTED) {
+      return false; // the origin
+    }
+    long[] slots = (long[]) OTHERS.getAcquire(this);
+    if (slots == null) {
+      long[] fresh = new long[PHASES.length];
+      slots = OTHERS.compareAndSet(this, null, fresh) ? fresh : (long[]) OTHERS.getAcquire(this);
+    }
+    return SLOT.compareAndSet(slots, phase.ordinal(), 0L, stored);
+  }
+
+  /** The first mark of {@code phase}: 0 when unset, else its offset + 1. */
+  private long first(RequestPhase phase) {
+    if (phase == RequestPhase.HEADERS_READ) {
+      return (long) HEADERS_READ.getVolatile(this);
+    } else if (phase == RequestPhase.HANDLER_START) {
+      return (long) HANDLER_START.getVolatile(this);
+    } else if (phase == RequestPhase.RESPONSE_WRITTEN) {
+      return (long) RESPONSE_WRITTEN.getVolatile(this);
+    } else if (phase == RequestPhase.ACCEPTED) {
+      return 1;
+    }
+    long[] slots = (long[]) OTHERS.getAcquire(this);
+    return slots == null ? 0 : (long) SLOT.getVolatile(slots, phase.ordinal());
   }
 
   private AtomicLongArray repeatLog() {
@@ -166,7 +222,7 @@ public final class PhaseTimeline {
    * @return the offset in nanoseconds, or -1
    */
   public long offsetNanos(RequestPhase phase) {
-    return offsets.get(phase.ordinal()) - 1;
+    return first(phase) - 1;
   }
 
   /**
@@ -225,7 +281,7 @@ public final class PhaseTimeline {
     List<TimelineMark> marks = new ArrayList<>(PHASES.length + kept);
     int[] occurrences = new int[PHASES.length];
     for (int i = 0; i < PHASES.length; i++) {
-      long at = offsets.get(i) - 1;
+      long at = first(PHASES[i]) - 1;
       if (at >= 0) {
         occurrences[i] = 1;
         marks.add(new TimelineMark(PHASES[i], at, 1));

@@ -356,4 +356,79 @@ class RequestContextTest {
     assertThat(second.get(keys.get(0))).isEqualTo(100);
     assertThat(first.get(keys.get(0))).isZero(); // built values are not shared with the builder
   }
+
+  @Test
+  void childrenAddValuesInTheRoomTheRootsArrayLeftWithoutSeeingEachOthers() {
+    ContextKey<String> a = ContextKey.of("a");
+    ContextKey<String> b = ContextKey.of("b");
+    ContextKey<String> c = ContextKey.of("c");
+    RequestContext root = RequestContext.builder("r").value(a, "root").build();
+
+    RequestContext left = root.withValue(b, "left");
+    RequestContext right = root.withValue(c, "right");
+
+    assertThat(root.get(b)).isNull();
+    assertThat(root.get(c)).isNull();
+    assertThat(left.get(a)).isEqualTo("root");
+    assertThat(left.get(b)).isEqualTo("left");
+    assertThat(left.get(c)).isNull();
+    assertThat(right.get(c)).isEqualTo("right");
+    assertThat(right.get(b)).isNull();
+  }
+
+  @Test
+  void aDeadlineGivenAsATickerReadingIsTheRootsOwn() {
+    RequestContext ctx =
+        RequestContext.builder("r")
+            .ticker(clock.ticker)
+            .scheduler(clock)
+            .deadlineAtNanos(clock.now.get() + 250_000_000L)
+            .build();
+
+    assertThat(ctx.hasDeadline()).isTrue();
+    assertThat(ctx.remainingNanos()).isEqualTo(250_000_000L);
+    clock.advanceMillis(250);
+    assertThat(ctx.remainingNanos()).isZero();
+    assertThat(ctx.isDone()).isTrue();
+  }
+
+  @Test
+  void aLaterTimeoutReplacesADeadlineGivenAsATickerReading() {
+    RequestContext ctx =
+        RequestContext.builder("r")
+            .ticker(clock.ticker)
+            .scheduler(clock)
+            .deadlineAtNanos(clock.now.get() + 1)
+            .timeout(Duration.ofSeconds(3))
+            .build();
+
+    assertThat(ctx.remainingNanos()).isEqualTo(3_000_000_000L);
+  }
+
+  @Test
+  void runAttachedMakesTheContextCurrentAndRestoresThePreviousOneEvenWhenTheTaskThrows() {
+    RequestContext outer = RequestContext.of("outer");
+    RequestContext inner = RequestContext.of("inner");
+    List<Object> seen = new ArrayList<>();
+    try (Scope ignored = outer.attach()) {
+      inner.runAttached(
+          (list, arg) -> list.add(arg + ":" + RequestContext.current()), seen, "task");
+      assertThat(RequestContext.current()).isSameAs(outer);
+      assertThat(org.slf4j.MDC.get("requestId")).isEqualTo("outer");
+
+      assertThatThrownBy(
+              () ->
+                  inner.runAttached(
+                      (list, arg) -> {
+                        throw new IllegalStateException(arg);
+                      },
+                      seen,
+                      "boom"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("boom");
+      assertThat(RequestContext.current()).isSameAs(outer);
+    }
+    assertThat(seen).containsExactly("task:" + inner);
+    assertThat(RequestContext.current()).isNull();
+  }
 }

@@ -201,4 +201,25 @@ class PhaseTimelineTest {
                         "handler_start",
                         "now                   +1000.000 ms (+1000.000)  <- longest gap"));
   }
+
+  @Test
+  void everyPhaseKeepsItsOwnFirstMarkAndAcceptedIsTheOrigin() {
+    RequestPhase[] phases = RequestPhase.values();
+    for (int i = 1; i < phases.length; i++) { // ACCEPTED is the origin
+      advanceMillis(1);
+      assertThat(timeline.mark(phases[i])).as(phases[i].name()).isTrue();
+    }
+    advanceMillis(1);
+    assertThat(timeline.mark(RequestPhase.ACCEPTED)).isFalse(); // kept as a repeat
+
+    assertThat(timeline.offsetNanos(RequestPhase.ACCEPTED)).isZero();
+    for (int i = 1; i < phases.length; i++) {
+      assertThat(timeline.offsetNanos(phases[i]))
+          .as(phases[i].name())
+          .isEqualTo(TimeUnit.MILLISECONDS.toNanos(i));
+    }
+    TimelineSnapshot snapshot = timeline.snapshot();
+    assertThat(snapshot.marks()).hasSize(phases.length + 1);
+    assertThat(snapshot.count(RequestPhase.ACCEPTED)).isEqualTo(2);
+  }
 }

@@ -1,7 +1,10 @@
 package dev.stability.benchmarks.scale;
 
+import dev.stability.admission.AdmissionConfig;
+import dev.stability.admission.ConcurrencyLimit;
 import dev.stability.netty.server.ConnectionLimits;
 import dev.stability.netty.server.RequestDeadlines;
+import dev.stability.netty.server.ServerAdmission;
 import dev.stability.netty.server.ServerConfig;
 import dev.stability.netty.server.StabilityServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints {@code ready port=N}, then answers each line read: {@code count} with {@code count
  * channels=N held=N}, {@code stats} with the same plus a {@link MemorySnapshot}; {@code quit} or
  * the end of input (the probe is gone) stops it. Timeouts that would end the probe's connections or
- * requests early are set to {@link #DEADLINE} for both modes, the guarded connection limit to
- * {@link #MAX_CONNECTIONS}.
+ * requests early are set to {@link #DEADLINE} for both modes, the guarded connection limit and
+ * admission control's limits (on, fixed) to {@link #MAX_CONNECTIONS}: the adaptive default would
+ * shed the held requests the probe measures.
  */
 public final class ScaleServer {
   /** Deadline of a held request and idle timeout of a connection: longer than any probe phase. */
@@ -77,6 +81,14 @@ public final class ScaleServer {
                     .requestDeadlines(
                         RequestDeadlines.builder().defaultRequestTimeout(DEADLINE).build())
                     .meterRegistry(new SimpleMeterRegistry())
+                    .admission(
+                        ServerAdmission.builder()
+                            .limits(
+                                AdmissionConfig.builder()
+                                    .limit(() -> ConcurrencyLimit.fixed(MAX_CONNECTIONS))
+                                    .maxInFlight(MAX_CONNECTIONS)
+                                    .build())
+                            .build())
                     .build());
     AtomicInteger channels = new AtomicInteger();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -15,7 +15,8 @@ import java.util.Locale;
  * Measures the CPU time, not the wall time, of one keep-alive request through the bare and the
  * guarded pipeline, alternating batches in one JVM: on a shared machine whose other tenants take
  * the cores away, thread CPU time is what stays comparable, and alternating exposes both pipelines
- * to the same JIT and cache conditions.
+ * to the same JIT and cache conditions. It also prints the bytes allocated per request (the
+ * thread's allocation counter, exact whatever the load, as JMH's {@code -prof gc}).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.stability.benchmarks.server.PipelineCpuHarness [rounds] [requestsPerBatch] [no-metrics]}.
@@ -37,6 +38,7 @@ public final class PipelineCpuHarness {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
     EmbeddedChannel bare = new EmbeddedChannel();
     Pipelines.bare(bare.pipeline());
     EmbeddedChannel guarded = new EmbeddedChannel();
@@ -52,17 +54,24 @@ public final class PipelineCpuHarness {
     double[] b = new double[rounds];
     double[] g = new double[rounds];
     double[] ratio = new double[rounds];
+    double[] bAlloc = new double[rounds];
+    double[] gAlloc = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       boolean bareFirst = (r & 1) == 0;
       for (int k = 0; k < 2; k++) {
         boolean isBare = (k == 0) == bareFirst;
+        long a0 = allocations.getCurrentThreadAllocatedBytes();
         long t0 = threads.getCurrentThreadCpuTime();
         run(isBare ? bare : guarded, request, batch);
         double nsPerRequest = (threads.getCurrentThreadCpuTime() - t0) / (double) batch;
+        double bytesPerRequest =
+            (allocations.getCurrentThreadAllocatedBytes() - a0) / (double) batch;
         if (isBare) {
           b[r] = nsPerRequest;
+          bAlloc[r] = bytesPerRequest;
         } else {
           g[r] = nsPerRequest;
+          gAlloc[r] = bytesPerRequest;
         }
       }
       ratio[r] = b[r] / g[r];
@@ -88,6 +97,12 @@ public final class PipelineCpuHarness {
         pct(ratio, 25),
         pct(ratio, 75),
         rounds);
+    System.out.printf(
+        Locale.ROOT,
+        "allocated B/request: bare %.0f, guarded %.0f (medians; guards' own %+.0f)%n",
+        median(bAlloc),
+        median(gAlloc),
+        median(gAlloc) - median(bAlloc));
   }
 
   private static long run(EmbeddedChannel channel, ByteBuf request, int n) {

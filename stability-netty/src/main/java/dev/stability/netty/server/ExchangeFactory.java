@@ -8,7 +8,6 @@ import dev.stability.context.wire.InboundDeadlinePolicy;
 import dev.stability.context.wire.InvalidTimeoutHeaderException;
 import dev.stability.context.wire.TrustPolicy;
 import dev.stability.guard.Guard;
-import dev.stability.time.Deadline;
 import dev.stability.time.Durations;
 import dev.stability.time.Ticker;
 import dev.stability.time.TimerScheduler;
@@ -36,10 +35,7 @@ final class ExchangeFactory {
   private final Ticker ticker;
   private final TimerScheduler scheduler;
   private final String idPrefix;
-  private final long defaultTimeoutNanos;
-  private final long defaultMarginNanos;
-  private final AsciiString requestIdHeader;
-  private final AsciiString[] deadlineHeaders; // those the inbound policy reads
+  private final Shared shared;
   private long sequence;
 
   ExchangeFactory(
@@ -49,14 +45,42 @@ final class ExchangeFactory {
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.idPrefix = idPrefix;
-    this.defaultTimeoutNanos =
-        Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
-    this.defaultMarginNanos = Durations.saturatedNanos(config.requestDeadlines().handlerMargin());
-    this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
-    this.deadlineHeaders =
-        config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
-            .map(HeaderNames::ascii)
-            .toArray(AsciiString[]::new);
+    this.shared = Shared.of(config);
+  }
+
+  /**
+   * What every connection of one configuration reads the same: made once per configuration instead
+   * of once per connection (about 100 bytes that an idle connection would otherwise keep).
+   */
+  private static final class Shared {
+    private static volatile Shared last; // one entry: a process mostly runs one server config
+
+    final ServerConfig config;
+    final long defaultTimeoutNanos;
+    final long defaultMarginNanos;
+    final AsciiString requestIdHeader;
+    final AsciiString[] deadlineHeaders; // those the inbound policy reads
+
+    private Shared(ServerConfig config) {
+      this.config = config;
+      this.defaultTimeoutNanos =
+          Durations.saturatedNanos(config.requestDeadlines().defaultRequestTimeout());
+      this.defaultMarginNanos = Durations.saturatedNanos(config.requestDeadlines().handlerMargin());
+      this.requestIdHeader = AsciiString.cached(config.requestIdHeader());
+      this.deadlineHeaders =
+          config.requestDeadlines().inboundDeadlinePolicy().headers().stream()
+              .map(HeaderNames::ascii)
+              .toArray(AsciiString[]::new);
+    }
+
+    static Shared of(ServerConfig config) {
+      Shared s = last;
+      if (s == null || s.config != config) { // a race only makes one more, equal, copy
+        s = new Shared(config);
+        last = s;
+      }
+      return s;
+    }
   }
 
   /**
@@ -70,7 +94,7 @@ final class ExchangeFactory {
       timeout = timeoutOf(request);
     } catch (InvalidTimeoutHeaderException e) {
       rejected = true;
-      timeout = defaultTimeoutNanos;
+      timeout = shared.defaultTimeoutNanos;
     }
     PhaseTimeline timeline =
         PhaseTimeline.startAt(ticker, now); // "accepted": when the head was handed to us
@@ -91,7 +115,7 @@ final class ExchangeFactory {
         RequestContext.builder(ex.requestId)
             .ticker(ticker)
             .scheduler(scheduler)
-            .deadline(Deadline.atNanos(ticker, now + timeout))
+            .deadlineAtNanos(now + timeout)
             .value(PhaseTimeline.KEY, timeline)
             .value(ServerExchange.KEY, ex);
     String traceParent = request.headers().get(TRACEPARENT);
@@ -107,7 +131,7 @@ final class ExchangeFactory {
 
   /** Whether a deadline header is present: most requests carry none, and looking costs nothing. */
   private boolean anyDeadlineHeader(HttpHeaders headers) {
-    for (AsciiString name : deadlineHeaders) {
+    for (AsciiString name : shared.deadlineHeaders) {
       if (headers.contains(name)) {
         return true;
       }
@@ -116,7 +140,7 @@ final class ExchangeFactory {
   }
 
   private String requestIdOf(HttpRequest request) {
-    String given = request.headers().get(requestIdHeader);
+    String given = request.headers().get(shared.requestIdHeader);
     if (given != null && RequestIds.isAcceptable(given)) {
       return given;
     }
@@ -135,7 +159,7 @@ final class ExchangeFactory {
         log.warn("HandlerMargins {} threw; using the default margin", margins, e);
       }
     }
-    return defaultMarginNanos;
+    return shared.defaultMarginNanos;
   }
 
   private long timeoutOf(HttpRequest request) {
@@ -162,6 +186,6 @@ final class ExchangeFactory {
     }
     return route != null && !route.isNegative() && !route.isZero()
         ? Durations.saturatedNanos(route)
-        : defaultTimeoutNanos;
+        : shared.defaultTimeoutNanos;
   }
 }

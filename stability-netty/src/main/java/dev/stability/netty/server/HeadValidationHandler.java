@@ -90,10 +90,12 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     if (!methods.accepts(method)) {
       return new InvalidHeadException(HttpResponseStatus.NOT_IMPLEMENTED, "method not implemented");
     }
-    // walks the Host values without building a list; the count is taken only for the rejection
-    Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+    // walks the Host values without building a list (nor a String view of the iterator: the
+    // decoder's values are Strings already); the count is taken only for the rejection
+    Iterator<? extends CharSequence> hosts =
+        request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
     if (hosts.hasNext()) {
-      String host = hosts.next();
+      String host = hosts.next().toString();
       if (hosts.hasNext()) {
         return new InvalidHeadException(
             HttpResponseStatus.BAD_REQUEST,

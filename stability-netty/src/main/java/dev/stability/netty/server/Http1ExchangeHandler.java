@@ -8,7 +8,6 @@ import dev.stability.chain.Stage;
 import dev.stability.context.CancelReason;
 import dev.stability.context.CancellationCause;
 import dev.stability.context.RequestContext;
-import dev.stability.context.Scope;
 import dev.stability.guard.Guard;
 import dev.stability.guard.Incident;
 import dev.stability.guard.ProblemDetails;
@@ -480,8 +479,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
         config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     ServerExchange outer = firing;
     firing = ex;
-    try (Scope ignored = ex.context.attach()) {
-      from.fireChannelRead(msg);
+    try {
+      ex.context.runAttached(ChannelHandlerContext::fireChannelRead, from, msg); // no scope object
     } finally {
       firing = outer;
     }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.List;
 
 /**
  * Decides every answer the server writes on its own (400, 408, 413, 414, 417, 431, 500, 501, 503,
@@ -112,9 +111,10 @@ final class ServerAnswers {
     if (malformedDeadline) {
       return 400;
     }
-    List<String> expect = request.headers().getAll(HttpHeaderNames.EXPECT);
-    if (!expect.isEmpty() && request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
-      for (String value : expect) {
+    // contains() first: getAll() builds a list even when the header is absent (most requests)
+    if (request.headers().contains(HttpHeaderNames.EXPECT)
+        && request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+      for (String value : request.headers().getAll(HttpHeaderNames.EXPECT)) {
         if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(value.trim())) {
           return 417;
         }
