@@ -356,6 +356,12 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   /** The controller answered a queued request: run it, or answer its rejection. */
   private void onAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
+    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the close gives back
+      if (permit != null) {
+        permit.onIgnore();
+      }
+      return;
+    }
     if (permit != null) {
       if (ex.admission.granted(permit) && !closing) {
         dispatchNext();
@@ -408,6 +414,12 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   /** The controller answered an aggregated request that waited: hand it on, or answer. */
   private void onAggregatedAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
+    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the close gives back
+      if (permit != null) {
+        permit.onIgnore();
+      }
+      return;
+    }
     AdmissionSlot slot = ex.admission;
     if (permit != null) {
       if (slot.granted(permit) && !closing) {
@@ -535,6 +547,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     }
     if (!mayRun(next, null)) {
       ctx.fireChannelReadComplete(); // a rejection was written: let it be flushed
+      exchanges.resumeReadingIfRoom(ctx.channel()); // the refused one left the queue
       return;
     }
     ArrayDeque<Object> held = next.held;
@@ -692,6 +705,13 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
    * else closes.
    */
   private void failExchange(ServerExchange ex, Throwable cause, String kind, String stage) {
+    if (ex.awaitingAdmission()) { // no handler has it: the slot's reference goes first
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
+      if (ex.held != null) {
+        ex.held.forEach(ReferenceCountUtil::release);
+        ex.held = null;
+      }
+    }
     if (!"write_failure".equals(kind)) {
       handlerFailed(ex); // the guard owns the release of what the failed handler still holds
     }

@@ -179,6 +179,12 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   /** The controller answered the queued request: hand it to the handlers, or answer 503. */
   private void onAdmission(AdmissionPermit permit, Throwable failure) {
     ServerExchange ex = this.ex;
+    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the stream's close gives back
+      if (permit != null) {
+        permit.onIgnore();
+      }
+      return;
+    }
     if (permit != null) {
       if (!ex.admission.granted(permit)) {
         return; // the stream ended while it waited: the permit went back
@@ -187,6 +193,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       ex.held = null;
       TailHandler.keepLast(ctx.pipeline(), tail);
       contextAttribute.set(ex.context);
+      if (!ex.inboundComplete) {
+        startBodyTimer(kit.ticker().nanoTime()); // a body still arriving is timed from now
+      }
       for (Object msg = held.pollFirst(); msg != null; msg = held.pollFirst()) {
         if (ex.completed()) {
           ReferenceCountUtil.release(msg);
@@ -194,6 +203,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
           fire(msg);
         }
       }
+      ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
       return;
     }
     if (!ex.admission.waiting() || ex.completed()) {
@@ -240,6 +250,12 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   private void onAggregatedAdmission(AdmissionPermit permit, Throwable failure) {
     ServerExchange ex = this.ex;
+    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the stream's close gives back
+      if (permit != null) {
+        permit.onIgnore();
+      }
+      return;
+    }
     AdmissionSlot slot = ex.admission;
     if (permit != null) {
       if (slot.granted(permit)) {
@@ -414,6 +430,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   private void complete() {
     ServerExchange ex = this.ex;
+    releaseHeld(); // what a request still waiting for a slot held (a 413 while it waited)
     ex.timeline.mark(dev.stability.timeline.RequestPhase.RESPONSE_WRITTEN);
     HandlerTails tails = kit.metrics().handlerTails();
     if (tails != null) {
@@ -550,6 +567,10 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   private void failExchange(Throwable cause, String kind, String stage) {
     ServerExchange ex = this.ex;
+    if (ex.awaitingAdmission()) { // no handler has it: the slot's reference goes first
+      ex.releaseAdmission(AdmissionSlot.Outcome.IGNORED);
+      releaseHeld();
+    }
     if (!"write_failure".equals(kind)) {
       ex.handlerFailed();
       if (!firing) {

@@ -58,6 +58,11 @@ class ServerAdmissionTest {
   /** {@code /hold/...} is answered only by {@link #releaseOne()}; anything else at once. */
   private final class Routes extends ChannelInboundHandlerAdapter {
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush(); // the usual Netty pattern: write in channelRead, flush here
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object in) {
       ReferenceCountUtil.release(
           in); // a head is all this needs (streaming mode sends the body too)
@@ -67,6 +72,8 @@ class ServerAdmissionTest {
       handled.incrementAndGet();
       if (msg.uri().contains("/hold")) {
         held.add(ctx);
+      } else if (msg.uri().contains("/noflush")) {
+        ctx.write(Handlers.ok("written, flushed when the read completes"));
       } else if (msg.uri().contains("/throw")) {
         throw new IllegalStateException("handler bug");
       } else {
@@ -441,6 +448,25 @@ class ServerAdmissionTest {
       awaitHeld(1);
       releaseOne();
       assertThat(h2.response(3).status()).isEqualTo("200");
+    }
+    awaitNothingInFlight();
+  }
+
+  @Test
+  void http2StreamingRequestGrantedAfterWaitingIsFlushedByItsHandlersReadComplete()
+      throws Exception {
+    streaming = true;
+    start(fixed(1, 10, Duration.ofSeconds(5)), Http2Limits.ofDefaults());
+    try (RawHttp2Client h2 = new RawHttp2Client(port, (int) WAIT.toMillis()).start()) {
+      h2.get(1, "/a/hold");
+      awaitHeld(1);
+      h2.get(3, "/a/noflush");
+      await().atMost(WAIT).until(() -> queued("/a") == 1);
+
+      releaseOne();
+
+      assertThat(h2.response(1).status()).isEqualTo("200");
+      assertThat(h2.response(3).status()).isEqualTo("200"); // flushed: its handler saw a read end
     }
     awaitNothingInFlight();
   }
