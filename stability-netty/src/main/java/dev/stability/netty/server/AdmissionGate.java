@@ -106,8 +106,9 @@ final class AdmissionGate {
    */
   void judgeHead(ServerExchange ex, HttpRequest request) {
     String route = routeOf(request);
-    if (route != null) {
-      ServerExchange.route(ex.context, route);
+    if (route != null) { // the exchange is in hand: no lookup through its context
+      ex.route = route;
+      Guard.route(ex.context, route); // incidents recorded from now on carry it
     }
     if (controller == null) {
       return;

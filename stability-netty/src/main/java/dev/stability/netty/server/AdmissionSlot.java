@@ -2,6 +2,9 @@ package dev.stability.netty.server;
 
 import dev.stability.admission.Admission;
 import dev.stability.admission.AdmissionPermit;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The admission of one exchange: waiting for a slot, holding one, or done with it. The slot is
@@ -33,7 +36,7 @@ final class AdmissionSlot {
   private AdmissionPermit permit;
   private Phase phase;
   private Object held; // the complete request the aggregator built, while it waits
-  private io.netty.channel.ChannelHandlerContext heldAt; // where it is handed on from
+  private ChannelHandlerContext heldAt; // where it is handed on from
 
   AdmissionSlot(Admission admission) {
     this.admission = admission;
@@ -45,12 +48,27 @@ final class AdmissionSlot {
     }
   }
 
+  /**
+   * Whether a grant or rejection callback runs off its loop: the controller completes there only
+   * when the loop refused the task (it is shutting down). The callback then touches nothing; the
+   * permit goes back, the channel's close ends the rest.
+   */
+  static boolean offLoop(EventExecutor loop, AdmissionPermit permit) {
+    if (loop.inEventLoop()) {
+      return false;
+    }
+    if (permit != null) {
+      permit.onIgnore();
+    }
+    return true;
+  }
+
   boolean waiting() {
     return phase == Phase.WAITING;
   }
 
   /** Keeps the aggregated request while it waits; it is handed on from {@code at} when granted. */
-  void hold(io.netty.channel.ChannelHandlerContext at, Object request) {
+  void hold(ChannelHandlerContext at, Object request) {
     this.heldAt = at;
     this.held = request;
   }
@@ -63,7 +81,7 @@ final class AdmissionSlot {
   }
 
   /** Where the held request is handed on from. */
-  io.netty.channel.ChannelHandlerContext heldAt() {
+  ChannelHandlerContext heldAt() {
     return heldAt;
   }
 
@@ -84,7 +102,7 @@ final class AdmissionSlot {
   /** A queued request was turned away after waiting: nothing to give back but what it held. */
   void refused() {
     phase = Phase.RELEASED;
-    io.netty.util.ReferenceCountUtil.release(takeHeld());
+    ReferenceCountUtil.release(takeHeld());
   }
 
   /**
@@ -94,7 +112,7 @@ final class AdmissionSlot {
   void release(Outcome outcome) {
     Phase was = phase;
     phase = Phase.RELEASED;
-    io.netty.util.ReferenceCountUtil.release(takeHeld()); // a request never handed on
+    ReferenceCountUtil.release(takeHeld()); // a request never handed on
     if (was == Phase.WAITING) {
       admission.cancel();
     } else if (was == Phase.HOLDING) {

@@ -356,10 +356,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   /** The controller answered a queued request: run it, or answer its rejection. */
   private void onAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
-    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the close gives back
-      if (permit != null) {
-        permit.onIgnore();
-      }
+    if (AdmissionSlot.offLoop(ctx.executor(), permit)) {
       return;
     }
     if (permit != null) {
@@ -414,10 +411,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
 
   /** The controller answered an aggregated request that waited: hand it on, or answer. */
   private void onAggregatedAdmission(ServerExchange ex, AdmissionPermit permit, Throwable failure) {
-    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the close gives back
-      if (permit != null) {
-        permit.onIgnore();
-      }
+    if (AdmissionSlot.offLoop(ctx.executor(), permit)) {
       return;
     }
     AdmissionSlot slot = ex.admission;

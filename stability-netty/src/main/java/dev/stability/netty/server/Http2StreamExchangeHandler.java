@@ -179,10 +179,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
   /** The controller answered the queued request: hand it to the handlers, or answer 503. */
   private void onAdmission(AdmissionPermit permit, Throwable failure) {
     ServerExchange ex = this.ex;
-    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the stream's close gives back
-      if (permit != null) {
-        permit.onIgnore();
-      }
+    if (AdmissionSlot.offLoop(ctx.executor(), permit)) {
       return;
     }
     if (permit != null) {
@@ -250,10 +247,7 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
 
   private void onAggregatedAdmission(AdmissionPermit permit, Throwable failure) {
     ServerExchange ex = this.ex;
-    if (!ctx.executor().inEventLoop()) { // the loop is shutting down: the stream's close gives back
-      if (permit != null) {
-        permit.onIgnore();
-      }
+    if (AdmissionSlot.offLoop(ctx.executor(), permit)) {
       return;
     }
     AdmissionSlot slot = ex.admission;
