@@ -486,7 +486,14 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     ServerExchange outer = firing;
     firing = ex;
     try {
-      ex.context.runAttached(ChannelHandlerContext::fireChannelRead, from, msg); // no scope object
+      if (!config.streaming() && !(msg instanceof HttpContent)) {
+        // a head on its way to the aggregator, which only keeps it: no handler of the
+        // application runs, so the context is not attached for it (it is for the last content,
+        // which the aggregated request reaches the handlers with)
+        from.fireChannelRead(msg);
+      } else {
+        ex.context.runAttached(ChannelHandlerContext::fireChannelRead, from, msg); // no scope
+      }
     } finally {
       firing = outer;
     }
