@@ -73,6 +73,10 @@ public final class AdmissionController {
   }
 
   private RouteLimiter limiter(String route) {
+    RouteLimiter known = routes.get(route); // a route seen before is its own tag: one lookup
+    if (known != null) {
+      return known;
+    }
     String tag = tags.tag(route);
     RouteLimiter limiter = routes.get(tag);
     if (limiter != null) {
