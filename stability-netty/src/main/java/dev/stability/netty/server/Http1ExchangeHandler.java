@@ -348,6 +348,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
         if (head != null) {
           hold(ex, head);
         }
+        // judged at the head: its body would pile up unread while it waits (a client could make
+        // every queued request hold its whole body); reading resumes when it runs or is refused
+        exchanges.suspendReading(ctx.channel());
         a.whenAdmitted().whenComplete((permit, failure) -> onAdmission(ex, permit, failure));
         return false;
       }
@@ -614,6 +617,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     ex.releaseAdmission(
         ex.status() == 504 ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.SUCCESS);
     exchanges.remove(ex);
+    exchanges.resumeReadingIfRoom(ctx.channel()); // whatever ended a request that waited for a slot
     pairing.completed(ex);
     if (firing != ex) { // else fire() releases it when the handler returns
       ex.releaseOwned(false);
