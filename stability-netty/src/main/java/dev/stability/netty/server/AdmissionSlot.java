@@ -32,11 +32,23 @@ final class AdmissionSlot {
     IGNORED
   }
 
+  /**
+   * The slot of every finished HTTP/1.1 exchange: a connection keeps its last exchange (to blame
+   * what a handler writes after the end) but not that exchange's slot and permit. Never written:
+   * every method of a released slot only reads.
+   */
+  static final AdmissionSlot DONE = new AdmissionSlot();
+
   private final Admission admission;
   private AdmissionPermit permit;
   private Phase phase;
   private Object held; // the complete request the aggregator built, while it waits
   private ChannelHandlerContext heldAt; // where it is handed on from
+
+  private AdmissionSlot() {
+    this.admission = null;
+    this.phase = Phase.RELEASED;
+  }
 
   AdmissionSlot(Admission admission) {
     this.admission = admission;
@@ -76,7 +88,9 @@ final class AdmissionSlot {
   /** Returns the held request (and forgets it), or {@code null}. */
   Object takeHeld() {
     Object r = held;
-    held = null;
+    if (r != null) {
+      held = null;
+    }
     return r;
   }
 
@@ -101,6 +115,9 @@ final class AdmissionSlot {
 
   /** A queued request was turned away after waiting: nothing to give back but what it held. */
   void refused() {
+    if (phase == Phase.RELEASED) {
+      return;
+    }
     phase = Phase.RELEASED;
     ReferenceCountUtil.release(takeHeld());
   }
@@ -111,6 +128,9 @@ final class AdmissionSlot {
    */
   void release(Outcome outcome) {
     Phase was = phase;
+    if (was == Phase.RELEASED) {
+      return; // later calls do nothing
+    }
     phase = Phase.RELEASED;
     ReferenceCountUtil.release(takeHeld()); // a request never handed on
     if (was == Phase.WAITING) {

@@ -643,6 +643,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     ex.complete();
     ex.releaseAdmission(
         ex.status() == 504 ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.SUCCESS);
+    if (ex.admission != null) {
+      ex.admission = AdmissionSlot.DONE; // the connection keeps ex for blame, not its slot
+    }
     exchanges.remove(ex);
     exchanges.resumeReadingIfRoom(ctx.channel()); // whatever ended a request that waited for a slot
     pairing.completed(ex);
