@@ -102,28 +102,16 @@ class CountWindowTest {
   }
 
   @Test
-  void staleHintIsWalkedPastWithoutLosingOrDoublingACall() throws Exception {
-    CountWindow window = new CountWindow(7, thresholds);
-    java.lang.reflect.Field f = CountWindow.class.getDeclaredField("counters");
-    f.setAccessible(true);
-    java.util.concurrent.atomic.AtomicLongArray counters =
-        (java.util.concurrent.atomic.AtomicLongArray) f.get(window);
-    for (int i = 0; i < 30; i++) {
-      window.recordAndCheck(MS, i % 3 == 0, 0);
-      if (i == 10 || i == 25) {
-        counters.set(8, 0); // a record preempted before its hint store writes an old hint
+  void slotIndexIsTheRemainderWithoutDividing() {
+    java.util.Random random = new java.util.Random(42);
+    for (int size : new int[] {1, 2, 3, 7, 10, 100, 1_000, 65_535}) {
+      CountWindow window = new CountWindow(size, thresholds);
+      for (int i = 0; i < 10_000; i++) {
+        long index = random.nextLong() & 0xFFFF_FFFFL;
+        assertThat(window.slot(index)).isEqualTo((int) (index % size));
       }
+      assertThat(window.slot(0xFFFF_FFFFL)).isEqualTo((int) (0xFFFF_FFFFL % size));
     }
-    assertThat(window.records()).isEqualTo(30);
-    assertThat(window.positions()).containsExactlyInAnyOrder(23, 24, 25, 26, 27, 28, 29);
-    WindowCounts c = window.counts();
-    assertThat(c.calls).isEqualTo(7);
-    assertThat(c.failures)
-        .as("positions 24 and 27")
-        .isEqualTo(2)
-        .isEqualTo(window.recount().failures);
-    counters.set(8, 0);
-    assertThat(window.fold()).as("the fold walks the stale hint too").isEqualTo(30);
   }
 
   @Test
@@ -134,9 +122,7 @@ class CountWindowTest {
     }
     assertThat(window.fold()).isEqualTo(25);
     assertThat(window.recordAndCheck(MS, false, 0)).isEqualTo(Window.FOLDED);
-    assertThat(window.records()).as("the refused record is counted elsewhere").isEqualTo(25);
-    assertThat(window.counts().calls).as("the fold mark holds no call").isEqualTo(9);
-    assertThat(window.recount().calls).isEqualTo(9);
+    assertThat(window.records()).isEqualTo(26);
   }
 
   @Test
