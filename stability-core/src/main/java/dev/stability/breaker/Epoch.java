@@ -22,6 +22,7 @@ final class Epoch {
   private static final int ENTERED = 0;
   private static final int EXACT = 1;
   private static final int SAMPLED = 2;
+  private static final int LATEST = 3; // the latest start a timed call of the stripe read
 
   final ClosedState owner;
   final long openedNanos;
@@ -29,13 +30,14 @@ final class Epoch {
   final ClosedPermit exact;
   final ClosedPermit sampled;
   private final AtomicLongArray cells = new AtomicLongArray((STRIPES + 1) * PAD);
-  private volatile long latestTimedStart;
   private volatile long sealBound = Long.MAX_VALUE;
 
   Epoch(ClosedState owner, long openedNanos) {
     this.owner = owner;
     this.openedNanos = openedNanos;
-    this.latestTimedStart = openedNanos;
+    for (int i = 1; i <= STRIPES; i++) {
+      cells.set(i * PAD + LATEST, openedNanos);
+    }
     this.untracked = new ClosedPermit(this, ClosedPermit.UNTRACKED);
     this.exact = new ClosedPermit(this, ClosedPermit.EXACT);
     this.sampled = new ClosedPermit(this, ClosedPermit.SAMPLED);
@@ -69,10 +71,25 @@ final class Epoch {
     }
   }
 
+  /**
+   * Notes a timed call's start in its stripe's line: a release store, no fence, and no line that
+   * another thread's calls read (a shared field here was written by every timed call of every
+   * thread, next to the fields every call reads).
+   */
   void timedStart(long now) {
-    if (now - latestTimedStart > 0) {
-      latestTimedStart = now; // racy max: concurrent writers differ by nanoseconds
+    int at = stripe() + LATEST;
+    if (now - cells.getPlain(at) > 0) {
+      cells.setRelease(at, now); // racy max: concurrent writers differ by nanoseconds
     }
+  }
+
+  private long latestTimedStart() {
+    long latest = cells.get(PAD + LATEST);
+    for (int i = 2; i <= STRIPES; i++) {
+      long t = cells.get(i * PAD + LATEST);
+      latest = t - latest > 0 ? t : latest;
+    }
+    return latest;
   }
 
   /** Returns the calls in flight: exact, plus the sampled ones times their weight. */
@@ -108,7 +125,7 @@ final class Epoch {
    * Closes the epoch to new calls at {@code now} and fixes the latest start of the calls it holds.
    */
   void seal(long now) {
-    sealBound = hasUntimedCalls() ? now : latestTimedStart;
+    sealBound = hasUntimedCalls() ? now : latestTimedStart();
   }
 
   /**
@@ -122,7 +139,7 @@ final class Epoch {
     }
     return hasUntimedCalls()
         ? Long.MAX_VALUE
-        : latestTimedStart; // untimed calls may have started just now
+        : latestTimedStart(); // untimed calls may have started just now
   }
 
   private static int stripe() {
