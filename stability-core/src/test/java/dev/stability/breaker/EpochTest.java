@@ -44,6 +44,24 @@ class EpochTest {
   }
 
   @Test
+  void busyStripeSamplesEveryBlockButReadsTheClockOnlyEverySixtyFourCalls() {
+    Epoch epoch = new Epoch(owner, 0);
+    int timed = 0;
+    List<ClosedPermit> permits = new ArrayList<>();
+    for (int i = 0; i < 512; i++) {
+      ClosedPermit p = epoch.enter();
+      permits.add(p);
+      timed += p.timed() ? 1 : 0;
+    }
+    assertThat(timed)
+        .as("16 exact, 15 sampled below call 256, then calls 319, 383, 447, 511")
+        .isEqualTo(16 + 15 + 4);
+    assertThat(epoch.inFlight()).as("every block of 16 still counted").isEqualTo(512);
+    permits.forEach(ClosedPermit::onCancel);
+    assertThat(epoch.inFlight()).isZero();
+  }
+
+  @Test
   void untrackedCallsNeverMakeTheCountNegative() {
     Epoch epoch = new Epoch(owner, 0);
     List<ClosedPermit> permits = new ArrayList<>();
