@@ -32,6 +32,7 @@ if [ "$MODE" = smoke ]; then
   PRECISION=(--requests 50 --rounds 1)
   STEADY_TIMEOUT_MS=100
   OVERHEAD=(1 1)
+  GUARD_COST=(1 500)
   SCALE=(--smoke)
   OVERLOAD=(--smoke)
   PEER_ARGS=(--smoke)
@@ -41,6 +42,7 @@ else
   PRECISION=(--requests 1000 --rounds 5)
   STEADY_TIMEOUT_MS=1000
   OVERHEAD=(5 6)
+  GUARD_COST=(20 20000)
   SCALE=()
   OVERLOAD=()
   PEER_ARGS=()
@@ -77,6 +79,12 @@ java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR" \
 
 echo "== guard overhead" | tee -a "$OUT/summary.txt"
 JAR="$JAR" benchmarks/guard-overhead.sh "${OVERHEAD[@]}" | tee -a "$OUT/summary.txt"
+
+echo "== guard cost (pipeline CPU and allocation per request: every guard, without admission, without meters)" \
+  | tee -a "$OUT/summary.txt"
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$JAR" dev.stability.benchmarks.server.GuardCostHarness "${GUARD_COST[@]}" \
+  | tee -a "$OUT/summary.txt"
 
 echo "== overload harness" | tee -a "$OUT/summary.txt"
 # open-loop load at 0.5x-4x of capacity: no admission control, ours, Netflix Gradient2 (docs/benchmarks.md)

@@ -1,5 +1,6 @@
 package dev.stability.admission;
 
+import dev.stability.context.RequestContext;
 import dev.stability.internal.RouteTags;
 import dev.stability.time.Deadline;
 import java.util.Collection;
@@ -72,7 +73,34 @@ public final class AdmissionController {
     return limiter.admit(priority, true, deadline.remainingNanos(), executor);
   }
 
+  /**
+   * Decides at once whether a request may run, as {@link #admit(String, Priority, Deadline,
+   * Executor)} with the deadline of {@code context} (none when it has none), read without making a
+   * {@code Deadline}: what a server calls once per request.
+   *
+   * @param route the route's name (a template, bounded as a meter tag)
+   * @param priority the request's priority; {@link Priority#DEFAULT} when it names none
+   * @param context the request's context, whose deadline is the request's
+   * @param executor where a queued admission completes: the request's event loop
+   * @return admitted (report on its permit exactly once), rejected, or queued
+   */
+  public Admission admit(
+      String route, Priority priority, RequestContext context, Executor executor) {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(executor, "executor");
+    RouteLimiter limiter = limiter(route);
+    return context.hasDeadline()
+        ? limiter.admit(priority, true, context.remainingNanos(), executor)
+        : limiter.admit(priority, false, 0, executor);
+  }
+
   private RouteLimiter limiter(String route) {
+    RouteLimiter known = routes.get(route); // a route seen before is its own tag: one lookup
+    if (known != null) {
+      return known;
+    }
     String tag = tags.tag(route);
     RouteLimiter limiter = routes.get(tag);
     if (limiter != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stability.admission.AdmissionRejectedException.Reason;
+import dev.stability.time.Deadline;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -76,10 +77,10 @@ class AdmissionControllerTest {
   @Test
   void theServerWideCapRejectsOverEveryRoute() {
     AdmissionFixture f = new AdmissionFixture(10, AdmissionConfig.builder().maxInFlight(2));
-    f.controller.admit("/a", Priority.DEFAULT, null, f.time.loop);
-    f.controller.admit("/b", Priority.DEFAULT, null, f.time.loop);
+    f.controller.admit("/a", Priority.DEFAULT, (Deadline) null, f.time.loop);
+    f.controller.admit("/b", Priority.DEFAULT, (Deadline) null, f.time.loop);
 
-    Admission a = f.controller.admit("/c", Priority.CRITICAL, null, f.time.loop);
+    Admission a = f.controller.admit("/c", Priority.CRITICAL, (Deadline) null, f.time.loop);
 
     assertThat(a.rejection().reason()).isEqualTo(Reason.SERVER_LIMIT);
     assertThat(a.rejection().getMessage()).contains("server-wide cap 2");
@@ -90,7 +91,10 @@ class AdmissionControllerTest {
   void aDisabledRouteAdmitsEverythingButCountsTowardsTheCap() {
     AdmissionFixture f = new AdmissionFixture(1, AdmissionConfig.builder().disableRoute("/health"));
     for (int i = 0; i < 5; i++) {
-      assertThat(f.controller.admit("/health", Priority.SHEDDABLE, null, f.time.loop).state())
+      assertThat(
+              f.controller
+                  .admit("/health", Priority.SHEDDABLE, (Deadline) null, f.time.loop)
+                  .state())
           .isEqualTo(Admission.State.ADMITTED);
     }
     assertThat(f.controller.inflight()).isEqualTo(5);

@@ -2,6 +2,7 @@ package dev.stability.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stability.time.Deadline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class AdmissionMetricsTest {
     AdmissionMetrics.of(f.controller).bindTo(registry);
     f.admit(1000); // queued
     f.admit(1000); // queue full
-    f.controller.admit("/later", Priority.SHEDDABLE, null, f.time.loop); // a new route is followed
+    f.controller.admit(
+        "/later", Priority.SHEDDABLE, (Deadline) null, f.time.loop); // a new route is followed
 
     assertThat(
             registry
@@ -47,7 +49,7 @@ class AdmissionMetricsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AdmissionMetrics.of(f.controller).bindTo(registry);
 
-    f.controller.admit("/" + "x".repeat(500), Priority.DEFAULT, null, f.time.loop);
+    f.controller.admit("/" + "x".repeat(500), Priority.DEFAULT, (Deadline) null, f.time.loop);
 
     assertThat(registry.get("stability.admission.limit").tag("route", "OTHER").gauge()).isNotNull();
   }

@@ -4,6 +4,7 @@ import static dev.stability.admission.AdmissionFixture.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stability.admission.AdmissionRejectedException.Reason;
+import dev.stability.context.RequestContext;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,22 @@ class DeadlineSheddingTest {
     f.learnServiceTime(ServiceTimes.MIN_SAMPLES - 1, 100);
 
     assertThat(f.admit(1).state()).isEqualTo(Admission.State.ADMITTED);
+  }
+
+  @Test
+  void aContextsDeadlineIsTheRequestsWhenAdmittedByContext() {
+    AdmissionFixture f = new AdmissionFixture(10);
+    f.learnServiceTime(30, 100);
+    RequestContext tight =
+        RequestContext.builder("tight").ticker(f.time).timeout(Duration.ofMillis(50)).build();
+    RequestContext none = RequestContext.builder("none").ticker(f.time).build();
+
+    Admission shed = f.controller.admit("/r", Priority.DEFAULT, tight, f.time.loop);
+    Admission admitted = f.controller.admit("/r", Priority.DEFAULT, none, f.time.loop);
+
+    assertThat(shed.rejection().reason()).isEqualTo(Reason.DEADLINE_SHED);
+    assertThat(shed.rejection().getMessage()).contains("remaining 50000 us < service time");
+    assertThat(admitted.state()).isEqualTo(Admission.State.ADMITTED);
   }
 
   @Test

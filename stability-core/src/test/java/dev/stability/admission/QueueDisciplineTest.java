@@ -82,7 +82,7 @@ class QueueDisciplineTest {
                 .timers((task, delay) -> () -> true) // timers that never fire
                 .limit(() -> ConcurrencyLimit.fixed(1))
                 .build());
-    AdmissionPermit running = c.admit("/r", Priority.DEFAULT, null, time.loop).permit();
+    AdmissionPermit running = c.admit("/r", Priority.DEFAULT, (Deadline) null, time.loop).permit();
     Admission waiting =
         c.admit("/r", Priority.DEFAULT, Deadline.after(Duration.ofMillis(40), time), time.loop);
     time.advanceMillis(40);

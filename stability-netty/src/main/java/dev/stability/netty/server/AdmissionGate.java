@@ -132,7 +132,7 @@ final class AdmissionGate {
     return controller.admit(
         route != null ? route : Guard.UNKNOWN_ROUTE,
         ex.priority,
-        ex.context.deadline().orElse(null),
+        ex.context, // its deadline, read without a Deadline object (one per request)
         loop);
   }
 

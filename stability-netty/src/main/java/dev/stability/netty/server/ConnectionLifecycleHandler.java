@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -50,6 +51,7 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
 
   private final ServerConfig config;
   private final ServerMetrics metrics;
+  private final HeadRules headRules;
   private final long headerTimeoutNanos;
   private final long idleNanos;
   private final long maxAgeNanos;
@@ -69,6 +71,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   private int inFlight;
   private int requests;
   private State state = State.OPEN;
+  // a head failed (our rules or the codec's): it is being answered, everything after it is dropped
+  private boolean headRejected;
   private boolean serverDraining; // the server's drain started (a fact from outside, not a state)
   private ProblemDetails
       pendingError; // a pipelined head failed: answered once the responses before it ended
@@ -90,9 +94,10 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
    * @param config the configuration
    * @param metrics where to count closes and decode failures
    */
-  ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics) {
+  ConnectionLifecycleHandler(ServerConfig config, ServerMetrics metrics, HeadRules headRules) {
     this.config = config;
     this.metrics = metrics;
+    this.headRules = headRules;
     this.headerTimeoutNanos =
         Durations.saturatedNanos(config.connectionLimits().headerReadTimeout());
     this.idleNanos = Durations.saturatedNanos(config.connectionLimits().idleTimeout());
@@ -358,9 +363,12 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state.closing() || body == BodyState.DISCARDING) {
+    if (headRejected || state.closing() || body == BodyState.DISCARDING) {
       ReferenceCountUtil.release(msg);
       return;
+    }
+    if (msg instanceof HttpRequest request) {
+      checkHead(request);
     }
     if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
       decodeFailed(ctx, (HttpObject) msg, p.decoderResult().cause());
@@ -411,6 +419,23 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
       body = BodyState.NONE;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Applies the {@link HeadRules} to a head as it arrives: a bad one's decoder result becomes the
+   * failure it is answered with, and, as after any failed head (Netty's own too: the codec discards
+   * what follows), everything after it on the connection is dropped.
+   */
+  private void checkHead(HttpRequest request) {
+    if (request.decoderResult().isSuccess()) {
+      InvalidHeadException problem = headRules.check(request);
+      if (problem != null) {
+        request.setDecoderResult(DecoderResult.failure(problem));
+      }
+    }
+    if (request.decoderResult().isFailure()) {
+      headRejected = true;
+    }
   }
 
   private void decodeFailed(ChannelHandlerContext ctx, HttpObject msg, Throwable cause) {
@@ -572,7 +597,8 @@ final class ConnectionLifecycleHandler extends ChannelDuplexHandler {
   }
 
   private boolean aged() {
-    return maxAgeNanos > 0 && ticker.nanoTime() - openedAt >= maxAgeNanos;
+    // clock.now(): on a final response the exchange handler offers the reading it took for it
+    return maxAgeNanos > 0 && clock.now() - openedAt >= maxAgeNanos;
   }
 
   @Override

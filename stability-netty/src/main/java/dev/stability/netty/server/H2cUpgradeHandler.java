@@ -28,8 +28,8 @@ import java.util.Locale;
  * integrity, {@code protocol="HTTP/2"}).
  *
  * <p>Only the first request of a cleartext connection may upgrade, and only one that is served as
- * HTTP/1.1 otherwise with nothing lost: a valid head (after {@link HeadValidationHandler}), {@code
- * Upgrade} naming {@code h2c}, {@code Connection: Upgrade, HTTP2-Settings}, exactly one {@code
+ * HTTP/1.1 otherwise with nothing lost: a valid head (under the {@link HeadRules}), {@code Upgrade}
+ * naming {@code h2c}, {@code Connection: Upgrade, HTTP2-Settings}, exactly one {@code
  * HTTP2-Settings} that decodes to valid settings, no body ({@code Content-Length} above 0 or any
  * {@code Transfer-Encoding}: Netty would aggregate it before every guard) and no {@code Expect}.
  * Any other request, a WebSocket upgrade among them, goes on untouched and this handler leaves the
@@ -42,7 +42,9 @@ final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
 
   private static final String H2C = Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME.toString();
 
-  H2cUpgradeHandler(Http2Pipeline http2, ChannelPipeline pipeline) {
+  private final HeadRules headRules;
+
+  H2cUpgradeHandler(Http2Pipeline http2, ChannelPipeline pipeline, HeadRules headRules) {
     super(
         H2cUpgradeHandler::removeHttp11,
         protocol -> H2C.contentEquals(protocol) ? http2.upgradeCodec(pipeline.channel()) : null,
@@ -50,6 +52,7 @@ final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
         DefaultHttpHeadersFactory.headersFactory(),
         DefaultHttpHeadersFactory.trailersFactory(),
         true); // the first request only: a later one may have answers in flight before it
+    this.headRules = headRules;
   }
 
   /** Removes the HTTP/1.1 handlers (from the sniffer on), all but this one, before the switch. */
@@ -66,7 +69,11 @@ final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
 
   @Override
   protected boolean shouldHandleUpgradeRequest(HttpRequest request) {
-    return isGuardableUpgrade(request);
+    // the head rules first, as the connection guard applies them (they may normalize the version
+    // and rewrite an absolute-form target; applying them twice changes nothing more)
+    return request.decoderResult().isSuccess()
+        && headRules.check(request) == null
+        && isGuardableUpgrade(request);
   }
 
   /**

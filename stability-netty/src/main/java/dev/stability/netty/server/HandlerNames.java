@@ -17,9 +17,6 @@ final class HandlerNames {
   /** The HTTP codec the guards add when the pipeline has none. */
   static final String CODEC = "stability.codec";
 
-  /** Checks Host, version, target and method of each decoded head; right after the codec. */
-  static final String HEAD = "stability.head";
-
   /** Decode failures, slowloris, keep-alive, connection limits. */
   static final String CONNECTION = "stability.connection";
 

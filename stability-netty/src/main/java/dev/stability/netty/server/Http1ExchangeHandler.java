@@ -71,6 +71,8 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   private final AdmissionGate admission;
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
+  // the head of the bodiless request being handed on, until its empty end arrives
+  private HttpRequest bodilessHead;
   private Ticker ticker;
   private SharedClock clock;
   private TimerScheduler scheduler;
@@ -182,6 +184,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     long now = clock.now();
     ServerExchange ex = factory.create(this, request, now);
     ex.rejectStatus = answers.headRejection(request, ex.malformedDeadline);
+    ex.bodiless = !config.streaming() && BodilessRequests.eligible(request);
     admission.judgeHead(ex, request);
     deadlineTimer.armBy(now + ex.timeoutNanos);
     metrics.requestStarted();
@@ -348,6 +351,9 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
         if (head != null) {
           hold(ex, head);
         }
+        // judged at the head: its body would pile up unread while it waits (a client could make
+        // every queued request hold its whole body); reading resumes when it runs or is refused
+        exchanges.suspendReading(ctx.channel());
         a.whenAdmitted().whenComplete((permit, failure) -> onAdmission(ex, permit, failure));
         return false;
       }
@@ -479,14 +485,45 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     fire(ex, msg, ctx);
   }
 
-  /** As {@link #fire(ServerExchange, Object)}, handing {@code msg} on from {@code from}. */
+  /**
+   * As {@link #fire(ServerExchange, Object)}, handing {@code msg} on from {@code from}. In
+   * aggregated mode the head of a request without a body is kept back until its empty end arrives,
+   * and the two go on as one {@link BodilessRequests#complete complete request}.
+   */
   private void fire(ServerExchange ex, Object msg, ChannelHandlerContext from) {
+    if (ex.bodiless) {
+      if (msg instanceof HttpRequest head && !(msg instanceof HttpContent)) {
+        bodilessHead = head;
+        return;
+      }
+      HttpRequest head = bodilessHead;
+      if (head != null && msg instanceof HttpContent content) {
+        bodilessHead = null;
+        if (BodilessRequests.isEmptyEnd(content)) {
+          msg = BodilessRequests.complete(head, content);
+        } else { // not what the codec sends for such a head (a codec of the user's): aggregate
+          ex.bodiless = false;
+          handOn(ex, head, from);
+        }
+      }
+    }
+    handOn(ex, msg, from);
+  }
+
+  private void handOn(ServerExchange ex, Object msg, ChannelHandlerContext from) {
     ReferenceCounted piece =
         config.streaming() && msg instanceof ReferenceCounted rc ? rc.retain() : null;
     ServerExchange outer = firing;
     firing = ex;
     try {
-      ex.context.runAttached(ChannelHandlerContext::fireChannelRead, from, msg); // no scope object
+      if (!config.streaming() && !(msg instanceof HttpContent)) {
+        // a head on its way to the aggregator, which only keeps it: no handler of the
+        // application runs, so the context is not attached for it (it is for the last content,
+        // which the aggregated request reaches the handlers with)
+        from.fireChannelRead(msg);
+      } else {
+        ex.context.runAttached(ChannelHandlerContext::fireChannelRead, from, msg); // no scope
+      }
     } finally {
       firing = outer;
     }
@@ -607,6 +644,7 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     ex.releaseAdmission(
         ex.status() == 504 ? AdmissionSlot.Outcome.DROPPED : AdmissionSlot.Outcome.SUCCESS);
     exchanges.remove(ex);
+    exchanges.resumeReadingIfRoom(ctx.channel()); // whatever ended a request that waited for a slot
     pairing.completed(ex);
     if (firing != ex) { // else fire() releases it when the handler returns
       ex.releaseOwned(false);

@@ -5,9 +5,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
 
 /**
- * The HTTP/1.1 head rules of {@link HeadValidationHandler} that still apply to an HTTP/2 request
- * once Netty's stream codec turned it into an {@code HttpRequest} ({@code :authority} becomes a
- * {@code Host} value, {@code :path} the target): RFC 9113 §8.3.1 and RFC 9110 §7.2.
+ * The HTTP/1.1 head rules of {@link HeadRules} that still apply to an HTTP/2 request once Netty's
+ * stream codec turned it into an {@code HttpRequest} ({@code :authority} becomes a {@code Host}
+ * value, {@code :path} the target): RFC 9113 §8.3.1 and RFC 9110 §7.2.
  *
  * <ul>
  *   <li>neither {@code :authority} nor {@code Host}: 400, as HTTP/1.1 answers a missing Host;

@@ -170,6 +170,9 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
       default -> {
         ex.held = new ArrayDeque<>(2);
         ex.held.add(request);
+        // its body stays in the peer's flow-control window while it waits, instead of piling up
+        // here: the stream reads again (and returns window) once it runs or is refused
+        ctx.channel().config().setAutoRead(false);
         a.whenAdmitted().whenComplete(this::onAdmission);
         return false;
       }
@@ -201,11 +204,13 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
         }
       }
       ctx.fireChannelReadComplete(); // handlers that flush in channelReadComplete get their chance
+      ctx.channel().config().setAutoRead(true); // the rest of its body, now that it runs
       return;
     }
     if (!ex.admission.waiting() || ex.completed()) {
       return;
     }
+    ctx.channel().config().setAutoRead(true); // what is left of its body is read and dropped
     ex.admission.refused();
     releaseHeld();
     answerRefused(

@@ -68,6 +68,7 @@ final class ServerExchange implements ChannelFutureListener {
   private State state = State.QUEUED;
   private int status; // of the final response, once committed; 0 before (and for "client closed" in
   // metrics)
+  boolean bodiless; // aggregated mode, no body declared: handed on whole (BodilessRequests)
   private boolean answeredByServer;
   private ReferenceCounted owned; // our reference to the aggregated request the handlers got
   private boolean

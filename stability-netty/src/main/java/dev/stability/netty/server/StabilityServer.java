@@ -56,6 +56,7 @@ public final class StabilityServer {
   private final Guard guard;
   private final ChainTracker chain;
   private final HttpMethods methods;
+  private final HeadRules headRules;
   private final AcceptLimitHandler serverHandler;
   private final TlsSetup tls; // null for plain HTTP
   private final ServerLifecycle lifecycle;
@@ -65,6 +66,7 @@ public final class StabilityServer {
   private StabilityServer(ServerConfig config) {
     this.config = config;
     this.methods = new HttpMethods(config.extensionMethods());
+    this.headRules = new HeadRules(methods);
     this.metrics =
         new ServerMetrics(config.meterRegistry(), methods)
             .withHandlerTails(config.requestDeadlines().adaptiveHandlerMargin());
@@ -124,12 +126,13 @@ public final class StabilityServer {
         moveTailToEnd(ch.pipeline());
         if (http2 != null && tls == null) { // h2c, prior knowledge: the first bytes choose
           ch.pipeline().addFirst(ProtocolDetector.NAME, new ProtocolDetector(http2));
-          // or the first request asks for an upgrade (after the head checks, before the guards)
+          // or the first request asks for an upgrade (before the guards; it applies the head
+          // rules itself)
           ch.pipeline()
-              .addAfter(
-                  HandlerNames.HEAD,
+              .addBefore(
+                  HandlerNames.CONNECTION,
                   H2cUpgradeHandler.NAME,
-                  new H2cUpgradeHandler(http2, ch.pipeline()));
+                  new H2cUpgradeHandler(http2, ch.pipeline(), headRules));
         } else if (http2 != null) { // over TLS, h2 is chosen by ALPN once the handshake is done
           ch.pipeline()
               .addAfter(
@@ -283,14 +286,14 @@ public final class StabilityServer {
           HandlerNames.CODEC, new HttpServerCodec(config.codecLimits().decoderConfig()));
       codec = HandlerNames.CODEC;
     }
-    ConnectionLifecycleHandler connection = new ConnectionLifecycleHandler(config, metrics);
+    ConnectionLifecycleHandler connection =
+        new ConnectionLifecycleHandler(config, metrics, headRules);
     TailHandler tail = new TailHandler();
     Http1ExchangeHandler exchange =
         new Http1ExchangeHandler(config, metrics, guard, chain, admission, tail);
     tail.bind(exchange);
     pipeline.addBefore(firstCodecName(pipeline), HandlerNames.SNIFFER, connection.sniffer());
     pipeline.addAfter(codec, HandlerNames.CONNECTION, connection);
-    pipeline.addAfter(codec, HandlerNames.HEAD, new HeadValidationHandler(methods));
     // the exchange handler sees every head before the body: the deadline, body limit and
     // expectations start there
     pipeline.addAfter(HandlerNames.CONNECTION, HandlerNames.EXCHANGE, exchange);

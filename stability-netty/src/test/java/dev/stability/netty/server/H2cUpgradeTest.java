@@ -167,6 +167,18 @@ class H2cUpgradeTest {
   }
 
   @Test
+  void anUpgradeWhoseHeadBreaksTheHeadRulesIsAnswered400AsHttp11NeverUpgraded() throws Exception {
+    // the upgrade handler sits before the connection guard that applies the head rules: it must
+    // apply them itself, or a bad head would become stream 1 of an HTTP/2 connection
+    String twoHosts =
+        upgrade("GET", "/two-hosts", "HTTP2-Settings: " + SETTINGS, "Host: other.example");
+    assertThat(http11(twoHosts)).containsExactly(400);
+    String badHost = upgrade("GET", "/bad-host", "HTTP2-Settings: " + SETTINGS);
+    assertThat(http11(badHost.replace("Host: 127.0.0.1", "Host: a b"))).containsExactly(400);
+    assertThat(http11(upgrade("GET", "*", "HTTP2-Settings: " + SETTINGS))).containsExactly(400);
+  }
+
+  @Test
   void anUpgradeOnAPipelinedSecondRequestIsIgnored() throws Exception {
     String request =
         "GET /first HTTP/1.1\r\nHost: x\r\n\r\n"

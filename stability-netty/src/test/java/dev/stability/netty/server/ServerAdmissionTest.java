@@ -18,9 +18,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,8 +34,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,6 +53,8 @@ class ServerAdmissionTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ConcurrentLinkedQueue<ChannelHandlerContext> held = new ConcurrentLinkedQueue<>();
   private final AtomicInteger handled = new AtomicInteger();
+  private final AtomicLong bodyBytes = new AtomicLong(); // streamed body bytes the handlers got
+  private final List<Channel> accepted = new CopyOnWriteArrayList<>(); // server side, in order
   private final List<Socket> sockets = new ArrayList<>();
   private EventLoopGroup group;
   private Channel channel;
@@ -64,6 +71,9 @@ class ServerAdmissionTest {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object in) {
+      if (in instanceof HttpContent c) {
+        bodyBytes.addAndGet(c.content().readableBytes());
+      }
       ReferenceCountUtil.release(
           in); // a head is all this needs (streaming mode sends the body too)
       if (!(in instanceof HttpRequest msg)) {
@@ -99,7 +109,12 @@ class ServerAdmissionTest {
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
-            .childHandler(server.initializer(p -> p.addLast(new Routes())))
+            .childHandler(
+                server.initializer(
+                    p -> {
+                      accepted.add(p.channel());
+                      p.addLast(new Routes());
+                    }))
             .bind("127.0.0.1", 0)
             .sync()
             .channel();
@@ -403,6 +418,37 @@ class ServerAdmissionTest {
   }
 
   @Test
+  void aStreamedRequestWaitingForASlotStopsItsConnectionReadingUntilItRuns() throws Exception {
+    // judged at the head, it waits with its body still to come: read on, and every queued upload
+    // would pile its body up in the server's memory
+    streaming = true;
+    start(fixed(1, 10, Duration.ofSeconds(5)));
+    Socket first = send("/a/hold");
+    awaitHeld(1);
+    byte[] body = new byte[64 * 1024];
+    Socket second = connect();
+    OutputStream out = second.getOutputStream();
+    out.write(
+        ("POST /a/hold-upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    await().atMost(WAIT).until(() -> queued("/a") == 1);
+    Channel waiting = accepted.get(1);
+
+    await().atMost(WAIT).until(() -> !waiting.config().isAutoRead());
+    out.write(body); // the socket buffers take it: the server is not reading
+    out.flush();
+    releaseOne(); // the first one's slot frees: the upload runs
+
+    await().atMost(WAIT).until(() -> bodyBytes.get() == body.length);
+    assertThat(waiting.config().isAutoRead()).isTrue();
+    releaseOne();
+    assertThat(read(first).status()).isEqualTo(200);
+    assertThat(read(second).status()).isEqualTo(200);
+    awaitNothingInFlight();
+  }
+
+  @Test
   void admissionOffRunsEveryRequest() throws Exception {
     start(ServerAdmission.disabled());
     List<Socket> holding = new ArrayList<>();
@@ -467,6 +513,36 @@ class ServerAdmissionTest {
 
       assertThat(h2.response(1).status()).isEqualTo("200");
       assertThat(h2.response(3).status()).isEqualTo("200"); // flushed: its handler saw a read end
+    }
+    awaitNothingInFlight();
+  }
+
+  @Test
+  void http2StreamingUploadWaitingForASlotStopsReadingItsStreamUntilItRuns() throws Exception {
+    streaming = true;
+    start(fixed(1, 10, Duration.ofSeconds(5)), Http2Limits.ofDefaults());
+    try (RawHttp2Client h2 = new RawHttp2Client(port, (int) WAIT.toMillis()).start()) {
+      h2.get(1, "/a/hold");
+      awaitHeld(1);
+      Http2Headers upload =
+          new DefaultHttp2Headers()
+              .method("POST")
+              .scheme("http")
+              .path("/a/hold-upload")
+              .authority("127.0.0.1");
+      h2.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS, 3, h2.headerBlock(3, upload));
+      await().atMost(WAIT).until(() -> queued("/a") == 1);
+      Channel stream = accepted.get(accepted.size() - 1); // stream 3's channel
+
+      await().atMost(WAIT).until(() -> !stream.config().isAutoRead());
+      h2.frame(RawHttp2Client.DATA, RawHttp2Client.END_STREAM, 3, new byte[1000]);
+      releaseOne(); // stream 1 ends: stream 3 runs and reads its body
+
+      await().atMost(WAIT).until(() -> bodyBytes.get() == 1000);
+      assertThat(stream.config().isAutoRead()).isTrue();
+      releaseOne();
+      assertThat(h2.response(1).status()).isEqualTo("200");
+      assertThat(h2.response(3).status()).isEqualTo("200");
     }
     awaitNothingInFlight();
   }

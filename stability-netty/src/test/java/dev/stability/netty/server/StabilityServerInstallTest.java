@@ -22,7 +22,6 @@ class StabilityServerInstallTest {
         .startsWith(
             "stability.sniffer",
             "stability.codec",
-            "stability.head",
             "stability.connection",
             "stability.exchange",
             "stability.aggregator",
@@ -40,7 +39,6 @@ class StabilityServerInstallTest {
         .startsWith(
             "stability.sniffer",
             "my-codec",
-            "stability.head",
             "stability.connection",
             "stability.exchange",
             "stability.aggregator",

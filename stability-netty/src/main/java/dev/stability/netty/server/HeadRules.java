@@ -1,58 +1,36 @@
 package dev.stability.netty.server;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import java.util.Iterator;
 
 /**
- * Checks each decoded request head against the rules Netty's decoder leaves to the server: the
- * version (RFC 9112 section 2.3), the bytes and form of the target (section 3.2), Host (section
- * 3.2, MUST 400) and the method (RFC 9110 section 9.1, 501). It accepts an absolute-form target by
- * rewriting it to origin-form and setting Host to its authority (section 3.2.2: the target's
- * authority wins).
+ * The rules Netty's decoder leaves to the server for each decoded request head: the version (RFC
+ * 9112 section 2.3), the bytes and form of the target (section 3.2), Host (section 3.2, MUST 400)
+ * and the method (RFC 9110 section 9.1, 501). It accepts an absolute-form target by rewriting it to
+ * origin-form and setting Host to its authority (section 3.2.2: the target's authority wins).
  *
- * <p>It sits right after the codec. A bad head is not answered here: its {@code decoderResult()} is
- * set to an {@link InvalidHeadException} carrying the status, so the connection guard answers it
- * like any decode failure, after the pipelined requests before it, and closes; everything after it
- * on the connection is dropped, as the codec itself does after a failure.
+ * <p>The connection guard applies them to each head as it arrives, first of all (they were a
+ * handler of their own, {@code stability.head}, until that hop showed in the server's CPU per
+ * request). A bad head is not answered at once: its {@code decoderResult()} is set to an {@link
+ * InvalidHeadException} carrying the status, so the guard answers it like any decode failure, after
+ * the pipelined requests before it, and closes; everything after it on the connection is dropped,
+ * as the codec itself does after a failure. The h2c upgrade handler, which sits before the guard,
+ * applies them too before it upgrades a request. Stateless: one instance per server.
  */
-final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
+final class HeadRules {
   private final HttpMethods methods;
-  // a head failed: the connection is being answered and closed, drop the rest
-  private boolean rejected;
 
   /**
-   * Creates the validator of one connection.
+   * Creates the rules of one server.
    *
    * @param methods the methods the server accepts
    */
-  HeadValidationHandler(HttpMethods methods) {
+  HeadRules(HttpMethods methods) {
     this.methods = methods;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (rejected) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-      InvalidHeadException problem = check(request);
-      if (problem != null) {
-        request.setDecoderResult(DecoderResult.failure(problem));
-      }
-    }
-    if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-      rejected = true; // also Netty's own failures: the codec discards what follows, so must we
-    }
-    ctx.fireChannelRead(msg);
   }
 
   /**
@@ -63,7 +41,7 @@ final class HeadValidationHandler extends ChannelInboundHandlerAdapter {
     HttpVersion version = request.protocolVersion();
     // Netty returns its constants only for the exact bytes "HTTP/1.1" and "HTTP/1.0"; any other
     // spelling it accepted ("http/1.1", "HTTP/2.0") is a new instance, upper-cased (pinned by
-    // HeadValidationHandlerTest)
+    // NettyHeadDecodingTest)
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
       if (version.majorVersion() != 1) {
         return new InvalidHeadException(
