@@ -1,9 +1,9 @@
 package dev.stability.breaker;
 
 /**
- * A CLOSED-state permit, shared by many calls: one of the three of an {@link Epoch} (untracked,
- * exact or sampled), so acquiring allocates nothing. Reporting releases the call from its epoch and
- * records it in the window.
+ * A CLOSED-state permit, shared by many calls: one of the four of an {@link Epoch} (untracked,
+ * exact, sampled with or without a clock read), so acquiring allocates nothing. Reporting releases
+ * the call from its epoch and records it in the window.
  */
 final class ClosedPermit implements Permit {
   static final int UNTRACKED = 0;
@@ -12,19 +12,21 @@ final class ClosedPermit implements Permit {
 
   final Epoch epoch;
   final int kind;
+  private final boolean timed;
   private final DefaultCircuitBreaker breaker;
   private final ClosedState owner;
 
-  ClosedPermit(Epoch epoch, int kind) {
+  ClosedPermit(Epoch epoch, int kind, boolean timed) {
     this.epoch = epoch;
     this.kind = kind;
+    this.timed = timed;
     this.owner = epoch.owner;
     this.breaker = epoch.owner.breaker;
   }
 
   /** Whether the call that got this permit must read the ticker. */
   boolean timed() {
-    return kind != UNTRACKED;
+    return timed;
   }
 
   void exitWithoutRecord() {

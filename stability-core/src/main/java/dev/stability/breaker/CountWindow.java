@@ -27,6 +27,7 @@ final class CountWindow implements Window {
   private static final int PADDED_UP_TO = 128;
 
   private static final long FOLD_MARK = 1L << 62;
+  private static final long FLAGS = 0xF; // present, failure, slow, above: see Thresholds.encode
 
   private final Thresholds thresholds;
   private final int size;
@@ -53,8 +54,27 @@ final class CountWindow implements Window {
     }
     long old = slots.getAndSet((slot(index) + 1) * stride, value);
     long delta = packed(value) - packed(old);
-    long aggregate = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
-    return checkPacked(aggregate, inFlight);
+    if (delta == 0) {
+      return Thresholds.NONE; // same flags as the call it replaced: no count moved
+    }
+    long aggregate = counters.addAndGet(AGGREGATE, delta);
+    if ((value & ~old & FLAGS) == 0) {
+      return Thresholds.NONE; // no count went up, so no condition can have become true
+    }
+    return checkRaised(aggregate, inFlight);
+  }
+
+  /**
+   * Judges after a record that raised a count. A borrow of a concurrent record lasts a few
+   * instructions: wait it out briefly rather than skip the one check this record gets.
+   */
+  private int checkRaised(long aggregate, long inFlight) {
+    long a = aggregate;
+    for (int retry = 0; retry < 8 && !consistent(a); retry++) {
+      Thread.onSpinWait();
+      a = counters.get(AGGREGATE);
+    }
+    return checkPacked(a, inFlight);
   }
 
   @Override

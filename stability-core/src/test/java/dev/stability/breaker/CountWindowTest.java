@@ -37,6 +37,47 @@ class CountWindowTest {
   }
 
   @Test
+  void successThatReachesTheMinimumCallsIsJudgedOnTheFailuresAlreadyInTheWindow() {
+    CountWindow window =
+        new CountWindow(
+            4,
+            new Thresholds(
+                CircuitBreakerConfig.builder()
+                    .countWindow(4)
+                    .failureRateThreshold(0.5, 4)
+                    .latencyThreshold(0.99, Duration.ofSeconds(2), 4)
+                    .build()));
+    assertThat(window.recordAndCheck(MS, true, 0)).isEqualTo(Thresholds.NONE);
+    assertThat(window.recordAndCheck(MS, true, 0)).isEqualTo(Thresholds.NONE);
+    assertThat(window.recordAndCheck(MS, false, 0)).isEqualTo(Thresholds.NONE);
+    assertThat(window.recordAndCheck(MS, false, 0))
+        .as("the fourth call raises only the call count, yet 2 of 4 failed")
+        .isEqualTo(Thresholds.FAILURE_RATE);
+  }
+
+  @Test
+  void failureThatReplacesASuccessInAFullWindowIsJudged() {
+    CountWindow window =
+        new CountWindow(
+            4,
+            new Thresholds(
+                CircuitBreakerConfig.builder()
+                    .countWindow(4)
+                    .failureRateThreshold(0.5, 4)
+                    .latencyThreshold(0.99, Duration.ofSeconds(2), 4)
+                    .build()));
+    for (int i = 0; i < 4; i++) {
+      window.recordAndCheck(MS, i == 0, 0); // F S S S
+    }
+    assertThat(window.recordAndCheck(MS, true, 0))
+        .as("replaces the failure: still 1 of 4")
+        .isEqualTo(Thresholds.NONE);
+    assertThat(window.recordAndCheck(MS, true, 0))
+        .as("replaces a success: 2 of 4")
+        .isEqualTo(Thresholds.FAILURE_RATE);
+  }
+
+  @Test
   void transientBorrowBetweenInProgressRecordsIsNeverJudged() throws Exception {
     CountWindow window =
         new CountWindow(

@@ -44,6 +44,24 @@ class EpochTest {
   }
 
   @Test
+  void busyStripeSamplesEveryBlockButReadsTheClockOnlyEverySixtyFourCalls() {
+    Epoch epoch = new Epoch(owner, 0);
+    int timed = 0;
+    List<ClosedPermit> permits = new ArrayList<>();
+    for (int i = 0; i < 512; i++) {
+      ClosedPermit p = epoch.enter();
+      permits.add(p);
+      timed += p.timed() ? 1 : 0;
+    }
+    assertThat(timed)
+        .as("16 exact, 15 sampled below call 256, then calls 319, 383, 447, 511")
+        .isEqualTo(16 + 15 + 4);
+    assertThat(epoch.inFlight()).as("every block of 16 still counted").isEqualTo(512);
+    permits.forEach(ClosedPermit::onCancel);
+    assertThat(epoch.inFlight()).isZero();
+  }
+
+  @Test
   void untrackedCallsNeverMakeTheCountNegative() {
     Epoch epoch = new Epoch(owner, 0);
     List<ClosedPermit> permits = new ArrayList<>();
@@ -52,5 +70,29 @@ class EpochTest {
     }
     permits.forEach(ClosedPermit::onCancel);
     assertThat(epoch.inFlight()).isZero();
+  }
+
+  @Test
+  void latestTimedStartOfAnyThreadBoundsTheEpoch() throws Exception {
+    Epoch epoch = new Epoch(owner, 0);
+    epoch.enter();
+    epoch.timedStart(50);
+    Thread other = null;
+    for (int i = 0; i < 4 && other == null; i++) {
+      Thread t = new Thread(() -> epoch.timedStart(100));
+      if ((t.getId() & 3) != (Thread.currentThread().getId() & 3)) {
+        other = t; // another stripe, so another line holds its start
+      }
+    }
+    assertThat(other).isNotNull();
+    other.start();
+    other.join(10_000);
+    assertThat(other.isAlive()).isFalse();
+    epoch.timedStart(70); // older than the other thread's: the bound stays at the latest start
+    assertThat(epoch.startedNoLaterThan()).isEqualTo(100);
+    epoch.seal(500);
+    assertThat(epoch.startedNoLaterThan())
+        .as("only timed calls: the latest start, not the seal time")
+        .isEqualTo(100);
   }
 }
