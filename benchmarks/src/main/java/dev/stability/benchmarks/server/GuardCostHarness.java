@@ -8,9 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +26,6 @@ import java.util.Map;
  * dev.stability.benchmarks.server.GuardCostHarness [rounds] [requestsPerBatch]}.
  */
 public final class GuardCostHarness {
-  private static final byte[] REQUEST =
-      ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n" + "User-Agent: wrk\r\nAccept: */*\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
-
   private GuardCostHarness() {}
 
   /**
@@ -51,10 +45,11 @@ public final class GuardCostHarness {
     variants.put("no meter registry", guarded(true, false));
     variants.put("neither", guarded(false, false));
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(REQUEST));
+    ByteBuf request =
+        Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(PipelineCpuHarness.REQUEST));
     List<String> names = new ArrayList<>(variants.keySet());
     for (int i = 0; i < 5; i++) { // warm-up
-      variants.values().forEach(c -> run(c, request, batch));
+      variants.values().forEach(c -> PipelineCpuHarness.run(c, request, batch));
     }
     double[][] ns = new double[names.size()][rounds];
     double[][] bytes = new double[names.size()][rounds];
@@ -63,7 +58,7 @@ public final class GuardCostHarness {
         int v = (k + r) % names.size();
         long a0 = threads.getCurrentThreadAllocatedBytes();
         long t0 = threads.getCurrentThreadCpuTime();
-        run(variants.get(names.get(v)), request, batch);
+        PipelineCpuHarness.run(variants.get(names.get(v)), request, batch);
         ns[v][r] = (threads.getCurrentThreadCpuTime() - t0) / (double) batch;
         bytes[v][r] = (threads.getCurrentThreadAllocatedBytes() - a0) / (double) batch;
       }
@@ -81,12 +76,12 @@ public final class GuardCostHarness {
           "%-22s %5.0f ns CPU/request, over bare %+5.0f ns (p25 %+5.0f, p75 %+5.0f), %5.0f B/request"
               + " (%+4.0f)%n",
           names.get(v),
-          pct(ns[v], 50),
-          pct(over, 50),
-          pct(over, 25),
-          pct(over, 75),
-          pct(bytes[v], 50),
-          pct(overBytes, 50));
+          PipelineCpuHarness.pct(ns[v], 50),
+          PipelineCpuHarness.pct(over, 50),
+          PipelineCpuHarness.pct(over, 25),
+          PipelineCpuHarness.pct(over, 75),
+          PipelineCpuHarness.pct(bytes[v], 50),
+          PipelineCpuHarness.pct(overBytes, 50));
     }
   }
 
@@ -101,20 +96,5 @@ public final class GuardCostHarness {
     EmbeddedChannel channel = new EmbeddedChannel();
     Pipelines.guarded(StabilityServer.create(b.build()), channel.pipeline());
     return channel;
-  }
-
-  private static void run(EmbeddedChannel channel, ByteBuf request, int n) {
-    for (int i = 0; i < n; i++) {
-      channel.writeInbound(request.duplicate());
-      for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-        ((ByteBuf) out).release();
-      }
-    }
-  }
-
-  private static double pct(double[] v, int p) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) Math.round(p / 100.0 * (s.length - 1)))];
   }
 }

@@ -22,7 +22,8 @@ import java.util.Locale;
  * dev.stability.benchmarks.server.PipelineCpuHarness [rounds] [requestsPerBatch] [no-metrics]}.
  */
 public final class PipelineCpuHarness {
-  private static final byte[] REQUEST =
+  /** The request both pipelines get: what wrk sends, plus two common headers. */
+  static final byte[] REQUEST =
       ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n" + "User-Agent: wrk\r\nAccept: */*\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII);
 
@@ -105,7 +106,8 @@ public final class PipelineCpuHarness {
         median(gAlloc) - median(bAlloc));
   }
 
-  private static long run(EmbeddedChannel channel, ByteBuf request, int n) {
+  /** Sends {@code n} requests through {@code channel}, releasing what it writes. */
+  static long run(EmbeddedChannel channel, ByteBuf request, int n) {
     long bytes = 0;
     for (int i = 0; i < n; i++) {
       channel.writeInbound(request.duplicate());
@@ -121,7 +123,8 @@ public final class PipelineCpuHarness {
     return pct(v, 50);
   }
 
-  private static double pct(double[] v, int p) {
+  /** Returns the {@code p}th percentile of {@code v} (nearest rank). */
+  static double pct(double[] v, int p) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s[Math.min(s.length - 1, (int) Math.round(p / 100.0 * (s.length - 1)))];

@@ -3,7 +3,6 @@ package dev.stability.benchmarks.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -14,10 +13,6 @@ import java.util.Locale;
  * benchmarks/target/benchmarks.jar dev.stability.benchmarks.server.PipelineLoop guarded 20}.
  */
 public final class PipelineLoop {
-  private static final byte[] REQUEST =
-      ("GET /hello HTTP/1.1\r\nHost: localhost:8080\r\n" + "User-Agent: wrk\r\nAccept: */*\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
-
   private PipelineLoop() {}
 
   /**
@@ -34,7 +29,8 @@ public final class PipelineLoop {
     } else {
       Pipelines.bare(channel.pipeline());
     }
-    ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(REQUEST));
+    ByteBuf request =
+        Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(PipelineCpuHarness.REQUEST));
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long requests = 0;
     while (System.nanoTime() < end) {
