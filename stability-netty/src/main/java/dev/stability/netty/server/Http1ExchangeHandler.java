@@ -71,8 +71,10 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
   private final AdmissionGate admission;
   private ChannelHandlerContext ctx;
   private Attribute<RequestContext> contextAttribute;
-  // the head of the bodiless request being handed on, until its empty end arrives
+  // the head of the bodiless request being handed on (and its exchange), until its empty end
+  // arrives
   private HttpRequest bodilessHead;
+  private ServerExchange bodilessOf;
   private Ticker ticker;
   private SharedClock clock;
   private TimerScheduler scheduler;
@@ -494,11 +496,13 @@ final class Http1ExchangeHandler extends ChannelDuplexHandler
     if (ex.bodiless) {
       if (msg instanceof HttpRequest head && !(msg instanceof HttpContent)) {
         bodilessHead = head;
+        bodilessOf = ex;
         return;
       }
-      HttpRequest head = bodilessHead;
+      HttpRequest head = bodilessOf == ex ? bodilessHead : null;
       if (head != null && msg instanceof HttpContent content) {
         bodilessHead = null;
+        bodilessOf = null;
         if (BodilessRequests.isEmptyEnd(content)) {
           msg = BodilessRequests.complete(head, content);
         } else { // not what the codec sends for such a head (a codec of the user's): aggregate
