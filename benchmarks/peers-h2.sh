@@ -56,35 +56,8 @@ JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogg
 OUT=${OUT:-benchmarks/target/peers-h2-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
-  SERVER_PIN=(taskset -c 0); LOAD_PIN=(taskset -c 1); PINNING="servers on CPU 0, h2load on CPU 1"
-else
-  SERVER_PIN=(); LOAD_PIN=(); PINNING="none (no taskset or 1 core)"
-fi
-
-declare -A PID PORT
-# Stops every server this script started, on every way out: TERM, then KILL for any still there after 10 s.
-cleanup() {
-  local s i
-  for s in "${!PID[@]}"; do kill "${PID[$s]}" 2>/dev/null || true; done
-  for s in "${!PID[@]}"; do
-    for i in $(seq 1 100); do kill -0 "${PID[$s]}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${PID[$s]}" 2>/dev/null || true
-    wait "${PID[$s]}" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  local p
-  # below the kernel's ephemeral range (32768+): a port an outgoing connection of the run before (the scale probe's
-  # thousands) still holds passes the connect test but cannot be bound
-  for p in $(shuf -i 10000-19999 -n 50); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
-}
+# shellcheck source=benchmarks/lib/rounds.sh
+source benchmarks/lib/rounds.sh
 
 start() {
   local cmd
@@ -97,24 +70,6 @@ start() {
   PID[$1]=$!
 }
 
-wait_port() {
-  local i
-  for i in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return; fi
-    kill -0 "${PID[$1]}" 2>/dev/null || { echo "$1 exited; its log:" >&2; cat "$OUT/$1.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "$1 on port $2 did not start in 30 s" >&2; exit 1
-}
-
-cpu_ticks() {
-  local s
-  s=$(cat "/proc/$1/stat")
-  s=${s##*) }
-  awk '{ print $12 + $13 }' <<<"$s"
-}
-
-# Loads server $1 for $2 seconds with h2load; prints "requests requests_per_second".
 load() {
   local port=${PORT[$1]} out
   out=$("${LOAD_PIN[@]}" h2load -c 8 -m 32 -D "$2" "http://127.0.0.1:$port/hello")
@@ -127,61 +82,12 @@ load() {
 
 # shellcheck disable=SC2206
 LIST=($SERVERS)
-for s in "${LIST[@]}"; do
-  p=$(free_port)
-  while [[ " ${PORT[*]} " == *" $p "* ]]; do p=$(free_port); done
-  PORT[$s]=$p
-  start "$s" "$p"
-done
-for s in "${LIST[@]}"; do wait_port "$s" "${PORT[$s]}"; done
-
-TCK=$(getconf CLK_TCK)
+LOAD_LOG=h2load.txt
+rounds_start_all
 {
   echo "HTTP/2 peer harness $(date -u +%Y-%m-%dT%H:%M:%SZ): $ROUNDS rounds x ${SECS}s per server after ${WARMUP}s warm-up each"
-  echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo n/a)$(git diff --quiet HEAD 2>/dev/null || echo ' (+ local changes)'),"\
-    "$(nproc) cores, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+  rounds_commit_line
   echo "loader: $(h2load --version | head -1) -c 8 -m 32; pinning: $PINNING; server JVM: $JAVA_OPTS"
 } | tee "$OUT/summary.txt"
-
-for s in "${LIST[@]}"; do load "$s" "$WARMUP" >/dev/null; done   # JIT warm-up, not counted
-
-: >"$OUT/rounds.tsv"
-N=${#LIST[@]}
-for r in $(seq 1 "$ROUNDS"); do
-  line="  round $r:"
-  for i in $(seq 0 $((N - 1))); do
-    s=${LIST[$(((i + r - 1) % N))]}
-    before=$(cpu_ticks "${PID[$s]}")
-    res=$(load "$s" "$SECS")
-    read -r reqs rps <<<"$res"
-    after=$(cpu_ticks "${PID[$s]}")
-    [ "$reqs" -gt 0 ] || { echo "$s served no request in round $r" >&2; cat "$OUT/$s.h2load.txt" >&2; exit 1; }
-    us=$(awk -v t=$((after - before)) -v k="$TCK" -v n="$reqs" 'BEGIN { printf "%.2f", t * 1e6 / k / n }')
-    printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$reqs" "$rps" "$us" >>"$OUT/rounds.tsv"
-    line="$line $s ${rps}/s ${us}us"
-  done
-  echo "$line" | tee -a "$OUT/summary.txt"
-done
-
-awk -F'\t' -v order="$SERVERS" '
-  function median(a, n,   i, j, t) {
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  { rps[$1, $2] = $4; us[$1, $2] = $5; if ($1 > rounds) rounds = $1 }
-  END {
-    n = split(order, names, " ")
-    printf "%-10s %10s %14s %24s %24s\n", "server", "req/s", "us CPU/req", "bare/server CPU [min-max]", "server/bare req/s [min-max]"
-    for (k = 1; k <= n; k++) {
-      s = names[k]; lo = 1e9; hi = 0; tlo = 1e9; thi = 0
-      for (r = 1; r <= rounds; r++) {
-        a[r] = rps[r, s]; b[r] = us[r, s]
-        c[r] = us[r, s] > 0 ? us[r, "bare"] / us[r, s] : 0; d[r] = rps[r, s] / rps[r, "bare"]
-        if (c[r] < lo) lo = c[r]; if (c[r] > hi) hi = c[r]; if (d[r] < tlo) tlo = d[r]; if (d[r] > thi) thi = d[r]
-      }
-      printf "%-10s %10.0f %14.2f %10.3f [%.3f-%.3f] %10.3f [%.3f-%.3f]\n", s, median(a, rounds), median(b, rounds),
-        median(c, rounds), lo, hi, median(d, rounds), tlo, thi
-    }
-  }' "$OUT/rounds.tsv" | tee -a "$OUT/summary.txt"
-echo "medians over $ROUNDS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg) at end; results in $OUT" \
-  | tee -a "$OUT/summary.txt"
+rounds_run
+rounds_table 10
