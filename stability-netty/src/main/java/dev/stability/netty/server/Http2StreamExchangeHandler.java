@@ -155,28 +155,32 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
    * deadline timer still runs (a 504 at the deadline leaves the queue).
    */
   private boolean mayRun(HttpRequest request) {
+    Admission a = judge(request);
+    if (a.state() != Admission.State.QUEUED) {
+      return a.state() == Admission.State.ADMITTED;
+    }
+    ex.held = new ArrayDeque<>(2);
+    ex.held.add(request);
+    // its body stays in the peer's flow-control window while it waits, instead of piling up here:
+    // the stream reads again (and returns window) once it runs or is refused
+    ctx.channel().config().setAutoRead(false);
+    a.whenAdmitted().whenComplete(this::onAdmission);
+    return false;
+  }
+
+  /**
+   * Asks admission control about the stream's request (head or complete request, in either mode); a
+   * rejected one is released and answered 503 here. Returns the controller's answer.
+   */
+  private Admission judge(Object request) {
     Admission a = kit.admission().admit(ex, ctx.executor());
     ex.admission = new AdmissionSlot(a);
-    switch (a.state()) {
-      case ADMITTED -> {
-        return true;
-      }
-      case REJECTED -> {
-        ReferenceCountUtil.release(request);
-        ex.admission.refused();
-        answerRefused(a.rejection().retryAfter());
-        return false;
-      }
-      default -> {
-        ex.held = new ArrayDeque<>(2);
-        ex.held.add(request);
-        // its body stays in the peer's flow-control window while it waits, instead of piling up
-        // here: the stream reads again (and returns window) once it runs or is refused
-        ctx.channel().config().setAutoRead(false);
-        a.whenAdmitted().whenComplete(this::onAdmission);
-        return false;
-      }
+    if (a.state() == Admission.State.REJECTED) {
+      ReferenceCountUtil.release(request);
+      ex.admission.refused();
+      answerRefused(a.rejection().retryAfter());
     }
+    return a;
   }
 
   /** The controller answered the queued request: hand it to the handlers, or answer 503. */
@@ -230,24 +234,13 @@ final class Http2StreamExchangeHandler extends ChannelDuplexHandler
     if (ex == null || !kit.admission().enabled() || ex.admission != null || ex.completed()) {
       return true;
     }
-    Admission a = kit.admission().admit(ex, ctx.executor());
-    ex.admission = new AdmissionSlot(a);
-    switch (a.state()) {
-      case ADMITTED -> {
-        return true;
-      }
-      case REJECTED -> {
-        ReferenceCountUtil.release(request);
-        ex.admission.refused();
-        answerRefused(a.rejection().retryAfter());
-        return false;
-      }
-      default -> {
-        ex.admission.hold(at, request);
-        a.whenAdmitted().whenComplete(this::onAggregatedAdmission);
-        return false;
-      }
+    Admission a = judge(request);
+    if (a.state() != Admission.State.QUEUED) {
+      return a.state() == Admission.State.ADMITTED;
     }
+    ex.admission.hold(at, request);
+    a.whenAdmitted().whenComplete(this::onAggregatedAdmission);
+    return false;
   }
 
   private void onAggregatedAdmission(AdmissionPermit permit, Throwable failure) {
