@@ -449,6 +449,33 @@ class ServerAdmissionTest {
   }
 
   @Test
+  void aStreamedUploadWhoseClientLeavesWhileItWaitsGivesUpItsPlaceByTheQueueTimeout()
+      throws Exception {
+    // its connection is not read while it waits, so the close may be seen only when the wait ends:
+    // the queue timeout bounds how long a client that left holds its place
+    streaming = true;
+    start(fixed(1, 10, Duration.ofMillis(300)));
+    Socket first = send("/a/hold");
+    awaitHeld(1);
+    Socket leaving = connect();
+    leaving
+        .getOutputStream()
+        .write(
+            "POST /a/upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    await().atMost(WAIT).until(() -> queued("/a") == 1);
+
+    leaving.close();
+
+    await().atMost(WAIT).until(() -> queued("/a") == 0);
+    await().atMost(WAIT).until(() -> accepted.get(1).isActive() == false);
+    releaseOne();
+    assertThat(read(first).status()).isEqualTo(200);
+    awaitNothingInFlight();
+    assertThat(handled).hasValue(1);
+  }
+
+  @Test
   void admissionOffRunsEveryRequest() throws Exception {
     start(ServerAdmission.disabled());
     List<Socket> holding = new ArrayList<>();
